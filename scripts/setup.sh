@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every Debian package mmgate needs to build, run its demo and run its tests.
+# Run as root on Debian 12. Safe to run again.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git
+  # libraries
+  libsqlite3-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev libvalijson-dev
+  libssl-dev libcurl4-openssl-dev libboost-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev sctk sqlite3
+  # OCR
+  libtesseract-dev libleptonica-dev tesseract-ocr-eng
+  # speech recognition and real recordings
+  libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us pocketsphinx-testdata
+  # speech synthesis and audio codecs
+  libespeak-ng-dev espeak-ng-data flite1-dev libsox-dev libsox-fmt-all sox libsndfile1-dev
+  # rendering documents and charts with real fonts
+  libcairo2-dev fonts-dejavu-core fonts-liberation2
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup.sh: these packages are missing and installing them needs root: ${missing[*]}" >&2
+    exit 2
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,82 @@
+// The item, suite and project-config contracts of DESIGN.md as C++ values.
+#ifndef MMGATE_DATASET_ITEM_H_
+#define MMGATE_DATASET_ITEM_H_
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace mmgate {
+
+struct MediaRef {
+  std::string type;      // "image" | "audio" (open set)
+  std::string path;      // as written in the item, relative to the dataset file
+  std::string abs_path;  // resolved, checked to stay inside the dataset folder
+};
+
+// One gold item: one line of a suite's JSONL dataset.
+struct Item {
+  std::string id;
+  std::string modality;
+  std::string prompt;
+  std::vector<MediaRef> media;
+  std::vector<std::string> references;  // a string reference becomes one entry
+  std::string metric;                   // empty: the suite's metric
+  std::string expect = "answer";        // "answer" | "abstain"
+  std::vector<std::pair<std::string, std::string>> slices;  // in file order
+  std::vector<std::string> evidence;
+  std::string group;  // defaults to id
+  nlohmann::json extra = nlohmann::json::object();  // other keys, kept as written
+  std::string content_hash;  // sha256 of id, prompt, media bytes, reference
+  int line = 0;              // 1-based line in the JSONL file
+};
+
+// An item line that failed validation: kept out of `Suite::items` but never
+// dropped; the runner records it as an errored item.
+struct ItemProblem {
+  int line = 0;         // 1-based line in the JSONL file (0: not line-bound)
+  std::string item_id;  // empty if the line had no readable id
+  std::string message;  // names the file and line or item id
+};
+
+// A suite: one modality, its dataset, metric(s), rubric and gate thresholds.
+struct Suite {
+  std::string name;
+  std::string modality;
+  std::string description;
+  std::string path;          // the suite YAML file
+  std::string dataset_path;  // absolute path of the JSONL file
+  std::string metric;        // default metric for its items
+  std::vector<std::string> extra_metrics;  // also computed and reported
+  std::map<std::string, std::string> rubric;  // failure mode -> description
+  nlohmann::json gate = nlohmann::json::object();    // thresholds, read by gate/
+  nlohmann::json params = nlohmann::json::object();  // metric parameters
+  std::vector<Item> items;
+  std::vector<ItemProblem> problems;
+  std::string version_hash;  // hash of the suite file and all item hashes
+};
+
+// A model: an engine or provider plus its configuration.
+struct ModelSpec {
+  std::string name;
+  std::string provider;  // tesseract | pocketsphinx | exec | ...
+  nlohmann::json params = nlohmann::json::object();  // every other key
+  std::string base_dir;  // folder of mmgate.yaml, for relative paths
+};
+
+struct ProjectConfig {
+  std::string path;      // mmgate.yaml
+  std::string base_dir;  // its folder
+  std::map<std::string, ModelSpec> models;
+  std::vector<Suite> suites;
+  std::string baseline;   // optional default model names
+  std::string candidate;
+  nlohmann::json raw = nlohmann::json::object();  // the whole file, for later boxes
+};
+
+}  // namespace mmgate
+
+#endif  // MMGATE_DATASET_ITEM_H_

@@ -1,0 +1,24 @@
+#ifndef MMGATE_MEDIA_AUDIO_H_
+#define MMGATE_MEDIA_AUDIO_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace mmgate::media {
+
+struct Audio {
+  int sample_rate = 16000;
+  std::vector<int16_t> samples;  // mono
+};
+
+// Decodes any format libsox reads (wav, flac, mp3, gsm, raw with .raw = 16 kHz
+// s16le mono...), downmixes to mono and resamples to `rate`. An empty or
+// undecodable file is kCorrupt naming the path.
+Result<Audio> ReadAudioMono(const std::string& path, int rate = 16000);
+
+}  // namespace mmgate::media
+
+#endif  // MMGATE_MEDIA_AUDIO_H_
