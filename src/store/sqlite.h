@@ -1,0 +1,84 @@
+// A thin RAII layer over the SQLite C API: a connection, prepared statements
+// and transactions, with errors carrying the SQL and the database path.
+#ifndef MMGATE_STORE_SQLITE_H_
+#define MMGATE_STORE_SQLITE_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace mmgate::store {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+
+  Statement& Bind(int index, std::string_view text);
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, double value);
+  Statement& BindNull(int index);
+  Statement& BindOptional(int index, const std::optional<std::string>& text);
+
+  // Steps once: true while a row is available, false when done.
+  Result<bool> Step();
+  // Steps to completion, then resets so the statement can be reused.
+  Status Run();
+  void Reset();
+
+  std::string Text(int col) const;
+  int64_t Int(int col) const;
+  double Double(int col) const;
+  bool IsNull(int col) const;
+
+ private:
+  struct Finalizer {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  };
+  sqlite3* db_;
+  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) the database file and its folder.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path);
+
+  Status Exec(std::string_view sql);
+  Result<Statement> Prepare(std::string_view sql);
+  const std::string& path() const { return path_; }
+  sqlite3* handle() { return db_.get(); }
+
+ private:
+  struct Closer {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+  };
+  Database(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
+  std::string path_;
+  std::unique_ptr<sqlite3, Closer> db_;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK unless Commit() succeeded.
+class Transaction {
+ public:
+  explicit Transaction(Database* db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  const Status& status() const { return begin_; }
+  Status Commit();
+
+ private:
+  Database* db_;
+  Status begin_;
+  bool done_ = false;
+};
+
+}  // namespace mmgate::store
+
+#endif  // MMGATE_STORE_SQLITE_H_

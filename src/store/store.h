@@ -1,0 +1,121 @@
+// The results database: runs, their suites and items, one response per item,
+// and its scores. SQLite in WAL mode; the schema is documented in
+// docs/schema.md.
+#ifndef MMGATE_STORE_STORE_H_
+#define MMGATE_STORE_STORE_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "store/sqlite.h"
+
+namespace mmgate::store {
+
+enum class RunStatus { kRunning, kFinished, kInterrupted };
+std::string_view RunStatusName(RunStatus s);
+
+struct RunRecord {
+  std::string run_id;
+  std::string model;          // name in mmgate.yaml
+  std::string model_version;  // engine version + config hash
+  std::string spec_json;      // the model's configuration, secrets removed
+  std::string config_path;
+  RunStatus status = RunStatus::kRunning;
+  int64_t created_ms = 0;
+  int64_t finished_ms = 0;
+};
+
+struct SuiteRecord {
+  std::string suite;
+  std::string modality;
+  std::string metric;                    // primary metric
+  std::vector<std::string> metrics;      // primary first, then the extra ones
+  std::string version_hash;
+  int64_t n_items = 0;                   // valid items plus invalid lines
+};
+
+struct ItemRecord {
+  std::string suite;
+  std::string item_id;
+  std::string content_hash;  // empty for a line that failed validation
+  std::string modality;
+  std::string group;
+  std::string expect;
+  std::vector<std::pair<std::string, std::string>> slices;
+  std::string reference_json;
+  std::string prompt;
+  std::string media_json;
+  int64_t line = 0;
+};
+
+struct ResponseRecord {
+  std::string suite;
+  std::string item_id;
+  std::string content_hash;
+  std::optional<std::string> answer;  // set on success
+  std::optional<std::string> error;   // set on failure, with context
+  std::string error_kind;             // empty on success, e.g. "corrupt_media"
+  double latency_ms = 0;
+  std::string model_version;
+  int64_t input_tokens = -1;
+  int64_t output_tokens = -1;
+  int64_t created_ms = 0;
+};
+
+struct ScoreRecord {
+  std::string metric;
+  double value = 0;
+  double numerator = 0;
+  double denominator = 1;
+  std::string detail;
+};
+
+// One item of a run, joined with its response and scores.
+struct ItemResult {
+  ItemRecord item;
+  std::optional<ResponseRecord> response;  // absent: not run (yet)
+  std::map<std::string, ScoreRecord> scores;
+};
+
+class Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const std::string& path);
+
+  Status CreateRun(const RunRecord& run);
+  Result<std::optional<RunRecord>> GetRun(const std::string& run_id);
+  Result<std::vector<RunRecord>> ListRuns();
+  Status SetRunStatus(const std::string& run_id, RunStatus status, int64_t finished_ms);
+
+  // Records the suites and items a run covers (idempotent: a resumed run
+  // rewrites them).
+  Status PutSuite(const std::string& run_id, const SuiteRecord& suite,
+                  const std::vector<ItemRecord>& items);
+  Result<std::vector<SuiteRecord>> GetSuites(const std::string& run_id);
+
+  // (suite, item id) -> content hash of every item with a successful response.
+  Result<std::map<std::pair<std::string, std::string>, std::string>> FinishedItems(
+      const std::string& run_id);
+
+  // Writes one item's response and scores atomically, replacing earlier ones.
+  Status PutResult(const std::string& run_id, const ResponseRecord& response,
+                   const std::vector<ScoreRecord>& scores);
+
+  Result<std::vector<ItemResult>> LoadResults(const std::string& run_id);
+
+  const std::string& path() const { return db_->path(); }
+
+ private:
+  explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  Status Migrate();
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace mmgate::store
+
+#endif  // MMGATE_STORE_STORE_H_
