@@ -1,0 +1,57 @@
+// Runs one model over a project's suites: a worker pool (one model instance
+// per worker), every finished item written to the store as it completes, so an
+// interrupted run resumes by id without redoing finished items.
+#ifndef MMGATE_RUNNER_RUNNER_H_
+#define MMGATE_RUNNER_RUNNER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adapter/model.h"
+#include "common/clock.h"
+#include "common/status.h"
+#include "dataset/item.h"
+#include "store/store.h"
+
+namespace mmgate::runner {
+
+using ModelMaker = std::function<Result<std::unique_ptr<Model>>(const ModelSpec&)>;
+
+struct RunOptions {
+  std::string run_id;               // empty: a new id from the model name and clock
+  std::vector<std::string> suites;  // empty: every suite of the project
+  int workers = 0;                  // 0: one per core
+  bool progress = false;            // draw a progress bar on stderr
+  // Set from a signal handler: no new item starts, in-flight ones finish.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct RunSummary {
+  std::string run_id;
+  std::string model_version;
+  bool resumed = false;
+  int64_t total = 0;    // items and invalid lines in the selected suites
+  int64_t skipped = 0;  // already finished in an earlier session of the run
+  int64_t done = 0;     // answered in this session
+  int64_t errors = 0;   // per-item failures recorded in this session
+  bool interrupted = false;
+};
+
+// The item-level error kinds recorded in responses.error_kind.
+std::string_view ErrorKind(StatusCode code);
+
+// Metrics computed for an item: its own (or the suite's) first, then the
+// suite's extra metrics.
+std::vector<std::string> MetricsFor(const Suite& suite, const Item& item);
+
+Result<RunSummary> Run(const ProjectConfig& project, const std::string& model_name,
+                       const RunOptions& options, store::Store* store, Clock* clock,
+                       const ModelMaker& make_model = CreateModel);
+
+}  // namespace mmgate::runner
+
+#endif  // MMGATE_RUNNER_RUNNER_H_

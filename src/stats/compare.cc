@@ -1,0 +1,147 @@
+#include "stats/compare.h"
+
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "score/metrics.h"
+
+namespace mmgate::stats {
+namespace {
+
+struct Cell {
+  Aggregate base;
+  Aggregate cand;
+  int64_t base_errors = 0;
+  int64_t cand_errors = 0;
+};
+
+SideBySide Finish(const std::string& key, const std::string& value, const Cell& c) {
+  SideBySide s;
+  s.slice_key = key;
+  s.slice_value = value;
+  s.n = c.base.n;
+  s.baseline = c.base.value();
+  s.candidate = c.cand.value();
+  s.delta = s.candidate - s.baseline;
+  s.baseline_errors = c.base_errors;
+  s.candidate_errors = c.cand_errors;
+  return s;
+}
+
+bool Failed(const store::ItemResult& r) { return r.response && r.response->error; }
+
+}  // namespace
+
+void Aggregate::Add(const store::ScoreRecord& s) {
+  ++n;
+  numerator += s.numerator;
+  denominator += s.denominator;
+}
+
+Comparison Compare(const std::string& baseline_run, const std::vector<store::ItemResult>& baseline,
+                   const std::vector<store::SuiteRecord>& baseline_suites,
+                   const std::string& candidate_run,
+                   const std::vector<store::ItemResult>& candidate) {
+  Comparison out;
+  out.baseline_run = baseline_run;
+  out.candidate_run = candidate_run;
+
+  std::map<std::pair<std::string, std::string>, const store::ItemResult*> cand_index;
+  for (const store::ItemResult& r : candidate) cand_index[{r.item.suite, r.item.item_id}] = &r;
+
+  // (suite, metric) -> (slice key, slice value) -> cell; ("", "") is the suite total.
+  std::map<std::pair<std::string, std::string>,
+           std::map<std::pair<std::string, std::string>, Cell>>
+      cells;
+  std::set<std::pair<std::string, std::string>> in_baseline;
+  for (const store::ItemResult& b : baseline) {
+    std::pair<std::string, std::string> key{b.item.suite, b.item.item_id};
+    in_baseline.insert(key);
+    auto found = cand_index.find(key);
+    if (found == cand_index.end() || found->second->item.content_hash != b.item.content_hash) {
+      out.unmatched.push_back(b.item.suite + "/" + b.item.item_id);
+      continue;
+    }
+    const store::ItemResult& c = *found->second;
+    std::map<std::string, bool> metrics;
+    for (const auto& [m, s] : b.scores) metrics[m] = true;
+    for (const auto& [m, s] : c.scores) metrics[m] = true;
+    for (const auto& [metric, unused] : metrics) {
+      auto& by_slice = cells[{b.item.suite, metric}];
+      auto bs = b.scores.find(metric);
+      auto cs = c.scores.find(metric);
+      bool paired = bs != b.scores.end() && cs != c.scores.end();
+      auto add = [&](Cell& cell) {
+        if (paired) {
+          cell.base.Add(bs->second);
+          cell.cand.Add(cs->second);
+        }
+      };
+      add(by_slice[{"", ""}]);
+      for (const auto& [k, v] : b.item.slices) add(by_slice[{k, v}]);
+    }
+    // Errors count once per stratum, under every metric of the suite.
+    if (Failed(b) || Failed(c)) {
+      for (const store::SuiteRecord& s : baseline_suites) {
+        if (s.suite != b.item.suite) continue;
+        for (const std::string& metric : s.metrics) {
+          auto& by_slice = cells[{s.suite, metric}];
+          auto count = [&](Cell& cell) {
+            cell.base_errors += Failed(b);
+            cell.cand_errors += Failed(c);
+          };
+          count(by_slice[{"", ""}]);
+          for (const auto& [k, v] : b.item.slices) count(by_slice[{k, v}]);
+        }
+      }
+    }
+  }
+  for (const store::ItemResult& c : candidate) {
+    if (!in_baseline.count({c.item.suite, c.item.item_id})) {
+      out.unmatched.push_back(c.item.suite + "/" + c.item.item_id);
+    }
+  }
+
+  std::map<std::string, const store::SuiteRecord*> suite_info;
+  for (const store::SuiteRecord& s : baseline_suites) suite_info[s.suite] = &s;
+  for (const auto& [sm, by_slice] : cells) {
+    SuiteComparison sc;
+    sc.suite = sm.first;
+    sc.metric = sm.second;
+    if (auto it = suite_info.find(sc.suite); it != suite_info.end()) {
+      sc.modality = it->second->modality;
+    }
+    const score::MetricInfo* info = score::FindMetric(sc.metric);
+    sc.higher_is_better = info == nullptr || info->higher_is_better;
+    for (const auto& [slice, cell] : by_slice) {
+      if (slice.first.empty()) {
+        sc.total = Finish("", "", cell);
+      } else {
+        sc.slices.push_back(Finish(slice.first, slice.second, cell));
+      }
+    }
+    out.suites.push_back(std::move(sc));
+  }
+  return out;
+}
+
+Result<Comparison> CompareRuns(store::Store* store, const std::string& baseline_run,
+                               const std::string& candidate_run) {
+  for (const std::string& id : {baseline_run, candidate_run}) {
+    auto run = store->GetRun(id);
+    if (!run.ok()) return run.status();
+    if (!run->has_value()) {
+      return Status::NotFound("no run '" + id + "' in " + store->path());
+    }
+  }
+  auto b = store->LoadResults(baseline_run);
+  if (!b.ok()) return b.status();
+  auto c = store->LoadResults(candidate_run);
+  if (!c.ok()) return c.status();
+  auto suites = store->GetSuites(baseline_run);
+  if (!suites.ok()) return suites.status();
+  return Compare(baseline_run, *b, *suites, candidate_run, *c);
+}
+
+}  // namespace mmgate::stats

@@ -1,0 +1,107 @@
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "common/files.h"
+#include "common/hash.h"
+#include "demo/gold_set.h"
+#include "project.h"
+#include "quickstart_config.h"
+#include "report/side_by_side.h"
+#include "runner/runner.h"
+
+namespace mmgate::cli {
+namespace {
+
+struct DemoFlags {
+  std::string out = "mmgate-demo";
+  bool small = false;
+  int workers = 0;
+  uint64_t seed = demo::BuildOptions{}.seed;
+};
+
+int DemoCommand(const DemoFlags& f) {
+  namespace fs = std::filesystem;
+  std::fprintf(stderr, "Building the gold set in %s/ from real fonts, voices and recordings...\n",
+               f.out.c_str());
+  demo::BuildOptions build;
+  build.seed = f.seed;
+  build.small = f.small;
+  auto built = demo::BuildGoldSet(f.out, build);
+  if (!built.ok()) return Fail("demo", built.status());
+  for (const auto& [suite, n] : built->items_per_suite) {
+    std::fprintf(stderr, "  %-12s %4d items\n", suite.c_str(), n);
+  }
+  std::string config = (fs::path(f.out) / "mmgate.yaml").string();
+  Status st = WriteFileAtomic(config, kQuickstartConfig);
+  if (!st.ok()) return Fail("demo", st);
+
+  auto project = LoadProjectFile(config);
+  if (!project.ok()) return Fail("demo", project.status());
+  PrintProblems(*project);
+  auto store = OpenStore(config, "");
+  if (!store.ok()) return Fail("demo", store.status());
+  SystemClock clock;
+  const std::atomic<bool>* stop = InstallStopHandler();
+
+  std::string run_ids[2];
+  const std::string models[2] = {project->baseline, project->candidate};
+  for (int i = 0; i < 2; ++i) {
+    runner::RunOptions opt;
+    opt.workers = f.workers;
+    opt.progress = true;
+    opt.stop = stop;
+    // The run id follows the model's configuration, so running the demo again
+    // resumes (and skips) finished work instead of repeating it.
+    auto model = project->models.find(models[i]);
+    if (model == project->models.end()) {
+      return Fail("demo", Status::Invalid(config + ": no model named '" + models[i] + "'"));
+    }
+    opt.run_id = models[i] + "-" + Sha256Hex(model->second.params.dump()).substr(0, 8);
+    std::fprintf(stderr, "\nRunning the %s (model '%s')...\n", i == 0 ? "baseline" : "candidate",
+                 models[i].c_str());
+    auto summary = runner::Run(*project, models[i], opt, store->get(), &clock);
+    if (!summary.ok()) return Fail("demo", summary.status());
+    if (summary->interrupted) {
+      std::fprintf(stderr, "interrupted; run `mmgate demo` again to resume\n");
+      return kExitInterrupted;
+    }
+    std::fprintf(stderr, "  %s: %s, %lld items (%lld already done), %lld errors\n",
+                 summary->run_id.c_str(), summary->model_version.c_str(),
+                 static_cast<long long>(summary->total), static_cast<long long>(summary->skipped),
+                 static_cast<long long>(summary->errors));
+    run_ids[i] = summary->run_id;
+  }
+
+  auto cmp = stats::CompareRuns(store->get(), run_ids[0], run_ids[1]);
+  if (!cmp.ok()) return Fail("demo", cmp.status());
+  std::printf("\n%s", report::RenderTerminal(*cmp).c_str());
+  for (const auto& [name, text] :
+       {std::pair<std::string, std::string>{"report.md", report::RenderMarkdown(*cmp)},
+        {"report.json", report::ToJson(*cmp).dump(2) + "\n"}}) {
+    st = WriteFileAtomic((fs::path(f.out) / name).string(), text);
+    if (!st.ok()) return Fail("demo", st);
+  }
+  std::printf("\nReports: %s/report.md, %s/report.json\nResults database: %s\n", f.out.c_str(),
+              f.out.c_str(), (*store)->path().c_str());
+  std::printf("Compare again with: mmgate report -c %s %s %s\n", config.c_str(),
+              run_ids[0].c_str(), run_ids[1].c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddDemoCommand(CLI::App* sub, int* exit_code) {
+  auto f = std::make_shared<DemoFlags>();
+  sub->add_option("-o,--out", f->out, "folder for the gold set, config, database and reports")
+      ->capture_default_str();
+  sub->add_flag("--small", f->small, "a few items per suite (a quick look)");
+  sub->add_option("-j,--workers", f->workers, "parallel workers (default: one per core)");
+  sub->add_option("--seed", f->seed, "seed of the gold set's content")->capture_default_str();
+  sub->callback([f, exit_code] { *exit_code = DemoCommand(*f); });
+}
+
+}  // namespace mmgate::cli

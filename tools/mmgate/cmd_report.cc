@@ -1,0 +1,63 @@
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "common/files.h"
+#include "project.h"
+#include "report/side_by_side.h"
+
+namespace mmgate::cli {
+namespace {
+
+struct ReportFlags {
+  std::vector<std::string> runs;
+  std::string config = "mmgate.yaml";
+  std::string db;
+  std::string format = "text";
+  std::string output;
+  bool json = false;
+};
+
+int ReportCommand(const ReportFlags& f) {
+  if (f.runs.size() != 2) {
+    return Fail("report", Status::Invalid("give two runs: the baseline, then the candidate"));
+  }
+  auto store = OpenStore(f.config, f.db);
+  if (!store.ok()) return Fail("report", store.status());
+  auto cmp = stats::CompareRuns(store->get(), f.runs[0], f.runs[1]);
+  if (!cmp.ok()) return Fail("report", cmp.status());
+  std::string format = f.json ? "json" : f.format;
+  std::string text;
+  if (format == "json") {
+    text = report::ToJson(*cmp).dump(2) + "\n";
+  } else if (format == "md") {
+    text = report::RenderMarkdown(*cmp);
+  } else {
+    text = report::RenderTerminal(*cmp);
+  }
+  if (f.output.empty() || f.output == "-") {
+    std::fputs(text.c_str(), stdout);
+    return kExitOk;
+  }
+  Status st = WriteFileAtomic(f.output, text);
+  return st.ok() ? kExitOk : Fail("report", st);
+}
+
+}  // namespace
+
+void AddReportCommand(CLI::App* sub, int* exit_code) {
+  auto f = std::make_shared<ReportFlags>();
+  sub->add_option("runs", f->runs, "baseline run, then candidate run")->required();
+  sub->add_option("-c,--config", f->config, "project config (locates the default database)")
+      ->capture_default_str();
+  sub->add_option("--db", f->db, "results database");
+  sub->add_option("--format", f->format, "text, json or md")
+      ->check(CLI::IsMember({"text", "json", "md"}))
+      ->capture_default_str();
+  sub->add_option("-o,--output", f->output, "write to this file instead of stdout");
+  sub->add_flag("--json", f->json, "same as --format json");
+  sub->callback([f, exit_code] { *exit_code = ReportCommand(*f); });
+}
+
+}  // namespace mmgate::cli

@@ -1,0 +1,26 @@
+// The mmgate command table: each command registers its options on its own
+// CLI11 subcommand and a callback that runs it and stores the process exit
+// code.
+#ifndef MMGATE_TOOLS_MMGATE_COMMANDS_H_
+#define MMGATE_TOOLS_MMGATE_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+namespace mmgate::cli {
+
+// Exit codes (DESIGN.md): 0 ok / roll forward, 1 blocked, 2 usage, config or
+// input error, 3 inconclusive, 130 interrupted.
+enum ExitCode : int { kExitOk = 0, kExitBlocked = 1, kExitUsage = 2, kExitInconclusive = 3,
+                      kExitInterrupted = 130 };
+
+using AddCommand = void (*)(CLI::App* sub, int* exit_code);
+
+void AddDemoCommand(CLI::App* sub, int* exit_code);
+void AddRunCommand(CLI::App* sub, int* exit_code);
+void AddReportCommand(CLI::App* sub, int* exit_code);
+void AddScoreCommand(CLI::App* sub, int* exit_code);
+void AddInitCommand(CLI::App* sub, int* exit_code);
+
+}  // namespace mmgate::cli
+
+#endif  // MMGATE_TOOLS_MMGATE_COMMANDS_H_

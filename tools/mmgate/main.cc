@@ -1,0 +1,52 @@
+// mmgate: a release gate for multimodal model upgrades. This file is only the
+// table of commands; each command lives in its own cmd_<name>.cc.
+#include <cstdio>
+#include <iostream>
+
+#include "commands.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  mmgate::cli::AddCommand add;
+};
+
+constexpr Command kCommands[] = {
+    {"demo", "build the bundled gold suites, run baseline and candidate engines, compare",
+     mmgate::cli::AddDemoCommand},
+    {"init", "write a commented starter mmgate.yaml and one example suite per modality",
+     mmgate::cli::AddInitCommand},
+    {"run", "run one model over the project's suites (resumes an existing --run-id)",
+     mmgate::cli::AddRunCommand},
+    {"report", "compare two runs side by side per suite and slice (text, json, md)",
+     mmgate::cli::AddReportCommand},
+    {"score", "score sclite trn transcripts: mmgate score wer|cer --ref R --hyp H",
+     mmgate::cli::AddScoreCommand},
+};
+
+void PrintHelp() {
+  std::printf("mmgate: a release gate for multimodal model upgrades\n\nusage: mmgate <command> "
+              "[options]   (mmgate <command> --help for its options)\n\ncommands:\n");
+  for (const Command& c : kCommands) std::printf("  %-8s %s\n", c.name, c.summary);
+  std::printf("  %-8s %s\n", "help", "list the commands");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mmgate: a release gate for multimodal model upgrades"};
+  app.require_subcommand(0, 1);
+  int exit_code = mmgate::cli::kExitOk;
+  for (const Command& c : kCommands) c.add(app.add_subcommand(c.name, c.summary), &exit_code);
+  app.add_subcommand("help", "list the commands")->callback(PrintHelp);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : mmgate::cli::kExitUsage;
+  }
+  if (app.get_subcommands().empty()) PrintHelp();
+  return exit_code;
+}
