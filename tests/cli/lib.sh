@@ -1,0 +1,46 @@
+# Shared by the CLI tests: a scratch folder, assertions, and a project whose
+# model is an exec script with scripted answers (a stand-in for a user's
+# in-house model speaking DESIGN.md's exec protocol).
+set -euo pipefail
+MMGATE=$(realpath "$1")
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-cli.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+PY=/usr/bin/python3
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_eq() { [ "$1" == "$2" ] || fail "$3: expected '$2', got '$1'"; }
+expect_contains() { grep -qF -- "$2" <<<"$1" || fail "$3: '$2' not in: $1"; }
+
+# make_project DIR N: N text items q0..q(N-1); the model answers "aI" except
+# for every third item, and appends each id it is asked to DIR/calls.
+make_project() {
+  local dir=$1 n=$2
+  mkdir -p "$dir/data"
+  : >"$dir/data/items.jsonl"
+  for ((i = 0; i < n; i++)); do
+    printf '{"id": "q%d", "modality": "text", "prompt": "Say a%d", "reference": "a%d", "slices": {"difficulty": "%s"}}\n' \
+      "$i" "$i" "$i" "$([ $((i % 2)) -eq 0 ] && echo easy || echo hard)" >>"$dir/data/items.jsonl"
+  done
+  cat >"$dir/model.sh" <<'SH'
+#!/usr/bin/env bash
+req=$(cat)
+id=$(sed -n 's/.*"id": *"\([^"]*\)".*/\1/p' <<<"$req")
+echo "$id" >>"$(dirname "$0")/calls"
+sleep "${MODEL_DELAY:-0}"
+n=${id#q}
+if [ $((n % 3)) -eq 0 ]; then answer=wrong; else answer="a$n"; fi
+printf '{"answer": "%s", "usage": {"input_tokens": 5, "output_tokens": 1}}\n' "$answer"
+SH
+  chmod +x "$dir/model.sh"
+  cat >"$dir/suite.yaml" <<'YAML'
+name: qa
+modality: text
+dataset: data/items.jsonl
+metric: exact
+YAML
+  cat >"$dir/mmgate.yaml" <<'YAML'
+models:
+  scripted: {provider: exec, command: ["./model.sh"]}
+suites: [suite.yaml]
+YAML
+}
