@@ -15,6 +15,7 @@ for _ in $(seq 100); do
 done
 kill -9 "$pid"
 wait "$pid" 2>/dev/null || true
+sleep 0.5  # let orphaned model processes of the killed run finish writing
 finished=$(sqlite3 .mmgate/results.db \
   "SELECT item_id FROM responses WHERE run_id='killed' AND error IS NULL ORDER BY item_id")
 n_finished=$(grep -c . <<<"$finished" || true)
