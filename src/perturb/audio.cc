@@ -1,0 +1,411 @@
+#include "perturb/audio.h"
+
+#include <fmt/format.h>
+#include <sox.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+#include <vector>
+
+#include "perturb/random.h"
+
+namespace mmgate::perturb {
+namespace {
+
+// libSoX keeps global state (format and effect tables, message handler) and
+// documents no thread safety, so flows run one at a time.
+std::mutex& SoxMutex() {
+  static std::mutex mu;
+  return mu;
+}
+
+constexpr sox_encodinginfo_t kPcm16 = {
+    SOX_ENCODING_SIGN2, 16,       0, sox_option_default, sox_option_default,
+    sox_option_default, sox_false};
+
+thread_local std::string sox_last_error;
+
+void CaptureSoxMessage(unsigned level, const char* /*filename*/,
+                       const char* fmt, va_list ap) {
+  if (level > 1) return;  // keep failures only; warnings would flood a build
+  char buf[512];
+  std::vsnprintf(buf, sizeof(buf), fmt, ap);
+  sox_last_error = buf;
+}
+
+Status SoxInitOnce() {
+  static std::once_flag once;
+  static int rc = SOX_SUCCESS;
+  std::call_once(once, [] {
+    rc = sox_init();
+    sox_globals.verbosity = 1;
+    sox_globals.output_message_handler = CaptureSoxMessage;
+    sox_globals.repeatable = sox_true;  // fixed PRNG seed inside libSoX
+  });
+  if (rc != SOX_SUCCESS) return Status::Internal("sox_init failed");
+  return Status::Ok();
+}
+
+Status SoxError(const std::string& what) {
+  std::string msg = "libsox: " + what;
+  if (!sox_last_error.empty()) msg += ": " + sox_last_error;
+  sox_last_error.clear();
+  return Status::EngineError(msg);
+}
+
+// Feeds our samples into an effects chain.
+struct Source {
+  const std::vector<int16_t>* samples;
+  size_t pos;
+};
+
+int SourceDrain(sox_effect_t* effp, sox_sample_t* obuf, size_t* osamp) {
+  Source* src = *static_cast<Source**>(effp->priv);
+  const size_t n = std::min(*osamp, src->samples->size() - src->pos);
+  for (size_t i = 0; i < n; ++i) {
+    obuf[i] = static_cast<sox_sample_t>((*src->samples)[src->pos + i]) * 65536;
+  }
+  src->pos += n;
+  *osamp = n;
+  return n == 0 ? SOX_EOF : SOX_SUCCESS;
+}
+
+// Collects the chain's output as 16-bit samples.
+int SinkFlow(sox_effect_t* effp, const sox_sample_t* ibuf, sox_sample_t*,
+             size_t* isamp, size_t* osamp) {
+  auto* out = *static_cast<std::vector<int16_t>**>(effp->priv);
+  for (size_t i = 0; i < *isamp; ++i) {
+    const int64_t v = (static_cast<int64_t>(ibuf[i]) + 32768) >> 16;
+    out->push_back(static_cast<int16_t>(std::clamp<int64_t>(v, -32768, 32767)));
+  }
+  *osamp = 0;
+  return SOX_SUCCESS;
+}
+
+sox_effect_handler_t kSourceHandler = {
+    "mmgate_source", nullptr,     SOX_EFF_MCHAN, nullptr, nullptr,
+    nullptr,         SourceDrain, nullptr,       nullptr, sizeof(Source*)};
+sox_effect_handler_t kSinkHandler = {
+    "mmgate_sink", nullptr, SOX_EFF_MCHAN, nullptr, nullptr,
+    SinkFlow,      nullptr, nullptr,       nullptr, sizeof(void*)};
+
+struct ChainDeleter {
+  void operator()(sox_effects_chain_t* c) const { sox_delete_effects_chain(c); }
+};
+struct FormatCloser {
+  void operator()(sox_format_t* f) const { sox_close(f); }
+};
+
+// Adds one effect; sox_add_effect copies it, so ours is freed here.
+Status AddEffect(sox_effects_chain_t* chain, sox_effect_t* e,
+                 sox_signalinfo_t* interm, const sox_signalinfo_t* out,
+                 const char* name) {
+  const int rc = sox_add_effect(chain, e, interm, out);
+  free(e);
+  if (rc != SOX_SUCCESS)
+    return SoxError(fmt::format("cannot add effect {}", name));
+  return Status::Ok();
+}
+
+// Runs source -> [rate] -> sink-or-file. Exactly one of `collect` and `file`
+// is set. Callers hold SoxMutex.
+Status RunChain(const media::Audio& in, int out_rate,
+                std::vector<int16_t>* collect, sox_format_t* file) {
+  sox_signalinfo_t in_sig = {static_cast<double>(in.sample_rate), 1, 16,
+                             in.samples.size(), nullptr};
+  sox_encodinginfo_t enc = kPcm16;
+  std::unique_ptr<sox_effects_chain_t, ChainDeleter> chain(
+      sox_create_effects_chain(&enc, file != nullptr ? &file->encoding : &enc));
+  if (!chain) return SoxError("cannot create an effects chain");
+
+  sox_signalinfo_t interm = in_sig;
+  sox_signalinfo_t out_sig = in_sig;
+  out_sig.rate = out_rate;
+  out_sig.length = 0;
+
+  Source src{&in.samples, 0};
+  sox_effect_t* e = sox_create_effect(&kSourceHandler);
+  *static_cast<Source**>(e->priv) = &src;
+  MMGATE_RETURN_IF_ERROR(AddEffect(chain.get(), e, &interm, &in_sig, "source"));
+
+  if (out_rate != in.sample_rate) {
+    e = sox_create_effect(sox_find_effect("rate"));
+    if (sox_effect_options(e, 0, nullptr) != SOX_SUCCESS) {
+      free(e);
+      return SoxError("rate options");
+    }
+    MMGATE_RETURN_IF_ERROR(
+        AddEffect(chain.get(), e, &interm, &out_sig, "rate"));
+  }
+
+  if (file != nullptr) {
+    e = sox_create_effect(sox_find_effect("output"));
+    char* args[] = {reinterpret_cast<char*>(file)};
+    if (sox_effect_options(e, 1, args) != SOX_SUCCESS) {
+      free(e);
+      return SoxError("output options");
+    }
+    MMGATE_RETURN_IF_ERROR(
+        AddEffect(chain.get(), e, &interm, &file->signal, "output"));
+  } else {
+    e = sox_create_effect(&kSinkHandler);
+    *static_cast<std::vector<int16_t>**>(e->priv) = collect;
+    MMGATE_RETURN_IF_ERROR(
+        AddEffect(chain.get(), e, &interm, &out_sig, "sink"));
+  }
+  const int rc = sox_flow_effects(chain.get(), nullptr, nullptr);
+  if (rc != SOX_SUCCESS && rc != SOX_EOF)
+    return SoxError("effects flow failed");
+  return Status::Ok();
+}
+
+Status CheckAudio(const media::Audio& a) {
+  if (a.sample_rate <= 0) return Status::Invalid("audio has no sample rate");
+  if (a.samples.empty()) return Status::Invalid("audio has no samples");
+  return Status::Ok();
+}
+
+// Writes `audio` at `rate` with `enc` through a temporary file beside
+// `path`, so a failed write never leaves a partial file under the final name.
+Status WriteThroughSox(const media::Audio& audio, int rate,
+                       const sox_encodinginfo_t& enc, const char* type,
+                       const std::string& path) {
+  MMGATE_RETURN_IF_ERROR(CheckAudio(audio));
+  MMGATE_RETURN_IF_ERROR(SoxInitOnce());
+  sox_signalinfo_t sig = {static_cast<double>(rate), 1, 16, 0, nullptr};
+  const std::string tmp = path + ".partial";
+  std::lock_guard<std::mutex> lock(SoxMutex());
+  {
+    std::unique_ptr<sox_format_t, FormatCloser> out(
+        sox_open_write(tmp.c_str(), &sig, &enc, type, nullptr, nullptr));
+    if (!out) return SoxError(fmt::format("cannot open {} for writing", path));
+    MMGATE_RETURN_IF_ERROR(
+        RunChain(audio, rate, nullptr, out.get()).WithContext(path));
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec)
+    return Status::IoError(fmt::format("rename {}: {}", path, ec.message()));
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string CodecSpec::Name() const {
+  switch (codec) {
+    case Codec::kPcm16k:
+      return "pcm16k";
+    case Codec::kGsm8k:
+      return "gsm8k";
+    case Codec::kMulaw8k:
+      return "mulaw8k";
+    case Codec::kMp3:
+      return fmt::format("mp3-{}k", mp3_kbps);
+  }
+  return "pcm16k";
+}
+
+std::string CodecSpec::Extension() const {
+  return codec == Codec::kMp3 ? "mp3" : "wav";
+}
+
+int CodecSpec::SampleRate() const {
+  return (codec == Codec::kGsm8k || codec == Codec::kMulaw8k) ? 8000 : 16000;
+}
+
+Result<CodecSpec> ParseCodec(std::string_view name) {
+  if (name == "pcm16k") return CodecSpec{Codec::kPcm16k};
+  if (name == "gsm8k") return CodecSpec{Codec::kGsm8k};
+  if (name == "mulaw8k") return CodecSpec{Codec::kMulaw8k};
+  if (name.starts_with("mp3-") && name.ends_with("k")) {
+    const std::string_view num = name.substr(4, name.size() - 5);
+    int kbps = 0;
+    const auto [end, ec] =
+        std::from_chars(num.data(), num.data() + num.size(), kbps);
+    // LAME's MPEG-2 layer III bitrates at 16 kHz.
+    static constexpr int kRates[] = {8,  16, 24, 32,  40,  48,  56,
+                                     64, 80, 96, 112, 128, 144, 160};
+    if (ec == std::errc() && end == num.data() + num.size() &&
+        std::find(std::begin(kRates), std::end(kRates), kbps) !=
+            std::end(kRates)) {
+      return CodecSpec{Codec::kMp3, kbps};
+    }
+  }
+  return Status::Invalid(fmt::format(
+      "codec '{}': expected pcm16k, gsm8k, mulaw8k or mp3-<kbps>k (8-160)",
+      name));
+}
+
+std::string AudioOp::Spec() const {
+  switch (kind) {
+    case AudioOpKind::kNone:
+      return "none";
+    case AudioOpKind::kCodec:
+      return "codec:" + codec.Name();
+    case AudioOpKind::kNoise:
+      return fmt::format("noise:snr{:g}", snr_db);
+  }
+  return "none";
+}
+
+Result<AudioOp> ParseAudioOp(std::string_view spec) {
+  AudioOp op;
+  if (spec == "none") return op;
+  if (spec.starts_with("codec:")) {
+    auto codec = ParseCodec(spec.substr(6));
+    if (!codec.ok()) return codec.status().WithContext("audio perturbation");
+    op.kind = AudioOpKind::kCodec;
+    op.codec = *codec;
+    return op;
+  }
+  if (spec.starts_with("noise:snr")) {
+    const std::string_view num = spec.substr(9);
+    const auto [end, ec] =
+        std::from_chars(num.data(), num.data() + num.size(), op.snr_db);
+    if (ec == std::errc() && end == num.data() + num.size() &&
+        op.snr_db >= -20 && op.snr_db <= 80) {
+      op.kind = AudioOpKind::kNoise;
+      return op;
+    }
+  }
+  return Status::Invalid(fmt::format(
+      "audio perturbation '{}': expected none, codec:<codec> or noise:snr<dB> "
+      "(-20..80)",
+      spec));
+}
+
+Result<media::Audio> Resample(const media::Audio& audio, int rate) {
+  MMGATE_RETURN_IF_ERROR(CheckAudio(audio));
+  if (rate <= 0)
+    return Status::Invalid(fmt::format("bad sample rate {}", rate));
+  if (rate == audio.sample_rate) return audio;
+  MMGATE_RETURN_IF_ERROR(SoxInitOnce());
+  media::Audio out;
+  out.sample_rate = rate;
+  std::lock_guard<std::mutex> lock(SoxMutex());
+  MMGATE_RETURN_IF_ERROR(RunChain(audio, rate, &out.samples, nullptr));
+  return out;
+}
+
+Result<media::Audio> AddWhiteNoise(const media::Audio& audio, double snr_db,
+                                   uint64_t seed) {
+  MMGATE_RETURN_IF_ERROR(CheckAudio(audio));
+  double power = 0;
+  for (int16_t s : audio.samples) power += static_cast<double>(s) * s;
+  power /= static_cast<double>(audio.samples.size());
+  if (power <= 0) return Status::Invalid("cannot set an SNR on silent audio");
+  const double sigma = std::sqrt(power / std::pow(10.0, snr_db / 10.0));
+  Rng rng(seed);
+  media::Audio out;
+  out.sample_rate = audio.sample_rate;
+  out.samples.reserve(audio.samples.size());
+  for (int16_t s : audio.samples) {
+    const double v = std::round(s + sigma * rng.Gaussian());
+    out.samples.push_back(
+        static_cast<int16_t>(std::clamp(v, -32768.0, 32767.0)));
+  }
+  return out;
+}
+
+Status WriteEncoded(const media::Audio& audio, const CodecSpec& codec,
+                    const std::string& path) {
+  sox_encodinginfo_t enc = kPcm16;
+  const char* type = "wav";
+  switch (codec.codec) {
+    case Codec::kPcm16k:
+      break;
+    case Codec::kGsm8k:
+      enc.encoding = SOX_ENCODING_GSM;
+      enc.bits_per_sample = 0;
+      break;
+    case Codec::kMulaw8k:
+      enc.encoding = SOX_ENCODING_ULAW;
+      enc.bits_per_sample = 8;
+      break;
+    case Codec::kMp3:
+      enc.encoding = SOX_ENCODING_MP3;
+      enc.bits_per_sample = 0;
+      enc.compression = codec.mp3_kbps;  // a whole number: CBR at that rate
+      type = "mp3";
+      break;
+  }
+  return WriteThroughSox(audio, codec.SampleRate(), enc, type, path);
+}
+
+Status WriteWav16(const media::Audio& audio, const std::string& path) {
+  return WriteThroughSox(audio, audio.sample_rate, kPcm16, "wav", path);
+}
+
+Result<media::Audio> ReadAudioFile(const std::string& path) {
+  MMGATE_RETURN_IF_ERROR(SoxInitOnce());
+  const bool raw = path.ends_with(".raw");
+  sox_signalinfo_t raw_sig = {16000, 1, 16, 0, nullptr};
+  std::lock_guard<std::mutex> lock(SoxMutex());
+  std::unique_ptr<sox_format_t, FormatCloser> in(
+      sox_open_read(path.c_str(), raw ? &raw_sig : nullptr,
+                    raw ? &kPcm16 : nullptr, raw ? "raw" : nullptr));
+  if (!in) return SoxError(fmt::format("cannot open {}", path));
+  const unsigned channels = std::max(1u, in->signal.channels);
+  media::Audio out;
+  out.sample_rate = static_cast<int>(std::lround(in->signal.rate));
+  std::vector<sox_sample_t> buf(4096 * channels);
+  size_t got;
+  while ((got = sox_read(in.get(), buf.data(), buf.size())) > 0) {
+    for (size_t i = 0; i + channels <= got; i += channels) {
+      int64_t sum = 0;
+      for (unsigned c = 0; c < channels; ++c) sum += buf[i + c];
+      const int64_t v = (sum / channels + 32768) >> 16;
+      out.samples.push_back(
+          static_cast<int16_t>(std::clamp<int64_t>(v, -32768, 32767)));
+    }
+  }
+  if (out.samples.empty() || out.sample_rate <= 0) {
+    return Status::Corrupt(fmt::format("{}: no audio decoded", path));
+  }
+  return out;
+}
+
+std::string OutputExtension(const AudioOp& op) {
+  return op.kind == AudioOpKind::kCodec ? op.codec.Extension() : "wav";
+}
+
+Status WriteAudioVariant(const media::Audio& audio, const AudioOp& op,
+                         uint64_t seed, const std::string& path) {
+  switch (op.kind) {
+    case AudioOpKind::kCodec:
+      return WriteEncoded(audio, op.codec, path);
+    case AudioOpKind::kNoise: {
+      auto at16k = Resample(audio, 16000);
+      if (!at16k.ok()) return at16k.status();
+      auto noisy = AddWhiteNoise(*at16k, op.snr_db, seed);
+      if (!noisy.ok()) return noisy.status();
+      return WriteWav16(*noisy, path);
+    }
+    case AudioOpKind::kNone:
+      return WriteEncoded(audio, CodecSpec{Codec::kPcm16k}, path);
+  }
+  return Status::Internal("unhandled audio op");
+}
+
+Result<double> MeasureSnrDb(const media::Audio& clean,
+                            const media::Audio& noisy) {
+  if (clean.samples.size() != noisy.samples.size() || clean.samples.empty()) {
+    return Status::Invalid("SNR needs two equally long, non-empty signals");
+  }
+  double ps = 0, pn = 0;
+  for (size_t i = 0; i < clean.samples.size(); ++i) {
+    const double c = clean.samples[i];
+    const double d = noisy.samples[i] - c;
+    ps += c * c;
+    pn += d * d;
+  }
+  if (pn == 0) return Status::Invalid("signals are identical: infinite SNR");
+  return 10.0 * std::log10(ps / pn);
+}
+
+}  // namespace mmgate::perturb

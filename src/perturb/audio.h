@@ -1,0 +1,80 @@
+// Audio degradations through real codecs (libsox: GSM 6.10, G.711 mu-law,
+// MP3 via LAME) and additive white noise at a target SNR from our own seeded
+// generator. Spec strings ("codec:gsm8k", "codec:mulaw8k", "codec:mp3-16k",
+// "noise:snr10") are the text the demo gold set records in its
+// `perturbation` slice.
+#ifndef MMGATE_PERTURB_AUDIO_H_
+#define MMGATE_PERTURB_AUDIO_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "media/audio.h"
+
+namespace mmgate::perturb {
+
+enum class Codec {
+  kPcm16k,   // 16 kHz 16-bit PCM WAV
+  kGsm8k,    // 8 kHz WAV with GSM 6.10 full-rate frames
+  kMulaw8k,  // 8 kHz WAV with G.711 mu-law samples
+  kMp3,      // MP3 (LAME, constant bitrate) at 16 kHz
+};
+
+struct CodecSpec {
+  Codec codec = Codec::kPcm16k;
+  int mp3_kbps = 16;  // kMp3 only
+  // "pcm16k", "gsm8k", "mulaw8k", "mp3-<kbps>k".
+  std::string Name() const;
+  std::string Extension() const;  // "wav" | "mp3"
+  int SampleRate() const;         // rate of the encoded file
+};
+Result<CodecSpec> ParseCodec(std::string_view name);
+
+enum class AudioOpKind { kNone, kCodec, kNoise };
+
+struct AudioOp {
+  AudioOpKind kind = AudioOpKind::kNone;
+  CodecSpec codec;    // kCodec
+  double snr_db = 0;  // kNoise
+  std::string Spec() const;
+};
+// "none", "codec:<codec name>", "noise:snr<dB>".
+Result<AudioOp> ParseAudioOp(std::string_view spec);
+
+// Resamples with SoX's high-quality `rate` effect.
+Result<media::Audio> Resample(const media::Audio& audio, int rate);
+
+// Adds white Gaussian noise scaled so that 10*log10(P_signal / P_noise) is
+// `snr_db` over the whole clip; samples are rounded and clipped to 16 bits.
+Result<media::Audio> AddWhiteNoise(const media::Audio& audio, double snr_db,
+                                   uint64_t seed);
+
+// Encodes `audio` through the codec (resampling to its rate first) and
+// writes the codec's own file at `path`.
+Status WriteEncoded(const media::Audio& audio, const CodecSpec& codec,
+                    const std::string& path);
+
+// Applies `op` and writes the result: codec ops write the codec's file,
+// noise and none write 16-bit PCM WAV at 16 kHz. `path` should end with
+// OutputExtension(op).
+Status WriteAudioVariant(const media::Audio& audio, const AudioOp& op,
+                         uint64_t seed, const std::string& path);
+std::string OutputExtension(const AudioOp& op);
+
+// 16-bit PCM mono WAV at the audio's own rate.
+Status WriteWav16(const media::Audio& audio, const std::string& path);
+
+// Decodes any file libsox reads (WAV of any codec, MP3, FLAC, ...; `.raw`
+// is taken as 16 kHz signed 16-bit mono) at the file's own rate, mixed down
+// to mono.
+Result<media::Audio> ReadAudioFile(const std::string& path);
+
+// 10*log10(sum clean^2 / sum (noisy - clean)^2); both must be equally long.
+Result<double> MeasureSnrDb(const media::Audio& clean,
+                            const media::Audio& noisy);
+
+}  // namespace mmgate::perturb
+
+#endif  // MMGATE_PERTURB_AUDIO_H_
