@@ -46,13 +46,13 @@ std::string NewRunId(const std::string& model, Clock* clock) {
   return model + "-" + buf;
 }
 
-store::ItemRecord ToRecord(const Item& it) {
+store::ItemRecord ToRecord(const Suite& s, const Item& it) {
   json media = json::array();
   for (const MediaRef& m : it.media) media.push_back({{"type", m.type}, {"path", m.path}});
   json ref = it.references.size() == 1 ? json(it.references[0]) : json(it.references);
-  return store::ItemRecord{"",        it.id,     it.content_hash, it.modality,  it.group,
-                           it.expect, it.slices, ref.dump(),      it.prompt,    media.dump(),
-                           it.line};
+  return store::ItemRecord{s.name,    it.id,     it.content_hash, it.modality,  MetricsFor(s, it)[0],
+                           it.group,  it.expect, it.slices,       ref.dump(),   it.prompt,
+                           media.dump(), it.line};
 }
 
 // Ids of invalid lines: the id they carried if it is free, else one naming the line.
@@ -209,16 +209,15 @@ Result<RunSummary> Run(const ProjectConfig& project, const std::string& model_na
     std::vector<store::ItemRecord> records;
     std::set<std::string> ids;
     for (const Item& it : s->items) {
-      records.push_back(ToRecord(it));
-      records.back().suite = s->name;
+      records.push_back(ToRecord(*s, it));
       ids.insert(it.id);
     }
     std::vector<store::ResponseRecord> invalid;
     for (const ItemProblem& p : s->problems) {
       std::string id = ProblemId(p, ids);
       ids.insert(id);
-      records.push_back(store::ItemRecord{s->name, id, "", s->modality, id, "answer", {}, "null",
-                                          "", "[]", p.line});
+      records.push_back(store::ItemRecord{s->name, id, "", s->modality, s->metric, id, "answer",
+                                          {}, "null", "", "[]", p.line});
       invalid.push_back(store::ResponseRecord{s->name, id, "", std::nullopt, p.message,
                                               "invalid_item", 0, summary.model_version});
     }

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS items (
   item_id        TEXT NOT NULL,
   content_hash   TEXT NOT NULL,
   modality       TEXT NOT NULL,
+  metric         TEXT NOT NULL,
   group_id       TEXT NOT NULL,
   expect         TEXT NOT NULL,
   slices_json    TEXT NOT NULL,
@@ -204,11 +205,11 @@ Status Store::PutSuite(const std::string& run_id, const SuiteRecord& suite,
   MMGATE_RETURN_IF_ERROR(st->Run());
 
   auto ins = db_->Prepare(
-      "INSERT INTO items (run_id, suite, item_id, content_hash, modality, group_id, expect,"
-      " slices_json, reference_json, prompt, media_json, line)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+      "INSERT INTO items (run_id, suite, item_id, content_hash, modality, metric, group_id,"
+      " expect, slices_json, reference_json, prompt, media_json, line)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
       " ON CONFLICT (run_id, suite, item_id) DO UPDATE SET content_hash = excluded.content_hash,"
-      " modality = excluded.modality, group_id = excluded.group_id, expect = excluded.expect,"
+      " modality = excluded.modality, metric = excluded.metric, group_id = excluded.group_id, expect = excluded.expect,"
       " slices_json = excluded.slices_json, reference_json = excluded.reference_json,"
       " prompt = excluded.prompt, media_json = excluded.media_json, line = excluded.line");
   if (!ins.ok()) return ins.status();
@@ -220,13 +221,14 @@ Status Store::PutSuite(const std::string& run_id, const SuiteRecord& suite,
         .Bind(3, it.item_id)
         .Bind(4, it.content_hash)
         .Bind(5, it.modality)
-        .Bind(6, it.group)
-        .Bind(7, it.expect)
-        .Bind(8, slices.dump())
-        .Bind(9, it.reference_json)
-        .Bind(10, it.prompt)
-        .Bind(11, it.media_json)
-        .Bind(12, it.line);
+        .Bind(6, it.metric)
+        .Bind(7, it.group)
+        .Bind(8, it.expect)
+        .Bind(9, slices.dump())
+        .Bind(10, it.reference_json)
+        .Bind(11, it.prompt)
+        .Bind(12, it.media_json)
+        .Bind(13, it.line);
     MMGATE_RETURN_IF_ERROR(ins->Run().WithContext("item " + it.item_id));
   }
   return tx.Commit();
@@ -320,7 +322,7 @@ Result<std::vector<ItemResult>> Store::LoadResults(const std::string& run_id) {
       "SELECT i.suite, i.item_id, i.content_hash, i.modality, i.group_id, i.expect,"
       " i.slices_json, i.reference_json, i.prompt, i.media_json, i.line,"
       " r.item_id IS NOT NULL, r.content_hash, r.answer, r.error, r.error_kind, r.latency_ms,"
-      " r.model_version, r.input_tokens, r.output_tokens, r.created_ms"
+      " r.model_version, r.input_tokens, r.output_tokens, r.created_ms, i.metric"
       " FROM items i LEFT JOIN responses r"
       " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id"
       " WHERE i.run_id = ?1 ORDER BY i.suite, i.line, i.item_id");
@@ -347,6 +349,7 @@ Result<std::vector<ItemResult>> Store::LoadResults(const std::string& run_id) {
     it.prompt = st->Text(8);
     it.media_json = st->Text(9);
     it.line = st->Int(10);
+    it.metric = st->Text(21);
     if (st->Int(11) != 0) {
       ResponseRecord r;
       r.suite = it.suite;

@@ -45,6 +45,7 @@ struct ItemRecord {
   std::string item_id;
   std::string content_hash;  // empty for a line that failed validation
   std::string modality;
+  std::string metric;  // the item's primary metric (its own or the suite's)
   std::string group;
   std::string expect;
   std::vector<std::pair<std::string, std::string>> slices;

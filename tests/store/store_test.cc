@@ -29,8 +29,8 @@ class StoreTest : public ::testing::Test {
     RunRecord run{"r1", "ocr", "tesseract 5 cfg:1", "{}", "mmgate.yaml"};
     ASSERT_TRUE(store_->CreateRun(run).ok());
     SuiteRecord suite{"charts", "chart", "relaxed_accuracy", {"relaxed_accuracy", "anls"}, "v1", 2};
-    ItemRecord a{"charts", "c1", "h1", "chart", "c1", "answer", {{"chart_type", "bar"}}, "\"4\""};
-    ItemRecord b{"charts", "c2", "h2", "chart", "g", "answer", {}, "\"5\""};
+    ItemRecord a{"charts", "c1", "h1", "chart", "relaxed_accuracy", "c1", "answer", {{"chart_type", "bar"}}, "\"4\""};
+    ItemRecord b{"charts", "c2", "h2", "chart", "relaxed_accuracy", "g", "answer", {}, "\"5\""};
     b.line = 2;
     ASSERT_TRUE(store_->PutSuite("r1", suite, {a, b}).ok());
   }
