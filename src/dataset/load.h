@@ -1,0 +1,46 @@
+// Loading and validating the project config (mmgate.yaml), suites (YAML) and
+// their items (JSONL) into the contracts of dataset/item.h.
+#ifndef MMGATE_DATASET_LOAD_H_
+#define MMGATE_DATASET_LOAD_H_
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+#include "dataset/item.h"
+
+namespace mmgate::dataset {
+
+struct LoadOptions {
+  // Injected so the dataset box does not depend on the scorer: returns true
+  // for a known metric name. When empty, every metric name is accepted.
+  std::function<bool(std::string_view)> metric_known;
+  // Beyond the seven in DESIGN.md, declared in mmgate.yaml `modalities:`.
+  std::set<std::string> extra_modalities;
+};
+
+// text image document chart table audio pipeline.
+const std::set<std::string>& BuiltinModalities();
+
+// Fatal errors only (unreadable or malformed YAML, missing required keys,
+// unknown model references, a suite whose dataset file cannot be read,
+// duplicate suite names): returned as Status naming file and line.
+// Per-item problems never fail the load: they go to Suite::problems, the item
+// stays out of Suite::items.
+Result<ProjectConfig> LoadProject(const std::string& mmgate_yaml_path,
+                                  const LoadOptions& opt);
+Result<Suite> LoadSuite(const std::string& suite_yaml_path,
+                        const LoadOptions& opt);
+
+// Converts a YAML node to JSON with typed scalars (YAML 1.2 core schema: int,
+// double like 1e-48, bool, null; quoted scalars stay strings).
+nlohmann::json YamlToJson(const YAML::Node& node);
+
+}  // namespace mmgate::dataset
+
+#endif  // MMGATE_DATASET_LOAD_H_

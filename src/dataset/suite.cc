@@ -1,0 +1,154 @@
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <filesystem>
+
+#include "common/files.h"
+#include "common/hash.h"
+#include "dataset/items.h"
+#include "dataset/load.h"
+#include "dataset/suite_build.h"
+#include "dataset/yaml_util.h"
+
+namespace mmgate::dataset {
+namespace fs = std::filesystem;
+
+namespace internal {
+namespace {
+
+// A mapping field converted to JSON; absent or null gives an empty object.
+Result<nlohmann::json> OptionalMapping(const FieldReader& r,
+                                       std::string_view key) {
+  auto f = FindField(r.map(), key);
+  if (!f || f->value.IsNull()) return nlohmann::json::object();
+  if (!f->value.IsMap()) {
+    return r.Error(f->key, fmt::format("'{}' must be a mapping, got {}", key,
+                                       NodeKind(f->value)));
+  }
+  return YamlToJson(f->value);
+}
+
+bool MetricKnown(const LoadOptions& opt, const std::string& name) {
+  return !opt.metric_known || opt.metric_known(name);
+}
+
+}  // namespace
+
+Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
+                         const LoadOptions& opt) {
+  if (!node.IsMap()) {
+    return ErrorAt(
+        source.file, node,
+        fmt::format("a suite must be a YAML mapping, got {}", NodeKind(node)));
+  }
+  FieldReader r(source.file, node);
+  MMGATE_RETURN_IF_ERROR(
+      r.OnlyKeys({"name", "modality", "description", "dataset", "metric",
+                  "metrics", "params", "rubric", "gate"}));
+  Suite suite;
+  suite.path = source.file;
+
+  auto name = r.RequiredString("name");
+  if (!name.ok()) return name.status();
+  suite.name = *name;
+
+  std::set<std::string> modalities = BuiltinModalities();
+  modalities.insert(opt.extra_modalities.begin(), opt.extra_modalities.end());
+  auto modality = r.RequiredString("modality");
+  if (!modality.ok()) return modality.status();
+  if (!modalities.contains(*modality)) {
+    return r.Error(FindField(node, "modality")->key,
+                   fmt::format("unknown modality '{}' (known: {}; declare "
+                               "others under 'modalities:' in mmgate.yaml)",
+                               *modality, fmt::join(modalities, ", ")));
+  }
+  suite.modality = *modality;
+
+  auto description = r.OptionalString("description");
+  if (!description.ok()) return description.status();
+  suite.description = *description;
+
+  auto metric = r.RequiredString("metric");
+  if (!metric.ok()) return metric.status();
+  if (!MetricKnown(opt, *metric)) {
+    return r.Error(FindField(node, "metric")->key,
+                   fmt::format("unknown metric '{}'", *metric));
+  }
+  suite.metric = *metric;
+
+  auto metrics = r.OptionalStringList("metrics");
+  if (!metrics.ok()) return metrics.status();
+  for (const auto& m : *metrics) {
+    if (!MetricKnown(opt, m)) {
+      return r.Error(FindField(node, "metrics")->key,
+                     fmt::format("unknown metric '{}' in 'metrics'", m));
+    }
+  }
+  suite.extra_metrics = *metrics;
+
+  auto params = OptionalMapping(r, "params");
+  if (!params.ok()) return params.status();
+  suite.params = *params;
+  auto gate = OptionalMapping(r, "gate");
+  if (!gate.ok()) return gate.status();
+  suite.gate = *gate;
+
+  if (auto f = FindField(node, "rubric"); f && !f->value.IsNull()) {
+    if (!f->value.IsMap()) {
+      return r.Error(f->key,
+                     "'rubric' must map failure-mode names to their "
+                     "descriptions");
+    }
+    for (const auto& kv : f->value) {
+      if (!kv.first.IsScalar() || !kv.second.IsScalar()) {
+        return r.Error(kv.first, "a rubric entry must be 'name: description'");
+      }
+      suite.rubric[kv.first.Scalar()] = kv.second.Scalar();
+    }
+  }
+
+  auto dataset = r.RequiredString("dataset");
+  if (!dataset.ok()) return dataset.status();
+  fs::path dataset_path(*dataset);
+  if (dataset_path.is_relative()) {
+    dataset_path = fs::path(source.base_dir) / dataset_path;
+  }
+  suite.dataset_path = fs::absolute(dataset_path).lexically_normal().string();
+  auto text = ReadFile(suite.dataset_path);
+  if (!text.ok()) {
+    return r.Error(FindField(node, "dataset")->key,
+                   fmt::format("suite '{}': cannot read its dataset: {}",
+                               suite.name, text.status().message()));
+  }
+
+  ItemsContext ctx;
+  ctx.dataset_path = suite.dataset_path;
+  ctx.suite_modality = suite.modality;
+  ctx.suite_metric = suite.metric;
+  ctx.modalities = &modalities;
+  ctx.opt = &opt;
+  Sha256 version;
+  version.Feed(source.text);
+  MMGATE_RETURN_IF_ERROR(ParseItems(*text, ctx, &suite, &version));
+  suite.version_hash = version.HexDigest();
+  return suite;
+}
+
+}  // namespace internal
+
+Result<Suite> LoadSuite(const std::string& suite_yaml_path,
+                        const LoadOptions& opt) {
+  auto text = ReadFile(suite_yaml_path);
+  if (!text.ok()) {
+    return Status::IoError("cannot read suite file: " +
+                           text.status().message());
+  }
+  auto root = internal::ParseYaml(suite_yaml_path, *text);
+  if (!root.ok()) return root.status();
+  fs::path base = fs::path(suite_yaml_path).parent_path();
+  if (base.empty()) base = ".";
+  return internal::BuildSuite(*root, {suite_yaml_path, base.string(), *text},
+                              opt);
+}
+
+}  // namespace mmgate::dataset
