@@ -117,6 +117,32 @@ Status ResolveRoutes(const std::string& file,
   return Status::Ok();
 }
 
+// One entry of `suites:`: a path to a suite file, or a suite written inline.
+// `where` names the entry for duplicate-name errors.
+Result<Suite> LoadSuiteEntry(const std::string& file, const fs::path& dir,
+                             const YAML::Node& entry, const LoadOptions& opt,
+                             std::string* where) {
+  if (entry.IsMap()) {
+    *where = Where(file, entry);
+    return internal::BuildSuite(entry, {file, dir.string(), YAML::Dump(entry)},
+                                opt);
+  }
+  if (!entry.IsScalar()) {
+    return ErrorAt(file, entry,
+                   "each entry of 'suites' must be a path or a suite mapping");
+  }
+  fs::path p(entry.Scalar());
+  if (p.is_relative()) p = dir / p;
+  *where = p.lexically_normal().string();
+  Result<Suite> suite = LoadSuite(*where, opt);
+  // Only the suite file's own absence needs pointing back to this entry;
+  // other errors already name the suite file and line.
+  if (!suite.ok() && suite.status().code() == StatusCode::kIoError) {
+    return suite.status().WithContext(Where(file, entry));
+  }
+  return suite;
+}
+
 Status ReadSuites(const std::string& file, const YAML::Node& root,
                   const LoadOptions& opt, ProjectConfig* cfg) {
   auto f = FindField(root, "suites");
@@ -130,25 +156,8 @@ Status ReadSuites(const std::string& file, const YAML::Node& root,
   if (dir.empty()) dir = ".";
   std::map<std::string, std::string> first_seen;  // suite name -> where
   for (const auto& entry : f->value) {
-    Result<Suite> suite = Status::Internal("unset");
     std::string where;
-    if (entry.IsScalar()) {
-      fs::path p(entry.Scalar());
-      if (p.is_relative()) p = dir / p;
-      where = p.lexically_normal().string();
-      suite = LoadSuite(where, opt);
-      if (!suite.ok() && suite.status().code() == StatusCode::kIoError) {
-        return suite.status().WithContext(Where(file, entry));
-      }
-    } else if (entry.IsMap()) {
-      where = Where(file, entry);
-      suite = internal::BuildSuite(
-          entry, {file, dir.string(), YAML::Dump(entry)}, opt);
-    } else {
-      return ErrorAt(file, entry,
-                     "each entry of 'suites' must be a path or a suite "
-                     "mapping");
-    }
+    Result<Suite> suite = LoadSuiteEntry(file, dir, entry, opt, &where);
     if (!suite.ok()) return suite.status();
     auto [it, inserted] = first_seen.emplace(suite->name, where);
     if (!inserted) {

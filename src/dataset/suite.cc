@@ -46,7 +46,7 @@ Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
       r.OnlyKeys({"name", "modality", "description", "dataset", "metric",
                   "metrics", "params", "rubric", "gate"}));
   Suite suite;
-  suite.path = source.file;
+  suite.path = fs::absolute(source.file).lexically_normal().string();
 
   auto name = r.RequiredString("name");
   if (!name.ok()) return name.status();

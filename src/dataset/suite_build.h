@@ -14,7 +14,7 @@
 namespace mmgate::dataset::internal {
 
 struct SuiteSource {
-  std::string file;      // named in errors and kept as Suite::path
+  std::string file;      // named in errors; Suite::path is its absolute form
   std::string base_dir;  // a relative `dataset:` resolves here
   std::string text;      // the suite's YAML text, part of its version hash
 };

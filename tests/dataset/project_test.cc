@@ -79,6 +79,7 @@ judge: {model: inhouse}
   ASSERT_EQ(cfg->suites.size(), 2u);
   const Suite& screens = cfg->suites[0];
   EXPECT_EQ(screens.name, "screens");
+  EXPECT_EQ(screens.path, Path("suites/screens.yaml"));
   EXPECT_EQ(screens.metric, "cer");
   ASSERT_EQ(screens.items.size(), 2u);
   EXPECT_EQ(screens.items[1].references, (std::vector<std::string>{"x", "y"}));
@@ -218,6 +219,9 @@ TEST_F(DatasetTest, UnknownSuiteMetricIsFatal) {
   ASSERT_FALSE(suite.ok());
   EXPECT_THAT(suite.status().message(),
               HasSubstr("s.yaml:4: unknown metric 'bleu'"));
+  // Without a metric registry injected, names cannot be checked.
+  Write("suites/x.jsonl", "");
+  EXPECT_TRUE(LoadSuite(Path("suites/s.yaml"), LoadOptions{}).ok());
 }
 
 TEST_F(DatasetTest, SuiteRequiredKeysAndTypes) {
