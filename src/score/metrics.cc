@@ -1,0 +1,297 @@
+#include "score/metrics.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <functional>
+#include <optional>
+
+#include "score/abstention.h"
+#include "score/error_rate.h"
+#include "score/json_schema.h"
+#include "score/table_cells.h"
+#include "score/text_metrics.h"
+
+namespace mmgate::score {
+namespace {
+
+constexpr std::array<MetricInfo, 10> kMetrics = {{
+    {"wer", false, false,
+     "word error rate after English normalization; suites aggregate errors / "
+     "reference words"},
+    {"cer", false, false,
+     "character error rate after English normalization, spaces not counted "
+     "(sclite -c)"},
+    {"exact", true, true, "1 when the trimmed answer equals a reference"},
+    {"normalized_match", true, true,
+     "1 when the answer equals a reference ignoring case, extra whitespace and "
+     "end punctuation"},
+    {"anls", true, false,
+     "DocVQA average normalized Levenshtein similarity, 0 below the 0.5 "
+     "threshold"},
+    {"relaxed_accuracy", true, true,
+     "ChartQA: numbers within 5% relative tolerance, else case-insensitive "
+     "exact match"},
+    {"numeric", true, true,
+     "the first number in the answer equals the reference number within "
+     "params.tolerance"},
+    {"table_cells", true, false,
+     "F1 over (row header, column header, value) cells of a text table"},
+    {"json_schema", true, true,
+     "1 when the answer is JSON that validates against the item's JSON Schema"},
+    {"abstention", true, true,
+     "1 when the answer abstains exactly when the item expects an abstention"},
+}};
+
+Result<double> NumberParam(const nlohmann::json& params, const char* key,
+                           double fallback) {
+  if (!params.is_object() || !params.contains(key)) return fallback;
+  const nlohmann::json& v = params[key];
+  if (!v.is_number())
+    return Status::Invalid(fmt::format("params.{} must be a number", key));
+  return v.get<double>();
+}
+
+Result<bool> BoolParam(const nlohmann::json& params, const char* key,
+                       bool fallback) {
+  if (!params.is_object() || !params.contains(key)) return fallback;
+  const nlohmann::json& v = params[key];
+  if (!v.is_boolean())
+    return Status::Invalid(fmt::format("params.{} must be true or false", key));
+  return v.get<bool>();
+}
+
+ItemScore Binary(bool ok, std::string detail) {
+  const double v = ok ? 1.0 : 0.0;
+  return {v, v, 1.0, std::move(detail)};
+}
+
+ItemScore Mean(double value, std::string detail) {
+  return {value, value, 1.0, std::move(detail)};
+}
+
+Result<ErrorRateOptions> ErrorRateParams(std::string_view metric,
+                                         const nlohmann::json& params) {
+  ErrorRateOptions options;
+  options.characters = metric == "cer";
+  Result<bool> normalize = BoolParam(params, "normalize", true);
+  if (!normalize.ok()) return normalize.status();
+  options.normalize = *normalize;
+  Result<bool> spaces = BoolParam(params, "cer_spaces", false);
+  if (!spaces.ok()) return spaces.status();
+  options.count_spaces = *spaces;
+  if (params.is_object() && params.contains("alignment")) {
+    const nlohmann::json& a = params["alignment"];
+    if (a == "sclite") {
+      options.alignment = Alignment::kSclite;
+    } else if (a == "levenshtein") {
+      options.alignment = Alignment::kLevenshtein;
+    } else {
+      return Status::Invalid(
+          "params.alignment must be \"sclite\" or \"levenshtein\"");
+    }
+  }
+  return options;
+}
+
+// Scores one reference; `better` says whether a beats b for the best-of.
+struct PerReference {
+  std::function<Result<ItemScore>(const std::string& reference)> score;
+  std::function<bool(const ItemScore& a, const ItemScore& b)> better;
+};
+
+Result<PerReference> MakeScorer(std::string_view metric,
+                                const std::string& answer,
+                                const nlohmann::json& params) {
+  auto higher = [](const ItemScore& a, const ItemScore& b) {
+    return a.value > b.value;
+  };
+  if (metric == "wer" || metric == "cer") {
+    Result<ErrorRateOptions> options = ErrorRateParams(metric, params);
+    if (!options.ok()) return options.status();
+    const char* unit = metric == "wer" ? "words" : "chars";
+    return PerReference{
+        [answer, opt = *options,
+         unit](const std::string& ref) -> Result<ItemScore> {
+          const ErrorRate r = ComputeErrorRate(ref, answer, opt);
+          // An empty reference counts as one unit, so the rate stays finite.
+          const double denominator =
+              static_cast<double>(std::max<int64_t>(r.ref_length, 1));
+          const std::string split =
+              opt.alignment == Alignment::kSclite
+                  ? fmt::format("S={} D={} I={}", r.counts.substitutions,
+                                r.counts.deletions, r.counts.insertions)
+                  : "minimum edit distance";
+          return ItemScore{r.errors / denominator,
+                           static_cast<double>(r.errors), denominator,
+                           fmt::format("errors={} ({}) of {} reference {}",
+                                       r.errors, split, r.ref_length, unit)};
+        },
+        [](const ItemScore& a, const ItemScore& b) {
+          return a.numerator < b.numerator ||
+                 (a.numerator == b.numerator && a.value < b.value);
+        }};
+  }
+  if (metric == "exact") {
+    return PerReference{[answer](const std::string& ref) -> Result<ItemScore> {
+                          const bool ok = ExactMatch(ref, answer);
+                          return Binary(ok,
+                                        ok ? "exact match" : "no exact match");
+                        },
+                        higher};
+  }
+  if (metric == "normalized_match") {
+    return PerReference{
+        [answer](const std::string& ref) -> Result<ItemScore> {
+          const bool ok = LightNormalize(ref) == LightNormalize(answer);
+          return Binary(ok, ok ? "normalized match" : "no normalized match");
+        },
+        higher};
+  }
+  if (metric == "anls") {
+    Result<double> threshold = NumberParam(params, "anls_threshold", 0.5);
+    if (!threshold.ok()) return threshold.status();
+    return PerReference{
+        [answer, t = *threshold](const std::string& ref) -> Result<ItemScore> {
+          const double v = AnlsScore(ref, answer, t);
+          return Mean(v, fmt::format("anls={:.4f}", v));
+        },
+        higher};
+  }
+  if (metric == "relaxed_accuracy") {
+    Result<double> tol = NumberParam(params, "relaxed_tolerance", 0.05);
+    if (!tol.ok()) return tol.status();
+    return PerReference{
+        [answer, t = *tol](const std::string& ref) -> Result<ItemScore> {
+          const bool ok = RelaxedMatch(ref, answer, t);
+          return Binary(ok, fmt::format("{} (relative tolerance {})",
+                                        ok ? "match" : "no match", t));
+        },
+        higher};
+  }
+  if (metric == "numeric") {
+    Result<double> tol = NumberParam(params, "tolerance", 0.0);
+    if (!tol.ok()) return tol.status();
+    return PerReference{
+        [answer, t = *tol](const std::string& ref) -> Result<ItemScore> {
+          const std::optional<double> want = FirstNumber(ref);
+          if (!want)
+            return Status::Invalid("reference '" + ref + "' has no number");
+          const std::optional<double> got = FirstNumber(answer);
+          if (!got) return Binary(false, "no number in the answer");
+          const bool ok = std::abs(*got - *want) <= t;
+          return Binary(
+              ok, fmt::format("answer {} vs reference {} (tolerance {})", *got,
+                              *want, t));
+        },
+        higher};
+  }
+  if (metric == "table_cells") {
+    return PerReference{[answer](const std::string& ref) -> Result<ItemScore> {
+                          const TableScore s = CompareTables(ref, answer);
+                          return Mean(s.f1, s.detail);
+                        },
+                        higher};
+  }
+  return Status::Internal(
+      fmt::format("metric '{}' has no per-reference scorer", metric));
+}
+
+Result<ItemScore> ScoreJsonSchema(const Item& item, const std::string& answer,
+                                  const nlohmann::json& params) {
+  nlohmann::json schema;
+  if (item.extra.is_object() && item.extra.contains("schema")) {
+    schema = item.extra["schema"];
+    // A schema may also be written as a JSON string.
+    if (schema.is_string()) {
+      schema = nlohmann::json::parse(schema.get<std::string>(), nullptr, false);
+      if (schema.is_discarded())
+        return Status::Invalid("the item's \"schema\" string is not JSON");
+    }
+  } else if (params.is_object() && params.contains("schema")) {
+    schema = params["schema"];
+  } else {
+    return Status::Invalid(
+        "json_schema needs a JSON Schema in the item's \"schema\" or "
+        "params.schema");
+  }
+  Result<SchemaCheck> check = CheckJsonSchema(answer, schema);
+  if (!check.ok()) return check.status();
+  return Binary(check->valid, check->detail);
+}
+
+Result<ItemScore> ScoreAnswerable(const MetricInfo& info, const Item& item,
+                                  const std::string& answer,
+                                  const nlohmann::json& params) {
+  if (info.name == "json_schema") return ScoreJsonSchema(item, answer, params);
+  if (item.references.empty())
+    return Status::Invalid("no reference to score against");
+  Result<PerReference> scorer = MakeScorer(info.name, answer, params);
+  if (!scorer.ok()) return scorer.status();
+  std::optional<ItemScore> best;
+  size_t best_index = 0;
+  for (size_t i = 0; i < item.references.size(); ++i) {
+    Result<ItemScore> s = scorer->score(item.references[i]);
+    if (!s.ok()) return s.status();
+    if (!best || scorer->better(*s, *best)) {
+      best = std::move(s).value();
+      best_index = i;
+    }
+  }
+  if (item.references.size() > 1) {
+    best->detail += fmt::format(" [best of {} references: #{}]",
+                                item.references.size(), best_index + 1);
+  }
+  return *best;
+}
+
+}  // namespace
+
+const MetricInfo* FindMetric(std::string_view name) {
+  for (const MetricInfo& m : kMetrics) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+std::vector<const MetricInfo*> AllMetrics() {
+  std::vector<const MetricInfo*> out;
+  for (const MetricInfo& m : kMetrics) out.push_back(&m);
+  return out;
+}
+
+Result<ItemScore> ScoreAnswer(std::string_view metric, const Item& item,
+                              const std::string& answer,
+                              const nlohmann::json& params) {
+  const std::string context = "item " + item.id;
+  const MetricInfo* info = FindMetric(metric);
+  if (info == nullptr) {
+    return Status::Invalid(
+        fmt::format("{}: unknown metric '{}'", context, metric));
+  }
+  Result<std::vector<std::string>> phrases = AbstainPhrases(params);
+  if (!phrases.ok()) return phrases.status().WithContext(context);
+  const bool abstains = Abstains(answer, *phrases);
+  const bool expect_abstain = item.expect == "abstain";
+  if (info->name == "abstention") {
+    const bool right = abstains == expect_abstain;
+    return Binary(right,
+                  fmt::format("{} expected; the answer {}",
+                              expect_abstain ? "abstention" : "an answer",
+                              abstains ? "abstains" : "does not abstain"));
+  }
+  if (expect_abstain) {
+    // Best value on an abstention, worst otherwise; one unit of weight in
+    // the suite's sum(numerator)/sum(denominator).
+    const bool best = abstains;
+    const double value = (best == info->higher_is_better) ? 1.0 : 0.0;
+    return ItemScore{value, value, 1.0,
+                     best ? "abstention expected; the answer abstains"
+                          : "abstention expected; the answer does not abstain"};
+  }
+  Result<ItemScore> s = ScoreAnswerable(*info, item, answer, params);
+  if (!s.ok()) return s.status().WithContext(context);
+  return s;
+}
+
+}  // namespace mmgate::score
