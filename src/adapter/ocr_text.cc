@@ -1,0 +1,159 @@
+// Geometry and text matching over OCR words; see ocr_page.h.
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <numeric>
+
+#include "adapter/ocr_page.h"
+
+namespace mmgate::adapter {
+
+std::vector<Row> BuildRows(const OcrPage& page) {
+  std::vector<int> heights;
+  for (const OcrWord& w : page.words) heights.push_back(w.box.Height());
+  if (heights.empty()) return {};
+  std::nth_element(heights.begin(), heights.begin() + heights.size() / 2,
+                   heights.end());
+  const int median = heights[heights.size() / 2];
+  // Table borders come back as '|' words, or as tall boxes: they would chain
+  // the rows they cross into one.
+  std::vector<const OcrWord*> words;
+  for (const OcrWord& w : page.words) {
+    bool border = w.text.find_first_not_of("|!\u00a6[]") == std::string::npos;
+    if (w.box.Height() > 0 && w.box.Width() > 0 && !border &&
+        w.box.Height() <= 3 * median) {
+      words.push_back(&w);
+    }
+  }
+  std::sort(words.begin(), words.end(), [](const OcrWord* a, const OcrWord* b) {
+    return a->box.Yc() < b->box.Yc();
+  });
+  std::vector<Row> rows;
+  for (const OcrWord* w : words) {
+    // Half the smaller height must overlap: a tall word and a short one on
+    // the same baseline still share a row, stacked lines do not.
+    Row* best = nullptr;
+    int best_overlap = 0;
+    for (Row& row : rows) {
+      int overlap = YOverlap(row.box, w->box);
+      int need = std::min(row.box.Height(), w->box.Height()) / 2;
+      if (overlap > need && overlap > best_overlap) {
+        best = &row;
+        best_overlap = overlap;
+      }
+    }
+    if (best == nullptr) {
+      rows.push_back({{w}, w->box});
+    } else {
+      best->words.push_back(w);
+      best->box = best->box.Union(w->box);
+    }
+  }
+  for (Row& row : rows) {
+    std::sort(row.words.begin(), row.words.end(),
+              [](const OcrWord* a, const OcrWord* b) {
+                return a->box.x0 < b->box.x0;
+              });
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const Row& a, const Row& b) { return a.box.Yc() < b.box.Yc(); });
+  return rows;
+}
+
+std::string Normalize(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
+  }
+  return out;
+}
+
+int EditDistance(std::string_view a, std::string_view b) {
+  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+  std::iota(prev.begin(), prev.end(), 0);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      int sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({sub, prev[j] + 1, cur[j - 1] + 1});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::vector<PhraseMatch> FindPhrase(const std::vector<Row>& rows,
+                                    std::string_view phrase) {
+  std::vector<PhraseMatch> matches;
+  const std::string target = Normalize(phrase);
+  if (target.empty()) return matches;
+  const int max_distance = static_cast<int>(target.size()) / 4;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const std::vector<const OcrWord*>& words = rows[r].words;
+    std::optional<PhraseMatch> best;
+    for (size_t begin = 0; begin < words.size(); ++begin) {
+      if (Normalize(words[begin]->text).empty()) continue;
+      std::string joined;
+      for (size_t end = begin + 1; end <= words.size(); ++end) {
+        std::string part = Normalize(words[end - 1]->text);
+        if (part.empty()) continue;
+        joined += part;
+        if (joined.size() > target.size() + max_distance) break;
+        int d = EditDistance(joined, target);
+        if (d > max_distance) continue;
+        if (!best || d < best->distance) {
+          Box box = words[begin]->box;
+          for (size_t i = begin + 1; i < end; ++i) {
+            box = box.Union(words[i]->box);
+          }
+          best = PhraseMatch{r, begin, end, d, box};
+        }
+      }
+    }
+    if (best) matches.push_back(*best);
+  }
+  return matches;
+}
+
+std::optional<double> ParseNumber(std::string_view text) {
+  std::string s(text);
+  while (!s.empty() &&
+         std::string_view(".,;:").find(s.back()) != std::string_view::npos) {
+    s.pop_back();
+  }
+  bool negative = false;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    negative = s[0] == '-';
+    s.erase(0, 1);
+  }
+  for (std::string_view currency : {"$", "\u20ac", "\u00a3"}) {
+    if (s.starts_with(currency)) s.erase(0, currency.size());
+  }
+  if (!s.empty() && s.back() == '%') s.pop_back();
+  std::string digits;
+  int dots = 0;
+  for (char c : s) {
+    if (c == ',') continue;
+    if (c == '.') ++dots;
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.') {
+      return std::nullopt;
+    }
+    digits += c;
+  }
+  if (digits.empty() || dots > 1 || digits == ".") return std::nullopt;
+  double v = std::strtod(digits.c_str(), nullptr);
+  return negative ? -v : v;
+}
+
+bool AsksForText(std::string_view prompt) {
+  std::string lower;
+  bool blank = true;
+  for (unsigned char c : prompt) {
+    lower += static_cast<char>(std::tolower(c));
+    blank = blank && std::isspace(c);
+  }
+  return blank || (lower.find("read") != std::string::npos &&
+                   lower.find("text") != std::string::npos);
+}
+
+}  // namespace mmgate::adapter
