@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace mmgate::store {
@@ -386,6 +388,29 @@ Result<std::vector<ItemResult>> Store::LoadResults(const std::string& run_id) {
     s.denominator = sc->Double(5);
     s.detail = sc->Text(6);
     out[found->second].scores[s.metric] = std::move(s);
+  }
+  return out;
+}
+
+Result<std::vector<Store::Outcome>> Store::Outcomes(const std::vector<std::string>& exclude_runs) {
+  auto st = db_->Prepare(
+      "SELECT i.run_id, i.suite, i.item_id, i.content_hash, i.metric, r.error IS NOT NULL, s.value"
+      " FROM items i JOIN responses r"
+      " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id"
+      " LEFT JOIN scores s ON s.run_id = i.run_id AND s.suite = i.suite"
+      " AND s.item_id = i.item_id AND s.metric = i.metric"
+      " WHERE i.content_hash != ''");
+  if (!st.ok()) return st.status();
+  std::vector<Outcome> out;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    std::string run = st->Text(0);
+    if (std::find(exclude_runs.begin(), exclude_runs.end(), run) != exclude_runs.end()) continue;
+    Outcome o{st->Text(1), st->Text(2), st->Text(3), st->Text(4), st->Int(5) != 0 || st->IsNull(6),
+              st->Double(6)};
+    out.push_back(std::move(o));
   }
   return out;
 }

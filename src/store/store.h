@@ -109,6 +109,15 @@ class Store {
 
   Result<std::vector<ItemResult>> LoadResults(const std::string& run_id);
 
+  // Every item outcome in the database outside `exclude_runs`: how earlier
+  // runs fared on each item (for difficulty estimated from history).
+  struct Outcome {
+    std::string suite, item_id, content_hash, metric;
+    bool error = false;
+    double value = 0;  // the primary metric's score when not an error
+  };
+  Result<std::vector<Outcome>> Outcomes(const std::vector<std::string>& exclude_runs);
+
   const std::string& path() const { return db_->path(); }
 
  private:

@@ -79,15 +79,22 @@ int DemoCommand(const DemoFlags& f) {
   auto cmp = stats::CompareRuns(store->get(), run_ids[0], run_ids[1]);
   if (!cmp.ok()) return Fail("demo", cmp.status());
   std::printf("\n%s", report::RenderTerminal(*cmp).c_str());
-  for (const auto& [name, text] :
-       {std::pair<std::string, std::string>{"report.md", report::RenderMarkdown(*cmp)},
-        {"report.json", report::ToJson(*cmp).dump(2) + "\n"}}) {
-    st = WriteFileAtomic((fs::path(f.out) / name).string(), text);
-    if (!st.ok()) return Fail("demo", st);
+  auto outcome = EvaluateGate(config, store->get(), run_ids[0], {run_ids[1]});
+  if (!outcome.ok()) return Fail("demo", outcome.status());
+  std::printf("\n%s", report::RenderVerdictTerminal(*outcome).c_str());
+  fs::path out(f.out);
+  st = WriteGateOutputs(*outcome, (out / "verdict.md").string(), (out / "junit.xml").string());
+  if (st.ok()) {
+    st = WriteFileAtomic((out / "verdict.json").string(),
+                         report::OutcomeJson(*outcome).dump(2) + "\n");
   }
-  std::printf("\nReports: %s/report.md, %s/report.json\nResults database: %s\n", f.out.c_str(),
-              f.out.c_str(), (*store)->path().c_str());
-  std::printf("Compare again with: mmgate report -c %s %s %s\n", config.c_str(),
+  if (st.ok()) st = WriteFileAtomic((out / "comparison.md").string(), report::RenderMarkdown(*cmp));
+  if (!st.ok()) return Fail("demo", st);
+  std::printf(
+      "\nWritten to %s/: verdict.md (a pull-request comment), verdict.json, junit.xml, "
+      "comparison.md\nResults database: %s\n",
+      f.out.c_str(), (*store)->path().c_str());
+  std::printf("Gate again with:  mmgate gate -c %s --baseline %s --candidate %s\n", config.c_str(),
               run_ids[0].c_str(), run_ids[1].c_str());
   return kExitOk;
 }

@@ -18,6 +18,7 @@ using AddCommand = void (*)(CLI::App* sub, int* exit_code);
 void AddDemoCommand(CLI::App* sub, int* exit_code);
 void AddRunCommand(CLI::App* sub, int* exit_code);
 void AddReportCommand(CLI::App* sub, int* exit_code);
+void AddGateCommand(CLI::App* sub, int* exit_code);
 void AddScoreCommand(CLI::App* sub, int* exit_code);
 void AddInitCommand(CLI::App* sub, int* exit_code);
 

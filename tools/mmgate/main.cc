@@ -20,6 +20,9 @@ constexpr Command kCommands[] = {
      mmgate::cli::AddInitCommand},
     {"run", "run one model over the project's suites (resumes an existing --run-id)",
      mmgate::cli::AddRunCommand},
+    {"gate", "compare a candidate run with the baseline run and decide: exit 0 pass, 1 block, 3 "
+             "inconclusive",
+     mmgate::cli::AddGateCommand},
     {"report", "compare two runs side by side per suite and slice (text, json, md)",
      mmgate::cli::AddReportCommand},
     {"score", "score sclite trn transcripts: mmgate score wer|cer --ref R --hyp H",

@@ -1,0 +1,115 @@
+// The release gate: compares a candidate run with a baseline run item by item,
+// per suite (one modality each), per slice value and per difficulty stratum,
+// with the paired test that fits each metric, corrects for multiple
+// comparisons, and decides pass, block or inconclusive for every stratum.
+#ifndef MMGATE_GATE_GATE_H_
+#define MMGATE_GATE_GATE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "gate/policy.h"
+#include "store/store.h"
+
+namespace mmgate::gate {
+
+enum class Verdict { kPass, kBlock, kInconclusive };
+std::string_view VerdictName(Verdict v);
+
+// One stratum: a whole suite, one slice value, or one difficulty tier.
+struct Stratum {
+  std::string key;    // empty for the whole suite
+  std::string value;
+  bool gated = true;  // counted in the verdict and the correction
+  int64_t n = 0;      // paired items
+  double baseline = 0;
+  double candidate = 0;
+  double delta = 0;   // candidate - baseline on the metric's scale
+  double ci_lo = 0;   // interval for delta at level 1 - alpha
+  double ci_hi = 0;
+  double p = 1;       // one-sided: the candidate is worse
+  double p_adjusted = 1;
+  double mde = 0;     // smallest drop detectable at the policy's power
+  int64_t baseline_errors = 0;
+  int64_t candidate_errors = 0;
+  int64_t worse = 0;  // binary metrics: items that went from pass to fail
+  int64_t better = 0; // ... and from fail to pass
+  Verdict verdict = Verdict::kPass;
+  std::vector<std::string> reasons;
+};
+
+// Where the remaining failures are: seed 001's capability cliff.
+struct Residual {
+  std::string source;  // "slices.difficulty" or "history (N runs)"
+  int64_t baseline_failures = 0;
+  int64_t candidate_failures = 0;
+  double baseline_hard_share = 0;  // of the baseline's failures, share in the hard tier
+  double candidate_hard_share = 0;
+};
+
+// Latency and cost of one run on one suite: never pooled across suites.
+struct RunCost {
+  double p50_latency_ms = 0;
+  double cost_per_query = -1;  // -1: no price or no token counts
+};
+
+struct SuiteVerdict {
+  std::string suite;
+  std::string modality;
+  std::string metric;
+  bool higher_is_better = true;
+  bool binary = false;
+  std::string test;  // "mcnemar-exact" or "paired-bootstrap-bca" ...
+  Thresholds thresholds;
+  Stratum total;
+  std::vector<Stratum> slices;
+  std::vector<Stratum> difficulty;  // easy / medium / hard
+  Residual residual;
+  RunCost baseline_cost;
+  RunCost candidate_cost;
+  Verdict verdict = Verdict::kPass;
+  std::vector<std::string> reasons;
+};
+
+struct GateResult {
+  Verdict verdict = Verdict::kPass;
+  std::string baseline;
+  std::string candidate;
+  std::string policy_hash;
+  std::vector<SuiteVerdict> suites;
+  std::vector<std::string> unmatched;  // "suite/item" compared in neither direction
+  std::vector<std::string> reasons;    // run-level reasons (errors, unmatched items)
+};
+
+struct RunData {
+  store::RunRecord run;
+  std::vector<store::SuiteRecord> suites;
+  std::vector<store::ItemResult> items;
+};
+
+// Per (suite, item id, content hash): how many earlier runs scored the item
+// and how many of them failed it.
+using History = std::map<std::tuple<std::string, std::string, std::string>, std::pair<int, int>>;
+
+// An item outcome counts as a failure (for difficulty tiers and the residual
+// failure set) when it errored or scored on the wrong side of 0.5: accuracy-
+// like metrics fail below it, error rates such as WER above it.
+bool IsFailure(bool error, double value, bool higher_is_better);
+
+// Refuses (Status) what must not be compared: different suite versions, or
+// different item sets unless the policy allows the intersection.
+Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
+                            const Policy& policy, const History& history);
+
+// Ranks the candidates that passed (gate-then-rank) by the policy's order of
+// quality, cost and latency, each judged on the candidate's worst suite (the
+// smallest delta over its margin, the highest cost per query, the highest
+// median latency), so no ranking key pools suites.
+std::vector<size_t> Rank(const std::vector<GateResult>& results, const Policy& policy);
+
+}  // namespace mmgate::gate
+
+#endif  // MMGATE_GATE_GATE_H_

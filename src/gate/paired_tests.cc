@@ -1,0 +1,81 @@
+#include "gate/paired_tests.h"
+
+#include "stats/bootstrap.h"
+#include "stats/paired.h"
+#include "stats/power.h"
+
+namespace mmgate::gate {
+namespace {
+
+double Share(double num, double den) { return den > 0 ? num / den : 0; }
+
+}  // namespace
+
+Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs, const std::vector<uint32_t>& idx,
+                               bool higher_is_better, const Thresholds& t) {
+  stats::PairedCounts counts;
+  double b = 0, c = 0;
+  for (uint32_t i : idx) {
+    const Pair& p = pairs[i];
+    double bv = Share(p.b_num, p.b_den), cv = Share(p.c_num, p.c_den);
+    b += bv;
+    c += cv;
+    // "Pass" is the good outcome, whichever way the metric points.
+    bool bp = higher_is_better ? bv >= 0.5 : bv < 0.5;
+    bool cp = higher_is_better ? cv >= 0.5 : cv < 0.5;
+    counts.Add(bp, cp);
+  }
+  auto mcnemar = stats::McNemarExact(counts);
+  if (!mcnemar.ok()) return mcnemar.status();
+  auto ci = stats::NewcombeInterval(counts, 1 - t.alpha);
+  if (!ci.ok()) return ci.status();
+  auto mde = stats::BinaryMinimumDetectableEffect(counts, t.alpha, t.power);
+  if (!mde.ok()) return mde.status();
+  PairedStats s;
+  double n = static_cast<double>(idx.size());
+  s.baseline = n > 0 ? b / n : 0;
+  s.candidate = n > 0 ? c / n : 0;
+  s.delta = s.candidate - s.baseline;
+  // The interval is for the pass rate; on the metric's scale it flips with it.
+  s.ci_lo = higher_is_better ? ci->lower : -ci->upper;
+  s.ci_hi = higher_is_better ? ci->upper : -ci->lower;
+  s.p_worse = mcnemar->p_worse;
+  s.mde = mde->mde;
+  s.worse = counts.n10;
+  s.better = counts.n01;
+  return s;
+}
+
+Result<PairedStats> ContinuousTest(const std::vector<Pair>& pairs, const std::vector<uint32_t>& idx,
+                                   bool higher_is_better, const Thresholds& t,
+                                   const Policy& policy, uint64_t seed) {
+  stats::PairedClusters clusters;
+  for (uint32_t i : idx) {
+    const Pair& p = pairs[i];
+    MMGATE_RETURN_IF_ERROR(clusters.Add(*p.group, {p.b_num, p.b_den, p.c_num, p.c_den}));
+  }
+  stats::BootstrapOptions opt;
+  opt.resamples = policy.bootstrap_resamples;
+  opt.seed = seed;
+  opt.confidence = 1 - t.alpha;
+  opt.higher_is_better = higher_is_better;
+  auto boot = stats::PairedBootstrap(clusters.Sorted(), opt);
+  if (!boot.ok()) return boot.status();
+  auto mde = stats::MinimumDetectableEffect(boot->standard_error, t.alpha, t.power);
+  if (!mde.ok()) return mde.status();
+  const stats::Interval& ci =
+      policy.interval == IntervalMethod::kBca ? boot->bca : boot->percentile;
+  PairedStats s;
+  s.baseline = boot->baseline;
+  s.candidate = boot->candidate;
+  s.delta = s.candidate - s.baseline;
+  // The bootstrap's statistic is oriented (positive = better); report it on
+  // the metric's own scale.
+  s.ci_lo = higher_is_better ? ci.lower : -ci.upper;
+  s.ci_hi = higher_is_better ? ci.upper : -ci.lower;
+  s.p_worse = boot->p_worse;
+  s.mde = *mde;
+  return s;
+}
+
+}  // namespace mmgate::gate

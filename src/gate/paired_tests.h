@@ -1,0 +1,41 @@
+// The paired test for one stratum, chosen by the metric: exact McNemar with a
+// Newcombe interval for binary metrics, a cluster bootstrap for continuous
+// ones. A thin layer over stats/, so gate.cc reads as the decision rules.
+#ifndef MMGATE_GATE_PAIRED_TESTS_H_
+#define MMGATE_GATE_PAIRED_TESTS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "gate/policy.h"
+
+namespace mmgate::gate {
+
+// One paired item: its cluster (the item's `group`) and both runs' score as
+// numerator / denominator.
+struct Pair {
+  const std::string* group;
+  double b_num, b_den, c_num, c_den;
+};
+
+struct PairedStats {
+  double baseline = 0, candidate = 0, delta = 0;  // delta = candidate - baseline
+  double ci_lo = 0, ci_hi = 0;                    // for delta, two-sided 1 - alpha
+  double p_worse = 1;  // one-sided p that the candidate is worse (oriented)
+  double mde = 0;      // on the metric's scale, positive
+  int64_t worse = 0, better = 0;  // binary only: discordant pairs
+};
+
+// `seed` seeds this stratum's own bootstrap stream. Statistics errors (only
+// possible on degenerate data, e.g. all denominators zero) are returned.
+Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs, const std::vector<uint32_t>& idx,
+                       bool higher_is_better, const Thresholds& t);
+Result<PairedStats> ContinuousTest(const std::vector<Pair>& pairs, const std::vector<uint32_t>& idx,
+                           bool higher_is_better, const Thresholds& t, const Policy& policy,
+                           uint64_t seed);
+
+}  // namespace mmgate::gate
+
+#endif  // MMGATE_GATE_PAIRED_TESTS_H_

@@ -1,0 +1,63 @@
+// The gate policy: thresholds per modality (and per suite), the error rule,
+// multiple-comparison correction, bootstrap settings and ranking order. Its
+// hash is printed with every verdict, so a verdict names the rules it used.
+#ifndef MMGATE_GATE_POLICY_H_
+#define MMGATE_GATE_POLICY_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+#include "stats/multiple.h"
+
+namespace mmgate::gate {
+
+struct Thresholds {
+  // The largest drop tolerated, in the metric's own units (0.02 = two
+  // accuracy points; for WER, 0.01 = one point of WER more).
+  double margin = 0.02;
+  double alpha = 0.05;  // one-sided, family-wise after correction
+  double power = 0.8;   // for the minimum detectable effect
+  int64_t min_n = 30;   // fewer paired items than this: inconclusive
+};
+
+enum class IntervalMethod { kPercentile, kBca };
+
+struct Policy {
+  Thresholds defaults;
+  std::map<std::string, Thresholds> modalities;  // override defaults per modality
+  std::map<std::string, Thresholds> suites;      // override per suite (suite YAML `gate:`)
+  stats::Adjustment correction = stats::Adjustment::kHolm;
+  bool errors_as_failures = true;
+  bool allow_partial = false;  // compare the intersection when item sets differ
+  std::optional<std::set<std::string>> gated_slices;  // absent: every slice key
+  int bootstrap_resamples = 10000;
+  uint64_t seed = 20261122;
+  IntervalMethod interval = IntervalMethod::kBca;
+  std::optional<double> hard_tail_max_drop;  // gate the hard difficulty tier too
+  std::vector<std::string> rank = {"quality", "cost", "latency"};
+  std::map<std::string, std::pair<double, double>> prices;  // model -> $/Mtok in, out
+
+  const Thresholds& For(const std::string& suite, const std::string& modality) const;
+  bool Gated(const std::string& slice_key) const;
+  nlohmann::json ToJson() const;
+  std::string Hash() const;  // sha256 of ToJson(), first 16 hex
+};
+
+// Reads the `gate:` section of mmgate.yaml (as JSON) and the `gate:` sections
+// of its suites; unknown keys and out-of-range values are errors naming `where`.
+Result<Policy> ParsePolicy(const nlohmann::json& gate, const std::string& where);
+// A suite's thresholds start from its modality's (or the defaults).
+Status AddSuiteThresholds(Policy* policy, const std::string& suite, const std::string& modality,
+                          const nlohmann::json& gate, const std::string& where);
+Status ParsePrices(Policy* policy, const nlohmann::json& prices, const std::string& where);
+
+}  // namespace mmgate::gate
+
+#endif  // MMGATE_GATE_POLICY_H_

@@ -1,0 +1,250 @@
+#include "gate/gate.h"
+
+#include <gtest/gtest.h>
+
+#include "report/verdict.h"
+#include "synth.h"
+
+namespace mmgate::gate {
+namespace {
+
+using testing::MakeRuns;
+using testing::SynthItem;
+
+// n items of one binary suite; `fail(i)` says which run fails item i.
+std::vector<SynthItem> Binary(const std::string& suite, int n, int slice_values,
+                              const std::function<std::pair<bool, bool>(int)>& fail) {
+  std::vector<SynthItem> out;
+  for (int i = 0; i < n; ++i) {
+    SynthItem it;
+    it.suite = suite;
+    it.id = suite + "-" + std::to_string(i);
+    it.slices = {{"kind", "k" + std::to_string(i % slice_values)}};
+    auto [bf, cf] = fail(i);
+    it.base = bf ? 0 : 1;
+    it.cand = cf ? 0 : 1;
+    out.push_back(it);
+  }
+  return out;
+}
+
+const Stratum* FindSlice(const SuiteVerdict& v, const std::string& value) {
+  for (const Stratum& s : v.slices) {
+    if (s.value == value) return &s;
+  }
+  return nullptr;
+}
+
+TEST(GateTest, BlocksTheSliceThatRegressedAndNamesIt) {
+  // 600 items, 3 slices of 200; the candidate newly fails 30 items of k1.
+  auto items = Binary("charts", 600, 3, [](int i) {
+    bool base_fail = i % 10 == 0;
+    bool cand_fail = base_fail || (i % 3 == 1 && i % 20 == 1) || (i % 3 == 1 && i % 20 == 7);
+    return std::pair{base_fail, cand_fail};
+  });
+  auto runs = MakeRuns(items);
+  Policy policy;
+  auto r = Evaluate(runs.baseline, runs.candidate, policy, {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->verdict, Verdict::kBlock);
+  ASSERT_EQ(r->suites.size(), 1u);
+  const SuiteVerdict& v = r->suites[0];
+  EXPECT_EQ(v.test, "mcnemar-exact");
+  const Stratum* k1 = FindSlice(v, "k1");
+  ASSERT_NE(k1, nullptr);
+  EXPECT_EQ(k1->verdict, Verdict::kBlock);
+  EXPECT_EQ(k1->worse, 20);
+  EXPECT_EQ(k1->better, 0);
+  EXPECT_NEAR(k1->delta, -0.10, 1e-12);
+  EXPECT_LT(k1->ci_hi, 0);
+  EXPECT_EQ(FindSlice(v, "k0")->verdict, Verdict::kPass);
+  bool named = false;
+  for (const std::string& reason : v.reasons) named |= reason.find("kind=k1") != std::string::npos;
+  EXPECT_TRUE(named);
+  EXPECT_EQ(r->policy_hash, policy.Hash());
+}
+
+TEST(GateTest, IdenticalLargeRunsPassAndSmallSlicesAreInconclusive) {
+  auto items = Binary("docs", 400, 1, [](int i) { return std::pair{i % 7 == 0, i % 7 == 0}; });
+  // Plus one slice value with only 12 items.
+  for (int i = 0; i < 12; ++i) {
+    SynthItem it;
+    it.suite = "docs";
+    it.id = "rare-" + std::to_string(i);
+    it.slices = {{"kind", "rare"}};
+    items.push_back(it);
+  }
+  auto runs = MakeRuns(items);
+  Policy policy;
+  auto r = Evaluate(runs.baseline, runs.candidate, policy, {});
+  ASSERT_TRUE(r.ok());
+  const SuiteVerdict& v = r->suites[0];
+  EXPECT_EQ(v.total.verdict, Verdict::kPass) << v.total.mde;
+  EXPECT_EQ(FindSlice(v, "k0")->verdict, Verdict::kPass);
+  const Stratum* rare = FindSlice(v, "rare");
+  EXPECT_EQ(rare->verdict, Verdict::kInconclusive);
+  EXPECT_NE(rare->reasons.at(0).find("min_n"), std::string::npos);
+  EXPECT_EQ(r->verdict, Verdict::kInconclusive) << "never silently passed";
+
+  policy.gated_slices = std::set<std::string>{};
+  auto ungated = Evaluate(runs.baseline, runs.candidate, policy, {});
+  EXPECT_EQ(ungated->verdict, Verdict::kPass) << "ungated slices are reported, not gated";
+}
+
+TEST(GateTest, ContinuousLowerIsBetterRegressionBlocks) {
+  // WER per item: the candidate is 0.30 worse on accent=scottish.
+  std::vector<SynthItem> items;
+  for (int i = 0; i < 240; ++i) {
+    SynthItem it;
+    it.suite = "speech";
+    it.id = "u" + std::to_string(i);
+    it.metric = "wer";
+    it.den = 10;
+    bool scot = i % 4 == 0;
+    it.slices = {{"accent", scot ? "scottish" : "us"}};
+    it.base = 0.1 + 0.01 * (i % 5);
+    it.cand = it.base + (scot ? 0.3 : 0.0) - 0.01 * (i % 2);
+    items.push_back(it);
+  }
+  auto runs = MakeRuns(items);
+  Policy policy;
+  policy.bootstrap_resamples = 2000;
+  auto r = Evaluate(runs.baseline, runs.candidate, policy, {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const SuiteVerdict& v = r->suites[0];
+  EXPECT_FALSE(v.higher_is_better);
+  EXPECT_EQ(v.test, "cluster-bootstrap-bca");
+  const Stratum* scot = FindSlice(v, "scottish");
+  EXPECT_EQ(scot->verdict, Verdict::kBlock);
+  EXPECT_GT(scot->delta, 0.25) << "WER went up";
+  EXPECT_GT(scot->ci_lo, 0.2);
+  EXPECT_EQ(FindSlice(v, "us")->verdict, Verdict::kPass);
+  EXPECT_EQ(r->verdict, Verdict::kBlock);
+}
+
+TEST(GateTest, RefusesDifferentSuiteVersionsAndUnmatchedItems) {
+  auto items = Binary("docs", 50, 1, [](int) { return std::pair{false, false}; });
+  auto runs = MakeRuns(items);
+  runs.candidate.suites[0].version_hash = "v-other";
+  auto r = Evaluate(runs.baseline, runs.candidate, Policy{}, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("suite 'docs' differs"), std::string::npos);
+
+  runs = MakeRuns(items);
+  runs.candidate.items.pop_back();
+  runs.candidate.items[0].item.content_hash = "changed";
+  r = Evaluate(runs.baseline, runs.candidate, Policy{}, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("2 items"), std::string::npos) << r.status().message();
+  Policy partial;
+  partial.allow_partial = true;
+  r = Evaluate(runs.baseline, runs.candidate, partial, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->suites[0].total.n, 48);
+  EXPECT_EQ(r->unmatched.size(), 2u);
+}
+
+TEST(GateTest, ErrorsCountAsFailuresUnlessThePolicySaysOtherwise) {
+  auto items = Binary("tables", 300, 1, [](int) { return std::pair{false, false}; });
+  for (int i = 0; i < 30; ++i) items[i].cand_error = true;
+  auto runs = MakeRuns(items);
+  auto r = Evaluate(runs.baseline, runs.candidate, Policy{}, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->verdict, Verdict::kBlock);
+  EXPECT_EQ(r->suites[0].total.candidate_errors, 30);
+  EXPECT_EQ(r->suites[0].total.worse, 30);
+
+  Policy lenient;
+  lenient.errors_as_failures = false;
+  r = Evaluate(runs.baseline, runs.candidate, lenient, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->suites[0].total.n, 270);
+  ASSERT_FALSE(r->reasons.empty());
+  EXPECT_NE(r->reasons[0].find("30 paired items errored"), std::string::npos);
+}
+
+TEST(GateTest, DifficultyFromHistoryAndTheResidualFailureSet) {
+  // No difficulty slice: tiers come from earlier runs. Items 0-99 failed every
+  // earlier run (hard), the rest never did (easy).
+  auto items = Binary("charts", 400, 1, [](int i) {
+    bool hard = i < 100;
+    return std::pair{hard && i % 2 == 0, hard || i % 50 == 0};
+  });
+  auto runs = MakeRuns(items);
+  History history;
+  for (int i = 0; i < 400; ++i) {
+    history[{"charts", "charts-" + std::to_string(i), "h:charts/charts-" + std::to_string(i)}] = {
+        3, i < 100 ? 3 : 0};
+  }
+  Policy policy;
+  policy.hard_tail_max_drop = 0.05;
+  auto r = Evaluate(runs.baseline, runs.candidate, policy, history);
+  ASSERT_TRUE(r.ok());
+  const SuiteVerdict& v = r->suites[0];
+  EXPECT_EQ(v.residual.source, "history (3 runs)");
+  ASSERT_EQ(v.difficulty.size(), 2u);
+  const Stratum& hard = v.difficulty[1].value == "hard" ? v.difficulty[1] : v.difficulty[0];
+  EXPECT_EQ(hard.n, 100);
+  EXPECT_NEAR(hard.delta, -0.5, 1e-12);
+  EXPECT_TRUE(hard.gated);
+  EXPECT_EQ(hard.verdict, Verdict::kBlock);
+  EXPECT_EQ(v.residual.baseline_failures, 50);
+  EXPECT_EQ(v.residual.candidate_failures, 106);
+  EXPECT_DOUBLE_EQ(v.residual.baseline_hard_share, 1.0);
+  EXPECT_NEAR(v.residual.candidate_hard_share, 100.0 / 106, 1e-12);
+}
+
+TEST(GateTest, GateThenRankOrdersSurvivorsByTheirWorstSuite) {
+  auto make = [](int fixed_text) {
+    std::vector<SynthItem> items = Binary("text", 500, 1, [&](int i) {
+      return std::pair{i < 100, i < 100 - fixed_text};
+    });
+    auto img = Binary("image", 500, 1, [](int i) { return std::pair{i < 50, i < 50}; });
+    items.insert(items.end(), img.begin(), img.end());
+    return items;
+  };
+  auto a = MakeRuns(make(5));
+  auto b = MakeRuns(make(40));
+  auto b_run = b.candidate;
+  b_run.run.run_id = "cand-b";
+  Policy policy;
+  std::vector<GateResult> results;
+  results.push_back(*Evaluate(a.baseline, a.candidate, policy, {}));
+  results.push_back(*Evaluate(a.baseline, b_run, policy, {}));
+  ASSERT_EQ(results[0].verdict, Verdict::kPass);
+  ASSERT_EQ(results[1].verdict, Verdict::kPass);
+  // Both leave images unchanged (worst suite delta 0): a tie on quality, then
+  // cost (none priced: equal), then latency (equal): the order stays.
+  EXPECT_EQ(Rank(results, policy), (std::vector<size_t>{0, 1}));
+  policy.rank = {"latency"};
+  EXPECT_EQ(Rank(results, policy).size(), 2u);
+}
+
+TEST(GateTest, VerdictJsonHasTheDesignShapeAndNoCrossSuiteFigure) {
+  auto items = Binary("charts", 300, 2, [](int i) { return std::pair{i % 5 == 0, i % 5 == 0}; });
+  auto runs = MakeRuns(items);
+  report::GateOutcome o;
+  o.results.push_back(*Evaluate(runs.baseline, runs.candidate, Policy{}, {}));
+  o.verdict = report::OverallVerdict(o.results);
+  nlohmann::json j = report::OutcomeJson(o);
+  for (const char* key : {"verdict", "baseline", "candidate", "policy", "suites"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  for (const auto& [key, value] : j.items()) {
+    EXPECT_FALSE(value.is_number()) << "top-level figure " << key << " would pool suites";
+  }
+  const nlohmann::json& s = j["suites"][0];
+  for (const char* key : {"suite", "modality", "metric", "n", "baseline", "candidate", "delta",
+                          "ci", "p", "mde", "verdict", "reasons", "slices"}) {
+    EXPECT_TRUE(s.contains(key)) << key;
+  }
+  EXPECT_EQ(s["slices"].size(), 2u);
+  EXPECT_TRUE(s["slices"][0].contains("key"));
+  std::string junit = report::RenderJUnit(o);
+  EXPECT_NE(junit.find("<testsuite name=\"charts\""), std::string::npos);
+  std::string md = report::RenderVerdictMarkdown(o);
+  EXPECT_EQ(md.rfind("## mmgate: **", 0), 0u) << "the verdict line comes first";
+}
+
+}  // namespace
+}  // namespace mmgate::gate
