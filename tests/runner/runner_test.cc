@@ -101,7 +101,7 @@ class RunnerTest : public ::testing::Test {
 };
 
 TEST_F(RunnerTest, ScoresEveryItemAndRecordsFailuresAsData) {
-  auto s = Run(project_, "m", Options("r1"), store_.get(), &clock_, Maker());
+  auto s = runner::Run(project_, "m", Options("r1"), store_.get(), &clock_, Maker());
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->total, 42);
   EXPECT_EQ(s->done, 41);
@@ -131,7 +131,7 @@ TEST_F(RunnerTest, ScoresEveryItemAndRecordsFailuresAsData) {
 
 TEST_F(RunnerTest, InterruptedRunResumesWithoutRedoingFinishedItems) {
   // Reference: one uninterrupted run.
-  ASSERT_TRUE(Run(project_, "m", Options("full"), store_.get(), &clock_, Maker()).ok());
+  ASSERT_TRUE(runner::Run(project_, "m", Options("full"), store_.get(), &clock_, Maker()).ok());
   script_.calls.clear();
 
   std::atomic<bool> stop{false};
@@ -139,7 +139,7 @@ TEST_F(RunnerTest, InterruptedRunResumesWithoutRedoingFinishedItems) {
   script_.stop_count = 15;
   RunOptions o = Options("part");
   o.stop = &stop;
-  auto first = Run(project_, "m", o, store_.get(), &clock_, Maker());
+  auto first = runner::Run(project_, "m", o, store_.get(), &clock_, Maker());
   ASSERT_TRUE(first.ok());
   EXPECT_TRUE(first->interrupted);
   EXPECT_EQ((*store_->GetRun("part"))->status, store::RunStatus::kInterrupted);
@@ -151,7 +151,7 @@ TEST_F(RunnerTest, InterruptedRunResumesWithoutRedoingFinishedItems) {
   stop = false;
   script_.stop_after = nullptr;
   std::map<std::string, int> calls_before = script_.calls;
-  auto second = Run(project_, "m", Options("part"), store_.get(), &clock_, Maker());
+  auto second = runner::Run(project_, "m", Options("part"), store_.get(), &clock_, Maker());
   ASSERT_TRUE(second.ok());
   EXPECT_TRUE(second->resumed);
   EXPECT_FALSE(second->interrupted);
@@ -176,10 +176,10 @@ TEST_F(RunnerTest, InterruptedRunResumesWithoutRedoingFinishedItems) {
 }
 
 TEST_F(RunnerTest, ChangedItemIsRedoneOnResume) {
-  ASSERT_TRUE(Run(project_, "m", Options("r"), store_.get(), &clock_, Maker()).ok());
+  ASSERT_TRUE(runner::Run(project_, "m", Options("r"), store_.get(), &clock_, Maker()).ok());
   project_.suites[0].items[5].content_hash = "changed";
   script_.calls.clear();
-  auto s = Run(project_, "m", Options("r"), store_.get(), &clock_, Maker());
+  auto s = runner::Run(project_, "m", Options("r"), store_.get(), &clock_, Maker());
   ASSERT_TRUE(s.ok());
   // q5 changed; "broken" failed before, so it is tried again.
   EXPECT_EQ(s->done, 2);
@@ -188,28 +188,28 @@ TEST_F(RunnerTest, ChangedItemIsRedoneOnResume) {
 }
 
 TEST_F(RunnerTest, RefusesToResumeWithAnotherModelVersion) {
-  ASSERT_TRUE(Run(project_, "m", Options("r"), store_.get(), &clock_, Maker()).ok());
+  ASSERT_TRUE(runner::Run(project_, "m", Options("r"), store_.get(), &clock_, Maker()).ok());
   script_.version = "scripted 2";
-  auto s = Run(project_, "m", Options("r"), store_.get(), &clock_, Maker());
+  auto s = runner::Run(project_, "m", Options("r"), store_.get(), &clock_, Maker());
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("scripted 1"), std::string::npos);
 }
 
 TEST_F(RunnerTest, UnknownModelOrSuiteIsAConfigError) {
-  auto a = Run(project_, "nope", Options("x"), store_.get(), &clock_, Maker());
+  auto a = runner::Run(project_, "nope", Options("x"), store_.get(), &clock_, Maker());
   ASSERT_FALSE(a.ok());
   EXPECT_NE(a.status().message().find("no model named 'nope'"), std::string::npos);
   RunOptions o = Options("y");
   o.suites = {"charts"};
-  auto b = Run(project_, "m", o, store_.get(), &clock_, Maker());
+  auto b = runner::Run(project_, "m", o, store_.get(), &clock_, Maker());
   ASSERT_FALSE(b.ok());
   EXPECT_NE(b.status().message().find("no suite named 'charts'"), std::string::npos);
 }
 
 TEST_F(RunnerTest, GeneratedRunIdsAreUnique) {
   FakeClock frozen(1'700'000'000'000, std::chrono::nanoseconds(0));
-  auto a = Run(project_, "m", Options(""), store_.get(), &frozen, Maker());
-  auto b = Run(project_, "m", Options(""), store_.get(), &frozen, Maker());
+  auto a = runner::Run(project_, "m", Options(""), store_.get(), &frozen, Maker());
+  auto b = runner::Run(project_, "m", Options(""), store_.get(), &frozen, Maker());
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->run_id, "m-20231114-221320");
   EXPECT_EQ(b->run_id, "m-20231114-221320-2");
