@@ -38,12 +38,9 @@ inline int XOverlap(const Box& a, const Box& b) {
 struct OcrWord {
   std::string text;
   Box box;
-  int line = 0;  // index of the engine's text line, in reading order
 };
 
 struct OcrPage {
-  int width = 0;
-  int height = 0;
   std::vector<OcrWord> words;  // reading order
   std::string text;            // lines joined by "\n", no blank lines
 };

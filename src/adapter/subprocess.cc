@@ -157,6 +157,9 @@ Result<ProcessResult> RunProcess(const ProcessSpec& spec) {
   posix_spawn_file_actions_adddup2(actions.get(), in->read.get(), 0);
   posix_spawn_file_actions_adddup2(actions.get(), out->write.get(), 1);
   posix_spawn_file_actions_adddup2(actions.get(), err->write.get(), 2);
+  // Descriptors the application opened without close-on-exec (a database,
+  // a log) are none of the model's business.
+  posix_spawn_file_actions_addclosefrom_np(actions.get(), 3);
   if (!spec.cwd.empty()) {
     posix_spawn_file_actions_addchdir_np(actions.get(), spec.cwd.c_str());
   }

@@ -1,5 +1,8 @@
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -156,6 +159,23 @@ TEST_F(ExecTest, ChattyStderrAndUnreadStdinDoNotDeadlock) {
   Result<ModelResponse> r = (*model)->Answer(request);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->answer, "done");
+}
+
+TEST_F(ExecTest, ChildGetsOnlyTheStandardDescriptors) {
+  // Opened without O_CLOEXEC, as a careless library might.
+  int fd = ::open(Path("held.txt").c_str(), O_CREAT | O_WRONLY, 0644);
+  ASSERT_GE(fd, 3);
+  auto model = Make({{"command", fmt::format("cat >/dev/null; "
+                                             "if [ -e /proc/self/fd/{} ]; "
+                                             "then echo '{{\"answer\": "
+                                             "\"leaked\"}}'; else echo "
+                                             "'{{\"answer\": \"closed\"}}'; fi",
+                                             fd)}});
+  ASSERT_TRUE(model.ok());
+  Result<ModelResponse> r = Ask(**model);
+  ::close(fd);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->answer, "closed");
 }
 
 TEST_F(ExecTest, MissingProgramIsAnItemError) {

@@ -8,7 +8,7 @@ namespace {
 
 // Words of one line starting at x, 10 px per character plus a 10 px space,
 // 20 px tall at y.
-void AddLine(OcrPage* page, int x, int y, const std::string& text, int line) {
+void AddLine(OcrPage* page, int x, int y, const std::string& text) {
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find(' ', start);
@@ -16,7 +16,7 @@ void AddLine(OcrPage* page, int x, int y, const std::string& text, int line) {
     if (end > start) {
       int w = static_cast<int>(end - start) * 10;
       page->words.push_back(
-          {text.substr(start, end - start), {x, y, x + w, y + 20}, line});
+          {text.substr(start, end - start), {x, y, x + w, y + 20}});
       x += w + 10;
     } else {
       x += 10;  // each extra space widens the gap
@@ -48,10 +48,10 @@ TEST(OcrTextTest, AsksForText) {
 
 TEST(OcrTextTest, RowsJoinSplitBlocksAndIgnoreBorders) {
   OcrPage page;
-  AddLine(&page, 10, 100, "Total", 0);
-  AddLine(&page, 400, 102, "12.50", 5);  // engine put it in another block
-  AddLine(&page, 10, 140, "Tax", 1);
-  page.words.push_back({"|", {200, 90, 204, 170}, 2});  // table border
+  AddLine(&page, 10, 100, "Total");
+  AddLine(&page, 400, 102, "12.50");  // far right, a block of its own
+  AddLine(&page, 10, 140, "Tax");
+  page.words.push_back({"|", {200, 90, 204, 170}});  // table border
   std::vector<Row> rows = Rows(page);
   ASSERT_EQ(rows.size(), 2u);
   ASSERT_EQ(rows[0].words.size(), 2u);
@@ -61,8 +61,8 @@ TEST(OcrTextTest, RowsJoinSplitBlocksAndIgnoreBorders) {
 
 TEST(OcrTextTest, FindPhraseToleratesOcrNoise) {
   OcrPage page;
-  AddLine(&page, 10, 10, "Invoice Nurnber: 77", 0);
-  AddLine(&page, 10, 50, "Subtotal 5", 1);
+  AddLine(&page, 10, 10, "Invoice Nurnber: 77");
+  AddLine(&page, 10, 50, "Subtotal 5");
   std::vector<Row> rows = Rows(page);
   std::vector<PhraseMatch> m = FindPhrase(rows, "Invoice Number");
   ASSERT_EQ(m.size(), 1u);
@@ -75,9 +75,9 @@ TEST(OcrTextTest, FindPhraseToleratesOcrNoise) {
 
 TEST(OcrRulesTest, KeyValueColonTakesTheTextAfterTheColon) {
   OcrPage page;
-  AddLine(&page, 10, 10, "Name: Ada Lovelace", 0);
-  AddLine(&page, 10, 50, "Due Date: 2024-05-01", 1);
-  AddLine(&page, 10, 90, "Date: 2024-04-01     Ref: A7", 2);
+  AddLine(&page, 10, 10, "Name: Ada Lovelace");
+  AddLine(&page, 10, 50, "Due Date: 2024-05-01");
+  AddLine(&page, 10, 90, "Date: 2024-04-01     Ref: A7");
   std::vector<Row> rows = Rows(page);
   EXPECT_EQ(AnswerKeyValue(rows, "Name"), "Ada Lovelace");
   // "Date" starting its line beats the end of "Due Date"; the second field
@@ -90,10 +90,10 @@ TEST(OcrRulesTest, KeyValueColonTakesTheTextAfterTheColon) {
 
 TEST(OcrRulesTest, KeyValueReceiptTakesTheRightMostAmount) {
   OcrPage page;
-  AddLine(&page, 10, 10, "Total .................", 0);
-  AddLine(&page, 400, 10, "$19.87", 3);
-  AddLine(&page, 10, 50, "Tax", 1);
-  AddLine(&page, 100, 50, ".......1.47", 4);  // leader glued to the value
+  AddLine(&page, 10, 10, "Total .................");
+  AddLine(&page, 400, 10, "$19.87");
+  AddLine(&page, 10, 50, "Tax");
+  AddLine(&page, 100, 50, ".......1.47");  // leader glued to the value
   std::vector<Row> rows = Rows(page);
   EXPECT_EQ(AnswerKeyValue(rows, "Total"), "$19.87");
   EXPECT_EQ(AnswerKeyValue(rows, "Tax"), "1.47");
@@ -101,23 +101,23 @@ TEST(OcrRulesTest, KeyValueReceiptTakesTheRightMostAmount) {
 
 TEST(OcrRulesTest, KeyValueBelowTheLabel) {
   OcrPage page;
-  AddLine(&page, 10, 10, "Account holder", 0);
-  AddLine(&page, 10, 40, "Grace Hopper", 1);
+  AddLine(&page, 10, 10, "Account holder");
+  AddLine(&page, 10, 40, "Grace Hopper");
   EXPECT_EQ(AnswerKeyValue(Rows(page), "Account holder"), "Grace Hopper");
 }
 
 OcrPage TablePage() {
   OcrPage page;
-  AddLine(&page, 10, 0, "Quarterly sales by region", 0);
-  AddLine(&page, 10, 40, "Region", 1);
-  AddLine(&page, 150, 40, "Q1 total", 1);  // header wider than its values
-  AddLine(&page, 300, 40, "Q2", 1);
-  AddLine(&page, 10, 80, "North", 2);
-  AddLine(&page, 170, 80, "120", 2);
-  AddLine(&page, 300, 80, "1,350", 2);
-  AddLine(&page, 10, 120, "South West", 3);
-  AddLine(&page, 170, 120, "98", 3);
-  AddLine(&page, 300, 120, "104", 3);
+  AddLine(&page, 10, 0, "Quarterly sales by region");
+  AddLine(&page, 10, 40, "Region");
+  AddLine(&page, 150, 40, "Q1 total");  // header wider than its values
+  AddLine(&page, 300, 40, "Q2");
+  AddLine(&page, 10, 80, "North");
+  AddLine(&page, 170, 80, "120");
+  AddLine(&page, 300, 80, "1,350");
+  AddLine(&page, 10, 120, "South West");
+  AddLine(&page, 170, 120, "98");
+  AddLine(&page, 300, 120, "104");
   return page;
 }
 
@@ -156,17 +156,17 @@ TEST(OcrRulesTest, PromptDispatch) {
 // y = 300; bars labelled under the axis.
 OcrPage ChartPage(bool value_labels) {
   OcrPage page;
-  AddLine(&page, 100, 0, "Fruit sold in 2023", 0);
+  AddLine(&page, 100, 0, "Fruit sold in 2023");
   for (int v = 0; v <= 40; v += 10) {
     std::string t = std::to_string(v);
     int w = static_cast<int>(t.size()) * 10;
-    page.words.push_back({t, {80 - w, 290 - v * 5, 80, 310 - v * 5}, 1});
+    page.words.push_back({t, {80 - w, 290 - v * 5, 80, 310 - v * 5}});
   }
-  AddLine(&page, 120, 320, "Apples", 2);  // centre x 150
-  AddLine(&page, 230, 320, "Pears", 2);   // centre x 255
+  AddLine(&page, 120, 320, "Apples");  // centre x 150
+  AddLine(&page, 230, 320, "Pears");   // centre x 255
   if (value_labels) {
-    page.words.push_back({"37", {140, 95, 160, 110}, 3});
-    page.words.push_back({"18.5", {235, 190, 275, 205}, 3});
+    page.words.push_back({"37", {140, 95, 160, 110}});
+    page.words.push_back({"18.5", {235, 190, 275, 205}});
   }
   return page;
 }
