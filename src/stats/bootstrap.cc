@@ -1,27 +1,15 @@
 #include "stats/bootstrap.h"
 
 #include <algorithm>
-#include <atomic>
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <limits>
 #include <numeric>
-#include <thread>
 
-#include "stats/rng.h"
+#include "stats/resample.h"
 
 namespace mmgate::stats {
 namespace {
-
-// Resamples per block: each block owns one random stream, so this constant
-// (not the thread count) fixes which draws make which replicate.
-constexpr int64_t kBlock = 64;
-
-double Ratio(double num, double den) { return den > 0 ? num / den : 0; }
-
-double Statistic(const PairedSums& s, double sign) {
-  return sign * (Ratio(s.cand_num, s.cand_den) - Ratio(s.base_num, s.base_den));
-}
 
 // Standard normal cdf through erfc: exact at +-inf, no exceptions on NaN.
 double Phi(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
@@ -35,22 +23,6 @@ bool Finite(const PairedSums& s) {
          std::isfinite(s.cand_num) && std::isfinite(s.cand_den);
 }
 
-void Fill(const PairedSums* data, uint32_t k, double sign, Xoshiro256 rng,
-          double* out, int64_t count) {
-  BoundedDraw draw(&rng, k);
-  for (int64_t r = 0; r < count; ++r) {
-    double bn = 0, bd = 0, cn = 0, cd = 0;
-    for (uint32_t i = 0; i < k; ++i) {
-      const PairedSums& s = data[draw.Next()];
-      bn += s.base_num;
-      bd += s.base_den;
-      cn += s.cand_num;
-      cd += s.cand_den;
-    }
-    out[r] = sign * (Ratio(cn, cd) - Ratio(bn, bd));
-  }
-}
-
 // Jackknife acceleration over clusters: leave-one-out totals are the full
 // totals minus one cluster, so this is O(k), not O(k^2).
 double Acceleration(const std::vector<PairedSums>& clusters,
@@ -60,10 +32,10 @@ double Acceleration(const std::vector<PairedSums>& clusters,
   std::vector<double> theta(k);
   for (size_t i = 0; i < k; ++i) {
     const PairedSums& c = clusters[i];
-    theta[i] =
-        Statistic({total.base_num - c.base_num, total.base_den - c.base_den,
-                   total.cand_num - c.cand_num, total.cand_den - c.cand_den},
-                  sign);
+    theta[i] = PairedStatistic(
+        {total.base_num - c.base_num, total.base_den - c.base_den,
+         total.cand_num - c.cand_num, total.cand_den - c.cand_den},
+        sign);
   }
   const double mean =
       std::accumulate(theta.begin(), theta.end(), 0.0) / static_cast<double>(k);
@@ -177,34 +149,8 @@ Result<BootstrapResult> PairedBootstrap(const std::vector<PairedSums>& clusters,
   out.resamples = b;
   out.baseline = total.base_num / total.base_den;
   out.candidate = total.cand_num / total.cand_den;
-  out.delta = Statistic(total, sign);
-  out.replicates.resize(static_cast<size_t>(b));
-
-  const int64_t blocks = (b + kBlock - 1) / kBlock;
-  std::vector<Xoshiro256> streams;
-  streams.reserve(static_cast<size_t>(blocks));
-  Xoshiro256 stream(options.seed);
-  for (int64_t i = 0; i < blocks; ++i) {
-    streams.push_back(stream);
-    stream.Jump();
-  }
-  std::atomic<int64_t> next{0};
-  auto work = [&] {
-    for (int64_t block = next++; block < blocks; block = next++) {
-      const int64_t first = block * kBlock;
-      Fill(clusters.data(), k, sign, streams[static_cast<size_t>(block)],
-           out.replicates.data() + first, std::min(kBlock, b - first));
-    }
-  };
-  int64_t threads = options.threads > 0
-                        ? options.threads
-                        : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min(threads, blocks);
-  {
-    std::vector<std::jthread> pool;
-    for (int64_t t = 1; t < threads; ++t) pool.emplace_back(work);
-    work();
-  }
+  out.delta = ResampleClusters(clusters, sign, b, options.seed, options.threads,
+                               &out.replicates);
   std::sort(out.replicates.begin(), out.replicates.end());
   const std::vector<double>& r = out.replicates;
 

@@ -77,10 +77,11 @@ struct BootstrapResult {
 // p_worse but against delta0: with delta0 = -margin it tests non-inferiority.
 double PWorseThan(const BootstrapResult& result, double delta0);
 
-// Resamples clusters with replacement `resamples` times. Blocks of resamples
-// draw from their own xoshiro256** stream (the seed's stream jumped once per
-// block), so any thread count gives the same replicates. Errors: no cluster,
-// a zero total denominator in either run, fewer than 2 resamples, more than
+// Resamples clusters with replacement `resamples` times (see resample.h: each
+// block of 64 resamples draws from its own streams derived from the seed, so
+// any thread count, with or without AVX2, gives the same replicates), then
+// computes both intervals, the SE and p_worse. Errors: no cluster, a zero
+// total denominator in either run, fewer than 2 resamples, more than
 // 2^32 - 1 clusters, a confidence outside (0, 1).
 Result<BootstrapResult> PairedBootstrap(const std::vector<PairedSums>& clusters,
                                         const BootstrapOptions& options);

@@ -24,9 +24,15 @@ class SplitMix64 {
 };
 
 // xoshiro256**: fast, 2^256 - 1 period, passes BigCrush; small enough to keep
-// in registers in the resampling loop.
+// in registers in the resampling loop. A standard uniform random bit
+// generator, so Boost.Random distributions can draw from it.
 class Xoshiro256 {
  public:
+  using result_type = uint64_t;
+  static constexpr uint64_t min() { return 0; }
+  static constexpr uint64_t max() { return ~uint64_t{0}; }
+  uint64_t operator()() { return Next(); }
+
   explicit Xoshiro256(uint64_t seed) {
     SplitMix64 mix(seed);
     for (uint64_t& w : s_) w = mix.Next();
@@ -43,6 +49,8 @@ class Xoshiro256 {
     s_[3] = Rotl(s_[3], 45);
     return result;
   }
+
+  uint64_t word(int i) const { return s_[i]; }
 
   // Advances the stream by 2^128 draws: successive jumps give streams that
   // cannot overlap in any feasible run.
@@ -67,39 +75,69 @@ class Xoshiro256 {
   uint64_t s_[4];
 };
 
-// Uniform integers in [0, range) by Lemire's multiply-and-reject method
-// (unbiased, almost never divides). Each 64-bit draw yields two 32-bit ones.
-class BoundedDraw {
- public:
-  BoundedDraw(Xoshiro256* rng, uint32_t range)
-      : rng_(rng),
-        range_(range),
-        threshold_(static_cast<uint32_t>(-range) % range) {}
+// Four xoshiro256** streams stepped together, stored word-major (s[word]
+// [lane]) so vector code loads one state word of all four lanes at once.
+// Scalar and vector code step it identically.
+struct Xoshiro256x4 {
+  alignas(32) uint64_t s[4][4];
 
-  uint32_t Next() {
-    uint64_t m = uint64_t{Next32()} * range_;
-    while (static_cast<uint32_t>(m) < threshold_)
-      m = uint64_t{Next32()} * range_;
-    return static_cast<uint32_t>(m >> 32);
+  // Lane l continues `lanes[l]`.
+  explicit Xoshiro256x4(const Xoshiro256 (&lanes)[4]) {
+    for (int w = 0; w < 4; ++w) {
+      for (int l = 0; l < 4; ++l) s[w][l] = lanes[l].word(w);
+    }
+  }
+
+  void Next(uint64_t out[4]) {
+    for (int l = 0; l < 4; ++l) {
+      out[l] = Rotl(s[1][l] * 5, 7) * 9;
+      const uint64_t t = s[1][l] << 17;
+      s[2][l] ^= s[0][l];
+      s[3][l] ^= s[1][l];
+      s[1][l] ^= s[2][l];
+      s[0][l] ^= s[3][l];
+      s[2][l] ^= t;
+      s[3][l] = Rotl(s[3][l], 45);
+    }
   }
 
  private:
-  uint32_t Next32() {
-    if (have_spare_) {
-      have_spare_ = false;
-      return spare_;
+  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+};
+
+// Uniform indices in [0, range) by Lemire's multiply-shift: index =
+// (u32 * range) >> 32, rejected when the low half falls under
+// (2^32 - range) mod range, which makes it exactly uniform. Indices come in
+// groups of eight from one step of four lanes (the high then the low halves);
+// a group with any rejected index is drawn again whole, which keeps the
+// accepted groups uniform (rejection has probability < 8 range / 2^32).
+class GroupSampler {
+ public:
+  explicit GroupSampler(uint32_t range)
+      : range_(range), threshold_(static_cast<uint32_t>(-range) % range) {}
+  uint64_t range() const { return range_; }
+  uint32_t threshold() const { return threshold_; }
+
+  void Eight(Xoshiro256x4& lanes, uint32_t out[8]) const {
+    uint64_t x[4];
+    for (;;) {
+      lanes.Next(x);
+      bool ok = true;
+      for (int l = 0; l < 4; ++l) {
+        const uint64_t hi = (x[l] >> 32) * range_;
+        const uint64_t lo = (x[l] & 0xFFFFFFFFULL) * range_;
+        ok &= static_cast<uint32_t>(hi) >= threshold_ &&
+              static_cast<uint32_t>(lo) >= threshold_;
+        out[l] = static_cast<uint32_t>(hi >> 32);
+        out[4 + l] = static_cast<uint32_t>(lo >> 32);
+      }
+      if (ok) return;
     }
-    const uint64_t x = rng_->Next();
-    spare_ = static_cast<uint32_t>(x);
-    have_spare_ = true;
-    return static_cast<uint32_t>(x >> 32);
   }
 
-  Xoshiro256* rng_;
-  uint32_t range_;
+ private:
+  uint64_t range_;
   uint32_t threshold_;
-  uint32_t spare_ = 0;
-  bool have_spare_ = false;
 };
 
 }  // namespace mmgate::stats

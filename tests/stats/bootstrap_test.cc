@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "reference.h"
+#include "stats/resample.h"
 
 namespace mmgate::stats {
 namespace {
@@ -285,6 +286,88 @@ TEST(BootstrapScipyTest, MeanMatchesScipyLive) {
   options.seed = 9;
   ExpectMatchesScipy(Boot(data, options),
                      ScipyLive(data, "mean.csv", true, 0.95), 0.95);
+}
+
+// 3,000 clusters whose two denominators differ (the four-field layout),
+// cut into 3 cache chunks, so the multinomial split between chunks is used.
+std::vector<PairedSums> UnequalDenominators() {
+  auto data = WerLikeClusters(3000, 3, 404);
+  for (size_t i = 0; i < data.size(); ++i) {
+    data[i].cand_den += static_cast<double>(i % 3);
+  }
+  return data;
+}
+
+// Made with tests/stats/scipy_reference.py bootstrap as above (seed 1).
+TEST(BootstrapScipyTest, ChunkedClustersMatchEmbeddedScipyValues) {
+  BootstrapOptions options;
+  options.higher_is_better = false;
+  options.seed = 3;
+  ExpectMatchesScipy(Boot(UnequalDenominators(), options),
+                     {0.030076961763587234,
+                      {0.02678616744835993, 0.033442302774810924},
+                      {0.026823956028372717, 0.0334547900555249},
+                      0.0017100605422774077,
+                      0.0011546231401666277},
+                     0.95);
+}
+
+// 5,000 single items of a mean metric: two cache chunks of the one-field
+// layout.
+TEST(BootstrapScipyTest, ChunkedMeanMatchesScipyLive) {
+  const std::string why = testing::ReferenceUnavailable();
+  if (!why.empty()) GTEST_SKIP() << why;
+  const auto data = MeanScoreItems(5000, 405);
+  BootstrapOptions options;
+  options.seed = 4;
+  ExpectMatchesScipy(Boot(data, options),
+                     ScipyLive(data, "mean5k.csv", true, 0.95), 0.95);
+}
+
+// The scalar and AVX2 kernels draw the same indices and add in the same
+// order, so machines with and without AVX2 report identical figures.
+TEST(ResampleTest, KernelsGiveIdenticalReplicates) {
+  if (!HasAvx2())
+    GTEST_SKIP() << "this CPU has no AVX2; only the scalar kernel runs";
+  const auto one_field = MeanScoreItems(9000, 6);
+  const auto two_fields = WerLikeClusters(5000, 3, 6);
+  const auto four_fields = UnequalDenominators();
+  for (const auto* data : {&one_field, &two_fields, &four_fields}) {
+    std::vector<double> scalar, avx2;
+    const double a =
+        ResampleClusters(*data, -1, 300, 17, 2, &scalar, Kernel::kScalar);
+    const double b =
+        ResampleClusters(*data, -1, 300, 17, 1, &avx2, Kernel::kAvx2);
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(scalar, avx2) << data->size() << " clusters";
+  }
+}
+
+// Splitting draws between chunks must not change the distribution. Items
+// sorted by their difference make the 5 chunks very unlike each other, so
+// the spread of draws between chunks carries much of the variance: with
+// 1,000 replicates of 20,000 items, the replicate mean and sd must match the
+// plug-in values (mean difference, population sd / sqrt(n)).
+TEST(ResampleTest, ChunkedDrawsKeepTheBootstrapMoments) {
+  auto data = MeanScoreItems(20000, 12);
+  std::sort(data.begin(), data.end(),
+            [](const PairedSums& a, const PairedSums& b) {
+              return a.cand_num - a.base_num < b.cand_num - b.base_num;
+            });
+  std::vector<double> r;
+  const double delta = ResampleClusters(data, 1, 1000, 5, 0, &r);
+  double mean = 0, ss = 0, pop = 0;
+  for (double x : r) mean += x;
+  mean /= static_cast<double>(r.size());
+  for (double x : r) ss += (x - mean) * (x - mean);
+  const double sd = std::sqrt(ss / static_cast<double>(r.size() - 1));
+  for (const PairedSums& s : data) {
+    pop += std::pow(s.cand_num - s.base_num - delta, 2);
+  }
+  const double plug_in = std::sqrt(pop / 20000.0) / std::sqrt(20000.0);
+  // Monte-Carlo sds with 1,000 replicates: mean plug_in/sqrt(1000), sd 2.2%.
+  EXPECT_NEAR(mean, delta, 4 * plug_in / std::sqrt(1000.0));
+  EXPECT_NEAR(sd / plug_in, 1.0, 0.09);
 }
 
 TEST(SortedQuantileTest, InterpolatesLikeNumpy) {

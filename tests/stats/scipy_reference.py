@@ -50,13 +50,16 @@ def bootstrap(csv, higher, confidence, resamples, seed):
     for method in ("percentile", "BCa"):
         res = sp_bootstrap((bn, bd, cn, cd), statistic, paired=True, vectorized=True,
                            confidence_level=float(confidence), n_resamples=int(resamples),
-                           method=method, random_state=np.random.default_rng(int(seed)))
+                           method=method, batch=200,
+                           random_state=np.random.default_rng(int(seed)))
         ci = res.confidence_interval
         out[method.lower()] = [float(ci.low), float(ci.high)]
         out["se"] = float(res.standard_error)
     k = len(bn)
-    keep = ~np.eye(k, dtype=bool)
-    jack = np.array([statistic(bn[keep[i]], bd[keep[i]], cn[keep[i]], cd[keep[i]]) for i in range(k)])
+    jack = np.empty(k)
+    for i in range(k):
+        keep = np.arange(k) != i
+        jack[i] = statistic(bn[keep], bd[keep], cn[keep], cd[keep])
     u = jack.mean() - jack
     out["acceleration"] = float((u ** 3).sum() / (6 * ((u ** 2).sum()) ** 1.5))
     return out
