@@ -11,8 +11,10 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_eq() { [ "$1" == "$2" ] || fail "$3: expected '$2', got '$1'"; }
 expect_contains() { grep -qF -- "$2" <<<"$1" || fail "$3: '$2' not in: $1"; }
 
-# make_project DIR N: N text items q0..q(N-1); the model answers "aI" except
-# for every third item, and appends each id it is asked to DIR/calls.
+# make_project DIR N: N text items q0..q(N-1), odd ones "hard"; the model
+# answers "aI" except for every third item, and appends each id it is asked
+# to DIR/calls. Run as `model.sh --break-hard` it also fails half the hard
+# items (the `broken` model).
 make_project() {
   local dir=$1 n=$2
   mkdir -p "$dir/data"
@@ -28,7 +30,11 @@ id=$(sed -n 's/.*"id": *"\([^"]*\)".*/\1/p' <<<"$req")
 echo "$id" >>"$(dirname "$0")/calls"
 sleep "${MODEL_DELAY:-0}"
 n=${id#q}
-if [ $((n % 3)) -eq 0 ]; then answer=wrong; else answer="a$n"; fi
+if [ $((n % 3)) -eq 0 ] || { [ "${1:-}" = --break-hard ] && [ $((n % 4)) -eq 1 ]; }; then
+  answer=wrong
+else
+  answer="a$n"
+fi
 printf '{"answer": "%s", "usage": {"input_tokens": 5, "output_tokens": 1}}\n' "$answer"
 SH
   chmod +x "$dir/model.sh"
@@ -41,6 +47,8 @@ YAML
   cat >"$dir/mmgate.yaml" <<'YAML'
 models:
   scripted: {provider: exec, command: ["./model.sh"]}
+  broken: {provider: exec, command: ["./model.sh", "--break-hard"]}
 suites: [suite.yaml]
+gate: {margin: 0.05, min_n: 20}
 YAML
 }
