@@ -125,6 +125,47 @@ MMGATE_AVX2 inline void Eight(__m256i s[4], __m256i range, __m256i threshold,
   }
 }
 
+// One cluster's F fields as a single load and add: gathers are slow on many
+// x86 cores, plain loads of whole clusters are not.
+template <int F>
+struct Cell;
+template <>
+struct Cell<1> {
+  using Vec = double;
+  MMGATE_AVX2 static Vec Zero() { return 0; }
+  MMGATE_AVX2 static Vec Add(Vec acc, const double* p) { return acc + *p; }
+  MMGATE_AVX2 static void Spill(Vec v, double (&acc)[1][8], int j) {
+    acc[0][j] = v;
+  }
+};
+template <>
+struct Cell<2> {
+  using Vec = __m128d;
+  MMGATE_AVX2 static Vec Zero() { return _mm_setzero_pd(); }
+  MMGATE_AVX2 static Vec Add(Vec acc, const double* p) {
+    return _mm_add_pd(acc, _mm_loadu_pd(p));
+  }
+  MMGATE_AVX2 static void Spill(Vec v, double (&acc)[2][8], int j) {
+    alignas(16) double f[2];
+    _mm_store_pd(f, v);
+    acc[0][j] = f[0];
+    acc[1][j] = f[1];
+  }
+};
+template <>
+struct Cell<4> {
+  using Vec = __m256d;
+  MMGATE_AVX2 static Vec Zero() { return _mm256_setzero_pd(); }
+  MMGATE_AVX2 static Vec Add(Vec acc, const double* p) {
+    return _mm256_add_pd(acc, _mm256_loadu_pd(p));
+  }
+  MMGATE_AVX2 static void Spill(Vec v, double (&acc)[4][8], int j) {
+    alignas(32) double f[4];
+    _mm256_store_pd(f, v);
+    for (int i = 0; i < 4; ++i) acc[i][j] = f[i];
+  }
+};
+
 template <int F>
 MMGATE_AVX2 void VisitAvx2(const double* data, const GroupSampler& sampler,
                            Xoshiro256x4& lanes, int64_t n, double* sum) {
@@ -135,36 +176,30 @@ MMGATE_AVX2 void VisitAvx2(const double* data, const GroupSampler& sampler,
   const __m256i range =
       _mm256_set1_epi64x(static_cast<int64_t>(sampler.range()));
   const __m256i threshold = _mm256_set1_epi64x(sampler.threshold());
-  __m256d acc_hi[F], acc_lo[F];
-  for (int f = 0; f < F; ++f) acc_hi[f] = acc_lo[f] = _mm256_setzero_pd();
+  typename Cell<F>::Vec slot[8];
+  for (auto& v : slot) v = Cell<F>::Zero();
   __m256i hi, lo;
+  alignas(32) int64_t offset[8];
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
     Eight<F>(s, range, threshold, &hi, &lo);
-    for (int f = 0; f < F; ++f) {
-      acc_hi[f] =
-          _mm256_add_pd(acc_hi[f], _mm256_i64gather_pd(data + f, hi, 8));
-      acc_lo[f] =
-          _mm256_add_pd(acc_lo[f], _mm256_i64gather_pd(data + f, lo, 8));
-    }
-  }
-  alignas(32) double acc[F][8];
-  for (int f = 0; f < F; ++f) {
-    _mm256_store_pd(acc[f], acc_hi[f]);
-    _mm256_store_pd(acc[f] + 4, acc_lo[f]);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(offset), hi);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(offset + 4), lo);
+    for (int j = 0; j < 8; ++j)
+      slot[j] = Cell<F>::Add(slot[j], data + offset[j]);
   }
   if (i < n) {
     Eight<F>(s, range, threshold, &hi, &lo);
-    alignas(32) int64_t offset[8];
     _mm256_store_si256(reinterpret_cast<__m256i*>(offset), hi);
     _mm256_store_si256(reinterpret_cast<__m256i*>(offset + 4), lo);
-    for (int j = 0; j < n - i; ++j) {
-      for (int f = 0; f < F; ++f) acc[f][j] += data[offset[j] + f];
-    }
+    for (int j = 0; j < n - i; ++j)
+      slot[j] = Cell<F>::Add(slot[j], data + offset[j]);
   }
   for (int w = 0; w < 4; ++w) {
     _mm256_store_si256(reinterpret_cast<__m256i*>(lanes.s[w]), s[w]);
   }
+  double acc[F][8];
+  for (int j = 0; j < 8; ++j) Cell<F>::Spill(slot[j], acc, j);
   Fold<F>(acc, sum);
 }
 
