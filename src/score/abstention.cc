@@ -6,13 +6,17 @@ namespace mmgate::score {
 namespace {
 
 // Lower-case words separated by single spaces, with a space at both ends so
-// that phrases match whole words only. Apostrophes are kept ("don't").
+// that phrases match whole words only. Apostrophes inside words are kept
+// ("don't"); quotes around words are not.
 std::u32string Canonical(std::string_view text) {
+  std::u32string s = ToLower(DecodeUtf8(text));
   std::u32string out = U" ";
-  for (char32_t c : ToLower(DecodeUtf8(text))) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    char32_t c = s[i];
     if (c == U'\u2019' || c == U'\u02BC') c = U'\'';
-    const bool keep = IsWordChar(c) || c == U'\'';
-    if (keep) {
+    const bool inner_apostrophe = c == U'\'' && i > 0 && i + 1 < s.size() &&
+                                  IsWordChar(s[i - 1]) && IsWordChar(s[i + 1]);
+    if (IsWordChar(c) || inner_apostrophe) {
       out.push_back(c);
     } else if (out.back() != U' ') {
       out.push_back(U' ');

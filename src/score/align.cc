@@ -10,6 +10,21 @@ constexpr int32_t kSub = 4;
 constexpr int32_t kIns = 3;
 constexpr int32_t kDel = 3;
 
+// A DP cell packs sclite's weighted cost (high bits) and the number of
+// substitutions on the chosen path (low 32 bits). A candidate step adds its
+// cost, its substitution and a tie-break rank in bits 32-33, so that one
+// unsigned min picks the cheapest step and, on equal cost, sclite's choice:
+// the diagonal first, then insertion, then deletion (net_dp.c takes the
+// deletion only when strictly cheaper than the insertion). This keeps the
+// inner loop free of unpredictable branches.
+constexpr int kCostShift = 34;
+constexpr uint64_t kRankMask = 3ULL << 32;
+constexpr uint64_t kSubStep = (static_cast<uint64_t>(kSub) << kCostShift) | 1;
+constexpr uint64_t kInsStep =
+    (static_cast<uint64_t>(kIns) << kCostShift) | (1ULL << 32);
+constexpr uint64_t kDelStep =
+    (static_cast<uint64_t>(kDel) << kCostShift) | (2ULL << 32);
+
 }  // namespace
 
 AlignmentResult Aligner::Align(std::span<const uint32_t> ref,
@@ -17,60 +32,32 @@ AlignmentResult Aligner::Align(std::span<const uint32_t> ref,
   const size_t n = ref.size();
   const size_t m = hyp.size();
   for (int r = 0; r < 2; ++r) {
-    if (cost_[r].size() < m + 1) {
-      cost_[r].resize(m + 1);
-      subs_[r].resize(m + 1);
-      lev_[r].resize(m + 1);
-    }
+    if (cell_[r].size() < m + 1) cell_[r].resize(m + 1);
   }
-  int32_t* prev_cost = cost_[0].data();
-  int32_t* prev_subs = subs_[0].data();
-  int32_t* prev_lev = lev_[0].data();
-  int32_t* cur_cost = cost_[1].data();
-  int32_t* cur_subs = subs_[1].data();
-  int32_t* cur_lev = lev_[1].data();
-  for (size_t b = 0; b <= m; ++b) {
-    prev_cost[b] = static_cast<int32_t>(b) * kIns;
-    prev_subs[b] = 0;
-    prev_lev[b] = static_cast<int32_t>(b);
-  }
+  uint64_t* prev = cell_[0].data();
+  uint64_t* cur = cell_[1].data();
+  for (size_t b = 0; b <= m; ++b)
+    prev[b] = static_cast<uint64_t>(b * kIns) << kCostShift;
   const uint32_t* h = hyp.data();
   for (size_t a = 1; a <= n; ++a) {
     const uint32_t r = ref[a - 1];
-    cur_cost[0] = static_cast<int32_t>(a) * kDel;
-    cur_subs[0] = 0;
-    cur_lev[0] = static_cast<int32_t>(a);
+    uint64_t left = static_cast<uint64_t>(a * kDel) << kCostShift;
+    cur[0] = left;
     for (size_t b = 1; b <= m; ++b) {
-      const int32_t mismatch = r != h[b - 1];
-      const int32_t sub = prev_cost[b - 1] + mismatch * kSub;
-      const int32_t del = prev_cost[b] + kDel;
-      const int32_t ins = cur_cost[b - 1] + kIns;
-      // sclite prefers the diagonal on ties, then deletion only when strictly
-      // cheaper than insertion (net_dp.c: calculate_internal_cells).
-      int32_t cost;
-      int32_t subs;
-      if (sub <= del && sub <= ins) {
-        cost = sub;
-        subs = prev_subs[b - 1] + mismatch;
-      } else if (del < ins) {
-        cost = del;
-        subs = prev_subs[b];
-      } else {
-        cost = ins;
-        subs = cur_subs[b - 1];
-      }
-      cur_cost[b] = cost;
-      cur_subs[b] = subs;
-      cur_lev[b] = std::min(
-          {prev_lev[b - 1] + mismatch, prev_lev[b] + 1, cur_lev[b - 1] + 1});
+      const uint64_t mismatch = r != h[b - 1];
+      // The diagonal and the deletion come from the previous row; only the
+      // insertion depends on the cell just computed, so it is taken last to
+      // keep the loop-carried chain short.
+      const uint64_t from_above =
+          std::min(prev[b - 1] + mismatch * kSubStep, prev[b] + kDelStep);
+      left = std::min(from_above, left + kInsStep) & ~kRankMask;
+      cur[b] = left;
     }
-    std::swap(prev_cost, cur_cost);
-    std::swap(prev_subs, cur_subs);
-    std::swap(prev_lev, cur_lev);
+    std::swap(prev, cur);
   }
   // Along any path: C + S + D = n, C + S + I = m, cost = 4S + 3(D + I).
-  const int64_t cost = prev_cost[m];
-  const int64_t s = prev_subs[m];
+  const auto cost = static_cast<int64_t>(prev[m] >> kCostShift);
+  const auto s = static_cast<int64_t>(prev[m] & 0xFFFFFFFFULL);
   const int64_t d_plus_i = (cost - kSub * s) / kIns;
   const int64_t d_minus_i = static_cast<int64_t>(n) - static_cast<int64_t>(m);
   AlignmentResult result;
@@ -78,8 +65,77 @@ AlignmentResult Aligner::Align(std::span<const uint32_t> ref,
   result.sclite.deletions = (d_plus_i + d_minus_i) / 2;
   result.sclite.insertions = (d_plus_i - d_minus_i) / 2;
   result.sclite.correct = static_cast<int64_t>(n) - s - result.sclite.deletions;
-  result.min_edit_errors = prev_lev[m];
+  result.min_edit_errors =
+      n <= m ? MinEditDistance(hyp, ref) : MinEditDistance(ref, hyp);
   return result;
+}
+
+int64_t Aligner::MinEditDistance(std::span<const uint32_t> text,
+                                 std::span<const uint32_t> pattern) {
+  const size_t m = pattern.size();
+  if (m == 0) return static_cast<int64_t>(text.size());
+  if (m > 64) {
+    if (lev_.size() < m + 1) lev_.resize(m + 1);
+    int32_t* row = lev_.data();
+    for (size_t j = 0; j <= m; ++j) row[j] = static_cast<int32_t>(j);
+    for (size_t i = 1; i <= text.size(); ++i) {
+      int32_t diag = row[0];
+      row[0] = static_cast<int32_t>(i);
+      for (size_t j = 1; j <= m; ++j) {
+        const int32_t up = row[j];
+        row[j] = std::min(
+            {diag + (text[i - 1] != pattern[j - 1]), up + 1, row[j - 1] + 1});
+        diag = up;
+      }
+    }
+    return row[m];
+  }
+  // Myers' bit-parallel algorithm (Hyyro's formulation for global distance):
+  // one 64-bit word holds a whole DP column of the pattern. Peq[c] is looked
+  // up in a small open-addressing table keyed by token id.
+  constexpr size_t kSlots = 128;
+  if (peq_keys_.size() != kSlots) {
+    peq_keys_.assign(kSlots, 0);
+    peq_masks_.assign(kSlots, 0);
+  }
+  auto slot_of = [&](uint32_t token) {
+    size_t i = (token * 0x9E3779B1u) >> 25;  // top 7 bits: 0..127
+    while (peq_masks_[i] != 0 && peq_keys_[i] != token)
+      i = (i + 1) & (kSlots - 1);
+    return i;
+  };
+  size_t used[64];
+  size_t used_count = 0;
+  for (size_t j = 0; j < m; ++j) {
+    const size_t i = slot_of(pattern[j]);
+    if (peq_masks_[i] == 0) used[used_count++] = i;
+    peq_keys_[i] = pattern[j];
+    peq_masks_[i] |= 1ULL << j;
+  }
+  const uint64_t high = 1ULL << (m - 1);
+  uint64_t pv = m == 64 ? ~0ULL : (1ULL << m) - 1;
+  uint64_t mv = 0;
+  int64_t score = static_cast<int64_t>(m);
+  for (uint32_t t : text) {
+    const uint64_t eq = peq_masks_[slot_of(t)];
+    const uint64_t xv = eq | mv;
+    const uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+    uint64_t ph = mv | ~(xh | pv);
+    uint64_t mh = pv & xh;
+    if (ph & high) {
+      ++score;
+    } else if (mh & high) {
+      --score;
+    }
+    ph = (ph << 1) | 1;  // the first row grows by one per text token
+    mh <<= 1;
+    pv = mh | ~(xv | ph);
+    mv = ph & xv;
+  }
+  // Cleared by slot, not by lookup: emptying a slot would cut the probe
+  // chain of the keys after it.
+  for (size_t k = 0; k < used_count; ++k) peq_masks_[used[k]] = 0;
+  return score;
 }
 
 std::vector<EditOp> SclitePath(std::span<const uint32_t> ref,

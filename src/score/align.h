@@ -43,11 +43,18 @@ class Aligner {
                         std::span<const uint32_t> hyp);
 
  private:
-  // Two rows of the DP matrix: weighted cost, substitutions on the chosen
-  // path, and Levenshtein distance.
-  std::vector<int32_t> cost_[2];
-  std::vector<int32_t> subs_[2];
-  std::vector<int32_t> lev_[2];
+  // Levenshtein distance, with `pattern` the shorter sequence.
+  int64_t MinEditDistance(std::span<const uint32_t> text,
+                          std::span<const uint32_t> pattern);
+
+  // Two rows of the DP matrix: packed (weighted cost, substitutions on the
+  // chosen path) cells.
+  std::vector<uint64_t> cell_[2];
+  // Levenshtein: one DP row for long sequences; the bit-parallel match masks
+  // of the pattern's tokens for sequences of up to 64 tokens.
+  std::vector<int32_t> lev_;
+  std::vector<uint32_t> peq_keys_;
+  std::vector<uint64_t> peq_masks_;
 };
 
 enum class EditOp : uint8_t { kCorrect, kSubstitution, kDeletion, kInsertion };
