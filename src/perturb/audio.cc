@@ -6,55 +6,30 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <vector>
 
+#include "media/sox.h"
 #include "perturb/random.h"
 
 namespace mmgate::perturb {
 namespace {
 
-// libSoX keeps global state (format and effect tables, message handler) and
-// documents no thread safety, so flows run one at a time.
-std::mutex& SoxMutex() {
-  static std::mutex mu;
-  return mu;
-}
-
 constexpr sox_encodinginfo_t kPcm16 = {
     SOX_ENCODING_SIGN2, 16,       0, sox_option_default, sox_option_default,
     sox_option_default, sox_false};
 
-thread_local std::string sox_last_error;
-
-void CaptureSoxMessage(unsigned level, const char* /*filename*/,
-                       const char* fmt, va_list ap) {
-  if (level > 1) return;  // keep failures only; warnings would flood a build
-  char buf[512];
-  std::vsnprintf(buf, sizeof(buf), fmt, ap);
-  sox_last_error = buf;
-}
-
-Status SoxInitOnce() {
-  static std::once_flag once;
-  static int rc = SOX_SUCCESS;
-  std::call_once(once, [] {
-    rc = sox_init();
-    sox_globals.verbosity = 1;
-    sox_globals.output_message_handler = CaptureSoxMessage;
-    sox_globals.repeatable = sox_true;  // fixed PRNG seed inside libSoX
-  });
-  if (rc != SOX_SUCCESS) return Status::Internal("sox_init failed");
-  return Status::Ok();
-}
+// The process shares one libSoX session with media/ (sox_init may run only
+// once), and its lock: libSoX's globals are not thread-safe.
+Status SoxInitOnce() { return media::InitSox(); }
+using media::SoxMutex;
 
 Status SoxError(const std::string& what) {
   std::string msg = "libsox: " + what;
-  if (!sox_last_error.empty()) msg += ": " + sox_last_error;
-  sox_last_error.clear();
+  std::string detail = media::TakeSoxMessage();
+  if (!detail.empty()) msg += ": " + detail;
   return Status::EngineError(msg);
 }
 
