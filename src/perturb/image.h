@@ -28,7 +28,7 @@ inline constexpr int kDefaultDpi = 200;
 
 enum class ImageOpKind {
   kNone,
-  kRotate,     // amount: degrees, counter-clockwise; canvas grows, white fill
+  kRotate,     // amount: degrees, clockwise; canvas grows, white fill
   kDownscale,  // amount: target DPI, below the image's own
   kBlur,       // amount: Gaussian sigma in pixels
   kBoxBlur,    // amount: half-width of the box in pixels

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <random>
 #include <string_view>
 #include <vector>
@@ -30,9 +31,11 @@ class Rng {
   // Standard normal draw (Box-Muller, both values used).
   double Gaussian();
 
-  template <typename T>
-  const T& Pick(const std::vector<T>& v) {
-    return v[static_cast<size_t>(Uniform(0, static_cast<int>(v.size()) - 1))];
+  // A uniformly chosen element of any sized container (vector, array).
+  template <typename C>
+  const auto& Pick(const C& c) {
+    return c[static_cast<size_t>(
+        Uniform(0, static_cast<int>(std::size(c)) - 1))];
   }
   // `n` distinct indices out of [0, size), in draw order.
   std::vector<int> Distinct(int size, int n);
