@@ -38,6 +38,7 @@ inline int XOverlap(const Box& a, const Box& b) {
 struct OcrWord {
   std::string text;
   Box box;
+  int line = 0;  // the engine's text line: rows start from these
 };
 
 struct OcrPage {
@@ -51,9 +52,10 @@ struct Row {
   Box box;
 };
 
-// Groups a page's words into rows by vertical overlap, top to bottom. Rows
-// are geometric, so a receipt line the engine split into two blocks is one
-// row again. The rows point into `page`, which must outlive them.
+// Groups a page's words into rows, top to bottom: the engine's text lines
+// (which follow skewed text), with lines side by side on one band joined, so
+// a receipt line or table row the engine split into blocks is one row again.
+// The rows point into `page`, which must outlive them.
 std::vector<Row> BuildRows(const OcrPage& page);
 
 // Lowercase letters and digits only: "Total:" and "TOTAL" compare equal.

@@ -53,25 +53,24 @@ std::string StripLead(std::string text) {
   return text.substr(i);
 }
 
+// A number written as money or with decimals: "9.80", "$1,469.34".
+bool IsAmount(std::string_view text) {
+  return ParseNumber(text).has_value() &&
+         text.find_first_of(".,$\u20ac\u00a3") != std::string_view::npos;
+}
+
 bool StartsCell(const Row& row, const PhraseMatch& m) {
   if (m.begin == 0) return true;
   return m.box.x0 - row.words[m.begin - 1]->box.x1 > row.box.Height();
 }
 
-std::vector<const OcrWord*> WordsRightOf(const std::vector<Row>& rows,
-                                         const Box& key) {
+// The words after the key on its row (rows follow skewed lines and join
+// blocks the engine split, so this reaches a right-aligned amount).
+std::vector<const OcrWord*> WordsRightOf(const Row& row, const Box& key) {
   std::vector<const OcrWord*> out;
-  for (const Row& row : rows) {
-    for (const OcrWord* w : row.words) {
-      int need = std::min(w->box.Height(), key.Height()) / 2;
-      if (YOverlap(w->box, key) > need && w->box.x0 >= key.x1 - 1) {
-        out.push_back(w);
-      }
-    }
+  for (const OcrWord* w : row.words) {
+    if (w->box.x0 >= key.x1 - 1) out.push_back(w);
   }
-  std::sort(out.begin(), out.end(), [](const OcrWord* a, const OcrWord* b) {
-    return a->box.x0 < b->box.x0;
-  });
   return out;
 }
 
@@ -121,39 +120,110 @@ std::vector<std::vector<Cell>> RowCells(const std::vector<Row>& rows) {
   return out;
 }
 
-// Rebuilds the table: the row with the most cells fixes the columns (a wide
-// header cannot merge two of them), every other cell joins the column it
-// overlaps most or, failing that, the nearest one. Single-cell rows before
-// the first and after the last multi-cell row (titles, captions) are left
-// out.
+// Column boundaries are gaps: x ranges no cell of any table row covers.
+using Gap = std::pair<int, int>;
+
+// The column of x: how many chosen gaps lie (by their middle) left of it.
+size_t ColumnAt(double x, const std::vector<Gap>& cuts) {
+  size_t k = 0;
+  for (const Gap& g : cuts) k += x >= (g.first + g.second) / 2.0 ? 1 : 0;
+  return k;
+}
+
+// Cells of one row that the cuts put in the same column.
+int Conflicts(const std::vector<std::vector<Cell>>& rows,
+              const std::vector<Gap>& cuts) {
+  int conflicts = 0;
+  for (const auto& row : rows) {
+    std::vector<bool> used(cuts.size() + 1, false);
+    for (const Cell& c : row) {
+      size_t k = ColumnAt(c.box.Xc(), cuts);
+      conflicts += used[k] ? 1 : 0;
+      used[k] = true;
+    }
+  }
+  return conflicts;
+}
+
+// Picks the k gaps that separate the columns: the choice that puts the cells
+// of every row in distinct columns, the widest such on ties. Headers are
+// often centred or left-aligned over right-aligned numbers and text may be
+// left-aligned beside them, so neither the largest gaps nor one row's cells
+// alone find the columns.
+std::vector<Gap> ChooseCuts(const std::vector<std::vector<Cell>>& rows,
+                            const std::vector<Gap>& gaps, size_t k) {
+  auto width = [](const std::vector<Gap>& cuts) {
+    int w = 0;
+    for (const Gap& g : cuts) w += g.second - g.first;
+    return w;
+  };
+  std::vector<Gap> by_width = gaps;
+  std::sort(by_width.begin(), by_width.end(), [](const Gap& a, const Gap& b) {
+    return a.second - a.first > b.second - b.first;
+  });
+  // The widest gaps are the answer when they already separate every row.
+  std::vector<Gap> best(by_width.begin(), by_width.begin() + k);
+  std::sort(best.begin(), best.end());
+  int best_conflicts = Conflicts(rows, best);
+  if (best_conflicts == 0 || k == 0 || k >= gaps.size()) return best;
+  // Otherwise try every choice; a table has a handful of columns and OCR
+  // noise adds few gaps, but cap the work all the same.
+  double combinations = 1;
+  for (size_t i = 0; i < k; ++i) {
+    combinations = combinations * (gaps.size() - i) / (i + 1);
+  }
+  if (combinations > 100000) return best;
+  std::vector<bool> pick(gaps.size(), false);
+  std::fill(pick.begin(), pick.begin() + static_cast<long>(k), true);
+  do {
+    std::vector<Gap> cuts;
+    for (size_t i = 0; i < gaps.size(); ++i) {
+      if (pick[i]) cuts.push_back(gaps[i]);
+    }
+    int c = Conflicts(rows, cuts);
+    if (c < best_conflicts ||
+        (c == best_conflicts && width(cuts) > width(best))) {
+      best = std::move(cuts);
+      best_conflicts = c;
+    }
+  } while (std::prev_permutation(pick.begin(), pick.end()));
+  return best;
+}
+
+// Rebuilds the table between the first and the last row of two or more
+// cells (titles and captions outside are left out); as many columns as the
+// fullest row has cells.
 Grid BuildGrid(const std::vector<Row>& rows) {
   std::vector<std::vector<Cell>> cells = RowCells(rows);
-  size_t first = cells.size(), last = 0, widest = 0;
+  size_t first = cells.size(), last = 0, most = 0;
   for (size_t r = 0; r < cells.size(); ++r) {
     if (cells[r].size() < 2) continue;
     first = std::min(first, r);
     last = r;
-    if (cells[r].size() > cells[widest].size()) widest = r;
+    most = std::max(most, cells[r].size());
   }
   if (first == cells.size()) return {};
-  std::vector<Box> columns;
-  for (const Cell& c : cells[widest]) columns.push_back(c.box);
+  std::vector<std::vector<Cell>> table;
+  std::vector<Gap> spans;
+  for (size_t r = first; r <= last; ++r) {
+    if (cells[r].size() < 2) continue;
+    table.push_back(cells[r]);
+    for (const Cell& c : cells[r]) spans.push_back({c.box.x0, c.box.x1});
+  }
+  std::sort(spans.begin(), spans.end());
+  std::vector<Gap> gaps;
+  int covered_to = spans.front().second;
+  for (const Gap& s : spans) {
+    if (s.first > covered_to) gaps.push_back({covered_to, s.first});
+    covered_to = std::max(covered_to, s.second);
+  }
+  std::vector<Gap> cuts =
+      ChooseCuts(table, gaps, std::min(most - 1, gaps.size()));
   Grid grid;
   for (size_t r = first; r <= last; ++r) {
-    std::vector<Cell> out(columns.size());
+    std::vector<Cell> out(cuts.size() + 1);
     for (const Cell& c : cells[r]) {
-      size_t best = 0;
-      double best_score = -1e18;
-      for (size_t k = 0; k < columns.size(); ++k) {
-        int overlap = XOverlap(c.box, columns[k]);
-        double score =
-            overlap > 0 ? overlap : -std::abs(c.box.Xc() - columns[k].Xc());
-        if (score > best_score) {
-          best_score = score;
-          best = k;
-        }
-      }
-      Cell& target = out[best];
+      Cell& target = out[ColumnAt(c.box.Xc(), cuts)];
       target.box = target.words.empty() ? c.box : target.box.Union(c.box);
       target.words.insert(target.words.end(), c.words.begin(), c.words.end());
     }
@@ -203,7 +273,7 @@ std::optional<std::string> AnswerKeyValue(const std::vector<Row>& rows,
                         [&](const PhraseMatch& a, const PhraseMatch& b) {
                           return rank(a) < rank(b);
                         });
-  std::vector<const OcrWord*> right = WordsRightOf(rows, m.box);
+  std::vector<const OcrWord*> right = WordsRightOf(rows[m.row], m.box);
   const std::string& last = rows[m.row].words[m.end - 1]->text;
   bool colon = (!last.empty() && last.back() == ':') ||
                (!right.empty() && right.front()->text.starts_with(":"));
@@ -215,10 +285,15 @@ std::optional<std::string> AnswerKeyValue(const std::vector<Row>& rows,
   std::vector<std::vector<const OcrWord*>> clusters =
       Clusters(value, 3 * m.box.Height() / 2);
   std::vector<const OcrWord*> chosen;
-  if (!clusters.empty()) {
-    // "Key: value" reads the value next to the label; receipt lines put it
-    // at the right margin.
-    chosen = colon ? clusters.front() : clusters.back();
+  if (colon && !clusters.empty()) {
+    // "Key: value" reads the value next to the label.
+    chosen = clusters.front();
+  } else if (!clusters.empty()) {
+    // Receipt lines put the value at the right margin: the last run of
+    // words, or just its final amount when it ends in one (dot leaders the
+    // engine misread as letters run into it).
+    chosen = clusters.back();
+    if (IsAmount(chosen.back()->text)) chosen = {chosen.back()};
   } else {
     chosen = WordsBelow(rows, m.box);
   }

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <map>
 #include <numeric>
 
 #include "adapter/ocr_page.h"
@@ -15,38 +16,42 @@ std::vector<Row> BuildRows(const OcrPage& page) {
   std::nth_element(heights.begin(), heights.begin() + heights.size() / 2,
                    heights.end());
   const int median = heights[heights.size() / 2];
-  // Table borders come back as '|' words, or as tall boxes: they would chain
-  // the rows they cross into one.
+  // Table rules come back as "|", "[", "}"... words or as tall boxes: they
+  // would chain rows into one and fill the gaps between columns.
   std::vector<const OcrWord*> words;
   for (const OcrWord& w : page.words) {
-    bool border = w.text.find_first_not_of("|!\u00a6[]") == std::string::npos;
+    bool border =
+        w.text.find_first_not_of("|!\u00a6[](){}") == std::string::npos;
     if (w.box.Height() > 0 && w.box.Width() > 0 && !border &&
         w.box.Height() <= 3 * median) {
       words.push_back(&w);
     }
   }
-  std::sort(words.begin(), words.end(), [](const OcrWord* a, const OcrWord* b) {
-    return a->box.Yc() < b->box.Yc();
-  });
-  std::vector<Row> rows;
+  std::map<int, Row> lines;
   for (const OcrWord* w : words) {
-    // Half the smaller height must overlap: a tall word and a short one on
-    // the same baseline still share a row, stacked lines do not.
-    Row* best = nullptr;
-    int best_overlap = 0;
-    for (Row& row : rows) {
-      int overlap = YOverlap(row.box, w->box);
-      int need = std::min(row.box.Height(), w->box.Height()) / 2;
-      if (overlap > need && overlap > best_overlap) {
-        best = &row;
-        best_overlap = overlap;
+    Row& row = lines[w->line];
+    row.box = row.words.empty() ? w->box : row.box.Union(w->box);
+    row.words.push_back(w);
+  }
+  std::vector<Row> rows;
+  for (auto& [index, row] : lines) rows.push_back(std::move(row));
+  // Join lines that share a band (half the smaller height overlaps) without
+  // sharing any column; stacked lines overlap in x and stay apart.
+  for (bool merged = true; merged;) {
+    merged = false;
+    for (size_t i = 0; i < rows.size() && !merged; ++i) {
+      for (size_t j = i + 1; j < rows.size() && !merged; ++j) {
+        const Box& a = rows[i].box;
+        const Box& b = rows[j].box;
+        int need = std::min(a.Height(), b.Height()) / 2;
+        if (YOverlap(a, b) > need && XOverlap(a, b) <= 0) {
+          rows[i].words.insert(rows[i].words.end(), rows[j].words.begin(),
+                               rows[j].words.end());
+          rows[i].box = a.Union(b);
+          rows.erase(rows.begin() + static_cast<long>(j));
+          merged = true;
+        }
       }
-    }
-    if (best == nullptr) {
-      rows.push_back({{w}, w->box});
-    } else {
-      best->words.push_back(w);
-      best->box = best->box.Union(w->box);
     }
   }
   for (Row& row : rows) {

@@ -213,12 +213,15 @@ class TesseractModel final : public Model {
     page.text = CleanText(text.get());
     std::unique_ptr<tesseract::ResultIterator> it(api_->GetIterator());
     if (!it) return page;
+    int line = -1;
     do {
       if (it->Empty(tesseract::RIL_WORD)) continue;
+      if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE) || line < 0) ++line;
       std::unique_ptr<char[]> word(it->GetUTF8Text(tesseract::RIL_WORD));
       Box box;
       it->BoundingBox(tesseract::RIL_WORD, &box.x0, &box.y0, &box.x1, &box.y1);
-      if (word && word[0] != '\0') page.words.push_back({word.get(), box});
+      if (word && word[0] != '\0')
+        page.words.push_back({word.get(), box, line});
     } while (it->Next(tesseract::RIL_WORD));
     return page;
   }

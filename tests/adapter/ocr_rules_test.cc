@@ -6,9 +6,10 @@
 namespace mmgate::adapter {
 namespace {
 
-// Words of one line starting at x, 10 px per character plus a 10 px space,
-// 20 px tall at y.
+// Words of one engine line starting at x, 10 px per character plus a 10 px
+// space, 20 px tall at y.
 void AddLine(OcrPage* page, int x, int y, const std::string& text) {
+  const int line = page->words.empty() ? 0 : page->words.back().line + 1;
   size_t start = 0;
   while (start < text.size()) {
     size_t end = text.find(' ', start);
@@ -16,7 +17,7 @@ void AddLine(OcrPage* page, int x, int y, const std::string& text) {
     if (end > start) {
       int w = static_cast<int>(end - start) * 10;
       page->words.push_back(
-          {text.substr(start, end - start), {x, y, x + w, y + 20}});
+          {text.substr(start, end - start), {x, y, x + w, y + 20}, line});
       x += w + 10;
     } else {
       x += 10;  // each extra space widens the gap
@@ -51,12 +52,28 @@ TEST(OcrTextTest, RowsJoinSplitBlocksAndIgnoreBorders) {
   AddLine(&page, 10, 100, "Total");
   AddLine(&page, 400, 102, "12.50");  // far right, a block of its own
   AddLine(&page, 10, 140, "Tax");
-  page.words.push_back({"|", {200, 90, 204, 170}});  // table border
+  page.words.push_back({"|", {200, 90, 204, 170}, 9});  // table border
   std::vector<Row> rows = Rows(page);
   ASSERT_EQ(rows.size(), 2u);
   ASSERT_EQ(rows[0].words.size(), 2u);
   EXPECT_EQ(rows[0].words[1]->text, "12.50");
   EXPECT_EQ(rows[1].words[0]->text, "Tax");
+}
+
+TEST(OcrTextTest, SkewedLineStaysOneRowAndStackedLinesStayApart) {
+  OcrPage page;
+  // A line drifting down 8 px per word (a rotated scan): its last word no
+  // longer overlaps its first, but the engine saw one line.
+  for (int i = 0; i < 6; ++i) {
+    page.words.push_back({"w" + std::to_string(i),
+                          {10 + 60 * i, 100 + 8 * i, 60 + 60 * i, 120 + 8 * i},
+                          0});
+  }
+  AddLine(&page, 10, 150, "next line below");
+  std::vector<Row> rows = Rows(page);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].words.size(), 6u);
+  EXPECT_EQ(rows[1].words.size(), 3u);
 }
 
 TEST(OcrTextTest, FindPhraseToleratesOcrNoise) {
@@ -99,6 +116,16 @@ TEST(OcrRulesTest, KeyValueReceiptTakesTheRightMostAmount) {
   EXPECT_EQ(AnswerKeyValue(rows, "Tax"), "1.47");
 }
 
+TEST(OcrRulesTest, KeyValueReceiptSkipsMisreadLeaders) {
+  OcrPage page;
+  AddLine(&page, 10, 10, "Spinach Bag ee eee e cece eee 9.80");
+  AddLine(&page, 10, 50, "Invoice Date .......... 3 March 2025");
+  std::vector<Row> rows = Rows(page);
+  EXPECT_EQ(AnswerKeyValue(rows, "Spinach Bag"), "9.80");
+  // No amount at the end: the whole run is the value.
+  EXPECT_EQ(AnswerKeyValue(rows, "Invoice Date"), "3 March 2025");
+}
+
 TEST(OcrRulesTest, KeyValueBelowTheLabel) {
   OcrPage page;
   AddLine(&page, 10, 10, "Account holder");
@@ -139,6 +166,64 @@ TEST(OcrRulesTest, TableCellAtHeaderIntersection) {
   EXPECT_EQ(AnswerTableCell(rows, "Q2", "East"), std::nullopt);
 }
 
+TEST(OcrRulesTest, CentredHeadersOverRightAlignedNumbers) {
+  // Each header centred over its column, the numbers flush right: no
+  // header overlaps its own values, and "Q1" is nearer to Q2's numbers.
+  OcrPage page;
+  AddLine(&page, 80, 40, "Region");
+  AddLine(&page, 360, 40, "Q1");
+  AddLine(&page, 600, 40, "Q2");
+  AddLine(&page, 80, 80, "West");
+  AddLine(&page, 500, 80, "2,234");
+  AddLine(&page, 740, 80, "6,513");
+  AddLine(&page, 80, 120, "Coastal");
+  AddLine(&page, 500, 120, "1,208");
+  AddLine(&page, 740, 120, "2,456");
+  std::vector<Row> rows = Rows(page);
+  EXPECT_EQ(AnswerTableCell(rows, "Q2", "Coastal"), "2,456");
+  EXPECT_EQ(AnswerTableCell(rows, "Q1", "Coastal"), "1,208");
+  EXPECT_EQ(AnswerTableCell(rows, "Q1", "West"), "2,234");
+}
+
+TEST(OcrRulesTest, TextAndNumbersAlignedDifferentlyInOneColumn) {
+  // A rota: "Off" flush left, shift times flush right in the same column,
+  // so the gap inside the Mon column (400-420) is wider than the one
+  // between Tue and Wed in some rows.
+  OcrPage page;
+  AddLine(&page, 80, 0, "Employee");  // 80-160
+  AddLine(&page, 340, 0, "Mon");      // 340-370
+  AddLine(&page, 500, 0, "Tue");      // 500-530
+  AddLine(&page, 670, 0, "Wed");      // 670-700
+  AddLine(&page, 80, 40, "Priya");
+  AddLine(&page, 420, 40, "7-3");  // 420-450
+  AddLine(&page, 580, 40, "12-8");
+  AddLine(&page, 740, 40, "10-6");
+  AddLine(&page, 80, 80, "Sam");
+  AddLine(&page, 340, 80, "Off");
+  AddLine(&page, 580, 80, "12-8");
+  AddLine(&page, 670, 80, "Off");
+  std::vector<std::vector<std::string>> expected = {
+      {"Employee", "Mon", "Tue", "Wed"},
+      {"Priya", "7-3", "12-8", "10-6"},
+      {"Sam", "Off", "12-8", "Off"}};
+  EXPECT_EQ(ExtractTable(Rows(page)), expected);
+}
+
+TEST(OcrRulesTest, HeaderRowWithAnEmptyCorner) {
+  OcrPage page;
+  AddLine(&page, 300, 40, "Mon");
+  AddLine(&page, 420, 40, "Tue");
+  AddLine(&page, 80, 80, "Maria");
+  AddLine(&page, 300, 80, "9-5");
+  AddLine(&page, 420, 80, "Off");
+  std::vector<Row> rows = Rows(page);
+  auto table = ExtractTable(rows);
+  std::vector<std::vector<std::string>> expected = {{"", "Mon", "Tue"},
+                                                    {"Maria", "9-5", "Off"}};
+  EXPECT_EQ(table, expected);
+  EXPECT_EQ(AnswerTableCell(rows, "Tue", "Maria"), "Off");
+}
+
 TEST(OcrRulesTest, PromptDispatch) {
   OcrPage page = TablePage();
   BarTopFinder none;
@@ -160,13 +245,13 @@ OcrPage ChartPage(bool value_labels) {
   for (int v = 0; v <= 40; v += 10) {
     std::string t = std::to_string(v);
     int w = static_cast<int>(t.size()) * 10;
-    page.words.push_back({t, {80 - w, 290 - v * 5, 80, 310 - v * 5}});
+    page.words.push_back({t, {80 - w, 290 - v * 5, 80, 310 - v * 5}, 10 + v});
   }
   AddLine(&page, 120, 320, "Apples");  // centre x 150
   AddLine(&page, 230, 320, "Pears");   // centre x 255
   if (value_labels) {
-    page.words.push_back({"37", {140, 95, 160, 110}});
-    page.words.push_back({"18.5", {235, 190, 275, 205}});
+    page.words.push_back({"37", {140, 95, 160, 110}, 100});
+    page.words.push_back({"18.5", {235, 190, 275, 205}, 101});
   }
   return page;
 }
