@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -35,9 +36,20 @@ struct LoadedTrn {
   Status status;
 };
 
+// Byte classes for the tokenizer: sclite's word separators, and ASCII
+// upper-case letters (folded unless case-sensitive).
+constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (char c : {' ', '\t', '\r', '\v', '\f'})
+    t[static_cast<unsigned char>(c)] = 1;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = 2;
+  return t;
+}();
+
 void FoldAscii(char* p, size_t n) {
   for (size_t i = 0; i < n; ++i) {
-    if (p[i] >= 'A' && p[i] <= 'Z') p[i] = static_cast<char>(p[i] + 32);
+    if (kByteClass[static_cast<unsigned char>(p[i])] == 2)
+      p[i] = static_cast<char>(p[i] + 32);
   }
 }
 
@@ -85,13 +97,18 @@ void Load(LoadedTrn* f, std::string_view name, const CorpusOptions& options) {
     }
     char* words = text.data() + line_start;
     const size_t words_len = parts->words.size();
-    if (fold) FoldAscii(words, words_len);
     u.begin = static_cast<uint32_t>(f->tokens.size());
     size_t i = 0;
     while (i < words_len) {
-      while (i < words_len && IsTrnSpace(words[i])) ++i;
+      while (i < words_len &&
+             kByteClass[static_cast<unsigned char>(words[i])] == 1)
+        ++i;
       const size_t w = i;
-      while (i < words_len && !IsTrnSpace(words[i])) ++i;
+      for (; i < words_len; ++i) {
+        const uint8_t cls = kByteClass[static_cast<unsigned char>(words[i])];
+        if (cls == 1) break;
+        if (cls == 2 && fold) words[i] = static_cast<char>(words[i] + 32);
+      }
       if (i == w) break;
       const std::string_view word(words + w, i - w);
       if (word == "{") {

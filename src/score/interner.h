@@ -7,6 +7,7 @@
 #ifndef MMGATE_SCORE_INTERNER_H_
 #define MMGATE_SCORE_INTERNER_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -22,124 +23,150 @@ class Interner {
   explicit Interner(size_t expected_keys = 1024) {
     size_t capacity = 16;
     while (capacity < expected_keys * 2) capacity *= 2;
-    slots_.assign(capacity, 0);
+    slots_.assign(capacity, Slot{});
     entries_.reserve(expected_keys);
   }
 
   // The id of `key`, added if new.
   uint32_t Intern(std::string_view key) {
-    const uint64_t h = Hash(key);
+    const Packed packed = Pack(key);
+    const uint64_t h = Hash(key, packed);
+    const uint32_t check = Check(h, key.size());
     size_t i = h & (slots_.size() - 1);
-    const uint64_t tag = h >> 32;
-    while (true) {
-      const uint64_t slot = slots_[i];
-      if (slot == 0) break;
-      if ((slot >> 32) == tag) {
-        const auto id = static_cast<uint32_t>(slot) - 1;
-        if (Equal(id, key)) return id;
+    while (slots_[i].id_plus_one != 0) {
+      const Slot& s = slots_[i];
+      if (s.check == check && s.head == packed.head &&
+          Equal(s.id_plus_one - 1, key, packed)) {
+        return s.id_plus_one - 1;
       }
       i = (i + 1) & (slots_.size() - 1);
     }
     const auto id = static_cast<uint32_t>(entries_.size());
-    entries_.push_back({static_cast<uint32_t>(arena_.size()),
-                        static_cast<uint32_t>(key.size()),
-                        key.size() <= 8 ? Pack(key) : 0});
+    entries_.push_back({static_cast<uint32_t>(arena_.size()), packed.tail});
     arena_.append(key);
-    slots_[i] = (tag << 32) | (static_cast<uint64_t>(id) + 1);
+    slots_[i] = {id + 1, check, packed.head};
     if (entries_.size() * 2 > slots_.size()) Grow();
     return id;
   }
 
   uint32_t Find(std::string_view key) const {
-    const uint64_t h = Hash(key);
+    const Packed packed = Pack(key);
+    const uint64_t h = Hash(key, packed);
+    const uint32_t check = Check(h, key.size());
     size_t i = h & (slots_.size() - 1);
-    const uint64_t tag = h >> 32;
-    while (true) {
-      const uint64_t slot = slots_[i];
-      if (slot == 0) return kNotFound;
-      if ((slot >> 32) == tag) {
-        const auto id = static_cast<uint32_t>(slot) - 1;
-        if (Equal(id, key)) return id;
+    while (slots_[i].id_plus_one != 0) {
+      const Slot& s = slots_[i];
+      if (s.check == check && s.head == packed.head &&
+          Equal(s.id_plus_one - 1, key, packed)) {
+        return s.id_plus_one - 1;
       }
       i = (i + 1) & (slots_.size() - 1);
     }
+    return kNotFound;
   }
 
   // Valid until the next Intern.
   std::string_view key(uint32_t id) const {
+    const uint32_t end = id + 1 < entries_.size()
+                             ? entries_[id + 1].offset
+                             : static_cast<uint32_t>(arena_.size());
     return std::string_view(arena_).substr(entries_[id].offset,
-                                           entries_[id].length);
+                                           end - entries_[id].offset);
   }
   size_t size() const { return entries_.size(); }
 
-  static uint64_t Hash(std::string_view key) {
-    const char* p = key.data();
-    size_t len = key.size();
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ len;
-    while (len > 8) {
-      uint64_t v;
-      std::memcpy(&v, p, 8);
-      h = (h ^ v) * 0xFF51AFD7ED558CCDULL;
-      h ^= h >> 32;
-      p += 8;
-      len -= 8;
-    }
-    h = (h ^ Pack(std::string_view(p, len))) * 0xC4CEB9FE1A85EC53ULL;
-    h ^= h >> 33;
-    h *= 0xFF51AFD7ED558CCDULL;
-    h ^= h >> 33;
-    return h;
+ private:
+  // The first and last 8 bytes of a key (overlapping when shorter than 16),
+  // loaded without a variable-length memcpy call. For keys of up to 16
+  // bytes, equal length and equal words mean equal keys.
+  struct Packed {
+    uint64_t head;
+    uint64_t tail;
+  };
+
+  // A slot holds what decides most lookups by itself: the id, 24 hash bits
+  // with the key length (capped at 255), and the key's first 8 bytes. A key
+  // of up to 8 bytes is found in one memory access; longer keys also check
+  // their entry.
+  struct Slot {
+    uint32_t id_plus_one = 0;  // 0: empty
+    uint32_t check = 0;
+    uint64_t head = 0;
+  };
+  struct Entry {
+    uint32_t offset;  // in arena_; the key ends where the next one starts
+    uint64_t tail;
+  };
+
+  static uint32_t Check(uint64_t hash, size_t length) {
+    return static_cast<uint32_t>(hash >> 40) << 8 |
+           static_cast<uint32_t>(std::min<size_t>(length, 255));
   }
 
-  // All bytes of a key of up to 8 bytes in one word, without a
-  // variable-length memcpy call: two overlapping 4-byte loads, or three
-  // single bytes. Two keys of the same length <= 8 are equal exactly when
-  // their packed words are.
-  static uint64_t Pack(std::string_view key) {
+  static Packed Pack(std::string_view key) {
     const char* p = key.data();
     const size_t len = key.size();
-    if (len >= 4) {
+    Packed out{0, 0};
+    if (len >= 8) {
+      std::memcpy(&out.head, p, 8);
+      std::memcpy(&out.tail, p + len - 8, 8);
+    } else if (len >= 4) {
       uint32_t lo;
       uint32_t hi;
       std::memcpy(&lo, p, 4);
       std::memcpy(&hi, p + len - 4, 4);
-      return lo | (static_cast<uint64_t>(hi) << 32);
+      out.head = lo | (static_cast<uint64_t>(hi) << 32);
+    } else if (len > 0) {
+      out.head =
+          static_cast<unsigned char>(p[0]) |
+          (static_cast<uint64_t>(static_cast<unsigned char>(p[len / 2])) << 8) |
+          (static_cast<uint64_t>(static_cast<unsigned char>(p[len - 1])) << 16);
     }
-    if (len == 0) return 0;
-    return static_cast<unsigned char>(p[0]) |
-           (static_cast<uint64_t>(static_cast<unsigned char>(p[len / 2]))
-            << 8) |
-           (static_cast<uint64_t>(static_cast<unsigned char>(p[len - 1]))
-            << 16);
+    return out;
   }
 
- private:
-  void Grow() {
-    std::vector<uint64_t> old;
-    old.swap(slots_);
-    slots_.assign(old.size() * 2, 0);
-    for (uint64_t slot : old) {
-      if (slot == 0) continue;
-      const uint64_t h = Hash(key(static_cast<uint32_t>(slot) - 1));
-      size_t i = h & (slots_.size() - 1);
-      while (slots_[i] != 0) i = (i + 1) & (slots_.size() - 1);
-      slots_[i] = slot;
+  static uint64_t Hash(std::string_view key, const Packed& packed) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ key.size();
+    // Middle bytes of long keys; the ends are in `packed`.
+    for (size_t at = 8; at + 8 < key.size(); at += 8) {
+      uint64_t v;
+      std::memcpy(&v, key.data() + at, 8);
+      h = (h ^ v) * 0xFF51AFD7ED558CCDULL;
+      h ^= h >> 32;
     }
+    h = (h ^ packed.head) * 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 29;
+    h = (h ^ packed.tail) * 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 33;
+    return h;
   }
 
-  bool Equal(uint32_t id, std::string_view k) const {
+  // Called once length (up to 255) and head already match.
+  bool Equal(uint32_t id, std::string_view k, const Packed& packed) const {
+    if (k.size() <= 8) return true;
     const Entry& e = entries_[id];
-    if (e.length != k.size()) return false;
-    if (k.size() <= 8) return e.packed == Pack(k);
-    return std::memcmp(arena_.data() + e.offset, k.data(), k.size()) == 0;
+    if (e.tail != packed.tail) return false;
+    return k.size() <= 16 ||
+           (key(id).size() == k.size() &&
+            std::memcmp(arena_.data() + e.offset, k.data(), k.size()) == 0);
   }
 
-  struct Entry {
-    uint32_t offset;
-    uint32_t length;
-    uint64_t packed;  // Pack(key) for keys of up to 8 bytes
-  };
-  std::vector<uint64_t> slots_;
+  void Grow() {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(old.size() * 2, Slot{});
+    for (const Slot& s : old) {
+      if (s.id_plus_one == 0) continue;
+      const std::string_view k = key(s.id_plus_one - 1);
+      size_t i = Hash(k, Pack(k)) & (slots_.size() - 1);
+      while (slots_[i].id_plus_one != 0) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<Slot> slots_;
   std::vector<Entry> entries_;
   std::string arena_;
 };

@@ -2,6 +2,7 @@
 // errors, and the reports.
 #include "score/corpus.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -82,7 +83,7 @@ TEST(TrnTest, SpeakerAsScliteRmGroupsIt) {
 TEST(InternerTest, SameKeySameIdAcrossGrowth) {
   Interner interner(4);
   std::vector<std::string> keys;
-  for (int i = 0; i < 5000; ++i) keys.push_back("w" + std::to_string(i * 7919));
+  for (int i = 0; i < 5000; ++i) keys.push_back(fmt::format("w{}", i * 7919));
   for (size_t i = 0; i < keys.size(); ++i)
     EXPECT_EQ(interner.Intern(keys[i]), i);
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -190,11 +191,10 @@ TEST(CorpusTest, ThreadCountDoesNotChangeResults) {
   std::string ref;
   std::string hyp;
   for (int u = 0; u < 5000; ++u) {
-    const std::string id =
-        " (s" + std::to_string(u % 3) + "_" + std::to_string(u) + ")\n";
-    ref += "w" + std::to_string(u % 17) + " x y z" + id;
-    hyp +=
-        (u % 5 == 0 ? "x y q" : "w" + std::to_string(u % 17) + " x z z z") + id;
+    const std::string id = fmt::format(" (s{}_{})\n", u % 3, u);
+    const std::string word = fmt::format("w{}", u % 17);
+    ref += word + " x y z" + id;
+    hyp += (u % 5 == 0 ? std::string("x y q") : word + " x z z z") + id;
   }
   Result<CorpusResult> one = Score(ref, hyp, {.threads = 1});
   Result<CorpusResult> two = Score(ref, hyp, {.threads = 2});
