@@ -5,6 +5,8 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -35,15 +37,27 @@ uint64_t StreamSeed(uint64_t seed, const std::string& suite, const std::string& 
 std::string Fmt(double v) { return fmt::format("{:.3f}", v); }
 std::string Signed(double v) { return fmt::format("{:+.3f}", v); }
 
+// One stratum's pairs while they are collected.
+struct StratumAcc {
+  std::string key, value;  // empty key: the whole suite
+  std::vector<uint32_t> idx;
+  int64_t base_errors = 0, cand_errors = 0;
+};
+
 // One (suite, metric) with its pairs and strata, before the decisions.
 struct Work {
   SuiteVerdict v;
   std::vector<Pair> pairs;
   std::vector<const ItemResult*> base_items, cand_items;
-  // stratum -> pair indices; key "" is the whole suite.
-  std::map<std::pair<std::string, std::string>, std::vector<uint32_t>> slices;
+  std::vector<StratumAcc> strata{StratumAcc{}};  // [0] is the whole suite
+  std::unordered_map<std::string, size_t> index;  // "key\x1fvalue" -> strata
   std::map<std::string, std::vector<uint32_t>> tiers;
-  std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> slice_errors;
+
+  size_t At(const std::string& key, const std::string& value) {
+    auto [it, fresh] = index.try_emplace(key + '\x1f' + value, strata.size());
+    if (fresh) strata.push_back(StratumAcc{key, value});
+    return it->second;
+  }
 };
 
 void Fill(Stratum* s, const PairedStats& st) {
@@ -189,45 +203,54 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   }
 
   // Pair on (suite, id) with equal content; everything else is unmatched.
-  std::map<std::pair<std::string, std::string>, const ItemResult*> cand_index;
-  for (const ItemResult& r : candidate.items) cand_index[{r.item.suite, r.item.item_id}] = &r;
-  std::set<std::pair<std::string, std::string>> in_baseline;
+  auto id_of = [](const store::ItemRecord& it) { return it.suite + '\x1f' + it.item_id; };
+  std::unordered_map<std::string, size_t> cand_index;
+  cand_index.reserve(candidate.items.size());
+  for (size_t i = 0; i < candidate.items.size(); ++i) {
+    cand_index.emplace(id_of(candidate.items[i].item), i);
+  }
+  std::vector<char> in_baseline(candidate.items.size(), 0);
   std::map<std::pair<std::string, std::string>, Work> work;  // (suite, metric)
   std::map<std::string, const store::SuiteRecord*> base_suites;
   for (const store::SuiteRecord& s : baseline.suites) base_suites[s.suite] = &s;
+  Work* w = nullptr;
   int64_t left_out = 0;
   for (const ItemResult& b : baseline.items) {
-    in_baseline.insert({b.item.suite, b.item.item_id});
-    auto found = cand_index.find({b.item.suite, b.item.item_id});
-    if (found == cand_index.end() || found->second->item.content_hash != b.item.content_hash) {
+    auto found = cand_index.find(id_of(b.item));
+    if (found != cand_index.end()) in_baseline[found->second] = 1;
+    if (found == cand_index.end() ||
+        candidate.items[found->second].item.content_hash != b.item.content_hash) {
       out.unmatched.push_back(b.item.suite + "/" + b.item.item_id);
       continue;
     }
-    const ItemResult& c = *found->second;
+    const ItemResult& c = candidate.items[found->second];
     const std::string& metric = b.item.metric;
-    Work& w = work[{b.item.suite, metric}];
-    if (w.v.suite.empty()) {
-      w.v.suite = b.item.suite;
-      w.v.metric = metric;
-      w.v.modality = base_suites.count(b.item.suite) ? base_suites[b.item.suite]->modality
-                                                      : b.item.modality;
+    if (w == nullptr || w->v.suite != b.item.suite || w->v.metric != metric) {
+      w = &work[{b.item.suite, metric}];
+    }
+    if (w->v.suite.empty()) {
+      w->v.suite = b.item.suite;
+      w->v.metric = metric;
+      w->v.modality = base_suites.count(b.item.suite) ? base_suites[b.item.suite]->modality
+                                                       : b.item.modality;
       const score::MetricInfo* info = score::FindMetric(metric);
-      w.v.higher_is_better = info == nullptr || info->higher_is_better;
-      w.v.binary = info != nullptr && info->binary;
-      w.v.test = w.v.binary ? "mcnemar-exact"
-                            : (policy.interval == IntervalMethod::kBca ? "cluster-bootstrap-bca"
-                                                                       : "cluster-bootstrap-percentile");
-      w.v.thresholds = policy.For(w.v.suite, w.v.modality);
+      w->v.higher_is_better = info == nullptr || info->higher_is_better;
+      w->v.binary = info != nullptr && info->binary;
+      w->v.test = w->v.binary ? "mcnemar-exact"
+                              : (policy.interval == IntervalMethod::kBca
+                                     ? "cluster-bootstrap-bca"
+                                     : "cluster-bootstrap-percentile");
+      w->v.thresholds = policy.For(w->v.suite, w->v.modality);
     }
     bool be = Errored(b), ce = Errored(c);
     auto bs = b.scores.find(metric), cs = c.scores.find(metric);
     if (!be && bs == b.scores.end()) be = true;
     if (!ce && cs == c.scores.end()) ce = true;
-    std::vector<std::pair<std::string, std::string>> keys{{"", ""}};
-    for (const auto& kv : b.item.slices) keys.push_back(kv);
-    for (const auto& k : keys) {
-      w.slice_errors[k].first += be;
-      w.slice_errors[k].second += ce;
+    std::vector<size_t> strata{0};
+    for (const auto& [k, v] : b.item.slices) strata.push_back(w->At(k, v));
+    for (size_t st : strata) {
+      w->strata[st].base_errors += be;
+      w->strata[st].cand_errors += ce;
     }
     if ((be || ce) && !policy.errors_as_failures) {
       ++left_out;
@@ -236,18 +259,19 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
     // An error scores as the worst outcome: 0 for accuracy-like metrics, every
     // reference token wrong for error rates (denominator from the other run).
     double den = !be ? bs->second.denominator : !ce ? cs->second.denominator : 1;
-    auto worst = [&]() { return std::pair<double, double>{w.v.higher_is_better ? 0 : den, den}; };
+    auto worst = [&]() { return std::pair<double, double>{w->v.higher_is_better ? 0 : den, den}; };
     auto [bn, bd] = be ? worst() : std::pair{bs->second.numerator, bs->second.denominator};
     auto [cn, cd] = ce ? worst() : std::pair{cs->second.numerator, cs->second.denominator};
-    uint32_t index = static_cast<uint32_t>(w.pairs.size());
-    w.pairs.push_back({&b.item.group, bn, bd, cn, cd});
-    w.base_items.push_back(&b);
-    w.cand_items.push_back(&c);
-    for (const auto& k : keys) w.slices[k].push_back(index);
+    uint32_t index = static_cast<uint32_t>(w->pairs.size());
+    w->pairs.push_back({&b.item.group, bn, bd, cn, cd});
+    w->base_items.push_back(&b);
+    w->cand_items.push_back(&c);
+    for (size_t st : strata) w->strata[st].idx.push_back(index);
   }
-  for (const ItemResult& c : candidate.items) {
-    if (!in_baseline.count({c.item.suite, c.item.item_id})) {
-      out.unmatched.push_back(c.item.suite + "/" + c.item.item_id);
+  for (size_t i = 0; i < candidate.items.size(); ++i) {
+    if (!in_baseline[i]) {
+      const store::ItemRecord& it = candidate.items[i].item;
+      out.unmatched.push_back(it.suite + "/" + it.item_id);
     }
   }
   if (!out.unmatched.empty()) {
@@ -271,7 +295,7 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   // rate over the earlier runs in the database.
   for (auto& [key, w] : work) {
     bool labelled = false;
-    for (const auto& [k, idx] : w.slices) labelled |= k.first == "difficulty";
+    for (const StratumAcc& st : w.strata) labelled |= st.key == "difficulty";
     int runs_seen = 0;
     for (size_t i = 0; i < w.pairs.size(); ++i) {
       const store::ItemRecord& it = w.base_items[i]->item;
@@ -313,25 +337,26 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   // Measure every stratum, then correct across all gated ones at once.
   std::vector<Stratum*> gated;
   for (auto& [key, w] : work) {
-    w.v.total = Measure(w, w.slices[{"", ""}], "", "", policy);
+    std::sort(w.strata.begin() + 1, w.strata.end(), [](const StratumAcc& a, const StratumAcc& b) {
+      return std::tie(a.key, a.value) < std::tie(b.key, b.value);
+    });
+    auto measure = [&](const StratumAcc& st) {
+      Stratum s = Measure(w, st.idx, st.key, st.value, policy);
+      s.baseline_errors = st.base_errors;
+      s.candidate_errors = st.cand_errors;
+      return s;
+    };
+    w.v.total = measure(w.strata[0]);
     gated.push_back(&w.v.total);
-    for (const auto& [k, idx] : w.slices) {
-      if (k.first.empty()) continue;
-      w.v.slices.push_back(Measure(w, idx, k.first, k.second, policy));
-      w.v.slices.back().gated = policy.Gated(k.first);
+    for (size_t i = 1; i < w.strata.size(); ++i) {
+      w.v.slices.push_back(measure(w.strata[i]));
+      w.v.slices.back().gated = policy.Gated(w.strata[i].key);
     }
     for (const auto& [tier, idx] : w.tiers) {
       w.v.difficulty.push_back(Measure(w, idx, "difficulty", tier, policy));
       w.v.difficulty.back().gated = policy.hard_tail_max_drop.has_value() && tier == "hard" &&
                                     w.v.residual.source != "slices.difficulty";
     }
-    for (Stratum& s : w.v.slices) {
-      auto e = w.slice_errors[{s.key, s.value}];
-      s.baseline_errors = e.first;
-      s.candidate_errors = e.second;
-    }
-    w.v.total.baseline_errors = w.slice_errors[{"", ""}].first;
-    w.v.total.candidate_errors = w.slice_errors[{"", ""}].second;
   }
   for (auto& [key, w] : work) {
     for (Stratum& s : w.v.slices) {
