@@ -20,7 +20,10 @@ constexpr int64_t kBlock = 64;
 // replicates draws from them: a replicate first splits its k draws among the
 // chunks (multinomially, by conditional binomials), then draws inside each
 // chunk. The same distribution as k uniform draws over all clusters, but the
-// random reads hit cache instead of main memory.
+// random reads hit cache instead of main memory. Every chunk holds a power of
+// two of clusters (full 32 KiB ones, then the binary digits of the rest), so
+// an index inside one is just the top bits of a uniform 16-bit value: four
+// indices per 64-bit draw, exactly uniform, no division and no rejection.
 constexpr size_t kChunkBytes = 32 * 1024;
 
 // Clusters are stored flat, F doubles each, as small as the data allows: the
@@ -28,28 +31,34 @@ constexpr size_t kChunkBytes = 32 * 1024;
 // denominators are usually equal per cluster (F = 2: numerator difference,
 // denominator), and mean metrics share one denominator (F = 1: difference);
 // otherwise F = 4 (base num, base den, cand num, cand den).
-struct Chunks {
-  std::vector<uint32_t> begin;  // chunk c spans [begin[c], begin[c + 1])
-  std::vector<GroupSampler> samplers;
-  std::vector<double> share;  // P(a draw lands in c | not in an earlier one)
-
-  Chunks(uint32_t k, int fields) {
-    const uint32_t size =
-        static_cast<uint32_t>(kChunkBytes / (sizeof(double) * fields));
-    for (uint32_t b = 0; b < k;) {
-      const uint32_t n = std::min(size, k - b);
-      begin.push_back(b);
-      samplers.emplace_back(n);
-      share.push_back(static_cast<double>(n) / static_cast<double>(k - b));
-      b += n;
-    }
-    begin.push_back(k);
-  }
-  size_t count() const { return samplers.size(); }
+struct Chunk {
+  uint32_t begin;  // first cluster
+  int bits;        // holds 2^bits clusters
+  double share;    // P(a draw lands here | not in an earlier chunk)
 };
 
-// Eight partial sums per field (slot j takes the j-th index of each group),
-// folded in one fixed order by both kernels.
+std::vector<Chunk> MakeChunks(uint32_t k, int fields) {
+  int top = 0;
+  while ((size_t{2} << top) * sizeof(double) * fields <= kChunkBytes) ++top;
+  std::vector<Chunk> out;
+  uint32_t b = 0;
+  for (int bits = top; bits >= 0; --bits) {
+    const uint32_t size = uint32_t{1} << bits;
+    // Full chunks while they fit; below the top size, at most one each.
+    while (k - b >= size) {
+      out.push_back(
+          {b, bits, static_cast<double>(size) / static_cast<double>(k - b)});
+      b += size;
+      if (bits < top) break;
+    }
+  }
+  return out;
+}
+
+// One step of the four lanes gives 16 indices, t = 4 * lane + (16-bit
+// field, low first), each the field's top `bits` bits. Draw number c goes to
+// partial sum c % 8, and the eight are folded in one fixed order, so both
+// kernels add the same numbers in the same order.
 template <int F>
 void Fold(const double (&acc)[F][8], double* sum) {
   for (int f = 0; f < F; ++f) {
@@ -58,23 +67,19 @@ void Fold(const double (&acc)[F][8], double* sum) {
   }
 }
 
-// Adds n clusters drawn from `data` (a chunk) to sum[0, F).
+// Adds n clusters drawn uniformly from a chunk to sum[0, F).
 template <int F>
-void VisitScalar(const double* data, const GroupSampler& sampler,
-                 Xoshiro256x4& lanes, int64_t n, double* sum) {
+void VisitScalar(const double* data, const Chunk& chunk, Xoshiro256x4& lanes,
+                 int64_t n, double* sum) {
   double acc[F][8] = {};
-  uint32_t idx[8];
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    sampler.Eight(lanes, idx);
-    for (int j = 0; j < 8; ++j) {
-      for (int f = 0; f < F; ++f) acc[f][j] += data[idx[j] * F + f];
-    }
-  }
-  if (i < n) {
-    sampler.Eight(lanes, idx);
-    for (int j = 0; j < n - i; ++j) {
-      for (int f = 0; f < F; ++f) acc[f][j] += data[idx[j] * F + f];
+  uint64_t x[4];
+  for (int64_t c = 0; c < n;) {
+    lanes.Next(x);
+    for (int t = 0; t < 16 && c < n; ++t, ++c) {
+      const uint32_t field =
+          static_cast<uint32_t>(x[t / 4] >> (16 * (t % 4))) & 0xFFFF;
+      const uint32_t index = field >> (16 - chunk.bits);
+      for (int f = 0; f < F; ++f) acc[f][c % 8] += data[index * F + f];
     }
   }
   Fold<F>(acc, sum);
@@ -103,26 +108,18 @@ MMGATE_AVX2 inline __m256i Step(__m256i s[4]) {
   return result;
 }
 
-// GroupSampler::Eight in vector form: element offsets (index * F) of the
-// high-half and low-half indices.
-template <int F>
-MMGATE_AVX2 inline void Eight(__m256i s[4], __m256i range, __m256i threshold,
-                              __m256i* hi, __m256i* lo) {
-  const __m256i low32 = _mm256_set1_epi64x(0xFFFFFFFFLL);
-  for (;;) {
-    const __m256i x = Step(s);
-    const __m256i ph = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), range);
-    const __m256i pl = _mm256_mul_epu32(x, range);
-    const __m256i bad = _mm256_or_si256(
-        _mm256_cmpgt_epi64(threshold, _mm256_and_si256(ph, low32)),
-        _mm256_cmpgt_epi64(threshold, _mm256_and_si256(pl, low32)));
-    if (_mm256_testz_si256(bad, bad)) {
-      constexpr int kShift = F == 1 ? 0 : F == 2 ? 1 : 2;
-      *hi = _mm256_slli_epi64(_mm256_srli_epi64(ph, 32), kShift);
-      *lo = _mm256_slli_epi64(_mm256_srli_epi64(pl, 32), kShift);
-      return;
-    }
-  }
+// The element offsets (index * F) of one step's 16 candidates, widened to
+// 64 bits so reading them back right after the store is forwarded cheaply.
+MMGATE_AVX2 inline void Offsets(__m256i s[4], __m128i shift, int scale,
+                                int64_t out[16]) {
+  const __m256i v = _mm256_slli_epi16(_mm256_srl_epi16(Step(s), shift), scale);
+  const __m128i lo = _mm256_castsi256_si128(v);
+  const __m128i hi = _mm256_extracti128_si256(v, 1);
+  __m256i* o = reinterpret_cast<__m256i*>(out);
+  _mm256_store_si256(o, _mm256_cvtepu16_epi64(lo));
+  _mm256_store_si256(o + 1, _mm256_cvtepu16_epi64(_mm_srli_si128(lo, 8)));
+  _mm256_store_si256(o + 2, _mm256_cvtepu16_epi64(hi));
+  _mm256_store_si256(o + 3, _mm256_cvtepu16_epi64(_mm_srli_si128(hi, 8)));
 }
 
 // One cluster's F fields as a single load and add: gathers are slow on many
@@ -167,33 +164,31 @@ struct Cell<4> {
 };
 
 template <int F>
-MMGATE_AVX2 void VisitAvx2(const double* data, const GroupSampler& sampler,
+MMGATE_AVX2 void VisitAvx2(const double* data, const Chunk& chunk,
                            Xoshiro256x4& lanes, int64_t n, double* sum) {
+  constexpr int kScale = F == 1 ? 0 : F == 2 ? 1 : 2;
   __m256i s[4];
   for (int w = 0; w < 4; ++w) {
     s[w] = _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes.s[w]));
   }
-  const __m256i range =
-      _mm256_set1_epi64x(static_cast<int64_t>(sampler.range()));
-  const __m256i threshold = _mm256_set1_epi64x(sampler.threshold());
+  const __m128i shift = _mm_cvtsi32_si128(16 - chunk.bits);
   typename Cell<F>::Vec slot[8];
   for (auto& v : slot) v = Cell<F>::Zero();
-  __m256i hi, lo;
-  alignas(32) int64_t offset[8];
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    Eight<F>(s, range, threshold, &hi, &lo);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(offset), hi);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(offset + 4), lo);
-    for (int j = 0; j < 8; ++j)
-      slot[j] = Cell<F>::Add(slot[j], data + offset[j]);
+  alignas(32) int64_t offset[16];
+  int64_t c = 0;
+  for (; c + 16 <= n; c += 16) {
+    Offsets(s, shift, kScale, offset);
+    // Fully unrolled so the eight sums stay in registers.
+#pragma GCC unroll 16
+    for (int t = 0; t < 16; ++t) {
+      slot[t % 8] = Cell<F>::Add(slot[t % 8], data + offset[t]);
+    }
   }
-  if (i < n) {
-    Eight<F>(s, range, threshold, &hi, &lo);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(offset), hi);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(offset + 4), lo);
-    for (int j = 0; j < n - i; ++j)
-      slot[j] = Cell<F>::Add(slot[j], data + offset[j]);
+  if (c < n) {
+    Offsets(s, shift, kScale, offset);
+    for (int t = 0; c < n; ++t, ++c) {
+      slot[t % 8] = Cell<F>::Add(slot[t % 8], data + offset[t]);
+    }
   }
   for (int w = 0; w < 4; ++w) {
     _mm256_store_si256(reinterpret_cast<__m256i*>(lanes.s[w]), s[w]);
@@ -218,10 +213,11 @@ struct BlockStreams {
 
 // Fills out[0, count) from one block's streams.
 template <int F, typename Finish>
-void FillBlock(const std::vector<double>& cells, const Chunks& chunks,
-               BlockStreams streams, bool avx2, const Finish& finish,
-               double* out, int64_t count, Scratch* scratch) {
-  const int64_t m = static_cast<int64_t>(chunks.count());
+void FillBlock(const std::vector<double>& cells,
+               const std::vector<Chunk>& chunks, BlockStreams streams,
+               bool avx2, const Finish& finish, double* out, int64_t count,
+               Scratch* scratch) {
+  const int64_t m = static_cast<int64_t>(chunks.size());
   const int64_t k = static_cast<int64_t>(cells.size()) / F;
   scratch->draws.resize(static_cast<size_t>(count * m));
   scratch->sums.assign(static_cast<size_t>(count * F), 0.0);
@@ -232,7 +228,7 @@ void FillBlock(const std::vector<double>& cells, const Chunks& chunks,
       int64_t n = 0;
       if (left > 0) {
         n = boost::random::binomial_distribution<int64_t, double>(
-            left, chunks.share[static_cast<size_t>(c)])(streams.counts);
+            left, chunks[static_cast<size_t>(c)].share)(streams.counts);
       }
       draws[r * m + c] = n;
       left -= n;
@@ -241,15 +237,14 @@ void FillBlock(const std::vector<double>& cells, const Chunks& chunks,
   }
   Xoshiro256x4 lanes(streams.lanes);
   for (int64_t c = 0; c < m; ++c) {
-    const double* data =
-        cells.data() + chunks.begin[static_cast<size_t>(c)] * F;
-    const GroupSampler& sampler = chunks.samplers[static_cast<size_t>(c)];
+    const Chunk& chunk = chunks[static_cast<size_t>(c)];
+    const double* data = cells.data() + static_cast<size_t>(chunk.begin) * F;
     for (int64_t r = 0; r < count; ++r) {
       double* sum = scratch->sums.data() + r * F;
       if (avx2) {
-        VisitAvx2<F>(data, sampler, lanes, draws[r * m + c], sum);
+        VisitAvx2<F>(data, chunk, lanes, draws[r * m + c], sum);
       } else {
-        VisitScalar<F>(data, sampler, lanes, draws[r * m + c], sum);
+        VisitScalar<F>(data, chunk, lanes, draws[r * m + c], sum);
       }
     }
   }
@@ -262,7 +257,8 @@ double Run(const std::vector<double>& cells, const Finish& finish,
            int64_t resamples, uint64_t seed, int threads, bool avx2,
            std::vector<double>* replicates) {
   const int64_t blocks = (resamples + kBlock - 1) / kBlock;
-  const Chunks chunks(static_cast<uint32_t>(cells.size() / F), F);
+  const std::vector<Chunk> chunks =
+      MakeChunks(static_cast<uint32_t>(cells.size() / F), F);
   std::vector<BlockStreams> streams;
   streams.reserve(static_cast<size_t>(blocks));
   Xoshiro256 stream(seed);

@@ -105,41 +105,6 @@ struct Xoshiro256x4 {
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 };
 
-// Uniform indices in [0, range) by Lemire's multiply-shift: index =
-// (u32 * range) >> 32, rejected when the low half falls under
-// (2^32 - range) mod range, which makes it exactly uniform. Indices come in
-// groups of eight from one step of four lanes (the high then the low halves);
-// a group with any rejected index is drawn again whole, which keeps the
-// accepted groups uniform (rejection has probability < 8 range / 2^32).
-class GroupSampler {
- public:
-  explicit GroupSampler(uint32_t range)
-      : range_(range), threshold_(static_cast<uint32_t>(-range) % range) {}
-  uint64_t range() const { return range_; }
-  uint32_t threshold() const { return threshold_; }
-
-  void Eight(Xoshiro256x4& lanes, uint32_t out[8]) const {
-    uint64_t x[4];
-    for (;;) {
-      lanes.Next(x);
-      bool ok = true;
-      for (int l = 0; l < 4; ++l) {
-        const uint64_t hi = (x[l] >> 32) * range_;
-        const uint64_t lo = (x[l] & 0xFFFFFFFFULL) * range_;
-        ok &= static_cast<uint32_t>(hi) >= threshold_ &&
-              static_cast<uint32_t>(lo) >= threshold_;
-        out[l] = static_cast<uint32_t>(hi >> 32);
-        out[4 + l] = static_cast<uint32_t>(lo >> 32);
-      }
-      if (ok) return;
-    }
-  }
-
- private:
-  uint64_t range_;
-  uint32_t threshold_;
-};
-
 }  // namespace mmgate::stats
 
 #endif  // MMGATE_STATS_RNG_H_
