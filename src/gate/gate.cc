@@ -70,6 +70,7 @@ void Fill(Stratum* s, const PairedStats& st) {
   s->mde = st.mde;
   s->worse = st.worse;
   s->better = st.better;
+  s->test = st.test;
 }
 
 std::string Label(const SuiteVerdict& v, const Stratum& s) {
@@ -236,10 +237,6 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
       const score::MetricInfo* info = score::FindMetric(metric);
       w->v.higher_is_better = info == nullptr || info->higher_is_better;
       w->v.binary = info != nullptr && info->binary;
-      w->v.test = w->v.binary ? "mcnemar-exact"
-                              : (policy.interval == IntervalMethod::kBca
-                                     ? "cluster-bootstrap-bca"
-                                     : "cluster-bootstrap-percentile");
       w->v.thresholds = policy.For(w->v.suite, w->v.modality);
     }
     bool be = Errored(b), ce = Errored(c);
@@ -347,6 +344,7 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
       return s;
     };
     w.v.total = measure(w.strata[0]);
+    w.v.test = w.v.total.test;
     gated.push_back(&w.v.total);
     for (size_t i = 1; i < w.strata.size(); ++i) {
       w.v.slices.push_back(measure(w.strata[i]));

@@ -21,6 +21,7 @@ std::string_view VerdictName(Verdict v);
 
 // One stratum: a whole suite, one slice value, or one difficulty tier.
 struct Stratum {
+  std::string test;   // e.g. "mcnemar-exact", "cluster-bootstrap-bca", "cluster-normal"
   std::string key;    // empty for the whole suite
   std::string value;
   bool gated = true;  // counted in the verdict and the correction
@@ -62,7 +63,7 @@ struct SuiteVerdict {
   std::string metric;
   bool higher_is_better = true;
   bool binary = false;
-  std::string test;  // "mcnemar-exact" or "paired-bootstrap-bca" ...
+  std::string test;  // the test of the whole-suite stratum
   Thresholds thresholds;
   Stratum total;
   std::vector<Stratum> slices;

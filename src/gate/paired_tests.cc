@@ -1,6 +1,7 @@
 #include "gate/paired_tests.h"
 
 #include "stats/bootstrap.h"
+#include "stats/linearized.h"
 #include "stats/paired.h"
 #include "stats/power.h"
 
@@ -43,6 +44,7 @@ Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs, const std::vector
   s.mde = mde->mde;
   s.worse = counts.n10;
   s.better = counts.n01;
+  s.test = "mcnemar-exact";
   return s;
 }
 
@@ -54,26 +56,42 @@ Result<PairedStats> ContinuousTest(const std::vector<Pair>& pairs, const std::ve
     const Pair& p = pairs[i];
     MMGATE_RETURN_IF_ERROR(clusters.Add(*p.group, {p.b_num, p.b_den, p.c_num, p.c_den}));
   }
-  stats::BootstrapOptions opt;
-  opt.resamples = policy.bootstrap_resamples;
-  opt.seed = seed;
-  opt.confidence = 1 - t.alpha;
-  opt.higher_is_better = higher_is_better;
-  auto boot = stats::PairedBootstrap(clusters.Sorted(), opt);
-  if (!boot.ok()) return boot.status();
-  auto mde = stats::MinimumDetectableEffect(boot->standard_error, t.alpha, t.power);
-  if (!mde.ok()) return mde.status();
-  const stats::Interval& ci =
-      policy.interval == IntervalMethod::kBca ? boot->bca : boot->percentile;
+  std::vector<stats::PairedSums> sums = clusters.Sorted();
   PairedStats s;
-  s.baseline = boot->baseline;
-  s.candidate = boot->candidate;
+  stats::Interval ci;
+  double se = 0;
+  if (static_cast<int64_t>(sums.size()) > policy.bootstrap_max_clusters) {
+    auto lin = stats::LinearizedPairedDifference(sums, 1 - t.alpha, higher_is_better);
+    if (!lin.ok()) return lin.status();
+    s.baseline = lin->baseline;
+    s.candidate = lin->candidate;
+    s.p_worse = lin->p_worse;
+    ci = lin->interval;
+    se = lin->standard_error;
+    s.test = "cluster-normal";
+  } else {
+    stats::BootstrapOptions opt;
+    opt.resamples = policy.bootstrap_resamples;
+    opt.seed = seed;
+    opt.confidence = 1 - t.alpha;
+    opt.higher_is_better = higher_is_better;
+    auto boot = stats::PairedBootstrap(sums, opt);
+    if (!boot.ok()) return boot.status();
+    s.baseline = boot->baseline;
+    s.candidate = boot->candidate;
+    s.p_worse = boot->p_worse;
+    bool bca = policy.interval == IntervalMethod::kBca;
+    ci = bca ? boot->bca : boot->percentile;
+    se = boot->standard_error;
+    s.test = bca ? "cluster-bootstrap-bca" : "cluster-bootstrap-percentile";
+  }
+  auto mde = stats::MinimumDetectableEffect(se, t.alpha, t.power);
+  if (!mde.ok()) return mde.status();
   s.delta = s.candidate - s.baseline;
-  // The bootstrap's statistic is oriented (positive = better); report it on
-  // the metric's own scale.
+  // The statistic is oriented (positive = better); report it on the metric's
+  // own scale.
   s.ci_lo = higher_is_better ? ci.lower : -ci.upper;
   s.ci_hi = higher_is_better ? ci.upper : -ci.lower;
-  s.p_worse = boot->p_worse;
   s.mde = *mde;
   return s;
 }

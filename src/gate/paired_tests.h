@@ -26,6 +26,7 @@ struct PairedStats {
   double p_worse = 1;  // one-sided p that the candidate is worse (oriented)
   double mde = 0;      // on the metric's scale, positive
   int64_t worse = 0, better = 0;  // binary only: discordant pairs
+  std::string test;               // which test produced these figures
 };
 
 // `seed` seeds this stratum's own bootstrap stream. Statistics errors (only

@@ -70,6 +70,7 @@ json Policy::ToJson() const {
   j["allow_partial"] = allow_partial;
   j["gated_slices"] = gated_slices ? json(*gated_slices) : json("all");
   j["bootstrap"] = {{"resamples", bootstrap_resamples},
+                    {"max_clusters", bootstrap_max_clusters},
                     {"seed", seed},
                     {"interval", interval == IntervalMethod::kBca ? "bca" : "percentile"}};
   j["hard_tail_max_drop"] = hard_tail_max_drop ? json(*hard_tail_max_drop) : json(nullptr);
@@ -123,6 +124,10 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
                                             bv.get<int64_t>() <= 1'000'000,
                                         bat, "resamples must be an integer in [1000, 1000000]"));
           p.bootstrap_resamples = bv.get<int>();
+        } else if (bk == "max_clusters") {
+          MMGATE_RETURN_IF_ERROR(Expect(bv.is_number_integer() && bv.get<int64_t>() >= 100, bat,
+                                        "max_clusters must be an integer >= 100"));
+          p.bootstrap_max_clusters = bv.get<int64_t>();
         } else if (bk == "seed") {
           MMGATE_RETURN_IF_ERROR(
               Expect(bv.is_number_unsigned(), bat, "seed must be a non-negative integer"));
@@ -133,7 +138,8 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
               Expect(m == "bca" || m == "percentile", bat, "interval is bca or percentile"));
           p.interval = m == "bca" ? IntervalMethod::kBca : IntervalMethod::kPercentile;
         } else {
-          return Status::Invalid(bat + ": unknown key (known: resamples, seed, interval)");
+          return Status::Invalid(bat +
+                                 ": unknown key (known: resamples, max_clusters, seed, interval)");
         }
       }
     } else if (key == "hard_tail") {

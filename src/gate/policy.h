@@ -38,6 +38,9 @@ struct Policy {
   bool allow_partial = false;  // compare the intersection when item sets differ
   std::optional<std::set<std::string>> gated_slices;  // absent: every slice key
   int bootstrap_resamples = 10000;
+  // Strata with more clusters use the linearized (normal) interval instead:
+  // at that size the bootstrap distribution is normal within its own noise.
+  int64_t bootstrap_max_clusters = 20000;
   uint64_t seed = 20261122;
   IntervalMethod interval = IntervalMethod::kBca;
   std::optional<double> hard_tail_max_drop;  // gate the hard difficulty tier too

@@ -38,7 +38,8 @@ std::string Meaning(Verdict v) {
 }
 
 json StratumJson(const SuiteVerdict& v, const Stratum& s) {
-  json j = {{"n", s.n},
+  json j = {{"test", s.test},
+            {"n", s.n},
             {"baseline", s.baseline},
             {"candidate", s.candidate},
             {"delta", s.delta},
