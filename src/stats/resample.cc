@@ -26,11 +26,11 @@ constexpr int64_t kBlock = 64;
 // indices per 64-bit draw, exactly uniform, no division and no rejection.
 constexpr size_t kChunkBytes = 32 * 1024;
 
-// Clusters are stored flat, F doubles each, as small as the data allows: the
-// loop is bound by random reads. Paired runs share references, so both
-// denominators are usually equal per cluster (F = 2: numerator difference,
-// denominator), and mean metrics share one denominator (F = 1: difference);
-// otherwise F = 4 (base num, base den, cand num, cand den).
+// Clusters are stored flat, F doubles each, as few as the data allows, so
+// more of them fit in a chunk and each draw loads less. Paired runs share
+// references, so both denominators are usually equal per cluster (F = 2:
+// numerator difference, denominator), and mean metrics share one denominator (F
+// = 1: difference); otherwise F = 4 (base num, base den, cand num, cand den).
 struct Chunk {
   uint32_t begin;  // first cluster
   int bits;        // holds 2^bits clusters
@@ -108,8 +108,8 @@ MMGATE_AVX2 inline __m256i Step(__m256i s[4]) {
   return result;
 }
 
-// The element offsets (index * F) of one step's 16 candidates, widened to
-// 64 bits so reading them back right after the store is forwarded cheaply.
+// The element offsets (index * F) of one step's 16 indices, widened to 64
+// bits for addressing.
 MMGATE_AVX2 inline void Offsets(__m256i s[4], __m128i shift, int scale,
                                 int64_t out[16]) {
   const __m256i v = _mm256_slli_epi16(_mm256_srl_epi16(Step(s), shift), scale);
@@ -291,8 +291,9 @@ double Run(const std::vector<double>& cells, const Finish& finish,
     for (int64_t t = 1; t < workers; ++t) pool.emplace_back(work);
     work();
   }
-  // The full-data statistic through the same arithmetic, so a replicate that
-  // reproduces the sample compares equal to it (ties matter for BCa's z0).
+  // The full-data statistic from the same packed cells, so with whole-number
+  // data (counts, 0/1 scores) a replicate that reproduces the sample compares
+  // exactly equal to it: ties matter for BCa's z0.
   double total[F] = {};
   for (size_t i = 0; i < cells.size(); ++i) total[i % F] += cells[i];
   return finish(total);
