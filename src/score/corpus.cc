@@ -131,15 +131,19 @@ void Load(LoadedTrn* f, std::string_view name, const CorpusOptions& options) {
 Result<std::string> ReadWhole(const std::string& path) {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"),
                                              &std::fclose);
-  if (!file)
+  if (!file) {
     return Status::IoError(
         fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  }
   std::string out;
-  // One allocation of the file's size when it has one (not a pipe).
+  // Straight into one buffer of the file's size when it has one (not a pipe).
   if (std::fseek(file.get(), 0, SEEK_END) == 0) {
     const long size = std::ftell(file.get());
-    if (size > 0) out.reserve(static_cast<size_t>(size));
     std::rewind(file.get());
+    if (size > 0) {
+      out.resize(static_cast<size_t>(size));
+      out.resize(std::fread(out.data(), 1, out.size(), file.get()));
+    }
   }
   char buffer[1 << 16];
   size_t n;
@@ -154,12 +158,13 @@ struct UttScore {
   int64_t min_edit_errors = 0;
 };
 
-int ThreadCount(const CorpusOptions& options, size_t work) {
+// Threads for `tokens` of work (an estimate is enough).
+int ThreadCount(const CorpusOptions& options, size_t tokens) {
   int threads = options.threads > 0
                     ? options.threads
                     : static_cast<int>(std::thread::hardware_concurrency());
   // Starting a thread costs more than aligning a few hundred short utterances.
-  if (work < 2000) threads = 1;
+  if (tokens < 2000) threads = 1;
   return std::max(threads, 1);
 }
 
@@ -174,7 +179,8 @@ Result<CorpusResult> ScoreTrnTexts(std::string ref_text,
   LoadedTrn hyp;
   ref.text = std::move(ref_text);
   hyp.text = std::move(hyp_text);
-  if (ThreadCount(options, ref.text.size() / 16) > 1) {
+  // A token takes about six bytes of a trn file.
+  if (ThreadCount(options, ref.text.size() / 6) > 1) {
     std::thread other([&] { Load(&hyp, hyp_name, options); });
     Load(&ref, ref_name, options);
     other.join();
@@ -283,9 +289,17 @@ Result<CorpusResult> ScoreTrnTexts(std::string ref_text,
 Result<CorpusResult> ScoreTrnFiles(const std::string& ref_path,
                                    const std::string& hyp_path,
                                    const CorpusOptions& options) {
-  Result<std::string> ref = ReadWhole(ref_path);
+  Result<std::string> hyp = Status::Internal("not read");
+  Result<std::string> ref = Status::Internal("not read");
+  if (options.threads == 1) {
+    ref = ReadWhole(ref_path);
+    hyp = ReadWhole(hyp_path);
+  } else {
+    std::thread reader([&] { hyp = ReadWhole(hyp_path); });
+    ref = ReadWhole(ref_path);
+    reader.join();
+  }
   if (!ref.ok()) return ref.status();
-  Result<std::string> hyp = ReadWhole(hyp_path);
   if (!hyp.ok()) return hyp.status();
   return ScoreTrnTexts(std::move(ref).value(), ref_path, std::move(hyp).value(),
                        hyp_path, options);
