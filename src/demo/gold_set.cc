@@ -107,17 +107,17 @@ std::string SuiteYaml(const SuiteText& s, uint64_t seed) {
 Result<std::vector<std::string>> BuildSuite(const std::string& name,
                                             const std::string& data_dir,
                                             const BuildOptions& opt) {
-  const int n = opt.small ? 2 : 17;
+  const int n = opt.small ? kImageSourcesSmall : kImageSourcesFull;
   if (name == "speech") return BuildSpeechSuite(data_dir, opt.seed, opt.small);
   ImageSuiteSpec spec;
   if (name == "documents") {
-    spec = {name, "doc", "document", "anls", MakeDocument, n, 0};
+    spec = {name, "doc", "document", "anls", MakeDocument, n};
   } else if (name == "tables") {
-    spec = {name, "table", "table", "anls", MakeTable, n, 2};
+    spec = {name, "table", "table", "anls", MakeTable, n};
   } else if (name == "charts") {
-    spec = {name, "chart", "chart", "relaxed_accuracy", MakeChart, n, 4};
+    spec = {name, "chart", "chart", "relaxed_accuracy", MakeChart, n};
   } else {
-    spec = {name, "screen", "image", "cer", MakeScreenshot, n, 6};
+    spec = {name, "screen", "image", "cer", MakeScreenshot, n};
   }
   return BuildImageSuite(spec, data_dir, opt.seed);
 }

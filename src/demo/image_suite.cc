@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
+#include <utility>
+#include <vector>
 
 #include "common/files.h"
 #include "demo/suites.h"
@@ -25,8 +27,7 @@ struct Variant {
 constexpr Variant kClean = {"none", "clean", "0", "200", "0", "none", false};
 
 // Mild levels first, then strong ones, so neighbours in this list always
-// come from different families: source i gets entries i and i+1 (plus the
-// suite's offset), which spreads every level evenly over the sources.
+// come from different families.
 constexpr std::array<Variant, 8> kVariants = {{
     {"rotate:3", "rot3", "3", "200", "0", "none", false},
     {"dpi:100", "dpi100", "0", "100", "0", "none", false},
@@ -40,6 +41,25 @@ constexpr std::array<Variant, 8> kVariants = {{
 
 Difficulty StepUp(Difficulty d) {
   return d == Difficulty::kEasy ? Difficulty::kMedium : Difficulty::kHard;
+}
+
+// The two variants of every source slot of a full build: neighbouring
+// entries (k, k+1) in rotation, so every level appears about equally often,
+// then shuffled by the suite's own stream so that the degradation does not
+// move in step with the content kind (which follows the source index).
+std::vector<std::pair<size_t, size_t>> VariantPlan(uint64_t seed,
+                                                   const std::string& suite) {
+  std::vector<std::pair<size_t, size_t>> plan;
+  for (int i = 0; i < kImageSourcesFull; ++i) {
+    const size_t k = static_cast<size_t>(i) % kVariants.size();
+    plan.emplace_back(k, (k + 1) % kVariants.size());
+  }
+  perturb::Rng rng(perturb::DeriveSeed(seed, suite + "/variants"));
+  for (int i = kImageSourcesFull - 1; i > 0; --i) {
+    std::swap(plan[static_cast<size_t>(i)],
+              plan[static_cast<size_t>(rng.Uniform(0, i))]);
+  }
+  return plan;
 }
 
 }  // namespace
@@ -68,14 +88,17 @@ Result<std::vector<std::string>> BuildImageSuite(const ImageSuiteSpec& spec,
   namespace fs = std::filesystem;
   // One content stream per suite: the small build is a prefix of the full one.
   perturb::Rng rng(perturb::DeriveSeed(seed, spec.name));
+  if (spec.sources > kImageSourcesFull) {
+    return Status::Invalid(fmt::format("suite {}: at most {} sources",
+                                       spec.name, kImageSourcesFull));
+  }
+  const auto plan = VariantPlan(seed, spec.name);
   std::vector<std::string> lines;
   for (int i = 0; i < spec.sources; ++i) {
     const std::string group = fmt::format("{}-{:03}", spec.prefix, i);
     auto source = spec.make(rng, i);
     if (!source.ok()) return source.status().WithContext(group);
-    const size_t v1 =
-        static_cast<size_t>(i + spec.variant_offset) % kVariants.size();
-    const size_t v2 = (v1 + 1) % kVariants.size();
+    const auto [v1, v2] = plan[static_cast<size_t>(i)];
     for (const Variant* v : {&kClean, &kVariants[v1], &kVariants[v2]}) {
       const std::string id = group + "-" + v->tag;
       auto op = perturb::ParseImageOp(v->spec);

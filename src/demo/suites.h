@@ -38,8 +38,12 @@ struct ImageSuiteSpec {
   std::string metric;    // the suite's default metric
   SourceMaker make;
   int sources = 0;
-  int variant_offset = 0;  // shifts the variant rotation between suites
 };
+
+// Sources per image suite in a full build (each gives three items) and in a
+// small one.
+inline constexpr int kImageSourcesFull = 17;
+inline constexpr int kImageSourcesSmall = 2;
 
 // Renders each source, writes it clean and as two degraded variants into
 // `data_dir`/media and returns the item lines.
