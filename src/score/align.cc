@@ -1,6 +1,7 @@
 #include "score/align.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace mmgate::score {
 namespace {
@@ -25,25 +26,45 @@ constexpr uint64_t kInsStep =
 constexpr uint64_t kDelStep =
     (static_cast<uint64_t>(kDel) << kCostShift) | (2ULL << 32);
 
+// A cell outside the band: more than any real path can cost, and far enough
+// from overflow that adding steps to it stays above every real value.
+constexpr uint64_t kOutside = 1ULL << 62;
+
+// The band's half-width beyond the diagonals between (0, 0) and (n, m) on the
+// first try; most utterances need no second pass with it.
+constexpr int64_t kFirstBand = 2;
+
 }  // namespace
 
-AlignmentResult Aligner::Align(std::span<const uint32_t> ref,
-                               std::span<const uint32_t> hyp) {
-  const size_t n = ref.size();
-  const size_t m = hyp.size();
+uint64_t Aligner::Weighted(std::span<const uint32_t> ref,
+                           std::span<const uint32_t> hyp, int64_t lo,
+                           int64_t hi) {
+  const auto n = static_cast<int64_t>(ref.size());
+  const auto m = static_cast<int64_t>(hyp.size());
   for (int r = 0; r < 2; ++r) {
-    if (cell_[r].size() < m + 1) cell_[r].resize(m + 1);
+    if (cell_[r].size() < static_cast<size_t>(m + 2)) cell_[r].resize(m + 2);
   }
   uint64_t* prev = cell_[0].data();
   uint64_t* cur = cell_[1].data();
-  for (size_t b = 0; b <= m; ++b)
+  // Row 0 holds (0, b) for b in [-hi, -lo]; the cell after the band's end
+  // is marked, since the next row reads one cell further right.
+  const int64_t first_end = std::min(m, -lo);
+  for (int64_t b = 0; b <= first_end; ++b)
     prev[b] = static_cast<uint64_t>(b * kIns) << kCostShift;
+  prev[first_end + 1] = kOutside;
   const uint32_t* h = hyp.data();
-  for (size_t a = 1; a <= n; ++a) {
+  for (int64_t a = 1; a <= n; ++a) {
     const uint32_t r = ref[a - 1];
-    uint64_t left = static_cast<uint64_t>(a * kDel) << kCostShift;
-    cur[0] = left;
-    for (size_t b = 1; b <= m; ++b) {
+    const int64_t begin = std::max<int64_t>(0, a - hi);
+    const int64_t end = std::min(m, a - lo);
+    uint64_t left = kOutside;
+    int64_t b = begin;
+    if (begin == 0) {
+      left = static_cast<uint64_t>(a * kDel) << kCostShift;
+      cur[0] = left;
+      b = 1;
+    }
+    for (; b <= end; ++b) {
       const uint64_t mismatch = r != h[b - 1];
       // The diagonal and the deletion come from the previous row; only the
       // insertion depends on the cell just computed, so it is taken last to
@@ -53,18 +74,49 @@ AlignmentResult Aligner::Align(std::span<const uint32_t> ref,
       left = std::min(from_above, left + kInsStep) & ~kRankMask;
       cur[b] = left;
     }
+    cur[end + 1] = kOutside;
     std::swap(prev, cur);
   }
+  return prev[m];
+}
+
+AlignmentResult Aligner::Align(std::span<const uint32_t> ref,
+                               std::span<const uint32_t> hyp) {
+  const auto n = static_cast<int64_t>(ref.size());
+  const auto m = static_cast<int64_t>(hyp.size());
+  // Only diagonals a - b in [lo, hi] are computed (Ukkonen's band). A path
+  // through a cell k diagonals outside those between (0, 0) and (n, m) costs
+  // at least 3 (|n - m| + 2k). Once a banded pass finds a path of cost C,
+  // the band holds every cell a path of cost <= C can use, so the optimal
+  // path and every choice along it, ties included, are those of the full
+  // matrix: a choice on the optimal path that the full matrix would make
+  // differently would need an optimal path through a cell outside.
+  const int64_t gap = std::abs(n - m);
+  int64_t k = kFirstBand;
+  uint64_t cell;
+  while (true) {
+    const int64_t lo = std::min<int64_t>(0, n - m) - k;
+    const int64_t hi = std::max<int64_t>(0, n - m) + k;
+    if (lo <= -m && hi >= n) {
+      cell = Weighted(ref, hyp, -m, n);
+      break;
+    }
+    cell = Weighted(ref, hyp, lo, hi);
+    const auto cost = static_cast<int64_t>(cell >> kCostShift);
+    const int64_t needed = (cost - kIns * gap) / (2 * kIns);
+    if (needed <= k) break;
+    k = needed;
+  }
   // Along any path: C + S + D = n, C + S + I = m, cost = 4S + 3(D + I).
-  const auto cost = static_cast<int64_t>(prev[m] >> kCostShift);
-  const auto s = static_cast<int64_t>(prev[m] & 0xFFFFFFFFULL);
+  const auto cost = static_cast<int64_t>(cell >> kCostShift);
+  const auto s = static_cast<int64_t>(cell & 0xFFFFFFFFULL);
   const int64_t d_plus_i = (cost - kSub * s) / kIns;
-  const int64_t d_minus_i = static_cast<int64_t>(n) - static_cast<int64_t>(m);
+  const int64_t d_minus_i = n - m;
   AlignmentResult result;
   result.sclite.substitutions = s;
   result.sclite.deletions = (d_plus_i + d_minus_i) / 2;
   result.sclite.insertions = (d_plus_i - d_minus_i) / 2;
-  result.sclite.correct = static_cast<int64_t>(n) - s - result.sclite.deletions;
+  result.sclite.correct = n - s - result.sclite.deletions;
   result.min_edit_errors =
       n <= m ? MinEditDistance(hyp, ref) : MinEditDistance(ref, hyp);
   return result;

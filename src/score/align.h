@@ -43,6 +43,10 @@ class Aligner {
                         std::span<const uint32_t> hyp);
 
  private:
+  // sclite's DP over the cells whose diagonal a - b is in [lo, hi]; returns
+  // the packed cell (n, m).
+  uint64_t Weighted(std::span<const uint32_t> ref,
+                    std::span<const uint32_t> hyp, int64_t lo, int64_t hi);
   // Levenshtein distance, with `pattern` the shorter sequence.
   int64_t MinEditDistance(std::span<const uint32_t> text,
                           std::span<const uint32_t> pattern);

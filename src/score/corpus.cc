@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -13,145 +12,10 @@
 
 #include "score/interner.h"
 #include "score/trn.h"
-#include "score/unicode.h"
+#include "score/trn_loader.h"
 
 namespace mmgate::score {
 namespace {
-
-// One parsed trn file. Token ids are word ids of this file's own vocabulary
-// (remapped to the reference's afterwards) or code points.
-struct LoadedTrn {
-  struct Utt {
-    std::string_view id;        // as compared (folded unless case-sensitive)
-    std::string_view shown_id;  // as written
-    uint32_t begin = 0;
-    uint32_t end = 0;
-    int line = 0;
-  };
-  std::string text;
-  std::string folded_ids;  // reserved once: views into it stay valid
-  std::vector<Utt> utts;
-  std::vector<uint32_t> tokens;
-  Interner vocab{4096};
-  Status status;
-};
-
-// Byte classes for the tokenizer: sclite's word separators, and ASCII
-// upper-case letters (folded unless case-sensitive).
-constexpr std::array<uint8_t, 256> kByteClass = [] {
-  std::array<uint8_t, 256> t{};
-  for (char c : {' ', '\t', '\r', '\v', '\f'})
-    t[static_cast<unsigned char>(c)] = 1;
-  for (int c = 'A'; c <= 'Z'; ++c) t[c] = 2;
-  return t;
-}();
-
-void FoldAscii(char* p, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    if (kByteClass[static_cast<unsigned char>(p[i])] == 2)
-      p[i] = static_cast<char>(p[i] + 32);
-  }
-}
-
-Status LineError(std::string_view name, int line, const std::string& message) {
-  return Status::Invalid(fmt::format("{}:{}: {}", name, line, message));
-}
-
-void Load(LoadedTrn* f, std::string_view name, const CorpusOptions& options) {
-  const bool fold = !options.case_sensitive;
-  std::string& text = f->text;
-  if (fold) f->folded_ids.reserve(text.size());
-  f->tokens.reserve(text.size() / 4);
-  size_t start = 0;
-  int line_no = 0;
-  while (start < text.size()) {
-    const char* nl = static_cast<const char*>(
-        std::memchr(text.data() + start, '\n', text.size() - start));
-    const size_t end = nl ? static_cast<size_t>(nl - text.data()) : text.size();
-    const std::string_view line(text.data() + start, end - start);
-    const size_t line_start = start;
-    start = end + 1;
-    ++line_no;
-    bool blank = true;
-    for (char c : line) {
-      if (!IsTrnSpace(c)) {
-        blank = false;
-        break;
-      }
-    }
-    if (blank) continue;
-    Result<TrnLine> parts = SplitTrnLine(line);
-    if (!parts.ok()) {
-      f->status = LineError(name, line_no, parts.status().message());
-      return;
-    }
-    LoadedTrn::Utt u;
-    u.line = line_no;
-    u.shown_id = parts->id;
-    u.id = parts->id;
-    if (fold) {
-      const size_t at = f->folded_ids.size();
-      f->folded_ids.append(parts->id);
-      FoldAscii(f->folded_ids.data() + at, parts->id.size());
-      u.id = std::string_view(f->folded_ids).substr(at, parts->id.size());
-    }
-    char* words = text.data() + line_start;
-    const size_t words_len = parts->words.size();
-    u.begin = static_cast<uint32_t>(f->tokens.size());
-    size_t i = 0;
-    while (i < words_len) {
-      while (i < words_len &&
-             kByteClass[static_cast<unsigned char>(words[i])] == 1)
-        ++i;
-      const size_t w = i;
-      for (; i < words_len; ++i) {
-        const uint8_t cls = kByteClass[static_cast<unsigned char>(words[i])];
-        if (cls == 1) break;
-        if (cls == 2 && fold) words[i] = static_cast<char>(words[i] + 32);
-      }
-      if (i == w) break;
-      const std::string_view word(words + w, i - w);
-      if (word == "{") {
-        f->status = LineError(
-            name, line_no, "sclite alternations '{ a / b }' are not supported");
-        return;
-      }
-      if (options.unit == TrnUnit::kWord) {
-        f->tokens.push_back(f->vocab.Intern(word));
-      } else {
-        size_t k = 0;
-        while (k < word.size()) f->tokens.push_back(DecodeNext(word, &k));
-      }
-    }
-    u.end = static_cast<uint32_t>(f->tokens.size());
-    f->utts.push_back(u);
-  }
-}
-
-Result<std::string> ReadWhole(const std::string& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                             &std::fclose);
-  if (!file) {
-    return Status::IoError(
-        fmt::format("cannot open {}: {}", path, std::strerror(errno)));
-  }
-  std::string out;
-  // Straight into one buffer of the file's size when it has one (not a pipe).
-  if (std::fseek(file.get(), 0, SEEK_END) == 0) {
-    const long size = std::ftell(file.get());
-    std::rewind(file.get());
-    if (size > 0) {
-      out.resize(static_cast<size_t>(size));
-      out.resize(std::fread(out.data(), 1, out.size(), file.get()));
-    }
-  }
-  char buffer[1 << 16];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file.get())) > 0)
-    out.append(buffer, n);
-  if (std::ferror(file.get())) return Status::IoError("cannot read " + path);
-  return out;
-}
 
 struct UttScore {
   EditCounts counts;
@@ -168,29 +32,13 @@ int ThreadCount(const CorpusOptions& options, size_t tokens) {
   return std::max(threads, 1);
 }
 
-}  // namespace
+Status LineError(std::string_view name, int line, const std::string& message) {
+  return Status::Invalid(fmt::format("{}:{}: {}", name, line, message));
+}
 
-Result<CorpusResult> ScoreTrnTexts(std::string ref_text,
-                                   std::string_view ref_name,
-                                   std::string hyp_text,
-                                   std::string_view hyp_name,
-                                   const CorpusOptions& options) {
-  LoadedTrn ref;
-  LoadedTrn hyp;
-  ref.text = std::move(ref_text);
-  hyp.text = std::move(hyp_text);
-  // A token takes about six bytes of a trn file.
-  if (ThreadCount(options, ref.text.size() / 6) > 1) {
-    std::thread other([&] { Load(&hyp, hyp_name, options); });
-    Load(&ref, ref_name, options);
-    other.join();
-  } else {
-    Load(&ref, ref_name, options);
-    Load(&hyp, hyp_name, options);
-  }
-  MMGATE_RETURN_IF_ERROR(ref.status);
-  MMGATE_RETURN_IF_ERROR(hyp.status);
-
+Result<CorpusResult> Score(LoadedTrn& ref, std::string_view ref_name,
+                           LoadedTrn& hyp, std::string_view hyp_name,
+                           const CorpusOptions& options) {
   if (options.unit == TrnUnit::kWord) {
     // Put both files' words in the reference's id space; words only the
     // hypothesis has get fresh ids.
@@ -203,28 +51,13 @@ Result<CorpusResult> ScoreTrnTexts(std::string ref_text,
     for (uint32_t& t : hyp.tokens) t = remap[t];
   }
 
-  Interner ids(ref.utts.size());
-  for (size_t i = 0; i < ref.utts.size(); ++i) {
-    const uint32_t id = ids.Intern(ref.utts[i].id);
-    if (id != i) {
-      return LineError(ref_name, ref.utts[i].line,
-                       fmt::format("utterance id '{}' repeats line {}",
-                                   ref.utts[i].shown_id, ref.utts[id].line));
-    }
-  }
   std::vector<int32_t> hyp_of(ref.utts.size(), -1);
   for (size_t j = 0; j < hyp.utts.size(); ++j) {
-    const uint32_t k = ids.Find(hyp.utts[j].id);
+    const uint32_t k = ref.ids.Find(hyp.ids.key(static_cast<uint32_t>(j)));
     if (k == Interner::kNotFound) {
       return LineError(hyp_name, hyp.utts[j].line,
                        fmt::format("utterance '{}' is not in {}",
-                                   hyp.utts[j].shown_id, ref_name));
-    }
-    if (hyp_of[k] >= 0) {
-      return LineError(
-          hyp_name, hyp.utts[j].line,
-          fmt::format("utterance id '{}' repeats line {}", hyp.utts[j].shown_id,
-                      hyp.utts[hyp_of[k]].line));
+                                   hyp.shown_id(j), ref_name));
     }
     hyp_of[k] = static_cast<int32_t>(j);
   }
@@ -261,7 +94,7 @@ Result<CorpusResult> ScoreTrnTexts(std::string ref_text,
     const LoadedTrn::Utt& r = ref.utts[i];
     const int64_t length = r.end - r.begin;
     if (hyp_of[i] < 0) {
-      result.missing_ids.emplace_back(r.shown_id);
+      result.missing_ids.emplace_back(ref.shown_id(i));
       result.missing_ref_tokens += length;
       continue;
     }
@@ -273,10 +106,12 @@ Result<CorpusResult> ScoreTrnTexts(std::string ref_text,
     result.utterances_with_errors += wrong;
     result.min_edit_errors += s.min_edit_errors;
     result.utterances_above_min_edit += s.counts.errors() > s.min_edit_errors;
-    const uint32_t spk = speakers.Intern(TrnSpeaker(r.id));
-    if (spk == result.speakers.size()) {
-      result.speakers.emplace_back().speaker = TrnSpeaker(r.id);
-    }
+    // Speakers are grouped by the id as compared (sclite folds it too).
+    const std::string_view speaker =
+        TrnSpeaker(ref.ids.key(static_cast<uint32_t>(i)));
+    const uint32_t spk = speakers.Intern(speaker);
+    if (spk == result.speakers.size())
+      result.speakers.emplace_back().speaker = speaker;
     SpeakerTotals& st = result.speakers[spk];
     ++st.utterances;
     st.ref_tokens += length;
@@ -286,23 +121,75 @@ Result<CorpusResult> ScoreTrnTexts(std::string ref_text,
   return result;
 }
 
+// Parses both inputs (on two threads when that pays) and scores them.
+Result<CorpusResult> LoadAndScore(LineReader& ref_lines,
+                                  std::string_view ref_name, size_t ref_size,
+                                  LineReader& hyp_lines,
+                                  std::string_view hyp_name, size_t hyp_size,
+                                  const CorpusOptions& options) {
+  LoadedTrn ref;
+  LoadedTrn hyp;
+  Status ref_status;
+  Status hyp_status;
+  // A token takes about six bytes of a trn file.
+  if (ThreadCount(options, ref_size / 6) > 1) {
+    std::thread other([&] {
+      hyp_status = LoadTrn(hyp_lines, hyp_name, options, hyp_size, &hyp);
+    });
+    ref_status = LoadTrn(ref_lines, ref_name, options, ref_size, &ref);
+    other.join();
+  } else {
+    ref_status = LoadTrn(ref_lines, ref_name, options, ref_size, &ref);
+    hyp_status = LoadTrn(hyp_lines, hyp_name, options, hyp_size, &hyp);
+  }
+  MMGATE_RETURN_IF_ERROR(ref_status);
+  MMGATE_RETURN_IF_ERROR(hyp_status);
+  return Score(ref, ref_name, hyp, hyp_name, options);
+}
+
+}  // namespace
+
+Result<CorpusResult> ScoreTrnTexts(std::string ref_text,
+                                   std::string_view ref_name,
+                                   std::string hyp_text,
+                                   std::string_view hyp_name,
+                                   const CorpusOptions& options) {
+  const size_t ref_size = ref_text.size();
+  const size_t hyp_size = hyp_text.size();
+  LineReader ref_lines(std::move(ref_text));
+  LineReader hyp_lines(std::move(hyp_text));
+  return LoadAndScore(ref_lines, ref_name, ref_size, hyp_lines, hyp_name,
+                      hyp_size, options);
+}
+
 Result<CorpusResult> ScoreTrnFiles(const std::string& ref_path,
                                    const std::string& hyp_path,
                                    const CorpusOptions& options) {
-  Result<std::string> hyp = Status::Internal("not read");
-  Result<std::string> ref = Status::Internal("not read");
-  if (options.threads == 1) {
-    ref = ReadWhole(ref_path);
-    hyp = ReadWhole(hyp_path);
-  } else {
-    std::thread reader([&] { hyp = ReadWhole(hyp_path); });
-    ref = ReadWhole(ref_path);
-    reader.join();
-  }
-  if (!ref.ok()) return ref.status();
-  if (!hyp.ok()) return hyp.status();
-  return ScoreTrnTexts(std::move(ref).value(), ref_path, std::move(hyp).value(),
-                       hyp_path, options);
+  using File = std::unique_ptr<FILE, int (*)(FILE*)>;
+  auto open = [](const std::string& path, size_t* size) -> Result<File> {
+    File file(std::fopen(path.c_str(), "rb"), &std::fclose);
+    if (!file) {
+      return Status::IoError(
+          fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+    }
+    *size = 0;
+    if (std::fseek(file.get(), 0, SEEK_END) == 0) {
+      const long end = std::ftell(file.get());
+      if (end > 0) *size = static_cast<size_t>(end);
+      std::rewind(file.get());
+    }
+    return file;
+  };
+  size_t ref_size = 0;
+  size_t hyp_size = 0;
+  Result<File> ref_file = open(ref_path, &ref_size);
+  if (!ref_file.ok()) return ref_file.status();
+  Result<File> hyp_file = open(hyp_path, &hyp_size);
+  if (!hyp_file.ok()) return hyp_file.status();
+  LineReader ref_lines(ref_file->get());
+  LineReader hyp_lines(hyp_file->get());
+  return LoadAndScore(ref_lines, ref_path, ref_size, hyp_lines, hyp_path,
+                      hyp_size, options);
 }
 
 }  // namespace mmgate::score

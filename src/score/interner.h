@@ -27,37 +27,57 @@ class Interner {
     entries_.reserve(expected_keys);
   }
 
+  // Makes room for `keys` keys in all without growing on the way.
+  void Reserve(size_t keys) {
+    while (keys * 2 > slots_.size()) Grow();
+  }
+
+  // A key with its hash computed, so a caller can prefetch the slots of a
+  // batch of keys before interning them one by one (the table lookups are
+  // cache misses for rare words; issued together, they overlap).
+  struct Key {
+    std::string_view text;
+    uint64_t head;
+    uint64_t tail;
+    uint64_t hash;
+  };
+  static Key MakeKey(std::string_view text) {
+    const Packed p = Pack(text);
+    return {text, p.head, p.tail, Hash(text, p)};
+  }
+  void Prefetch(const Key& key) const {
+    __builtin_prefetch(&slots_[key.hash & (slots_.size() - 1)]);
+  }
+
   // The id of `key`, added if new.
-  uint32_t Intern(std::string_view key) {
-    const Packed packed = Pack(key);
-    const uint64_t h = Hash(key, packed);
-    const uint32_t check = Check(h, key.size());
-    size_t i = h & (slots_.size() - 1);
+  uint32_t Intern(std::string_view key) { return Intern(MakeKey(key)); }
+  uint32_t Intern(const Key& key) {
+    const uint32_t check = Check(key.hash, key.text.size());
+    size_t i = key.hash & (slots_.size() - 1);
     while (slots_[i].id_plus_one != 0) {
       const Slot& s = slots_[i];
-      if (s.check == check && s.head == packed.head &&
-          Equal(s.id_plus_one - 1, key, packed)) {
+      if (s.check == check && s.head == key.head &&
+          Equal(s.id_plus_one - 1, key)) {
         return s.id_plus_one - 1;
       }
       i = (i + 1) & (slots_.size() - 1);
     }
     const auto id = static_cast<uint32_t>(entries_.size());
-    entries_.push_back({static_cast<uint32_t>(arena_.size()), packed.tail});
-    arena_.append(key);
-    slots_[i] = {id + 1, check, packed.head};
+    entries_.push_back({static_cast<uint32_t>(arena_.size()), key.tail});
+    arena_.append(key.text);
+    slots_[i] = {id + 1, check, key.head};
     if (entries_.size() * 2 > slots_.size()) Grow();
     return id;
   }
 
-  uint32_t Find(std::string_view key) const {
-    const Packed packed = Pack(key);
-    const uint64_t h = Hash(key, packed);
-    const uint32_t check = Check(h, key.size());
-    size_t i = h & (slots_.size() - 1);
+  uint32_t Find(std::string_view text) const {
+    const Key key = MakeKey(text);
+    const uint32_t check = Check(key.hash, key.text.size());
+    size_t i = key.hash & (slots_.size() - 1);
     while (slots_[i].id_plus_one != 0) {
       const Slot& s = slots_[i];
-      if (s.check == check && s.head == packed.head &&
-          Equal(s.id_plus_one - 1, key, packed)) {
+      if (s.check == check && s.head == key.head &&
+          Equal(s.id_plus_one - 1, key)) {
         return s.id_plus_one - 1;
       }
       i = (i + 1) & (slots_.size() - 1);
@@ -144,13 +164,14 @@ class Interner {
   }
 
   // Called once length (up to 255) and head already match.
-  bool Equal(uint32_t id, std::string_view k, const Packed& packed) const {
-    if (k.size() <= 8) return true;
+  bool Equal(uint32_t id, const Key& k) const {
+    const size_t len = k.text.size();
+    if (len <= 8) return true;
     const Entry& e = entries_[id];
-    if (e.tail != packed.tail) return false;
-    return k.size() <= 16 ||
-           (key(id).size() == k.size() &&
-            std::memcmp(arena_.data() + e.offset, k.data(), k.size()) == 0);
+    if (e.tail != k.tail) return false;
+    return len <= 16 ||
+           (key(id).size() == len &&
+            std::memcmp(arena_.data() + e.offset, k.text.data(), len) == 0);
   }
 
   void Grow() {

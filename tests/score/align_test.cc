@@ -128,6 +128,40 @@ TEST(AlignTest, MatchesFullMatrixAndPlainDpOnRandomPairs) {
   }
 }
 
+// Long hypotheses made from their reference by a few edits, bursts of
+// insertions or deletions, or a shift: the banded DP then works on a narrow
+// band and sometimes needs a second, wider pass; it must still equal the
+// full matrix, ties included.
+TEST(AlignTest, BandedPassesEqualTheFullMatrixOnSimilarPairs) {
+  std::mt19937 rng(777);
+  Aligner aligner;
+  for (int t = 0; t < 3000; ++t) {
+    const uint32_t alphabet = 2 + rng() % 6;
+    std::vector<uint32_t> ref(rng() % 200);
+    for (uint32_t& x : ref) x = rng() % alphabet;
+    std::vector<uint32_t> hyp;
+    const int edits_per_100 = static_cast<int>(rng() % 40);
+    for (size_t i = 0; i < ref.size(); ++i) {
+      const int e = static_cast<int>(rng() % 100);
+      if (e >= edits_per_100) {
+        hyp.push_back(ref[i]);
+      } else if (e % 4 == 0) {
+        hyp.push_back(rng() % alphabet);
+      } else if (e % 4 == 1) {
+        for (uint32_t k = rng() % 8; k > 0; --k)
+          hyp.push_back(rng() % alphabet);
+      } else if (e % 4 == 2) {
+        i += rng() % 6;  // a burst of deletions
+      }
+    }
+    if (t % 5 == 0 && hyp.size() > 10)
+      hyp.erase(hyp.begin(), hyp.begin() + 10);  // shifted
+    const AlignmentResult r = aligner.Align(ref, hyp);
+    ASSERT_EQ(r.sclite, Count(SclitePath(ref, hyp))) << "pair " << t;
+    ASSERT_EQ(r.min_edit_errors, PlainLevenshtein(ref, hyp)) << "pair " << t;
+  }
+}
+
 TEST(AlignTest, LargeTokenIdsAndLongSequences) {
   // Code points and large vocabularies give ids far apart; the bit-parallel
   // table must not mix them up.
