@@ -27,10 +27,12 @@ SynthRuns Make(int64_t n, const std::string& metric) {
     it.suite = "suite" + std::to_string(i % 4);
     it.id = "i" + std::to_string(i);
     it.metric = metric;
-    it.slices = {{"a", std::to_string(i % 5)}, {"b", std::to_string(i / 7 % 5)},
+    it.slices = {{"a", std::to_string(i % 5)},
+                 {"b", std::to_string(i / 7 % 5)},
                  {"c", std::to_string(i / 13 % 5)}};
     it.base = metric == "exact" ? (u(rng) < 0.8) : u(rng);
-    it.cand = u(rng) < 0.05 ? (metric == "exact" ? (u(rng) < 0.8) : u(rng)) : it.base;
+    it.cand =
+        u(rng) < 0.05 ? (metric == "exact" ? (u(rng) < 0.8) : u(rng)) : it.base;
     items.push_back(std::move(it));
   }
   return MakeRuns(items);
@@ -45,7 +47,10 @@ void BM_GateBinary(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_GateBinary)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_GateBinary)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 void BM_GateContinuous(benchmark::State& state) {
   SynthRuns runs = Make(state.range(0), "anls");

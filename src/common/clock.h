@@ -32,8 +32,9 @@ class SystemClock final : public Clock {
 // Advances by a fixed step on every read.
 class FakeClock final : public Clock {
  public:
-  explicit FakeClock(int64_t start_ms = 1'700'000'000'000,
-                     std::chrono::nanoseconds step = std::chrono::milliseconds(1))
+  explicit FakeClock(
+      int64_t start_ms = 1'700'000'000'000,
+      std::chrono::nanoseconds step = std::chrono::milliseconds(1))
       : now_ns_(start_ms * 1'000'000), step_(step.count()) {}
   std::chrono::nanoseconds Monotonic() override {
     return std::chrono::nanoseconds(now_ns_.fetch_add(step_));

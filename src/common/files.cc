@@ -28,13 +28,16 @@ Status WriteFileAtomic(const std::string& path, const std::string& content) {
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) {
-      return Status::IoError("cannot write " + tmp + ": " + std::strerror(errno));
+      return Status::IoError("cannot write " + tmp + ": " +
+                             std::strerror(errno));
     }
     out << content;
     if (!out.flush()) return Status::IoError("cannot write " + tmp);
   }
   fs::rename(tmp, path, ec);
-  if (ec) return Status::IoError("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  if (ec)
+    return Status::IoError("cannot rename " + tmp + " to " + path + ": " +
+                           ec.message());
   return Status::Ok();
 }
 

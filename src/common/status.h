@@ -65,7 +65,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).ok());
   }
@@ -89,10 +89,10 @@ class [[nodiscard]] Result {
 
 }  // namespace mmgate
 
-#define MMGATE_RETURN_IF_ERROR(expr)  \
-  do {                                \
-    ::mmgate::Status _st = (expr);    \
-    if (!_st.ok()) return _st;        \
+#define MMGATE_RETURN_IF_ERROR(expr) \
+  do {                               \
+    ::mmgate::Status _st = (expr);   \
+    if (!_st.ok()) return _st;       \
   } while (0)
 
 #endif  // MMGATE_COMMON_STATUS_H_

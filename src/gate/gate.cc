@@ -1,5 +1,7 @@
 #include "gate/gate.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -7,8 +9,6 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "common/hash.h"
 #include "gate/paired_tests.h"
@@ -20,17 +20,22 @@ namespace {
 
 using store::ItemResult;
 
-bool Errored(const ItemResult& r) { return !r.response || r.response->error.has_value(); }
+bool Errored(const ItemResult& r) {
+  return !r.response || r.response->error.has_value();
+}
 
-bool FailedItem(const ItemResult& r, const std::string& metric, bool higher_is_better) {
+bool FailedItem(const ItemResult& r, const std::string& metric,
+                bool higher_is_better) {
   auto s = r.scores.find(metric);
   bool error = Errored(r) || s == r.scores.end();
   return IsFailure(error, error ? 0 : s->second.value, higher_is_better);
 }
 
-uint64_t StreamSeed(uint64_t seed, const std::string& suite, const std::string& metric,
-                    const std::string& key, const std::string& value) {
-  std::string h = Sha256Hex(fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}", seed, suite, metric, key, value));
+uint64_t StreamSeed(uint64_t seed, const std::string& suite,
+                    const std::string& metric, const std::string& key,
+                    const std::string& value) {
+  std::string h = Sha256Hex(fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}", seed,
+                                        suite, metric, key, value));
   return std::stoull(h.substr(0, 16), nullptr, 16);
 }
 
@@ -49,7 +54,7 @@ struct Work {
   SuiteVerdict v;
   std::vector<Pair> pairs;
   std::vector<const ItemResult*> base_items, cand_items;
-  std::vector<StratumAcc> strata{StratumAcc{}};  // [0] is the whole suite
+  std::vector<StratumAcc> strata{StratumAcc{}};   // [0] is the whole suite
   std::unordered_map<std::string, size_t> index;  // "key\x1fvalue" -> strata
   std::map<std::string, std::vector<uint32_t>> tiers;
 
@@ -74,25 +79,29 @@ void Fill(Stratum* s, const PairedStats& st) {
 }
 
 std::string Label(const SuiteVerdict& v, const Stratum& s) {
-  return s.key.empty() ? v.suite : fmt::format("{} {}={}", v.suite, s.key, s.value);
+  return s.key.empty() ? v.suite
+                       : fmt::format("{} {}={}", v.suite, s.key, s.value);
 }
 
-Stratum Measure(const Work& w, const std::vector<uint32_t>& idx, const std::string& key,
-                const std::string& value, const Policy& policy) {
+Stratum Measure(const Work& w, const std::vector<uint32_t>& idx,
+                const std::string& key, const std::string& value,
+                const Policy& policy) {
   Stratum s;
   s.key = key;
   s.value = value;
   s.n = static_cast<int64_t>(idx.size());
   if (idx.empty()) return s;
   const Thresholds& t = w.v.thresholds;
+  uint64_t seed = StreamSeed(policy.seed, w.v.suite, w.v.metric, key, value);
   Result<PairedStats> st =
-      w.v.binary ? BinaryTest(w.pairs, idx, w.v.higher_is_better, t)
-                 : ContinuousTest(w.pairs, idx, w.v.higher_is_better, t, policy,
-                                  StreamSeed(policy.seed, w.v.suite, w.v.metric, key, value));
+      w.v.binary
+          ? BinaryTest(w.pairs, idx, w.v.higher_is_better, t, policy, seed)
+          : ContinuousTest(w.pairs, idx, w.v.higher_is_better, t, policy, seed);
   if (!st.ok()) {
     s.p = 1;
     s.mde = std::numeric_limits<double>::infinity();
-    s.reasons.push_back(Label(w.v, s) + ": no test possible: " + st.status().message());
+    s.reasons.push_back(Label(w.v, s) +
+                        ": no test possible: " + st.status().message());
     return s;
   }
   Fill(&s, *st);
@@ -108,25 +117,29 @@ void Decide(const SuiteVerdict& v, Stratum* s, double margin) {
   const Thresholds& t = v.thresholds;
   double oriented = v.higher_is_better ? s->delta : -s->delta;
   double worst_end = v.higher_is_better ? s->ci_lo : -s->ci_hi;
-  std::string what = fmt::format("{} {} {} -> {} ({}, {:.0f}% CI {}..{})", Label(v, *s), v.metric,
-                                 Fmt(s->baseline), Fmt(s->candidate), Signed(s->delta),
-                                 100 * (1 - t.alpha), Signed(s->ci_lo), Signed(s->ci_hi));
+  std::string what = fmt::format(
+      "{} {} {} -> {} ({}, {:.0f}% CI {}..{})", Label(v, *s), v.metric,
+      Fmt(s->baseline), Fmt(s->candidate), Signed(s->delta),
+      100 * (1 - t.alpha), Signed(s->ci_lo), Signed(s->ci_hi));
   if (s->n == 0) {
     s->verdict = Verdict::kInconclusive;
     s->reasons.push_back(Label(v, *s) + ": no paired items");
   } else if (s->p_adjusted < t.alpha && oriented < -margin) {
     s->verdict = Verdict::kBlock;
-    s->reasons.push_back(fmt::format("{}: regression beyond the margin {} (p={:.2g}, adjusted {:.2g} < {})",
-                                     what, Fmt(margin), s->p, s->p_adjusted, t.alpha));
+    s->reasons.push_back(fmt::format(
+        "{}: regression beyond the margin {} (p={:.2g}, adjusted {:.2g} < {})",
+        what, Fmt(margin), s->p, s->p_adjusted, t.alpha));
   } else if (s->n < t.min_n) {
     s->verdict = Verdict::kInconclusive;
-    s->reasons.push_back(fmt::format("{}: n={} is below min_n={}", what, s->n, t.min_n));
+    s->reasons.push_back(
+        fmt::format("{}: n={} is below min_n={}", what, s->n, t.min_n));
   } else if (worst_end <= -margin && s->mde > margin) {
     s->verdict = Verdict::kInconclusive;
-    s->reasons.push_back(fmt::format(
-        "{}: too little evidence: the interval reaches past the margin {} and the smallest "
-        "detectable drop is {} at {:.0f}% power",
-        what, Fmt(margin), Fmt(s->mde), 100 * t.power));
+    s->reasons.push_back(
+        fmt::format("{}: too little evidence: the interval reaches past the "
+                    "margin {} and the smallest "
+                    "detectable drop is {} at {:.0f}% power",
+                    what, Fmt(margin), Fmt(s->mde), 100 * t.power));
   } else {
     s->verdict = Verdict::kPass;
   }
@@ -134,12 +147,13 @@ void Decide(const SuiteVerdict& v, Stratum* s, double margin) {
 
 Verdict Worst(Verdict a, Verdict b) {
   if (a == Verdict::kBlock || b == Verdict::kBlock) return Verdict::kBlock;
-  if (a == Verdict::kInconclusive || b == Verdict::kInconclusive) return Verdict::kInconclusive;
+  if (a == Verdict::kInconclusive || b == Verdict::kInconclusive)
+    return Verdict::kInconclusive;
   return Verdict::kPass;
 }
 
-RunCost Cost(const std::vector<const ItemResult*>& items, const std::string& model,
-             const Policy& policy) {
+RunCost Cost(const std::vector<const ItemResult*>& items,
+             const std::string& model, const Policy& policy) {
   RunCost c;
   std::vector<double> lat;
   double tokens_in = 0, tokens_out = 0;
@@ -154,13 +168,16 @@ RunCost Cost(const std::vector<const ItemResult*>& items, const std::string& mod
     }
   }
   if (!lat.empty()) {
-    std::nth_element(lat.begin(), lat.begin() + static_cast<long>(lat.size() / 2), lat.end());
+    std::nth_element(lat.begin(),
+                     lat.begin() + static_cast<long>(lat.size() / 2),
+                     lat.end());
     c.p50_latency_ms = lat[lat.size() / 2];
   }
   auto price = policy.prices.find(model);
   if (have_tokens && price != policy.prices.end() && !items.empty()) {
-    c.cost_per_query = (tokens_in * price->second.first + tokens_out * price->second.second) /
-                       1e6 / static_cast<double>(items.size());
+    c.cost_per_query =
+        (tokens_in * price->second.first + tokens_out * price->second.second) /
+        1e6 / static_cast<double>(items.size());
   }
   return c;
 }
@@ -191,20 +208,25 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   out.policy_hash = policy.Hash();
 
   std::map<std::string, const store::SuiteRecord*> cand_suites;
-  for (const store::SuiteRecord& s : candidate.suites) cand_suites[s.suite] = &s;
+  for (const store::SuiteRecord& s : candidate.suites)
+    cand_suites[s.suite] = &s;
   for (const store::SuiteRecord& s : baseline.suites) {
     auto c = cand_suites.find(s.suite);
     if (c != cand_suites.end() && c->second->version_hash != s.version_hash) {
-      return Status::Invalid(fmt::format(
-          "suite '{}' differs between the runs (version {} in {}, {} in {}): the suite file or its "
-          "items changed, so the runs are not comparable; run both models on the same version",
-          s.suite, s.version_hash.substr(0, 12), out.baseline, c->second->version_hash.substr(0, 12),
-          out.candidate));
+      return Status::Invalid(
+          fmt::format("suite '{}' differs between the runs (version {} in {}, "
+                      "{} in {}): the suite file or its "
+                      "items changed, so the runs are not comparable; run both "
+                      "models on the same version",
+                      s.suite, s.version_hash.substr(0, 12), out.baseline,
+                      c->second->version_hash.substr(0, 12), out.candidate));
     }
   }
 
   // Pair on (suite, id) with equal content; everything else is unmatched.
-  auto id_of = [](const store::ItemRecord& it) { return it.suite + '\x1f' + it.item_id; };
+  auto id_of = [](const store::ItemRecord& it) {
+    return it.suite + '\x1f' + it.item_id;
+  };
   std::unordered_map<std::string, size_t> cand_index;
   cand_index.reserve(candidate.items.size());
   for (size_t i = 0; i < candidate.items.size(); ++i) {
@@ -220,7 +242,8 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
     auto found = cand_index.find(id_of(b.item));
     if (found != cand_index.end()) in_baseline[found->second] = 1;
     if (found == cand_index.end() ||
-        candidate.items[found->second].item.content_hash != b.item.content_hash) {
+        candidate.items[found->second].item.content_hash !=
+            b.item.content_hash) {
       out.unmatched.push_back(b.item.suite + "/" + b.item.item_id);
       continue;
     }
@@ -232,8 +255,9 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
     if (w->v.suite.empty()) {
       w->v.suite = b.item.suite;
       w->v.metric = metric;
-      w->v.modality = base_suites.count(b.item.suite) ? base_suites[b.item.suite]->modality
-                                                       : b.item.modality;
+      w->v.modality = base_suites.count(b.item.suite)
+                          ? base_suites[b.item.suite]->modality
+                          : b.item.modality;
       const score::MetricInfo* info = score::FindMetric(metric);
       w->v.higher_is_better = info == nullptr || info->higher_is_better;
       w->v.binary = info != nullptr && info->binary;
@@ -255,10 +279,16 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
     }
     // An error scores as the worst outcome: 0 for accuracy-like metrics, every
     // reference token wrong for error rates (denominator from the other run).
-    double den = !be ? bs->second.denominator : !ce ? cs->second.denominator : 1;
-    auto worst = [&]() { return std::pair<double, double>{w->v.higher_is_better ? 0 : den, den}; };
-    auto [bn, bd] = be ? worst() : std::pair{bs->second.numerator, bs->second.denominator};
-    auto [cn, cd] = ce ? worst() : std::pair{cs->second.numerator, cs->second.denominator};
+    double den = !be   ? bs->second.denominator
+                 : !ce ? cs->second.denominator
+                       : 1;
+    auto worst = [&]() {
+      return std::pair<double, double>{w->v.higher_is_better ? 0 : den, den};
+    };
+    auto [bn, bd] =
+        be ? worst() : std::pair{bs->second.numerator, bs->second.denominator};
+    auto [cn, cd] =
+        ce ? worst() : std::pair{cs->second.numerator, cs->second.denominator};
     uint32_t index = static_cast<uint32_t>(w->pairs.size());
     w->pairs.push_back({&b.item.group, bn, bd, cn, cd});
     w->base_items.push_back(&b);
@@ -273,19 +303,23 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   }
   if (!out.unmatched.empty()) {
     std::string some;
-    for (size_t i = 0; i < out.unmatched.size() && i < 5; ++i) some += " " + out.unmatched[i];
+    for (size_t i = 0; i < out.unmatched.size() && i < 5; ++i)
+      some += " " + out.unmatched[i];
     std::string msg = fmt::format(
-        "{} items are in only one of the runs or changed between them:{}{}", out.unmatched.size(),
-        some, out.unmatched.size() > 5 ? " ..." : "");
+        "{} items are in only one of the runs or changed between them:{}{}",
+        out.unmatched.size(), some, out.unmatched.size() > 5 ? " ..." : "");
     if (!policy.allow_partial) {
-      return Status::Invalid(msg + "; set gate.allow_partial: true to compare the intersection");
+      return Status::Invalid(
+          msg + "; set gate.allow_partial: true to compare the intersection");
     }
-    out.reasons.push_back(msg + " (compared on the intersection: gate.allow_partial)");
+    out.reasons.push_back(
+        msg + " (compared on the intersection: gate.allow_partial)");
   }
   if (left_out > 0) {
-    out.reasons.push_back(fmt::format(
-        "{} paired items errored in one run and were left out (gate.errors_as_failures: false)",
-        left_out));
+    out.reasons.push_back(
+        fmt::format("{} paired items errored in one run and were left out "
+                    "(gate.errors_as_failures: false)",
+                    left_out));
   }
 
   // Difficulty tiers: the items' own `difficulty` slice, else their failure
@@ -310,12 +344,14 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
       if (!tier.empty()) w.tiers[tier].push_back(static_cast<uint32_t>(i));
     }
     Residual& r = w.v.residual;
-    r.source = labelled ? "slices.difficulty" : fmt::format("history ({} runs)", runs_seen);
+    r.source = labelled ? "slices.difficulty"
+                        : fmt::format("history ({} runs)", runs_seen);
     int64_t bh = 0, ch = 0;
     for (size_t i = 0; i < w.pairs.size(); ++i) {
       bool hard = false;
       if (auto t = w.tiers.find("hard"); t != w.tiers.end()) {
-        hard = std::binary_search(t->second.begin(), t->second.end(), static_cast<uint32_t>(i));
+        hard = std::binary_search(t->second.begin(), t->second.end(),
+                                  static_cast<uint32_t>(i));
       }
       if (FailedItem(*w.base_items[i], w.v.metric, w.v.higher_is_better)) {
         ++r.baseline_failures;
@@ -326,17 +362,20 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
         ch += hard;
       }
     }
-    r.baseline_hard_share = r.baseline_failures ? static_cast<double>(bh) / r.baseline_failures : 0;
+    r.baseline_hard_share =
+        r.baseline_failures ? static_cast<double>(bh) / r.baseline_failures : 0;
     r.candidate_hard_share =
-        r.candidate_failures ? static_cast<double>(ch) / r.candidate_failures : 0;
+        r.candidate_failures ? static_cast<double>(ch) / r.candidate_failures
+                             : 0;
   }
 
   // Measure every stratum, then correct across all gated ones at once.
   std::vector<Stratum*> gated;
   for (auto& [key, w] : work) {
-    std::sort(w.strata.begin() + 1, w.strata.end(), [](const StratumAcc& a, const StratumAcc& b) {
-      return std::tie(a.key, a.value) < std::tie(b.key, b.value);
-    });
+    std::sort(w.strata.begin() + 1, w.strata.end(),
+              [](const StratumAcc& a, const StratumAcc& b) {
+                return std::tie(a.key, a.value) < std::tie(b.key, b.value);
+              });
     auto measure = [&](const StratumAcc& st) {
       Stratum s = Measure(w, st.idx, st.key, st.value, policy);
       s.baseline_errors = st.base_errors;
@@ -352,7 +391,8 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
     }
     for (const auto& [tier, idx] : w.tiers) {
       w.v.difficulty.push_back(Measure(w, idx, "difficulty", tier, policy));
-      w.v.difficulty.back().gated = policy.hard_tail_max_drop.has_value() && tier == "hard" &&
+      w.v.difficulty.back().gated = policy.hard_tail_max_drop.has_value() &&
+                                    tier == "hard" &&
                                     w.v.residual.source != "slices.difficulty";
     }
   }
@@ -368,7 +408,8 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   for (const Stratum* s : gated) ps.push_back(s->p);
   auto adjusted = stats::AdjustPValues(ps, policy.correction);
   if (!adjusted.ok()) return adjusted.status();
-  for (size_t i = 0; i < gated.size(); ++i) gated[i]->p_adjusted = (*adjusted)[i];
+  for (size_t i = 0; i < gated.size(); ++i)
+    gated[i]->p_adjusted = (*adjusted)[i];
 
   for (auto& [key, w] : work) {
     SuiteVerdict& v = w.v;
@@ -403,13 +444,15 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   return out;
 }
 
-std::vector<size_t> Rank(const std::vector<GateResult>& results, const Policy& policy) {
+std::vector<size_t> Rank(const std::vector<GateResult>& results,
+                         const Policy& policy) {
   std::vector<size_t> order;
   for (size_t i = 0; i < results.size(); ++i) {
     if (results[i].verdict == Verdict::kPass) order.push_back(i);
   }
   auto key = [&](size_t i, const std::string& what) {
-    double worst = what == "quality" ? -std::numeric_limits<double>::infinity() : 0;
+    double worst =
+        what == "quality" ? -std::numeric_limits<double>::infinity() : 0;
     for (const SuiteVerdict& v : results[i].suites) {
       if (what == "quality") {
         double oriented = v.higher_is_better ? v.total.delta : -v.total.delta;
@@ -417,7 +460,8 @@ std::vector<size_t> Rank(const std::vector<GateResult>& results, const Policy& p
         worst = std::max(worst, -(m > 0 ? oriented / m : oriented));
       } else if (what == "cost") {
         double c = v.candidate_cost.cost_per_query;
-        worst = std::max(worst, c < 0 ? std::numeric_limits<double>::infinity() : c);
+        worst = std::max(worst,
+                         c < 0 ? std::numeric_limits<double>::infinity() : c);
       } else {
         worst = std::max(worst, v.candidate_cost.p50_latency_ms);
       }

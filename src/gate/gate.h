@@ -21,23 +21,24 @@ std::string_view VerdictName(Verdict v);
 
 // One stratum: a whole suite, one slice value, or one difficulty tier.
 struct Stratum {
-  std::string test;   // e.g. "mcnemar-exact", "cluster-bootstrap-bca", "cluster-normal"
-  std::string key;    // empty for the whole suite
+  std::string
+      test;  // e.g. "mcnemar-exact", "cluster-bootstrap-bca", "cluster-normal"
+  std::string key;  // empty for the whole suite
   std::string value;
   bool gated = true;  // counted in the verdict and the correction
   int64_t n = 0;      // paired items
   double baseline = 0;
   double candidate = 0;
-  double delta = 0;   // candidate - baseline on the metric's scale
-  double ci_lo = 0;   // interval for delta at level 1 - alpha
+  double delta = 0;  // candidate - baseline on the metric's scale
+  double ci_lo = 0;  // interval for delta at level 1 - alpha
   double ci_hi = 0;
-  double p = 1;       // one-sided: the candidate is worse
+  double p = 1;  // one-sided: the candidate is worse
   double p_adjusted = 1;
-  double mde = 0;     // smallest drop detectable at the policy's power
+  double mde = 0;  // smallest drop detectable at the policy's power
   int64_t baseline_errors = 0;
   int64_t candidate_errors = 0;
-  int64_t worse = 0;  // binary metrics: items that went from pass to fail
-  int64_t better = 0; // ... and from fail to pass
+  int64_t worse = 0;   // binary metrics: items that went from pass to fail
+  int64_t better = 0;  // ... and from fail to pass
   Verdict verdict = Verdict::kPass;
   std::vector<std::string> reasons;
 };
@@ -47,7 +48,8 @@ struct Residual {
   std::string source;  // "slices.difficulty" or "history (N runs)"
   int64_t baseline_failures = 0;
   int64_t candidate_failures = 0;
-  double baseline_hard_share = 0;  // of the baseline's failures, share in the hard tier
+  double baseline_hard_share =
+      0;  // of the baseline's failures, share in the hard tier
   double candidate_hard_share = 0;
 };
 
@@ -81,8 +83,10 @@ struct GateResult {
   std::string candidate;
   std::string policy_hash;
   std::vector<SuiteVerdict> suites;
-  std::vector<std::string> unmatched;  // "suite/item" compared in neither direction
-  std::vector<std::string> reasons;    // run-level reasons (errors, unmatched items)
+  std::vector<std::string>
+      unmatched;  // "suite/item" compared in neither direction
+  std::vector<std::string>
+      reasons;  // run-level reasons (errors, unmatched items)
 };
 
 struct RunData {
@@ -93,7 +97,8 @@ struct RunData {
 
 // Per (suite, item id, content hash): how many earlier runs scored the item
 // and how many of them failed it.
-using History = std::map<std::tuple<std::string, std::string, std::string>, std::pair<int, int>>;
+using History = std::map<std::tuple<std::string, std::string, std::string>,
+                         std::pair<int, int>>;
 
 // An item outcome counts as a failure (for difficulty tiers and the residual
 // failure set) when it errored or scored on the wrong side of 0.5: accuracy-
@@ -109,7 +114,8 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
 // quality, cost and latency, each judged on the candidate's worst suite (the
 // smallest delta over its margin, the highest cost per query, the highest
 // median latency), so no ranking key pools suites.
-std::vector<size_t> Rank(const std::vector<GateResult>& results, const Policy& policy);
+std::vector<size_t> Rank(const std::vector<GateResult>& results,
+                         const Policy& policy);
 
 }  // namespace mmgate::gate
 

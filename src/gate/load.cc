@@ -18,13 +18,17 @@ Result<Policy> LoadPolicy(const std::string& mmgate_yaml) {
     return Status::Invalid(mmgate_yaml + ": " + e.what());
   }
   nlohmann::json config = dataset::YamlToJson(root);
-  if (!config.is_object()) return Status::Invalid(mmgate_yaml + ": expected a map");
-  auto policy = ParsePolicy(config.value("gate", nlohmann::json()), mmgate_yaml + ": gate");
+  if (!config.is_object())
+    return Status::Invalid(mmgate_yaml + ": expected a map");
+  auto policy = ParsePolicy(config.value("gate", nlohmann::json()),
+                            mmgate_yaml + ": gate");
   if (!policy.ok()) return policy.status();
-  MMGATE_RETURN_IF_ERROR(
-      ParsePrices(&*policy, config.value("prices", nlohmann::json()), mmgate_yaml + ": prices"));
+  MMGATE_RETURN_IF_ERROR(ParsePrices(&*policy,
+                                     config.value("prices", nlohmann::json()),
+                                     mmgate_yaml + ": prices"));
   fs::path base = fs::path(mmgate_yaml).parent_path();
-  for (const nlohmann::json& entry : config.value("suites", nlohmann::json::array())) {
+  for (const nlohmann::json& entry :
+       config.value("suites", nlohmann::json::array())) {
     nlohmann::json suite = entry;
     std::string where = mmgate_yaml;
     if (entry.is_string()) {
@@ -37,8 +41,8 @@ Result<Policy> LoadPolicy(const std::string& mmgate_yaml) {
     }
     if (!suite.is_object() || !suite.contains("gate")) continue;
     MMGATE_RETURN_IF_ERROR(AddSuiteThresholds(&*policy, suite.value("name", ""),
-                                              suite.value("modality", ""), suite["gate"],
-                                              where + ": gate"));
+                                              suite.value("modality", ""),
+                                              suite["gate"], where + ": gate"));
   }
   return policy;
 }
@@ -47,7 +51,8 @@ Result<RunData> LoadRun(store::Store* store, const std::string& run_id) {
   RunData d;
   auto run = store->GetRun(run_id);
   if (!run.ok()) return run.status();
-  if (!run->has_value()) return Status::NotFound("no run '" + run_id + "' in " + store->path());
+  if (!run->has_value())
+    return Status::NotFound("no run '" + run_id + "' in " + store->path());
   d.run = **run;
   auto suites = store->GetSuites(run_id);
   if (!suites.ok()) return suites.status();
@@ -58,7 +63,8 @@ Result<RunData> LoadRun(store::Store* store, const std::string& run_id) {
   return d;
 }
 
-Result<History> LoadHistory(store::Store* store, const std::vector<std::string>& exclude) {
+Result<History> LoadHistory(store::Store* store,
+                            const std::vector<std::string>& exclude) {
   auto outcomes = store->Outcomes(exclude);
   if (!outcomes.ok()) return outcomes.status();
   History h;
@@ -66,7 +72,8 @@ Result<History> LoadHistory(store::Store* store, const std::vector<std::string>&
     const score::MetricInfo* info = score::FindMetric(o.metric);
     auto& [seen, fails] = h[{o.suite, o.item_id, o.content_hash}];
     ++seen;
-    fails += IsFailure(o.error, o.value, info == nullptr || info->higher_is_better);
+    fails +=
+        IsFailure(o.error, o.value, info == nullptr || info->higher_is_better);
   }
   return h;
 }

@@ -18,7 +18,8 @@ Result<Policy> LoadPolicy(const std::string& mmgate_yaml);
 Result<RunData> LoadRun(store::Store* store, const std::string& run_id);
 
 // Failure counts per item over every run but `exclude` (the candidates).
-Result<History> LoadHistory(store::Store* store, const std::vector<std::string>& exclude);
+Result<History> LoadHistory(store::Store* store,
+                            const std::vector<std::string>& exclude);
 
 }  // namespace mmgate::gate
 

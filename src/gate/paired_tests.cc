@@ -1,5 +1,8 @@
 #include "gate/paired_tests.h"
 
+#include <string_view>
+#include <unordered_set>
+
 #include "stats/bootstrap.h"
 #include "stats/linearized.h"
 #include "stats/paired.h"
@@ -12,8 +15,10 @@ double Share(double num, double den) { return den > 0 ? num / den : 0; }
 
 }  // namespace
 
-Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs, const std::vector<uint32_t>& idx,
-                               bool higher_is_better, const Thresholds& t) {
+Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs,
+                               const std::vector<uint32_t>& idx,
+                               bool higher_is_better, const Thresholds& t,
+                               const Policy& policy, uint64_t seed) {
   stats::PairedCounts counts;
   double b = 0, c = 0;
   for (uint32_t i : idx) {
@@ -25,6 +30,16 @@ Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs, const std::vector
     bool bp = higher_is_better ? bv >= 0.5 : bv < 0.5;
     bool cp = higher_is_better ? cv >= 0.5 : cv < 0.5;
     counts.Add(bp, cp);
+  }
+  std::unordered_set<std::string_view> groups;
+  bool clustered = false;
+  for (uint32_t i : idx) clustered |= !groups.insert(*pairs[i].group).second;
+  if (clustered) {
+    auto boot = ContinuousTest(pairs, idx, higher_is_better, t, policy, seed);
+    if (!boot.ok()) return boot.status();
+    boot->worse = counts.n10;
+    boot->better = counts.n01;
+    return boot;
   }
   auto mcnemar = stats::McNemarExact(counts);
   if (!mcnemar.ok()) return mcnemar.status();
@@ -48,20 +63,23 @@ Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs, const std::vector
   return s;
 }
 
-Result<PairedStats> ContinuousTest(const std::vector<Pair>& pairs, const std::vector<uint32_t>& idx,
+Result<PairedStats> ContinuousTest(const std::vector<Pair>& pairs,
+                                   const std::vector<uint32_t>& idx,
                                    bool higher_is_better, const Thresholds& t,
                                    const Policy& policy, uint64_t seed) {
   stats::PairedClusters clusters;
   for (uint32_t i : idx) {
     const Pair& p = pairs[i];
-    MMGATE_RETURN_IF_ERROR(clusters.Add(*p.group, {p.b_num, p.b_den, p.c_num, p.c_den}));
+    MMGATE_RETURN_IF_ERROR(
+        clusters.Add(*p.group, {p.b_num, p.b_den, p.c_num, p.c_den}));
   }
   std::vector<stats::PairedSums> sums = clusters.Sorted();
   PairedStats s;
   stats::Interval ci;
   double se = 0;
   if (static_cast<int64_t>(sums.size()) > policy.bootstrap_max_clusters) {
-    auto lin = stats::LinearizedPairedDifference(sums, 1 - t.alpha, higher_is_better);
+    auto lin =
+        stats::LinearizedPairedDifference(sums, 1 - t.alpha, higher_is_better);
     if (!lin.ok()) return lin.status();
     s.baseline = lin->baseline;
     s.candidate = lin->candidate;

@@ -21,8 +21,9 @@ struct Pair {
 };
 
 struct PairedStats {
-  double baseline = 0, candidate = 0, delta = 0;  // delta = candidate - baseline
-  double ci_lo = 0, ci_hi = 0;                    // for delta, two-sided 1 - alpha
+  double baseline = 0, candidate = 0,
+         delta = 0;             // delta = candidate - baseline
+  double ci_lo = 0, ci_hi = 0;  // for delta, two-sided 1 - alpha
   double p_worse = 1;  // one-sided p that the candidate is worse (oriented)
   double mde = 0;      // on the metric's scale, positive
   int64_t worse = 0, better = 0;  // binary only: discordant pairs
@@ -31,11 +32,17 @@ struct PairedStats {
 
 // `seed` seeds this stratum's own bootstrap stream. Statistics errors (only
 // possible on degenerate data, e.g. all denominators zero) are returned.
-Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs, const std::vector<uint32_t>& idx,
-                       bool higher_is_better, const Thresholds& t);
-Result<PairedStats> ContinuousTest(const std::vector<Pair>& pairs, const std::vector<uint32_t>& idx,
-                           bool higher_is_better, const Thresholds& t, const Policy& policy,
-                           uint64_t seed);
+// McNemar assumes independent items; when the stratum holds several items of
+// one group (a source and its perturbed variants), the p-value, interval and
+// MDE come from the cluster bootstrap on the 0/1 outcomes instead.
+Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs,
+                               const std::vector<uint32_t>& idx,
+                               bool higher_is_better, const Thresholds& t,
+                               const Policy& policy, uint64_t seed);
+Result<PairedStats> ContinuousTest(const std::vector<Pair>& pairs,
+                                   const std::vector<uint32_t>& idx,
+                                   bool higher_is_better, const Thresholds& t,
+                                   const Policy& policy, uint64_t seed);
 
 }  // namespace mmgate::gate
 

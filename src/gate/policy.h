@@ -6,12 +6,11 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 #include "stats/multiple.h"
@@ -31,8 +30,10 @@ enum class IntervalMethod { kPercentile, kBca };
 
 struct Policy {
   Thresholds defaults;
-  std::map<std::string, Thresholds> modalities;  // override defaults per modality
-  std::map<std::string, Thresholds> suites;      // override per suite (suite YAML `gate:`)
+  std::map<std::string, Thresholds>
+      modalities;  // override defaults per modality
+  std::map<std::string, Thresholds>
+      suites;  // override per suite (suite YAML `gate:`)
   stats::Adjustment correction = stats::Adjustment::kHolm;
   bool errors_as_failures = true;
   bool allow_partial = false;  // compare the intersection when item sets differ
@@ -43,23 +44,30 @@ struct Policy {
   int64_t bootstrap_max_clusters = 20000;
   uint64_t seed = 20261122;
   IntervalMethod interval = IntervalMethod::kBca;
-  std::optional<double> hard_tail_max_drop;  // gate the hard difficulty tier too
+  std::optional<double>
+      hard_tail_max_drop;  // gate the hard difficulty tier too
   std::vector<std::string> rank = {"quality", "cost", "latency"};
-  std::map<std::string, std::pair<double, double>> prices;  // model -> $/Mtok in, out
+  std::map<std::string, std::pair<double, double>>
+      prices;  // model -> $/Mtok in, out
 
-  const Thresholds& For(const std::string& suite, const std::string& modality) const;
+  const Thresholds& For(const std::string& suite,
+                        const std::string& modality) const;
   bool Gated(const std::string& slice_key) const;
   nlohmann::json ToJson() const;
   std::string Hash() const;  // sha256 of ToJson(), first 16 hex
 };
 
 // Reads the `gate:` section of mmgate.yaml (as JSON) and the `gate:` sections
-// of its suites; unknown keys and out-of-range values are errors naming `where`.
-Result<Policy> ParsePolicy(const nlohmann::json& gate, const std::string& where);
+// of its suites; unknown keys and out-of-range values are errors naming
+// `where`.
+Result<Policy> ParsePolicy(const nlohmann::json& gate,
+                           const std::string& where);
 // A suite's thresholds start from its modality's (or the defaults).
-Status AddSuiteThresholds(Policy* policy, const std::string& suite, const std::string& modality,
+Status AddSuiteThresholds(Policy* policy, const std::string& suite,
+                          const std::string& modality,
                           const nlohmann::json& gate, const std::string& where);
-Status ParsePrices(Policy* policy, const nlohmann::json& prices, const std::string& where);
+Status ParsePrices(Policy* policy, const nlohmann::json& prices,
+                   const std::string& where);
 
 }  // namespace mmgate::gate
 

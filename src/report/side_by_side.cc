@@ -1,8 +1,8 @@
 #include "report/side_by_side.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace mmgate::report {
 namespace {
@@ -32,18 +32,23 @@ std::string EscapeControl(const std::string& text) {
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    // U+202A..U+202E and U+2066..U+2069 (bidi overrides) are E2 80 AA..AE / E2 81 A6..A9.
+    // U+202A..U+202E and U+2066..U+2069 (bidi overrides) are E2 80 AA..AE / E2
+    // 81 A6..A9.
     if (c == 0xE2 && i + 2 < text.size()) {
       unsigned char c1 = static_cast<unsigned char>(text[i + 1]);
       unsigned char c2 = static_cast<unsigned char>(text[i + 2]);
-      if ((c1 == 0x80 && c2 >= 0xAA && c2 <= 0xAE) || (c1 == 0x81 && c2 >= 0xA6 && c2 <= 0xA9)) {
-        out += fmt::format("\\u{:04x}", c1 == 0x80 ? 0x2000 + (c2 - 0x80) : 0x2040 + (c2 - 0x80));
+      if ((c1 == 0x80 && c2 >= 0xAA && c2 <= 0xAE) ||
+          (c1 == 0x81 && c2 >= 0xA6 && c2 <= 0xA9)) {
+        out += fmt::format("\\u{:04x}", c1 == 0x80 ? 0x2000 + (c2 - 0x80)
+                                                   : 0x2040 + (c2 - 0x80));
         i += 2;
         continue;
       }
     }
     if (c < 0x20 || c == 0x7f) {
-      out += c == '\n' ? "\\n" : c == '\t' ? "\\t" : fmt::format("\\x{:02x}", c);
+      out += c == '\n'   ? "\\n"
+             : c == '\t' ? "\\t"
+                         : fmt::format("\\x{:02x}", c);
     } else {
       out.push_back(static_cast<char>(c));
     }
@@ -57,29 +62,36 @@ std::string_view Direction(double delta, bool higher_is_better) {
 }
 
 std::string RenderTerminal(const stats::Comparison& c) {
-  std::string out = fmt::format("baseline  {}\ncandidate {}\n\n", EscapeControl(c.baseline_run),
+  std::string out = fmt::format("baseline  {}\ncandidate {}\n\n",
+                                EscapeControl(c.baseline_run),
                                 EscapeControl(c.candidate_run));
-  out += fmt::format("{:<34} {:>6} {:>10} {:>10} {:>8}  {:<7} {:>9}\n", "suite / slice", "n",
-                     "baseline", "candidate", "delta", "", "errors");
+  out += fmt::format("{:<34} {:>6} {:>10} {:>10} {:>8}  {:<7} {:>9}\n",
+                     "suite / slice", "n", "baseline", "candidate", "delta", "",
+                     "errors");
   for (const stats::SuiteComparison& s : c.suites) {
-    std::string title = fmt::format("{} ({}, {}{})", EscapeControl(s.suite),
-                                    EscapeControl(s.modality), s.metric,
-                                    s.higher_is_better ? "" : ", lower is better");
+    std::string title = fmt::format(
+        "{} ({}, {}{})", EscapeControl(s.suite), EscapeControl(s.modality),
+        s.metric, s.higher_is_better ? "" : ", lower is better");
     auto row = [&](const std::string& label, const stats::SideBySide& r) {
-      out += fmt::format("{:<34} {:>6} {:>10.3f} {:>10.3f} {:>8}  {:<7} {:>4}/{:<4}\n", label, r.n,
-                         r.baseline, r.candidate, Signed(r.delta),
-                         Direction(r.delta, s.higher_is_better), r.baseline_errors,
-                         r.candidate_errors);
+      out += fmt::format(
+          "{:<34} {:>6} {:>10.3f} {:>10.3f} {:>8}  {:<7} {:>4}/{:<4}\n", label,
+          r.n, r.baseline, r.candidate, Signed(r.delta),
+          Direction(r.delta, s.higher_is_better), r.baseline_errors,
+          r.candidate_errors);
     };
     out += title + "\n";
     row("  all", s.total);
     for (const stats::SideBySide& r : s.slices) {
-      row(fmt::format("    {}={}", EscapeControl(r.slice_key), EscapeControl(r.slice_value)), r);
+      row(fmt::format("    {}={}", EscapeControl(r.slice_key),
+                      EscapeControl(r.slice_value)),
+          r);
     }
   }
   if (!c.unmatched.empty()) {
-    out += fmt::format("\n{} items are in one run only or changed between runs (not compared):",
-                       c.unmatched.size());
+    out += fmt::format(
+        "\n{} items are in one run only or changed between runs (not "
+        "compared):",
+        c.unmatched.size());
     for (size_t i = 0; i < c.unmatched.size() && i < 10; ++i) {
       out += " " + EscapeControl(c.unmatched[i]);
     }
@@ -97,7 +109,8 @@ json ToJson(const stats::Comparison& c) {
     j["metric"] = s.metric;
     j["higher_is_better"] = s.higher_is_better;
     j["slices"] = json::array();
-    for (const stats::SideBySide& r : s.slices) j["slices"].push_back(RowJson(r));
+    for (const stats::SideBySide& r : s.slices)
+      j["slices"].push_back(RowJson(r));
     suites.push_back(std::move(j));
   }
   return {{"baseline", c.baseline_run},
@@ -110,23 +123,25 @@ std::string RenderMarkdown(const stats::Comparison& c) {
   auto md = [](const std::string& s) {
     std::string out;
     for (char ch : EscapeControl(s)) {
-      if (ch == '|' || ch == '<' || ch == '>' || ch == '`' || ch == '*' || ch == '_') out += '\\';
+      if (ch == '|' || ch == '<' || ch == '>' || ch == '`' || ch == '*' ||
+          ch == '_')
+        out += '\\';
       out += ch;
     }
     return out;
   };
-  std::string out = fmt::format("**Baseline** `{}` vs **candidate** `{}`\n", md(c.baseline_run),
-                                md(c.candidate_run));
+  std::string out = fmt::format("**Baseline** `{}` vs **candidate** `{}`\n",
+                                md(c.baseline_run), md(c.candidate_run));
   for (const stats::SuiteComparison& s : c.suites) {
-    out += fmt::format("\n### {} ({}, {}{})\n\n", md(s.suite), md(s.modality), s.metric,
-                       s.higher_is_better ? "" : ", lower is better");
+    out += fmt::format("\n### {} ({}, {}{})\n\n", md(s.suite), md(s.modality),
+                       s.metric, s.higher_is_better ? "" : ", lower is better");
     out += "| slice | n | baseline | candidate | delta | | errors b/c |\n";
     out += "|---|---:|---:|---:|---:|---|---:|\n";
     auto row = [&](const std::string& label, const stats::SideBySide& r) {
-      out += fmt::format("| {} | {} | {:.3f} | {:.3f} | {} | {} | {}/{} |\n", label, r.n,
-                         r.baseline, r.candidate, Signed(r.delta),
-                         Direction(r.delta, s.higher_is_better), r.baseline_errors,
-                         r.candidate_errors);
+      out += fmt::format("| {} | {} | {:.3f} | {:.3f} | {} | {} | {}/{} |\n",
+                         label, r.n, r.baseline, r.candidate, Signed(r.delta),
+                         Direction(r.delta, s.higher_is_better),
+                         r.baseline_errors, r.candidate_errors);
     };
     row("**all**", s.total);
     for (const stats::SideBySide& r : s.slices) {

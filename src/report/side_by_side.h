@@ -3,9 +3,8 @@
 #ifndef MMGATE_REPORT_SIDE_BY_SIDE_H_
 #define MMGATE_REPORT_SIDE_BY_SIDE_H_
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "stats/compare.h"
 

@@ -38,19 +38,21 @@ std::string Meaning(Verdict v) {
 }
 
 json StratumJson(const SuiteVerdict& v, const Stratum& s) {
-  json j = {{"test", s.test},
-            {"n", s.n},
-            {"baseline", s.baseline},
-            {"candidate", s.candidate},
-            {"delta", s.delta},
-            {"ci", {s.ci_lo, s.ci_hi}},
-            {"p", s.p},
-            {"p_adjusted", s.p_adjusted},
-            {"mde", s.mde},
-            {"verdict", gate::VerdictName(s.verdict)},
-            {"gated", s.gated},
-            {"reasons", s.reasons},
-            {"errors", {{"baseline", s.baseline_errors}, {"candidate", s.candidate_errors}}}};
+  json j = {
+      {"test", s.test},
+      {"n", s.n},
+      {"baseline", s.baseline},
+      {"candidate", s.candidate},
+      {"delta", s.delta},
+      {"ci", {s.ci_lo, s.ci_hi}},
+      {"p", s.p},
+      {"p_adjusted", s.p_adjusted},
+      {"mde", s.mde},
+      {"verdict", gate::VerdictName(s.verdict)},
+      {"gated", s.gated},
+      {"reasons", s.reasons},
+      {"errors",
+       {{"baseline", s.baseline_errors}, {"candidate", s.candidate_errors}}}};
   if (v.binary) j["flips"] = {{"worse", s.worse}, {"better", s.better}};
   if (!s.key.empty()) {
     j["key"] = s.key;
@@ -59,23 +61,28 @@ json StratumJson(const SuiteVerdict& v, const Stratum& s) {
   return j;
 }
 
-std::string Row(const SuiteVerdict& v, const Stratum& s, const std::string& label) {
-  return fmt::format("{:<32} {:>6} {:>9.3f} {:>9.3f} {:>+8.3f}  [{:>+7.3f},{:>+7.3f}] {:>8.2g} {:>6.3f}  {}{}\n",
-                     label, s.n, s.baseline, s.candidate, s.delta, s.ci_lo, s.ci_hi, s.p_adjusted,
-                     s.mde, gate::VerdictName(s.verdict), s.gated ? "" : " (not gated)");
+std::string Row(const SuiteVerdict& v, const Stratum& s,
+                const std::string& label) {
+  return fmt::format(
+      "{:<32} {:>6} {:>9.3f} {:>9.3f} {:>+8.3f}  [{:>+7.3f},{:>+7.3f}] "
+      "{:>8.2g} {:>6.3f}  {}{}\n",
+      label, s.n, s.baseline, s.candidate, s.delta, s.ci_lo, s.ci_hi,
+      s.p_adjusted, s.mde, gate::VerdictName(s.verdict),
+      s.gated ? "" : " (not gated)");
 }
 
 std::string Title(const SuiteVerdict& v) {
   return fmt::format("{} ({}, {}{}, {}, margin {:.3f})", EscapeControl(v.suite),
                      EscapeControl(v.modality), v.metric,
-                     v.higher_is_better ? "" : " lower is better", v.test, v.thresholds.margin);
+                     v.higher_is_better ? "" : " lower is better", v.test,
+                     v.thresholds.margin);
 }
 
 std::string Md(const std::string& s) {
   std::string out;
   for (char ch : EscapeControl(s)) {
-    if (ch == '|' || ch == '<' || ch == '>' || ch == '`' || ch == '*' || ch == '_' || ch == '[' ||
-        ch == ']') {
+    if (ch == '|' || ch == '<' || ch == '>' || ch == '`' || ch == '*' ||
+        ch == '_' || ch == '[' || ch == ']') {
       out += '\\';
     }
     out += ch;
@@ -87,12 +94,23 @@ std::string Xml(const std::string& s) {
   std::string out;
   for (char ch : EscapeControl(s)) {
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += ch;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += ch;
     }
   }
   return out;
@@ -100,7 +118,8 @@ std::string Xml(const std::string& s) {
 
 std::vector<std::string> NonPassReasons(const GateResult& r) {
   std::vector<std::string> out = r.reasons;
-  for (const SuiteVerdict& v : r.suites) out.insert(out.end(), v.reasons.begin(), v.reasons.end());
+  for (const SuiteVerdict& v : r.suites)
+    out.insert(out.end(), v.reasons.begin(), v.reasons.end());
   return out;
 }
 
@@ -120,28 +139,38 @@ std::string RenderVerdictTerminal(const GateOutcome& o) {
   std::string out;
   for (size_t i = 0; i < o.results.size(); ++i) {
     const GateResult& r = o.results[i];
-    out += fmt::format("VERDICT: {} ({})\n  candidate {} vs baseline {}, policy {}\n",
-                       Upper(r.verdict), Meaning(r.verdict), EscapeControl(r.candidate),
-                       EscapeControl(r.baseline), r.policy_hash);
-    for (const std::string& reason : NonPassReasons(r)) out += "  - " + EscapeControl(reason) + "\n";
-    out += fmt::format("\n{:<32} {:>6} {:>9} {:>9} {:>8}  {:^17} {:>8} {:>6}  {}\n", "suite / stratum",
-                       "n", "baseline", "candidate", "delta", "CI", "p_adj", "mde", "verdict");
+    out += fmt::format(
+        "VERDICT: {} ({})\n  candidate {} vs baseline {}, policy {}\n",
+        Upper(r.verdict), Meaning(r.verdict), EscapeControl(r.candidate),
+        EscapeControl(r.baseline), r.policy_hash);
+    for (const std::string& reason : NonPassReasons(r))
+      out += "  - " + EscapeControl(reason) + "\n";
+    out += fmt::format(
+        "\n{:<32} {:>6} {:>9} {:>9} {:>8}  {:^17} {:>8} {:>6}  {}\n",
+        "suite / stratum", "n", "baseline", "candidate", "delta", "CI", "p_adj",
+        "mde", "verdict");
     for (const SuiteVerdict& v : r.suites) {
       out += Title(v) + "\n";
       out += Row(v, v.total, "  all");
       for (const Stratum& s : v.slices) {
-        out += Row(v, s, fmt::format("    {}={}", EscapeControl(s.key), EscapeControl(s.value)));
+        out += Row(v, s,
+                   fmt::format("    {}={}", EscapeControl(s.key),
+                               EscapeControl(s.value)));
       }
       for (const Stratum& s : v.difficulty) {
-        out += Row(v, s, fmt::format("    tier {} [{}]", s.value, v.residual.source));
+        out += Row(v, s,
+                   fmt::format("    tier {} [{}]", s.value, v.residual.source));
       }
-      out += fmt::format("    latency p50: baseline {:.1f} ms, candidate {:.1f} ms\n",
-                         v.baseline_cost.p50_latency_ms, v.candidate_cost.p50_latency_ms);
+      out += fmt::format(
+          "    latency p50: baseline {:.1f} ms, candidate {:.1f} ms\n",
+          v.baseline_cost.p50_latency_ms, v.candidate_cost.p50_latency_ms);
       const gate::Residual& res = v.residual;
       if (!v.difficulty.empty()) {
-        out += fmt::format("    remaining failures: baseline {} ({:.0f}% hard), candidate {} ({:.0f}% hard)\n",
-                           res.baseline_failures, 100 * res.baseline_hard_share,
-                           res.candidate_failures, 100 * res.candidate_hard_share);
+        out += fmt::format(
+            "    remaining failures: baseline {} ({:.0f}% hard), candidate {} "
+            "({:.0f}% hard)\n",
+            res.baseline_failures, 100 * res.baseline_hard_share,
+            res.candidate_failures, 100 * res.candidate_hard_share);
       }
     }
     if (i + 1 < o.results.size()) out += "\n";
@@ -150,7 +179,8 @@ std::string RenderVerdictTerminal(const GateOutcome& o) {
     out += "\nRanking of the candidates that passed:";
     if (o.ranking.empty()) out += " none passed";
     for (size_t k = 0; k < o.ranking.size(); ++k) {
-      out += fmt::format(" {}. {}", k + 1, EscapeControl(o.results[o.ranking[k]].candidate));
+      out += fmt::format(" {}. {}", k + 1,
+                         EscapeControl(o.results[o.ranking[k]].candidate));
     }
     out += "\n";
   }
@@ -172,17 +202,22 @@ json VerdictJson(const GateResult& r) {
     j["slices"] = json::array();
     for (const Stratum& s : v.slices) j["slices"].push_back(StratumJson(v, s));
     j["difficulty"] = json::array();
-    for (const Stratum& s : v.difficulty) j["difficulty"].push_back(StratumJson(v, s));
-    j["residual_failures"] = {{"source", v.residual.source},
-                              {"baseline", v.residual.baseline_failures},
-                              {"candidate", v.residual.candidate_failures},
-                              {"baseline_hard_share", v.residual.baseline_hard_share},
-                              {"candidate_hard_share", v.residual.candidate_hard_share}};
+    for (const Stratum& s : v.difficulty)
+      j["difficulty"].push_back(StratumJson(v, s));
+    j["residual_failures"] = {
+        {"source", v.residual.source},
+        {"baseline", v.residual.baseline_failures},
+        {"candidate", v.residual.candidate_failures},
+        {"baseline_hard_share", v.residual.baseline_hard_share},
+        {"candidate_hard_share", v.residual.candidate_hard_share}};
     auto cost = [](const gate::RunCost& c) {
-      return json{{"p50_latency_ms", c.p50_latency_ms},
-                  {"cost_per_query", c.cost_per_query < 0 ? json(nullptr) : json(c.cost_per_query)}};
+      return json{
+          {"p50_latency_ms", c.p50_latency_ms},
+          {"cost_per_query",
+           c.cost_per_query < 0 ? json(nullptr) : json(c.cost_per_query)}};
     };
-    j["cost"] = {{"baseline", cost(v.baseline_cost)}, {"candidate", cost(v.candidate_cost)}};
+    j["cost"] = {{"baseline", cost(v.baseline_cost)},
+                 {"candidate", cost(v.candidate_cost)}};
     suites.push_back(std::move(j));
   }
   return {{"verdict", gate::VerdictName(r.verdict)},
@@ -201,7 +236,8 @@ json OutcomeJson(const GateOutcome& o) {
             {"policy", o.results.empty() ? "" : o.results[0].policy_hash},
             {"candidates", json::array()},
             {"ranking", json::array()}};
-  for (const GateResult& r : o.results) j["candidates"].push_back(VerdictJson(r));
+  for (const GateResult& r : o.results)
+    j["candidates"].push_back(VerdictJson(r));
   for (size_t i : o.ranking) j["ranking"].push_back(o.results[i].candidate);
   return j;
 }
@@ -209,21 +245,30 @@ json OutcomeJson(const GateOutcome& o) {
 std::string RenderVerdictMarkdown(const GateOutcome& o) {
   std::string out;
   for (const GateResult& r : o.results) {
-    out += fmt::format("## mmgate: **{}** — {}\n\nCandidate `{}` vs baseline `{}` (policy `{}`)\n\n",
-                       Upper(r.verdict), Meaning(r.verdict), Md(r.candidate), Md(r.baseline),
-                       r.policy_hash);
-    for (const std::string& reason : NonPassReasons(r)) out += "- " + Md(reason) + "\n";
+    out += fmt::format(
+        "## mmgate: **{}** — {}\n\nCandidate `{}` vs baseline `{}` (policy "
+        "`{}`)\n\n",
+        Upper(r.verdict), Meaning(r.verdict), Md(r.candidate), Md(r.baseline),
+        r.policy_hash);
+    for (const std::string& reason : NonPassReasons(r))
+      out += "- " + Md(reason) + "\n";
     for (const SuiteVerdict& v : r.suites) {
-      out += fmt::format("\n### {} — {}\n\n", Md(Title(v)), gate::VerdictName(v.verdict));
-      out += "| stratum | n | baseline | candidate | delta | CI | p adj | MDE | verdict |\n";
+      out += fmt::format("\n### {} — {}\n\n", Md(Title(v)),
+                         gate::VerdictName(v.verdict));
+      out +=
+          "| stratum | n | baseline | candidate | delta | CI | p adj | MDE | "
+          "verdict |\n";
       out += "|---|---:|---:|---:|---:|---|---:|---:|---|\n";
       auto row = [&](const std::string& label, const Stratum& s) {
         std::string verdict(gate::VerdictName(s.verdict));
-        if (s.verdict != Verdict::kPass && s.gated) verdict = "**" + verdict + "**";
+        if (s.verdict != Verdict::kPass && s.gated)
+          verdict = "**" + verdict + "**";
         if (!s.gated) verdict += " (not gated)";
-        out += fmt::format("| {} | {} | {:.3f} | {:.3f} | {:+.3f} | {:+.3f}..{:+.3f} | {:.2g} | {:.3f} | {} |\n",
-                           label, s.n, s.baseline, s.candidate, s.delta, s.ci_lo, s.ci_hi,
-                           s.p_adjusted, s.mde, verdict);
+        out += fmt::format(
+            "| {} | {} | {:.3f} | {:.3f} | {:+.3f} | {:+.3f}..{:+.3f} | {:.2g} "
+            "| {:.3f} | {} |\n",
+            label, s.n, s.baseline, s.candidate, s.delta, s.ci_lo, s.ci_hi,
+            s.p_adjusted, s.mde, verdict);
       };
       row("all", v.total);
       for (const Stratum& s : v.slices) row(Md(s.key) + "=" + Md(s.value), s);
@@ -235,7 +280,8 @@ std::string RenderVerdictMarkdown(const GateOutcome& o) {
     out += "**Ranking** of the candidates that passed:";
     if (o.ranking.empty()) out += " none passed.";
     for (size_t k = 0; k < o.ranking.size(); ++k) {
-      out += fmt::format(" {}. `{}`", k + 1, Md(o.results[o.ranking[k]].candidate));
+      out += fmt::format(" {}. `{}`", k + 1,
+                         Md(o.results[o.ranking[k]].candidate));
     }
     out += "\n";
   }
@@ -252,30 +298,38 @@ std::string RenderJUnit(const GateOutcome& o) {
       auto add = [&](const std::string& name, const Stratum& s) {
         if (!s.gated) return;
         ++st;
-        cases += fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\">", Xml(r.candidate),
-                             Xml(v.suite), Xml(name));
+        cases += fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\">",
+                             Xml(r.candidate), Xml(v.suite), Xml(name));
         std::string msg = s.reasons.empty() ? "" : s.reasons.front();
         if (s.verdict == Verdict::kBlock) {
           ++sf;
-          cases += fmt::format("<failure message=\"{}\" type=\"regression\"/>", Xml(msg));
+          cases += fmt::format("<failure message=\"{}\" type=\"regression\"/>",
+                               Xml(msg));
         } else if (s.verdict == Verdict::kInconclusive) {
           ++ss;
-          cases += fmt::format("<skipped message=\"inconclusive: {}\"/>", Xml(msg));
+          cases +=
+              fmt::format("<skipped message=\"inconclusive: {}\"/>", Xml(msg));
         }
         cases += "</testcase>\n";
       };
       add(v.metric + " all", v.total);
-      for (const Stratum& s : v.slices) add(v.metric + " " + s.key + "=" + s.value, s);
-      for (const Stratum& s : v.difficulty) add(v.metric + " tier " + s.value, s);
-      body += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n{}  </testsuite>\n",
-                          Xml(v.suite), st, sf, ss, cases);
+      for (const Stratum& s : v.slices)
+        add(v.metric + " " + s.key + "=" + s.value, s);
+      for (const Stratum& s : v.difficulty)
+        add(v.metric + " tier " + s.value, s);
+      body += fmt::format(
+          "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" "
+          "skipped=\"{}\">\n{}  </testsuite>\n",
+          Xml(v.suite), st, sf, ss, cases);
       tests += st;
       failures += sf;
       skipped += ss;
     }
   }
-  return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mmgate\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n{}</testsuites>\n",
-                     tests, failures, skipped, body);
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mmgate\" "
+      "tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n{}</testsuites>\n",
+      tests, failures, skipped, body);
 }
 
 }  // namespace mmgate::report

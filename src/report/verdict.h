@@ -3,10 +3,9 @@
 #ifndef MMGATE_REPORT_VERDICT_H_
 #define MMGATE_REPORT_VERDICT_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "gate/gate.h"
 

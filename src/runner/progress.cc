@@ -16,7 +16,8 @@ void Progress::Update(int64_t done, int64_t errors) {
   errors_ = errors;
   if (!enabled_) return;
   int64_t now = clock_->Monotonic().count();
-  if (now - last_draw_ns_ < 200'000'000 && static_cast<size_t>(done) < total_) return;
+  if (now - last_draw_ns_ < 200'000'000 && static_cast<size_t>(done) < total_)
+    return;
   last_draw_ns_ = now;
   Draw(done, errors);
 }
@@ -27,9 +28,12 @@ void Progress::Draw(int64_t done, int64_t errors) {
   int filled = static_cast<int>(frac * kWidth);
   std::string bar(static_cast<size_t>(filled), '#');
   bar.append(static_cast<size_t>(kWidth - filled), '.');
-  double elapsed = static_cast<double>(clock_->Monotonic().count() - start_ns_) / 1e9;
-  double eta = done > 0 ? elapsed * (static_cast<double>(total_) / done - 1) : 0;
-  std::fprintf(stderr, "\r[%s] %lld/%zu items  %lld errors  %.0fs elapsed  eta %.0fs  ",
+  double elapsed =
+      static_cast<double>(clock_->Monotonic().count() - start_ns_) / 1e9;
+  double eta =
+      done > 0 ? elapsed * (static_cast<double>(total_) / done - 1) : 0;
+  std::fprintf(stderr,
+               "\r[%s] %lld/%zu items  %lld errors  %.0fs elapsed  eta %.0fs  ",
                bar.c_str(), static_cast<long long>(done), total_,
                static_cast<long long>(errors), elapsed, eta);
   std::fflush(stderr);

@@ -1,16 +1,15 @@
 #include "runner/runner.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <ctime>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "runner/progress.h"
 #include "score/metrics.h"
@@ -48,15 +47,28 @@ std::string NewRunId(const std::string& model, Clock* clock) {
 
 store::ItemRecord ToRecord(const Suite& s, const Item& it) {
   json media = json::array();
-  for (const MediaRef& m : it.media) media.push_back({{"type", m.type}, {"path", m.path}});
-  json ref = it.references.size() == 1 ? json(it.references[0]) : json(it.references);
-  return store::ItemRecord{s.name,    it.id,     it.content_hash, it.modality,  MetricsFor(s, it)[0],
-                           it.group,  it.expect, it.slices,       ref.dump(),   it.prompt,
-                           media.dump(), it.line};
+  for (const MediaRef& m : it.media)
+    media.push_back({{"type", m.type}, {"path", m.path}});
+  json ref =
+      it.references.size() == 1 ? json(it.references[0]) : json(it.references);
+  return store::ItemRecord{s.name,
+                           it.id,
+                           it.content_hash,
+                           it.modality,
+                           MetricsFor(s, it)[0],
+                           it.group,
+                           it.expect,
+                           it.slices,
+                           ref.dump(),
+                           it.prompt,
+                           media.dump(),
+                           it.line};
 }
 
-// Ids of invalid lines: the id they carried if it is free, else one naming the line.
-std::string ProblemId(const ItemProblem& p, const std::set<std::string>& taken) {
+// Ids of invalid lines: the id they carried if it is free, else one naming the
+// line.
+std::string ProblemId(const ItemProblem& p,
+                      const std::set<std::string>& taken) {
   if (!p.item_id.empty() && !taken.count(p.item_id)) return p.item_id;
   std::string base = p.item_id.empty() ? "line" : p.item_id + "@line";
   return fmt::format("{}-{}", base, p.line);
@@ -75,8 +87,8 @@ struct Shared {
   int64_t errors = 0;
 };
 
-void Process(const WorkItem& w, Model* model, const std::string& version, const std::string& run_id,
-             Clock* clock, Shared* shared) {
+void Process(const WorkItem& w, Model* model, const std::string& version,
+             const std::string& run_id, Clock* clock, Shared* shared) {
   const Item& item = *w.item;
   ModelRequest req{item.id, item.modality, item.prompt, item.media};
   auto t0 = clock->Monotonic();
@@ -99,14 +111,16 @@ void Process(const WorkItem& w, Model* model, const std::string& version, const 
     r.input_tokens = answer->input_tokens;
     r.output_tokens = answer->output_tokens;
     for (const std::string& metric : MetricsFor(*w.suite, item)) {
-      auto s = score::ScoreAnswer(metric, item, answer->answer, w.suite->params);
+      auto s =
+          score::ScoreAnswer(metric, item, answer->answer, w.suite->params);
       if (!s.ok()) {
         r.error = "scoring " + metric + ": " + s.status().message();
         r.error_kind = "score_error";
         scores.clear();
         break;
       }
-      scores.push_back({metric, s->value, s->numerator, s->denominator, s->detail});
+      scores.push_back(
+          {metric, s->value, s->numerator, s->denominator, s->detail});
     }
   }
   std::lock_guard<std::mutex> lock(shared->mu);
@@ -137,36 +151,42 @@ std::string_view ErrorKind(StatusCode code) {
 }
 
 std::vector<std::string> MetricsFor(const Suite& suite, const Item& item) {
-  std::vector<std::string> out{item.metric.empty() ? suite.metric : item.metric};
+  std::vector<std::string> out{item.metric.empty() ? suite.metric
+                                                   : item.metric};
   for (const std::string& m : suite.extra_metrics) {
     if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
   }
   return out;
 }
 
-Result<RunSummary> Run(const ProjectConfig& project, const std::string& model_name,
-                       const RunOptions& options, store::Store* store, Clock* clock,
+Result<RunSummary> Run(const ProjectConfig& project,
+                       const std::string& model_name, const RunOptions& options,
+                       store::Store* store, Clock* clock,
                        const ModelMaker& make_model) {
   auto spec_it = project.models.find(model_name);
   if (spec_it == project.models.end()) {
     std::string known;
-    for (const auto& [name, spec] : project.models) known += (known.empty() ? "" : ", ") + name;
-    return Status::Invalid(fmt::format("{}: no model named '{}' (models: {})", project.path,
-                                       model_name, known));
+    for (const auto& [name, spec] : project.models)
+      known += (known.empty() ? "" : ", ") + name;
+    return Status::Invalid(fmt::format("{}: no model named '{}' (models: {})",
+                                       project.path, model_name, known));
   }
   const ModelSpec& spec = spec_it->second;
 
   std::vector<const Suite*> suites;
   for (const Suite& s : project.suites) {
     if (options.suites.empty() ||
-        std::find(options.suites.begin(), options.suites.end(), s.name) != options.suites.end()) {
+        std::find(options.suites.begin(), options.suites.end(), s.name) !=
+            options.suites.end()) {
       suites.push_back(&s);
     }
   }
   for (const std::string& name : options.suites) {
     bool found = std::any_of(suites.begin(), suites.end(),
                              [&](const Suite* s) { return s->name == name; });
-    if (!found) return Status::Invalid(fmt::format("{}: no suite named '{}'", project.path, name));
+    if (!found)
+      return Status::Invalid(
+          fmt::format("{}: no suite named '{}'", project.path, name));
   }
 
   auto first = make_model(spec);
@@ -190,17 +210,20 @@ Result<RunSummary> Run(const ProjectConfig& project, const std::string& model_na
   if (existing->has_value()) {
     const store::RunRecord& run = **existing;
     if (run.model != model_name || run.model_version != summary.model_version) {
-      return Status::Invalid(fmt::format(
-          "run '{}' was made by model '{}' ({}), not '{}' ({}); choose another --run-id",
-          run.run_id, run.model, run.model_version, model_name, summary.model_version));
+      return Status::Invalid(
+          fmt::format("run '{}' was made by model '{}' ({}), not '{}' ({}); "
+                      "choose another --run-id",
+                      run.run_id, run.model, run.model_version, model_name,
+                      summary.model_version));
     }
     summary.resumed = true;
   } else {
-    MMGATE_RETURN_IF_ERROR(store->CreateRun({summary.run_id, model_name, summary.model_version,
-                                             RedactedSpec(spec), project.path,
-                                             store::RunStatus::kRunning, clock->WallMillis()}));
+    MMGATE_RETURN_IF_ERROR(store->CreateRun(
+        {summary.run_id, model_name, summary.model_version, RedactedSpec(spec),
+         project.path, store::RunStatus::kRunning, clock->WallMillis()}));
   }
-  MMGATE_RETURN_IF_ERROR(store->SetRunStatus(summary.run_id, store::RunStatus::kRunning, 0));
+  MMGATE_RETURN_IF_ERROR(
+      store->SetRunStatus(summary.run_id, store::RunStatus::kRunning, 0));
 
   auto finished = store->FinishedItems(summary.run_id);
   if (!finished.ok()) return finished.status();
@@ -216,16 +239,28 @@ Result<RunSummary> Run(const ProjectConfig& project, const std::string& model_na
     for (const ItemProblem& p : s->problems) {
       std::string id = ProblemId(p, ids);
       ids.insert(id);
-      records.push_back(store::ItemRecord{s->name, id, "", s->modality, s->metric, id, "answer",
-                                          {}, "null", "", "[]", p.line});
-      invalid.push_back(store::ResponseRecord{s->name, id, "", std::nullopt, p.message,
-                                              "invalid_item", 0, summary.model_version});
+      records.push_back(store::ItemRecord{s->name,
+                                          id,
+                                          "",
+                                          s->modality,
+                                          s->metric,
+                                          id,
+                                          "answer",
+                                          {},
+                                          "null",
+                                          "",
+                                          "[]",
+                                          p.line});
+      invalid.push_back(store::ResponseRecord{s->name, id, "", std::nullopt,
+                                              p.message, "invalid_item", 0,
+                                              summary.model_version});
     }
     std::vector<std::string> metrics{s->metric};
     for (const std::string& m : s->extra_metrics) metrics.push_back(m);
     MMGATE_RETURN_IF_ERROR(store->PutSuite(
         summary.run_id,
-        store::SuiteRecord{s->name, s->modality, s->metric, metrics, s->version_hash,
+        store::SuiteRecord{s->name, s->modality, s->metric, metrics,
+                           s->version_hash,
                            static_cast<int64_t>(records.size())},
         records));
     for (store::ResponseRecord& r : invalid) {
@@ -244,9 +279,11 @@ Result<RunSummary> Run(const ProjectConfig& project, const std::string& model_na
     }
   }
 
-  int workers = options.workers > 0 ? options.workers
-                                    : static_cast<int>(std::thread::hardware_concurrency());
-  workers = std::clamp(workers, 1, std::max<int>(1, static_cast<int>(work.size())));
+  int workers = options.workers > 0
+                    ? options.workers
+                    : static_cast<int>(std::thread::hardware_concurrency());
+  workers =
+      std::clamp(workers, 1, std::max<int>(1, static_cast<int>(work.size())));
   std::vector<std::unique_ptr<Model>> models;
   models.push_back(std::move(*first));
   for (int i = 1; i < workers; ++i) {
@@ -258,7 +295,8 @@ Result<RunSummary> Run(const ProjectConfig& project, const std::string& model_na
   Shared shared;
   shared.store = store;
   std::atomic<size_t> next{0};
-  Progress progress(options.progress && ::isatty(STDERR_FILENO), work.size(), clock);
+  Progress progress(options.progress && ::isatty(STDERR_FILENO), work.size(),
+                    clock);
   auto stopping = [&] {
     if (options.stop && options.stop->load()) return true;
     std::lock_guard<std::mutex> lock(shared.mu);
@@ -271,7 +309,8 @@ Result<RunSummary> Run(const ProjectConfig& project, const std::string& model_na
         if (stopping()) return;
         size_t k = next.fetch_add(1);
         if (k >= work.size()) return;
-        Process(work[k], models[i].get(), summary.model_version, summary.run_id, clock, &shared);
+        Process(work[k], models[i].get(), summary.model_version, summary.run_id,
+                clock, &shared);
         std::lock_guard<std::mutex> lock(shared.mu);
         progress.Update(shared.done, shared.errors);
       }
@@ -284,10 +323,11 @@ Result<RunSummary> Run(const ProjectConfig& project, const std::string& model_na
   summary.done = shared.done;
   summary.errors += shared.errors;
   summary.interrupted = summary.done < static_cast<int64_t>(work.size());
-  MMGATE_RETURN_IF_ERROR(store->SetRunStatus(
-      summary.run_id,
-      summary.interrupted ? store::RunStatus::kInterrupted : store::RunStatus::kFinished,
-      clock->WallMillis()));
+  MMGATE_RETURN_IF_ERROR(
+      store->SetRunStatus(summary.run_id,
+                          summary.interrupted ? store::RunStatus::kInterrupted
+                                              : store::RunStatus::kFinished,
+                          clock->WallMillis()));
   return summary;
 }
 

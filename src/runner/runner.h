@@ -19,10 +19,11 @@
 
 namespace mmgate::runner {
 
-using ModelMaker = std::function<Result<std::unique_ptr<Model>>(const ModelSpec&)>;
+using ModelMaker =
+    std::function<Result<std::unique_ptr<Model>>(const ModelSpec&)>;
 
 struct RunOptions {
-  std::string run_id;               // empty: a new id from the model name and clock
+  std::string run_id;  // empty: a new id from the model name and clock
   std::vector<std::string> suites;  // empty: every suite of the project
   int workers = 0;                  // 0: one per core
   bool progress = false;            // draw a progress bar on stderr
@@ -48,8 +49,9 @@ std::string_view ErrorKind(StatusCode code);
 // suite's extra metrics.
 std::vector<std::string> MetricsFor(const Suite& suite, const Item& item);
 
-Result<RunSummary> Run(const ProjectConfig& project, const std::string& model_name,
-                       const RunOptions& options, store::Store* store, Clock* clock,
+Result<RunSummary> Run(const ProjectConfig& project,
+                       const std::string& model_name, const RunOptions& options,
+                       store::Store* store, Clock* clock,
                        const ModelMaker& make_model = CreateModel);
 
 }  // namespace mmgate::runner

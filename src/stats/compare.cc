@@ -16,7 +16,8 @@ struct Cell {
   int64_t cand_errors = 0;
 };
 
-SideBySide Finish(const std::string& key, const std::string& value, const Cell& c) {
+SideBySide Finish(const std::string& key, const std::string& value,
+                  const Cell& c) {
   SideBySide s;
   s.slice_key = key;
   s.slice_value = value;
@@ -29,7 +30,9 @@ SideBySide Finish(const std::string& key, const std::string& value, const Cell& 
   return s;
 }
 
-bool Failed(const store::ItemResult& r) { return r.response && r.response->error; }
+bool Failed(const store::ItemResult& r) {
+  return r.response && r.response->error;
+}
 
 }  // namespace
 
@@ -39,7 +42,8 @@ void Aggregate::Add(const store::ScoreRecord& s) {
   denominator += s.denominator;
 }
 
-Comparison Compare(const std::string& baseline_run, const std::vector<store::ItemResult>& baseline,
+Comparison Compare(const std::string& baseline_run,
+                   const std::vector<store::ItemResult>& baseline,
                    const std::vector<store::SuiteRecord>& baseline_suites,
                    const std::string& candidate_run,
                    const std::vector<store::ItemResult>& candidate) {
@@ -47,10 +51,13 @@ Comparison Compare(const std::string& baseline_run, const std::vector<store::Ite
   out.baseline_run = baseline_run;
   out.candidate_run = candidate_run;
 
-  std::map<std::pair<std::string, std::string>, const store::ItemResult*> cand_index;
-  for (const store::ItemResult& r : candidate) cand_index[{r.item.suite, r.item.item_id}] = &r;
+  std::map<std::pair<std::string, std::string>, const store::ItemResult*>
+      cand_index;
+  for (const store::ItemResult& r : candidate)
+    cand_index[{r.item.suite, r.item.item_id}] = &r;
 
-  // (suite, metric) -> (slice key, slice value) -> cell; ("", "") is the suite total.
+  // (suite, metric) -> (slice key, slice value) -> cell; ("", "") is the suite
+  // total.
   std::map<std::pair<std::string, std::string>,
            std::map<std::pair<std::string, std::string>, Cell>>
       cells;
@@ -59,7 +66,8 @@ Comparison Compare(const std::string& baseline_run, const std::vector<store::Ite
     std::pair<std::string, std::string> key{b.item.suite, b.item.item_id};
     in_baseline.insert(key);
     auto found = cand_index.find(key);
-    if (found == cand_index.end() || found->second->item.content_hash != b.item.content_hash) {
+    if (found == cand_index.end() ||
+        found->second->item.content_hash != b.item.content_hash) {
       out.unmatched.push_back(b.item.suite + "/" + b.item.item_id);
       continue;
     }
@@ -126,7 +134,8 @@ Comparison Compare(const std::string& baseline_run, const std::vector<store::Ite
   return out;
 }
 
-Result<Comparison> CompareRuns(store::Store* store, const std::string& baseline_run,
+Result<Comparison> CompareRuns(store::Store* store,
+                               const std::string& baseline_run,
                                const std::string& candidate_run) {
   for (const std::string& id : {baseline_run, candidate_run}) {
     auto run = store->GetRun(id);

@@ -28,7 +28,7 @@ struct SideBySide {
   int64_t n = 0;  // items scored in both runs
   double baseline = 0;
   double candidate = 0;
-  double delta = 0;  // candidate - baseline, on the metric's scale
+  double delta = 0;             // candidate - baseline, on the metric's scale
   int64_t baseline_errors = 0;  // items of this stratum that failed in that run
   int64_t candidate_errors = 0;
 };
@@ -50,13 +50,15 @@ struct Comparison {
   std::vector<std::string> unmatched;
 };
 
-Comparison Compare(const std::string& baseline_run, const std::vector<store::ItemResult>& baseline,
+Comparison Compare(const std::string& baseline_run,
+                   const std::vector<store::ItemResult>& baseline,
                    const std::vector<store::SuiteRecord>& baseline_suites,
                    const std::string& candidate_run,
                    const std::vector<store::ItemResult>& candidate);
 
 // Loads both runs from the store and compares them; an unknown run is an error.
-Result<Comparison> CompareRuns(store::Store* store, const std::string& baseline_run,
+Result<Comparison> CompareRuns(store::Store* store,
+                               const std::string& baseline_run,
                                const std::string& candidate_run);
 
 }  // namespace mmgate::stats

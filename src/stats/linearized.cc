@@ -1,15 +1,16 @@
 #include "stats/linearized.h"
 
 #include <boost/math/distributions/normal.hpp>
-
 #include <cmath>
 
 namespace mmgate::stats {
 
-Result<LinearizedResult> LinearizedPairedDifference(const std::vector<PairedSums>& clusters,
-                                                    double confidence, bool higher_is_better) {
+Result<LinearizedResult> LinearizedPairedDifference(
+    const std::vector<PairedSums>& clusters, double confidence,
+    bool higher_is_better) {
   if (clusters.size() < 2) return Status::Invalid("need at least two clusters");
-  if (!(confidence > 0 && confidence < 1)) return Status::Invalid("confidence outside (0, 1)");
+  if (!(confidence > 0 && confidence < 1))
+    return Status::Invalid("confidence outside (0, 1)");
   double bn = 0, bd = 0, cn = 0, cd = 0;
   for (const PairedSums& c : clusters) {
     bn += c.base_num;
@@ -17,7 +18,8 @@ Result<LinearizedResult> LinearizedPairedDifference(const std::vector<PairedSums
     cn += c.cand_num;
     cd += c.cand_den;
   }
-  if (bd <= 0 || cd <= 0) return Status::Invalid("a run's total denominator is zero");
+  if (bd <= 0 || cd <= 0)
+    return Status::Invalid("a run's total denominator is zero");
   LinearizedResult r;
   r.baseline = bn / bd;
   r.candidate = cn / cd;

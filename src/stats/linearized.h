@@ -19,13 +19,15 @@ struct LinearizedResult {
   double delta = 0;           // oriented, as BootstrapResult::delta
   Interval interval;          // delta +- z * se, oriented, at `confidence`
   double standard_error = 0;  // cluster-robust, with the n / (n - 1) correction
-  double p_worse = 1;         // one-sided normal p for "candidate worse": Phi(delta / se)
+  double p_worse =
+      1;  // one-sided normal p for "candidate worse": Phi(delta / se)
 };
 
 // Errors: fewer than two clusters, a zero total denominator in either run, a
 // confidence outside (0, 1).
-Result<LinearizedResult> LinearizedPairedDifference(const std::vector<PairedSums>& clusters,
-                                                    double confidence, bool higher_is_better);
+Result<LinearizedResult> LinearizedPairedDifference(
+    const std::vector<PairedSums>& clusters, double confidence,
+    bool higher_is_better);
 
 }  // namespace mmgate::stats
 

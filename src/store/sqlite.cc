@@ -5,8 +5,8 @@
 namespace mmgate::store {
 
 Statement& Statement::Bind(int index, std::string_view text) {
-  sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()),
-                    SQLITE_TRANSIENT);
+  sqlite3_bind_text(stmt_.get(), index, text.data(),
+                    static_cast<int>(text.size()), SQLITE_TRANSIENT);
   return *this;
 }
 
@@ -25,7 +25,8 @@ Statement& Statement::BindNull(int index) {
   return *this;
 }
 
-Statement& Statement::BindOptional(int index, const std::optional<std::string>& text) {
+Statement& Statement::BindOptional(int index,
+                                   const std::optional<std::string>& text) {
   return text ? Bind(index, *text) : BindNull(index);
 }
 
@@ -33,8 +34,8 @@ Result<bool> Statement::Step() {
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return Status::IoError(std::string("sqlite: ") + sqlite3_errmsg(db_) + " in: " +
-                         sqlite3_sql(stmt_.get()));
+  return Status::IoError(std::string("sqlite: ") + sqlite3_errmsg(db_) +
+                         " in: " + sqlite3_sql(stmt_.get()));
 }
 
 Status Statement::Run() {
@@ -52,13 +53,18 @@ void Statement::Reset() {
 std::string Statement::Text(int col) const {
   const unsigned char* t = sqlite3_column_text(stmt_.get(), col);
   if (t == nullptr) return {};
-  return std::string(reinterpret_cast<const char*>(t),
-                     static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), col)));
+  return std::string(
+      reinterpret_cast<const char*>(t),
+      static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), col)));
 }
 
-int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_.get(), col); }
+int64_t Statement::Int(int col) const {
+  return sqlite3_column_int64(stmt_.get(), col);
+}
 
-double Statement::Double(int col) const { return sqlite3_column_double(stmt_.get(), col); }
+double Statement::Double(int col) const {
+  return sqlite3_column_double(stmt_.get(), col);
+}
 
 bool Statement::IsNull(int col) const {
   return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL;
@@ -67,10 +73,11 @@ bool Statement::IsNull(int col) const {
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
   std::filesystem::path p(path);
   std::error_code ec;
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  if (p.has_parent_path())
+    std::filesystem::create_directories(p.parent_path(), ec);
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                           nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   std::unique_ptr<Database> db(new Database(path, raw));
   if (rc != SQLITE_OK) {
     return Status::IoError("cannot open database " + path + ": " +
@@ -79,9 +86,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
   sqlite3_busy_timeout(raw, 10000);
   // WAL with synchronous=NORMAL: a committed item survives a crash or kill of
   // the process, and readers (gate, report) never block the writer.
-  MMGATE_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                                  " PRAGMA foreign_keys=ON;")
-                             .WithContext(path));
+  MMGATE_RETURN_IF_ERROR(
+      db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+               " PRAGMA foreign_keys=ON;")
+          .WithContext(path));
   return db;
 }
 
@@ -98,15 +106,17 @@ Status Database::Exec(std::string_view sql) {
 
 Result<Statement> Database::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &stmt,
-                         nullptr) != SQLITE_OK) {
-    return Status::Internal("sqlite " + path_ + ": " + sqlite3_errmsg(db_.get()) +
+  if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()),
+                         &stmt, nullptr) != SQLITE_OK) {
+    return Status::Internal("sqlite " + path_ + ": " +
+                            sqlite3_errmsg(db_.get()) +
                             " in: " + std::string(sql));
   }
   return Statement(db_.get(), stmt);
 }
 
-Transaction::Transaction(Database* db) : db_(db), begin_(db->Exec("BEGIN IMMEDIATE")) {}
+Transaction::Transaction(Database* db)
+    : db_(db), begin_(db->Exec("BEGIN IMMEDIATE")) {}
 
 Transaction::~Transaction() {
   if (begin_.ok() && !done_) (void)db_->Exec("ROLLBACK");

@@ -1,7 +1,6 @@
 #include "store/store.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 namespace mmgate::store {
@@ -97,7 +96,8 @@ RunRecord ReadRun(const Statement& st) {
 }
 
 constexpr const char* kRunColumns =
-    "run_id, model, model_version, spec_json, config_path, status, created_ms, finished_ms";
+    "run_id, model, model_version, spec_json, config_path, status, created_ms, "
+    "finished_ms";
 
 }  // namespace
 
@@ -129,7 +129,8 @@ Status Store::Migrate() {
   int64_t version = st->Int(0);
   if (version > kSchemaVersion) {
     return Status::Invalid("database " + path() + " has schema version " +
-                           std::to_string(version) + ", newer than this mmgate (" +
+                           std::to_string(version) +
+                           ", newer than this mmgate (" +
                            std::to_string(kSchemaVersion) + ")");
   }
   Transaction tx(db_.get());
@@ -156,7 +157,8 @@ Status Store::CreateRun(const RunRecord& run) {
 }
 
 Result<std::optional<RunRecord>> Store::GetRun(const std::string& run_id) {
-  auto st = db_->Prepare(std::string("SELECT ") + kRunColumns + " FROM runs WHERE run_id = ?1");
+  auto st = db_->Prepare(std::string("SELECT ") + kRunColumns +
+                         " FROM runs WHERE run_id = ?1");
   if (!st.ok()) return st.status();
   st->Bind(1, run_id);
   auto row = st->Step();
@@ -179,8 +181,10 @@ Result<std::vector<RunRecord>> Store::ListRuns() {
   return out;
 }
 
-Status Store::SetRunStatus(const std::string& run_id, RunStatus status, int64_t finished_ms) {
-  auto st = db_->Prepare("UPDATE runs SET status = ?2, finished_ms = ?3 WHERE run_id = ?1");
+Status Store::SetRunStatus(const std::string& run_id, RunStatus status,
+                           int64_t finished_ms) {
+  auto st = db_->Prepare(
+      "UPDATE runs SET status = ?2, finished_ms = ?3 WHERE run_id = ?1");
   if (!st.ok()) return st.status();
   st->Bind(1, run_id).Bind(2, RunStatusName(status)).Bind(3, finished_ms);
   return st->Run();
@@ -191,10 +195,13 @@ Status Store::PutSuite(const std::string& run_id, const SuiteRecord& suite,
   Transaction tx(db_.get());
   MMGATE_RETURN_IF_ERROR(tx.status());
   auto st = db_->Prepare(
-      "INSERT INTO run_suites (run_id, suite, modality, metric, metrics_json, version_hash,"
-      " n_items) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (run_id, suite) DO UPDATE SET"
+      "INSERT INTO run_suites (run_id, suite, modality, metric, metrics_json, "
+      "version_hash,"
+      " n_items) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (run_id, "
+      "suite) DO UPDATE SET"
       " modality = excluded.modality, metric = excluded.metric,"
-      " metrics_json = excluded.metrics_json, version_hash = excluded.version_hash,"
+      " metrics_json = excluded.metrics_json, version_hash = "
+      "excluded.version_hash,"
       " n_items = excluded.n_items");
   if (!st.ok()) return st.status();
   st->Bind(1, run_id)
@@ -207,13 +214,18 @@ Status Store::PutSuite(const std::string& run_id, const SuiteRecord& suite,
   MMGATE_RETURN_IF_ERROR(st->Run());
 
   auto ins = db_->Prepare(
-      "INSERT INTO items (run_id, suite, item_id, content_hash, modality, metric, group_id,"
+      "INSERT INTO items (run_id, suite, item_id, content_hash, modality, "
+      "metric, group_id,"
       " expect, slices_json, reference_json, prompt, media_json, line)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-      " ON CONFLICT (run_id, suite, item_id) DO UPDATE SET content_hash = excluded.content_hash,"
-      " modality = excluded.modality, metric = excluded.metric, group_id = excluded.group_id, expect = excluded.expect,"
-      " slices_json = excluded.slices_json, reference_json = excluded.reference_json,"
-      " prompt = excluded.prompt, media_json = excluded.media_json, line = excluded.line");
+      " ON CONFLICT (run_id, suite, item_id) DO UPDATE SET content_hash = "
+      "excluded.content_hash,"
+      " modality = excluded.modality, metric = excluded.metric, group_id = "
+      "excluded.group_id, expect = excluded.expect,"
+      " slices_json = excluded.slices_json, reference_json = "
+      "excluded.reference_json,"
+      " prompt = excluded.prompt, media_json = excluded.media_json, line = "
+      "excluded.line");
   if (!ins.ok()) return ins.status();
   for (const ItemRecord& it : items) {
     nlohmann::json slices = nlohmann::json::array();
@@ -238,7 +250,8 @@ Status Store::PutSuite(const std::string& run_id, const SuiteRecord& suite,
 
 Result<std::vector<SuiteRecord>> Store::GetSuites(const std::string& run_id) {
   auto st = db_->Prepare(
-      "SELECT suite, modality, metric, metrics_json, version_hash, n_items FROM run_suites"
+      "SELECT suite, modality, metric, metrics_json, version_hash, n_items "
+      "FROM run_suites"
       " WHERE run_id = ?1 ORDER BY suite");
   if (!st.ok()) return st.status();
   st->Bind(1, run_id);
@@ -251,7 +264,8 @@ Result<std::vector<SuiteRecord>> Store::GetSuites(const std::string& run_id) {
     s.suite = st->Text(0);
     s.modality = st->Text(1);
     s.metric = st->Text(2);
-    s.metrics = nlohmann::json::parse(st->Text(3)).get<std::vector<std::string>>();
+    s.metrics =
+        nlohmann::json::parse(st->Text(3)).get<std::vector<std::string>>();
     s.version_hash = st->Text(4);
     s.n_items = st->Int(5);
     out.push_back(std::move(s));
@@ -259,10 +273,11 @@ Result<std::vector<SuiteRecord>> Store::GetSuites(const std::string& run_id) {
   return out;
 }
 
-Result<std::map<std::pair<std::string, std::string>, std::string>> Store::FinishedItems(
-    const std::string& run_id) {
+Result<std::map<std::pair<std::string, std::string>, std::string>>
+Store::FinishedItems(const std::string& run_id) {
   auto st = db_->Prepare(
-      "SELECT suite, item_id, content_hash FROM responses WHERE run_id = ?1 AND error IS NULL");
+      "SELECT suite, item_id, content_hash FROM responses WHERE run_id = ?1 "
+      "AND error IS NULL");
   if (!st.ok()) return st.status();
   st->Bind(1, run_id);
   std::map<std::pair<std::string, std::string>, std::string> out;
@@ -279,13 +294,16 @@ Status Store::PutResult(const std::string& run_id, const ResponseRecord& r,
                         const std::vector<ScoreRecord>& scores) {
   Transaction tx(db_.get());
   MMGATE_RETURN_IF_ERROR(tx.status());
-  auto del = db_->Prepare("DELETE FROM scores WHERE run_id = ?1 AND suite = ?2 AND item_id = ?3");
+  auto del = db_->Prepare(
+      "DELETE FROM scores WHERE run_id = ?1 AND suite = ?2 AND item_id = ?3");
   if (!del.ok()) return del.status();
   del->Bind(1, run_id).Bind(2, r.suite).Bind(3, r.item_id);
   MMGATE_RETURN_IF_ERROR(del->Run());
   auto st = db_->Prepare(
-      "INSERT OR REPLACE INTO responses (run_id, suite, item_id, content_hash, answer, error,"
-      " error_kind, latency_ms, model_version, input_tokens, output_tokens, created_ms)"
+      "INSERT OR REPLACE INTO responses (run_id, suite, item_id, content_hash, "
+      "answer, error,"
+      " error_kind, latency_ms, model_version, input_tokens, output_tokens, "
+      "created_ms)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   if (!st.ok()) return st.status();
   st->Bind(1, run_id)
@@ -302,7 +320,8 @@ Status Store::PutResult(const std::string& run_id, const ResponseRecord& r,
       .Bind(12, r.created_ms);
   MMGATE_RETURN_IF_ERROR(st->Run().WithContext("item " + r.item_id));
   auto ins = db_->Prepare(
-      "INSERT INTO scores (run_id, suite, item_id, metric, value, numerator, denominator, detail)"
+      "INSERT INTO scores (run_id, suite, item_id, metric, value, numerator, "
+      "denominator, detail)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!ins.ok()) return ins.status();
   for (const ScoreRecord& s : scores) {
@@ -321,10 +340,13 @@ Status Store::PutResult(const std::string& run_id, const ResponseRecord& r,
 
 Result<std::vector<ItemResult>> Store::LoadResults(const std::string& run_id) {
   auto st = db_->Prepare(
-      "SELECT i.suite, i.item_id, i.content_hash, i.modality, i.group_id, i.expect,"
+      "SELECT i.suite, i.item_id, i.content_hash, i.modality, i.group_id, "
+      "i.expect,"
       " i.slices_json, i.reference_json, i.prompt, i.media_json, i.line,"
-      " r.item_id IS NOT NULL, r.content_hash, r.answer, r.error, r.error_kind, r.latency_ms,"
-      " r.model_version, r.input_tokens, r.output_tokens, r.created_ms, i.metric"
+      " r.item_id IS NOT NULL, r.content_hash, r.answer, r.error, "
+      "r.error_kind, r.latency_ms,"
+      " r.model_version, r.input_tokens, r.output_tokens, r.created_ms, "
+      "i.metric"
       " FROM items i LEFT JOIN responses r"
       " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id"
       " WHERE i.run_id = ?1 ORDER BY i.suite, i.line, i.item_id");
@@ -345,7 +367,8 @@ Result<std::vector<ItemResult>> Store::LoadResults(const std::string& run_id) {
     it.group = st->Text(4);
     it.expect = st->Text(5);
     for (const auto& kv : nlohmann::json::parse(st->Text(6))) {
-      it.slices.emplace_back(kv[0].get<std::string>(), kv[1].get<std::string>());
+      it.slices.emplace_back(kv[0].get<std::string>(),
+                             kv[1].get<std::string>());
     }
     it.reference_json = st->Text(7);
     it.prompt = st->Text(8);
@@ -371,7 +394,8 @@ Result<std::vector<ItemResult>> Store::LoadResults(const std::string& run_id) {
     out.push_back(std::move(res));
   }
   auto sc = db_->Prepare(
-      "SELECT suite, item_id, metric, value, numerator, denominator, detail FROM scores"
+      "SELECT suite, item_id, metric, value, numerator, denominator, detail "
+      "FROM scores"
       " WHERE run_id = ?1");
   if (!sc.ok()) return sc.status();
   sc->Bind(1, run_id);
@@ -392,9 +416,11 @@ Result<std::vector<ItemResult>> Store::LoadResults(const std::string& run_id) {
   return out;
 }
 
-Result<std::vector<Store::Outcome>> Store::Outcomes(const std::vector<std::string>& exclude_runs) {
+Result<std::vector<Store::Outcome>> Store::Outcomes(
+    const std::vector<std::string>& exclude_runs) {
   auto st = db_->Prepare(
-      "SELECT i.run_id, i.suite, i.item_id, i.content_hash, i.metric, r.error IS NOT NULL, s.value"
+      "SELECT i.run_id, i.suite, i.item_id, i.content_hash, i.metric, r.error "
+      "IS NOT NULL, s.value"
       " FROM items i JOIN responses r"
       " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id"
       " LEFT JOIN scores s ON s.run_id = i.run_id AND s.suite = i.suite"
@@ -407,8 +433,14 @@ Result<std::vector<Store::Outcome>> Store::Outcomes(const std::vector<std::strin
     if (!row.ok()) return row.status();
     if (!*row) break;
     std::string run = st->Text(0);
-    if (std::find(exclude_runs.begin(), exclude_runs.end(), run) != exclude_runs.end()) continue;
-    Outcome o{st->Text(1), st->Text(2), st->Text(3), st->Text(4), st->Int(5) != 0 || st->IsNull(6),
+    if (std::find(exclude_runs.begin(), exclude_runs.end(), run) !=
+        exclude_runs.end())
+      continue;
+    Outcome o{st->Text(1),
+              st->Text(2),
+              st->Text(3),
+              st->Text(4),
+              st->Int(5) != 0 || st->IsNull(6),
               st->Double(6)};
     out.push_back(std::move(o));
   }

@@ -34,10 +34,10 @@ struct RunRecord {
 struct SuiteRecord {
   std::string suite;
   std::string modality;
-  std::string metric;                    // primary metric
-  std::vector<std::string> metrics;      // primary first, then the extra ones
+  std::string metric;                // primary metric
+  std::vector<std::string> metrics;  // primary first, then the extra ones
   std::string version_hash;
-  int64_t n_items = 0;                   // valid items plus invalid lines
+  int64_t n_items = 0;  // valid items plus invalid lines
 };
 
 struct ItemRecord {
@@ -91,7 +91,8 @@ class Store {
   Status CreateRun(const RunRecord& run);
   Result<std::optional<RunRecord>> GetRun(const std::string& run_id);
   Result<std::vector<RunRecord>> ListRuns();
-  Status SetRunStatus(const std::string& run_id, RunStatus status, int64_t finished_ms);
+  Status SetRunStatus(const std::string& run_id, RunStatus status,
+                      int64_t finished_ms);
 
   // Records the suites and items a run covers (idempotent: a resumed run
   // rewrites them).
@@ -100,8 +101,8 @@ class Store {
   Result<std::vector<SuiteRecord>> GetSuites(const std::string& run_id);
 
   // (suite, item id) -> content hash of every item with a successful response.
-  Result<std::map<std::pair<std::string, std::string>, std::string>> FinishedItems(
-      const std::string& run_id);
+  Result<std::map<std::pair<std::string, std::string>, std::string>>
+  FinishedItems(const std::string& run_id);
 
   // Writes one item's response and scores atomically, replacing earlier ones.
   Status PutResult(const std::string& run_id, const ResponseRecord& response,
@@ -116,7 +117,8 @@ class Store {
     bool error = false;
     double value = 0;  // the primary metric's score when not an error
   };
-  Result<std::vector<Outcome>> Outcomes(const std::vector<std::string>& exclude_runs);
+  Result<std::vector<Outcome>> Outcomes(
+      const std::vector<std::string>& exclude_runs);
 
   const std::string& path() const { return db_->path(); }
 

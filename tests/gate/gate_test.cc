@@ -12,8 +12,9 @@ using testing::MakeRuns;
 using testing::SynthItem;
 
 // n items of one binary suite; `fail(i)` says which run fails item i.
-std::vector<SynthItem> Binary(const std::string& suite, int n, int slice_values,
-                              const std::function<std::pair<bool, bool>(int)>& fail) {
+std::vector<SynthItem> Binary(
+    const std::string& suite, int n, int slice_values,
+    const std::function<std::pair<bool, bool>(int)>& fail) {
   std::vector<SynthItem> out;
   for (int i = 0; i < n; ++i) {
     SynthItem it;
@@ -39,7 +40,8 @@ TEST(GateTest, BlocksTheSliceThatRegressedAndNamesIt) {
   // 600 items, 3 slices of 200; the candidate newly fails 30 items of k1.
   auto items = Binary("charts", 600, 3, [](int i) {
     bool base_fail = i % 10 == 0;
-    bool cand_fail = base_fail || (i % 3 == 1 && i % 20 == 1) || (i % 3 == 1 && i % 20 == 7);
+    bool cand_fail =
+        base_fail || (i % 3 == 1 && i % 20 == 1) || (i % 3 == 1 && i % 20 == 7);
     return std::pair{base_fail, cand_fail};
   });
   auto runs = MakeRuns(items);
@@ -59,13 +61,16 @@ TEST(GateTest, BlocksTheSliceThatRegressedAndNamesIt) {
   EXPECT_LT(k1->ci_hi, 0);
   EXPECT_EQ(FindSlice(v, "k0")->verdict, Verdict::kPass);
   bool named = false;
-  for (const std::string& reason : v.reasons) named |= reason.find("kind=k1") != std::string::npos;
+  for (const std::string& reason : v.reasons)
+    named |= reason.find("kind=k1") != std::string::npos;
   EXPECT_TRUE(named);
   EXPECT_EQ(r->policy_hash, policy.Hash());
 }
 
 TEST(GateTest, IdenticalLargeRunsPassAndSmallSlicesAreInconclusive) {
-  auto items = Binary("docs", 400, 1, [](int i) { return std::pair{i % 7 == 0, i % 7 == 0}; });
+  auto items = Binary("docs", 400, 1, [](int i) {
+    return std::pair{i % 7 == 0, i % 7 == 0};
+  });
   // Plus one slice value with only 12 items.
   for (int i = 0; i < 12; ++i) {
     SynthItem it;
@@ -88,7 +93,35 @@ TEST(GateTest, IdenticalLargeRunsPassAndSmallSlicesAreInconclusive) {
 
   policy.gated_slices = std::set<std::string>{};
   auto ungated = Evaluate(runs.baseline, runs.candidate, policy, {});
-  EXPECT_EQ(ungated->verdict, Verdict::kPass) << "ungated slices are reported, not gated";
+  EXPECT_EQ(ungated->verdict, Verdict::kPass)
+      << "ungated slices are reported, not gated";
+}
+
+TEST(GateTest, BinaryItemsInGroupsAreResampledByGroup) {
+  // Each source has two perturbed variants; the candidate fails whole groups.
+  auto items = Binary("charts", 300, 1, [](int i) {
+    return std::pair{false, i / 3 % 10 == 0};
+  });
+  for (size_t i = 0; i < items.size(); ++i)
+    items[i].group = "src" + std::to_string(i / 3);
+  auto runs = MakeRuns(items);
+  Policy policy;
+  policy.bootstrap_resamples = 2000;
+  auto r = Evaluate(runs.baseline, runs.candidate, policy, {});
+  ASSERT_TRUE(r.ok());
+  const SuiteVerdict& v = r->suites[0];
+  EXPECT_EQ(v.test, "cluster-bootstrap-bca");
+  EXPECT_EQ(v.total.worse, 30);
+  EXPECT_EQ(v.total.verdict, Verdict::kBlock);
+  // Ten failing groups of three are weaker evidence than thirty independent
+  // failures: the interval is wider than McNemar's would be.
+  auto independent = items;
+  for (SynthItem& it : independent) it.group.clear();
+  auto runs2 = MakeRuns(independent);
+  auto r2 = Evaluate(runs2.baseline, runs2.candidate, policy, {});
+  EXPECT_EQ(r2->suites[0].test, "mcnemar-exact");
+  EXPECT_GT(v.total.ci_hi - v.total.ci_lo,
+            r2->suites[0].total.ci_hi - r2->suites[0].total.ci_lo);
 }
 
 TEST(GateTest, ContinuousLowerIsBetterRegressionBlocks) {
@@ -123,19 +156,23 @@ TEST(GateTest, ContinuousLowerIsBetterRegressionBlocks) {
 }
 
 TEST(GateTest, RefusesDifferentSuiteVersionsAndUnmatchedItems) {
-  auto items = Binary("docs", 50, 1, [](int) { return std::pair{false, false}; });
+  auto items = Binary("docs", 50, 1, [](int) {
+    return std::pair{false, false};
+  });
   auto runs = MakeRuns(items);
   runs.candidate.suites[0].version_hash = "v-other";
   auto r = Evaluate(runs.baseline, runs.candidate, Policy{}, {});
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("suite 'docs' differs"), std::string::npos);
+  EXPECT_NE(r.status().message().find("suite 'docs' differs"),
+            std::string::npos);
 
   runs = MakeRuns(items);
   runs.candidate.items.pop_back();
   runs.candidate.items[0].item.content_hash = "changed";
   r = Evaluate(runs.baseline, runs.candidate, Policy{}, {});
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("2 items"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("2 items"), std::string::npos)
+      << r.status().message();
   Policy partial;
   partial.allow_partial = true;
   r = Evaluate(runs.baseline, runs.candidate, partial, {});
@@ -145,7 +182,9 @@ TEST(GateTest, RefusesDifferentSuiteVersionsAndUnmatchedItems) {
 }
 
 TEST(GateTest, ErrorsCountAsFailuresUnlessThePolicySaysOtherwise) {
-  auto items = Binary("tables", 300, 1, [](int) { return std::pair{false, false}; });
+  auto items = Binary("tables", 300, 1, [](int) {
+    return std::pair{false, false};
+  });
   for (int i = 0; i < 30; ++i) items[i].cand_error = true;
   auto runs = MakeRuns(items);
   auto r = Evaluate(runs.baseline, runs.candidate, Policy{}, {});
@@ -173,8 +212,8 @@ TEST(GateTest, DifficultyFromHistoryAndTheResidualFailureSet) {
   auto runs = MakeRuns(items);
   History history;
   for (int i = 0; i < 400; ++i) {
-    history[{"charts", "charts-" + std::to_string(i), "h:charts/charts-" + std::to_string(i)}] = {
-        3, i < 100 ? 3 : 0};
+    history[{"charts", "charts-" + std::to_string(i),
+             "h:charts/charts-" + std::to_string(i)}] = {3, i < 100 ? 3 : 0};
   }
   Policy policy;
   policy.hard_tail_max_drop = 0.05;
@@ -183,7 +222,8 @@ TEST(GateTest, DifficultyFromHistoryAndTheResidualFailureSet) {
   const SuiteVerdict& v = r->suites[0];
   EXPECT_EQ(v.residual.source, "history (3 runs)");
   ASSERT_EQ(v.difficulty.size(), 2u);
-  const Stratum& hard = v.difficulty[1].value == "hard" ? v.difficulty[1] : v.difficulty[0];
+  const Stratum& hard =
+      v.difficulty[1].value == "hard" ? v.difficulty[1] : v.difficulty[0];
   EXPECT_EQ(hard.n, 100);
   EXPECT_NEAR(hard.delta, -0.5, 1e-12);
   EXPECT_TRUE(hard.gated);
@@ -199,7 +239,9 @@ TEST(GateTest, GateThenRankOrdersSurvivorsByTheirWorstSuite) {
     std::vector<SynthItem> items = Binary("text", 500, 1, [&](int i) {
       return std::pair{i < 100, i < 100 - fixed_text};
     });
-    auto img = Binary("image", 500, 1, [](int i) { return std::pair{i < 50, i < 50}; });
+    auto img = Binary("image", 500, 1, [](int i) {
+      return std::pair{i < 50, i < 50};
+    });
     items.insert(items.end(), img.begin(), img.end());
     return items;
   };
@@ -221,21 +263,26 @@ TEST(GateTest, GateThenRankOrdersSurvivorsByTheirWorstSuite) {
 }
 
 TEST(GateTest, VerdictJsonHasTheDesignShapeAndNoCrossSuiteFigure) {
-  auto items = Binary("charts", 300, 2, [](int i) { return std::pair{i % 5 == 0, i % 5 == 0}; });
+  auto items = Binary("charts", 300, 2, [](int i) {
+    return std::pair{i % 5 == 0, i % 5 == 0};
+  });
   auto runs = MakeRuns(items);
   report::GateOutcome o;
   o.results.push_back(*Evaluate(runs.baseline, runs.candidate, Policy{}, {}));
   o.verdict = report::OverallVerdict(o.results);
   nlohmann::json j = report::OutcomeJson(o);
-  for (const char* key : {"verdict", "baseline", "candidate", "policy", "suites"}) {
+  for (const char* key :
+       {"verdict", "baseline", "candidate", "policy", "suites"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   for (const auto& [key, value] : j.items()) {
-    EXPECT_FALSE(value.is_number()) << "top-level figure " << key << " would pool suites";
+    EXPECT_FALSE(value.is_number())
+        << "top-level figure " << key << " would pool suites";
   }
   const nlohmann::json& s = j["suites"][0];
-  for (const char* key : {"suite", "modality", "metric", "n", "baseline", "candidate", "delta",
-                          "ci", "p", "mde", "verdict", "reasons", "slices"}) {
+  for (const char* key :
+       {"suite", "modality", "metric", "n", "baseline", "candidate", "delta",
+        "ci", "p", "mde", "verdict", "reasons", "slices"}) {
     EXPECT_TRUE(s.contains(key)) << key;
   }
   EXPECT_EQ(s["slices"].size(), 2u);

@@ -18,7 +18,8 @@ TEST(PolicyTest, DefaultsWhenAbsent) {
 }
 
 TEST(PolicyTest, ModalitiesInheritTopLevelWhateverTheOrder) {
-  json g = json::parse(R"({"modalities": {"audio": {"margin": 0.01}}, "alpha": 0.01,
+  json g =
+      json::parse(R"({"modalities": {"audio": {"margin": 0.01}}, "alpha": 0.01,
                            "min_n": 50, "gated_slices": ["accent", "codec"],
                            "correction": "bh", "hard_tail": {"max_drop": 0.05}})");
   auto p = ParsePolicy(g, "gate");
@@ -33,11 +34,13 @@ TEST(PolicyTest, ModalitiesInheritTopLevelWhateverTheOrder) {
   EXPECT_EQ(p->correction, stats::Adjustment::kBenjaminiHochberg);
   EXPECT_DOUBLE_EQ(*p->hard_tail_max_drop, 0.05);
 
-  ASSERT_TRUE(AddSuiteThresholds(&*p, "speech", "audio", json::parse(R"({"min_n": 10})"),
+  ASSERT_TRUE(AddSuiteThresholds(&*p, "speech", "audio",
+                                 json::parse(R"({"min_n": 10})"),
                                  "suites/speech.yaml: gate")
                   .ok());
   EXPECT_EQ(p->For("speech", "audio").min_n, 10);
-  EXPECT_DOUBLE_EQ(p->For("speech", "audio").margin, 0.01) << "suite starts from its modality";
+  EXPECT_DOUBLE_EQ(p->For("speech", "audio").margin, 0.01)
+      << "suite starts from its modality";
 }
 
 TEST(PolicyTest, HashFollowsContent) {
@@ -45,7 +48,8 @@ TEST(PolicyTest, HashFollowsContent) {
   auto b = ParsePolicy(json::parse(R"({"margin": 0.03})"), "g");
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_NE(a->Hash(), b->Hash());
-  EXPECT_EQ(a->Hash(), ParsePolicy(json::parse(R"({"margin": 0.02})"), "g")->Hash());
+  EXPECT_EQ(a->Hash(),
+            ParsePolicy(json::parse(R"({"margin": 0.02})"), "g")->Hash());
 }
 
 TEST(PolicyTest, BadValuesAreNamed) {
@@ -59,8 +63,10 @@ TEST(PolicyTest, BadValuesAreNamed) {
       {R"({"power": 0.3})", "gate.power"},
       {R"({"correction": "bonferroni"})", "gate.correction"},
       {R"({"bootstrap": {"resamples": 10}})", "gate.bootstrap.resamples"},
-      {R"({"bootstrap": {"interval": "studentized"}})", "gate.bootstrap.interval"},
-      {R"({"modalities": {"audio": {"margn": 0.1}}})", "gate.modalities.audio.margn"},
+      {R"({"bootstrap": {"interval": "studentized"}})",
+       "gate.bootstrap.interval"},
+      {R"({"modalities": {"audio": {"margn": 0.1}}})",
+       "gate.modalities.audio.margn"},
       {R"({"rank": ["speed"]})", "gate.rank"},
       {R"({"thresholds": 1})", "unknown gate key"},
   };
@@ -74,11 +80,16 @@ TEST(PolicyTest, BadValuesAreNamed) {
 
 TEST(PolicyTest, Prices) {
   Policy p;
-  ASSERT_TRUE(ParsePrices(&p, json::parse(R"({"gpt": {"input_per_mtok": 2.5, "output_per_mtok": 10}})"),
-                          "prices")
-                  .ok());
+  ASSERT_TRUE(
+      ParsePrices(
+          &p,
+          json::parse(
+              R"({"gpt": {"input_per_mtok": 2.5, "output_per_mtok": 10}})"),
+          "prices")
+          .ok());
   EXPECT_DOUBLE_EQ(p.prices["gpt"].second, 10);
-  EXPECT_FALSE(ParsePrices(&p, json::parse(R"({"gpt": {"input": 1}})"), "prices").ok());
+  EXPECT_FALSE(
+      ParsePrices(&p, json::parse(R"({"gpt": {"input": 1}})"), "prices").ok());
 }
 
 }  // namespace

@@ -21,8 +21,9 @@ using testing::SynthItem;
 // the baseline on most items (it is the same product a version later) and
 // re-draws a `churn` share from the item's own difficulty. On the `hit`
 // slice it also loses passes, so its accuracy drops by `drop`.
-std::vector<SynthItem> Simulate(std::mt19937_64& rng, int n, int slices, double churn,
-                                const std::string& hit, double drop) {
+std::vector<SynthItem> Simulate(std::mt19937_64& rng, int n, int slices,
+                                double churn, const std::string& hit,
+                                double drop) {
   std::uniform_real_distribution<double> u(0, 1);
   std::vector<SynthItem> items;
   for (int i = 0; i < n; ++i) {
@@ -87,7 +88,8 @@ TEST(GateSimulationTest, AaContinuousBlocksAtMostAlpha) {
     blocked += r->verdict == Verdict::kBlock;
   }
   double rate = static_cast<double>(blocked) / kSims;
-  EXPECT_LE(rate, 0.05 + 3 * std::sqrt(0.05 * 0.95 / kSims)) << blocked << " of " << kSims;
+  EXPECT_LE(rate, 0.05 + 3 * std::sqrt(0.05 * 0.95 / kSims))
+      << blocked << " of " << kSims;
 }
 
 // 1,000 items in five slices of 200, accuracy 0.85; the candidate re-draws 1%
@@ -111,7 +113,8 @@ TEST(GateSimulationTest, CatchesAFivePointDropOnOneSliceOf200AndNamesIt) {
     }
     bool others_blocked = false;
     for (const Stratum& st : r->suites[0].slices) {
-      others_blocked |= st.key == "kind" && st.value != "k3" && st.verdict == Verdict::kBlock;
+      others_blocked |=
+          st.key == "kind" && st.value != "k3" && st.verdict == Verdict::kBlock;
     }
     caught += r->verdict == Verdict::kBlock && named && !others_blocked;
   }
@@ -125,7 +128,7 @@ TEST(GateSimulationTest, Seed000ImageHalvingAmongTwoThousandItemsBlocks) {
     SynthItem it;
     it.suite = "text";
     it.id = "t" + std::to_string(i);
-    it.base = i % 5 != 0;                       // 80%
+    it.base = i % 5 != 0;                              // 80%
     it.cand = it.base || (i % 5 == 0 && i % 50 == 0);  // +2 points: 40 fixed
     items.push_back(it);
   }
@@ -156,7 +159,8 @@ TEST(GateSimulationTest, Seed000ImageHalvingAmongTwoThousandItemsBlocks) {
   report::GateOutcome o;
   o.results.push_back(*r);
   o.verdict = report::OverallVerdict(o.results);
-  std::string all = report::RenderVerdictTerminal(o) + report::RenderVerdictMarkdown(o) +
+  std::string all = report::RenderVerdictTerminal(o) +
+                    report::RenderVerdictMarkdown(o) +
                     report::OutcomeJson(o).dump() + report::RenderJUnit(o);
   for (const char* pooled : {"0.816", "0.8158", "0.8160"}) {
     EXPECT_EQ(all.find(pooled), std::string::npos) << pooled;

@@ -26,8 +26,8 @@ struct SynthRuns {
   RunData baseline, candidate;
 };
 
-inline RunData MakeRun(const std::string& run_id, const std::vector<SynthItem>& items,
-                       bool candidate) {
+inline RunData MakeRun(const std::string& run_id,
+                       const std::vector<SynthItem>& items, bool candidate) {
   RunData d;
   d.run.run_id = run_id;
   d.run.model = candidate ? "cand-model" : "base-model";
@@ -51,11 +51,13 @@ inline RunData MakeRun(const std::string& run_id, const std::vector<SynthItem>& 
     } else {
       double v = candidate ? s.cand : s.base;
       resp.answer = "x";
-      r.scores[s.metric] = store::ScoreRecord{s.metric, v, v * s.den, s.den, ""};
+      r.scores[s.metric] =
+          store::ScoreRecord{s.metric, v, v * s.den, s.den, ""};
     }
     r.response = resp;
     d.items.push_back(std::move(r));
-    if (std::find(suites.begin(), suites.end(), s.suite) == suites.end()) suites.push_back(s.suite);
+    if (std::find(suites.begin(), suites.end(), s.suite) == suites.end())
+      suites.push_back(s.suite);
   }
   for (const std::string& s : suites) {
     d.suites.push_back({s, s, "", {}, "v-" + s, 0});

@@ -11,7 +11,9 @@ TEST(EscapeControlTest, NeutralisesTerminalAndBidiControls) {
   EXPECT_EQ(EscapeControl("a\nb\tc\rd"), "a\\nb\\tc\\x0dd");
   // U+202E RIGHT-TO-LEFT OVERRIDE and U+2066 LEFT-TO-RIGHT ISOLATE.
   EXPECT_EQ(EscapeControl("x\xE2\x80\xAEy\xE2\x81\xA6z"), "x\\u202ey\\u2066z");
-  EXPECT_EQ(EscapeControl("caf\xC3\xA9 \xE2\x82\xAC"), "caf\xC3\xA9 \xE2\x82\xAC") << "other UTF-8 kept";
+  EXPECT_EQ(EscapeControl("caf\xC3\xA9 \xE2\x82\xAC"),
+            "caf\xC3\xA9 \xE2\x82\xAC")
+      << "other UTF-8 kept";
 }
 
 TEST(DirectionTest, FollowsTheMetric) {
@@ -39,10 +41,12 @@ stats::Comparison Sample() {
 
 TEST(SideBySideTest, TerminalTableIsPerSuiteAndEscaped) {
   std::string t = RenderTerminal(Sample());
-  EXPECT_NE(t.find("speech (audio, wer, lower is better)"), std::string::npos) << t;
+  EXPECT_NE(t.find("speech (audio, wer, lower is better)"), std::string::npos)
+      << t;
   EXPECT_NE(t.find("accent=en-029|<b>"), std::string::npos);
   EXPECT_NE(t.find("worse"), std::string::npos);
-  EXPECT_EQ(t.find('\x1b'), std::string::npos) << "no raw escape reaches the terminal";
+  EXPECT_EQ(t.find('\x1b'), std::string::npos)
+      << "no raw escape reaches the terminal";
   EXPECT_NE(t.find("1 items are in one run only"), std::string::npos);
 }
 

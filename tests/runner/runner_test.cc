@@ -29,8 +29,10 @@ class ScriptedModel : public Model {
   Result<ModelResponse> Answer(const ModelRequest& r) override {
     std::lock_guard<std::mutex> lock(s_->mu);
     ++s_->calls[r.item_id];
-    if (s_->stop_after && ++s_->total_calls == s_->stop_count) *s_->stop_after = true;
-    if (r.item_id == "broken") return Status::Corrupt("media/broken.png: not an image");
+    if (s_->stop_after && ++s_->total_calls == s_->stop_count)
+      *s_->stop_after = true;
+    if (r.item_id == "broken")
+      return Status::Corrupt("media/broken.png: not an image");
     return ModelResponse{s_->answers[r.item_id], 3, 1};
   }
 
@@ -74,7 +76,8 @@ class RunnerTest : public ::testing::Test {
       script_.answers[id] = i % 3 ? "a" + std::to_string(i) : "wrong";
     }
     suite.items.push_back(MakeItem("broken", "x", 41));
-    suite.problems.push_back({42, "bad", "items.jsonl:42: item bad: missing media"});
+    suite.problems.push_back(
+        {42, "bad", "items.jsonl:42: item bad: missing media"});
     project_.suites.push_back(suite);
   }
   void TearDown() override {
@@ -101,7 +104,8 @@ class RunnerTest : public ::testing::Test {
 };
 
 TEST_F(RunnerTest, ScoresEveryItemAndRecordsFailuresAsData) {
-  auto s = runner::Run(project_, "m", Options("r1"), store_.get(), &clock_, Maker());
+  auto s =
+      runner::Run(project_, "m", Options("r1"), store_.get(), &clock_, Maker());
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->total, 42);
   EXPECT_EQ(s->done, 41);
@@ -131,7 +135,9 @@ TEST_F(RunnerTest, ScoresEveryItemAndRecordsFailuresAsData) {
 
 TEST_F(RunnerTest, InterruptedRunResumesWithoutRedoingFinishedItems) {
   // Reference: one uninterrupted run.
-  ASSERT_TRUE(runner::Run(project_, "m", Options("full"), store_.get(), &clock_, Maker()).ok());
+  ASSERT_TRUE(runner::Run(project_, "m", Options("full"), store_.get(), &clock_,
+                          Maker())
+                  .ok());
   script_.calls.clear();
 
   std::atomic<bool> stop{false};
@@ -151,7 +157,8 @@ TEST_F(RunnerTest, InterruptedRunResumesWithoutRedoingFinishedItems) {
   stop = false;
   script_.stop_after = nullptr;
   std::map<std::string, int> calls_before = script_.calls;
-  auto second = runner::Run(project_, "m", Options("part"), store_.get(), &clock_, Maker());
+  auto second = runner::Run(project_, "m", Options("part"), store_.get(),
+                            &clock_, Maker());
   ASSERT_TRUE(second.ok());
   EXPECT_TRUE(second->resumed);
   EXPECT_FALSE(second->interrupted);
@@ -171,15 +178,19 @@ TEST_F(RunnerTest, InterruptedRunResumesWithoutRedoingFinishedItems) {
     EXPECT_EQ(a.response->answer, b.response->answer);
     EXPECT_EQ(a.response->error_kind, b.response->error_kind);
     ASSERT_EQ(a.scores.size(), b.scores.size());
-    for (const auto& [m, s] : a.scores) EXPECT_EQ(s.value, b.scores.at(m).value);
+    for (const auto& [m, s] : a.scores)
+      EXPECT_EQ(s.value, b.scores.at(m).value);
   }
 }
 
 TEST_F(RunnerTest, ChangedItemIsRedoneOnResume) {
-  ASSERT_TRUE(runner::Run(project_, "m", Options("r"), store_.get(), &clock_, Maker()).ok());
+  ASSERT_TRUE(
+      runner::Run(project_, "m", Options("r"), store_.get(), &clock_, Maker())
+          .ok());
   project_.suites[0].items[5].content_hash = "changed";
   script_.calls.clear();
-  auto s = runner::Run(project_, "m", Options("r"), store_.get(), &clock_, Maker());
+  auto s =
+      runner::Run(project_, "m", Options("r"), store_.get(), &clock_, Maker());
   ASSERT_TRUE(s.ok());
   // q5 changed; "broken" failed before, so it is tried again.
   EXPECT_EQ(s->done, 2);
@@ -188,28 +199,36 @@ TEST_F(RunnerTest, ChangedItemIsRedoneOnResume) {
 }
 
 TEST_F(RunnerTest, RefusesToResumeWithAnotherModelVersion) {
-  ASSERT_TRUE(runner::Run(project_, "m", Options("r"), store_.get(), &clock_, Maker()).ok());
+  ASSERT_TRUE(
+      runner::Run(project_, "m", Options("r"), store_.get(), &clock_, Maker())
+          .ok());
   script_.version = "scripted 2";
-  auto s = runner::Run(project_, "m", Options("r"), store_.get(), &clock_, Maker());
+  auto s =
+      runner::Run(project_, "m", Options("r"), store_.get(), &clock_, Maker());
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("scripted 1"), std::string::npos);
 }
 
 TEST_F(RunnerTest, UnknownModelOrSuiteIsAConfigError) {
-  auto a = runner::Run(project_, "nope", Options("x"), store_.get(), &clock_, Maker());
+  auto a = runner::Run(project_, "nope", Options("x"), store_.get(), &clock_,
+                       Maker());
   ASSERT_FALSE(a.ok());
-  EXPECT_NE(a.status().message().find("no model named 'nope'"), std::string::npos);
+  EXPECT_NE(a.status().message().find("no model named 'nope'"),
+            std::string::npos);
   RunOptions o = Options("y");
   o.suites = {"charts"};
   auto b = runner::Run(project_, "m", o, store_.get(), &clock_, Maker());
   ASSERT_FALSE(b.ok());
-  EXPECT_NE(b.status().message().find("no suite named 'charts'"), std::string::npos);
+  EXPECT_NE(b.status().message().find("no suite named 'charts'"),
+            std::string::npos);
 }
 
 TEST_F(RunnerTest, GeneratedRunIdsAreUnique) {
   FakeClock frozen(1'700'000'000'000, std::chrono::nanoseconds(0));
-  auto a = runner::Run(project_, "m", Options(""), store_.get(), &frozen, Maker());
-  auto b = runner::Run(project_, "m", Options(""), store_.get(), &frozen, Maker());
+  auto a =
+      runner::Run(project_, "m", Options(""), store_.get(), &frozen, Maker());
+  auto b =
+      runner::Run(project_, "m", Options(""), store_.get(), &frozen, Maker());
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->run_id, "m-20231114-221320");
   EXPECT_EQ(b->run_id, "m-20231114-221320-2");

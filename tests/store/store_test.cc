@@ -28,9 +28,20 @@ class StoreTest : public ::testing::Test {
   void AddRunWithItems() {
     RunRecord run{"r1", "ocr", "tesseract 5 cfg:1", "{}", "mmgate.yaml"};
     ASSERT_TRUE(store_->CreateRun(run).ok());
-    SuiteRecord suite{"charts", "chart", "relaxed_accuracy", {"relaxed_accuracy", "anls"}, "v1", 2};
-    ItemRecord a{"charts", "c1", "h1", "chart", "relaxed_accuracy", "c1", "answer", {{"chart_type", "bar"}}, "\"4\""};
-    ItemRecord b{"charts", "c2", "h2", "chart", "relaxed_accuracy", "g", "answer", {}, "\"5\""};
+    SuiteRecord suite{
+        "charts", "chart", "relaxed_accuracy", {"relaxed_accuracy", "anls"},
+        "v1",     2};
+    ItemRecord a{"charts",
+                 "c1",
+                 "h1",
+                 "chart",
+                 "relaxed_accuracy",
+                 "c1",
+                 "answer",
+                 {{"chart_type", "bar"}},
+                 "\"4\""};
+    ItemRecord b{"charts", "c2",     "h2", "chart", "relaxed_accuracy",
+                 "g",      "answer", {},   "\"5\""};
     b.line = 2;
     ASSERT_TRUE(store_->PutSuite("r1", suite, {a, b}).ok());
   }
@@ -64,19 +75,24 @@ TEST_F(StoreTest, RunsRoundTrip) {
   auto suites = store_->GetSuites("r1");
   ASSERT_TRUE(suites.ok());
   ASSERT_EQ(suites->size(), 1u);
-  EXPECT_EQ((*suites)[0].metrics, (std::vector<std::string>{"relaxed_accuracy", "anls"}));
+  EXPECT_EQ((*suites)[0].metrics,
+            (std::vector<std::string>{"relaxed_accuracy", "anls"}));
 }
 
 TEST_F(StoreTest, ResultsReplaceEarlierOnesAndJoin) {
   AddRunWithItems();
-  ResponseRecord err{"charts", "c1", "h1", std::nullopt, "engine crashed", "engine_error"};
+  ResponseRecord err{"charts",         "c1",          "h1", std::nullopt,
+                     "engine crashed", "engine_error"};
   ASSERT_TRUE(store_->PutResult("r1", err, {}).ok());
-  EXPECT_TRUE(store_->FinishedItems("r1")->empty()) << "errors are not finished work";
+  EXPECT_TRUE(store_->FinishedItems("r1")->empty())
+      << "errors are not finished work";
 
   ResponseRecord ok{"charts", "c1", "h1", "4.0", std::nullopt, ""};
   ok.latency_ms = 12.5;
-  ASSERT_TRUE(store_->PutResult("r1", ok, {{"relaxed_accuracy", 1, 1, 1, ""},
-                                           {"anls", 0.5, 0.5, 1, ""}})
+  ASSERT_TRUE(store_
+                  ->PutResult("r1", ok,
+                              {{"relaxed_accuracy", 1, 1, 1, ""},
+                               {"anls", 0.5, 0.5, 1, ""}})
                   .ok());
   auto finished = store_->FinishedItems("r1");
   ASSERT_TRUE(finished.ok());

@@ -1,8 +1,8 @@
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "commands.h"
 #include "common/files.h"
@@ -25,7 +25,9 @@ struct DemoFlags {
 
 int DemoCommand(const DemoFlags& f) {
   namespace fs = std::filesystem;
-  std::fprintf(stderr, "Building the gold set in %s/ from real fonts, voices and recordings...\n",
+  std::fprintf(stderr,
+               "Building the gold set in %s/ from real fonts, voices and "
+               "recordings...\n",
                f.out.c_str());
   demo::BuildOptions build;
   build.seed = f.seed;
@@ -58,20 +60,24 @@ int DemoCommand(const DemoFlags& f) {
     // resumes (and skips) finished work instead of repeating it.
     auto model = project->models.find(models[i]);
     if (model == project->models.end()) {
-      return Fail("demo", Status::Invalid(config + ": no model named '" + models[i] + "'"));
+      return Fail("demo", Status::Invalid(config + ": no model named '" +
+                                          models[i] + "'"));
     }
-    opt.run_id = models[i] + "-" + Sha256Hex(model->second.params.dump()).substr(0, 8);
-    std::fprintf(stderr, "\nRunning the %s (model '%s')...\n", i == 0 ? "baseline" : "candidate",
-                 models[i].c_str());
+    opt.run_id =
+        models[i] + "-" + Sha256Hex(model->second.params.dump()).substr(0, 8);
+    std::fprintf(stderr, "\nRunning the %s (model '%s')...\n",
+                 i == 0 ? "baseline" : "candidate", models[i].c_str());
     auto summary = runner::Run(*project, models[i], opt, store->get(), &clock);
     if (!summary.ok()) return Fail("demo", summary.status());
     if (summary->interrupted) {
       std::fprintf(stderr, "interrupted; run `mmgate demo` again to resume\n");
       return kExitInterrupted;
     }
-    std::fprintf(stderr, "  %s: %s, %lld items (%lld already done), %lld errors\n",
+    std::fprintf(stderr,
+                 "  %s: %s, %lld items (%lld already done), %lld errors\n",
                  summary->run_id.c_str(), summary->model_version.c_str(),
-                 static_cast<long long>(summary->total), static_cast<long long>(summary->skipped),
+                 static_cast<long long>(summary->total),
+                 static_cast<long long>(summary->skipped),
                  static_cast<long long>(summary->errors));
     run_ids[i] = summary->run_id;
   }
@@ -83,19 +89,24 @@ int DemoCommand(const DemoFlags& f) {
   if (!outcome.ok()) return Fail("demo", outcome.status());
   std::printf("\n%s", report::RenderVerdictTerminal(*outcome).c_str());
   fs::path out(f.out);
-  st = WriteGateOutputs(*outcome, (out / "verdict.md").string(), (out / "junit.xml").string());
+  st = WriteGateOutputs(*outcome, (out / "verdict.md").string(),
+                        (out / "junit.xml").string());
   if (st.ok()) {
     st = WriteFileAtomic((out / "verdict.json").string(),
                          report::OutcomeJson(*outcome).dump(2) + "\n");
   }
-  if (st.ok()) st = WriteFileAtomic((out / "comparison.md").string(), report::RenderMarkdown(*cmp));
+  if (st.ok())
+    st = WriteFileAtomic((out / "comparison.md").string(),
+                         report::RenderMarkdown(*cmp));
   if (!st.ok()) return Fail("demo", st);
   std::printf(
-      "\nWritten to %s/: verdict.md (a pull-request comment), verdict.json, junit.xml, "
+      "\nWritten to %s/: verdict.md (a pull-request comment), verdict.json, "
+      "junit.xml, "
       "comparison.md\nResults database: %s\n",
       f.out.c_str(), (*store)->path().c_str());
-  std::printf("Gate again with:  mmgate gate -c %s --baseline %s --candidate %s\n", config.c_str(),
-              run_ids[0].c_str(), run_ids[1].c_str());
+  std::printf(
+      "Gate again with:  mmgate gate -c %s --baseline %s --candidate %s\n",
+      config.c_str(), run_ids[0].c_str(), run_ids[1].c_str());
   return kExitOk;
 }
 
@@ -103,11 +114,14 @@ int DemoCommand(const DemoFlags& f) {
 
 void AddDemoCommand(CLI::App* sub, int* exit_code) {
   auto f = std::make_shared<DemoFlags>();
-  sub->add_option("-o,--out", f->out, "folder for the gold set, config, database and reports")
+  sub->add_option("-o,--out", f->out,
+                  "folder for the gold set, config, database and reports")
       ->capture_default_str();
   sub->add_flag("--small", f->small, "a few items per suite (a quick look)");
-  sub->add_option("-j,--workers", f->workers, "parallel workers (default: one per core)");
-  sub->add_option("--seed", f->seed, "seed of the gold set's content")->capture_default_str();
+  sub->add_option("-j,--workers", f->workers,
+                  "parallel workers (default: one per core)");
+  sub->add_option("--seed", f->seed, "seed of the gold set's content")
+      ->capture_default_str();
   sub->callback([f, exit_code] { *exit_code = DemoCommand(*f); });
 }
 

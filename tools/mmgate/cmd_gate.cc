@@ -35,9 +35,9 @@ int ExitFor(gate::Verdict v) {
 
 }  // namespace
 
-Result<report::GateOutcome> EvaluateGate(const std::string& config, store::Store* store,
-                                         const std::string& baseline,
-                                         const std::vector<std::string>& candidates) {
+Result<report::GateOutcome> EvaluateGate(
+    const std::string& config, store::Store* store, const std::string& baseline,
+    const std::vector<std::string>& candidates) {
   auto policy = gate::LoadPolicy(config);
   if (!policy.ok()) return policy.status();
   auto base = gate::LoadRun(store, baseline);
@@ -49,7 +49,8 @@ Result<report::GateOutcome> EvaluateGate(const std::string& config, store::Store
     auto cand = gate::LoadRun(store, id);
     if (!cand.ok()) return cand.status();
     auto result = gate::Evaluate(*base, *cand, *policy, *history);
-    if (!result.ok()) return result.status().WithContext(baseline + " vs " + id);
+    if (!result.ok())
+      return result.status().WithContext(baseline + " vs " + id);
     outcome.results.push_back(std::move(*result));
   }
   outcome.ranking = gate::Rank(outcome.results, *policy);
@@ -57,12 +58,14 @@ Result<report::GateOutcome> EvaluateGate(const std::string& config, store::Store
   return outcome;
 }
 
-Status WriteGateOutputs(const report::GateOutcome& o, const std::string& markdown,
-                        const std::string& junit) {
+Status WriteGateOutputs(const report::GateOutcome& o,
+                        const std::string& markdown, const std::string& junit) {
   if (!markdown.empty()) {
-    MMGATE_RETURN_IF_ERROR(WriteFileAtomic(markdown, report::RenderVerdictMarkdown(o)));
+    MMGATE_RETURN_IF_ERROR(
+        WriteFileAtomic(markdown, report::RenderVerdictMarkdown(o)));
   }
-  if (!junit.empty()) MMGATE_RETURN_IF_ERROR(WriteFileAtomic(junit, report::RenderJUnit(o)));
+  if (!junit.empty())
+    MMGATE_RETURN_IF_ERROR(WriteFileAtomic(junit, report::RenderJUnit(o)));
   return Status::Ok();
 }
 
@@ -87,15 +90,21 @@ int GateCommand(const GateFlags& f) {
 
 void AddGateCommand(CLI::App* sub, int* exit_code) {
   auto f = std::make_shared<GateFlags>();
-  sub->add_option("-c,--config", f->config, "project config (policy in its gate: section)")
+  sub->add_option("-c,--config", f->config,
+                  "project config (policy in its gate: section)")
       ->capture_default_str();
-  sub->add_option("--baseline", f->baseline, "run id of the current model")->required();
-  sub->add_option("--candidate", f->candidates,
-                  "run id of a candidate (repeat to gate several, then rank the survivors)")
+  sub->add_option("--baseline", f->baseline, "run id of the current model")
       ->required();
-  sub->add_option("--db", f->db, "results database (default .mmgate/results.db beside config)");
+  sub->add_option("--candidate", f->candidates,
+                  "run id of a candidate (repeat to gate several, then rank "
+                  "the survivors)")
+      ->required();
+  sub->add_option(
+      "--db", f->db,
+      "results database (default .mmgate/results.db beside config)");
   sub->add_flag("--json", f->json, "print the verdict as JSON");
-  sub->add_option("--markdown", f->markdown, "also write a pull-request comment to FILE");
+  sub->add_option("--markdown", f->markdown,
+                  "also write a pull-request comment to FILE");
   sub->add_option("--junit", f->junit, "also write JUnit XML to FILE");
   sub->callback([f, exit_code] { *exit_code = GateCommand(*f); });
 }

@@ -13,7 +13,8 @@ namespace {
 
 // The text modality has no local engine: its example suite shows the format
 // and waits for a model the user plugs in (an exec command or a provider).
-constexpr const char kTextSuite[] = R"(# A text suite: questions answered from the prompt alone.
+constexpr const char kTextSuite[] =
+    R"(# A text suite: questions answered from the prompt alone.
 name: text
 modality: text
 description: Short factual questions; the answer must match after light normalization.
@@ -50,15 +51,19 @@ int InitCommand(const InitFlags& f) {
   namespace fs = std::filesystem;
   fs::path dir(f.dir);
   if (fs::exists(dir / "mmgate.yaml")) {
-    return Fail("init", Status::Invalid((dir / "mmgate.yaml").string() +
-                                        " already exists; choose an empty folder"));
+    return Fail("init",
+                Status::Invalid((dir / "mmgate.yaml").string() +
+                                " already exists; choose an empty folder"));
   }
   demo::BuildOptions build;
   build.small = true;
   auto built = demo::BuildGoldSet(dir.string(), build);
   if (!built.ok()) return Fail("init", built.status());
-  Status st = WriteFileAtomic((dir / "suites" / "text.yaml").string(), kTextSuite);
-  if (st.ok()) st = WriteFileAtomic((dir / "data" / "text" / "items.jsonl").string(), kTextItems);
+  Status st =
+      WriteFileAtomic((dir / "suites" / "text.yaml").string(), kTextSuite);
+  if (st.ok())
+    st = WriteFileAtomic((dir / "data" / "text" / "items.jsonl").string(),
+                         kTextItems);
   if (st.ok()) {
     st = WriteFileAtomic((dir / "mmgate.yaml").string(),
                          std::string(kQuickstartConfig) + kTextNote);
@@ -68,10 +73,14 @@ int InitCommand(const InitFlags& f) {
   for (const auto& [suite, n] : built->items_per_suite) {
     std::printf("  suites/%s.yaml (%d items)\n", suite.c_str(), n);
   }
-  std::printf("  suites/text.yaml (4 items; needs a text model, see the end of mmgate.yaml)\n");
-  std::printf("\nNext:\n  cd %s\n  mmgate run -m baseline\n  mmgate run -m candidate\n"
-              "  mmgate gate --baseline <baseline run id> --candidate <candidate run id>\n",
-              f.dir.c_str());
+  std::printf(
+      "  suites/text.yaml (4 items; needs a text model, see the end of "
+      "mmgate.yaml)\n");
+  std::printf(
+      "\nNext:\n  cd %s\n  mmgate run -m baseline\n  mmgate run -m candidate\n"
+      "  mmgate gate --baseline <baseline run id> --candidate <candidate run "
+      "id>\n",
+      f.dir.c_str());
   return kExitOk;
 }
 
@@ -79,7 +88,8 @@ int InitCommand(const InitFlags& f) {
 
 void AddInitCommand(CLI::App* sub, int* exit_code) {
   auto f = std::make_shared<InitFlags>();
-  sub->add_option("dir", f->dir, "folder for the new project")->capture_default_str();
+  sub->add_option("dir", f->dir, "folder for the new project")
+      ->capture_default_str();
   sub->callback([f, exit_code] { *exit_code = InitCommand(*f); });
 }
 

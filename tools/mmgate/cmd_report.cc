@@ -21,7 +21,9 @@ struct ReportFlags {
 
 int ReportCommand(const ReportFlags& f) {
   if (f.runs.size() != 2) {
-    return Fail("report", Status::Invalid("give two runs: the baseline, then the candidate"));
+    return Fail(
+        "report",
+        Status::Invalid("give two runs: the baseline, then the candidate"));
   }
   auto store = OpenStore(f.config, f.db);
   if (!store.ok()) return Fail("report", store.status());
@@ -48,14 +50,17 @@ int ReportCommand(const ReportFlags& f) {
 
 void AddReportCommand(CLI::App* sub, int* exit_code) {
   auto f = std::make_shared<ReportFlags>();
-  sub->add_option("runs", f->runs, "baseline run, then candidate run")->required();
-  sub->add_option("-c,--config", f->config, "project config (locates the default database)")
+  sub->add_option("runs", f->runs, "baseline run, then candidate run")
+      ->required();
+  sub->add_option("-c,--config", f->config,
+                  "project config (locates the default database)")
       ->capture_default_str();
   sub->add_option("--db", f->db, "results database");
   sub->add_option("--format", f->format, "text, json or md")
       ->check(CLI::IsMember({"text", "json", "md"}))
       ->capture_default_str();
-  sub->add_option("-o,--output", f->output, "write to this file instead of stdout");
+  sub->add_option("-o,--output", f->output,
+                  "write to this file instead of stdout");
   sub->add_flag("--json", f->json, "same as --format json");
   sub->callback([f, exit_code] { *exit_code = ReportCommand(*f); });
 }

@@ -10,8 +10,13 @@ namespace mmgate::cli {
 
 // Exit codes (DESIGN.md): 0 ok / roll forward, 1 blocked, 2 usage, config or
 // input error, 3 inconclusive, 130 interrupted.
-enum ExitCode : int { kExitOk = 0, kExitBlocked = 1, kExitUsage = 2, kExitInconclusive = 3,
-                      kExitInterrupted = 130 };
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitBlocked = 1,
+  kExitUsage = 2,
+  kExitInconclusive = 3,
+  kExitInterrupted = 130
+};
 
 using AddCommand = void (*)(CLI::App* sub, int* exit_code);
 

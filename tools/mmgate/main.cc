@@ -14,25 +14,36 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"demo", "build the bundled gold suites, run baseline and candidate engines, compare",
+    {"demo",
+     "build the bundled gold suites, run baseline and candidate engines, "
+     "compare",
      mmgate::cli::AddDemoCommand},
-    {"init", "write a commented starter mmgate.yaml and one example suite per modality",
+    {"init",
+     "write a commented starter mmgate.yaml and one example suite per modality",
      mmgate::cli::AddInitCommand},
-    {"run", "run one model over the project's suites (resumes an existing --run-id)",
+    {"run",
+     "run one model over the project's suites (resumes an existing --run-id)",
      mmgate::cli::AddRunCommand},
-    {"gate", "compare a candidate run with the baseline run and decide: exit 0 pass, 1 block, 3 "
-             "inconclusive",
+    {"gate",
+     "compare a candidate run with the baseline run and decide: exit 0 pass, 1 "
+     "block, 3 "
+     "inconclusive",
      mmgate::cli::AddGateCommand},
-    {"report", "compare two runs side by side per suite and slice (text, json, md)",
+    {"report",
+     "compare two runs side by side per suite and slice (text, json, md)",
      mmgate::cli::AddReportCommand},
-    {"score", "score sclite trn transcripts: mmgate score wer|cer --ref R --hyp H",
+    {"score",
+     "score sclite trn transcripts: mmgate score wer|cer --ref R --hyp H",
      mmgate::cli::AddScoreCommand},
 };
 
 void PrintHelp() {
-  std::printf("mmgate: a release gate for multimodal model upgrades\n\nusage: mmgate <command> "
-              "[options]   (mmgate <command> --help for its options)\n\ncommands:\n");
-  for (const Command& c : kCommands) std::printf("  %-8s %s\n", c.name, c.summary);
+  std::printf(
+      "mmgate: a release gate for multimodal model upgrades\n\nusage: mmgate "
+      "<command> "
+      "[options]   (mmgate <command> --help for its options)\n\ncommands:\n");
+  for (const Command& c : kCommands)
+    std::printf("  %-8s %s\n", c.name, c.summary);
   std::printf("  %-8s %s\n", "help", "list the commands");
 }
 
@@ -42,7 +53,8 @@ int main(int argc, char** argv) {
   CLI::App app{"mmgate: a release gate for multimodal model upgrades"};
   app.require_subcommand(0, 1);
   int exit_code = mmgate::cli::kExitOk;
-  for (const Command& c : kCommands) c.add(app.add_subcommand(c.name, c.summary), &exit_code);
+  for (const Command& c : kCommands)
+    c.add(app.add_subcommand(c.name, c.summary), &exit_code);
   app.add_subcommand("help", "list the commands")->callback(PrintHelp);
   try {
     app.parse(argc, argv);

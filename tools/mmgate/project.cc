@@ -24,19 +24,23 @@ void OnSignal(int sig) {
 
 Result<ProjectConfig> LoadProjectFile(const std::string& path) {
   dataset::LoadOptions opt;
-  opt.metric_known = [](std::string_view m) { return score::FindMetric(m) != nullptr; };
+  opt.metric_known = [](std::string_view m) {
+    return score::FindMetric(m) != nullptr;
+  };
   return dataset::LoadProject(path, opt);
 }
 
 void PrintProblems(const ProjectConfig& project) {
   for (const Suite& s : project.suites) {
     for (const ItemProblem& p : s.problems) {
-      std::fprintf(stderr, "invalid item (recorded as an error): %s\n", p.message.c_str());
+      std::fprintf(stderr, "invalid item (recorded as an error): %s\n",
+                   p.message.c_str());
     }
   }
 }
 
-std::string DatabasePath(const std::string& config_path, const std::string& db_flag) {
+std::string DatabasePath(const std::string& config_path,
+                         const std::string& db_flag) {
   if (!db_flag.empty()) return db_flag;
   std::filesystem::path dir = std::filesystem::path(config_path).parent_path();
   return (dir / ".mmgate" / "results.db").string();

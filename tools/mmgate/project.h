@@ -22,7 +22,8 @@ Result<ProjectConfig> LoadProjectFile(const std::string& path);
 void PrintProblems(const ProjectConfig& project);
 
 // --db if given, else .mmgate/results.db beside the config.
-std::string DatabasePath(const std::string& config_path, const std::string& db_flag);
+std::string DatabasePath(const std::string& config_path,
+                         const std::string& db_flag);
 Result<std::unique_ptr<store::Store>> OpenStore(const std::string& config_path,
                                                 const std::string& db_flag);
 
@@ -31,12 +32,12 @@ const std::atomic<bool>* InstallStopHandler();
 
 // Gates each candidate run against the baseline under the config's policy
 // and ranks the ones that pass (shared by `gate` and `demo`).
-Result<report::GateOutcome> EvaluateGate(const std::string& config, store::Store* store,
-                                         const std::string& baseline,
-                                         const std::vector<std::string>& candidates);
+Result<report::GateOutcome> EvaluateGate(
+    const std::string& config, store::Store* store, const std::string& baseline,
+    const std::vector<std::string>& candidates);
 // Writes the Markdown and JUnit files that were asked for (empty: not asked).
-Status WriteGateOutputs(const report::GateOutcome& o, const std::string& markdown,
-                        const std::string& junit);
+Status WriteGateOutputs(const report::GateOutcome& o,
+                        const std::string& markdown, const std::string& junit);
 
 // Prints "mmgate <command>: <message>" to stderr and returns kExitUsage.
 int Fail(const char* command, const Status& status);
