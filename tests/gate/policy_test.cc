@@ -21,7 +21,8 @@ TEST(PolicyTest, ModalitiesInheritTopLevelWhateverTheOrder) {
   json g =
       json::parse(R"({"modalities": {"audio": {"margin": 0.01}}, "alpha": 0.01,
                            "min_n": 50, "gated_slices": ["accent", "codec"],
-                           "correction": "bh", "hard_tail": {"max_drop": 0.05}})");
+                           "correction": "bh", "hard_tail": {"max_drop": 0.05},
+                           "bootstrap": {"seed": 7, "resamples": 2000}})");
   auto p = ParsePolicy(g, "gate");
   ASSERT_TRUE(p.ok()) << p.status().message();
   const Thresholds& audio = p->For("speech", "audio");
@@ -33,6 +34,8 @@ TEST(PolicyTest, ModalitiesInheritTopLevelWhateverTheOrder) {
   EXPECT_FALSE(p->Gated("font"));
   EXPECT_EQ(p->correction, stats::Adjustment::kBenjaminiHochberg);
   EXPECT_DOUBLE_EQ(*p->hard_tail_max_drop, 0.05);
+  EXPECT_EQ(p->seed, 7u);
+  EXPECT_EQ(p->bootstrap_resamples, 2000);
 
   ASSERT_TRUE(AddSuiteThresholds(&*p, "speech", "audio",
                                  json::parse(R"({"min_n": 10})"),
