@@ -98,8 +98,6 @@ std::string SuiteYaml(const SuiteText& s, uint64_t seed) {
   e << YAML::Key << "rubric" << YAML::Value << YAML::BeginMap;
   for (const auto& [k, v] : s.rubric) e << YAML::Key << k << YAML::Value << v;
   e << YAML::EndMap;
-  e << YAML::Key << "gate" << YAML::Value << YAML::Flow << YAML::BeginMap
-    << YAML::Key << "margin" << YAML::Value << 0.02 << YAML::EndMap;
   e << YAML::EndMap;
   return std::string(e.c_str()) + "\n";
 }

@@ -389,11 +389,13 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
       w.v.slices.push_back(measure(w.strata[i]));
       w.v.slices.back().gated = policy.Gated(w.strata[i].key);
     }
+    // Labelled tiers are already strata as the `difficulty` slice.
+    bool estimated = w.v.residual.source != "slices.difficulty";
     for (const auto& [tier, idx] : w.tiers) {
+      if (!estimated) break;
       w.v.difficulty.push_back(Measure(w, idx, "difficulty", tier, policy));
-      w.v.difficulty.back().gated = policy.hard_tail_max_drop.has_value() &&
-                                    tier == "hard" &&
-                                    w.v.residual.source != "slices.difficulty";
+      w.v.difficulty.back().gated =
+          policy.hard_tail_max_drop.has_value() && tier == "hard";
     }
   }
   for (auto& [key, w] : work) {

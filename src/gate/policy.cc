@@ -155,7 +155,7 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
                      "max_clusters must be an integer >= 100"));
           p.bootstrap_max_clusters = bv.get<int64_t>();
         } else if (bk == "seed") {
-          MMGATE_RETURN_IF_ERROR(Expect(bv.is_number_unsigned(), bat,
+          MMGATE_RETURN_IF_ERROR(Expect(bv.is_number_integer() && bv.get<int64_t>() >= 0, bat,
                                         "seed must be a non-negative integer"));
           p.seed = bv.get<uint64_t>();
         } else if (bk == "interval") {

@@ -116,12 +116,40 @@ std::string Xml(const std::string& s) {
   return out;
 }
 
-std::vector<std::string> NonPassReasons(const GateResult& r) {
+// What stands between the candidate and a pass: run-level reasons, every
+// blocked stratum, then the inconclusive ones (the first `max_inconclusive`,
+// the rest counted: the tables list them all).
+std::vector<std::string> NonPassReasons(const GateResult& r,
+                                        size_t max_inconclusive) {
   std::vector<std::string> out = r.reasons;
-  for (const SuiteVerdict& v : r.suites)
-    out.insert(out.end(), v.reasons.begin(), v.reasons.end());
+  std::vector<std::string> inconclusive;
+  auto take = [&](const Stratum& s) {
+    if (!s.gated || s.verdict == Verdict::kPass) return;
+    for (const std::string& reason : s.reasons) {
+      if (s.verdict == Verdict::kBlock) {
+        out.push_back("blocked: " + reason);
+      } else {
+        inconclusive.push_back("inconclusive: " + reason);
+      }
+    }
+  };
+  for (const SuiteVerdict& v : r.suites) {
+    take(v.total);
+    for (const Stratum& s : v.slices) take(s);
+    for (const Stratum& s : v.difficulty) take(s);
+  }
+  for (size_t i = 0; i < inconclusive.size() && i < max_inconclusive; ++i) {
+    out.push_back(inconclusive[i]);
+  }
+  if (inconclusive.size() > max_inconclusive) {
+    out.push_back(
+        fmt::format("... and {} more inconclusive strata (see the tables)",
+                    inconclusive.size() - max_inconclusive));
+  }
   return out;
 }
+
+constexpr size_t kListedInconclusive = 8;
 
 }  // namespace
 
@@ -143,7 +171,7 @@ std::string RenderVerdictTerminal(const GateOutcome& o) {
         "VERDICT: {} ({})\n  candidate {} vs baseline {}, policy {}\n",
         Upper(r.verdict), Meaning(r.verdict), EscapeControl(r.candidate),
         EscapeControl(r.baseline), r.policy_hash);
-    for (const std::string& reason : NonPassReasons(r))
+    for (const std::string& reason : NonPassReasons(r, kListedInconclusive))
       out += "  - " + EscapeControl(reason) + "\n";
     out += fmt::format(
         "\n{:<32} {:>6} {:>9} {:>9} {:>8}  {:^17} {:>8} {:>6}  {}\n",
@@ -250,7 +278,7 @@ std::string RenderVerdictMarkdown(const GateOutcome& o) {
         "`{}`)\n\n",
         Upper(r.verdict), Meaning(r.verdict), Md(r.candidate), Md(r.baseline),
         r.policy_hash);
-    for (const std::string& reason : NonPassReasons(r))
+    for (const std::string& reason : NonPassReasons(r, kListedInconclusive))
       out += "- " + Md(reason) + "\n";
     for (const SuiteVerdict& v : r.suites) {
       out += fmt::format("\n### {} — {}\n\n", Md(Title(v)),

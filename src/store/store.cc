@@ -245,6 +245,27 @@ Status Store::PutSuite(const std::string& run_id, const SuiteRecord& suite,
         .Bind(13, it.line);
     MMGATE_RETURN_IF_ERROR(ins->Run().WithContext("item " + it.item_id));
   }
+  // Items the suite no longer holds (a resumed run over an edited suite)
+  // leave the run with their responses and scores.
+  MMGATE_RETURN_IF_ERROR(db_->Exec(
+      "CREATE TEMP TABLE IF NOT EXISTS keep_items (item_id TEXT PRIMARY KEY);"
+      " DELETE FROM keep_items;"));
+  auto keep =
+      db_->Prepare("INSERT OR IGNORE INTO keep_items (item_id) VALUES (?1)");
+  if (!keep.ok()) return keep.status();
+  for (const ItemRecord& it : items) {
+    keep->Bind(1, it.item_id);
+    MMGATE_RETURN_IF_ERROR(keep->Run());
+  }
+  for (const char* table : {"scores", "responses", "items"}) {
+    auto del =
+        db_->Prepare(std::string("DELETE FROM ") + table +
+                     " WHERE run_id = ?1 AND suite = ?2 AND item_id NOT IN"
+                     " (SELECT item_id FROM keep_items)");
+    if (!del.ok()) return del.status();
+    del->Bind(1, run_id).Bind(2, suite.suite);
+    MMGATE_RETURN_IF_ERROR(del->Run());
+  }
   return tx.Commit();
 }
 

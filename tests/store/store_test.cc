@@ -112,6 +112,23 @@ TEST_F(StoreTest, ResultsReplaceEarlierOnesAndJoin) {
   EXPECT_FALSE((*results)[1].response.has_value()) << "c2 was never run";
 }
 
+TEST_F(StoreTest, ItemsDroppedFromTheSuiteLeaveTheRun) {
+  AddRunWithItems();
+  ResponseRecord ok{"charts", "c2", "h2", "5", std::nullopt, ""};
+  ASSERT_TRUE(
+      store_->PutResult("r1", ok, {{"relaxed_accuracy", 1, 1, 1, ""}}).ok());
+  SuiteRecord suite{"charts", "chart", "relaxed_accuracy", {"relaxed_accuracy"},
+                    "v2",     1};
+  ItemRecord a{"charts", "c1",     "h1", "chart", "relaxed_accuracy",
+               "c1",     "answer", {},   "\"4\""};
+  ASSERT_TRUE(store_->PutSuite("r1", suite, {a}).ok());
+  auto results = store_->LoadResults("r1");
+  ASSERT_TRUE(results.ok());
+  ASSERT_EQ(results->size(), 1u);
+  EXPECT_EQ((*results)[0].item.item_id, "c1");
+  EXPECT_TRUE(store_->FinishedItems("r1")->empty());
+}
+
 TEST_F(StoreTest, RefusesNewerSchema) {
   auto db = Database::Open((dir_ / "newer.db").string());
   ASSERT_TRUE(db.ok());
