@@ -22,14 +22,14 @@ class Interner {
 
   explicit Interner(size_t expected_keys = 1024) {
     size_t capacity = 16;
-    while (capacity * 3 < expected_keys * 4) capacity *= 2;
+    while (capacity < expected_keys * 2) capacity *= 2;
     slots_.assign(capacity, Slot{});
     entries_.reserve(expected_keys);
   }
 
   // Makes room for `keys` keys in all without growing on the way.
   void Reserve(size_t keys) {
-    while (keys * 4 > slots_.size() * 3) Grow();
+    while (keys * 2 > slots_.size()) Grow();
   }
 
   // A key with its hash computed, so a caller can prefetch the slots of a
@@ -66,7 +66,7 @@ class Interner {
     entries_.push_back({static_cast<uint32_t>(arena_.size()), key.tail});
     arena_.append(key.text);
     slots_[i] = {id + 1, check, key.head};
-    if (entries_.size() * 4 > slots_.size() * 3) Grow();
+    if (entries_.size() * 2 > slots_.size()) Grow();
     return id;
   }
 
@@ -146,7 +146,7 @@ class Interner {
   }
 
   static uint64_t Hash(std::string_view key, const Packed& packed) {
-    uint64_t h = key.size() * 0x9E3779B97F4A7C15ULL;
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ key.size();
     // Middle bytes of long keys; the ends are in `packed`.
     for (size_t at = 8; at + 8 < key.size(); at += 8) {
       uint64_t v;
@@ -154,12 +154,12 @@ class Interner {
       h = (h ^ v) * 0xFF51AFD7ED558CCDULL;
       h ^= h >> 32;
     }
-    // The two ends are multiplied independently, so a short key costs one
-    // multiplication's latency; folding the high half down mixes the low
-    // bits that pick the slot.
-    h ^= packed.head * 0xC4CEB9FE1A85EC53ULL;
-    h ^= packed.tail * 0xFF51AFD7ED558CCDULL;
-    h ^= h >> 32;
+    h = (h ^ packed.head) * 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 29;
+    h = (h ^ packed.tail) * 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 33;
     return h;
   }
 
