@@ -1,9 +1,11 @@
 // String interning for transcript scoring: maps each distinct word (or
 // utterance id) to a dense uint32 id so alignment compares integers.
-// Open addressing with the hash tag and id packed in one word per slot, and
-// the distinct keys copied into one small arena: a lookup touches two cache
-// lines that stay hot, instead of the far-away first occurrence of the word in
-// a large file, and nothing is allocated per key.
+//
+// Open addressing over 24-byte slots that hold the id, 24 hash bits with the
+// key's length, and the key's first 16 bytes: a key of up to 16 bytes (nearly
+// every word) is found or rejected from its slot alone, without branching on
+// its length. Longer keys are compared against a copy in one arena. Nothing
+// is allocated per key.
 #ifndef MMGATE_SCORE_INTERNER_H_
 #define MMGATE_SCORE_INTERNER_H_
 
@@ -19,67 +21,56 @@ namespace mmgate::score {
 class Interner {
  public:
   static constexpr uint32_t kNotFound = 0xFFFFFFFF;
+  // Bytes that must be readable after a key passed to MakePaddedKey.
+  static constexpr size_t kPadding = 16;
 
   explicit Interner(size_t expected_keys = 1024) {
     size_t capacity = 16;
-    while (capacity < expected_keys * 2) capacity *= 2;
+    while (capacity * 3 < expected_keys * 4) capacity *= 2;
     slots_.assign(capacity, Slot{});
-    entries_.reserve(expected_keys);
   }
 
-  // Makes room for `keys` keys in all without growing on the way.
-  void Reserve(size_t keys) {
-    while (keys * 2 > slots_.size()) Grow();
-  }
-
-  // A key with its hash computed, so a caller can prefetch the slots of a
-  // batch of keys before interning them one by one (the table lookups are
-  // cache misses for rare words; issued together, they overlap).
+  // A key with its packed bytes and hash computed.
   struct Key {
     std::string_view text;
-    uint64_t head;
-    uint64_t tail;
+    uint64_t head;  // bytes 0-7, zero beyond the key's end
+    uint64_t tail;  // bytes 8-15, likewise
     uint64_t hash;
   };
   static Key MakeKey(std::string_view text) {
-    const Packed p = Pack(text);
-    return {text, p.head, p.tail, Hash(text, p)};
+    char padded[16] = {};
+    std::memcpy(padded, text.data(), std::min<size_t>(text.size(), 16));
+    return MakePaddedKey(text, padded);
   }
-  void Prefetch(const Key& key) const {
-    __builtin_prefetch(&slots_[key.hash & (slots_.size() - 1)]);
+  // As MakeKey, for a key followed by at least kPadding readable bytes:
+  // loads 16 bytes and masks off what is beyond the key.
+  static Key MakePaddedKey(std::string_view text) {
+    return MakePaddedKey(text, text.data());
   }
 
   // The id of `key`, added if new.
   uint32_t Intern(std::string_view key) { return Intern(MakeKey(key)); }
   uint32_t Intern(const Key& key) {
-    const uint32_t check = Check(key.hash, key.text.size());
+    const uint32_t check = Check(key);
     size_t i = key.hash & (slots_.size() - 1);
     while (slots_[i].id_plus_one != 0) {
-      const Slot& s = slots_[i];
-      if (s.check == check && s.head == key.head &&
-          Equal(s.id_plus_one - 1, key)) {
-        return s.id_plus_one - 1;
-      }
+      if (Matches(slots_[i], check, key)) return slots_[i].id_plus_one - 1;
       i = (i + 1) & (slots_.size() - 1);
     }
-    const auto id = static_cast<uint32_t>(entries_.size());
-    entries_.push_back({static_cast<uint32_t>(arena_.size()), key.tail});
+    const auto id = static_cast<uint32_t>(offsets_.size());
+    offsets_.push_back(static_cast<uint32_t>(arena_.size()));
     arena_.append(key.text);
-    slots_[i] = {id + 1, check, key.head};
-    if (entries_.size() * 2 > slots_.size()) Grow();
+    slots_[i] = {id + 1, check, key.head, key.tail};
+    if (offsets_.size() * 4 > slots_.size() * 3) Grow();
     return id;
   }
 
   uint32_t Find(std::string_view text) const {
     const Key key = MakeKey(text);
-    const uint32_t check = Check(key.hash, key.text.size());
+    const uint32_t check = Check(key);
     size_t i = key.hash & (slots_.size() - 1);
     while (slots_[i].id_plus_one != 0) {
-      const Slot& s = slots_[i];
-      if (s.check == check && s.head == key.head &&
-          Equal(s.id_plus_one - 1, key)) {
-        return s.id_plus_one - 1;
-      }
+      if (Matches(slots_[i], check, key)) return slots_[i].id_plus_one - 1;
       i = (i + 1) & (slots_.size() - 1);
     }
     return kNotFound;
@@ -87,91 +78,61 @@ class Interner {
 
   // Valid until the next Intern.
   std::string_view key(uint32_t id) const {
-    const uint32_t end = id + 1 < entries_.size()
-                             ? entries_[id + 1].offset
+    const uint32_t end = id + 1 < offsets_.size()
+                             ? offsets_[id + 1]
                              : static_cast<uint32_t>(arena_.size());
-    return std::string_view(arena_).substr(entries_[id].offset,
-                                           end - entries_[id].offset);
+    return std::string_view(arena_).substr(offsets_[id], end - offsets_[id]);
   }
-  size_t size() const { return entries_.size(); }
+  size_t size() const { return offsets_.size(); }
 
  private:
-  // The first and last 8 bytes of a key (overlapping when shorter than 16),
-  // loaded without a variable-length memcpy call. For keys of up to 16
-  // bytes, equal length and equal words mean equal keys.
-  struct Packed {
-    uint64_t head;
-    uint64_t tail;
-  };
-
-  // A slot holds what decides most lookups by itself: the id, 24 hash bits
-  // with the key length (capped at 255), and the key's first 8 bytes. A key
-  // of up to 8 bytes is found in one memory access; longer keys also check
-  // their entry.
   struct Slot {
     uint32_t id_plus_one = 0;  // 0: empty
-    uint32_t check = 0;
+    uint32_t check = 0;        // 24 hash bits, then the length capped at 255
     uint64_t head = 0;
+    uint64_t tail = 0;
   };
-  struct Entry {
-    uint32_t offset;  // in arena_; the key ends where the next one starts
+
+  static Key MakePaddedKey(std::string_view text, const char* bytes) {
+    const size_t len = text.size();
+    uint64_t head;
     uint64_t tail;
-  };
-
-  static uint32_t Check(uint64_t hash, size_t length) {
-    return static_cast<uint32_t>(hash >> 40) << 8 |
-           static_cast<uint32_t>(std::min<size_t>(length, 255));
-  }
-
-  static Packed Pack(std::string_view key) {
-    const char* p = key.data();
-    const size_t len = key.size();
-    Packed out{0, 0};
-    if (len >= 8) {
-      std::memcpy(&out.head, p, 8);
-      std::memcpy(&out.tail, p + len - 8, 8);
-    } else if (len >= 4) {
-      uint32_t lo;
-      uint32_t hi;
-      std::memcpy(&lo, p, 4);
-      std::memcpy(&hi, p + len - 4, 4);
-      out.head = lo | (static_cast<uint64_t>(hi) << 32);
-    } else if (len > 0) {
-      out.head =
-          static_cast<unsigned char>(p[0]) |
-          (static_cast<uint64_t>(static_cast<unsigned char>(p[len / 2])) << 8) |
-          (static_cast<uint64_t>(static_cast<unsigned char>(p[len - 1])) << 16);
-    }
-    return out;
-  }
-
-  static uint64_t Hash(std::string_view key, const Packed& packed) {
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ key.size();
-    // Middle bytes of long keys; the ends are in `packed`.
-    for (size_t at = 8; at + 8 < key.size(); at += 8) {
-      uint64_t v;
-      std::memcpy(&v, key.data() + at, 8);
+    std::memcpy(&head, bytes, 8);
+    std::memcpy(&tail, bytes + 8, 8);
+    // Keep the first min(len, 8) and then min(len - 8, 8) bytes.
+    const size_t head_bits = std::min<size_t>(len, 8) * 8;
+    const size_t tail_bits =
+        (std::min<size_t>(len, 16) - std::min<size_t>(len, 8)) * 8;
+    head &= head_bits == 64 ? ~0ULL : (1ULL << head_bits) - 1;
+    tail &= tail_bits == 64 ? ~0ULL : (1ULL << tail_bits) - 1;
+    uint64_t h = len * 0x9E3779B97F4A7C15ULL;
+    for (size_t at = 16; at < len; at += 8) {  // the rest of long keys
+      uint64_t v = 0;
+      std::memcpy(&v, text.data() + at, std::min<size_t>(len - at, 8));
       h = (h ^ v) * 0xFF51AFD7ED558CCDULL;
       h ^= h >> 32;
     }
-    h = (h ^ packed.head) * 0xC4CEB9FE1A85EC53ULL;
-    h ^= h >> 29;
-    h = (h ^ packed.tail) * 0xFF51AFD7ED558CCDULL;
-    h ^= h >> 33;
-    h *= 0xC4CEB9FE1A85EC53ULL;
-    h ^= h >> 33;
-    return h;
+    // The two halves are multiplied independently, so a short key costs one
+    // multiplication's latency; folding the high half down mixes the low
+    // bits that pick the slot.
+    h ^= head * 0xC4CEB9FE1A85EC53ULL;
+    h ^= tail * 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 32;
+    return {text, head, tail, h};
   }
 
-  // Called once length (up to 255) and head already match.
-  bool Equal(uint32_t id, const Key& k) const {
+  static uint32_t Check(const Key& key) {
+    return static_cast<uint32_t>(key.hash >> 40) << 8 |
+           static_cast<uint32_t>(std::min<size_t>(key.text.size(), 255));
+  }
+
+  bool Matches(const Slot& s, uint32_t check, const Key& k) const {
+    if (s.check != check || s.head != k.head || s.tail != k.tail) return false;
     const size_t len = k.text.size();
-    if (len <= 8) return true;
-    const Entry& e = entries_[id];
-    if (e.tail != k.tail) return false;
     return len <= 16 ||
-           (key(id).size() == len &&
-            std::memcmp(arena_.data() + e.offset, k.text.data(), len) == 0);
+           (key(s.id_plus_one - 1).size() == len &&
+            std::memcmp(arena_.data() + offsets_[s.id_plus_one - 1],
+                        k.text.data(), len) == 0);
   }
 
   void Grow() {
@@ -180,15 +141,15 @@ class Interner {
     slots_.assign(old.size() * 2, Slot{});
     for (const Slot& s : old) {
       if (s.id_plus_one == 0) continue;
-      const std::string_view k = key(s.id_plus_one - 1);
-      size_t i = Hash(k, Pack(k)) & (slots_.size() - 1);
+      size_t i = MakeKey(key(s.id_plus_one - 1)).hash & (slots_.size() - 1);
       while (slots_[i].id_plus_one != 0) i = (i + 1) & (slots_.size() - 1);
       slots_[i] = s;
     }
   }
 
   std::vector<Slot> slots_;
-  std::vector<Entry> entries_;
+  std::vector<uint32_t>
+      offsets_;  // key i is arena_[offsets_[i], offsets_[i + 1])
   std::string arena_;
 };
 

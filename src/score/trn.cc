@@ -2,13 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 #include "common/files.h"
 
 namespace mmgate::score {
 
 Result<TrnLine> SplitTrnLine(std::string_view line) {
   while (!line.empty() && IsTrnSpace(line.back())) line.remove_suffix(1);
-  const size_t open = line.rfind('(');
+  const auto* paren =
+      static_cast<const char*>(memrchr(line.data(), '(', line.size()));
+  const size_t open = paren == nullptr
+                          ? std::string_view::npos
+                          : static_cast<size_t>(paren - line.data());
   if (line.empty() || line.back() != ')' || open == std::string_view::npos) {
     return Status::Invalid(
         "line does not end with an utterance id in parentheses, e.g. "

@@ -25,7 +25,8 @@ class LineReader {
   explicit LineReader(FILE* file, size_t chunk_bytes = 1 << 20);
 
   // The next line without its '\n', writable in place (the parser folds
-  // case there). False at the end of the input or on a read error.
+  // case there), followed by at least Interner::kPadding readable bytes.
+  // False at the end of the input or on a read error.
   bool Next(char** data, size_t* size);
   bool failed() const { return failed_; }
 
@@ -33,7 +34,7 @@ class LineReader {
   void Refill();
 
   FILE* file_ = nullptr;
-  std::string buffer_;
+  std::string buffer_;  // data, then Interner::kPadding zero bytes
   size_t pos_ = 0;
   size_t end_ = 0;
   bool eof_ = false;
