@@ -38,8 +38,8 @@ SynthRuns Make(int64_t n, const std::string& metric) {
   return MakeRuns(items);
 }
 
-void BM_GateBinary(benchmark::State& state) {
-  SynthRuns runs = Make(state.range(0), "exact");
+void BM_Gate(benchmark::State& state, const std::string& metric) {
+  SynthRuns runs = Make(state.range(0), metric);
   Policy policy;
   for (auto _ : state) {
     auto r = Evaluate(runs.baseline, runs.candidate, policy, {});
@@ -47,21 +47,11 @@ void BM_GateBinary(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_GateBinary)
+BENCHMARK_CAPTURE(BM_Gate, binary, std::string("exact"))
     ->Arg(1'000'000)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);
-
-void BM_GateContinuous(benchmark::State& state) {
-  SynthRuns runs = Make(state.range(0), "anls");
-  Policy policy;
-  for (auto _ : state) {
-    auto r = Evaluate(runs.baseline, runs.candidate, policy, {});
-    benchmark::DoNotOptimize(r);
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
-}
-BENCHMARK(BM_GateContinuous)
+BENCHMARK_CAPTURE(BM_Gate, continuous, std::string("anls"))
     ->Arg(100'000)
     ->Arg(1'000'000)
     ->Unit(benchmark::kMillisecond)
