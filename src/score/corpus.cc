@@ -32,6 +32,19 @@ int ThreadCount(const CorpusOptions& options, size_t tokens) {
   return std::max(threads, 1);
 }
 
+char FoldedAscii(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+}
+
+// `indexed` is a reference id as compared (folded when `fold`).
+bool SameId(std::string_view indexed, std::string_view id, bool fold) {
+  if (indexed.size() != id.size()) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    if (indexed[i] != (fold ? FoldedAscii(id[i]) : id[i])) return false;
+  }
+  return true;
+}
+
 Status LineError(std::string_view name, int line, const std::string& message) {
   return Status::Invalid(fmt::format("{}:{}: {}", name, line, message));
 }
@@ -52,12 +65,31 @@ Result<CorpusResult> Score(LoadedTrn& ref, std::string_view ref_name,
   }
 
   std::vector<int32_t> hyp_of(ref.utts.size(), -1);
+  const bool fold = !options.case_sensitive;
+  std::string folded;
   for (size_t j = 0; j < hyp.utts.size(); ++j) {
-    const uint32_t k = ref.ids.Find(hyp.ids.key(static_cast<uint32_t>(j)));
+    const std::string_view id = hyp.shown_id(j);
+    uint32_t k = Interner::kNotFound;
+    // Hypotheses usually list the reference's utterances in its order.
+    if (j < ref.utts.size() &&
+        SameId(ref.ids.key(static_cast<uint32_t>(j)), id, fold)) {
+      k = static_cast<uint32_t>(j);
+    } else {
+      folded.assign(id);
+      if (fold) {
+        for (char& c : folded) c = FoldedAscii(c);
+      }
+      k = ref.ids.Find(folded);
+    }
     if (k == Interner::kNotFound) {
+      return LineError(
+          hyp_name, hyp.utts[j].line,
+          fmt::format("utterance '{}' is not in {}", id, ref_name));
+    }
+    if (hyp_of[k] >= 0) {
       return LineError(hyp_name, hyp.utts[j].line,
-                       fmt::format("utterance '{}' is not in {}",
-                                   hyp.shown_id(j), ref_name));
+                       fmt::format("utterance id '{}' repeats line {}", id,
+                                   hyp.utts[hyp_of[k]].line));
     }
     hyp_of[k] = static_cast<int32_t>(j);
   }
@@ -134,13 +166,13 @@ Result<CorpusResult> LoadAndScore(LineReader& ref_lines,
   // A token takes about six bytes of a trn file.
   if (ThreadCount(options, ref_size / 6) > 1) {
     std::thread other([&] {
-      hyp_status = LoadTrn(hyp_lines, hyp_name, options, hyp_size, &hyp);
+      hyp_status = LoadTrn(hyp_lines, hyp_name, options, hyp_size, false, &hyp);
     });
-    ref_status = LoadTrn(ref_lines, ref_name, options, ref_size, &ref);
+    ref_status = LoadTrn(ref_lines, ref_name, options, ref_size, true, &ref);
     other.join();
   } else {
-    ref_status = LoadTrn(ref_lines, ref_name, options, ref_size, &ref);
-    hyp_status = LoadTrn(hyp_lines, hyp_name, options, hyp_size, &hyp);
+    ref_status = LoadTrn(ref_lines, ref_name, options, ref_size, true, &ref);
+    hyp_status = LoadTrn(hyp_lines, hyp_name, options, hyp_size, false, &hyp);
   }
   MMGATE_RETURN_IF_ERROR(ref_status);
   MMGATE_RETURN_IF_ERROR(hyp_status);

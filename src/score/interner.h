@@ -59,6 +59,7 @@ class Interner {
     }
     const auto id = static_cast<uint32_t>(offsets_.size());
     offsets_.push_back(static_cast<uint32_t>(arena_.size()));
+    hashes_.push_back(key.hash);
     arena_.append(key.text);
     slots_[i] = {id + 1, check, key.head, key.tail};
     if (offsets_.size() * 4 > slots_.size() * 3) Grow();
@@ -141,15 +142,16 @@ class Interner {
     slots_.assign(old.size() * 2, Slot{});
     for (const Slot& s : old) {
       if (s.id_plus_one == 0) continue;
-      size_t i = MakeKey(key(s.id_plus_one - 1)).hash & (slots_.size() - 1);
+      size_t i = hashes_[s.id_plus_one - 1] & (slots_.size() - 1);
       while (slots_[i].id_plus_one != 0) i = (i + 1) & (slots_.size() - 1);
       slots_[i] = s;
     }
   }
 
   std::vector<Slot> slots_;
-  std::vector<uint32_t>
-      offsets_;  // key i is arena_[offsets_[i], offsets_[i + 1])
+  // Key i is arena_[offsets_[i], offsets_[i + 1]).
+  std::vector<uint32_t> offsets_;
+  std::vector<uint64_t> hashes_;  // kept so that growing does not rehash
   std::string arena_;
 };
 

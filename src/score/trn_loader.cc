@@ -133,7 +133,8 @@ bool LineReader::Next(char** data, size_t* size) {
 }
 
 Status LoadTrn(LineReader& reader, std::string_view name,
-               const CorpusOptions& options, size_t size_hint, LoadedTrn* f) {
+               const CorpusOptions& options, size_t size_hint, bool index_ids,
+               LoadedTrn* f) {
   const bool fold = !options.case_sensitive;
   // A word takes about six bytes of a trn file, an utterance line about 100.
   f->tokens.reserve(size_hint / 5);
@@ -162,16 +163,18 @@ Status LoadTrn(LineReader& reader, std::string_view name,
     f->shown_ids.append(parts->id);
     // The id as written is kept above; ids and words compare folded.
     if (fold) FoldAscii(data, size);
-    const char* id = data + (parts->id.data() - line.data());
-    const uint32_t index =
-        f->ids.Intern(std::string_view(id, parts->id.size()));
-    if (index != f->utts.size()) {
-      return LineError(
-          name, line_no,
-          fmt::format(
-              "utterance id '{}' repeats line {}",
-              std::string_view(f->shown_ids).substr(u.id_offset, u.id_size),
-              f->utts[index].line));
+    if (index_ids) {
+      const char* id = data + (parts->id.data() - line.data());
+      const uint32_t index =
+          f->ids.Intern(std::string_view(id, parts->id.size()));
+      if (index != f->utts.size()) {
+        return LineError(
+            name, line_no,
+            fmt::format(
+                "utterance id '{}' repeats line {}",
+                std::string_view(f->shown_ids).substr(u.id_offset, u.id_size),
+                f->utts[index].line));
+      }
     }
 
     const size_t words_size = parts->words.size();

@@ -1,7 +1,7 @@
 // The streaming trn parser behind corpus scoring: lines come from a text in
 // memory or from a file read through one reusable buffer (so a 15 MB file
-// never sits in memory whole), words are interned to ids as they are read,
-// and utterance ids are checked for repeats on the way.
+// never sits in memory whole), and words are interned to ids as they are
+// read.
 #ifndef MMGATE_SCORE_TRN_LOADER_H_
 #define MMGATE_SCORE_TRN_LOADER_H_
 
@@ -59,15 +59,18 @@ struct LoadedTrn {
   std::vector<Utt> utts;
   std::vector<uint32_t> tokens;  // word ids of `vocab`, or code points
   Interner vocab{4096};
-  Interner ids{1024};  // ids as compared (case-folded unless case-sensitive);
-                       // id i is utts[i]
+  // With index_ids: the ids as compared (case-folded unless case-sensitive);
+  // id i is utts[i].
+  Interner ids{1024};
   std::string shown_ids;
 };
 
 // `size_hint`: the input's size in bytes if known (for reserving), else 0.
-// Errors name `name` and the line.
+// `index_ids`: intern the utterance ids into `ids` and report repeated ones
+// (the reference's, which lookups go to). Errors name `name` and the line.
 Status LoadTrn(LineReader& reader, std::string_view name,
-               const CorpusOptions& options, size_t size_hint, LoadedTrn* out);
+               const CorpusOptions& options, size_t size_hint, bool index_ids,
+               LoadedTrn* out);
 
 }  // namespace mmgate::score
 
