@@ -125,31 +125,53 @@ AlignmentResult Aligner::Align(std::span<const uint32_t> ref,
   if ((cost + 3) / 4 == errors) {
     result.min_edit_errors = errors;
   } else {
-    result.min_edit_errors =
-        n <= m ? MinEditDistance(hyp, ref) : MinEditDistance(ref, hyp);
+    result.min_edit_errors = n <= m ? MinEditDistance(hyp, ref, errors)
+                                    : MinEditDistance(ref, hyp, errors);
   }
   return result;
 }
 
 int64_t Aligner::MinEditDistance(std::span<const uint32_t> text,
-                                 std::span<const uint32_t> pattern) {
-  const size_t m = pattern.size();
-  if (m == 0) return static_cast<int64_t>(text.size());
+                                 std::span<const uint32_t> pattern,
+                                 int64_t bound) {
+  const auto n = static_cast<int64_t>(text.size());
+  const auto m = static_cast<int64_t>(pattern.size());
+  if (m == 0) return n;
   if (m > 64) {
-    if (lev_.size() < m + 1) lev_.resize(m + 1);
-    int32_t* row = lev_.data();
-    for (size_t j = 0; j <= m; ++j) row[j] = static_cast<int32_t>(j);
-    for (size_t i = 1; i <= text.size(); ++i) {
-      int32_t diag = row[0];
-      row[0] = static_cast<int32_t>(i);
-      for (size_t j = 1; j <= m; ++j) {
-        const int32_t up = row[j];
-        row[j] = std::min(
-            {diag + (text[i - 1] != pattern[j - 1]), up + 1, row[j - 1] + 1});
-        diag = up;
-      }
+    // The distance is at most `bound`, so only diagonals within
+    // (bound - |n - m|) / 2 of those between the corners can be on an
+    // optimal path (as in Align).
+    const int64_t k = (bound - std::abs(n - m)) / 2;
+    const int64_t lo = std::min<int64_t>(0, n - m) - k;
+    const int64_t hi = std::max<int64_t>(0, n - m) + k;
+    constexpr int32_t kFar = 1 << 29;
+    for (int r = 0; r < 2; ++r) {
+      if (lev_[r].size() < static_cast<size_t>(m + 2)) lev_[r].resize(m + 2);
     }
-    return row[m];
+    int32_t* prev = lev_[0].data();
+    int32_t* cur = lev_[1].data();
+    const int64_t first_end = std::min(m, -lo);
+    for (int64_t j = 0; j <= first_end; ++j) prev[j] = static_cast<int32_t>(j);
+    prev[first_end + 1] = kFar;
+    for (int64_t i = 1; i <= n; ++i) {
+      const int64_t begin = std::max<int64_t>(0, i - hi);
+      const int64_t end = std::min(m, i - lo);
+      int32_t left = kFar;
+      int64_t j = begin;
+      if (begin == 0) {
+        left = static_cast<int32_t>(i);
+        cur[0] = left;
+        j = 1;
+      }
+      for (; j <= end; ++j) {
+        left = std::min({prev[j - 1] + (text[i - 1] != pattern[j - 1]),
+                         prev[j] + 1, left + 1});
+        cur[j] = left;
+      }
+      cur[end + 1] = kFar;
+      std::swap(prev, cur);
+    }
+    return prev[m];
   }
   // Myers' bit-parallel algorithm (Hyyro's formulation for global distance):
   // one 64-bit word holds a whole DP column of the pattern. Peq[c] is looked
@@ -167,7 +189,7 @@ int64_t Aligner::MinEditDistance(std::span<const uint32_t> text,
   };
   size_t used[64];
   size_t used_count = 0;
-  for (size_t j = 0; j < m; ++j) {
+  for (size_t j = 0; j < pattern.size(); ++j) {
     const size_t i = slot_of(pattern[j]);
     if (peq_masks_[i] == 0) used[used_count++] = i;
     peq_keys_[i] = pattern[j];
@@ -176,7 +198,7 @@ int64_t Aligner::MinEditDistance(std::span<const uint32_t> text,
   const uint64_t high = 1ULL << (m - 1);
   uint64_t pv = m == 64 ? ~0ULL : (1ULL << m) - 1;
   uint64_t mv = 0;
-  int64_t score = static_cast<int64_t>(m);
+  int64_t score = m;
   for (uint32_t t : text) {
     const uint64_t eq = peq_masks_[slot_of(t)];
     const uint64_t xv = eq | mv;

@@ -47,16 +47,17 @@ class Aligner {
   // the packed cell (n, m).
   uint64_t Weighted(std::span<const uint32_t> ref,
                     std::span<const uint32_t> hyp, int64_t lo, int64_t hi);
-  // Levenshtein distance, with `pattern` the shorter sequence.
+  // Levenshtein distance, with `pattern` the shorter sequence and `bound` an
+  // upper bound of the distance.
   int64_t MinEditDistance(std::span<const uint32_t> text,
-                          std::span<const uint32_t> pattern);
+                          std::span<const uint32_t> pattern, int64_t bound);
 
   // Two rows of the DP matrix: packed (weighted cost, substitutions on the
   // chosen path) cells.
   std::vector<uint64_t> cell_[2];
-  // Levenshtein: one DP row for long sequences; the bit-parallel match masks
-  // of the pattern's tokens for sequences of up to 64 tokens.
-  std::vector<int32_t> lev_;
+  // Levenshtein: two banded DP rows for long sequences; the bit-parallel
+  // match masks of the pattern's tokens for sequences of up to 64 tokens.
+  std::vector<int32_t> lev_[2];
   std::vector<uint32_t> peq_keys_;
   std::vector<uint64_t> peq_masks_;
 };
