@@ -109,7 +109,8 @@ Stratum Measure(const Work& w, const std::vector<uint32_t>& idx,
 }
 
 // The decision rule for one stratum, after the correction: block on a
-// significant regression larger than the margin; pass when the stratum shows
+// significant regression larger than the margin (below min_n only on the
+// exact test); pass when the stratum shows
 // non-inferiority (its interval's worst end is within the margin) or could
 // have detected a drop of the margin at the policy's power; else, and below
 // min_n, inconclusive.
@@ -124,7 +125,10 @@ void Decide(const SuiteVerdict& v, Stratum* s, double margin) {
   if (s->n == 0) {
     s->verdict = Verdict::kInconclusive;
     s->reasons.push_back(Label(v, *s) + ": no paired items");
-  } else if (s->p_adjusted < t.alpha && oriented < -margin) {
+  } else if (s->p_adjusted < t.alpha && oriented < -margin &&
+             (s->n >= t.min_n || s->test == "mcnemar-exact")) {
+    // Only the exact test's p-value holds below min_n; a bootstrap over a
+    // handful of clusters is no evidence either way.
     s->verdict = Verdict::kBlock;
     s->reasons.push_back(fmt::format(
         "{}: regression beyond the margin {} (p={:.2g}, adjusted {:.2g} < {})",

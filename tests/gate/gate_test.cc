@@ -155,6 +155,31 @@ TEST(GateTest, ContinuousLowerIsBetterRegressionBlocks) {
   EXPECT_EQ(r->verdict, Verdict::kBlock);
 }
 
+TEST(GateTest, BelowMinNOnlyTheExactTestCanBlock) {
+  // Three items whose WER doubles: a bootstrap over three clusters proves
+  // nothing, so the stratum is inconclusive, not blocked.
+  std::vector<SynthItem> items;
+  for (int i = 0; i < 60; ++i) {
+    SynthItem it;
+    it.suite = "speech";
+    it.id = "u" + std::to_string(i);
+    it.metric = "wer";
+    it.den = 10;
+    it.slices = {{"codec", i < 3 ? "gsm" : "pcm"}};
+    it.base = 0.2;
+    it.cand = i < 3 ? 0.9 : 0.2;
+    items.push_back(it);
+  }
+  auto runs = MakeRuns(items);
+  Policy policy;
+  policy.bootstrap_resamples = 2000;
+  auto r = Evaluate(runs.baseline, runs.candidate, policy, {});
+  ASSERT_TRUE(r.ok());
+  const Stratum* gsm = FindSlice(r->suites[0], "gsm");
+  EXPECT_EQ(gsm->verdict, Verdict::kInconclusive);
+  EXPECT_NE(gsm->reasons.at(0).find("min_n"), std::string::npos);
+}
+
 TEST(GateTest, RefusesDifferentSuiteVersionsAndUnmatchedItems) {
   auto items = Binary("docs", 50, 1, [](int) {
     return std::pair{false, false};
