@@ -1,9 +1,9 @@
 // Word/character alignment for WER and CER. The default alignment is
 // sclite's: dynamic programming with weights correct 0, substitution 4,
 // insertion 3, deletion 3 and sclite's tie-breaking, so that error counts
-// equal `sctk sclite`'s. The minimum edit distance (plain Levenshtein) is
-// computed in the same pass, because sclite's weights can count more errors
-// than the minimum (see src/score/README.md).
+// equal `sctk sclite`'s. The minimum edit distance (plain Levenshtein) comes
+// with it, because sclite's weights can count more errors than the minimum
+// (see src/score/README.md).
 #ifndef MMGATE_SCORE_ALIGN_H_
 #define MMGATE_SCORE_ALIGN_H_
 
@@ -65,7 +65,8 @@ class Aligner {
 enum class EditOp : uint8_t { kCorrect, kSubstitution, kDeletion, kInsertion };
 
 // sclite's alignment path itself (full matrix and backtrace), for showing
-// which words were wrong. Aligner::Align gives the same counts in O(m) memory.
+// which words were wrong. Aligner::Align gives the same counts in O(m)
+// memory and a band of the matrix.
 std::vector<EditOp> SclitePath(std::span<const uint32_t> ref,
                                std::span<const uint32_t> hyp);
 

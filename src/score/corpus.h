@@ -2,9 +2,10 @@
 // computes it: utterances paired by id, words (or characters, as `sclite -c`)
 // compared ignoring ASCII case unless asked, aligned with sclite's weights.
 //
-// Built for size: each file is read once into memory, words are interned to
-// integer ids (no allocation per word), both files are parsed at the same
-// time, and utterances are aligned in parallel with reused DP rows.
+// Built for size: files are streamed through one buffer each, words are
+// interned to integer ids (no allocation per word), both files are parsed at
+// the same time, and utterances are aligned in parallel with reused DP rows
+// (src/score/README.md, "Speed").
 #ifndef MMGATE_SCORE_CORPUS_H_
 #define MMGATE_SCORE_CORPUS_H_
 

@@ -44,6 +44,29 @@ ErrorRate ComputeErrorRate(std::string_view reference, std::string_view answer,
   if (options.alignment == Alignment::kSclite) {
     rate.counts = aligned.sclite;
     rate.errors = aligned.sclite.errors();
+    if (rate.errors > 0) {
+      size_t a = 0;
+      size_t b = 0;
+      for (EditOp op : SclitePath(ref_ids, hyp_ids)) {
+        if (rate.first_errors.size() == kErrorsShown) break;
+        switch (op) {
+          case EditOp::kCorrect:
+            break;
+          case EditOp::kSubstitution:
+            rate.first_errors.push_back(EncodeUtf8(ref[a]) + "->" +
+                                        EncodeUtf8(hyp[b]));
+            break;
+          case EditOp::kDeletion:
+            rate.first_errors.push_back("-" + EncodeUtf8(ref[a]));
+            break;
+          case EditOp::kInsertion:
+            rate.first_errors.push_back("+" + EncodeUtf8(hyp[b]));
+            break;
+        }
+        a += op != EditOp::kInsertion;
+        b += op != EditOp::kDeletion;
+      }
+    }
   } else {
     rate.errors = aligned.min_edit_errors;
   }

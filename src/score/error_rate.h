@@ -27,7 +27,11 @@ struct ErrorRate {
   EditCounts counts;       // sclite's split (all zero with kLevenshtein)
   int64_t errors = 0;      // errors under the chosen alignment
   int64_t ref_length = 0;  // reference words or characters
+  // The first errors along sclite's alignment, as "ref->hyp", "-ref" or
+  // "+hyp" (at most kErrorsShown; none with kLevenshtein).
+  std::vector<std::string> first_errors;
 };
+constexpr size_t kErrorsShown = 3;
 
 // The tokens scored: normalized words, or their characters.
 std::vector<std::u32string> ErrorRateTokens(std::string_view text,

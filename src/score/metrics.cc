@@ -1,6 +1,7 @@
 #include "score/metrics.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <array>
 #include <functional>
@@ -122,10 +123,16 @@ Result<PerReference> MakeScorer(std::string_view metric,
                   ? fmt::format("S={} D={} I={}", r.counts.substitutions,
                                 r.counts.deletions, r.counts.insertions)
                   : "minimum edit distance";
+          std::string detail = fmt::format("errors={} ({}) of {} reference {}",
+                                           r.errors, split, r.ref_length, unit);
+          if (!r.first_errors.empty()) {
+            detail += fmt::format(": {}", fmt::join(r.first_errors, ", "));
+            if (r.errors > static_cast<int64_t>(r.first_errors.size()))
+              detail += ", ...";
+          }
           return ItemScore{r.errors / denominator,
                            static_cast<double>(r.errors), denominator,
-                           fmt::format("errors={} ({}) of {} reference {}",
-                                       r.errors, split, r.ref_length, unit)};
+                           std::move(detail)};
         },
         [](const ItemScore& a, const ItemScore& b) {
           return a.numerator < b.numerator ||

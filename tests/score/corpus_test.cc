@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <string>
 
 #include "score/corpus_report.h"
@@ -71,6 +73,24 @@ TEST(TrnTest, FormatRoundTrips) {
   ASSERT_TRUE(back.ok());
   EXPECT_EQ((*back)[0].words, utts[0].words);
   EXPECT_EQ((*back)[1].id, "s_2");
+}
+
+TEST(TrnTest, WriteThenReadAFile) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() /
+       ("mmgate_score_trn_" + std::to_string(::getpid()) + ".trn"))
+          .string();
+  const std::vector<TrnUtterance> utts = {{"a_1", {"one", "two"}, 0},
+                                          {"a_2", {"three"}, 0}};
+  ASSERT_TRUE(WriteTrn(path, utts).ok());
+  Result<std::vector<TrnUtterance>> back = ReadTrn(path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ((*back)[0].words, utts[0].words);
+  EXPECT_EQ((*back)[1].line, 2);
+  Result<std::vector<TrnUtterance>> missing = ReadTrn(path);
+  EXPECT_EQ(missing.status().code(), StatusCode::kIoError);
 }
 
 TEST(TrnTest, SpeakerAsScliteRmGroupsIt) {

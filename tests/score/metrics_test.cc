@@ -54,7 +54,12 @@ TEST(WerTest, NormalizedWordsAndCorpusParts) {
   EXPECT_DOUBLE_EQ(s.numerator, 2);
   EXPECT_DOUBLE_EQ(s.denominator, 6);
   EXPECT_DOUBLE_EQ(s.value, 2.0 / 6);
-  EXPECT_NE(s.detail.find("S=1 D=1 I=0"), std::string::npos) << s.detail;
+  EXPECT_EQ(s.detail,
+            "errors=2 (S=1 D=1 I=0) of 6 reference words: sat->sit, -the");
+  // sclite -o pralign: REF "* a * b C D E", HYP "X a Y b * Z Q".
+  s = Score("wer", MakeItem({"a b c d e"}), "x a y b z q");
+  EXPECT_EQ(s.detail,
+            "errors=5 (S=2 D=1 I=2) of 5 reference words: +x, +y, -c, ...");
 }
 
 TEST(WerTest, RawTokensWhenNormalizationIsOff) {
