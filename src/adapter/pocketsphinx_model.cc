@@ -2,13 +2,16 @@
 // 5prealpha API (cmd_ln_t configuration, ps_decoder_t decoding).
 #include <fmt/format.h>
 #include <pocketsphinx.h>
+#include <sphinxbase/cmn.h>
 #include <sphinxbase/err.h>
+#include <sphinxbase/feat.h>
 
 #include <cstdarg>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "adapter/engines.h"
 #include "adapter/params.h"
@@ -95,10 +98,21 @@ Result<std::string> ModelPath(const ModelSpec& spec, const std::string& key,
   return p.string();
 }
 
+// PocketSphinx carries channel state from one utterance to the next (the
+// stream's noise estimate and the live cepstral mean). Items are independent
+// and reach workers in whatever order threads finish, so every answer starts
+// from the decoder's initial state: otherwise the same item decodes
+// differently from run to run.
 class PocketSphinxModel final : public Model {
  public:
   PocketSphinxModel(DecoderPtr decoder, std::string version)
-      : decoder_(std::move(decoder)), version_(std::move(version)) {}
+      : decoder_(std::move(decoder)), version_(std::move(version)) {
+    cmn_t* cmn = ps_get_feat(decoder_.get())->cmn_struct;
+    if (cmn != nullptr) {
+      initial_cmn_.resize(cmn->veclen);
+      cmn_live_get(cmn, initial_cmn_.data());
+    }
+  }
 
   std::string Version() const override { return version_; }
 
@@ -111,6 +125,7 @@ class PocketSphinxModel final : public Model {
       return audio.status().WithContext("item " + request.item_id);
     }
     ps_decoder_t* ps = decoder_.get();
+    ResetChannelState();
     const std::vector<int16_t>& s = audio->samples;
     // The whole utterance in one call (full_utt) lets cepstral mean
     // normalisation use all of it.
@@ -129,8 +144,17 @@ class PocketSphinxModel final : public Model {
   }
 
  private:
+  void ResetChannelState() {
+    ps_start_stream(decoder_.get());
+    cmn_t* cmn = ps_get_feat(decoder_.get())->cmn_struct;
+    if (cmn != nullptr && !initial_cmn_.empty()) {
+      cmn_live_set(cmn, initial_cmn_.data());
+    }
+  }
+
   DecoderPtr decoder_;
   std::string version_;
+  std::vector<mfcc_t> initial_cmn_;
 };
 
 }  // namespace

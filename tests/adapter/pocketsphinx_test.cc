@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "adapter/model.h"
+#include "media/audio.h"
+#include "perturb/audio.h"
 #include "test_dir.h"
 
 namespace mmgate {
@@ -104,6 +106,47 @@ TEST_F(PocketSphinxTest, OneDecoderPerThreadRunsInParallel) {
   for (std::thread& t : workers) t.join();
   EXPECT_EQ(answers[0], "he might even have been made the amiable himself");
   EXPECT_EQ(answers[1], answers[0]);
+}
+
+// Runner workers take items in whatever order threads finish; an item's
+// answer must not depend on what the same decoder heard before it.
+TEST_F(PocketSphinxTest, AnswerDoesNotDependOnEarlierUtterances) {
+  // Read speech clean, at 5 dB SNR and through GSM: telephone-band and noisy
+  // audio are where the decoder's carried-over channel estimate shows.
+  std::vector<std::string> wavs;
+  uint64_t seed = 1;
+  auto gsm = perturb::ParseCodec("gsm8k");
+  ASSERT_TRUE(gsm.ok());
+  for (const auto& [id, ref] : Transcripts()) {
+    if (wavs.size() == 6) break;
+    const std::string wav = kData + "librivox/" + id + ".wav";
+    auto clean = media::ReadAudioMono(wav, 16000);
+    ASSERT_TRUE(clean.ok()) << clean.status().message();
+    auto noisy = perturb::AddWhiteNoise(*clean, 5, seed++);
+    ASSERT_TRUE(noisy.ok()) << noisy.status().message();
+    wavs.push_back(Path(id + "_snr5.wav"));
+    ASSERT_TRUE(perturb::WriteWav16(*noisy, wavs.back()).ok());
+    wavs.push_back(Path(id + "_gsm.wav"));
+    ASSERT_TRUE(perturb::WriteEncoded(*clean, *gsm, wavs.back()).ok());
+    wavs.push_back(wav);
+  }
+  auto decode_all = [&](const std::vector<std::string>& order) {
+    auto model = CreateModel({"asr", "pocketsphinx", {}, ""});
+    std::map<std::string, std::string> out;
+    if (!model.ok()) return out;
+    for (const std::string& wav : order) {
+      auto r = (*model)->Answer(Request("audio", "", "audio", wav));
+      out[wav] = r.ok() ? r->answer : r.status().message();
+    }
+    return out;
+  };
+  std::vector<std::string> reversed(wavs.rbegin(), wavs.rend());
+  std::map<std::string, std::string> forward = decode_all(wavs);
+  std::map<std::string, std::string> backward = decode_all(reversed);
+  ASSERT_EQ(forward.size(), wavs.size());
+  for (const std::string& wav : wavs) {
+    EXPECT_EQ(forward[wav], backward[wav]) << wav;
+  }
 }
 
 TEST_F(PocketSphinxTest, ConfigurationChangesTheVersionAndTheDecoder) {
