@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 
@@ -17,6 +18,19 @@
 
 namespace mmgate::gate {
 namespace {
+
+// (suite, item id) viewed in place: pairing a million items builds no strings.
+struct ItemKey {
+  std::string_view suite, id;
+  bool operator==(const ItemKey&) const = default;
+};
+struct ItemKeyHash {
+  size_t operator()(const ItemKey& k) const {
+    const size_t h = std::hash<std::string_view>{}(k.suite);
+    return h ^ (std::hash<std::string_view>{}(k.id) + 0x9e3779b97f4a7c15 +
+                (h << 6) + (h >> 2));
+  }
+};
 
 using store::ItemResult;
 
@@ -229,9 +243,9 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
 
   // Pair on (suite, id) with equal content; everything else is unmatched.
   auto id_of = [](const store::ItemRecord& it) {
-    return it.suite + '\x1f' + it.item_id;
+    return ItemKey{it.suite, it.item_id};
   };
-  std::unordered_map<std::string, size_t> cand_index;
+  std::unordered_map<ItemKey, size_t, ItemKeyHash> cand_index;
   cand_index.reserve(candidate.items.size());
   for (size_t i = 0; i < candidate.items.size(); ++i) {
     cand_index.emplace(id_of(candidate.items[i].item), i);
@@ -325,6 +339,8 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
                     "(gate.errors_as_failures: false)",
                     left_out));
   }
+
+  for (auto& [key, w] : work) NumberClusters(&w.pairs);
 
   // Difficulty tiers: the items' own `difficulty` slice, else their failure
   // rate over the earlier runs in the database.

@@ -1,7 +1,7 @@
 #include "gate/paired_tests.h"
 
+#include <algorithm>
 #include <string_view>
-#include <unordered_set>
 
 #include "stats/bootstrap.h"
 #include "stats/linearized.h"
@@ -14,6 +14,18 @@ namespace {
 double Share(double num, double den) { return den > 0 ? num / den : 0; }
 
 }  // namespace
+
+void NumberClusters(std::vector<Pair>* pairs) {
+  std::vector<std::string_view> names;
+  names.reserve(pairs->size());
+  for (const Pair& p : *pairs) names.push_back(*p.group);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  for (Pair& p : *pairs) {
+    p.cluster = static_cast<uint32_t>(
+        std::lower_bound(names.begin(), names.end(), *p.group) - names.begin());
+  }
+}
 
 Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs,
                                const std::vector<uint32_t>& idx,
@@ -31,9 +43,14 @@ Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs,
     bool cp = higher_is_better ? cv >= 0.5 : cv < 0.5;
     counts.Add(bp, cp);
   }
-  std::unordered_set<std::string_view> groups;
+  std::vector<char> seen;
   bool clustered = false;
-  for (uint32_t i : idx) clustered |= !groups.insert(*pairs[i].group).second;
+  for (uint32_t i : idx) {
+    const uint32_t g = pairs[i].cluster;
+    if (g >= seen.size()) seen.resize(size_t{g} + 1, 0);
+    clustered |= seen[g] != 0;
+    seen[g] = 1;
+  }
   if (clustered) {
     auto boot = ContinuousTest(pairs, idx, higher_is_better, t, policy, seed);
     if (!boot.ok()) return boot.status();
@@ -70,8 +87,9 @@ Result<PairedStats> ContinuousTest(const std::vector<Pair>& pairs,
   stats::PairedClusters clusters;
   for (uint32_t i : idx) {
     const Pair& p = pairs[i];
-    MMGATE_RETURN_IF_ERROR(
-        clusters.Add(*p.group, {p.b_num, p.b_den, p.c_num, p.c_den}));
+    Status added =
+        clusters.Add(p.cluster, {p.b_num, p.b_den, p.c_num, p.c_den});
+    if (!added.ok()) return added.WithContext("group " + *p.group);
   }
   std::vector<stats::PairedSums> sums = clusters.Sorted();
   PairedStats s;

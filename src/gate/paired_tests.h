@@ -13,12 +13,17 @@
 
 namespace mmgate::gate {
 
-// One paired item: its cluster (the item's `group`) and both runs' score as
-// numerator / denominator.
+// One paired item: its cluster (the item's `group`, and that group's number
+// among the suite's groups in name order) and both runs' score as numerator /
+// denominator.
 struct Pair {
   const std::string* group;
   double b_num, b_den, c_num, c_den;
+  uint32_t cluster = 0;
 };
+
+// Sets every pair's `cluster` from its group name.
+void NumberClusters(std::vector<Pair>* pairs);
 
 struct PairedStats {
   double baseline = 0, candidate = 0,

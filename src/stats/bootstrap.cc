@@ -1,5 +1,7 @@
 #include "stats/bootstrap.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
@@ -53,21 +55,23 @@ double Acceleration(const std::vector<PairedSums>& clusters,
 
 }  // namespace
 
-Status PairedClusters::Add(std::string_view group, const PairedSums& item) {
+Status PairedClusters::Add(uint32_t cluster, const PairedSums& item) {
   if (!Finite(item)) {
-    return Status::Invalid("paired bootstrap: non-finite value in group '" +
-                           std::string(group) + "'");
+    return Status::Invalid(fmt::format(
+        "paired bootstrap: non-finite value in cluster {}", cluster));
   }
   if (item.base_den < 0 || item.cand_den < 0) {
-    return Status::Invalid("paired bootstrap: negative denominator in group '" +
-                           std::string(group) + "'");
+    return Status::Invalid(fmt::format(
+        "paired bootstrap: negative denominator in cluster {}", cluster));
   }
-  auto [it, inserted] = index_.try_emplace(std::string(group), sums_.size());
-  if (inserted) {
-    groups_.emplace_back(group);
+  if (cluster >= slot_.size()) slot_.resize(size_t{cluster} + 1, -1);
+  int64_t& slot = slot_[cluster];
+  if (slot < 0) {
+    slot = static_cast<int64_t>(sums_.size());
+    numbers_.push_back(cluster);
     sums_.emplace_back();
   }
-  PairedSums& s = sums_[it->second];
+  PairedSums& s = sums_[static_cast<size_t>(slot)];
   s.base_num += item.base_num;
   s.base_den += item.base_den;
   s.cand_num += item.cand_num;
@@ -77,13 +81,11 @@ Status PairedClusters::Add(std::string_view group, const PairedSums& item) {
 }
 
 std::vector<PairedSums> PairedClusters::Sorted() const {
-  std::vector<size_t> order(sums_.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::sort(order.begin(), order.end(),
-            [&](size_t a, size_t b) { return groups_[a] < groups_[b]; });
+  std::vector<uint32_t> order = numbers_;
+  std::sort(order.begin(), order.end());
   std::vector<PairedSums> out;
   out.reserve(order.size());
-  for (size_t i : order) out.push_back(sums_[i]);
+  for (uint32_t n : order) out.push_back(sums_[static_cast<size_t>(slot_[n])]);
   return out;
 }
 

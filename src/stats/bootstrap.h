@@ -7,9 +7,6 @@
 #define MMGATE_STATS_BOOTSTRAP_H_
 
 #include <cstdint>
-#include <string>
-#include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -25,20 +22,22 @@ struct PairedSums {
   double cand_den = 0;
 };
 
-// Sums items per cluster. Clusters come out sorted by group id, so results do
-// not depend on the order items were added in.
+// Sums items per cluster. A cluster is a dense number the caller gives each
+// group (the gate numbers the groups of a suite once, in name order, instead
+// of hashing names again for every stratum). Clusters come out sorted by that
+// number, so results do not depend on the order items were added in.
 class PairedClusters {
  public:
   // Adds one item; values must be finite and denominators non-negative.
-  Status Add(std::string_view group, const PairedSums& item);
+  Status Add(uint32_t cluster, const PairedSums& item);
   int64_t items() const { return items_; }
   int64_t clusters() const { return static_cast<int64_t>(sums_.size()); }
-  // Per-cluster sums, sorted by group id.
+  // Per-cluster sums, sorted by cluster number.
   std::vector<PairedSums> Sorted() const;
 
  private:
-  std::unordered_map<std::string, size_t> index_;
-  std::vector<std::string> groups_;
+  std::vector<int64_t> slot_;  // cluster number -> index in sums_, or -1
+  std::vector<uint32_t> numbers_;
   std::vector<PairedSums> sums_;
   int64_t items_ = 0;
 };

@@ -47,10 +47,10 @@ TEST(BootstrapTest, ClusterOrderDoesNotMatter) {
   PairedClusters forward, backward;
   const auto items = MeanScoreItems(200, 3);
   for (size_t i = 0; i < items.size(); ++i) {
-    ASSERT_TRUE(forward.Add("g" + std::to_string(i % 37), items[i]).ok());
+    ASSERT_TRUE(forward.Add(static_cast<uint32_t>(i % 37), items[i]).ok());
   }
   for (size_t i = items.size(); i-- > 0;) {
-    ASSERT_TRUE(backward.Add("g" + std::to_string(i % 37), items[i]).ok());
+    ASSERT_TRUE(backward.Add(static_cast<uint32_t>(i % 37), items[i]).ok());
   }
   EXPECT_EQ(forward.items(), 200);
   EXPECT_EQ(forward.clusters(), 37);
@@ -69,8 +69,8 @@ TEST(BootstrapTest, ClusterOrderDoesNotMatter) {
 
 TEST(BootstrapTest, AddRejectsBadValues) {
   PairedClusters c;
-  EXPECT_FALSE(c.Add("x", {1, -1, 1, 1}).ok());
-  EXPECT_FALSE(c.Add("x", {NAN, 1, 1, 1}).ok());
+  EXPECT_FALSE(c.Add(0, {1, -1, 1, 1}).ok());
+  EXPECT_FALSE(c.Add(0, {NAN, 1, 1, 1}).ok());
   EXPECT_EQ(c.items(), 0);
 }
 
@@ -134,9 +134,9 @@ TEST(BootstrapTest, ClustersWidenTheIntervalOverIndependentItems) {
   PairedClusters by_source, by_item;
   for (int s = 0; s < 100; ++s) {
     for (int v = 0; v < 5; ++v) {
-      ASSERT_TRUE(by_source.Add("src" + std::to_string(s), sources[s]).ok());
+      ASSERT_TRUE(by_source.Add(static_cast<uint32_t>(s), sources[s]).ok());
       ASSERT_TRUE(
-          by_item.Add("item" + std::to_string(s * 5 + v), sources[s]).ok());
+          by_item.Add(static_cast<uint32_t>(s * 5 + v), sources[s]).ok());
     }
   }
   const BootstrapResult clustered = Boot(by_source.Sorted(), {});
