@@ -95,6 +95,13 @@ async function failureBrowser(page, label) {
     await page.screenshot({path: path.join(artifacts, 'report-top.png')});
     const firstFailure = await page.$('details.stratum');
     await firstFailure.screenshot({path: path.join(artifacts, 'report-failure.png')});
+    const audioItem = await page.$('.item:has(audio)');
+    await page.waitForFunction((el) => el.querySelector('audio').duration > 0, audioItem);
+    await audioItem.screenshot({path: path.join(artifacts, 'report-audio-item.png')});
+    const sections = await page.$$('section:has(.chart)');
+    for (let i = 0; i < sections.length; ++i) {
+      await sections[i].screenshot({path: path.join(artifacts, `report-section-${i}.png`)});
+    }
     console.log(`report: ${n} charts`);
 
     const dash = await context.newPage();

@@ -52,7 +52,8 @@ items, audio = [], []
 for i in range(30):
     items.append({"id": f"chart-{i}", "modality": "chart", "prompt": f"Tallest bar of chart {i}?",
                   "media": [{"type": "image", "path": f"media/c{i % 3}.png"}],
-                  "reference": f"v{i}", "slices": {"chart_type": "bar" if i % 2 else "line"}})
+                  "reference": f"v{i}", "slices": {"chart_type": "bar" if i % 2 else "line",
+                                                     "difficulty": ["easy", "medium", "hard"][i % 3]}})
 # Hostile ids: shown as text, never as markup.
 items[1]["id"] = "chart-1<script>window.__xss=1</script>"
 items[3]["id"] = "chart-3<img src=x onerror=window.__xss=1>"

@@ -218,14 +218,16 @@
 
   function itemCard(it, metric) {
     return h('div', {class: 'item'},
-        h('h4', {}, it.id),
-        h('p', {}, h('b', {}, 'prompt: '), it.prompt),
         h('div', {class: 'media'}, (it.media || []).map(media)),
-        h('p', {}, h('b', {}, 'reference: '), typeof it.reference === 'string' ? it.reference : JSON.stringify(it.reference)),
-        h('div', {class: 'answers'}, answerBlock('baseline', it.baseline, metric),
-          answerBlock('candidate', it.candidate, metric)),
-        h('p', {class: 'diff'}, h('b', {}, 'diff: '), (it.diff || []).map(([op, text]) =>
-          h(op === '-' ? 'del' : op === '+' ? 'ins' : 'span', {}, text + ' '))));
+        h('div', {},
+            h('h4', {}, it.id),
+            h('p', {}, h('b', {}, 'prompt: '), it.prompt),
+            h('p', {}, h('b', {}, 'reference: '),
+              typeof it.reference === 'string' ? it.reference : JSON.stringify(it.reference)),
+            h('div', {class: 'answers'}, answerBlock('baseline', it.baseline, metric),
+              answerBlock('candidate', it.candidate, metric)),
+            h('p', {class: 'diff'}, h('b', {}, 'diff: '), (it.diff || []).map(([op, text]) =>
+              h(op === '-' ? 'del' : op === '+' ? 'ins' : 'span', {}, text + ' ')))));
   }
 
   function failures(cmp) {
