@@ -138,9 +138,12 @@
   }
 
   function difficulty(gate) {
-    const parts = gate.suites.filter((s) => s.difficulty.length).map((s) => {
+    // Tiers labelled in the dataset are the `difficulty` slice; otherwise the
+    // gate estimated them from history.
+    const tiers = (s) => s.difficulty.length ? s.difficulty : s.slices.filter((x) => x.key === 'difficulty');
+    const parts = gate.suites.filter((s) => tiers(s).length).map((s) => {
       const rows = [];
-      for (const t of s.difficulty) {
+      for (const t of tiers(s)) {
         rows.push({tier: t.value, run: 'baseline', score: t.baseline, n: t.n});
         rows.push({tier: t.value, run: 'candidate', score: t.candidate, n: t.n});
       }
@@ -156,7 +159,7 @@
           h('p', {class: 'muted'}, 'remaining failures: baseline ', r.baseline, ' (',
             fmt(100 * r.baseline_hard_share, 0), '% hard), candidate ', r.candidate, ' (',
             fmt(100 * r.candidate_hard_share, 0), '% hard)'),
-          stratumTable(s, s.difficulty));
+          stratumTable(s, tiers(s)));
     });
     return parts.length ? section('Difficulty strata (the capability cliff)', parts) : null;
   }
