@@ -62,13 +62,12 @@ json RunJson(const store::RunRecord& r) {
 
 json SideJson(const ItemResult* r) {
   if (r == nullptr || !r->response) return nullptr;
-  json j = json::object();
+  json j = {{"scores", json::object()}, {"details", json::object()}};
   if (r->response->answer) j["answer"] = *r->response->answer;
   if (r->response->error) j["error"] = *r->response->error;
-  auto s = r->scores.find(r->item.metric);
-  if (s != r->scores.end()) {
-    j["score"] = s->second.value;
-    if (!s->second.detail.empty()) j["detail"] = s->second.detail;
+  for (const auto& [metric, score] : r->scores) {
+    j["scores"][metric] = score.value;
+    if (!score.detail.empty()) j["details"][metric] = score.detail;
   }
   return j;
 }
@@ -76,10 +75,10 @@ json SideJson(const ItemResult* r) {
 // How much worse the candidate did on an item (> 0: worse). An error the
 // baseline did not make counts as the worst.
 double Worsening(const ItemResult* base, const ItemResult& cand,
-                 bool higher_is_better) {
-  auto value = [](const ItemResult* r, double* v) {
+                 const std::string& metric, bool higher_is_better) {
+  auto value = [&](const ItemResult* r, double* v) {
     if (r == nullptr || !r->response || !r->response->answer) return false;
-    auto s = r->scores.find(r->item.metric);
+    auto s = r->scores.find(metric);
     if (s == r->scores.end()) return false;
     *v = s->second.value;
     return true;
@@ -141,7 +140,7 @@ class ComparisonBuilder {
     std::vector<std::pair<double, const ItemResult*>> worse;
     for (const ItemResult& r : cand_.items) {
       if (r.item.suite != v.suite || !InStratum(r, s)) continue;
-      double w = Worsening(Base(r), r, v.higher_is_better);
+      double w = Worsening(Base(r), r, v.metric, v.higher_is_better);
       if (w > 0) worse.emplace_back(w, &r);
     }
     std::sort(worse.begin(), worse.end(), [](const auto& a, const auto& b) {
@@ -154,6 +153,7 @@ class ComparisonBuilder {
     size_t more = worse.size() - shown.size();
     return {{"suite", v.suite},
             {"modality", v.modality},
+            {"metric", v.metric},
             {"stratum", s.key.empty() ? "all" : s.key + "=" + s.value},
             {"verdict", gate::VerdictName(s.verdict)},
             {"worse", worse.size()},

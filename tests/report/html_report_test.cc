@@ -105,8 +105,9 @@ TEST(ReportDataTest, FailureBrowserCapsEachStratumAndCountsTheRest) {
   EXPECT_LE(cmp["items"].size(), 14u);
   const json& item = cmp["items"][k1["shown"][0].get<size_t>()];
   EXPECT_EQ(item["suite"], "charts");
-  EXPECT_EQ(item["baseline"]["score"], 1.0);
-  EXPECT_EQ(item["candidate"]["score"], 0.0);
+  EXPECT_EQ(k1["metric"], "exact");
+  EXPECT_EQ(item["baseline"]["scores"]["exact"], 1.0);
+  EXPECT_EQ(item["candidate"]["scores"]["exact"], 0.0);
   // Latency percentiles per run and suite (synth.h: 10 ms and 20 ms).
   ASSERT_EQ(cmp["latency"].size(), 2u);
   EXPECT_EQ(cmp["latency"][0]["run"], "baseline");

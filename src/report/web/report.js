@@ -78,6 +78,15 @@
             h('td', {}, badge(s.verdict), s.gated === false ? ' not gated' : ''))));
   }
 
+  // The first `shown` reasons, the rest behind a disclosure.
+  function reasonList(reasons, shown) {
+    if (!reasons || !reasons.length) return null;
+    const li = (r) => h('li', {}, r);
+    return h('div', {}, h('ul', {}, reasons.slice(0, shown).map(li)),
+        reasons.length > shown ? h('details', {}, h('summary', {}, (reasons.length - shown) + ' more reasons'),
+                                   h('ul', {}, reasons.slice(shown).map(li))) : null);
+  }
+
   // One card per suite (one modality each): never a figure across them.
   function scorecards(gate) {
     return section('Per-modality scorecards', h('div', {class: 'cards'}, gate.suites.map((s) => {
@@ -103,7 +112,7 @@
               {mark: {type: 'point', filled: true, size: 80},
                encoding: {x: {field: 'delta', type: 'quantitative'}, y: {field: 'label', type: 'nominal'},
                           color: {field: 'verdict', type: 'nominal', scale: verdictColors, legend: null}}}]}),
-          s.reasons.length ? h('ul', {}, s.reasons.map((r) => h('li', {}, r))) : null);
+          reasonList(s.reasons, 3));
     })));
   }
 
@@ -204,9 +213,9 @@
   function answerBlock(title, side, metric) {
     if (!side) return h('div', {class: 'answer'}, h('h5', {}, title), h('p', {class: 'muted'}, 'not run'));
     return h('div', {class: 'answer'},
-        h('h5', {}, title, ' · ', metric, ' ', side.error ? 'error' : fmt(side.score)),
+        h('h5', {}, title, ' · ', metric, ' ', side.error ? 'error' : fmt(side.scores[metric])),
         side.error ? h('pre', {class: 'error'}, side.error) : h('pre', {}, side.answer),
-        side.detail ? h('p', {class: 'muted'}, side.detail) : null);
+        side.details[metric] ? h('p', {class: 'muted'}, side.details[metric]) : null);
   }
 
   function media(m) {
@@ -235,16 +244,14 @@
 
   function failures(cmp) {
     if (!cmp.failures || !cmp.failures.length) return null;
-    const metricOf = {};
-    for (const s of cmp.gate.suites) metricOf[s.suite] = s.metric;
     return section('Failure browser',
         h('p', {class: 'muted'}, 'Items that got worse in the candidate, for each blocked or inconclusive ' +
           'stratum, worst first; at most ' + cmp.limits.per_stratum + ' per stratum, media embedded up to ' +
           Math.round(cmp.limits.media_budget_bytes / 1e6) + ' MB.'),
         cmp.failures.map((f) => h('details', {class: 'stratum', open: f.verdict === 'block' ? '' : null},
-            h('summary', {}, badge(f.verdict), ' ', f.modality, ' · ', f.suite, ' · ', f.stratum,
+            h('summary', {}, badge(f.verdict), ' ', f.modality, ' · ', f.suite, ' (', f.metric, ') · ', f.stratum,
               ' — ', f.worse, ' worse'),
-            f.shown.map((i) => itemCard(cmp.items[i], metricOf[cmp.items[i].suite])),
+            f.shown.map((i) => itemCard(cmp.items[i], f.metric)),
             f.more > 0 ? h('p', {class: 'more'}, f.more + ' more not shown') : null)));
   }
 
@@ -258,7 +265,7 @@
         h('div', {class: 'verdict ' + g.verdict}, h('h1', {}, 'Verdict: ', String(g.verdict).toUpperCase()),
           runLine('baseline', cmp.runs.baseline), runLine('candidate', cmp.runs.candidate),
           h('p', {class: 'muted'}, 'policy ', g.policy),
-          (g.reasons || []).length ? h('ul', {}, g.reasons.map((r) => h('li', {}, r))) : null),
+          reasonList(g.reasons, 8)),
         [scorecards(g), slices(g), difficulty(g), latency(cmp), cost(g), failures(cmp)]);
   }
 
