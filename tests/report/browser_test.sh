@@ -60,7 +60,8 @@ items[3]["id"] = "chart-3<img src=x onerror=window.__xss=1>"
 for i in range(24):
     audio.append({"id": f"utt-{i}", "modality": "audio", "prompt": "Transcribe.",
                   "media": [{"type": "audio", "path": f"media/a{i % 2}.wav"}],
-                  "reference": f"words {i}", "slices": {"voice": "slt" if i % 2 else "awb"}})
+                  "reference": f"words {i}",
+                  "slices": {"voice": "slt\x1b[2J\u202e" if i % 2 else "awb"}})
 open("data/charts.jsonl", "w").write("".join(json.dumps(x) + "\n" for x in items))
 open("data/speech.jsonl", "w").write("".join(json.dumps(x) + "\n" for x in audio))
 PY
@@ -105,7 +106,8 @@ echo "report.html: $size bytes"
 
 # The terminal shows model and dataset text with its controls escaped.
 "$MMGATE" report -c mmgate.yaml base cand >report.txt
-if grep -qP '\x1b|\xe2\x80\xae' gate.txt report.txt; then fail "raw control sequence on the terminal"; fi
+if LC_ALL=C grep -qP '\x1b|\xe2\x80\xae' gate.txt report.txt; then fail "raw control sequence on the terminal"; fi
+grep -qF 'voice=slt\x1b[2J\u202e' report.txt || fail "slice with controls not shown escaped: $(cat report.txt)"
 
 "$MMGATE" serve -c mmgate.yaml --port 0 >serve.out 2>serve.err &
 server=$!
