@@ -78,9 +78,9 @@ Status StoreVerdicts(store::Store* store, const GateOutcome& o,
                            {}};
     for (const gate::SuiteVerdict& s : r.suites) {
       v.suites.push_back({s.suite, s.modality, s.metric,
-                          std::string(gate::VerdictName(s.verdict)),
-                          s.total.n, s.total.baseline, s.total.candidate,
-                          s.total.delta, s.total.ci_lo, s.total.ci_hi});
+                          std::string(gate::VerdictName(s.verdict)), s.total.n,
+                          s.total.baseline, s.total.candidate, s.total.delta,
+                          s.total.ci_lo, s.total.ci_hi});
     }
     MMGATE_RETURN_IF_ERROR(store->PutVerdict(v));
   }
@@ -102,20 +102,20 @@ Status RunDashboard(const DashboardOptions& opt) {
     if (!data.ok()) return SendError(res, 500, data.status().message());
     SendPage(res, *data);
   });
-  server.Get("/compare", [&](const httplib::Request& req,
-                             httplib::Response& res) {
-    std::string baseline = req.get_param_value("baseline");
-    std::string candidate = req.get_param_value("candidate");
-    if (baseline.empty() || candidate.empty())
-      return SendError(res, 400, "give ?baseline=RUN&candidate=RUN");
-    auto store = store::Store::Open(opt.db);
-    if (!store.ok()) return SendError(res, 500, store.status().message());
-    auto e = EvaluateRuns(opt.config, store->get(), baseline, {candidate});
-    if (!e.ok()) return SendError(res, 404, e.status().message());
-    json data = ReportData(*e, opt.report);
-    data["home"] = "./";
-    SendPage(res, data);
-  });
+  server.Get(
+      "/compare", [&](const httplib::Request& req, httplib::Response& res) {
+        std::string baseline = req.get_param_value("baseline");
+        std::string candidate = req.get_param_value("candidate");
+        if (baseline.empty() || candidate.empty())
+          return SendError(res, 400, "give ?baseline=RUN&candidate=RUN");
+        auto store = store::Store::Open(opt.db);
+        if (!store.ok()) return SendError(res, 500, store.status().message());
+        auto e = EvaluateRuns(opt.config, store->get(), baseline, {candidate});
+        if (!e.ok()) return SendError(res, 404, e.status().message());
+        json data = ReportData(*e, opt.report);
+        data["home"] = "./";
+        SendPage(res, data);
+      });
 
   int port = opt.port;
   if (port == 0) {

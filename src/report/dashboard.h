@@ -35,8 +35,7 @@ Status RunDashboard(const DashboardOptions& opt);
 Result<nlohmann::json> DashboardData(store::Store* store);
 
 // Keeps each candidate's verdict in the database for the dashboard.
-Status StoreVerdicts(store::Store* store, const GateOutcome& o,
-                     int64_t now_ms);
+Status StoreVerdicts(store::Store* store, const GateOutcome& o, int64_t now_ms);
 
 }  // namespace mmgate::report
 

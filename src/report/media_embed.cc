@@ -47,7 +47,8 @@ Result<std::string> Thumbnail(const std::string& path, int px) {
 }
 
 void PutLe(std::string* out, uint32_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+  for (int i = 0; i < bytes; ++i)
+    out->push_back(static_cast<char>(v >> (8 * i)));
 }
 
 // Mono 16-bit PCM WAV, which every browser plays.
@@ -55,8 +56,8 @@ Result<std::string> AudioClip(const std::string& path, int rate,
                               double max_seconds) {
   auto audio = media::ReadAudioMono(path, rate);
   if (!audio.ok()) return audio.status();
-  size_t n = std::min(audio->samples.size(),
-                      static_cast<size_t>(max_seconds * rate));
+  size_t n =
+      std::min(audio->samples.size(), static_cast<size_t>(max_seconds * rate));
   uint32_t data_bytes = static_cast<uint32_t>(2 * n);
   std::string wav = "RIFF";
   PutLe(&wav, 36 + data_bytes, 4);

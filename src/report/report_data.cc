@@ -122,16 +122,16 @@ class ComparisonBuilder {
     json latency = LatencyRows(base, "baseline");
     for (json& row : LatencyRows(cand_, "candidate"))
       latency.push_back(std::move(row));
-    return {{"gate", VerdictJson(result_)},
-            {"runs",
-             {{"baseline", RunJson(base.run)},
-              {"candidate", RunJson(cand_.run)}}},
-            {"latency", std::move(latency)},
-            {"failures", std::move(failures)},
-            {"items", std::move(items)},
-            {"limits",
-             {{"per_stratum", opt_.per_stratum},
-              {"media_budget_bytes", opt_.media_budget_bytes}}}};
+    return {
+        {"gate", VerdictJson(result_)},
+        {"runs",
+         {{"baseline", RunJson(base.run)}, {"candidate", RunJson(cand_.run)}}},
+        {"latency", std::move(latency)},
+        {"failures", std::move(failures)},
+        {"items", std::move(items)},
+        {"limits",
+         {{"per_stratum", opt_.per_stratum},
+          {"media_budget_bytes", opt_.media_budget_bytes}}}};
   }
 
  private:
@@ -144,8 +144,9 @@ class ComparisonBuilder {
       if (w > 0) worse.emplace_back(w, &r);
     }
     std::sort(worse.begin(), worse.end(), [](const auto& a, const auto& b) {
-      return a.first != b.first ? a.first > b.first
-                                : a.second->item.item_id < b.second->item.item_id;
+      return a.first != b.first
+                 ? a.first > b.first
+                 : a.second->item.item_id < b.second->item.item_id;
     });
     json shown = json::array();
     for (size_t i = 0; i < worse.size() && i < opt_.per_stratum; ++i)
@@ -182,8 +183,8 @@ class ComparisonBuilder {
         {{"suite", r.item.suite},
          {"id", r.item.item_id},
          {"prompt", r.item.prompt},
-         {"reference", reference.is_discarded() ? json(r.item.reference_json)
-                                                : reference},
+         {"reference",
+          reference.is_discarded() ? json(r.item.reference_json) : reference},
          {"media", media_->Embed(r.item.suite, media)},
          {"baseline", SideJson(base)},
          {"candidate", SideJson(&r)},
@@ -273,9 +274,9 @@ json ReportData(const Evaluation& e, const ReportOptions& opt) {
   }
   std::string title = fmt::format(
       "mmgate: {} — {}", gate::VerdictName(e.outcome.verdict),
-      e.outcome.results.empty() ? e.baseline.run.run_id
-                                : e.outcome.results[0].candidate + " vs " +
-                                      e.baseline.run.run_id);
+      e.outcome.results.empty()
+          ? e.baseline.run.run_id
+          : e.outcome.results[0].candidate + " vs " + e.baseline.run.run_id);
   return {{"kind", "report"},
           {"title", title},
           {"verdict", gate::VerdictName(e.outcome.verdict)},

@@ -52,9 +52,14 @@ Result<std::vector<VerdictRecord>> Store::ListVerdicts() {
     auto row = st->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    out.push_back(VerdictRecord{st->Int(0), st->Text(1), st->Text(2),
-                                st->Text(3), st->Text(4), st->Int(5),
-                                st->Text(6), {}});
+    out.push_back(VerdictRecord{st->Int(0),
+                                st->Text(1),
+                                st->Text(2),
+                                st->Text(3),
+                                st->Text(4),
+                                st->Int(5),
+                                st->Text(6),
+                                {}});
   }
   auto su = db_->Prepare(
       "SELECT verdict_id, suite, modality, metric, verdict, n, baseline, "
@@ -69,10 +74,10 @@ Result<std::vector<VerdictRecord>> Store::ListVerdicts() {
     if (!*row) break;
     auto it = at.find(su->Int(0));
     if (it == at.end()) continue;
-    out[it->second].suites.push_back(VerdictSuiteRecord{
-        su->Text(1), su->Text(2), su->Text(3), su->Text(4), su->Int(5),
-        su->Double(6), su->Double(7), su->Double(8), su->Double(9),
-        su->Double(10)});
+    out[it->second].suites.push_back(
+        VerdictSuiteRecord{su->Text(1), su->Text(2), su->Text(3), su->Text(4),
+                           su->Int(5), su->Double(6), su->Double(7),
+                           su->Double(8), su->Double(9), su->Double(10)});
   }
   return out;
 }

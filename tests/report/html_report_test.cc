@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "report/dashboard.h"
 #include "report/html.h"
 #include "report/web_assets.h"
 #include "synth.h"
@@ -28,7 +29,8 @@ TEST(JsonForScriptTest, NothingCanEndTheScriptElement) {
 
 TEST(RenderPageTest, ScriptsAreAllowedOnlyByTheirHashes) {
   std::string page = RenderPage({{"kind", "report"}, {"title", "<b>t</b>"}});
-  EXPECT_NE(page.find("<title>&lt;b&gt;t&lt;/b&gt;</title>"), std::string::npos);
+  EXPECT_NE(page.find("<title>&lt;b&gt;t&lt;/b&gt;</title>"),
+            std::string::npos);
   // The policy names the SHA-256 of report.js exactly as it is inlined.
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
@@ -135,6 +137,29 @@ TEST(ReportDataTest, TenThousandItemsKeepTheFileSmall) {
       << "the page grows with the strata, not with the items";
 }
 
+TEST(DashboardDataTest, StoredVerdictsPerSuiteOverTime) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("mmgate-dash-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto store = store::Store::Open((dir / "results.db").string());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  Evaluation e = SlicedEvaluation();
+  ASSERT_TRUE(StoreVerdicts(store->get(), e.outcome, 1000).ok());
+  ASSERT_TRUE(StoreVerdicts(store->get(), e.outcome, 2000).ok());
+  auto d = DashboardData(store->get());
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ((*d)["kind"], "dashboard");
+  ASSERT_EQ((*d)["verdicts"].size(), 2u);
+  const json& v = (*d)["verdicts"][1];
+  EXPECT_EQ(v["created_ms"], 2000);
+  EXPECT_EQ(v["verdict"], "block");
+  EXPECT_EQ(v["candidate"], "cand");
+  ASSERT_EQ(v["suites"].size(), 1u);
+  EXPECT_EQ(v["suites"][0]["modality"], "charts");
+  EXPECT_NEAR(v["suites"][0]["delta"].get<double>(), -0.15, 1e-12);
+  std::filesystem::remove_all(dir);
+}
+
 class MediaTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -148,12 +173,18 @@ class MediaTest : public ::testing::Test {
     // One second of a 16 kHz 16-bit mono square wave.
     std::string wav = "RIFF";
     auto le = [&](uint32_t v, int n) {
-      for (int i = 0; i < n; ++i) wav.push_back(static_cast<char>(v >> (8 * i)));
+      for (int i = 0; i < n; ++i)
+        wav.push_back(static_cast<char>(v >> (8 * i)));
     };
     le(36 + 32000, 4);
     wav += "WAVEfmt ";
-    for (auto [v, n] : {std::pair{16u, 4}, {1u, 2}, {1u, 2}, {16000u, 4},
-                        {32000u, 4}, {2u, 2}, {16u, 2}})
+    for (auto [v, n] : {std::pair{16u, 4},
+                        {1u, 2},
+                        {1u, 2},
+                        {16000u, 4},
+                        {32000u, 4},
+                        {2u, 2},
+                        {16u, 2}})
       le(v, n);
     wav += "data";
     le(32000, 4);

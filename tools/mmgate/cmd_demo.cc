@@ -98,8 +98,9 @@ int DemoCommand(const DemoFlags& f) {
                          report::OutcomeJson(outcome).dump(2) + "\n");
   }
   if (st.ok()) {
-    st = WriteFileAtomic((out / "report.html").string(),
-                         report::RenderHtmlReport(*e, HtmlReportOptions(config)));
+    st = WriteFileAtomic(
+        (out / "report.html").string(),
+        report::RenderHtmlReport(*e, HtmlReportOptions(config)));
   }
   if (st.ok())
     st = WriteFileAtomic((out / "comparison.md").string(),

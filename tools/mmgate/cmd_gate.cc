@@ -51,8 +51,8 @@ namespace {
 int GateCommand(const GateFlags& f) {
   auto store = OpenStore(f.config, f.db);
   if (!store.ok()) return Fail("gate", store.status());
-  auto e = report::EvaluateRuns(f.config, store->get(), f.baseline,
-                                f.candidates);
+  auto e =
+      report::EvaluateRuns(f.config, store->get(), f.baseline, f.candidates);
   if (!e.ok()) return Fail("gate", e.status());
   const report::GateOutcome& outcome = e->outcome;
   if (f.json) {

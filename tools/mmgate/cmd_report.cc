@@ -31,8 +31,8 @@ int ReportCommand(const ReportFlags& f) {
   std::string text;
   if (format == "html") {
     // The HTML report shows the gate's evaluation under the config's policy.
-    auto e = report::EvaluateRuns(f.config, store->get(), f.runs[0],
-                                  {f.runs[1]});
+    auto e =
+        report::EvaluateRuns(f.config, store->get(), f.runs[0], {f.runs[1]});
     if (!e.ok()) return Fail("report", e.status());
     text = report::RenderHtmlReport(*e, HtmlReportOptions(f.config));
     if (f.output.empty() || f.output == "-") {

@@ -39,8 +39,9 @@ void AddServeCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("-c,--config", f->config,
                   "project config (gate policy, media folders, database)")
       ->capture_default_str();
-  sub->add_option("--db", f->db,
-                  "results database (default .mmgate/results.db beside config)");
+  sub->add_option(
+      "--db", f->db,
+      "results database (default .mmgate/results.db beside config)");
   sub->add_option("--host", f->host, "address to listen on")
       ->capture_default_str();
   sub->add_option("--port", f->port, "port (0: any free port)")

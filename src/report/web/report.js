@@ -178,7 +178,7 @@
     const rows = [];
     for (const l of cmp.latency) {
       for (const p of ['p50', 'p90', 'p99']) {
-        rows.push({suite: l.modality + ' · ' + l.suite, run: l.run, percentile: p, ms: l[p], n: l.n});
+        rows.push({suite: visible(l.modality + ' · ' + l.suite), run: l.run, percentile: p, ms: l[p], n: l.n});
       }
     }
     return section('Latency percentiles (ms, per suite)', chart({
@@ -199,7 +199,7 @@
     for (const s of gate.suites) {
       for (const run of ['baseline', 'candidate']) {
         const c = s.cost && s.cost[run] && s.cost[run].cost_per_query;
-        if (typeof c === 'number') rows.push({suite: s.modality + ' · ' + s.suite, run, cost: c});
+        if (typeof c === 'number') rows.push({suite: visible(s.modality + ' · ' + s.suite), run, cost: c});
       }
     }
     if (!rows.length) return null;
@@ -281,8 +281,8 @@
     for (const v of d.verdicts) {
       for (const s of v.suites) {
         (byModality[s.modality] = byModality[s.modality] || []).push({
-          time: v.created_ms, suite: s.suite, delta: s.delta, lo: s.ci[0], hi: s.ci[1],
-          verdict: s.verdict, candidate: v.candidate});
+          time: v.created_ms, suite: visible(s.suite), delta: s.delta, lo: s.ci[0], hi: s.ci[1],
+          verdict: s.verdict, candidate: visible(v.candidate)});
       }
     }
     return h('div', {},
