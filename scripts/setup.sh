@@ -19,7 +19,12 @@ packages=(
   libespeak-ng-dev espeak-ng-data flite1-dev libsox-dev libsox-fmt-all sox libsndfile1-dev
   # rendering documents and charts with real fonts
   libcairo2-dev fonts-dejavu-core fonts-liberation2
+  # HTML report and dashboard: HTTP server, headless browser for its tests
+  libcpp-httplib-dev chromium curl
 )
+# The report's chart libraries come from npm at build time (node >= 18);
+# Debian's nodejs and npm unless a node is installed already.
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

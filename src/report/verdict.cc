@@ -153,6 +153,8 @@ constexpr size_t kListedInconclusive = 8;
 
 }  // namespace
 
+std::string EscapeXml(const std::string& s) { return Xml(s); }
+
 Verdict OverallVerdict(const std::vector<GateResult>& results) {
   // With several candidates, one that passes is enough to roll forward.
   Verdict v = Verdict::kBlock;

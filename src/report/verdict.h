@@ -27,6 +27,10 @@ nlohmann::json OutcomeJson(const GateOutcome& o);
 std::string RenderVerdictMarkdown(const GateOutcome& o);
 std::string RenderJUnit(const GateOutcome& o);
 
+// Text for XML or HTML: control characters escaped (EscapeControl), then
+// & < > " '.
+std::string EscapeXml(const std::string& s);
+
 }  // namespace mmgate::report
 
 #endif  // MMGATE_REPORT_VERDICT_H_

@@ -6,7 +6,7 @@
 namespace mmgate::store {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;  // 2: verdicts, verdict_suites
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
@@ -73,6 +73,29 @@ CREATE TABLE IF NOT EXISTS scores (
   detail      TEXT NOT NULL,
   PRIMARY KEY (run_id, suite, item_id, metric),
   FOREIGN KEY (run_id, suite, item_id) REFERENCES responses(run_id, suite, item_id)
+);
+CREATE TABLE IF NOT EXISTS verdicts (
+  verdict_id   INTEGER PRIMARY KEY AUTOINCREMENT,
+  baseline     TEXT NOT NULL,
+  candidate    TEXT NOT NULL,
+  policy       TEXT NOT NULL,
+  verdict      TEXT NOT NULL,
+  created_ms   INTEGER NOT NULL,
+  verdict_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS verdict_suites (
+  verdict_id INTEGER NOT NULL REFERENCES verdicts(verdict_id),
+  suite      TEXT NOT NULL,
+  modality   TEXT NOT NULL,
+  metric     TEXT NOT NULL,
+  verdict    TEXT NOT NULL,
+  n          INTEGER NOT NULL,
+  baseline   REAL NOT NULL,
+  candidate  REAL NOT NULL,
+  delta      REAL NOT NULL,
+  ci_lo      REAL NOT NULL,
+  ci_hi      REAL NOT NULL,
+  PRIMARY KEY (verdict_id, suite)
 );
 )sql";
 

@@ -84,6 +84,32 @@ struct ItemResult {
   std::map<std::string, ScoreRecord> scores;
 };
 
+// One stored gate verdict (for the dashboard's history): the verdict JSON of
+// DESIGN.md, and per suite the figures charted over time.
+struct VerdictSuiteRecord {
+  std::string suite;
+  std::string modality;
+  std::string metric;
+  std::string verdict;
+  int64_t n = 0;
+  double baseline = 0;
+  double candidate = 0;
+  double delta = 0;
+  double ci_lo = 0;
+  double ci_hi = 0;
+};
+
+struct VerdictRecord {
+  int64_t verdict_id = 0;  // assigned by PutVerdict
+  std::string baseline;
+  std::string candidate;
+  std::string policy;
+  std::string verdict;
+  int64_t created_ms = 0;
+  std::string verdict_json;
+  std::vector<VerdictSuiteRecord> suites;
+};
+
 class Store {
  public:
   static Result<std::unique_ptr<Store>> Open(const std::string& path);
@@ -119,6 +145,10 @@ class Store {
   };
   Result<std::vector<Outcome>> Outcomes(
       const std::vector<std::string>& exclude_runs);
+
+  // verdicts.cc: gate verdicts, oldest first.
+  Status PutVerdict(const VerdictRecord& v);
+  Result<std::vector<VerdictRecord>> ListVerdicts();
 
   const std::string& path() const { return db_->path(); }
 

@@ -85,24 +85,31 @@ int DemoCommand(const DemoFlags& f) {
   auto cmp = stats::CompareRuns(store->get(), run_ids[0], run_ids[1]);
   if (!cmp.ok()) return Fail("demo", cmp.status());
   std::printf("\n%s", report::RenderTerminal(*cmp).c_str());
-  auto outcome = EvaluateGate(config, store->get(), run_ids[0], {run_ids[1]});
-  if (!outcome.ok()) return Fail("demo", outcome.status());
-  std::printf("\n%s", report::RenderVerdictTerminal(*outcome).c_str());
+  auto e = report::EvaluateRuns(config, store->get(), run_ids[0], {run_ids[1]});
+  if (!e.ok()) return Fail("demo", e.status());
+  const report::GateOutcome& outcome = e->outcome;
+  std::printf("\n%s", report::RenderVerdictTerminal(outcome).c_str());
+  KeepVerdicts(store->get(), outcome);
   fs::path out(f.out);
-  st = WriteGateOutputs(*outcome, (out / "verdict.md").string(),
+  st = WriteGateOutputs(outcome, (out / "verdict.md").string(),
                         (out / "junit.xml").string());
   if (st.ok()) {
     st = WriteFileAtomic((out / "verdict.json").string(),
-                         report::OutcomeJson(*outcome).dump(2) + "\n");
+                         report::OutcomeJson(outcome).dump(2) + "\n");
+  }
+  if (st.ok()) {
+    st = WriteFileAtomic(
+        (out / "report.html").string(),
+        report::RenderHtmlReport(*e, HtmlReportOptions(config)));
   }
   if (st.ok())
     st = WriteFileAtomic((out / "comparison.md").string(),
                          report::RenderMarkdown(*cmp));
   if (!st.ok()) return Fail("demo", st);
   std::printf(
-      "\nWritten to %s/: verdict.md (a pull-request comment), verdict.json, "
-      "junit.xml, "
-      "comparison.md\nResults database: %s\n",
+      "\nWritten to %s/: report.html (charts and the failing items; open it "
+      "in a browser), verdict.md (a pull-request comment), verdict.json, "
+      "junit.xml, comparison.md\nResults database: %s\n",
       f.out.c_str(), (*store)->path().c_str());
   std::printf(
       "Gate again with:  mmgate gate -c %s --baseline %s --candidate %s\n",

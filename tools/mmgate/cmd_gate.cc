@@ -4,7 +4,6 @@
 
 #include "commands.h"
 #include "common/files.h"
-#include "gate/load.h"
 #include "project.h"
 #include "report/verdict.h"
 
@@ -19,6 +18,7 @@ struct GateFlags {
   bool json = false;
   std::string markdown;
   std::string junit;
+  std::string html;
 };
 
 int ExitFor(gate::Verdict v) {
@@ -34,29 +34,6 @@ int ExitFor(gate::Verdict v) {
 }
 
 }  // namespace
-
-Result<report::GateOutcome> EvaluateGate(
-    const std::string& config, store::Store* store, const std::string& baseline,
-    const std::vector<std::string>& candidates) {
-  auto policy = gate::LoadPolicy(config);
-  if (!policy.ok()) return policy.status();
-  auto base = gate::LoadRun(store, baseline);
-  if (!base.ok()) return base.status();
-  auto history = gate::LoadHistory(store, candidates);
-  if (!history.ok()) return history.status();
-  report::GateOutcome outcome;
-  for (const std::string& id : candidates) {
-    auto cand = gate::LoadRun(store, id);
-    if (!cand.ok()) return cand.status();
-    auto result = gate::Evaluate(*base, *cand, *policy, *history);
-    if (!result.ok())
-      return result.status().WithContext(baseline + " vs " + id);
-    outcome.results.push_back(std::move(*result));
-  }
-  outcome.ranking = gate::Rank(outcome.results, *policy);
-  outcome.verdict = report::OverallVerdict(outcome.results);
-  return outcome;
-}
 
 Status WriteGateOutputs(const report::GateOutcome& o,
                         const std::string& markdown, const std::string& junit) {
@@ -74,16 +51,23 @@ namespace {
 int GateCommand(const GateFlags& f) {
   auto store = OpenStore(f.config, f.db);
   if (!store.ok()) return Fail("gate", store.status());
-  auto outcome = EvaluateGate(f.config, store->get(), f.baseline, f.candidates);
-  if (!outcome.ok()) return Fail("gate", outcome.status());
+  auto e =
+      report::EvaluateRuns(f.config, store->get(), f.baseline, f.candidates);
+  if (!e.ok()) return Fail("gate", e.status());
+  const report::GateOutcome& outcome = e->outcome;
   if (f.json) {
-    std::printf("%s\n", report::OutcomeJson(*outcome).dump(2).c_str());
+    std::printf("%s\n", report::OutcomeJson(outcome).dump(2).c_str());
   } else {
-    std::fputs(report::RenderVerdictTerminal(*outcome).c_str(), stdout);
+    std::fputs(report::RenderVerdictTerminal(outcome).c_str(), stdout);
   }
-  Status st = WriteGateOutputs(*outcome, f.markdown, f.junit);
+  KeepVerdicts(store->get(), outcome);
+  Status st = WriteGateOutputs(outcome, f.markdown, f.junit);
+  if (st.ok() && !f.html.empty()) {
+    st = WriteFileAtomic(
+        f.html, report::RenderHtmlReport(*e, HtmlReportOptions(f.config)));
+  }
   if (!st.ok()) return Fail("gate", st);
-  return ExitFor(outcome->verdict);
+  return ExitFor(outcome.verdict);
 }
 
 }  // namespace
@@ -106,6 +90,8 @@ void AddGateCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("--markdown", f->markdown,
                   "also write a pull-request comment to FILE");
   sub->add_option("--junit", f->junit, "also write JUnit XML to FILE");
+  sub->add_option("--html", f->html,
+                  "also write the HTML report (charts, failing items) to FILE");
   sub->callback([f, exit_code] { *exit_code = GateCommand(*f); });
 }
 

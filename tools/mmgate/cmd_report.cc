@@ -27,10 +27,22 @@ int ReportCommand(const ReportFlags& f) {
   }
   auto store = OpenStore(f.config, f.db);
   if (!store.ok()) return Fail("report", store.status());
-  auto cmp = stats::CompareRuns(store->get(), f.runs[0], f.runs[1]);
-  if (!cmp.ok()) return Fail("report", cmp.status());
   std::string format = f.json ? "json" : f.format;
   std::string text;
+  if (format == "html") {
+    // The HTML report shows the gate's evaluation under the config's policy.
+    auto e =
+        report::EvaluateRuns(f.config, store->get(), f.runs[0], {f.runs[1]});
+    if (!e.ok()) return Fail("report", e.status());
+    text = report::RenderHtmlReport(*e, HtmlReportOptions(f.config));
+    if (f.output.empty() || f.output == "-") {
+      return Fail("report", Status::Invalid("--format html needs -o FILE"));
+    }
+    Status st = WriteFileAtomic(f.output, text);
+    return st.ok() ? kExitOk : Fail("report", st);
+  }
+  auto cmp = stats::CompareRuns(store->get(), f.runs[0], f.runs[1]);
+  if (!cmp.ok()) return Fail("report", cmp.status());
   if (format == "json") {
     text = report::ToJson(*cmp).dump(2) + "\n";
   } else if (format == "md") {
@@ -56,8 +68,10 @@ void AddReportCommand(CLI::App* sub, int* exit_code) {
                   "project config (locates the default database)")
       ->capture_default_str();
   sub->add_option("--db", f->db, "results database");
-  sub->add_option("--format", f->format, "text, json or md")
-      ->check(CLI::IsMember({"text", "json", "md"}))
+  sub->add_option("--format", f->format,
+                  "text, json, md, or html (charts and failing items; "
+                  "gated under the config's policy)")
+      ->check(CLI::IsMember({"text", "json", "md", "html"}))
       ->capture_default_str();
   sub->add_option("-o,--output", f->output,
                   "write to this file instead of stdout");

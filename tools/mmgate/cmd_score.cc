@@ -5,6 +5,7 @@
 #include <string>
 
 #include "commands.h"
+#include "project.h"
 #include "score/corpus.h"
 #include "score/corpus_report.h"
 
@@ -31,7 +32,7 @@ int ScoreCommand(const ScoreFlags& f) {
       score::ScoreTrnFiles(f.ref, f.hyp, options);
   if (!result.ok()) {
     std::fprintf(stderr, "mmgate score: %s\n",
-                 result.status().message().c_str());
+                 TerminalSafe(result.status().message()).c_str());
     return kExitUsage;
   }
   score::CorpusReportOptions report;
@@ -43,7 +44,9 @@ int ScoreCommand(const ScoreFlags& f) {
     std::printf("%s\n",
                 score::CorpusReportJson(*result, report).dump(2).c_str());
   } else {
-    std::fputs(score::FormatCorpusReport(*result, report).c_str(), stdout);
+    // Speaker and utterance ids come from the transcripts.
+    std::fputs(TerminalSafe(score::FormatCorpusReport(*result, report)).c_str(),
+               stdout);
   }
   return kExitOk;
 }

@@ -30,8 +30,12 @@ constexpr Command kCommands[] = {
      "inconclusive",
      mmgate::cli::AddGateCommand},
     {"report",
-     "compare two runs side by side per suite and slice (text, json, md)",
+     "compare two runs side by side per suite and slice (text, json, md, html)",
      mmgate::cli::AddReportCommand},
+    {"serve",
+     "a local dashboard over the results database: runs, verdicts over time, "
+     "comparisons",
+     mmgate::cli::AddServeCommand},
     {"score",
      "score sclite trn transcripts: mmgate score wer|cer --ref R --hyp H",
      mmgate::cli::AddScoreCommand},

@@ -5,7 +5,10 @@
 #include <filesystem>
 
 #include "commands.h"
+#include "common/clock.h"
 #include "dataset/load.h"
+#include "report/dashboard.h"
+#include "report/side_by_side.h"
 #include "score/metrics.h"
 
 namespace mmgate::cli {
@@ -34,7 +37,7 @@ void PrintProblems(const ProjectConfig& project) {
   for (const Suite& s : project.suites) {
     for (const ItemProblem& p : s.problems) {
       std::fprintf(stderr, "invalid item (recorded as an error): %s\n",
-                   p.message.c_str());
+                   report::EscapeControl(p.message).c_str());
     }
   }
 }
@@ -57,8 +60,44 @@ const std::atomic<bool>* InstallStopHandler() {
   return &g_stop;
 }
 
+report::ReportOptions HtmlReportOptions(const std::string& config) {
+  report::ReportOptions opt;
+  auto dirs = report::DatasetDirs(config);
+  if (dirs.ok()) {
+    opt.dataset_dirs = std::move(*dirs);
+  } else {
+    std::fprintf(stderr, "mmgate: media left out of the report: %s\n",
+                 dirs.status().message().c_str());
+  }
+  return opt;
+}
+
+void KeepVerdicts(store::Store* store, const report::GateOutcome& o) {
+  SystemClock clock;
+  Status st = report::StoreVerdicts(store, o, clock.WallMillis());
+  if (!st.ok()) {
+    std::fprintf(stderr, "mmgate: verdict not stored for the dashboard: %s\n",
+                 st.message().c_str());
+  }
+}
+
+std::string TerminalSafe(const std::string& text) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += report::EscapeControl(text.substr(start, end - start));
+    if (end < text.size()) out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
+
 int Fail(const char* command, const Status& status) {
-  std::fprintf(stderr, "mmgate %s: %s\n", command, status.message().c_str());
+  // Messages quote item ids, dataset lines and model output.
+  std::fprintf(stderr, "mmgate %s: %s\n", command,
+               TerminalSafe(status.message()).c_str());
   return kExitUsage;
 }
 

@@ -10,6 +10,7 @@
 
 #include "common/status.h"
 #include "dataset/item.h"
+#include "report/html_report.h"
 #include "report/verdict.h"
 #include "store/store.h"
 
@@ -30,14 +31,18 @@ Result<std::unique_ptr<store::Store>> OpenStore(const std::string& config_path,
 // Set by the first SIGINT or SIGTERM; a second one ends the process at once.
 const std::atomic<bool>* InstallStopHandler();
 
-// Gates each candidate run against the baseline under the config's policy
-// and ranks the ones that pass (shared by `gate` and `demo`).
-Result<report::GateOutcome> EvaluateGate(
-    const std::string& config, store::Store* store, const std::string& baseline,
-    const std::vector<std::string>& candidates);
+// The HTML report's options for a project: where each suite's media is.
+report::ReportOptions HtmlReportOptions(const std::string& config);
+// Keeps the verdicts in the database for `mmgate serve` (a failure to store
+// is printed, not fatal: the verdict stands).
+void KeepVerdicts(store::Store* store, const report::GateOutcome& o);
 // Writes the Markdown and JUnit files that were asked for (empty: not asked).
 Status WriteGateOutputs(const report::GateOutcome& o,
                         const std::string& markdown, const std::string& junit);
+
+// Text for a terminal: control and bidi characters of each line escaped
+// (report::EscapeControl), line breaks kept.
+std::string TerminalSafe(const std::string& text);
 
 // Prints "mmgate <command>: <message>" to stderr and returns kExitUsage.
 int Fail(const char* command, const Status& status);

@@ -1,0 +1,328 @@
+// Renders mmgate's report and dashboard from the JSON data block of the page.
+// Every string from a model or a dataset reaches the page as a text node or a
+// chart label, never as markup; links and media sources are built here.
+(function () {
+  'use strict';
+
+  const data = JSON.parse(document.getElementById('mmgate-data').textContent);
+  const root = document.getElementById('mmgate-root');
+  const verdictColors = {domain: ['pass', 'block', 'inconclusive'],
+                         range: ['#2e7d32', '#c62828', '#ef6c00']};
+
+  // Control characters (ANSI escapes, bidi overrides) are shown as escapes,
+  // as on the terminal (report/side_by_side.cc EscapeControl), so model text
+  // cannot reorder or hide what is around it.
+  function visible(text) {
+    return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x100 ? '\\x' + code.toString(16).padStart(2, '0') : '\\u' + code.toString(16);
+    });
+  }
+
+  // h('div', {class: 'x'}, 'text', child...): element with text children.
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v !== undefined && v !== null) el.setAttribute(k, String(v));
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined || c === false) continue;
+      el.append(c instanceof Node ? c : document.createTextNode(visible(String(c))));
+    }
+    return el;
+  }
+
+  function fmt(x, digits = 3) {
+    return typeof x === 'number' && isFinite(x) ? x.toFixed(digits) : '–';
+  }
+  function signed(x) {
+    return typeof x === 'number' && isFinite(x) ? (x >= 0 ? '+' : '') + x.toFixed(3) : '–';
+  }
+  function badge(verdict) {
+    return h('span', {class: 'badge ' + verdict}, String(verdict).toUpperCase());
+  }
+  function stratumLabel(s) {
+    return s.key ? visible(s.key + '=' + s.value) : 'all';
+  }
+
+  // Vega's expression interpreter keeps charts working under a
+  // Content-Security-Policy without 'unsafe-eval'.
+  function chart(spec) {
+    const el = h('div', {class: 'chart'});
+    spec.$schema = 'https://vega.github.io/schema/vega-lite/v5.json';
+    spec.config = Object.assign({view: {stroke: null}, font: 'sans-serif'}, spec.config);
+    vegaEmbed(el, spec, {actions: false, renderer: 'svg', ast: true,
+                         expr: vega.expressionInterpreter})
+        .catch((e) => el.append(h('p', {class: 'error'}, 'chart failed: ' + e)));
+    return el;
+  }
+
+  function section(title, ...children) {
+    return h('section', {}, h('h2', {}, title), ...children);
+  }
+
+  function threshold(suite) {
+    return suite.higher_is_better === false ? suite.margin : -suite.margin;
+  }
+
+  function stratumTable(suite, strata) {
+    return h('table', {},
+        h('tr', {}, ['stratum', 'n', 'baseline', 'candidate', 'delta', 'CI', 'p adj',
+                     'MDE', 'verdict'].map((t) => h('th', {}, t))),
+        strata.map((s) => h('tr', {class: s.gated === false ? 'ungated' : ''},
+            h('td', {}, stratumLabel(s)), h('td', {class: 'num'}, s.n),
+            h('td', {class: 'num'}, fmt(s.baseline)), h('td', {class: 'num'}, fmt(s.candidate)),
+            h('td', {class: 'num'}, signed(s.delta)),
+            h('td', {class: 'num'}, signed(s.ci[0]) + ' … ' + signed(s.ci[1])),
+            h('td', {class: 'num'}, fmt(s.p_adjusted, 3)), h('td', {class: 'num'}, fmt(s.mde)),
+            h('td', {}, badge(s.verdict), s.gated === false ? ' not gated' : ''))));
+  }
+
+  // The first `shown` reasons, the rest behind a disclosure.
+  function reasonList(reasons, shown) {
+    if (!reasons || !reasons.length) return null;
+    const li = (r) => h('li', {}, r);
+    return h('div', {}, h('ul', {}, reasons.slice(0, shown).map(li)),
+        reasons.length > shown ? h('details', {}, h('summary', {}, (reasons.length - shown) + ' more reasons'),
+                                   h('ul', {}, reasons.slice(shown).map(li))) : null);
+  }
+
+  // One card per suite (one modality each): never a figure across them.
+  function scorecards(gate) {
+    return section('Per-modality scorecards', h('div', {class: 'cards'}, gate.suites.map((s) => {
+      const rows = [{label: 'delta', delta: s.delta, lo: s.ci[0], hi: s.ci[1], verdict: s.verdict}];
+      return h('div', {class: 'card ' + s.verdict},
+          h('h3', {}, s.modality, ' · ', s.suite, ' ', badge(s.verdict)),
+          h('p', {class: 'muted'}, s.metric, s.higher_is_better === false ? ' (lower is better)' : '',
+            ', ', s.test, ', margin ', fmt(s.margin), ', n ', s.n),
+          h('div', {class: 'figures'},
+              h('div', {}, h('b', {}, fmt(s.baseline)), h('br'), 'baseline'),
+              h('div', {}, h('b', {}, fmt(s.candidate)), h('br'), 'candidate'),
+              h('div', {}, h('b', {}, signed(s.delta)), h('br'),
+                'CI ' + signed(s.ci[0]) + ' … ' + signed(s.ci[1]))),
+          chart({
+            width: 240, height: 40, data: {values: rows},
+            layer: [
+              {mark: {type: 'rule', strokeDash: [4, 3], color: '#888'},
+               encoding: {x: {datum: threshold(s)}}},
+              {mark: {type: 'rule', color: '#bbb'}, encoding: {x: {datum: 0}}},
+              {mark: {type: 'errorbar', ticks: true},
+               encoding: {x: {field: 'lo', type: 'quantitative', title: 'delta (candidate − baseline), dashed: margin'},
+                          x2: {field: 'hi'}, y: {field: 'label', type: 'nominal', title: null}}},
+              {mark: {type: 'point', filled: true, size: 80},
+               encoding: {x: {field: 'delta', type: 'quantitative'}, y: {field: 'label', type: 'nominal'},
+                          color: {field: 'verdict', type: 'nominal', scale: verdictColors, legend: null}}}]}),
+          reasonList(s.reasons, 3));
+    })));
+  }
+
+  function sliceRows(s, strata) {
+    return strata.map((x) => ({label: stratumLabel(x), delta: x.delta, lo: x.ci[0], hi: x.ci[1],
+                               verdict: x.verdict, n: x.n}));
+  }
+
+  function deltaChart(s, rows) {
+    const y = {field: 'label', type: 'nominal', sort: null, title: null};
+    return chart({
+      width: 420, height: {step: 18}, data: {values: rows},
+      layer: [
+        {mark: {type: 'rule', strokeDash: [4, 3], color: '#888'}, encoding: {x: {datum: threshold(s)}}},
+        {mark: {type: 'rule', color: '#bbb'}, encoding: {x: {datum: 0}}},
+        {mark: {type: 'errorbar', ticks: true},
+         encoding: {y, x: {field: 'lo', type: 'quantitative', title: 'delta with interval; dashed: margin'},
+                    x2: {field: 'hi'}}},
+        {mark: {type: 'point', filled: true, size: 60},
+         encoding: {y, x: {field: 'delta', type: 'quantitative'},
+                    color: {field: 'verdict', type: 'nominal', scale: verdictColors, title: 'verdict'},
+                    tooltip: [{field: 'label'}, {field: 'n'}, {field: 'delta', format: '+.3f'},
+                              {field: 'lo', format: '+.3f'}, {field: 'hi', format: '+.3f'}]}}]});
+  }
+
+  function slices(gate) {
+    const parts = gate.suites.filter((s) => s.slices.length).map((s) => h('div', {class: 'suite'},
+        h('h3', {}, s.modality, ' · ', s.suite, ' (', s.metric, ')'),
+        deltaChart(s, sliceRows(s, s.slices)),
+        h('details', {}, h('summary', {}, 'table'), stratumTable(s, s.slices))));
+    return parts.length ? section('Slices: differences with intervals', parts) : null;
+  }
+
+  function difficulty(gate) {
+    // Tiers labelled in the dataset are the `difficulty` slice; otherwise the
+    // gate estimated them from history.
+    const tiers = (s) => s.difficulty.length ? s.difficulty : s.slices.filter((x) => x.key === 'difficulty');
+    const parts = gate.suites.filter((s) => tiers(s).length).map((s) => {
+      const rows = [];
+      for (const t of tiers(s)) {
+        rows.push({tier: t.value, run: 'baseline', score: t.baseline, n: t.n});
+        rows.push({tier: t.value, run: 'candidate', score: t.candidate, n: t.n});
+      }
+      const r = s.residual_failures;
+      return h('div', {class: 'suite'},
+          h('h3', {}, s.modality, ' · ', s.suite, ' (', s.metric, ', tiers from ', r.source, ')'),
+          chart({width: 260, height: 160, data: {values: rows},
+                 mark: {type: 'line', point: true},
+                 encoding: {x: {field: 'tier', type: 'ordinal', sort: ['easy', 'medium', 'hard']},
+                            y: {field: 'score', type: 'quantitative', title: s.metric},
+                            color: {field: 'run', type: 'nominal'},
+                            tooltip: [{field: 'tier'}, {field: 'run'}, {field: 'score', format: '.3f'}, {field: 'n'}]}}),
+          h('p', {class: 'muted'}, 'remaining failures: baseline ', r.baseline, ' (',
+            fmt(100 * r.baseline_hard_share, 0), '% hard), candidate ', r.candidate, ' (',
+            fmt(100 * r.candidate_hard_share, 0), '% hard)'),
+          stratumTable(s, tiers(s)));
+    });
+    return parts.length ? section('Difficulty strata (the capability cliff)', parts) : null;
+  }
+
+  function latency(cmp) {
+    if (!cmp.latency || !cmp.latency.length) return null;
+    const rows = [];
+    for (const l of cmp.latency) {
+      for (const p of ['p50', 'p90', 'p99']) {
+        rows.push({suite: visible(l.modality + ' · ' + l.suite), run: l.run, percentile: p, ms: l[p], n: l.n});
+      }
+    }
+    return section('Latency percentiles (ms, per suite)', chart({
+      data: {values: rows},
+      facet: {field: 'suite', type: 'nominal', title: null}, columns: 4,
+      spec: {width: 160, height: 120, mark: 'bar',
+             encoding: {x: {field: 'percentile', type: 'nominal', title: null},
+                        xOffset: {field: 'run', type: 'nominal'},
+                        y: {field: 'ms', type: 'quantitative'},
+                        color: {field: 'run', type: 'nominal'},
+                        tooltip: [{field: 'run'}, {field: 'percentile'}, {field: 'ms', format: '.1f'}, {field: 'n'}]}},
+      resolve: {scale: {y: 'independent'}}}));
+  }
+
+  // Shown once some suite has a price: cost per query of each run.
+  function cost(gate) {
+    const rows = [];
+    for (const s of gate.suites) {
+      for (const run of ['baseline', 'candidate']) {
+        const c = s.cost && s.cost[run] && s.cost[run].cost_per_query;
+        if (typeof c === 'number') rows.push({suite: visible(s.modality + ' · ' + s.suite), run, cost: c});
+      }
+    }
+    if (!rows.length) return null;
+    return section('Cost per query', chart({
+      width: 320, height: {step: 14}, data: {values: rows}, mark: 'bar',
+      encoding: {y: {field: 'suite', type: 'nominal', title: null}, yOffset: {field: 'run', type: 'nominal'},
+                 x: {field: 'cost', type: 'quantitative', title: 'cost per query'},
+                 color: {field: 'run', type: 'nominal'}}}));
+  }
+
+  function answerBlock(title, side, metric) {
+    if (!side) return h('div', {class: 'answer'}, h('h5', {}, title), h('p', {class: 'muted'}, 'not run'));
+    return h('div', {class: 'answer'},
+        h('h5', {}, title, ' · ', metric, ' ', side.error ? 'error' : fmt(side.scores[metric])),
+        side.error ? h('pre', {class: 'error'}, side.error) : h('pre', {}, side.answer),
+        side.details[metric] ? h('p', {class: 'muted'}, side.details[metric]) : null);
+  }
+
+  function media(m) {
+    if (m.src && m.type === 'image' && m.src.startsWith('data:image/')) {
+      return h('img', {src: m.src, alt: m.path, class: 'thumb'});
+    }
+    if (m.src && m.type === 'audio' && m.src.startsWith('data:audio/')) {
+      return h('audio', {src: m.src, controls: '', preload: 'metadata'});
+    }
+    return h('p', {class: 'muted'}, m.type, ' ', m.path, m.note ? ' (' + m.note + ')' : '');
+  }
+
+  function itemCard(it, metric) {
+    return h('div', {class: 'item'},
+        h('div', {class: 'media'}, (it.media || []).map(media)),
+        h('div', {},
+            h('h4', {}, it.id),
+            h('p', {}, h('b', {}, 'prompt: '), it.prompt),
+            h('p', {}, h('b', {}, 'reference: '),
+              typeof it.reference === 'string' ? it.reference : JSON.stringify(it.reference)),
+            h('div', {class: 'answers'}, answerBlock('baseline', it.baseline, metric),
+              answerBlock('candidate', it.candidate, metric)),
+            h('p', {class: 'diff'}, h('b', {}, 'diff: '), (it.diff || []).map(([op, text]) =>
+              h(op === '-' ? 'del' : op === '+' ? 'ins' : 'span', {}, text + ' ')))));
+  }
+
+  function failures(cmp) {
+    if (!cmp.failures || !cmp.failures.length) return null;
+    return section('Failure browser',
+        h('p', {class: 'muted'}, 'Items that got worse in the candidate, for each blocked or inconclusive ' +
+          'stratum, worst first; at most ' + cmp.limits.per_stratum + ' per stratum, media embedded up to ' +
+          Math.round(cmp.limits.media_budget_bytes / 1e6) + ' MB.'),
+        cmp.failures.map((f) => h('details', {class: 'stratum', open: f.verdict === 'block' ? '' : null},
+            h('summary', {}, badge(f.verdict), ' ', f.modality, ' · ', f.suite, ' (', f.metric, ') · ', f.stratum,
+              ' — ', f.worse, ' worse'),
+            f.shown.map((i) => itemCard(cmp.items[i], f.metric)),
+            f.more > 0 ? h('p', {class: 'more'}, f.more + ' more not shown') : null)));
+  }
+
+  function runLine(label, r) {
+    return h('p', {}, h('b', {}, label + ': '), r.run_id, ' — model ', r.model, ' (', r.model_version, ')');
+  }
+
+  function comparison(cmp) {
+    const g = cmp.gate;
+    return h('div', {class: 'comparison'},
+        h('div', {class: 'verdict ' + g.verdict}, h('h1', {}, 'Verdict: ', String(g.verdict).toUpperCase()),
+          runLine('baseline', cmp.runs.baseline), runLine('candidate', cmp.runs.candidate),
+          h('p', {class: 'muted'}, 'policy ', g.policy),
+          reasonList(g.reasons, 8)),
+        [scorecards(g), slices(g), difficulty(g), latency(cmp), cost(g), failures(cmp)]);
+  }
+
+  function compareLink(baseline, candidate, text) {
+    const q = new URLSearchParams({baseline, candidate});
+    return h('a', {href: 'compare?' + q.toString()}, text);
+  }
+
+  function dashboard(d) {
+    const runOptions = (last) => d.runs.map((r, i) => h('option', {
+      value: r.run_id, selected: (last ? i === d.runs.length - 1 : i === 0) ? '' : null}, r.run_id));
+    const byModality = {};
+    for (const v of d.verdicts) {
+      for (const s of v.suites) {
+        (byModality[s.modality] = byModality[s.modality] || []).push({
+          time: v.created_ms, suite: visible(s.suite), delta: s.delta, lo: s.ci[0], hi: s.ci[1],
+          verdict: s.verdict, candidate: visible(v.candidate)});
+      }
+    }
+    return h('div', {},
+        h('h1', {}, 'mmgate dashboard'), h('p', {class: 'muted'}, d.database),
+        section('Verdicts over time, per modality',
+            Object.keys(byModality).length ? Object.entries(byModality).map(([m, rows]) => h('div', {class: 'suite'},
+                h('h3', {}, m),
+                chart({width: 520, height: 140, data: {values: rows},
+                       encoding: {x: {field: 'time', type: 'temporal', title: null,
+                                      axis: {format: '%b %d %H:%M', labelAngle: -30}}},
+                       layer: [
+                         {mark: {type: 'rule', color: '#bbb'}, encoding: {y: {datum: 0}}},
+                         {mark: 'errorbar', encoding: {y: {field: 'lo', type: 'quantitative', title: 'delta'}, y2: {field: 'hi'}}},
+                         {mark: {type: 'point', filled: true, size: 60},
+                          encoding: {y: {field: 'delta', type: 'quantitative'}, shape: {field: 'suite', type: 'nominal'},
+                                     color: {field: 'verdict', type: 'nominal', scale: verdictColors},
+                                     tooltip: [{field: 'suite'}, {field: 'candidate'}, {field: 'delta', format: '+.3f'}]}}]}))) :
+              h('p', {class: 'muted'}, 'No gate verdicts stored yet: run mmgate gate.')),
+        section('Gate verdicts', h('table', {},
+            h('tr', {}, ['when', 'baseline', 'candidate', 'verdict', ''].map((t) => h('th', {}, t))),
+            d.verdicts.slice().reverse().map((v) => h('tr', {},
+                h('td', {}, new Date(v.created_ms).toISOString()), h('td', {}, v.baseline),
+                h('td', {}, v.candidate), h('td', {}, badge(v.verdict)),
+                h('td', {}, compareLink(v.baseline, v.candidate, 'open')))))),
+        section('Compare any two runs', h('form', {method: 'get', action: 'compare'},
+            h('label', {}, 'baseline ', h('select', {name: 'baseline'}, runOptions(false))), ' ',
+            h('label', {}, 'candidate ', h('select', {name: 'candidate'}, runOptions(true))), ' ',
+            h('button', {type: 'submit'}, 'compare'))),
+        section('Runs', h('table', {},
+            h('tr', {}, ['run', 'model', 'version', 'status', 'created'].map((t) => h('th', {}, t))),
+            d.runs.map((r) => h('tr', {}, h('td', {}, r.run_id), h('td', {}, r.model),
+                h('td', {}, r.model_version), h('td', {}, r.status),
+                h('td', {}, new Date(r.created_ms).toISOString()))))));
+  }
+
+  if (data.kind === 'dashboard') {
+    root.append(dashboard(data));
+  } else {
+    if (data.home) root.append(h('p', {}, h('a', {href: data.home}, '← dashboard')));
+    for (const cmp of data.comparisons) root.append(comparison(cmp));
+  }
+  document.title = data.title;
+})();

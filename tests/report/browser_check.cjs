@@ -1,0 +1,132 @@
+// Opens the HTML report and the dashboard in headless Chromium and checks
+// what a person would see: charts drawn, an image and an audio player in the
+// failure browser, hostile text shown as text with no script run.
+// usage: node browser_check.cjs REPORT.html DASHBOARD_URL ARTIFACT_DIR
+const {chromium} = require('playwright-core');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const [reportFile, dashboardUrl, artifacts] = process.argv.slice(2);
+const problems = [];
+function check(ok, what) {
+  if (!ok) problems.push(what);
+}
+
+// Everything a page could do wrong: script errors, refused resources (a CSP
+// violation means an embedded script or a chart needed more than allowed),
+// dialogs from injected script.
+function watch(page, label) {
+  page.on('pageerror', (e) => problems.push(`${label}: page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`${label}: console error: ${m.text()}`);
+  });
+  page.on('dialog', (d) => {
+    problems.push(`${label}: a dialog fired: ${d.message()}`);
+    d.dismiss();
+  });
+}
+
+async function chartsDrawn(page, label, min) {
+  await page.waitForFunction((n) => document.querySelectorAll('.chart svg').length >= n, min,
+                             {timeout: 20000});
+  // Every chart is an SVG with marks in it and a real size.
+  const charts = await page.$$eval('.chart', (els) => els.map((el) => {
+    const svg = el.querySelector('svg');
+    if (!svg) return {ok: false};
+    const box = svg.getBoundingClientRect();
+    return {ok: box.width > 20 && box.height > 20 &&
+                svg.querySelectorAll('path, line, rect').length > 0};
+  }));
+  check(charts.length >= min, `${label}: ${charts.length} charts, expected at least ${min}`);
+  check(charts.every((c) => c.ok), `${label}: an empty chart`);
+  return charts.length;
+}
+
+async function noScriptRan(page, label) {
+  const xss = await page.evaluate(() => window.__xss);
+  check(xss === undefined, `${label}: injected script ran (window.__xss = ${xss})`);
+  check(await page.$$eval('a[href^="javascript:"]', (a) => a.length) === 0,
+        `${label}: a javascript: link was made`);
+  check(await page.$$eval('img[src="x"], script:not([type]):not([src])', (e) => e.length) <= 2,
+        `${label}: injected elements in the page`);
+}
+
+async function failureBrowser(page, label) {
+  await page.$$eval('details', (ds) => ds.forEach((d) => d.setAttribute('open', '')));
+  const img = await page.waitForSelector('details.stratum img.thumb', {timeout: 10000});
+  await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, img);
+  check(await img.evaluate((el) => el.naturalWidth) > 100, `${label}: thumbnail not decoded`);
+  const audio = await page.waitForSelector('details.stratum audio[controls]', {timeout: 10000});
+  await page.waitForFunction((el) => el.readyState >= 1 && el.duration > 0.5, audio,
+                             {timeout: 10000});
+  const text = await page.evaluate(() => document.body.innerText);
+  for (const s of ['<script>window.__xss=1</script>', 'onerror=', 'javascript:window.__xss=1',
+                   'chart-1<script>']) {
+    check(text.includes(s), `${label}: hostile text not shown as text: ${s}`);
+  }
+  // ANSI and bidi controls appear as visible escapes, never raw.
+  check(!/[\u001b\u0007\u202a-\u202e\u2066-\u2069]/.test(text), `${label}: raw control characters`);
+  check(text.includes('\\x1b[31mred') && text.includes('\\u202egnp.exe'),
+        `${label}: control characters not shown as escapes`);
+  check(text.includes('more not shown') || text.includes('worse'), `${label}: no failure counts`);
+}
+
+(async () => {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mmgate-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: {width: 1280, height: 900},
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await context.newPage();
+    watch(page, 'report');
+    await page.goto('file://' + path.resolve(reportFile));
+    await page.waitForSelector('.verdict', {timeout: 20000});
+    const verdict = await page.textContent('.verdict h1');
+    check(/BLOCK/.test(verdict), `report: verdict shown first should be BLOCK, got ${verdict}`);
+    const n = await chartsDrawn(page, 'report', 6);
+    await failureBrowser(page, 'report');
+    await noScriptRan(page, 'report');
+    await page.screenshot({path: path.join(artifacts, 'report.png'), fullPage: true});
+    await page.screenshot({path: path.join(artifacts, 'report-top.png')});
+    const firstFailure = await page.$('details.stratum');
+    await firstFailure.screenshot({path: path.join(artifacts, 'report-failure.png')});
+    const audioItem = await page.$('.item:has(audio)');
+    await page.waitForFunction((el) => el.querySelector('audio').duration > 0, audioItem);
+    await audioItem.screenshot({path: path.join(artifacts, 'report-audio-item.png')});
+    const sections = await page.$$('section:has(.chart)');
+    for (let i = 0; i < sections.length; ++i) {
+      await sections[i].screenshot({path: path.join(artifacts, `report-section-${i}.png`)});
+    }
+    console.log(`report: ${n} charts`);
+
+    const dash = await context.newPage();
+    watch(dash, 'dashboard');
+    await dash.goto(dashboardUrl);
+    await dash.waitForSelector('h1', {timeout: 20000});
+    await chartsDrawn(dash, 'dashboard', 2);
+    const body = await dash.evaluate(() => document.body.innerText);
+    check(body.includes('base') && body.includes('cand'), 'dashboard: runs not listed');
+    await dash.screenshot({path: path.join(artifacts, 'dashboard.png'), fullPage: true});
+    await Promise.all([dash.waitForNavigation(), dash.click('text=open')]);
+    await dash.waitForSelector('.verdict', {timeout: 20000});
+    await chartsDrawn(dash, 'dashboard comparison', 6);
+    await failureBrowser(dash, 'dashboard comparison');
+    await noScriptRan(dash, 'dashboard comparison');
+    await dash.screenshot({path: path.join(artifacts, 'dashboard-compare.png'), fullPage: true});
+  } catch (e) {
+    problems.push('exception: ' + e.stack);
+  } finally {
+    await context.close();
+    fs.rmSync(profile, {recursive: true, force: true});
+  }
+  if (problems.length) {
+    console.error(problems.join('\n'));
+    process.exit(1);
+  }
+  console.log('browser checks: ok');
+})();
