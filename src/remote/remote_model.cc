@@ -170,6 +170,11 @@ std::optional<ModelResponse> RemoteModel::Attempt(const ModelRequest& request,
                 false);
   }
   ModelResponse r;
+  auto type = raw->Header("content-type");
+  if (stream && type && type->find("application/json") != std::string::npos) {
+    // A compatible server that ignores `stream: true` answers whole.
+    stream.reset();
+  }
   if (stream) {
     if (!stream->Complete() || sse->HasPartial()) {
       return fail("truncated_stream",

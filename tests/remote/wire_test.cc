@@ -179,6 +179,18 @@ TEST_F(WireTest, StreamCutMidwayIsRetriedNotTakenAsAnAnswer) {
   EXPECT_EQ(server.hits(), 3);
 }
 
+TEST_F(WireTest, ServerIgnoringStreamAnswersWhole) {
+  FaultServer server([&](const ServerRequest&, int64_t) {
+    return Script{
+        Send(Response(200, "application/json", OpenAIChatBody("whole", 5, 1)))};
+  });
+  auto m = Make("openai", server, {{"stream", true}});
+  auto a = m->Answer(Request("Say whole"));
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  EXPECT_EQ(a->answer, "whole");
+  EXPECT_EQ(server.hits(), 1);
+}
+
 TEST_F(WireTest, InBandStreamErrorIsAFailure) {
   FaultServer server([&](const ServerRequest&, int64_t) {
     auto events = OpenAIStreamEvents("partial", 5, 3);
