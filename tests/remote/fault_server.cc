@@ -125,6 +125,7 @@ void FaultServer::AcceptLoop() {
       if (stop_) return;
       continue;
     }
+    ++connections_;
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     std::lock_guard<std::mutex> lock(mu_);

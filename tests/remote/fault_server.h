@@ -61,6 +61,7 @@ class FaultServer {
   int port() const { return port_; }
   std::string base_url() const;
   int64_t hits() const { return hits_.load(); }
+  int64_t connections() const { return connections_.load(); }
 
  private:
   void AcceptLoop();
@@ -72,6 +73,7 @@ class FaultServer {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<int64_t> hits_{0};
+  std::atomic<int64_t> connections_{0};
   std::atomic<bool> stop_{false};
   std::mutex mu_;
   std::condition_variable stopping_;

@@ -190,6 +190,10 @@ TEST_F(RemoteRunTest, TenThousandItemsThroughFaultsLoseNone) {
   EXPECT_EQ(static_cast<int64_t>(attempts->size()), server.hits())
       << "every request the server saw is an attempt in the database";
   EXPECT_EQ(summary->attempts, server.hits());
+  // Connections are pooled and reused: new ones follow only the faults that
+  // end a connection (resets, cut bodies, timeouts).
+  EXPECT_LT(server.connections(), server.hits() / 4)
+      << server.connections() << " connections for " << server.hits();
   int rate_limited = 0;
   for (const auto& a : *attempts) {
     if (a.error_kind == "rate_limited") ++rate_limited;
