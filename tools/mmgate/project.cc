@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "common/clock.h"
+#include "common/redact.h"
 #include "dataset/load.h"
 #include "report/dashboard.h"
 #include "report/side_by_side.h"
@@ -95,9 +96,10 @@ std::string TerminalSafe(const std::string& text) {
 }
 
 int Fail(const char* command, const Status& status) {
-  // Messages quote item ids, dataset lines and model output.
+  // Messages quote item ids, dataset lines and model output, and may quote a
+  // request that carried a key.
   std::fprintf(stderr, "mmgate %s: %s\n", command,
-               TerminalSafe(status.message()).c_str());
+               TerminalSafe(Redact(status.message())).c_str());
   return kExitUsage;
 }
 
