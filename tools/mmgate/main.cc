@@ -32,6 +32,10 @@ constexpr Command kCommands[] = {
     {"report",
      "compare two runs side by side per suite and slice (text, json, md)",
      mmgate::cli::AddReportCommand},
+    {"perturb",
+     "write a suite's items plus degraded variants (rotate, blur, gsm, snr, "
+     "typos...) as a new suite",
+     mmgate::cli::AddPerturbCommand},
     {"score",
      "score sclite trn transcripts: mmgate score wer|cer --ref R --hyp H",
      mmgate::cli::AddScoreCommand},
