@@ -37,7 +37,8 @@ json CurvesJson(const gate::SuiteVerdict& v) {
              {"p", p.p},
              {"p_adjusted", p.p_adjusted}}},
            {"gated", p.gated},
-           {"verdict", gate::VerdictName(p.verdict)},
+           {"verdict", p.gated ? json(gate::VerdictName(p.verdict))
+                               : json(nullptr)},
            {"reasons", p.reasons}});
     }
     out.push_back({{"kind", c.kind},
@@ -63,12 +64,16 @@ std::string CurvesTerminal(const gate::SuiteVerdict& v) {
                      "baseline", "candidate", "cand. CI", "rule");
   for (const gate::Curve& c : v.curves) {
     for (const gate::CurvePoint& p : c.points) {
+      // + 0.0 turns a negative zero into a plain one.
       out += fmt::format(
           "    {:<22} {:>4} {:>6.3f}->{:<6.3f} {:>+6.1f}% {:>6.3f}->{:<6.3f} "
-          "{:>+6.1f}% {:>6.1f}..{:<6.1f}%  {}\n",
+          "{:>+6.1f}% {:>15}  {}\n",
           p.value, p.n, p.baseline_clean, p.baseline,
-          -100 * p.baseline_degradation, p.candidate_clean, p.candidate,
-          -100 * p.candidate_degradation, 100 * p.ci_lo, 100 * p.ci_hi,
+          -100 * p.baseline_degradation + 0.0, p.candidate_clean, p.candidate,
+          -100 * p.candidate_degradation + 0.0,
+          p.gated ? fmt::format("{:.1f}..{:.1f}%", 100 * p.ci_lo + 0.0,
+                                100 * p.ci_hi + 0.0)
+                  : "-",
           Mark(p));
     }
   }

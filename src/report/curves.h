@@ -10,7 +10,8 @@
 //                 "candidate": {"clean": 0.95, "perturbed": 0.93, "degradation": 0.021,
 //                               "ci": [lo, hi], "p": 0.9, "p_adjusted": 1},
 //                 "gated": true, "verdict": "pass", "reasons": [...]}, ...]}]
-// Points run from the least to the most severe level; "degradation" is the
+// "verdict" is null for points the rule does not gate (no rule, or nothing
+// to degrade). Points run from the least to the most severe level; "degradation" is the
 // relative loss from clean on an accuracy scale (the metric, or 1 - it for
 // error rates such as WER).
 #ifndef MMGATE_REPORT_CURVES_H_
