@@ -169,7 +169,8 @@ std::string QuestionLine(std::string_view prompt) {
     size_t nl = prompt.find('\n', start);
     if (nl == std::string_view::npos) nl = prompt.size();
     std::string_view line = prompt.substr(start, nl - start);
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front())))
+    while (!line.empty() &&
+           std::isspace(static_cast<unsigned char>(line.front())))
       line.remove_prefix(1);
     std::string lower;
     for (unsigned char c : line.substr(0, 12))

@@ -22,8 +22,8 @@ Result<std::string> WriteImage(const ImageSource& src, const std::string& spec,
                                const std::string& data_dir, uint64_t seed) {
   auto op = perturb::ParseImageOp(spec);
   if (!op.ok()) return op.status().WithContext(id);
-  auto encoded = perturb::EncodeVariant(*src.image, *op,
-                                        perturb::DeriveSeed(seed, id));
+  auto encoded =
+      perturb::EncodeVariant(*src.image, *op, perturb::DeriveSeed(seed, id));
   if (!encoded.ok()) return encoded.status().WithContext(id);
   const std::string rel = fmt::format("media/{}.{}", id, encoded->extension);
   MMGATE_RETURN_IF_ERROR(perturb::WriteImageFile(
@@ -79,7 +79,8 @@ Result<std::vector<std::string>> BuildRobustnessSuite(
       const std::string id = group + "-" + tag;
       auto rel = WriteImage(*src, spec, id, data_dir, seed);
       if (!rel.ok()) return rel.status();
-      ItemRecord r = DocItem(id, *rel, src->prompt, src->reference, "anls", group);
+      ItemRecord r =
+          DocItem(id, *rel, src->prompt, src->reference, "anls", group);
       r.slices = src->slices;
       r.slices.push_back({"perturbation", spec});
       r.evidence = src->evidence;
@@ -157,10 +158,10 @@ Result<std::vector<std::string>> BuildBehaviourSuite(
     const auto value = score::ParseNumber(src->reference);
     if (!value) return Status::Internal(id + ": no numeric question drawn");
     const std::string other = fmt::format("{:.2f}", value->value * 1.25 + 3);
-    auto r = item(id, *src,
-                  src->prompt + fmt::format("\nThe covering note says it is {}.",
-                                            other),
-                  src->reference, "conflict");
+    auto r = item(
+        id, *src,
+        src->prompt + fmt::format("\nThe covering note says it is {}.", other),
+        src->reference, "conflict");
     if (!r.ok()) return r.status();
     r->slices.push_back({"behaviour", "conflict"});
     r->extra["conflict"] = {{"image", src->reference}, {"text", other}};

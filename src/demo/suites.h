@@ -27,7 +27,8 @@ struct ItemRecord {
   std::vector<std::string> evidence;
   std::string group;
   std::string expect = "answer";  // or "abstain"
-  nlohmann::ordered_json extra = nlohmann::ordered_json::object();  // "conflict"...
+  nlohmann::ordered_json extra =
+      nlohmann::ordered_json::object();  // "conflict"...
 };
 std::string ItemLine(const ItemRecord& r);
 

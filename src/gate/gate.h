@@ -63,11 +63,11 @@ struct RunCost {
 // One point of a degradation curve: the items perturbed by one kind at one
 // level, each paired with the clean item of its group, in both runs.
 struct CurvePoint {
-  std::string value;  // the slice value, "rotate:5"
-  std::string level;  // "5"
-  std::optional<double> rank;  // severity order (larger = more severe)
-  int64_t n = 0;       // perturbed items with a clean partner
-  int64_t groups = 0;  // their clusters
+  std::string value;                   // the slice value, "rotate:5"
+  std::string level;                   // "5"
+  std::optional<double> rank;          // severity order (larger = more severe)
+  int64_t n = 0;                       // perturbed items with a clean partner
+  int64_t groups = 0;                  // their clusters
   double baseline = 0, candidate = 0;  // metric on the perturbed items
   double baseline_clean = 0, candidate_clean = 0;  // on their clean sources
   // Relative loss versus clean on an accuracy scale (the metric, or 1 - it
@@ -75,7 +75,7 @@ struct CurvePoint {
   double baseline_degradation = 0, candidate_degradation = 0;
   // The robustness rule, on the candidate's degradation.
   bool gated = false;
-  double ci_lo = 0, ci_hi = 0;  // interval of candidate_degradation
+  double ci_lo = 0, ci_hi = 0;   // interval of candidate_degradation
   double p = 1, p_adjusted = 1;  // one-sided: degradation > max_degradation
   Verdict verdict = Verdict::kPass;
   std::vector<std::string> reasons;
@@ -95,7 +95,7 @@ struct Behaviour {
   // tagged, and how many of them hallucinated: answered an unanswerable
   // item, or failed code_grounding or grounding with a confident answer.
   std::map<std::string, std::pair<int64_t, int64_t>> types;
-  int64_t grounding_items = 0, ungrounded = 0;  // scored with `grounding`
+  int64_t grounding_items = 0, ungrounded = 0;      // scored with `grounding`
   int64_t conflict_items = 0, conflict_failed = 0;  // scored with `conflict`
   int64_t code_items = 0, code_hallucinated = 0;    // with `code_grounding`
 };
@@ -111,7 +111,7 @@ struct SuiteVerdict {
   Stratum total;
   std::vector<Stratum> slices;
   std::vector<Stratum> difficulty;  // easy / medium / hard
-  std::vector<Curve> curves;  // from slices.perturbation, by kind name
+  std::vector<Curve> curves;        // from slices.perturbation, by kind name
   Behaviour baseline_behaviour;
   Behaviour candidate_behaviour;
   Residual residual;

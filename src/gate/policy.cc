@@ -115,8 +115,8 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
   Thresholds defaults;
   json top = json::object();
   for (const auto& [key, v] : gate.items()) {
-    if (key == "margin" || key == "alpha" || key == "power" ||
-        key == "min_n" || key == "robustness")
+    if (key == "margin" || key == "alpha" || key == "power" || key == "min_n" ||
+        key == "robustness")
       top[key] = v;
   }
   MMGATE_RETURN_IF_ERROR(

@@ -142,17 +142,18 @@ std::vector<Curve> BuildCurves(const std::vector<const ItemResult*>& base,
       pt.gated = true;
       stats::BootstrapOptions opt;
       opt.resamples = policy.bootstrap_resamples;
-      opt.seed = std::stoull(
-          Sha256Hex(fmt::format("{}\x1f{}\x1frobustness\x1f{}", policy.seed,
-                                v.suite, value))
-              .substr(0, 16),
-          nullptr, 16);
+      opt.seed =
+          std::stoull(Sha256Hex(fmt::format("{}\x1f{}\x1frobustness\x1f{}",
+                                            policy.seed, v.suite, value))
+                          .substr(0, 16),
+                      nullptr, 16);
       opt.confidence = 1 - v.thresholds.alpha;
       opt.higher_is_better = hib;
       auto r = stats::PairedBootstrap(cand_pairs, opt);
       if (!r.ok()) {
-        pt.reasons.push_back(fmt::format("{} robustness {}: no test possible: {}",
-                                         v.suite, value, r.status().message()));
+        pt.reasons.push_back(
+            fmt::format("{} robustness {}: no test possible: {}", v.suite,
+                        value, r.status().message()));
       } else {
         const stats::Interval& ci =
             policy.interval == IntervalMethod::kBca ? r->bca : r->percentile;
@@ -193,9 +194,10 @@ void DecideRobustness(const SuiteVerdict& v, CurvePoint* p) {
   if (p->p_adjusted < t.alpha && p->candidate_degradation > max &&
       p->n >= t.min_n) {
     p->verdict = Verdict::kBlock;
-    p->reasons.push_back(fmt::format("{}: degrades beyond the limit (p={:.2g}, "
-                                     "adjusted {:.2g} < {})",
-                                     what, p->p, p->p_adjusted, t.alpha));
+    p->reasons.push_back(
+        fmt::format("{}: degrades beyond the limit (p={:.2g}, "
+                    "adjusted {:.2g} < {})",
+                    what, p->p, p->p_adjusted, t.alpha));
   } else if (p->n < t.min_n) {
     p->verdict = Verdict::kInconclusive;
     p->reasons.push_back(

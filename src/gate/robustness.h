@@ -22,8 +22,8 @@ namespace mmgate::gate {
 // the decision comes after the correction (DecideRobustness).
 std::vector<Curve> BuildCurves(
     const std::vector<const store::ItemResult*>& base,
-    const std::vector<const store::ItemResult*>& cand,
-    const SuiteVerdict& v, const Policy& policy);
+    const std::vector<const store::ItemResult*>& cand, const SuiteVerdict& v,
+    const Policy& policy);
 
 // Block on a significant excess over max_degradation (n >= min_n); pass when
 // the interval's upper end is within it; otherwise inconclusive.

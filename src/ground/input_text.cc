@@ -32,8 +32,7 @@ Result<std::string> InputTextCache::Recognize(const MediaRef& ref,
   }
   auto bytes = ReadFile(ref.abs_path);
   if (!bytes.ok()) return bytes.status();
-  const std::string key =
-      Sha256Hex(*bytes) + "." + (image ? kOcrTag : kAsrTag);
+  const std::string key = Sha256Hex(*bytes) + "." + (image ? kOcrTag : kAsrTag);
   if (auto it = memory_.find(key); it != memory_.end()) return it->second;
   const std::string disk =
       cache_dir_.empty()

@@ -117,7 +117,8 @@ Status RunChain(const media::Audio& in, int out_rate,
 
   for (const Effect& fx : effects) {
     const sox_effect_handler_t* handler = sox_find_effect(fx.name);
-    if (handler == nullptr) return SoxError(fmt::format("no effect {}", fx.name));
+    if (handler == nullptr)
+      return SoxError(fmt::format("no effect {}", fx.name));
     e = sox_create_effect(handler);
     std::vector<char*> argv;
     for (const std::string& a : fx.args)
@@ -400,7 +401,8 @@ Result<media::Audio> ApplyEffects(const media::Audio& audio,
 
 Result<media::Audio> ChangeSpeed(const media::Audio& audio, double factor) {
   if (factor < 0.5 || factor > 2)
-    return Status::Invalid(fmt::format("speed factor {} outside 0.5..2", factor));
+    return Status::Invalid(
+        fmt::format("speed factor {} outside 0.5..2", factor));
   // Playing the samples at factor times their rate, then resampling back, is
   // a tape-speed change: tempo and pitch move together.
   media::Audio faster = audio;
@@ -412,11 +414,11 @@ Result<media::Audio> ChangeSpeed(const media::Audio& audio, double factor) {
 Result<media::Audio> BandLimit(const media::Audio& audio, double low_hz,
                                double high_hz) {
   if (low_hz <= 0 || high_hz <= low_hz || high_hz >= audio.sample_rate / 2.0)
-    return Status::Invalid(fmt::format(
-        "band {}-{} Hz does not fit a {} Hz signal", low_hz, high_hz,
-        audio.sample_rate));
-  return ApplyEffects(audio, {{"sinc", {fmt::format("{:g}-{:g}", low_hz,
-                                                    high_hz)}}});
+    return Status::Invalid(
+        fmt::format("band {}-{} Hz does not fit a {} Hz signal", low_hz,
+                    high_hz, audio.sample_rate));
+  return ApplyEffects(audio,
+                      {{"sinc", {fmt::format("{:g}-{:g}", low_hz, high_hz)}}});
 }
 
 Result<media::Audio> Reverberate(const media::Audio& audio,
@@ -448,7 +450,8 @@ Status WriteAudioVariant(const media::Audio& audio, const AudioOp& op,
     case AudioOpKind::kReverb: {
       auto at16k = Resample(audio, 16000);
       if (!at16k.ok()) return at16k.status();
-      auto changed = op.kind == AudioOpKind::kSpeed ? ChangeSpeed(*at16k, op.amount)
+      auto changed = op.kind == AudioOpKind::kSpeed
+                         ? ChangeSpeed(*at16k, op.amount)
                      : op.kind == AudioOpKind::kTelephone
                          ? BandLimit(*at16k, 300, op.amount)
                          : Reverberate(*at16k, op.amount);

@@ -36,24 +36,41 @@ std::string_view MediumName(Medium m) {
 
 const std::vector<KindInfo>& AllKinds() {
   static const auto* kinds = new std::vector<KindInfo>{
-      {"rotate", M::kImage, "degrees clockwise", 0.1, 45, false, S::kHigherWorse, ""},
-      {"blur", M::kImage, "Gaussian sigma in pixels", 0.1, 10, false, S::kHigherWorse, ""},
+      {"rotate", M::kImage, "degrees clockwise", 0.1, 45, false,
+       S::kHigherWorse, ""},
+      {"blur", M::kImage, "Gaussian sigma in pixels", 0.1, 10, false,
+       S::kHigherWorse, ""},
       {"jpeg", M::kImage, "JPEG quality", 1, 95, true, S::kLowerWorse, ""},
-      {"dpi", M::kImage, "target scan resolution (downscale)", 20, 600, true, S::kLowerWorse, ""},
-      {"noise", M::kImage, "Gaussian noise stddev (0-255 scale)", 1, 128, false, S::kHigherWorse, ""},
-      {"crop", M::kImage, "percent of width and height cut", 1, 60, false, S::kHigherWorse, ""},
-      {"contrast", M::kImage, "contrast factor", 0.05, 0.95, false, S::kLowerWorse, ""},
-      {"gsm", M::kAudio, "GSM 6.10 at 8 kHz", 0, 0, false, S::kHigherWorse, "8k"},
-      {"mulaw", M::kAudio, "G.711 mu-law at 8 kHz", 0, 0, false, S::kHigherWorse, "8k"},
-      {"mp3", M::kAudio, "MP3 bitrate in kbit/s", 8, 160, true, S::kLowerWorse, ""},
-      {"opus", M::kAudio, "Opus bitrate in kbit/s", 6, 128, true, S::kLowerWorse, ""},
-      {"snr", M::kAudio, "white-noise SNR in dB", -10, 60, false, S::kLowerWorse, ""},
-      {"speed", M::kAudio, "playback speed factor", 0.5, 2, false, S::kAwayFromOne, ""},
-      {"telephone", M::kAudio, "upper band edge in Hz (300 Hz lower)", 1000, 7000, true, S::kLowerWorse, ""},
-      {"reverb", M::kAudio, "reverberance percent", 1, 100, false, S::kHigherWorse, ""},
-      {"typos", M::kText, "share of words with a typo", 0.01, 1, false, S::kHigherWorse, ""},
-      {"clutter", M::kText, "log or stack-trace lines added", 1, 100, true, S::kHigherWorse, ""},
-      {"reorder", M::kText, "share of lines moved", 0.05, 1, false, S::kHigherWorse, ""},
+      {"dpi", M::kImage, "target scan resolution (downscale)", 20, 600, true,
+       S::kLowerWorse, ""},
+      {"noise", M::kImage, "Gaussian noise stddev (0-255 scale)", 1, 128, false,
+       S::kHigherWorse, ""},
+      {"crop", M::kImage, "percent of width and height cut", 1, 60, false,
+       S::kHigherWorse, ""},
+      {"contrast", M::kImage, "contrast factor", 0.05, 0.95, false,
+       S::kLowerWorse, ""},
+      {"gsm", M::kAudio, "GSM 6.10 at 8 kHz", 0, 0, false, S::kHigherWorse,
+       "8k"},
+      {"mulaw", M::kAudio, "G.711 mu-law at 8 kHz", 0, 0, false,
+       S::kHigherWorse, "8k"},
+      {"mp3", M::kAudio, "MP3 bitrate in kbit/s", 8, 160, true, S::kLowerWorse,
+       ""},
+      {"opus", M::kAudio, "Opus bitrate in kbit/s", 6, 128, true,
+       S::kLowerWorse, ""},
+      {"snr", M::kAudio, "white-noise SNR in dB", -10, 60, false,
+       S::kLowerWorse, ""},
+      {"speed", M::kAudio, "playback speed factor", 0.5, 2, false,
+       S::kAwayFromOne, ""},
+      {"telephone", M::kAudio, "upper band edge in Hz (300 Hz lower)", 1000,
+       7000, true, S::kLowerWorse, ""},
+      {"reverb", M::kAudio, "reverberance percent", 1, 100, false,
+       S::kHigherWorse, ""},
+      {"typos", M::kText, "share of words with a typo", 0.01, 1, false,
+       S::kHigherWorse, ""},
+      {"clutter", M::kText, "log or stack-trace lines added", 1, 100, true,
+       S::kHigherWorse, ""},
+      {"reorder", M::kText, "share of lines moved", 0.05, 1, false,
+       S::kHigherWorse, ""},
   };
   return *kinds;
 }
@@ -77,8 +94,8 @@ Result<std::vector<Variant>> ParseKindArg(std::string_view arg) {
     std::string known;
     for (const KindInfo& k : AllKinds())
       known += (known.empty() ? "" : ", ") + std::string(k.name);
-    return Status::Invalid(fmt::format(
-        "unknown perturbation kind '{}' (kinds: {})", name, known));
+    return Status::Invalid(
+        fmt::format("unknown perturbation kind '{}' (kinds: {})", name, known));
   }
   std::vector<Variant> out;
   if (!kind->fixed_level.empty()) {
@@ -103,7 +120,8 @@ Result<std::vector<Variant>> ParseKindArg(std::string_view arg) {
     if (!v || *v < kind->lo || *v > kind->hi ||
         (kind->integer && *v != std::floor(*v))) {
       return Status::Invalid(fmt::format(
-          "perturbation '{}': level '{}' out of range for {} ({}: {}{:g}..{:g})",
+          "perturbation '{}': level '{}' out of range for {} ({}: "
+          "{}{:g}..{:g})",
           arg, text, name, kind->unit, kind->integer ? "whole numbers " : "",
           kind->lo, kind->hi));
     }

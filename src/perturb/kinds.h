@@ -40,7 +40,7 @@ const KindInfo* FindKind(std::string_view name);
 struct Variant {
   const KindInfo* kind = nullptr;
   double level = 0;
-  std::string level_text;  // canonical: "5", "0.5", "8k"
+  std::string level_text;    // canonical: "5", "0.5", "8k"
   std::string Spec() const;  // "rotate:5"
 };
 

@@ -29,11 +29,13 @@ Result<media::Audio> OpusRoundTrip(const media::Audio& audio, int kbps) {
   std::unique_ptr<OpusEncoder, EncoderDeleter> enc(
       opus_encoder_create(kRate, 1, OPUS_APPLICATION_VOIP, &err));
   if (err != OPUS_OK)
-    return Status::EngineError(fmt::format("opus encoder: {}", opus_strerror(err)));
+    return Status::EngineError(
+        fmt::format("opus encoder: {}", opus_strerror(err)));
   std::unique_ptr<OpusDecoder, DecoderDeleter> dec(
       opus_decoder_create(kRate, 1, &err));
   if (err != OPUS_OK)
-    return Status::EngineError(fmt::format("opus decoder: {}", opus_strerror(err)));
+    return Status::EngineError(
+        fmt::format("opus decoder: {}", opus_strerror(err)));
   opus_encoder_ctl(enc.get(), OPUS_SET_BITRATE(kbps * 1000));
   opus_encoder_ctl(enc.get(), OPUS_SET_VBR(0));
   // Complexity and look-ahead are fixed, so the output is deterministic.
@@ -64,10 +66,10 @@ Result<media::Audio> OpusRoundTrip(const media::Audio& audio, int kbps) {
           fmt::format("opus_decode: {}", opus_strerror(got)));
     out.samples.insert(out.samples.end(), frame.begin(), frame.begin() + got);
   }
-  out.samples.erase(out.samples.begin(),
-                    out.samples.begin() + std::min<size_t>(
-                                              static_cast<size_t>(lookahead),
-                                              out.samples.size()));
+  out.samples.erase(
+      out.samples.begin(),
+      out.samples.begin() +
+          std::min<size_t>(static_cast<size_t>(lookahead), out.samples.size()));
   out.samples.resize(audio.samples.size());
   return out;
 }

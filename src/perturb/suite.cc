@@ -57,9 +57,9 @@ std::string Tag(const Variant& v) {
 Status CheckInputs(const Suite& suite, const PerturbOptions& opt) {
   if (!suite.problems.empty()) {
     const ItemProblem& p = suite.problems.front();
-    return Status::Invalid(fmt::format(
-        "suite {}: item {} (line {}) is invalid: {}", suite.name,
-        p.item_id.empty() ? "?" : p.item_id, p.line, p.message));
+    return Status::Invalid(
+        fmt::format("suite {}: item {} (line {}) is invalid: {}", suite.name,
+                    p.item_id.empty() ? "?" : p.item_id, p.line, p.message));
   }
   if (opt.variants.empty())
     return Status::Invalid("no perturbation kinds given");
@@ -76,7 +76,8 @@ Status CheckInputs(const Suite& suite, const PerturbOptions& opt) {
       if (v.kind->medium == Medium::kText) continue;
       if (MediumOf(item, v.kind->medium) == nullptr) {
         std::string has;
-        for (const MediaRef& m : item.media) has += (has.empty() ? "" : ", ") + m.type;
+        for (const MediaRef& m : item.media)
+          has += (has.empty() ? "" : ", ") + m.type;
         return Status::Invalid(fmt::format(
             "item {}: {} is an {} perturbation but the item has no {} "
             "(media: {})",
@@ -103,7 +104,8 @@ Result<std::vector<Json>> RawItems(const Suite& suite) {
   std::vector<Json> out;
   for (const Item& item : suite.items) {
     if (item.line < 1 || static_cast<size_t>(item.line) > lines.size())
-      return Status::Internal(fmt::format("item {}: no line {}", item.id, item.line));
+      return Status::Internal(
+          fmt::format("item {}: no line {}", item.id, item.line));
     out.push_back(Json::parse(lines[static_cast<size_t>(item.line - 1)]));
   }
   return out;
@@ -126,9 +128,12 @@ Status WriteMedia(const Item& item, const Variant* v, const std::string& id,
   for (size_t k = 0; k < item.media.size(); ++k) {
     const MediaRef& ref = item.media[k];
     std::string rel;
-    const bool image = v && v->kind->medium == Medium::kImage && ref.type == "image";
-    const bool audio = v && v->kind->medium == Medium::kAudio && ref.type == "audio";
-    const std::string base = item.media.size() > 1 ? fmt::format("{}-{}", id, k) : id;
+    const bool image =
+        v && v->kind->medium == Medium::kImage && ref.type == "image";
+    const bool audio =
+        v && v->kind->medium == Medium::kAudio && ref.type == "audio";
+    const std::string base =
+        item.media.size() > 1 ? fmt::format("{}-{}", id, k) : id;
     if (image) {
       auto op = ParseImageOp(v->Spec());
       if (!op.ok()) return op.status();
@@ -137,7 +142,8 @@ Status WriteMedia(const Item& item, const Variant* v, const std::string& id,
       auto encoded = EncodeVariant(**pix, *op, seed);
       if (!encoded.ok()) return encoded.status();
       rel = fmt::format("media/{}.{}", base, encoded->extension);
-      MMGATE_RETURN_IF_ERROR(WriteImageFile((out / rel).string(), encoded->bytes));
+      MMGATE_RETURN_IF_ERROR(
+          WriteImageFile((out / rel).string(), encoded->bytes));
     } else if (audio) {
       auto op = AudioOpFor(*v);
       if (!op.ok()) return op.status();
@@ -174,9 +180,9 @@ Status WriteSuiteYaml(const Suite& suite, const PerturbOptions& opt,
   std::string kinds;
   for (const Variant& v : opt.variants) kinds += " " + v.Spec();
   YAML::Emitter e;
-  e << YAML::Comment(fmt::format(
-           "Written by `mmgate perturb` from suite {} (seed {}):{}",
-           suite.name, opt.seed, kinds))
+  e << YAML::Comment(
+           fmt::format("Written by `mmgate perturb` from suite {} (seed {}):{}",
+                       suite.name, opt.seed, kinds))
     << YAML::Newline << node;
   return WriteFileAtomic(path, std::string(e.c_str()) + "\n");
 }
@@ -193,8 +199,8 @@ Result<PerturbSummary> PerturbSuite(const Suite& suite,
   fs::remove_all(out / "media", ec);
   if (!ec) fs::create_directories(out / "media", ec);
   if (ec)
-    return Status::IoError(fmt::format("prepare {}: {}", (out / "media").string(),
-                                       ec.message()));
+    return Status::IoError(
+        fmt::format("prepare {}: {}", (out / "media").string(), ec.message()));
   PerturbSummary summary;
   summary.suite_name = opt.name.empty() ? suite.name + "-perturbed" : opt.name;
   std::string jsonl;
@@ -202,8 +208,8 @@ Result<PerturbSummary> PerturbSuite(const Suite& suite,
     const Item& item = suite.items[i];
     Json clean = (*raw)[i];
     SetPerturbation(&clean, "none", item.group);
-    MMGATE_RETURN_IF_ERROR(
-        WriteMedia(item, nullptr, item.id, 0, out, &clean).WithContext("item " + item.id));
+    MMGATE_RETURN_IF_ERROR(WriteMedia(item, nullptr, item.id, 0, out, &clean)
+                               .WithContext("item " + item.id));
     jsonl += clean.dump() + "\n";
     ++summary.clean_items;
     for (const Variant& v : opt.variants) {
@@ -215,8 +221,8 @@ Result<PerturbSummary> PerturbSuite(const Suite& suite,
       if (v.kind->medium == Medium::kText) {
         j["prompt"] = PerturbText(item.prompt, v, seed);
       }
-      MMGATE_RETURN_IF_ERROR(
-          WriteMedia(item, &v, id, seed, out, &j).WithContext("item " + item.id));
+      MMGATE_RETURN_IF_ERROR(WriteMedia(item, &v, id, seed, out, &j)
+                                 .WithContext("item " + item.id));
       jsonl += j.dump() + "\n";
       ++summary.variant_items;
     }

@@ -19,10 +19,10 @@ bool IsAsciiAlpha(char c) {
 
 // QWERTY neighbours of each lower-case letter.
 constexpr std::array<const char*, 26> kNeighbours = {
-    "qwsz", "vghn", "xdfv", "serfcx", "wsdr",  "drtgvc", "ftyhbv",
-    "gyujnb", "ujko", "huikmn", "jiolm", "kop", "njk", "bhjm", "iklp",
-    "ol", "wa", "edft", "awedxz", "rfgy", "yhji", "cfgb", "qase", "zsdc",
-    "tghu", "asx"};
+    "qwsz",   "vghn", "xdfv",   "serfcx", "wsdr",   "drtgvc", "ftyhbv",
+    "gyujnb", "ujko", "huikmn", "jiolm",  "kop",    "njk",    "bhjm",
+    "iklp",   "ol",   "wa",     "edft",   "awedxz", "rfgy",   "yhji",
+    "cfgb",   "qase", "zsdc",   "tghu",   "asx"};
 
 std::string Typo(std::string word, Rng& rng) {
   const int n = static_cast<int>(word.size());
@@ -88,15 +88,14 @@ std::string ClutterLine(Rng& rng) {
   static constexpr const char* kModules[] = {
       "http.server", "db.pool", "auth.session", "worker.queue", "cache.lru"};
   static constexpr const char* kMessages[] = {
-      "request completed status=200 bytes={}",
-      "retrying connection attempt={}",
-      "slow query took {} ms",
-      "session refreshed ttl={}s",
+      "request completed status=200 bytes={}", "retrying connection attempt={}",
+      "slow query took {} ms", "session refreshed ttl={}s",
       "queue depth {} above soft limit"};
   switch (rng.Uniform(0, 3)) {
     case 0:
-      return fmt::format("    at com.example.service.Handler.process(Handler.java:{})",
-                         rng.Uniform(20, 900));
+      return fmt::format(
+          "    at com.example.service.Handler.process(Handler.java:{})",
+          rng.Uniform(20, 900));
     case 1:
       return fmt::format("  File \"/srv/app/worker.py\", line {}, in run",
                          rng.Uniform(10, 500));
@@ -142,8 +141,7 @@ std::string AddClutter(std::string_view text, int lines, uint64_t seed) {
     out.insert(out.begin() + at, ClutterLine(rng));
   }
   std::string joined;
-  for (size_t k = 0; k < out.size(); ++k)
-    joined += (k ? "\n" : "") + out[k];
+  for (size_t k = 0; k < out.size(); ++k) joined += (k ? "\n" : "") + out[k];
   return joined;
 }
 

@@ -27,13 +27,14 @@ std::vector<std::string> Measures(const gate::SuiteVerdict& v) {
   auto add = [&](const std::string& label, int64_t bk, int64_t bn, int64_t ck,
                  int64_t cn) {
     if (bn == 0 && cn == 0) return;
-    out.push_back(fmt::format("{} {} -> {}", label, Frac(bk, bn), Frac(ck, cn)));
+    out.push_back(
+        fmt::format("{} {} -> {}", label, Frac(bk, bn), Frac(ck, cn)));
   };
   add("hallucination on unanswerable items", b.hallucinated, b.abstain_items,
       c.hallucinated, c.abstain_items);
   if (b.abstain_items + c.abstain_items > 0) {
-    add("over-refusal on answerable items", b.over_refused,
-        b.answerable_items, c.over_refused, c.answerable_items);
+    add("over-refusal on answerable items", b.over_refused, b.answerable_items,
+        c.over_refused, c.answerable_items);
   }
   add("ungrounded answers", b.ungrounded, b.grounding_items, c.ungrounded,
       c.grounding_items);
@@ -45,8 +46,7 @@ std::vector<std::string> Measures(const gate::SuiteVerdict& v) {
     auto ct = c.types.find(type);
     const std::pair<int64_t, int64_t> cv =
         ct == c.types.end() ? std::pair<int64_t, int64_t>{0, 0} : ct->second;
-    add("hallucination type " + type, bt.second, bt.first, cv.second,
-        cv.first);
+    add("hallucination type " + type, bt.second, bt.first, cv.second, cv.first);
   }
   return out;
 }

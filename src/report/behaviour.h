@@ -5,8 +5,8 @@
 //   {"baseline": B, "candidate": B} with B =
 //   {"abstain_items": 5, "hallucinated": 2, "hallucination_rate": 0.4 | null,
 //    "answerable_items": 40, "over_refused": 1, "over_refusal_rate": 0.025,
-//    "hallucination_types": {"object": {"n": 3, "hallucinated": 1, "rate": 0.33}},
-//    "grounding": {"n": 6, "ungrounded": 2, "ungrounded_rate": 0.33},
+//    "hallucination_types": {"object": {"n": 3, "hallucinated": 1, "rate":
+//    0.33}}, "grounding": {"n": 6, "ungrounded": 2, "ungrounded_rate": 0.33},
 //    "conflict": {"n": 4, "failed": 1, "failure_rate": 0.25},
 //    "code": {"n": 3, "hallucinated": 1, "rate": 0.33}}
 // A rate is null when its denominator is 0.

@@ -19,27 +19,26 @@ json CurvesJson(const gate::SuiteVerdict& v) {
   for (const gate::Curve& c : v.curves) {
     json points = json::array();
     for (const gate::CurvePoint& p : c.points) {
-      points.push_back(
-          {{"value", p.value},
-           {"level", p.level},
-           {"rank", p.rank ? json(*p.rank) : json(nullptr)},
-           {"n", p.n},
-           {"groups", p.groups},
-           {"baseline",
-            {{"clean", p.baseline_clean},
-             {"perturbed", p.baseline},
-             {"degradation", p.baseline_degradation}}},
-           {"candidate",
-            {{"clean", p.candidate_clean},
-             {"perturbed", p.candidate},
-             {"degradation", p.candidate_degradation},
-             {"ci", {p.ci_lo, p.ci_hi}},
-             {"p", p.p},
-             {"p_adjusted", p.p_adjusted}}},
-           {"gated", p.gated},
-           {"verdict", p.gated ? json(gate::VerdictName(p.verdict))
-                               : json(nullptr)},
-           {"reasons", p.reasons}});
+      points.push_back({{"value", p.value},
+                        {"level", p.level},
+                        {"rank", p.rank ? json(*p.rank) : json(nullptr)},
+                        {"n", p.n},
+                        {"groups", p.groups},
+                        {"baseline",
+                         {{"clean", p.baseline_clean},
+                          {"perturbed", p.baseline},
+                          {"degradation", p.baseline_degradation}}},
+                        {"candidate",
+                         {{"clean", p.candidate_clean},
+                          {"perturbed", p.candidate},
+                          {"degradation", p.candidate_degradation},
+                          {"ci", {p.ci_lo, p.ci_hi}},
+                          {"p", p.p},
+                          {"p_adjusted", p.p_adjusted}}},
+                        {"gated", p.gated},
+                        {"verdict", p.gated ? json(gate::VerdictName(p.verdict))
+                                            : json(nullptr)},
+                        {"reasons", p.reasons}});
     }
     out.push_back({{"kind", c.kind},
                    {"metric", v.metric},
@@ -60,8 +59,8 @@ std::string CurvesTerminal(const gate::SuiteVerdict& v) {
       v.thresholds.max_degradation
           ? fmt::format("; limit {:.0f}%", 100 * *v.thresholds.max_degradation)
           : "");
-  out += fmt::format("    {:<22} {:>4} {:>22} {:>22} {:>15}  {}\n", "level", "n",
-                     "baseline", "candidate", "cand. CI", "rule");
+  out += fmt::format("    {:<22} {:>4} {:>22} {:>22} {:>15}  {}\n", "level",
+                     "n", "baseline", "candidate", "cand. CI", "rule");
   for (const gate::Curve& c : v.curves) {
     for (const gate::CurvePoint& p : c.points) {
       // + 0.0 turns a negative zero into a plain one.

@@ -114,8 +114,8 @@ void Process(const WorkItem& w, Model* model, const std::string& version,
     r.input_tokens = answer->input_tokens;
     r.output_tokens = answer->output_tokens;
     for (const std::string& metric : MetricsFor(*w.suite, item)) {
-      auto s = score::ScoreAnswer(metric, item, answer->answer,
-                                  w.suite->params, shared->score_context);
+      auto s = score::ScoreAnswer(metric, item, answer->answer, w.suite->params,
+                                  shared->score_context);
       if (!s.ok()) {
         r.error = "scoring " + metric + ": " + s.status().message();
         r.error_kind = "score_error";
@@ -299,17 +299,18 @@ Result<RunSummary> Run(const ProjectConfig& project,
   shared.store = store;
   shared.score_context = options.score_context;
   std::unique_ptr<ground::InputTextCache> input_text;
-  const bool grounding = std::any_of(work.begin(), work.end(), [](const WorkItem& w) {
-    const auto metrics = MetricsFor(*w.suite, *w.item);
-    return std::find(metrics.begin(), metrics.end(), "grounding") != metrics.end();
-  });
+  const bool grounding =
+      std::any_of(work.begin(), work.end(), [](const WorkItem& w) {
+        const auto metrics = MetricsFor(*w.suite, *w.item);
+        return std::find(metrics.begin(), metrics.end(), "grounding") !=
+               metrics.end();
+      });
   if (grounding && !shared.score_context.input_text) {
     input_text = std::make_unique<ground::InputTextCache>(
         (std::filesystem::path(project.base_dir) / ".mmgate" / "input_text")
             .string());
-    shared.score_context.input_text = [cache = input_text.get()](const Item& i) {
-      return cache->TextOf(i);
-    };
+    shared.score_context.input_text =
+        [cache = input_text.get()](const Item& i) { return cache->TextOf(i); };
   }
   std::atomic<size_t> next{0};
   Progress progress(options.progress && ::isatty(STDERR_FILENO), work.size(),

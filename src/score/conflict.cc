@@ -55,9 +55,9 @@ bool Mentions(std::string_view answer, std::string_view value,
 
 const std::vector<std::string>& ConflictPhrases() {
   static const auto* phrases = new std::vector<std::string>{
-      "conflict",    "conflicts",   "conflicting",  "contradict",
-      "contradicts", "contradiction", "disagree",   "disagrees",
-      "inconsistent", "inconsistency", "mismatch",  "discrepancy",
+      "conflict",       "conflicts",     "conflicting",  "contradict",
+      "contradicts",    "contradiction", "disagree",     "disagrees",
+      "inconsistent",   "inconsistency", "mismatch",     "discrepancy",
       "does not match", "doesn't match", "do not match", "differs from",
       "different from"};
   return *phrases;
@@ -102,12 +102,12 @@ ConflictCheck CheckConflict(std::string_view answer, std::string_view image,
         c.blended = true;
     }
   }
-  const std::string seen = fmt::format(
-      "image value {}{}, text value {}{}{}{}", image,
-      c.mentions_image ? " given" : " absent", text,
-      c.mentions_text ? " given" : " absent",
-      c.names_conflict ? ", conflict named" : "",
-      c.blended ? ", a value between the two" : "");
+  const std::string seen =
+      fmt::format("image value {}{}, text value {}{}{}{}", image,
+                  c.mentions_image ? " given" : " absent", text,
+                  c.mentions_text ? " given" : " absent",
+                  c.names_conflict ? ", conflict named" : "",
+                  c.blended ? ", a value between the two" : "");
   switch (policy) {
     case ConflictPolicy::kImageWins:
       c.followed = c.mentions_image && (!c.mentions_text || c.names_conflict);

@@ -24,8 +24,9 @@ struct ConflictCheck {
   bool followed = false;
   bool mentions_image = false;
   bool mentions_text = false;
-  bool names_conflict = false;  // "conflict", "contradicts", "does not match"...
-  bool blended = false;         // a number strictly between the two values
+  bool names_conflict =
+      false;             // "conflict", "contradicts", "does not match"...
+  bool blended = false;  // a number strictly between the two values
   std::string detail;
 };
 

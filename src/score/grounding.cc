@@ -94,8 +94,8 @@ GroundingCheck CheckGrounding(std::string_view answer,
     if (sim >= threshold) {
       ++c.found;
     } else if (missing.size() < 200) {
-      missing += fmt::format("{}\"{}\" ({:.2f})", missing.empty() ? "" : ", ",
-                             e, sim);
+      missing +=
+          fmt::format("{}\"{}\" ({:.2f})", missing.empty() ? "" : ", ", e, sim);
     }
   }
   if (c.cited == 0) {
@@ -110,8 +110,8 @@ GroundingCheck CheckGrounding(std::string_view answer,
         c.cited - c.found, c.cited, threshold, missing);
   } else {
     c.grounded = true;
-    c.detail = fmt::format("grounded: {} cited snippets found in the input",
-                           c.cited);
+    c.detail =
+        fmt::format("grounded: {} cited snippets found in the input", c.cited);
   }
   return c;
 }

@@ -10,8 +10,8 @@
 #include "score/abstention.h"
 #include "score/code_grounding.h"
 #include "score/conflict.h"
-#include "score/grounding.h"
 #include "score/error_rate.h"
+#include "score/grounding.h"
 #include "score/json_schema.h"
 #include "score/table_cells.h"
 #include "score/text_metrics.h"
@@ -281,9 +281,9 @@ Result<ItemScore> ScoreGrounding(const Item& item, const std::string& answer,
     if (!text.ok()) return text.status();
     input = std::move(*text);
   }
-  const GroundingCheck c = CheckGrounding(
-      answer, input, *threshold, *require,
-      StringParam(params, "evidence_field", "evidence"));
+  const GroundingCheck c =
+      CheckGrounding(answer, input, *threshold, *require,
+                     StringParam(params, "evidence_field", "evidence"));
   return Binary(c.grounded, c.detail);
 }
 
@@ -330,9 +330,9 @@ Result<ItemScore> ScoreCode(const Item& item, const std::string& answer,
       allowed.push_back(e.get<std::string>());
     }
   }
-  const std::vector<std::string> invented = InventedIdentifiers(
-      CodeOf(AnswerText(answer, params)), item.prompt, ContextTexts(item),
-      allowed);
+  const std::vector<std::string> invented =
+      InventedIdentifiers(CodeOf(AnswerText(answer, params)), item.prompt,
+                          ContextTexts(item), allowed);
   if (invented.empty())
     return Binary(true, "every identifier is in the prompt or context");
   return Binary(false, fmt::format("code hallucination: {} not in the prompt "
@@ -411,10 +411,10 @@ Result<ItemScore> ScoreAnswer(std::string_view metric, const Item& item,
                           : "abstention expected; the answer does not abstain"};
   }
   Result<ItemScore> s =
-      info->name == "grounding" ? ScoreGrounding(item, answer, params, score_context)
-      : info->name == "conflict" ? ScoreConflict(item, answer, params)
-      : info->name == "code_grounding"
-          ? ScoreCode(item, answer, params)
+      info->name == "grounding"
+          ? ScoreGrounding(item, answer, params, score_context)
+      : info->name == "conflict"       ? ScoreConflict(item, answer, params)
+      : info->name == "code_grounding" ? ScoreCode(item, answer, params)
       : info->name == "json_schema"
           ? ScoreAnswerable(*info, item, answer, params)
           : ScoreAnswerable(*info, item, AnswerText(answer, params), params);

@@ -56,7 +56,8 @@ TEST(OcrTextTest, QuestionLineSkipsContextLines) {
 }
 
 TEST(OcrTextTest, EvidenceQuotesTheRecognisedLine) {
-  EXPECT_TRUE(AsksForEvidence("What is the Total?\nQuote the line you read it from."));
+  EXPECT_TRUE(
+      AsksForEvidence("What is the Total?\nQuote the line you read it from."));
   EXPECT_FALSE(AsksForEvidence("What is the Total?"));
   OcrPage page;
   page.text = "ACME Ltd\nSubtotal 10.00\nTotal 12.50";

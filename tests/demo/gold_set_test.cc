@@ -207,8 +207,7 @@ TEST_F(SmallGoldSet, BehaviourSuiteHasAbstentionGroundingAndConflictItems) {
   EXPECT_EQ(by_metric["abstention"], 4);  // three traps and one control
   EXPECT_EQ(by_metric["grounding"], 1);
   EXPECT_EQ(by_metric["conflict"], 1);
-  YAML::Node y =
-      YAML::LoadFile((*dir_ / "suites" / "behaviour.yaml").string());
+  YAML::Node y = YAML::LoadFile((*dir_ / "suites" / "behaviour.yaml").string());
   EXPECT_EQ(y["params"]["conflict_policy"].as<std::string>(), "image_wins");
 }
 

@@ -121,7 +121,8 @@ TEST(GoldSetTest, FullBuildMeetsTheIssueRequirements) {
   EXPECT_GE(r->items, 300);
   EXPECT_EQ(r->items_per_suite.size(), 7u);
   for (const auto& [suite, n] : r->items_per_suite) {
-    if (suite != "robustness" && suite != "behaviour") EXPECT_GE(n, 45) << suite;
+    if (suite != "robustness" && suite != "behaviour")
+      EXPECT_GE(n, 45) << suite;
   }
   EXPECT_EQ(r->items_per_suite.at("robustness"), 28);
   EXPECT_EQ(r->items_per_suite.at("behaviour"), 18);

@@ -23,10 +23,11 @@ std::vector<SynthItem> RotatedSuite(const std::string& metric = "exact") {
     const std::string g = "doc-" + std::to_string(i);
     SynthItem clean{"docs", g, metric, {{"perturbation", "none"}}};
     clean.group = g;
-    SynthItem r5{"docs", g + "~rotate-5", metric, {{"perturbation", "rotate:5"}}};
+    SynthItem r5{
+        "docs", g + "~rotate-5", metric, {{"perturbation", "rotate:5"}}};
     r5.group = g;
-    SynthItem r10{"docs", g + "~rotate-10", metric,
-                  {{"perturbation", "rotate:10"}}};
+    SynthItem r10{
+        "docs", g + "~rotate-10", metric, {{"perturbation", "rotate:10"}}};
     r10.group = g;
     r10.base = i % 2 ? 1 : 0;
     r10.cand = i < 30 ? 0 : 1;
@@ -88,9 +89,11 @@ TEST(RobustnessTest, RuleBlocksASteepDegradationAndPassesAFlatOne) {
   for (const std::string& reason : v.reasons)
     named |= reason.find("docs robustness rotate:10") != std::string::npos;
   EXPECT_TRUE(named);
-  const std::string terminal = report::RenderVerdictTerminal({{*r}, {}, r->verdict});
+  const std::string terminal =
+      report::RenderVerdictTerminal({{*r}, {}, r->verdict});
   EXPECT_NE(terminal.find("degradation curves"), std::string::npos);
-  EXPECT_NE(terminal.find("blocked: docs robustness rotate:10"), std::string::npos);
+  EXPECT_NE(terminal.find("blocked: docs robustness rotate:10"),
+            std::string::npos);
   // A looser limit lets the same runs through the rule.
   auto loose = Evaluate(runs.baseline, runs.candidate, WithRule(0.9), {});
   ASSERT_TRUE(loose.ok());
@@ -101,10 +104,11 @@ TEST(RobustnessTest, ErrorRatesDegradeOnTheAccuracyScale) {
   std::vector<SynthItem> items;
   for (int i = 0; i < 10; ++i) {
     const std::string g = "utt-" + std::to_string(i);
-    SynthItem clean{"speech", g, "wer", {{"perturbation", "none"}}, 0.1, 0.1, 10};
+    SynthItem clean{"speech", g,   "wer", {{"perturbation", "none"}},
+                    0.1,      0.1, 10};
     clean.group = g;
     SynthItem gsm{"speech", g + "~gsm", "wer", {{"perturbation", "gsm:8k"}},
-                  0.28, 0.19, 10};
+                  0.28,     0.19,       10};
     gsm.group = g;
     items.insert(items.end(), {clean, gsm});
   }
@@ -121,14 +125,17 @@ TEST(RobustnessTest, ErrorRatesDegradeOnTheAccuracyScale) {
 TEST(BehaviourTest, HallucinationOverRefusalAndTypes) {
   std::vector<SynthItem> items;
   for (int i = 0; i < 6; ++i) {
-    SynthItem s{"vqa", "q" + std::to_string(i), "exact",
+    SynthItem s{"vqa",
+                "q" + std::to_string(i),
+                "exact",
                 {{"hallucination_type", i < 3 ? "object" : "relation"}}};
     items.push_back(s);
   }
   auto runs = MakeRuns(items);
   // q0-q3 are unanswerable; q4, q5 answerable.
-  const char* answers[6] = {"A red car", "I cannot determine that", "Two dogs",
-                            "Not visible in the image", "I don't know", "blue"};
+  const char* answers[6] = {"A red car",    "I cannot determine that",
+                            "Two dogs",     "Not visible in the image",
+                            "I don't know", "blue"};
   for (size_t i = 0; i < 6; ++i) {
     auto& it = runs.candidate.items[i];
     it.item.expect = i < 4 ? "abstain" : "answer";

@@ -18,8 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(InputTextCacheTest, RecognisesOnceAndServesFromBothCaches) {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("ground_test_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("ground_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   perturb::Rng rng(3);
   auto src = demo::MakeDocument(rng, 0);
@@ -39,7 +39,8 @@ TEST(InputTextCacheTest, RecognisesOnceAndServesFromBothCaches) {
   // The evidence line the source was built from is in what the OCR read.
   ASSERT_FALSE(src->evidence.empty());
   EXPECT_GE(score::FuzzyContainment(src->evidence[0], *text), 0.8)
-      << src->evidence[0] << " not in:\n" << *text;
+      << src->evidence[0] << " not in:\n"
+      << *text;
   EXPECT_EQ(*cache.TextOf(item), *text);
   EXPECT_EQ(cache.recognized(), 1);  // memory
   InputTextCache again((dir / "cache").string());

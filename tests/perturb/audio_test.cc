@@ -182,10 +182,9 @@ TEST_F(AudioTest, Mp3IsAnMp3AtTheRequestedBitrate) {
 
 TEST_F(AudioTest, EveryVariantIsByteIdenticalForTheSameSeed) {
   const media::Audio src = Tones(22050);
-  for (const char* spec :
-       {"none", "codec:gsm8k", "codec:mulaw8k", "codec:mp3-16k",
-        "codec:opus-12k", "noise:snr10", "speed:1.2", "telephone:3400",
-        "reverb:50"}) {
+  for (const char* spec : {"none", "codec:gsm8k", "codec:mulaw8k",
+                           "codec:mp3-16k", "codec:opus-12k", "noise:snr10",
+                           "speed:1.2", "telephone:3400", "reverb:50"}) {
     auto op = ParseAudioOp(spec);
     ASSERT_TRUE(op.ok());
     const std::string ext = OutputExtension(*op);

@@ -23,12 +23,14 @@ TEST(KindsTest, ParsesLevelsAndFixedKinds) {
 TEST(KindsTest, BadArgumentsSayWhatIsAllowed) {
   auto unknown = ParseKindArg("sharpen:2");
   ASSERT_FALSE(unknown.ok());
-  EXPECT_NE(unknown.status().message().find("unknown perturbation kind 'sharpen'"),
-            std::string::npos);
+  EXPECT_NE(
+      unknown.status().message().find("unknown perturbation kind 'sharpen'"),
+      std::string::npos);
   EXPECT_NE(unknown.status().message().find("rotate"), std::string::npos);
   auto range = ParseKindArg("rotate:2,90");
   ASSERT_FALSE(range.ok());
-  EXPECT_NE(range.status().message().find("'90' out of range"), std::string::npos);
+  EXPECT_NE(range.status().message().find("'90' out of range"),
+            std::string::npos);
   EXPECT_NE(range.status().message().find("0.1..45"), std::string::npos);
   EXPECT_FALSE(ParseKindArg("jpeg:10.5").ok());  // whole numbers
   EXPECT_FALSE(ParseKindArg("rotate").ok());     // needs levels
@@ -40,8 +42,8 @@ TEST(KindsTest, BadArgumentsSayWhatIsAllowed) {
 TEST(KindsTest, SeverityRankFollowsTheKind) {
   auto rank = [](const char* v) { return *SplitPerturbation(v)->rank; };
   EXPECT_LT(rank("rotate:2"), rank("rotate:10"));
-  EXPECT_LT(rank("jpeg:50"), rank("jpeg:10"));   // lower quality is worse
-  EXPECT_LT(rank("snr:20"), rank("snr:5"));      // less SNR is worse
+  EXPECT_LT(rank("jpeg:50"), rank("jpeg:10"));  // lower quality is worse
+  EXPECT_LT(rank("snr:20"), rank("snr:5"));     // less SNR is worse
   EXPECT_LT(rank("speed:1.1"), rank("speed:0.5"));
   EXPECT_FALSE(SplitPerturbation("none").has_value());
   // The audio op specs the demo's speech suite records read as kinds.

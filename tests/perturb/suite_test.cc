@@ -35,7 +35,8 @@ class PerturbSuiteTest : public ::testing::Test {
     boxDestroy(&box);
     auto png = EncodePng(*page);
     ASSERT_TRUE(png.ok());
-    ASSERT_TRUE(WriteImageFile((dir_ / "src/media/page.png").string(), *png).ok());
+    ASSERT_TRUE(
+        WriteImageFile((dir_ / "src/media/page.png").string(), *png).ok());
     media::Audio tone;
     for (int i = 0; i < 8000; ++i)
       tone.samples.push_back(static_cast<int16_t>(
@@ -46,7 +47,8 @@ class PerturbSuiteTest : public ::testing::Test {
 
   // A suite of the given item lines.
   Suite Load(const std::string& jsonl, const std::string& modality) {
-    EXPECT_TRUE(WriteFileAtomic((dir_ / "src/items.jsonl").string(), jsonl).ok());
+    EXPECT_TRUE(
+        WriteFileAtomic((dir_ / "src/items.jsonl").string(), jsonl).ok());
     EXPECT_TRUE(WriteFileAtomic((dir_ / "src/suite.yaml").string(),
                                 "name: s\nmodality: " + modality +
                                     "\ndataset: items.jsonl\nmetric: exact\n")
@@ -70,7 +72,8 @@ class PerturbSuiteTest : public ::testing::Test {
     std::map<std::string, std::string> out;
     for (const auto& e : fs::recursive_directory_iterator(root)) {
       if (e.is_regular_file())
-        out[fs::relative(e.path(), root).string()] = *ReadFile(e.path().string());
+        out[fs::relative(e.path(), root).string()] =
+            *ReadFile(e.path().string());
     }
     return out;
   }
@@ -122,11 +125,13 @@ TEST_F(PerturbSuiteTest, WritesPairedVariantsDeterministically) {
   for (const Item& it : out->items) {
     if (it.id == "doc-1~typos-0.3") {
       EXPECT_NE(it.prompt, suite.items[0].prompt);
-      EXPECT_EQ(*ReadFile(it.media[0].abs_path), *ReadFile(suite.items[0].media[0].abs_path));
+      EXPECT_EQ(*ReadFile(it.media[0].abs_path),
+                *ReadFile(suite.items[0].media[0].abs_path));
     }
     if (it.id == "doc-1~rotate-2") {
       EXPECT_EQ(it.prompt, suite.items[0].prompt);
-      EXPECT_NE(*ReadFile(it.media[0].abs_path), *ReadFile(suite.items[0].media[0].abs_path));
+      EXPECT_NE(*ReadFile(it.media[0].abs_path),
+                *ReadFile(suite.items[0].media[0].abs_path));
     }
   }
   // Another seed changes the noisy image only where randomness is drawn.

@@ -19,7 +19,8 @@ TEST(TextPerturbTest, TyposAreSeededAndScaleWithTheRate) {
   EXPECT_EQ(AddTypos(kPrompt, 0.0, 7), kPrompt);
   // Punctuation and spacing stay where they were.
   EXPECT_EQ(std::count(a.begin(), a.end(), ' '),
-            std::count(kPrompt, kPrompt + std::char_traits<char>::length(kPrompt), ' '));
+            std::count(kPrompt,
+                       kPrompt + std::char_traits<char>::length(kPrompt), ' '));
   EXPECT_EQ(a.back(), '.');
 }
 
@@ -39,8 +40,9 @@ TEST(TextPerturbTest, ReorderMovesLinesOrSentences) {
   std::sort(sorted_b.begin(), sorted_b.end());
   EXPECT_EQ(sorted_a, sorted_b);  // same content, other order
   const std::string s = Reorder(kPrompt, 0.5, 11);
-  EXPECT_EQ(s, "Answer with the number only. What is the total amount due on "
-               "this invoice?");
+  EXPECT_EQ(s,
+            "Answer with the number only. What is the total amount due on "
+            "this invoice?");
   EXPECT_EQ(Reorder("single", 1.0, 1), "single");
 }
 

@@ -37,9 +37,9 @@ TEST(AbstainRuleTest, AnswerFieldIsWhatGetsScored) {
   item.id = "inv-1";
   item.references = {"141.60"};
   const json params = {{"answer_field", "answer"}};
-  auto s = ScoreAnswer("relaxed_accuracy", item,
-                       R"({"answer": "141.60", "evidence": ["Total due"]})",
-                       params);
+  auto s =
+      ScoreAnswer("relaxed_accuracy", item,
+                  R"({"answer": "141.60", "evidence": ["Total due"]})", params);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->value, 1);
 }
@@ -48,12 +48,13 @@ TEST(GroundingTest, CitedEvidenceFromJsonOrQuotes) {
   EXPECT_EQ(CitedEvidence(R"({"answer": "x", "evidence": ["a b c", "d e f"]})",
                           "evidence"),
             (std::vector<std::string>{"a b c", "d e f"}));
-  EXPECT_EQ(CitedEvidence("The total is 141.60 (\u201cTotal due: $141.60\u201d).",
-                          "evidence"),
-            std::vector<std::string>{"Total due: $141.60"});
-  EXPECT_EQ(CitedEvidence(R"(It says "Invoice No. INV-2041" and "ok")",
-                          "evidence"),
-            std::vector<std::string>{"Invoice No. INV-2041"});
+  EXPECT_EQ(
+      CitedEvidence("The total is 141.60 (\u201cTotal due: $141.60\u201d).",
+                    "evidence"),
+      std::vector<std::string>{"Total due: $141.60"});
+  EXPECT_EQ(
+      CitedEvidence(R"(It says "Invoice No. INV-2041" and "ok")", "evidence"),
+      std::vector<std::string>{"Invoice No. INV-2041"});
 }
 
 TEST(GroundingTest, FuzzyMatchToleratesOcrNoiseOnly) {
@@ -79,8 +80,8 @@ TEST(GroundingTest, AdversarialEvidenceAbsentFromTheImageIsUngrounded) {
   // No citation at all when one is required.
   EXPECT_FALSE(CheckGrounding("141.60", kOcr, 0.8, true, "evidence").grounded);
   EXPECT_TRUE(CheckGrounding("141.60", kOcr, 0.8, false, "evidence").grounded);
-  c = CheckGrounding(R"(The total is 141.60 ("Total due: $141.60"))", kOcr,
-                     0.8, true, "evidence");
+  c = CheckGrounding(R"(The total is 141.60 ("Total due: $141.60"))", kOcr, 0.8,
+                     true, "evidence");
   EXPECT_TRUE(c.grounded) << c.detail;
 }
 
@@ -95,14 +96,14 @@ TEST(GroundingTest, MetricUsesTheInputTextProvider) {
     ++calls;
     return std::string(kOcr);
   };
-  auto good = ScoreAnswer("grounding", item,
-                          R"({"answer": "141.60", "evidence": ["Total due: $141.60"]})",
-                          {}, ctx);
+  auto good = ScoreAnswer(
+      "grounding", item,
+      R"({"answer": "141.60", "evidence": ["Total due: $141.60"]})", {}, ctx);
   ASSERT_TRUE(good.ok());
   EXPECT_EQ(good->value, 1);
-  auto bad = ScoreAnswer("grounding", item,
-                         R"({"answer": "99", "evidence": ["Balance: $99"]})", {},
-                         ctx);
+  auto bad =
+      ScoreAnswer("grounding", item,
+                  R"({"answer": "99", "evidence": ["Balance: $99"]})", {}, ctx);
   ASSERT_TRUE(bad.ok());
   EXPECT_EQ(bad->value, 0);
   EXPECT_EQ(calls, 2);
@@ -117,8 +118,8 @@ TEST(ConflictTest, PoliciesAndTheAveragingAnswer) {
   const auto image_wins = ConflictPolicy::kImageWins;
   EXPECT_TRUE(CheckConflict("41.5", "41.5", "45", image_wins, 0.01).followed);
   EXPECT_FALSE(CheckConflict("45", "41.5", "45", image_wins, 0.01).followed);
-  EXPECT_TRUE(
-      CheckConflict("45", "41.5", "45", ConflictPolicy::kTextWins, 0.01).followed);
+  EXPECT_TRUE(CheckConflict("45", "41.5", "45", ConflictPolicy::kTextWins, 0.01)
+                  .followed);
   // Adversarial: splitting the difference follows no policy.
   for (auto p : {ConflictPolicy::kImageWins, ConflictPolicy::kTextWins,
                  ConflictPolicy::kSurface}) {
@@ -128,10 +129,11 @@ TEST(ConflictTest, PoliciesAndTheAveragingAnswer) {
     EXPECT_NE(c.detail.find("blends"), std::string::npos);
   }
   const auto surface = ConflictPolicy::kSurface;
-  EXPECT_TRUE(CheckConflict(
-                  "The chart shows 41.5 but the caption says 45; they conflict.",
-                  "41.5", "45", surface, 0.01)
-                  .followed);
+  EXPECT_TRUE(
+      CheckConflict(
+          "The chart shows 41.5 but the caption says 45; they conflict.",
+          "41.5", "45", surface, 0.01)
+          .followed);
   EXPECT_TRUE(CheckConflict("The caption does not match the chart.", "41.5",
                             "45", surface, 0.01)
                   .followed);
@@ -154,7 +156,8 @@ TEST(ConflictTest, MetricReadsTheItemAndSuitePolicy) {
                        {{"conflict_policy", "image_wins"}});
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->value, 1);
-  s = ScoreAnswer("conflict", item, "43.25", {{"conflict_policy", "image_wins"}});
+  s = ScoreAnswer("conflict", item, "43.25",
+                  {{"conflict_policy", "image_wins"}});
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->value, 0);
   item.extra["conflict"]["policy"] = "text_wins";  // the item overrides
@@ -174,22 +177,23 @@ TEST(CodeGroundingTest, InventedIdentifiersAreCodeHallucinations) {
       "class Client:\n    def fetch_orders(self, limit): ...\n    def "
       "retry(self, fn, attempts): ..."};
   // Uses only what the prompt and context define.
-  EXPECT_TRUE(InventedIdentifiers(
-                  "```python\nclient.retry(lambda: client.fetch_orders(limit=10), "
-                  "attempts=3)\n```",
-                  prompt, context, {})
-                  .empty());
+  EXPECT_TRUE(
+      InventedIdentifiers(
+          "```python\nclient.retry(lambda: client.fetch_orders(limit=10), "
+          "attempts=3)\n```",
+          prompt, context, {})
+          .empty());
   // An API method that exists nowhere in the input.
   auto invented = InventedIdentifiers(
       "```python\nclient.fetch_orders_with_backoff(limit=10, "
       "max_retries=3)\n```",
       prompt, context, {});
-  EXPECT_EQ(invented,
-            (std::vector<std::string>{"fetch_orders_with_backoff", "max_retries"}));
+  EXPECT_EQ(invented, (std::vector<std::string>{"fetch_orders_with_backoff",
+                                                "max_retries"}));
   // Strings and comments are not code references; allowed names pass.
-  EXPECT_TRUE(InventedIdentifiers("x = \"made_up_name\"  # another_one\n", "x",
-                                  {}, {})
-                  .empty());
+  EXPECT_TRUE(
+      InventedIdentifiers("x = \"made_up_name\"  # another_one\n", "x", {}, {})
+          .empty());
   EXPECT_TRUE(
       InventedIdentifiers("requests.get(url)", "url", {}, {"requests", "get"})
           .empty());

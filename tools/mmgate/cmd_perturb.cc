@@ -86,9 +86,10 @@ void AddPerturbCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("-s,--suite", f->suite,
                   "suite name in the config, or a suite YAML file")
       ->required();
-  sub->add_option("--kinds", f->kinds,
-                  "kind:level[,level...] e.g. rotate:2,5,10 blur:1,2 jpeg:30,10 "
-                  "gsm mp3:16 snr:20,10 typos:0.05 (docs/perturb.md)")
+  sub->add_option(
+         "--kinds", f->kinds,
+         "kind:level[,level...] e.g. rotate:2,5,10 blur:1,2 jpeg:30,10 "
+         "gsm mp3:16 snr:20,10 typos:0.05 (docs/perturb.md)")
       ->required()
       ->expected(1, -1);
   sub->add_option("--seed", f->seed, "seed of every random draw")

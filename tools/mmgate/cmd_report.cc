@@ -56,14 +56,18 @@ int ReportCommand(const ReportFlags& f) {
   } else if (format == "md") {
     text = report::RenderMarkdown(*cmp);
     for (const gate::SuiteVerdict& v : suites) {
-      const std::string extra = report::CurvesMarkdown(v) + report::BehaviourMarkdown(v);
-      if (!extra.empty()) text += "\n### " + v.suite + " (" + v.metric + ")\n" + extra;
+      const std::string extra =
+          report::CurvesMarkdown(v) + report::BehaviourMarkdown(v);
+      if (!extra.empty())
+        text += "\n### " + v.suite + " (" + v.metric + ")\n" + extra;
     }
   } else {
     text = report::RenderTerminal(*cmp);
     for (const gate::SuiteVerdict& v : suites) {
-      const std::string extra = report::CurvesTerminal(v) + report::BehaviourTerminal(v);
-      if (!extra.empty()) text += "\n" + v.suite + " (" + v.metric + ")\n" + extra;
+      const std::string extra =
+          report::CurvesTerminal(v) + report::BehaviourTerminal(v);
+      if (!extra.empty())
+        text += "\n" + v.suite + " (" + v.metric + ")\n" + extra;
     }
   }
   if (f.output.empty() || f.output == "-") {
