@@ -160,6 +160,13 @@ TEST_F(PerturbSuiteTest, AudioKindsGoThroughTheirCodecs) {
                                   media::kFileRate);
   ASSERT_TRUE(gsm.ok());
   EXPECT_EQ(gsm->sample_rate, 8000);
+  // The noisy variant sits at its target SNR against the clean copy.
+  auto clean = media::ReadAudioMono((dir_ / "a/media/utt-1.wav").string());
+  auto noisy = media::ReadAudioMono((dir_ / "a/media/utt-1~snr-10.wav").string());
+  ASSERT_TRUE(clean.ok() && noisy.ok());
+  auto snr = MeasureSnrDb(*clean, *noisy);
+  ASSERT_TRUE(snr.ok()) << snr.status().message();
+  EXPECT_NEAR(*snr, 10.0, 0.5);
 }
 
 TEST_F(PerturbSuiteTest, BadInputIsAClearErrorNamingTheItem) {
