@@ -16,7 +16,7 @@ packages=(
   # speech recognition and real recordings
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us pocketsphinx-testdata
   # speech synthesis and audio codecs
-  libespeak-ng-dev espeak-ng-data flite1-dev libsox-dev libsox-fmt-all sox libsndfile1-dev
+  libespeak-ng-dev espeak-ng-data flite1-dev libsox-dev libsox-fmt-all sox libsndfile1-dev libopus-dev
   # rendering documents and charts with real fonts
   libcairo2-dev fonts-dejavu-core fonts-liberation2
   # HTML report and dashboard: HTTP server, headless browser for its tests

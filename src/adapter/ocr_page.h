@@ -98,6 +98,18 @@ std::optional<std::string> AnswerByRules(std::string_view prompt,
 // the text itself, and for an empty prompt.
 bool AsksForText(std::string_view prompt);
 
+// The line of a multi-line prompt that holds the question ("What is the
+// ..."), so context lines around it (a caption, pasted logs) do not become
+// part of the field name; the whole prompt when no line starts that way.
+std::string QuestionLine(std::string_view prompt);
+
+// True when the prompt asks the answer to quote its evidence ("quote the
+// line"); the answer is then {"answer": ..., "evidence": [the OCR line]}.
+bool AsksForEvidence(std::string_view prompt);
+
+// That JSON answer: the first recognised line holding the answer is cited.
+std::string WithEvidence(const std::string& answer, const OcrPage& page);
+
 // The rules, exposed for tests.
 std::optional<std::string> AnswerKeyValue(const std::vector<Row>& rows,
                                           std::string_view key);

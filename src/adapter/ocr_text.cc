@@ -3,7 +3,9 @@
 #include <cctype>
 #include <cstdlib>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <numeric>
+#include <sstream>
 
 #include "adapter/ocr_page.h"
 
@@ -159,6 +161,44 @@ bool AsksForText(std::string_view prompt) {
   }
   return blank || (lower.find("read") != std::string::npos &&
                    lower.find("text") != std::string::npos);
+}
+
+std::string QuestionLine(std::string_view prompt) {
+  size_t start = 0;
+  while (start <= prompt.size()) {
+    size_t nl = prompt.find('\n', start);
+    if (nl == std::string_view::npos) nl = prompt.size();
+    std::string_view line = prompt.substr(start, nl - start);
+    while (!line.empty() &&
+           std::isspace(static_cast<unsigned char>(line.front())))
+      line.remove_prefix(1);
+    std::string lower;
+    for (unsigned char c : line.substr(0, 12))
+      lower += static_cast<char>(std::tolower(c));
+    if (lower == "what is the ") return std::string(line);
+    start = nl + 1;
+  }
+  return std::string(prompt);
+}
+
+bool AsksForEvidence(std::string_view prompt) {
+  std::string lower;
+  for (unsigned char c : prompt) lower += static_cast<char>(std::tolower(c));
+  return lower.find("quote the line") != std::string::npos;
+}
+
+std::string WithEvidence(const std::string& answer, const OcrPage& page) {
+  nlohmann::json j = {{"answer", answer},
+                      {"evidence", nlohmann::json::array()}};
+  std::istringstream in(page.text);
+  std::string line;
+  while (!answer.empty() && std::getline(in, line)) {
+    if (line.find(answer) != std::string::npos) {
+      j["evidence"].push_back(line);
+      break;
+    }
+  }
+  return j.dump();
 }
 
 }  // namespace mmgate::adapter

@@ -196,9 +196,11 @@ class TesseractModel final : public Model {
     BarTopFinder finder = [color](int x, int half_width, int y_bottom) {
       return FindBarTop(color, x, half_width, y_bottom);
     };
-    std::optional<std::string> ruled =
-        AnswerByRules(request.prompt, request.modality, *page, finder);
+    std::optional<std::string> ruled = AnswerByRules(
+        QuestionLine(request.prompt), request.modality, *page, finder);
     response.answer = ruled ? *ruled : page->text;
+    if (ruled && AsksForEvidence(request.prompt))
+      response.answer = WithEvidence(*ruled, *page);
     return response;
   }
 

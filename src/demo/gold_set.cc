@@ -22,6 +22,7 @@ struct SuiteText {
   const char* description;
   const char* metric;
   std::vector<std::pair<const char*, const char*>> rubric;
+  std::vector<std::pair<const char*, const char*>> params = {};
 };
 
 const std::vector<SuiteText>& Suites() {
@@ -79,6 +80,25 @@ const std::vector<SuiteText>& Suites() {
         {"deletion", "words missing from the transcript"},
         {"accent", "errors that follow the speaker's accent"},
         {"codec_artifact", "errors on narrowband or compressed audio only"}}},
+      {"robustness",
+       "document",
+       "Invoices, receipts and forms, each clean and rotated by 3, 6 and 12 "
+       "degrees and blurred with sigma 1, 2 and 3: the degradation curves.",
+       "anls",
+       {{"misread_value", "the right field, its value read wrongly"},
+        {"lost_text", "the field no longer found on the degraded page"}}},
+      {"behaviour",
+       "document",
+       "Rendered documents asked what they cannot show (the answer is to "
+       "abstain; tagged object, action or relation), answerable controls, "
+       "questions that must quote their evidence line, and questions whose "
+       "covering note contradicts the document (the image wins).",
+       "abstention",
+       {{"hallucination", "a confident answer to an unanswerable question"},
+        {"over_refusal", "an abstention on an answerable question"},
+        {"ungrounded", "a quoted line the document does not contain"},
+        {"conflict", "the note's value, or a blend, instead of the image's"}},
+       {{"conflict_policy", "image_wins"}, {"answer_field", "answer"}}},
   };
   return *suites;
 }
@@ -98,6 +118,11 @@ std::string SuiteYaml(const SuiteText& s, uint64_t seed) {
   e << YAML::Key << "rubric" << YAML::Value << YAML::BeginMap;
   for (const auto& [k, v] : s.rubric) e << YAML::Key << k << YAML::Value << v;
   e << YAML::EndMap;
+  if (!s.params.empty()) {
+    e << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
+    for (const auto& [k, v] : s.params) e << YAML::Key << k << YAML::Value << v;
+    e << YAML::EndMap;
+  }
   e << YAML::EndMap;
   return std::string(e.c_str()) + "\n";
 }
@@ -107,6 +132,10 @@ Result<std::vector<std::string>> BuildSuite(const std::string& name,
                                             const BuildOptions& opt) {
   const int n = opt.small ? kImageSourcesSmall : kImageSourcesFull;
   if (name == "speech") return BuildSpeechSuite(data_dir, opt.seed, opt.small);
+  if (name == "robustness")
+    return BuildRobustnessSuite(data_dir, opt.seed, opt.small);
+  if (name == "behaviour")
+    return BuildBehaviourSuite(data_dir, opt.seed, opt.small);
   ImageSuiteSpec spec;
   if (name == "documents") {
     spec = {name, "doc", "document", "anls", MakeDocument, n};

@@ -73,12 +73,13 @@ std::string ItemLine(const ItemRecord& r) {
       {nlohmann::ordered_json{{"type", r.media_type}, {"path", r.media_path}}});
   j["reference"] = r.reference;
   j["metric"] = r.metric;
-  j["expect"] = "answer";
+  j["expect"] = r.expect;
   nlohmann::ordered_json slices = nlohmann::ordered_json::object();
   for (const auto& [k, v] : r.slices) slices[k] = v;
   j["slices"] = std::move(slices);
   if (!r.evidence.empty()) j["evidence"] = r.evidence;
   j["group"] = r.group;
+  for (const auto& [k, v] : r.extra.items()) j[k] = v;
   return j.dump();
 }
 

@@ -255,7 +255,7 @@ Result<std::vector<std::string>> BuildSpeechSuite(const std::string& data_dir,
     lines.push_back(ItemLine(AudioItem(group + "-clean", clean_rel, reference,
                                        MakeSlices(a, "none"), group)));
 
-    auto decoded = perturb::ReadAudioFile(src);
+    auto decoded = media::ReadAudioMono(src, media::kFileRate);
     if (!decoded.ok()) return decoded.status().WithContext(group);
     auto audio = perturb::Resample(*decoded, 16000);
     if (!audio.ok()) return audio.status().WithContext(group);

@@ -26,6 +26,9 @@ struct ItemRecord {
   Slices slices;
   std::vector<std::string> evidence;
   std::string group;
+  std::string expect = "answer";  // or "abstain"
+  nlohmann::ordered_json extra =
+      nlohmann::ordered_json::object();  // "conflict"...
 };
 std::string ItemLine(const ItemRecord& r);
 
@@ -50,6 +53,18 @@ inline constexpr int kImageSourcesSmall = 2;
 Result<std::vector<std::string>> BuildImageSuite(const ImageSuiteSpec& spec,
                                                  const std::string& data_dir,
                                                  uint64_t seed);
+
+// Documents, each clean and at three levels of rotation and of blur: the
+// degradation curves of the demo.
+Result<std::vector<std::string>> BuildRobustnessSuite(
+    const std::string& data_dir, uint64_t seed, bool small);
+
+// Real renders asking what they cannot answer (expect: abstain, tagged with
+// a hallucination type), answerable controls, questions that must quote
+// their evidence (grounding) and questions whose caption contradicts the
+// image (conflict, policy image_wins).
+Result<std::vector<std::string>> BuildBehaviourSuite(
+    const std::string& data_dir, uint64_t seed, bool small);
 
 // Synthetic sentences in every demo voice plus the human recordings, each
 // clean and with a codec and a noise variant.

@@ -12,7 +12,9 @@
 #include <unordered_map>
 
 #include "common/hash.h"
+#include "gate/behaviour.h"
 #include "gate/paired_tests.h"
+#include "gate/robustness.h"
 #include "score/metrics.h"
 #include "stats/multiple.h"
 
@@ -417,6 +419,13 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
       w.v.difficulty.back().gated =
           policy.hard_tail_max_drop.has_value() && tier == "hard";
     }
+    w.v.curves = BuildCurves(w.base_items, w.cand_items, w.v, policy);
+    auto params = policy.suite_params.find(w.v.suite);
+    const nlohmann::json none = nlohmann::json::object();
+    const nlohmann::json& p =
+        params == policy.suite_params.end() ? none : params->second;
+    w.v.baseline_behaviour = Summarize(w.base_items, p);
+    w.v.candidate_behaviour = Summarize(w.cand_items, p);
   }
   for (auto& [key, w] : work) {
     for (Stratum& s : w.v.slices) {
@@ -426,12 +435,23 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
       if (s.gated) gated.push_back(&s);
     }
   }
+  std::vector<CurvePoint*> robust;  // gated robustness points, same family
+  for (auto& [key, w] : work) {
+    for (Curve& c : w.v.curves) {
+      for (CurvePoint& p : c.points) {
+        if (p.gated) robust.push_back(&p);
+      }
+    }
+  }
   std::vector<double> ps;
   for (const Stratum* s : gated) ps.push_back(s->p);
+  for (const CurvePoint* p : robust) ps.push_back(p->p);
   auto adjusted = stats::AdjustPValues(ps, policy.correction);
   if (!adjusted.ok()) return adjusted.status();
   for (size_t i = 0; i < gated.size(); ++i)
     gated[i]->p_adjusted = (*adjusted)[i];
+  for (size_t i = 0; i < robust.size(); ++i)
+    robust[i]->p_adjusted = (*adjusted)[gated.size() + i];
 
   for (auto& [key, w] : work) {
     SuiteVerdict& v = w.v;
@@ -456,6 +476,15 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
     collect(v.total);
     for (const Stratum& s : v.slices) collect(s);
     for (const Stratum& s : v.difficulty) collect(s);
+    for (Curve& c : v.curves) {
+      for (CurvePoint& p : c.points) {
+        DecideRobustness(v, &p);
+        if (!p.gated) continue;
+        v.verdict = Worst(v.verdict, p.verdict);
+        if (p.verdict != Verdict::kPass)
+          v.reasons.insert(v.reasons.end(), p.reasons.begin(), p.reasons.end());
+      }
+    }
     out.verdict = Worst(out.verdict, v.verdict);
     out.suites.push_back(std::move(v));
   }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,46 @@ struct RunCost {
   double cost_per_query = -1;  // -1: no price or no token counts
 };
 
+// One point of a degradation curve: the items perturbed by one kind at one
+// level, each paired with the clean item of its group, in both runs.
+struct CurvePoint {
+  std::string value;                   // the slice value, "rotate:5"
+  std::string level;                   // "5"
+  std::optional<double> rank;          // severity order (larger = more severe)
+  int64_t n = 0;                       // perturbed items with a clean partner
+  int64_t groups = 0;                  // their clusters
+  double baseline = 0, candidate = 0;  // metric on the perturbed items
+  double baseline_clean = 0, candidate_clean = 0;  // on their clean sources
+  // Relative loss versus clean on an accuracy scale (the metric, or 1 - it
+  // for error rates): 0.10 = a tenth of the clean performance lost.
+  double baseline_degradation = 0, candidate_degradation = 0;
+  // The robustness rule, on the candidate's degradation.
+  bool gated = false;
+  double ci_lo = 0, ci_hi = 0;   // interval of candidate_degradation
+  double p = 1, p_adjusted = 1;  // one-sided: degradation > max_degradation
+  Verdict verdict = Verdict::kPass;
+  std::vector<std::string> reasons;
+};
+
+struct Curve {
+  std::string kind;                // "rotate"
+  std::vector<CurvePoint> points;  // least severe first
+};
+
+// Abstention and hallucination behaviour of one run on one suite's paired
+// items (items whose response errored are not counted).
+struct Behaviour {
+  int64_t abstain_items = 0, hallucinated = 0;     // expect: abstain, answered
+  int64_t answerable_items = 0, over_refused = 0;  // expect: answer, abstained
+  // slices.hallucination_type (object, relation, action, code, ...) -> items
+  // tagged, and how many of them hallucinated: answered an unanswerable
+  // item, or failed code_grounding or grounding with a confident answer.
+  std::map<std::string, std::pair<int64_t, int64_t>> types;
+  int64_t grounding_items = 0, ungrounded = 0;      // scored with `grounding`
+  int64_t conflict_items = 0, conflict_failed = 0;  // scored with `conflict`
+  int64_t code_items = 0, code_hallucinated = 0;    // with `code_grounding`
+};
+
 struct SuiteVerdict {
   std::string suite;
   std::string modality;
@@ -70,6 +111,9 @@ struct SuiteVerdict {
   Stratum total;
   std::vector<Stratum> slices;
   std::vector<Stratum> difficulty;  // easy / medium / hard
+  std::vector<Curve> curves;        // from slices.perturbation, by kind name
+  Behaviour baseline_behaviour;
+  Behaviour candidate_behaviour;
   Residual residual;
   RunCost baseline_cost;
   RunCost candidate_cost;

@@ -39,6 +39,8 @@ Result<Policy> LoadPolicy(const std::string& mmgate_yaml) {
         return Status::Invalid(where + ": " + e.what());
       }
     }
+    if (suite.is_object() && suite.contains("params"))
+      policy->suite_params[suite.value("name", "")] = suite["params"];
     if (!suite.is_object() || !suite.contains("gate")) continue;
     MMGATE_RETURN_IF_ERROR(AddSuiteThresholds(&*policy, suite.value("name", ""),
                                               suite.value("modality", ""),

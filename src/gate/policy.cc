@@ -41,19 +41,31 @@ Status ParseThresholds(const json& j, const Thresholds& base, Thresholds* out,
           Expect(v.is_number_integer() && v.get<int64_t>() >= 1, at,
                  "min_n must be an integer >= 1"));
       out->min_n = v.get<int64_t>();
+    } else if (key == "robustness") {
+      MMGATE_RETURN_IF_ERROR(Expect(
+          v.is_object() && v.size() == 1 && v.contains("max_degradation") &&
+              v["max_degradation"].is_number() &&
+              v["max_degradation"].get<double>() >= 0 &&
+              v["max_degradation"].get<double>() < 1,
+          at, "expected {max_degradation: share in [0, 1)}, e.g. 0.10"));
+      out->max_degradation = v["max_degradation"].get<double>();
     } else {
-      return Status::Invalid(
-          at + ": unknown threshold (known: margin, alpha, power, min_n)");
+      return Status::Invalid(at +
+                             ": unknown threshold (known: margin, alpha, "
+                             "power, min_n, robustness)");
     }
   }
   return Status::Ok();
 }
 
 json ThresholdsJson(const Thresholds& t) {
-  return {{"margin", t.margin},
-          {"alpha", t.alpha},
-          {"power", t.power},
-          {"min_n", t.min_n}};
+  json j = {{"margin", t.margin},
+            {"alpha", t.alpha},
+            {"power", t.power},
+            {"min_n", t.min_n}};
+  // Only when set, so policies without the rule keep their hashes.
+  if (t.max_degradation) j["max_degradation"] = *t.max_degradation;
+  return j;
 }
 
 }  // namespace
@@ -104,7 +116,8 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
   Thresholds defaults;
   json top = json::object();
   for (const auto& [key, v] : gate.items()) {
-    if (key == "margin" || key == "alpha" || key == "power" || key == "min_n")
+    if (key == "margin" || key == "alpha" || key == "power" || key == "min_n" ||
+        key == "robustness")
       top[key] = v;
   }
   MMGATE_RETURN_IF_ERROR(
@@ -193,7 +206,7 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
     } else {
       return Status::Invalid(
           fmt::format("{}: unknown gate key (known: margin, alpha, power, "
-                      "min_n, modalities, correction, "
+                      "min_n, robustness, modalities, correction, "
                       "errors_as_failures, allow_partial, gated_slices, "
                       "bootstrap, hard_tail, rank)",
                       at));

@@ -24,6 +24,10 @@ struct Thresholds {
   double alpha = 0.05;  // one-sided, family-wise after correction
   double power = 0.8;   // for the minimum detectable effect
   int64_t min_n = 30;   // fewer paired items than this: inconclusive
+  // Robustness rule (`robustness: {max_degradation: 0.10}`): the candidate's
+  // relative degradation from clean, per perturbation kind and level, may
+  // not exceed this share. Unset: curves are reported, not gated.
+  std::optional<double> max_degradation;
 };
 
 enum class IntervalMethod { kPercentile, kBca };
@@ -49,6 +53,9 @@ struct Policy {
   std::vector<std::string> rank = {"quality", "cost", "latency"};
   std::map<std::string, std::pair<double, double>>
       prices;  // model -> $/Mtok in, out
+  // Each suite's `params` (abstention phrases and field), read to summarise
+  // abstention and hallucination; not part of the policy's hash.
+  std::map<std::string, nlohmann::json> suite_params;
 
   const Thresholds& For(const std::string& suite,
                         const std::string& modality) const;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -153,6 +154,7 @@ Result<Audio> DecodeLocked(const std::string& path, int rate) {
     return Status::Corrupt(path + ": audio header has no channels or rate");
   }
 
+  if (rate == kFileRate) rate = static_cast<int>(std::lround(in->signal.rate));
   Audio audio;
   audio.sample_rate = rate;
   FlowState state;
@@ -211,7 +213,7 @@ Result<Audio> DecodeLocked(const std::string& path, int rate) {
 }  // namespace
 
 Result<Audio> ReadAudioMono(const std::string& path, int rate) {
-  if (rate <= 0) {
+  if (rate < 0) {
     return Status::Invalid(path + ": sample rate must be positive, got " +
                            std::to_string(rate));
   }

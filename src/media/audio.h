@@ -14,9 +14,12 @@ struct Audio {
   std::vector<int16_t> samples;  // mono
 };
 
+// `rate` for ReadAudioMono: keep the file's own sample rate.
+inline constexpr int kFileRate = 0;
+
 // Decodes any format libsox reads (wav, flac, mp3, gsm, raw with .raw = 16 kHz
-// s16le mono...), downmixes to mono and resamples to `rate`. An empty or
-// undecodable file is kCorrupt naming the path.
+// s16le mono...), downmixes to mono and resamples to `rate` (kFileRate: the
+// file's own). An empty or undecodable file is kCorrupt naming the path.
 Result<Audio> ReadAudioMono(const std::string& path, int rate = 16000);
 
 }  // namespace mmgate::media

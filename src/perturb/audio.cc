@@ -87,9 +87,16 @@ Status AddEffect(sox_effects_chain_t* chain, sox_effect_t* e,
   return Status::Ok();
 }
 
-// Runs source -> [rate] -> sink-or-file. Exactly one of `collect` and `file`
-// is set. Callers hold SoxMutex.
+// One libSoX effect with its command-line arguments.
+struct Effect {
+  const char* name;
+  std::vector<std::string> args;
+};
+
+// Runs source -> effects -> [rate] -> sink-or-file. Exactly one of `collect`
+// and `file` is set. Callers hold SoxMutex.
 Status RunChain(const media::Audio& in, int out_rate,
+                const std::vector<Effect>& effects,
                 std::vector<int16_t>* collect, sox_format_t* file) {
   sox_signalinfo_t in_sig = {static_cast<double>(in.sample_rate), 1, 16,
                              in.samples.size(), nullptr};
@@ -108,7 +115,24 @@ Status RunChain(const media::Audio& in, int out_rate,
   *static_cast<Source**>(e->priv) = &src;
   MMGATE_RETURN_IF_ERROR(AddEffect(chain.get(), e, &interm, &in_sig, "source"));
 
-  if (out_rate != in.sample_rate) {
+  for (const Effect& fx : effects) {
+    const sox_effect_handler_t* handler = sox_find_effect(fx.name);
+    if (handler == nullptr)
+      return SoxError(fmt::format("no effect {}", fx.name));
+    e = sox_create_effect(handler);
+    std::vector<char*> argv;
+    for (const std::string& a : fx.args)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    if (sox_effect_options(e, static_cast<int>(argv.size()), argv.data()) !=
+        SOX_SUCCESS) {
+      free(e);
+      return SoxError(fmt::format("{} options", fx.name));
+    }
+    sox_signalinfo_t same = interm;
+    MMGATE_RETURN_IF_ERROR(AddEffect(chain.get(), e, &interm, &same, fx.name));
+  }
+
+  if (out_rate != static_cast<int>(interm.rate)) {
     e = sox_create_effect(sox_find_effect("rate"));
     if (sox_effect_options(e, 0, nullptr) != SOX_SUCCESS) {
       free(e);
@@ -160,7 +184,7 @@ Status WriteThroughSox(const media::Audio& audio, int rate,
         sox_open_write(tmp.c_str(), &sig, &enc, type, nullptr, nullptr));
     if (!out) return SoxError(fmt::format("cannot open {} for writing", path));
     MMGATE_RETURN_IF_ERROR(
-        RunChain(audio, rate, nullptr, out.get()).WithContext(path));
+        RunChain(audio, rate, {}, nullptr, out.get()).WithContext(path));
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
@@ -181,6 +205,8 @@ std::string CodecSpec::Name() const {
       return "mulaw8k";
     case Codec::kMp3:
       return fmt::format("mp3-{}k", mp3_kbps);
+    case Codec::kOpus:
+      return fmt::format("opus-{}k", mp3_kbps);
   }
   return "pcm16k";
 }
@@ -197,6 +223,16 @@ Result<CodecSpec> ParseCodec(std::string_view name) {
   if (name == "pcm16k") return CodecSpec{Codec::kPcm16k};
   if (name == "gsm8k") return CodecSpec{Codec::kGsm8k};
   if (name == "mulaw8k") return CodecSpec{Codec::kMulaw8k};
+  if (name.starts_with("opus-") && name.ends_with("k")) {
+    const std::string_view num = name.substr(5, name.size() - 6);
+    int kbps = 0;
+    const auto [end, ec] =
+        std::from_chars(num.data(), num.data() + num.size(), kbps);
+    if (ec == std::errc() && end == num.data() + num.size() && kbps >= 6 &&
+        kbps <= 128) {
+      return CodecSpec{Codec::kOpus, kbps};
+    }
+  }
   if (name.starts_with("mp3-") && name.ends_with("k")) {
     const std::string_view num = name.substr(4, name.size() - 5);
     int kbps = 0;
@@ -212,7 +248,8 @@ Result<CodecSpec> ParseCodec(std::string_view name) {
     }
   }
   return Status::Invalid(fmt::format(
-      "codec '{}': expected pcm16k, gsm8k, mulaw8k or mp3-<kbps>k (8-160)",
+      "codec '{}': expected pcm16k, gsm8k, mulaw8k, mp3-<kbps>k (8-160) or "
+      "opus-<kbps>k (6-128)",
       name));
 }
 
@@ -224,6 +261,12 @@ std::string AudioOp::Spec() const {
       return "codec:" + codec.Name();
     case AudioOpKind::kNoise:
       return fmt::format("noise:snr{:g}", snr_db);
+    case AudioOpKind::kSpeed:
+      return fmt::format("speed:{:g}", amount);
+    case AudioOpKind::kTelephone:
+      return fmt::format("telephone:{:g}", amount);
+    case AudioOpKind::kReverb:
+      return fmt::format("reverb:{:g}", amount);
   }
   return "none";
 }
@@ -248,9 +291,29 @@ Result<AudioOp> ParseAudioOp(std::string_view spec) {
       return op;
     }
   }
+  struct Amount {
+    const char* prefix;
+    AudioOpKind kind;
+    double lo, hi;
+  };
+  static constexpr Amount kAmounts[] = {
+      {"speed:", AudioOpKind::kSpeed, 0.5, 2},
+      {"telephone:", AudioOpKind::kTelephone, 1000, 7000},
+      {"reverb:", AudioOpKind::kReverb, 1, 100}};
+  for (const Amount& a : kAmounts) {
+    if (!spec.starts_with(a.prefix)) continue;
+    const std::string_view num = spec.substr(std::string_view(a.prefix).size());
+    const auto [end, ec] =
+        std::from_chars(num.data(), num.data() + num.size(), op.amount);
+    if (ec == std::errc() && end == num.data() + num.size() &&
+        op.amount >= a.lo && op.amount <= a.hi) {
+      op.kind = a.kind;
+      return op;
+    }
+  }
   return Status::Invalid(fmt::format(
-      "audio perturbation '{}': expected none, codec:<codec> or noise:snr<dB> "
-      "(-20..80)",
+      "audio perturbation '{}': expected none, codec:<codec>, noise:snr<dB> "
+      "(-20..80), speed:<0.5..2>, telephone:<1000..7000> or reverb:<1..100>",
       spec));
 }
 
@@ -263,7 +326,7 @@ Result<media::Audio> Resample(const media::Audio& audio, int rate) {
   media::Audio out;
   out.sample_rate = rate;
   std::lock_guard<std::mutex> lock(SoxMutex());
-  MMGATE_RETURN_IF_ERROR(RunChain(audio, rate, &out.samples, nullptr));
+  MMGATE_RETURN_IF_ERROR(RunChain(audio, rate, {}, &out.samples, nullptr));
   return out;
 }
 
@@ -302,6 +365,13 @@ Status WriteEncoded(const media::Audio& audio, const CodecSpec& codec,
       enc.encoding = SOX_ENCODING_ULAW;
       enc.bits_per_sample = 8;
       break;
+    case Codec::kOpus: {
+      auto at16k = Resample(audio, 16000);
+      if (!at16k.ok()) return at16k.status();
+      auto decoded = OpusRoundTrip(*at16k, codec.mp3_kbps);
+      if (!decoded.ok()) return decoded.status().WithContext(path);
+      return WriteWav16(*decoded, path);
+    }
     case Codec::kMp3:
       enc.encoding = SOX_ENCODING_MP3;
       enc.bits_per_sample = 0;
@@ -316,33 +386,47 @@ Status WriteWav16(const media::Audio& audio, const std::string& path) {
   return WriteThroughSox(audio, audio.sample_rate, kPcm16, "wav", path);
 }
 
-Result<media::Audio> ReadAudioFile(const std::string& path) {
+// Runs `effects` over the audio at its own rate.
+Result<media::Audio> ApplyEffects(const media::Audio& audio,
+                                  const std::vector<Effect>& effects) {
+  MMGATE_RETURN_IF_ERROR(CheckAudio(audio));
   MMGATE_RETURN_IF_ERROR(SoxInitOnce());
-  const bool raw = path.ends_with(".raw");
-  sox_signalinfo_t raw_sig = {16000, 1, 16, 0, nullptr};
-  std::lock_guard<std::mutex> lock(SoxMutex());
-  std::unique_ptr<sox_format_t, FormatCloser> in(
-      sox_open_read(path.c_str(), raw ? &raw_sig : nullptr,
-                    raw ? &kPcm16 : nullptr, raw ? "raw" : nullptr));
-  if (!in) return SoxError(fmt::format("cannot open {}", path));
-  const unsigned channels = std::max(1u, in->signal.channels);
   media::Audio out;
-  out.sample_rate = static_cast<int>(std::lround(in->signal.rate));
-  std::vector<sox_sample_t> buf(4096 * channels);
-  size_t got;
-  while ((got = sox_read(in.get(), buf.data(), buf.size())) > 0) {
-    for (size_t i = 0; i + channels <= got; i += channels) {
-      int64_t sum = 0;
-      for (unsigned c = 0; c < channels; ++c) sum += buf[i + c];
-      const int64_t v = (sum / channels + 32768) >> 16;
-      out.samples.push_back(
-          static_cast<int16_t>(std::clamp<int64_t>(v, -32768, 32767)));
-    }
-  }
-  if (out.samples.empty() || out.sample_rate <= 0) {
-    return Status::Corrupt(fmt::format("{}: no audio decoded", path));
-  }
+  out.sample_rate = audio.sample_rate;
+  std::lock_guard<std::mutex> lock(SoxMutex());
+  MMGATE_RETURN_IF_ERROR(
+      RunChain(audio, audio.sample_rate, effects, &out.samples, nullptr));
   return out;
+}
+
+Result<media::Audio> ChangeSpeed(const media::Audio& audio, double factor) {
+  if (factor < 0.5 || factor > 2)
+    return Status::Invalid(
+        fmt::format("speed factor {} outside 0.5..2", factor));
+  // Playing the samples at factor times their rate, then resampling back, is
+  // a tape-speed change: tempo and pitch move together.
+  media::Audio faster = audio;
+  faster.sample_rate =
+      static_cast<int>(std::lround(audio.sample_rate * factor));
+  return Resample(faster, audio.sample_rate);
+}
+
+Result<media::Audio> BandLimit(const media::Audio& audio, double low_hz,
+                               double high_hz) {
+  if (low_hz <= 0 || high_hz <= low_hz || high_hz >= audio.sample_rate / 2.0)
+    return Status::Invalid(
+        fmt::format("band {}-{} Hz does not fit a {} Hz signal", low_hz,
+                    high_hz, audio.sample_rate));
+  return ApplyEffects(audio,
+                      {{"sinc", {fmt::format("{:g}-{:g}", low_hz, high_hz)}}});
+}
+
+Result<media::Audio> Reverberate(const media::Audio& audio,
+                                 double reverberance) {
+  if (reverberance < 1 || reverberance > 100)
+    return Status::Invalid(
+        fmt::format("reverberance {} outside 1..100", reverberance));
+  return ApplyEffects(audio, {{"reverb", {fmt::format("{:g}", reverberance)}}});
 }
 
 std::string OutputExtension(const AudioOp& op) {
@@ -360,6 +444,19 @@ Status WriteAudioVariant(const media::Audio& audio, const AudioOp& op,
       auto noisy = AddWhiteNoise(*at16k, op.snr_db, seed);
       if (!noisy.ok()) return noisy.status();
       return WriteWav16(*noisy, path);
+    }
+    case AudioOpKind::kSpeed:
+    case AudioOpKind::kTelephone:
+    case AudioOpKind::kReverb: {
+      auto at16k = Resample(audio, 16000);
+      if (!at16k.ok()) return at16k.status();
+      auto changed = op.kind == AudioOpKind::kSpeed
+                         ? ChangeSpeed(*at16k, op.amount)
+                     : op.kind == AudioOpKind::kTelephone
+                         ? BandLimit(*at16k, 300, op.amount)
+                         : Reverberate(*at16k, op.amount);
+      if (!changed.ok()) return changed.status();
+      return WriteWav16(*changed, path);
     }
     case AudioOpKind::kNone:
       return WriteEncoded(audio, CodecSpec{Codec::kPcm16k}, path);

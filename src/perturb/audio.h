@@ -1,8 +1,10 @@
 // Audio degradations through real codecs (libsox: GSM 6.10, G.711 mu-law,
-// MP3 via LAME) and additive white noise at a target SNR from our own seeded
-// generator. Spec strings ("codec:gsm8k", "codec:mulaw8k", "codec:mp3-16k",
-// "noise:snr10") are the text the demo gold set records in its
-// `perturbation` slice.
+// MP3 via LAME; libopus for Opus), additive white noise at a target SNR from
+// our own seeded generator, tape-speed change, telephone band-limiting and
+// reverberation (libsox effects). Spec strings ("codec:gsm8k",
+// "codec:mulaw8k", "codec:mp3-16k", "codec:opus-12k", "noise:snr10",
+// "speed:1.1", "telephone:3400", "reverb:50") are the text the demo gold set
+// records in its `perturbation` slice.
 #ifndef MMGATE_PERTURB_AUDIO_H_
 #define MMGATE_PERTURB_AUDIO_H_
 
@@ -20,27 +22,40 @@ enum class Codec {
   kGsm8k,    // 8 kHz WAV with GSM 6.10 full-rate frames
   kMulaw8k,  // 8 kHz WAV with G.711 mu-law samples
   kMp3,      // MP3 (LAME, constant bitrate) at 16 kHz
+  // Opus (libopus, VOIP mode, constant bitrate) at 16 kHz, decoded again and
+  // written as 16-bit WAV: libsox cannot write Ogg Opus, so the model hears
+  // exactly what an Opus decoder gives.
+  kOpus,
 };
 
 struct CodecSpec {
   Codec codec = Codec::kPcm16k;
-  int mp3_kbps = 16;  // kMp3 only
-  // "pcm16k", "gsm8k", "mulaw8k", "mp3-<kbps>k".
+  int mp3_kbps = 16;  // kMp3 and kOpus: the bitrate
+  // "pcm16k", "gsm8k", "mulaw8k", "mp3-<kbps>k", "opus-<kbps>k".
   std::string Name() const;
   std::string Extension() const;  // "wav" | "mp3"
   int SampleRate() const;         // rate of the encoded file
 };
 Result<CodecSpec> ParseCodec(std::string_view name);
 
-enum class AudioOpKind { kNone, kCodec, kNoise };
+enum class AudioOpKind {
+  kNone,
+  kCodec,
+  kNoise,
+  kSpeed,      // amount: playback speed factor (pitch moves with it)
+  kTelephone,  // amount: upper band edge in Hz (the lower is 300 Hz)
+  kReverb,     // amount: SoX reverberance in percent
+};
 
 struct AudioOp {
   AudioOpKind kind = AudioOpKind::kNone;
   CodecSpec codec;    // kCodec
   double snr_db = 0;  // kNoise
+  double amount = 0;  // kSpeed, kTelephone, kReverb
   std::string Spec() const;
 };
-// "none", "codec:<codec name>", "noise:snr<dB>".
+// "none", "codec:<codec name>", "noise:snr<dB>", "speed:<0.5..2>",
+// "telephone:<1000..7000 Hz>", "reverb:<1..100>".
 Result<AudioOp> ParseAudioOp(std::string_view spec);
 
 // Resamples with SoX's high-quality `rate` effect.
@@ -66,10 +81,15 @@ std::string OutputExtension(const AudioOp& op);
 // 16-bit PCM mono WAV at the audio's own rate.
 Status WriteWav16(const media::Audio& audio, const std::string& path);
 
-// Decodes any file libsox reads (WAV of any codec, MP3, FLAC, ...; `.raw`
-// is taken as 16 kHz signed 16-bit mono) at the file's own rate, mixed down
-// to mono.
-Result<media::Audio> ReadAudioFile(const std::string& path);
+// The signal effects behind kSpeed, kTelephone and kReverb, at the input's
+// rate (speed: resampled back to it).
+Result<media::Audio> ChangeSpeed(const media::Audio& audio, double factor);
+Result<media::Audio> BandLimit(const media::Audio& audio, double low_hz,
+                               double high_hz);
+Result<media::Audio> Reverberate(const media::Audio& audio,
+                                 double reverberance);
+// Encodes with libopus and decodes again, at 16 kHz.
+Result<media::Audio> OpusRoundTrip(const media::Audio& audio, int kbps);
 
 // 10*log10(sum clean^2 / sum (noisy - clean)^2); both must be equally long.
 Result<double> MeasureSnrDb(const media::Audio& clean,

@@ -37,7 +37,7 @@ constexpr OpName kOpNames[] = {
     {ImageOpKind::kRotate, "rotate"},     {ImageOpKind::kDownscale, "dpi"},
     {ImageOpKind::kBlur, "blur"},         {ImageOpKind::kBoxBlur, "boxblur"},
     {ImageOpKind::kJpeg, "jpeg"},         {ImageOpKind::kNoise, "noise"},
-    {ImageOpKind::kContrast, "contrast"},
+    {ImageOpKind::kContrast, "contrast"}, {ImageOpKind::kCrop, "crop"},
 };
 
 Status CheckRange(const ImageOp& op, std::string_view spec) {
@@ -62,6 +62,9 @@ Status CheckRange(const ImageOp& op, std::string_view spec) {
       break;
     case ImageOpKind::kContrast:
       ok = a > 0 && a <= 1;
+      break;
+    case ImageOpKind::kCrop:
+      ok = a >= 0 && a <= 80;
       break;
     case ImageOpKind::kNone:
       break;
@@ -108,7 +111,7 @@ Result<ImageOp> ParseImageOp(std::string_view spec) {
   if (!known) {
     return Status::Invalid(fmt::format(
         "image perturbation '{}': unknown op '{}' (rotate, dpi, blur, "
-        "boxblur, jpeg, noise, contrast)",
+        "boxblur, jpeg, noise, contrast, crop)",
         spec, name));
   }
   const auto [end, ec] =
@@ -270,6 +273,21 @@ Result<PixPtr> ReduceContrast(const ::Pix& image, double factor) {
               "contrast");
 }
 
+Result<PixPtr> CropCentre(const ::Pix& image, double percent) {
+  const int w = Width(image), h = Height(image);
+  const int cut_w = static_cast<int>(std::lround(w * percent / 100.0));
+  const int cut_h = static_cast<int>(std::lround(h * percent / 100.0));
+  if (cut_w >= w || cut_h >= h)
+    return Status::Invalid(fmt::format("crop {}% leaves no image", percent));
+  struct BoxDeleter {
+    void operator()(BOX* b) const { boxDestroy(&b); }
+  };
+  std::unique_ptr<BOX, BoxDeleter> box(
+      boxCreate(cut_w / 2, cut_h / 2, w - cut_w, h - cut_h));
+  if (!box) return Status::Internal("leptonica boxCreate failed");
+  return Wrap(pixClipRectangle(Mut(image), box.get(), nullptr), "crop");
+}
+
 Result<PixPtr> ApplyImageOp(const ::Pix& image, const ImageOp& op,
                             uint64_t seed) {
   switch (op.kind) {
@@ -292,6 +310,8 @@ Result<PixPtr> ApplyImageOp(const ::Pix& image, const ImageOp& op,
       return AddGaussianNoise(image, op.amount, seed);
     case ImageOpKind::kContrast:
       return ReduceContrast(image, op.amount);
+    case ImageOpKind::kCrop:
+      return CropCentre(image, op.amount);
   }
   return Status::Internal("unhandled image op");
 }

@@ -35,6 +35,7 @@ enum class ImageOpKind {
   kJpeg,       // amount: JPEG quality 1-100
   kNoise,      // amount: standard deviation of additive Gaussian noise (0-255)
   kContrast,   // amount: factor in (0, 1]; 0.5 halves the range about mid-grey
+  kCrop,       // amount: percent of width and height cut, half from each side
 };
 
 struct ImageOp {
@@ -45,7 +46,7 @@ struct ImageOp {
 };
 
 // "none", "rotate:<deg>", "dpi:<dpi>", "blur:<sigma>", "boxblur:<radius>",
-// "jpeg:<quality>", "noise:<stddev>", "contrast:<factor>".
+// "jpeg:<quality>", "noise:<stddev>", "contrast:<factor>", "crop:<percent>".
 Result<ImageOp> ParseImageOp(std::string_view spec);
 
 // The image after `op`. A JPEG op returns the decoded re-encoding. `seed`
@@ -73,6 +74,9 @@ Result<std::string> EncodeJpeg(const ::Pix& image, int quality);
 Result<PixPtr> AddGaussianNoise(const ::Pix& image, double stddev,
                                 uint64_t seed);
 Result<PixPtr> ReduceContrast(const ::Pix& image, double factor);
+// Keeps the centre: `percent` of the width and of the height is cut, half on
+// each side (text near the edges is lost, as in a careless phone photo).
+Result<PixPtr> CropCentre(const ::Pix& image, double percent);
 
 // Copies of the image with a 32 bpp RGB or 8 bpp grey layout, as produced by
 // the renderers; other depths are converted first.

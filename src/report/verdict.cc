@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "report/behaviour.h"
+#include "report/curves.h"
 #include "report/side_by_side.h"
 
 namespace mmgate::report {
@@ -123,7 +125,7 @@ std::vector<std::string> NonPassReasons(const GateResult& r,
                                         size_t max_inconclusive) {
   std::vector<std::string> out = r.reasons;
   std::vector<std::string> inconclusive;
-  auto take = [&](const Stratum& s) {
+  auto take = [&](const auto& s) {
     if (!s.gated || s.verdict == Verdict::kPass) return;
     for (const std::string& reason : s.reasons) {
       if (s.verdict == Verdict::kBlock) {
@@ -137,6 +139,9 @@ std::vector<std::string> NonPassReasons(const GateResult& r,
     take(v.total);
     for (const Stratum& s : v.slices) take(s);
     for (const Stratum& s : v.difficulty) take(s);
+    for (const gate::Curve& c : v.curves) {
+      for (const gate::CurvePoint& p : c.points) take(p);
+    }
   }
   for (size_t i = 0; i < inconclusive.size() && i < max_inconclusive; ++i) {
     out.push_back(inconclusive[i]);
@@ -194,6 +199,8 @@ std::string RenderVerdictTerminal(const GateOutcome& o) {
       out += fmt::format(
           "    latency p50: baseline {:.1f} ms, candidate {:.1f} ms\n",
           v.baseline_cost.p50_latency_ms, v.candidate_cost.p50_latency_ms);
+      out += CurvesTerminal(v);
+      out += BehaviourTerminal(v);
       const gate::Residual& res = v.residual;
       if (!v.difficulty.empty()) {
         out += fmt::format(
@@ -234,6 +241,9 @@ json VerdictJson(const GateResult& r) {
     j["difficulty"] = json::array();
     for (const Stratum& s : v.difficulty)
       j["difficulty"].push_back(StratumJson(v, s));
+    j["curves"] = CurvesJson(v);
+    j["behaviour"] = {{"baseline", BehaviourJson(v.baseline_behaviour)},
+                      {"candidate", BehaviourJson(v.candidate_behaviour)}};
     j["residual_failures"] = {
         {"source", v.residual.source},
         {"baseline", v.residual.baseline_failures},
@@ -303,6 +313,8 @@ std::string RenderVerdictMarkdown(const GateOutcome& o) {
       row("all", v.total);
       for (const Stratum& s : v.slices) row(Md(s.key) + "=" + Md(s.value), s);
       for (const Stratum& s : v.difficulty) row("tier " + Md(s.value), s);
+      out += CurvesMarkdown(v);
+      out += BehaviourMarkdown(v);
     }
     out += "\n";
   }
@@ -325,7 +337,7 @@ std::string RenderJUnit(const GateOutcome& o) {
     for (const SuiteVerdict& v : r.suites) {
       std::string cases;
       int st = 0, sf = 0, ss = 0;
-      auto add = [&](const std::string& name, const Stratum& s) {
+      auto add = [&](const std::string& name, const auto& s) {
         if (!s.gated) return;
         ++st;
         cases += fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\">",
@@ -347,6 +359,10 @@ std::string RenderJUnit(const GateOutcome& o) {
         add(v.metric + " " + s.key + "=" + s.value, s);
       for (const Stratum& s : v.difficulty)
         add(v.metric + " tier " + s.value, s);
+      for (const gate::Curve& c : v.curves) {
+        for (const gate::CurvePoint& p : c.points)
+          add(v.metric + " robustness " + p.value, p);
+      }
       body += fmt::format(
           "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" "
           "skipped=\"{}\">\n{}  </testsuite>\n",

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <ctime>
 #include <functional>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include "common/hash.h"
 #include "common/prices.h"
 #include "common/redact.h"
+#include "ground/input_text.h"
 #include "runner/progress.h"
 #include "score/metrics.h"
 
@@ -86,6 +88,7 @@ struct WorkItem {
 struct Shared {
   std::mutex mu;  // guards the store and the counters below
   store::Store* store;
+  score::ScoreContext score_context;  // thread-safe: read by every worker
   Status fatal;
   int64_t done = 0;
   int64_t errors = 0;
@@ -204,9 +207,11 @@ std::optional<store::CacheEntry> CacheEntryFor(const Call& c,
 // metric cannot.
 std::optional<std::string> ScoreAll(const WorkItem& w,
                                     const std::string& answer,
+                                    const score::ScoreContext& context,
                                     std::vector<store::ScoreRecord>* scores) {
   for (const std::string& metric : MetricsFor(*w.suite, *w.item)) {
-    auto s = score::ScoreAnswer(metric, *w.item, answer, w.suite->params);
+    auto s =
+        score::ScoreAnswer(metric, *w.item, answer, w.suite->params, context);
     if (!s.ok()) {
       scores->clear();
       return "scoring " + metric + ": " + s.status().message();
@@ -289,7 +294,8 @@ void Process(const WorkItem& w, Model* model, const RunContext& ctx) {
       break;
     }
     std::vector<store::ScoreRecord> these;
-    if (auto err = ScoreAll(w, c.answer->answer, &these)) {
+    if (auto err = ScoreAll(w, c.answer->answer, ctx.shared->score_context,
+                            &these)) {
       r.error = *err;
       r.error_kind = "score_error";
       break;
@@ -523,6 +529,21 @@ Result<RunSummary> Run(const ProjectConfig& project,
                  std::max(1, options.repeat), clock,          &shared};
   if (auto p = prices->find(model_name); p != prices->end())
     ctx.price = p->second;
+  shared.score_context = options.score_context;
+  std::unique_ptr<ground::InputTextCache> input_text;
+  const bool grounding =
+      std::any_of(work.begin(), work.end(), [](const WorkItem& w) {
+        const auto metrics = MetricsFor(*w.suite, *w.item);
+        return std::find(metrics.begin(), metrics.end(), "grounding") !=
+               metrics.end();
+      });
+  if (grounding && !shared.score_context.input_text) {
+    input_text = std::make_unique<ground::InputTextCache>(
+        (std::filesystem::path(project.base_dir) / ".mmgate" / "input_text")
+            .string());
+    shared.score_context.input_text =
+        [cache = input_text.get()](const Item& i) { return cache->TextOf(i); };
+  }
   std::atomic<size_t> next{0};
   Progress progress(options.progress && ::isatty(STDERR_FILENO), work.size(),
                     clock);

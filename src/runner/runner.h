@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "dataset/item.h"
+#include "score/metrics.h"
 #include "store/store.h"
 
 namespace mmgate::runner {
@@ -32,6 +33,9 @@ struct RunOptions {
   bool progress = false;            // draw a progress bar on stderr
   // Set from a signal handler: no new item starts, in-flight ones finish.
   const std::atomic<bool>* stop = nullptr;
+  // Unset input_text: when a suite uses `grounding`, the runner recognises
+  // the media itself (ground/input_text.h, cached beside the config).
+  score::ScoreContext score_context;
 };
 
 struct RunSummary {

@@ -1,5 +1,6 @@
 #include "score/abstention.h"
 
+#include "score/json_schema.h"
 #include "score/unicode.h"
 
 namespace mmgate::score {
@@ -88,6 +89,60 @@ bool Abstains(std::string_view answer,
     if (p.size() > 2 && text.find(p) != std::u32string::npos) return true;
   }
   return false;
+}
+
+}  // namespace mmgate::score
+
+namespace mmgate::score {
+
+Result<AbstainRule> ParseAbstainRule(const nlohmann::json& params) {
+  Result<std::vector<std::string>> phrases = AbstainPhrases(params);
+  if (!phrases.ok()) return phrases.status();
+  AbstainRule rule{std::move(*phrases), ""};
+  if (params.is_object() && params.contains("abstain_field")) {
+    if (!params["abstain_field"].is_string())
+      return Status::Invalid("params.abstain_field must be a string");
+    rule.field = params["abstain_field"].get<std::string>();
+  }
+  return rule;
+}
+
+std::optional<nlohmann::json> JsonAnswer(std::string_view answer) {
+  const std::string_view text = ExtractJsonText(answer);
+  if (text.empty() || text.front() != '{') return std::nullopt;
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  return j;
+}
+
+bool Abstains(std::string_view answer, const AbstainRule& rule) {
+  if (!rule.field.empty()) {
+    if (auto j = JsonAnswer(answer); j && j->contains(rule.field)) {
+      const nlohmann::json& v = (*j)[rule.field];
+      if (v.is_boolean()) return v.get<bool>();
+      if (v.is_number()) return v.get<double>() != 0;
+      if (v.is_string()) {
+        const std::string s = v.get<std::string>();
+        return s == "true" || s == "yes" || s == "True" || s == "Yes";
+      }
+      return false;
+    }
+  }
+  return Abstains(answer, rule.phrases);
+}
+
+std::string AnswerText(const std::string& answer,
+                       const nlohmann::json& params) {
+  if (!params.is_object() || !params.contains("answer_field") ||
+      !params["answer_field"].is_string())
+    return answer;
+  auto j = JsonAnswer(answer);
+  if (!j) return answer;
+  auto it = j->find(params["answer_field"].get<std::string>());
+  if (it == j->end()) return answer;
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_null()) return "";
+  return it->dump();
 }
 
 }  // namespace mmgate::score

@@ -8,7 +8,10 @@
 #include <optional>
 
 #include "score/abstention.h"
+#include "score/code_grounding.h"
+#include "score/conflict.h"
 #include "score/error_rate.h"
+#include "score/grounding.h"
 #include "score/json_schema.h"
 #include "score/table_cells.h"
 #include "score/text_metrics.h"
@@ -16,7 +19,7 @@
 namespace mmgate::score {
 namespace {
 
-constexpr std::array<MetricInfo, 10> kMetrics = {{
+constexpr std::array<MetricInfo, 13> kMetrics = {{
     {"wer", false, false,
      "word error rate after English normalization; suites aggregate errors / "
      "reference words"},
@@ -42,6 +45,15 @@ constexpr std::array<MetricInfo, 10> kMetrics = {{
      "1 when the answer is JSON that validates against the item's JSON Schema"},
     {"abstention", true, true,
      "1 when the answer abstains exactly when the item expects an abstention"},
+    {"grounding", true, true,
+     "1 when every snippet the answer cites is in the input's OCR text or "
+     "transcript (fuzzy)"},
+    {"conflict", true, true,
+     "1 when the answer follows the suite's conflict policy (image_wins, "
+     "text_wins, surface) without blending the values"},
+    {"code_grounding", true, true,
+     "1 when the code answer uses no identifier absent from the prompt and "
+     "context"},
 }};
 
 Result<double> NumberParam(const nlohmann::json& params, const char* key,
@@ -227,6 +239,107 @@ Result<ItemScore> ScoreJsonSchema(const Item& item, const std::string& answer,
   return Binary(check->valid, check->detail);
 }
 
+std::string StringParam(const nlohmann::json& params, const char* key,
+                        const std::string& fallback) {
+  if (!params.is_object() || !params.contains(key) || !params[key].is_string())
+    return fallback;
+  return params[key].get<std::string>();
+}
+
+// The item's "context" texts (a string or an array of strings).
+std::vector<std::string> ContextTexts(const Item& item) {
+  std::vector<std::string> out;
+  if (!item.extra.is_object() || !item.extra.contains("context")) return out;
+  const nlohmann::json& c = item.extra["context"];
+  if (c.is_string()) out.push_back(c.get<std::string>());
+  if (c.is_array()) {
+    for (const auto& e : c) {
+      if (e.is_string()) out.push_back(e.get<std::string>());
+    }
+  }
+  return out;
+}
+
+Result<ItemScore> ScoreGrounding(const Item& item, const std::string& answer,
+                                 const nlohmann::json& params,
+                                 const ScoreContext& context) {
+  Result<double> threshold = NumberParam(params, "grounding_threshold", 0.8);
+  if (!threshold.ok()) return threshold.status();
+  Result<bool> require = BoolParam(params, "require_evidence", true);
+  if (!require.ok()) return require.status();
+  std::string input;
+  if (item.media.empty()) {
+    // A text item's input is its prompt and context.
+    input = item.prompt;
+    for (const std::string& c : ContextTexts(item)) input += "\n" + c;
+  } else if (!context.input_text) {
+    return Status::Invalid(
+        "grounding needs the input's OCR text or transcript, and no "
+        "recognizer is configured");
+  } else {
+    Result<std::string> text = context.input_text(item);
+    if (!text.ok()) return text.status();
+    input = std::move(*text);
+  }
+  const GroundingCheck c =
+      CheckGrounding(answer, input, *threshold, *require,
+                     StringParam(params, "evidence_field", "evidence"));
+  return Binary(c.grounded, c.detail);
+}
+
+Result<ItemScore> ScoreConflict(const Item& item, const std::string& answer,
+                                const nlohmann::json& params) {
+  if (!item.extra.is_object() || !item.extra.contains("conflict") ||
+      !item.extra["conflict"].is_object()) {
+    return Status::Invalid(
+        "conflict needs the item's \"conflict\": {\"image\": ..., "
+        "\"text\": ...}");
+  }
+  const nlohmann::json& c = item.extra["conflict"];
+  auto value = [&](const char* key) -> std::optional<std::string> {
+    if (!c.contains(key)) return std::nullopt;
+    if (c[key].is_string()) return c[key].get<std::string>();
+    if (c[key].is_number()) return c[key].dump();
+    return std::nullopt;
+  };
+  const auto image = value("image"), text = value("text");
+  if (!image || !text)
+    return Status::Invalid("conflict.image and conflict.text must be strings");
+  std::string policy_name = StringParam(params, "conflict_policy", "surface");
+  if (c.contains("policy") && c["policy"].is_string())
+    policy_name = c["policy"].get<std::string>();
+  Result<ConflictPolicy> policy = ParseConflictPolicy(policy_name);
+  if (!policy.ok()) return policy.status();
+  Result<double> tol = NumberParam(params, "relaxed_tolerance", 0.05);
+  if (!tol.ok()) return tol.status();
+  const ConflictCheck check =
+      CheckConflict(AnswerText(answer, params), *image, *text, *policy, *tol);
+  return Binary(check.followed, check.detail);
+}
+
+Result<ItemScore> ScoreCode(const Item& item, const std::string& answer,
+                            const nlohmann::json& params) {
+  std::vector<std::string> allowed;
+  if (params.is_object() && params.contains("code_allow")) {
+    const nlohmann::json& a = params["code_allow"];
+    if (!a.is_array())
+      return Status::Invalid("params.code_allow must be an array of strings");
+    for (const auto& e : a) {
+      if (!e.is_string())
+        return Status::Invalid("params.code_allow must be an array of strings");
+      allowed.push_back(e.get<std::string>());
+    }
+  }
+  const std::vector<std::string> invented =
+      InventedIdentifiers(CodeOf(AnswerText(answer, params)), item.prompt,
+                          ContextTexts(item), allowed);
+  if (invented.empty())
+    return Binary(true, "every identifier is in the prompt or context");
+  return Binary(false, fmt::format("code hallucination: {} not in the prompt "
+                                   "or context",
+                                   fmt::join(invented, ", ")));
+}
+
 Result<ItemScore> ScoreAnswerable(const MetricInfo& info, const Item& item,
                                   const std::string& answer,
                                   const nlohmann::json& params) {
@@ -269,16 +382,17 @@ std::vector<const MetricInfo*> AllMetrics() {
 
 Result<ItemScore> ScoreAnswer(std::string_view metric, const Item& item,
                               const std::string& answer,
-                              const nlohmann::json& params) {
+                              const nlohmann::json& params,
+                              const ScoreContext& score_context) {
   const std::string context = "item " + item.id;
   const MetricInfo* info = FindMetric(metric);
   if (info == nullptr) {
     return Status::Invalid(
         fmt::format("{}: unknown metric '{}'", context, metric));
   }
-  Result<std::vector<std::string>> phrases = AbstainPhrases(params);
-  if (!phrases.ok()) return phrases.status().WithContext(context);
-  const bool abstains = Abstains(answer, *phrases);
+  Result<AbstainRule> rule = ParseAbstainRule(params);
+  if (!rule.ok()) return rule.status().WithContext(context);
+  const bool abstains = Abstains(answer, *rule);
   const bool expect_abstain = item.expect == "abstain";
   if (info->name == "abstention") {
     const bool right = abstains == expect_abstain;
@@ -296,7 +410,14 @@ Result<ItemScore> ScoreAnswer(std::string_view metric, const Item& item,
                      best ? "abstention expected; the answer abstains"
                           : "abstention expected; the answer does not abstain"};
   }
-  Result<ItemScore> s = ScoreAnswerable(*info, item, answer, params);
+  Result<ItemScore> s =
+      info->name == "grounding"
+          ? ScoreGrounding(item, answer, params, score_context)
+      : info->name == "conflict"       ? ScoreConflict(item, answer, params)
+      : info->name == "code_grounding" ? ScoreCode(item, answer, params)
+      : info->name == "json_schema"
+          ? ScoreAnswerable(*info, item, answer, params)
+          : ScoreAnswerable(*info, item, AnswerText(answer, params), params);
   if (!s.ok()) return s.status().WithContext(context);
   return s;
 }

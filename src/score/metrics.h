@@ -7,6 +7,7 @@
 #ifndef MMGATE_SCORE_METRICS_H_
 #define MMGATE_SCORE_METRICS_H_
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -39,11 +40,19 @@ struct ItemScore {
   std::string detail;
 };
 
+// What a metric may need beyond the answer: the text the input itself
+// shows (OCR of the image, transcript of the audio) for `grounding`. Unset,
+// grounding scores items with media as an error naming the item.
+struct ScoreContext {
+  std::function<Result<std::string>(const Item&)> input_text;
+};
+
 // Errors (unknown metric, bad parameter, missing reference or schema) name
 // the item id.
 Result<ItemScore> ScoreAnswer(std::string_view metric, const Item& item,
                               const std::string& answer,
-                              const nlohmann::json& params);
+                              const nlohmann::json& params,
+                              const ScoreContext& context = {});
 
 }  // namespace mmgate::score
 

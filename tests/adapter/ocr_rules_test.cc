@@ -47,6 +47,25 @@ TEST(OcrTextTest, AsksForText) {
   EXPECT_FALSE(AsksForText("What is the Total?"));
 }
 
+TEST(OcrTextTest, QuestionLineSkipsContextLines) {
+  EXPECT_EQ(QuestionLine("What is the Total?"), "What is the Total?");
+  EXPECT_EQ(QuestionLine("2026-01-02 INFO started\n  What is the Total?\nThe "
+                         "note says it is 99.00."),
+            "What is the Total?");
+  EXPECT_EQ(QuestionLine("Read all the text."), "Read all the text.");
+}
+
+TEST(OcrTextTest, EvidenceQuotesTheRecognisedLine) {
+  EXPECT_TRUE(
+      AsksForEvidence("What is the Total?\nQuote the line you read it from."));
+  EXPECT_FALSE(AsksForEvidence("What is the Total?"));
+  OcrPage page;
+  page.text = "ACME Ltd\nSubtotal 10.00\nTotal 12.50";
+  EXPECT_EQ(WithEvidence("12.50", page),
+            R"({"answer":"12.50","evidence":["Total 12.50"]})");
+  EXPECT_EQ(WithEvidence("99", page), R"({"answer":"99","evidence":[]})");
+}
+
 TEST(OcrTextTest, RowsJoinSplitBlocksAndIgnoreBorders) {
   OcrPage page;
   AddLine(&page, 10, 100, "Total");

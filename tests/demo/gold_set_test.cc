@@ -80,10 +80,9 @@ fs::path* SmallGoldSet::dir_ = nullptr;
 BuildSummary* SmallGoldSet::summary_ = nullptr;
 
 TEST_F(SmallGoldSet, SummaryMatchesTheFiles) {
-  ASSERT_EQ(summary_->items_per_suite.size(), 5u);
+  ASSERT_EQ(summary_->items_per_suite.size(), 7u);
   int total = 0;
-  for (const auto& [suite, modality] : kModalities) {
-    const int n = summary_->items_per_suite.at(suite);
+  for (const auto& [suite, n] : summary_->items_per_suite) {
     EXPECT_EQ(static_cast<size_t>(n),
               ReadItems(*dir_ / "data" / suite / "items.jsonl").size())
         << suite;
@@ -91,7 +90,7 @@ TEST_F(SmallGoldSet, SummaryMatchesTheFiles) {
     total += n;
   }
   EXPECT_EQ(summary_->items, total);
-  EXPECT_EQ(summary_->suite_files.size(), 5u);
+  EXPECT_EQ(summary_->suite_files.size(), 7u);
 }
 
 TEST_F(SmallGoldSet, SuiteFilesFollowTheSharedFormat) {
@@ -165,6 +164,51 @@ TEST_F(SmallGoldSet, ItemsAreValidAndMediaStaysInside) {
       EXPECT_EQ(n, group.starts_with("speech-h") ? 2 : 3) << group;
     }
   }
+}
+
+TEST_F(SmallGoldSet, RobustnessSuitePairsEveryLevelWithItsCleanSource) {
+  std::map<std::string, std::set<std::string>> levels;
+  for (const Json& it :
+       ReadItems(*dir_ / "data" / "robustness" / "items.jsonl")) {
+    EXPECT_EQ(it["modality"], "document");
+    levels[it["group"]].insert(it["slices"]["perturbation"]);
+  }
+  ASSERT_EQ(levels.size(), 1u);  // one source in the small build
+  EXPECT_EQ(levels.begin()->second,
+            (std::set<std::string>{"none", "rotate:3", "rotate:6", "rotate:12",
+                                   "blur:1", "blur:2", "blur:3"}));
+}
+
+TEST_F(SmallGoldSet, BehaviourSuiteHasAbstentionGroundingAndConflictItems) {
+  std::map<std::string, int> by_metric;
+  std::set<std::string> types;
+  for (const Json& it :
+       ReadItems(*dir_ / "data" / "behaviour" / "items.jsonl")) {
+    const std::string metric = it["metric"];
+    ++by_metric[metric];
+    if (it["expect"] == "abstain") {
+      EXPECT_EQ(metric, "abstention");
+      types.insert(it["slices"]["hallucination_type"].get<std::string>());
+    }
+    if (metric == "grounding") {
+      EXPECT_NE(it["prompt"].get<std::string>().find("Quote the line"),
+                std::string::npos);
+      EXPECT_FALSE(it["evidence"].empty());
+    }
+    if (metric == "conflict") {
+      ASSERT_TRUE(it.contains("conflict"));
+      EXPECT_EQ(it["conflict"]["image"], it["reference"]);
+      EXPECT_NE(it["prompt"].get<std::string>().find(
+                    it["conflict"]["text"].get<std::string>()),
+                std::string::npos);
+    }
+  }
+  EXPECT_EQ(types, (std::set<std::string>{"object", "action", "relation"}));
+  EXPECT_EQ(by_metric["abstention"], 4);  // three traps and one control
+  EXPECT_EQ(by_metric["grounding"], 1);
+  EXPECT_EQ(by_metric["conflict"], 1);
+  YAML::Node y = YAML::LoadFile((*dir_ / "suites" / "behaviour.yaml").string());
+  EXPECT_EQ(y["params"]["conflict_policy"].as<std::string>(), "image_wins");
 }
 
 TEST_F(SmallGoldSet, PromptsFollowTheTemplates) {
@@ -255,7 +299,7 @@ TEST_F(SmallGoldSet, AudioIsAtItsRateAndNotSilent) {
   for (const Json& it : ReadItems(folder / "items.jsonl")) {
     const std::string path =
         (folder / it["media"][0]["path"].get<std::string>()).string();
-    auto audio = perturb::ReadAudioFile(path);
+    auto audio = media::ReadAudioMono(path, media::kFileRate);
     ASSERT_TRUE(audio.ok()) << audio.status().message();
     const std::string codec = it["slices"]["codec"];
     EXPECT_EQ(audio->sample_rate,

@@ -135,7 +135,7 @@ TEST_F(AudioTest, NarrowbandCodecsReallyPassThroughTheCodec) {
     const int tag = static_cast<unsigned char>((*bytes)[20]) |
                     static_cast<unsigned char>((*bytes)[21]) << 8;
     EXPECT_EQ(tag, codec->codec == Codec::kGsm8k ? 0x31 : 0x07) << name;
-    auto decoded = ReadAudioFile(path);
+    auto decoded = media::ReadAudioMono(path, media::kFileRate);
     ASSERT_TRUE(decoded.ok()) << decoded.status().message();
     EXPECT_EQ(decoded->sample_rate, 8000);
     auto back = Resample(*decoded, 16000);
@@ -173,7 +173,7 @@ TEST_F(AudioTest, Mp3IsAnMp3AtTheRequestedBitrate) {
   EXPECT_EQ(static_cast<unsigned char>((*bytes)[frame + 1]) & 0xE0, 0xE0);
   // 16 kbit/s for 1.5 s is about 3 kB (plus a frame of padding).
   EXPECT_NEAR(static_cast<double>(bytes->size()), 3000, 700);
-  auto decoded = ReadAudioFile(path);
+  auto decoded = media::ReadAudioMono(path, media::kFileRate);
   ASSERT_TRUE(decoded.ok()) << decoded.status().message();
   EXPECT_EQ(decoded->sample_rate, 16000);
   EXPECT_NEAR(static_cast<double>(decoded->samples.size()), 24000, 2400);
@@ -183,7 +183,8 @@ TEST_F(AudioTest, Mp3IsAnMp3AtTheRequestedBitrate) {
 TEST_F(AudioTest, EveryVariantIsByteIdenticalForTheSameSeed) {
   const media::Audio src = Tones(22050);
   for (const char* spec : {"none", "codec:gsm8k", "codec:mulaw8k",
-                           "codec:mp3-16k", "noise:snr10"}) {
+                           "codec:mp3-16k", "codec:opus-12k", "noise:snr10",
+                           "speed:1.2", "telephone:3400", "reverb:50"}) {
     auto op = ParseAudioOp(spec);
     ASSERT_TRUE(op.ok());
     const std::string ext = OutputExtension(*op);
@@ -191,7 +192,7 @@ TEST_F(AudioTest, EveryVariantIsByteIdenticalForTheSameSeed) {
     ASSERT_TRUE(WriteAudioVariant(src, *op, 42, a).ok()) << spec;
     ASSERT_TRUE(WriteAudioVariant(src, *op, 42, b).ok()) << spec;
     EXPECT_EQ(*ReadFile(a), *ReadFile(b)) << spec;
-    auto decoded = ReadAudioFile(a);
+    auto decoded = media::ReadAudioMono(a, media::kFileRate);
     ASSERT_TRUE(decoded.ok()) << spec;
     EXPECT_EQ(decoded->sample_rate,
               op->kind == AudioOpKind::kCodec ? op->codec.SampleRate() : 16000)
@@ -200,9 +201,82 @@ TEST_F(AudioTest, EveryVariantIsByteIdenticalForTheSameSeed) {
   }
 }
 
+TEST(AudioOpTest, NewSpecsRoundTripAndCheckRanges) {
+  for (const char* spec : {"codec:opus-6k", "codec:opus-24k", "speed:0.8",
+                           "speed:1.25", "telephone:3400", "reverb:40"}) {
+    auto op = ParseAudioOp(spec);
+    ASSERT_TRUE(op.ok()) << spec << ": " << op.status().message();
+    EXPECT_EQ(op->Spec(), spec);
+  }
+  for (const char* spec : {"codec:opus-2k", "speed:3", "speed:0.1",
+                           "telephone:200", "reverb:0", "reverb:101"}) {
+    EXPECT_FALSE(ParseAudioOp(spec).ok()) << spec;
+  }
+}
+
+TEST(AudioEffectTest, TelephoneBandLimitRemovesHighAndKeepsSpeechBand) {
+  const media::Audio src = Tones();
+  auto out = BandLimit(src, 300, 3400);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(out->samples.size(), src.samples.size());
+  EXPECT_LT(RelativePower(*out, 6000), 1e-4);
+  EXPECT_GT(RelativePower(*out, 1000), 0.1);
+  EXPECT_GT(RelativePower(*out, 3000), 0.1);
+  EXPECT_FALSE(BandLimit(src, 300, 9000).ok());  // above Nyquist
+}
+
+TEST(AudioEffectTest, SpeedChangesDurationAndPitchTogether) {
+  const media::Audio src = Tones();
+  auto out = ChangeSpeed(src, 1.25);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(out->sample_rate, 16000);
+  EXPECT_NEAR(static_cast<double>(out->samples.size()), 24000 / 1.25, 4);
+  // The 1 kHz tone moved to 1.25 kHz.
+  EXPECT_GT(RelativePower(*out, 1250), 0.1);
+  EXPECT_LT(RelativePower(*out, 1000), 0.01);
+}
+
+TEST(AudioEffectTest, ReverbSmearsTheSignalInTime) {
+  media::Audio click;
+  click.sample_rate = 16000;
+  click.samples.assign(16000, 0);
+  for (int i = 0; i < 80; ++i) click.samples[static_cast<size_t>(i)] = 20000;
+  auto out = Reverberate(click, 80);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  // After the click (5 ms) the dry signal is silent; the reverberated one
+  // still carries energy 100-300 ms later.
+  double tail = 0;
+  for (size_t i = 1600; i < 4800 && i < out->samples.size(); ++i)
+    tail += std::abs(out->samples[i]);
+  EXPECT_GT(tail, 1000.0);
+}
+
+TEST_F(AudioTest, OpusReallyPassesThroughTheCodec) {
+  const media::Audio src = Tones();
+  auto low = OpusRoundTrip(src, 6);
+  auto high = OpusRoundTrip(src, 32);
+  ASSERT_TRUE(low.ok()) << low.status().message();
+  ASSERT_TRUE(high.ok()) << high.status().message();
+  EXPECT_EQ(low->samples.size(), src.samples.size());
+  auto err = [&](const media::Audio& a) {
+    double diff = 0, sig = 0;
+    for (size_t i = 0; i < src.samples.size(); ++i) {
+      diff += std::pow(a.samples[i] - src.samples[i], 2);
+      sig += std::pow(src.samples[i], 2);
+    }
+    return diff / sig;
+  };
+  // Lossy, and lossier at the lower bitrate; at 6 kbit/s Opus codes a
+  // narrower band, so the 6 kHz tone is lost while 1 kHz survives.
+  EXPECT_GT(err(*low), err(*high));
+  EXPECT_GT(err(*high), 1e-4);
+  EXPECT_LT(RelativePower(*low, 6000), 0.2 * RelativePower(src, 6000));
+  EXPECT_GT(RelativePower(*low, 1000), 0.05);
+}
+
 TEST_F(AudioTest, ErrorsNameTheFile) {
   const std::string missing = Path("nope.wav");
-  auto r = ReadAudioFile(missing);
+  auto r = media::ReadAudioMono(missing, media::kFileRate);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find(missing), std::string::npos);
   media::Audio empty;

@@ -26,13 +26,14 @@ ItemScore Score(std::string_view metric, const Item& item,
   return s.ok() ? *s : ItemScore{};
 }
 
-TEST(RegistryTest, TheTenMetricNames) {
+TEST(RegistryTest, TheMetricNames) {
   std::set<std::string> names;
   for (const MetricInfo* m : AllMetrics()) names.insert(std::string(m->name));
-  EXPECT_EQ(names, (std::set<std::string>{
-                       "wer", "cer", "exact", "normalized_match", "anls",
-                       "relaxed_accuracy", "numeric", "table_cells",
-                       "json_schema", "abstention"}));
+  EXPECT_EQ(names,
+            (std::set<std::string>{"wer", "cer", "exact", "normalized_match",
+                                   "anls", "relaxed_accuracy", "numeric",
+                                   "table_cells", "json_schema", "abstention",
+                                   "grounding", "conflict", "code_grounding"}));
   EXPECT_FALSE(FindMetric("wer")->higher_is_better);
   EXPECT_FALSE(FindMetric("cer")->binary);
   EXPECT_TRUE(FindMetric("anls")->higher_is_better);

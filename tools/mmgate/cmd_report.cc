@@ -1,10 +1,13 @@
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "commands.h"
 #include "common/files.h"
 #include "project.h"
+#include "report/behaviour.h"
+#include "report/curves.h"
 #include "report/side_by_side.h"
 
 namespace mmgate::cli {
@@ -28,6 +31,14 @@ int ReportCommand(const ReportFlags& f) {
   auto store = OpenStore(f.config, f.db);
   if (!store.ok()) return Fail("report", store.status());
   std::string format = f.json ? "json" : f.format;
+  // Degradation curves and the abstention summary come from the gate's
+  // pairing, under the config's policy (absent: the defaults).
+  std::vector<gate::SuiteVerdict> suites;
+  if (auto gated = report::EvaluateRuns(f.config, store->get(), f.runs[0],
+                                        {f.runs[1]});
+      gated.ok() && !gated->outcome.results.empty()) {
+    suites = gated->outcome.results[0].suites;
+  }
   std::string text;
   if (format == "html") {
     // The HTML report shows the gate's evaluation under the config's policy.
@@ -44,11 +55,33 @@ int ReportCommand(const ReportFlags& f) {
   auto cmp = stats::CompareRuns(store->get(), f.runs[0], f.runs[1]);
   if (!cmp.ok()) return Fail("report", cmp.status());
   if (format == "json") {
-    text = report::ToJson(*cmp).dump(2) + "\n";
+    nlohmann::json j = report::ToJson(*cmp);
+    j["curves"] = nlohmann::json::object();
+    j["behaviour"] = nlohmann::json::object();
+    for (const gate::SuiteVerdict& v : suites) {
+      const std::string key = v.suite + "/" + v.metric;
+      j["curves"][key] = report::CurvesJson(v);
+      j["behaviour"][key] = {
+          {"baseline", report::BehaviourJson(v.baseline_behaviour)},
+          {"candidate", report::BehaviourJson(v.candidate_behaviour)}};
+    }
+    text = j.dump(2) + "\n";
   } else if (format == "md") {
     text = report::RenderMarkdown(*cmp);
+    for (const gate::SuiteVerdict& v : suites) {
+      const std::string extra =
+          report::CurvesMarkdown(v) + report::BehaviourMarkdown(v);
+      if (!extra.empty())
+        text += "\n### " + v.suite + " (" + v.metric + ")\n" + extra;
+    }
   } else {
     text = report::RenderTerminal(*cmp);
+    for (const gate::SuiteVerdict& v : suites) {
+      const std::string extra =
+          report::CurvesTerminal(v) + report::BehaviourTerminal(v);
+      if (!extra.empty())
+        text += "\n" + v.suite + " (" + v.metric + ")\n" + extra;
+    }
   }
   if (f.output.empty() || f.output == "-") {
     std::fputs(text.c_str(), stdout);

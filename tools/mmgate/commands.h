@@ -27,6 +27,7 @@ void AddGateCommand(CLI::App* sub, int* exit_code);
 void AddScoreCommand(CLI::App* sub, int* exit_code);
 void AddInitCommand(CLI::App* sub, int* exit_code);
 void AddServeCommand(CLI::App* sub, int* exit_code);
+void AddPerturbCommand(CLI::App* sub, int* exit_code);
 
 }  // namespace mmgate::cli
 

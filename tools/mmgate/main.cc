@@ -32,6 +32,10 @@ constexpr Command kCommands[] = {
     {"report",
      "compare two runs side by side per suite and slice (text, json, md, html)",
      mmgate::cli::AddReportCommand},
+    {"perturb",
+     "write a suite's items plus degraded variants (rotate, blur, gsm, snr, "
+     "typos...) as a new suite",
+     mmgate::cli::AddPerturbCommand},
     {"serve",
      "a local dashboard over the results database: runs, verdicts over time, "
      "comparisons",
