@@ -26,6 +26,7 @@ void AddReportCommand(CLI::App* sub, int* exit_code);
 void AddGateCommand(CLI::App* sub, int* exit_code);
 void AddScoreCommand(CLI::App* sub, int* exit_code);
 void AddInitCommand(CLI::App* sub, int* exit_code);
+void AddServeCommand(CLI::App* sub, int* exit_code);
 
 }  // namespace mmgate::cli
 

@@ -35,6 +35,9 @@ constexpr Command kCommands[] = {
     {"score",
      "score sclite trn transcripts: mmgate score wer|cer --ref R --hyp H",
      mmgate::cli::AddScoreCommand},
+    {"serve",
+     "serve the local engines over the OpenAI-compatible API (--engines)",
+     mmgate::cli::AddServeCommand},
 };
 
 void PrintHelp() {
