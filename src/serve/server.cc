@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <cstdio>
@@ -37,6 +38,15 @@ std::string RouteError(int status) {
   }
 }
 
+// cpp-httplib 0.11 listens with a backlog of 5: a burst of new connections
+// (a load test opening its pool) overflows it, and each dropped SYN costs
+// its client a one-second retransmit. Linux lets listen() be called again on
+// a listening socket to enlarge the queue.
+class Listener final : public httplib::Server {
+ public:
+  void EnlargeBacklog() { ::listen(svr_sock_, SOMAXCONN); }
+};
+
 // Completion ids only need to differ between server runs.
 uint64_t NewSeed() {
   std::random_device rd;
@@ -48,7 +58,7 @@ uint64_t NewSeed() {
 ApiServer::ApiServer(Backend* backend, Clock* clock, int threads)
     : backend_(backend),
       clock_(clock),
-      http_(std::make_unique<httplib::Server>()),
+      http_(std::make_unique<Listener>()),
       id_seed_(NewSeed()) {
   int n = threads > 0 ? threads : 32;
   http_->new_task_queue = [n] { return new httplib::ThreadPool(n); };
@@ -173,6 +183,7 @@ Result<int> ApiServer::Bind(const std::string& host, int port) {
         "cannot listen on {}:{} (in use, or not an address of this machine)",
         host, port));
   }
+  static_cast<Listener*>(http_.get())->EnlargeBacklog();
   return bound;
 }
 
