@@ -213,11 +213,19 @@ Status RunEngineServer(const EngineServerOptions& options) {
   Result<int> port = server.Bind(options.host, options.port);
   if (!port.ok()) return port.status();
   std::vector<std::string> models = backend->Models();
-  std::printf("mmgate serve: listening on http://%s:%d/v1 (models: %s)\n",
-              options.host.c_str(), *port,
-              models.empty()
-                  ? "any name, canned answers"
-                  : fmt::format("{}", fmt::join(models, ", ")).c_str());
+  const std::string url = fmt::format("http://{}:{}/v1", options.host, *port);
+  if (options.json) {
+    nlohmann::json j = {{"url", url},
+                        {"host", options.host},
+                        {"port", *port},
+                        {"models", models}};
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("mmgate serve: listening on %s (models: %s)\n", url.c_str(),
+                models.empty()
+                    ? "any name, canned answers"
+                    : fmt::format("{}", fmt::join(models, ", ")).c_str());
+  }
   std::fflush(stdout);
   std::atomic<bool> done{false};
   std::thread watcher([&] {

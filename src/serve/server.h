@@ -56,13 +56,16 @@ struct EngineServerOptions {
   // Non-empty: no engines and no config; every answer is this text (a
   // canned endpoint for load tests and benchmarks).
   std::string canned;
+  // Print the listening line as JSON: {"url", "host", "port", "models"}.
+  bool json = false;
   // Set by a signal handler: the server stops.
   const std::atomic<bool>* stop = nullptr;
 };
 
 // `mmgate serve --engines`: loads the config, starts the engines, prints
-// "mmgate serve: listening on http://HOST:PORT/v1 (models: ...)" on stdout
-// and serves until `stop` is set. Config and bind errors are returned.
+// "mmgate serve: listening on http://HOST:PORT/v1 (models: ...)" (or its
+// JSON) on stdout and serves until `stop` is set. Config and bind errors are
+// returned.
 Status RunEngineServer(const EngineServerOptions& options);
 
 }  // namespace mmgate::serve

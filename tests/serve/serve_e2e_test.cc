@@ -221,6 +221,26 @@ TEST_F(ServeE2eTest, TesseractAndPocketSphinxOverHttp) {
   EXPECT_EQ(serve.Stop(), 0);
 }
 
+TEST_F(ServeE2eTest, CannedEndpointWithAJsonListeningLine) {
+  ServeProcess serve;
+  ASSERT_TRUE(serve.Start({"serve", "--canned", "Build finished", "--port",
+                           "0", "--json"}));
+  json listening = json::parse(serve.FirstLine(), nullptr, false);
+  ASSERT_TRUE(listening.is_object());
+  EXPECT_EQ(listening["host"], "127.0.0.1");
+  EXPECT_EQ(listening["models"], json::array());
+  httplib::Client client("127.0.0.1", listening["port"].get<int>());
+  json chat = {{"model", "any-name"},
+               {"messages", {{{"role", "user"}, {"content", "Status?"}}}}};
+  auto res = client.Post("/v1/chat/completions", chat.dump(),
+                         "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(json::parse(res->body)["choices"][0]["message"]["content"],
+            "Build finished");
+  EXPECT_EQ(serve.Stop(), 0);
+}
+
 TEST_F(ServeE2eTest, ARemoteModelIsAConfigError) {
   ServeProcess serve;
   ASSERT_TRUE(serve.Start({"serve", "--engines", "-c", Path("mmgate.yaml"),

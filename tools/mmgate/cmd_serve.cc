@@ -55,6 +55,9 @@ void AddServeCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("--canned", o.canned,
                   "no engines: answer every chat completion with TEXT (a "
                   "stand-in endpoint for load tests and benchmarks)");
+  sub->add_flag("--json", o.json,
+                "print the listening address as JSON (url, host, port, "
+                "models)");
   sub->callback([f, exit_code] { *exit_code = ServeCommand(*f); });
 }
 
