@@ -50,10 +50,10 @@ port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/v1.*/\1/p' "$work/serve.out")
 base="http://127.0.0.1:$port/v1"
 export BENCH_API_KEY=bench-key-not-secret
 
-measure() {  # name, command...: one line "name wall_s peak_rss_kib"
+measure() {  # name, command...: one line "name wall_s peak_rss_kib user_cpu_s sys_cpu_s"
   local name=$1
   shift
-  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err" ||
+  /usr/bin/time -f "%e %M %U %S" -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err" ||
     { echo "$name failed:" >&2; tail -n 20 "$work/$name.err" >&2; return 1; }
   echo "$name $(cat "$work/$name.time")"
 }
@@ -86,3 +86,10 @@ YAML
 measure mmgate "$mmgate" run -c "$work/mmgate.yaml" -m canned -j "$conc" --json
 cat "$work/mmgate.out" | tr -d '\n' | sed 's/^/# mmgate: /'
 echo
+read -r pw pm pu ps <"$work/promptfoo.time"
+read -r mw mm mu ms <"$work/mmgate.time"
+awk -v pw="$pw" -v pm="$pm" -v pu="$pu" -v ps="$ps" -v mw="$mw" -v mm="$mm" -v mu="$mu" -v ms="$ms" 'BEGIN {
+  printf "| client | wall s | peak RSS MiB | CPU s (user+sys) |\n|---|---|---|---|\n"
+  printf "| promptfoo | %.2f | %.0f | %.2f |\n| mmgate | %.2f | %.1f | %.2f |\n", pw, pm / 1024, pu + ps, mw, mm / 1024, mu + ms
+  printf "mmgate: %.1fx faster (wall), %.1fx less CPU, %.1fx less peak memory\n", pw / mw, (pu + ps) / (mu + ms), pm / mm
+}'
