@@ -44,7 +44,7 @@ cp "$here/promptfooconfig.yaml" "$here/prompt.json" "$work/"
 # The endpoint.
 "$mmgate" serve --canned "$answer" --port 0 --threads 64 >"$work/serve.out" 2>&1 &
 server_pid=$!
-for _ in $(seq 100); do grep -q listening "$work/serve.out" && break; sleep 0.1; done
+for _ in $(seq 100); do grep -qs listening "$work/serve.out" && break; sleep 0.1; done
 port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/v1.*/\1/p' "$work/serve.out")
 [ -n "$port" ] || { cat "$work/serve.out" >&2; exit 2; }
 base="http://127.0.0.1:$port/v1"
