@@ -29,7 +29,10 @@ Result<const MediaRef*> FirstMedium(const ModelRequest& request,
 Result<std::unique_ptr<Model>> CreateModel(const ModelSpec& spec) {
   using Factory = Result<std::unique_ptr<Model>> (*)(const ModelSpec&);
   static const std::pair<const char*, Factory> kProviders[] = {
+      {"anthropic", adapter::CreateRemoteProviderModel},
       {"exec", adapter::CreateExecModel},
+      {"gemini", adapter::CreateRemoteProviderModel},
+      {"openai", adapter::CreateRemoteProviderModel},
       {"pocketsphinx", adapter::CreatePocketSphinxModel},
       {"route", adapter::CreateRouteModel},
       {"tesseract", adapter::CreateTesseractModel},

@@ -26,6 +26,23 @@ struct ModelResponse {
   std::string answer;
   int64_t input_tokens = -1;  // -1: not reported
   int64_t output_tokens = -1;
+  double ttft_ms = -1;        // streamed answers: time to first token
+  std::string template_hash;  // prompt template version, if the model has one
+  int schema_valid = -1;      // structured answers: 1 valid on first pass
+};
+
+// One call to a provider, recorded whether it succeeded or not (the runner
+// stores every one: cost per query includes retries).
+struct AttemptInfo {
+  int number = 1;          // 1-based within the item
+  int http_status = 0;     // 0: no HTTP response
+  std::string error_kind;  // empty on success, e.g. "rate_limited"
+  std::string error;       // redacted message
+  double latency_ms = 0;
+  double ttft_ms = -1;
+  double wait_ms = 0;  // backoff, Retry-After and rate-limit wait before it
+  int64_t input_tokens = -1;
+  int64_t output_tokens = -1;
 };
 
 // One instance is used by one thread at a time; the runner creates one per
@@ -37,6 +54,18 @@ class Model {
   // "tesseract 5.3.0 cfg:1a2b3c4d"; stored with every response.
   virtual std::string Version() const = 0;
   virtual Result<ModelResponse> Answer(const ModelRequest& request) = 0;
+  // Calls in flight the model wants (remote providers); 0: one per core.
+  virtual int Concurrency() const { return 0; }
+  // The response-cache key of a request (model, parameters, prompt, media
+  // hashes); empty: answers are not cached.
+  virtual std::string CacheKey(const ModelRequest& request) const { return {}; }
+  // Input tokens a request would be billed, estimated before sending it
+  // (for --dry-run and token rate limits); -1: the model is not billed.
+  virtual int64_t EstimateInputTokens(const ModelRequest& request) const {
+    return -1;
+  }
+  // The attempts of the last Answer() call (empty for local engines).
+  virtual std::vector<AttemptInfo> TakeAttempts() { return {}; }
 };
 
 // Makes a model from its spec; an unknown provider or bad parameter is an

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/hash.h"
+#include "common/prices.h"
 
 namespace mmgate::gate {
 namespace {
@@ -211,20 +212,10 @@ Status AddSuiteThresholds(Policy* policy, const std::string& suite,
 
 Status ParsePrices(Policy* policy, const json& prices,
                    const std::string& where) {
-  if (prices.is_null()) return Status::Ok();
-  if (!prices.is_object())
-    return Status::Invalid(where + ": prices must be a map of models");
-  for (const auto& [model, v] : prices.items()) {
-    std::string at = where + "." + model;
-    if (!v.is_object() || !v.contains("input_per_mtok") ||
-        !v.contains("output_per_mtok") || !v["input_per_mtok"].is_number() ||
-        !v["output_per_mtok"].is_number()) {
-      return Status::Invalid(
-          at + ": expected {input_per_mtok: $, output_per_mtok: $}");
-    }
-    policy->prices[model] = {v["input_per_mtok"].get<double>(),
-                             v["output_per_mtok"].get<double>()};
-  }
+  auto table = ParsePriceTable(prices, where);
+  if (!table.ok()) return table.status();
+  for (const auto& [model, price] : *table)
+    policy->prices[model] = {price.input_per_mtok, price.output_per_mtok};
   return Status::Ok();
 }
 

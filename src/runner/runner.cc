@@ -5,12 +5,16 @@
 
 #include <algorithm>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
+#include "common/hash.h"
+#include "common/prices.h"
+#include "common/redact.h"
 #include "runner/progress.h"
 #include "score/metrics.h"
 
@@ -33,7 +37,7 @@ std::string RedactedSpec(const ModelSpec& spec) {
                   k.find("token") != std::string::npos;
     it = secret ? j.erase(it) : std::next(it);
   }
-  return j.dump();
+  return Redact(j.dump());
 }
 
 std::string NewRunId(const std::string& model, Clock* clock) {
@@ -85,49 +89,266 @@ struct Shared {
   Status fatal;
   int64_t done = 0;
   int64_t errors = 0;
+  int64_t attempts = 0;
+  int64_t cache_hits = 0;
+  double cost_usd = 0;
+  int64_t schema_checked = 0;
+  int64_t schema_valid = 0;
+  std::vector<std::string> flaky;
 };
 
-void Process(const WorkItem& w, Model* model, const std::string& version,
-             const std::string& run_id, Clock* clock, Shared* shared) {
+// What every item of a run shares.
+struct RunContext {
+  std::string version;
+  std::string run_id;
+  std::optional<Price> price;  // from the config's prices: table
+  int repeat;                  // calls per item (--repeat)
+  Clock* clock;
+  Shared* shared;
+};
+
+// Looks the request up in the response cache; a hit fills `answer`.
+bool FromCache(const std::string& key, const RunContext& ctx,
+               ModelResponse* answer) {
+  if (key.empty()) return false;
+  std::lock_guard<std::mutex> lock(ctx.shared->mu);
+  auto hit = ctx.shared->store->GetCached(key);
+  if (!hit.ok()) {
+    if (ctx.shared->fatal.ok()) ctx.shared->fatal = hit.status();
+    return false;
+  }
+  if (!hit->has_value() || (*hit)->model_version != ctx.version) return false;
+  answer->answer = (*hit)->answer;
+  answer->input_tokens = (*hit)->input_tokens;
+  answer->output_tokens = (*hit)->output_tokens;
+  answer->template_hash = (*hit)->template_hash;
+  answer->schema_valid = (*hit)->schema_valid;
+  return true;
+}
+
+// Attempts as stored, priced; the response gets their totals (cost per query
+// includes retries; tokens are those billed over all attempts).
+std::vector<store::AttemptRecord> RecordAttempts(
+    const std::vector<AttemptInfo>& attempts, const WorkItem& w,
+    const RunContext& ctx, store::ResponseRecord* r) {
+  std::vector<store::AttemptRecord> out;
+  int64_t in = 0, out_tokens = 0;
+  bool reported = false;
+  for (const AttemptInfo& a : attempts) {
+    store::AttemptRecord rec{
+        w.suite->name,          w.item->id,      a.number,
+        a.http_status,          a.error_kind,    Redact(a.error),
+        a.latency_ms,           a.ttft_ms,       a.wait_ms,
+        a.input_tokens,         a.output_tokens, 0,
+        ctx.clock->WallMillis()};
+    if (ctx.price)
+      rec.cost_usd = ctx.price->Cost(a.input_tokens, a.output_tokens);
+    if (a.input_tokens >= 0 || a.output_tokens >= 0) {
+      reported = true;
+      in += std::max<int64_t>(a.input_tokens, 0);
+      out_tokens += std::max<int64_t>(a.output_tokens, 0);
+    }
+    r->cost_usd += rec.cost_usd;
+    out.push_back(std::move(rec));
+  }
+  r->n_attempts = static_cast<int64_t>(attempts.size());
+  if (reported) {
+    r->input_tokens = in;
+    r->output_tokens = out_tokens;
+  }
+  return out;
+}
+
+// One answer for a request: from the cache, or from the model with the
+// attempts it took.
+struct Call {
+  Result<ModelResponse> answer = Status::Internal("not called");
+  std::vector<AttemptInfo> attempts;
+  bool cached = false;
+  double latency_ms = 0;
+};
+
+Call CallModel(Model* model, const ModelRequest& req, const std::string& key,
+               const RunContext& ctx) {
+  Call c;
+  ModelResponse hit;
+  auto t0 = ctx.clock->Monotonic();
+  if (FromCache(key, ctx, &hit)) {
+    c.answer = hit;
+    c.cached = true;
+  } else {
+    c.answer = model->Answer(req);
+    c.attempts = model->TakeAttempts();
+  }
+  c.latency_ms =
+      std::chrono::duration<double, std::milli>(ctx.clock->Monotonic() - t0)
+          .count();
+  return c;
+}
+
+std::optional<store::CacheEntry> CacheEntryFor(const Call& c,
+                                               const std::string& key,
+                                               const RunContext& ctx) {
+  if (!c.answer.ok() || c.cached || key.empty()) return std::nullopt;
+  return store::CacheEntry{key,
+                           ctx.version,
+                           c.answer->answer,
+                           c.answer->input_tokens,
+                           c.answer->output_tokens,
+                           c.answer->template_hash,
+                           c.answer->schema_valid,
+                           ctx.clock->WallMillis()};
+}
+
+// Scores one answer with every metric of the item; an error message if a
+// metric cannot.
+std::optional<std::string> ScoreAll(const WorkItem& w,
+                                    const std::string& answer,
+                                    std::vector<store::ScoreRecord>* scores) {
+  for (const std::string& metric : MetricsFor(*w.suite, *w.item)) {
+    auto s = score::ScoreAnswer(metric, *w.item, answer, w.suite->params);
+    if (!s.ok()) {
+      scores->clear();
+      return "scoring " + metric + ": " + s.status().message();
+    }
+    scores->push_back(
+        {metric, s->value, s->numerator, s->denominator, s->detail});
+  }
+  return std::nullopt;
+}
+
+void Record(const RunContext& ctx, const std::function<Status()>& write,
+            int64_t attempts, double cost, bool cached) {
+  std::lock_guard<std::mutex> lock(ctx.shared->mu);
+  Status st = write();
+  if (!st.ok() && ctx.shared->fatal.ok()) ctx.shared->fatal = st;
+  ctx.shared->attempts += attempts;
+  ctx.shared->cost_usd += cost;
+  if (cached) ++ctx.shared->cache_hits;
+}
+
+void Process(const WorkItem& w, Model* model, const RunContext& ctx) {
   const Item& item = *w.item;
   ModelRequest req{item.id, item.modality, item.prompt, item.media};
-  auto t0 = clock->Monotonic();
-  Result<ModelResponse> answer = model->Answer(req);
-  auto t1 = clock->Monotonic();
-
+  const std::string base_key = model->CacheKey(req);
   store::ResponseRecord r;
   r.suite = w.suite->name;
   r.item_id = item.id;
   r.content_hash = item.content_hash;
-  r.latency_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
-  r.model_version = version;
-  r.created_ms = clock->WallMillis();
+  r.model_version = ctx.version;
+  r.n_repeats = ctx.repeat;
   std::vector<store::ScoreRecord> scores;
-  if (!answer.ok()) {
-    r.error = answer.status().message();
-    r.error_kind = ErrorKind(answer.status().code());
-  } else {
-    r.answer = answer->answer;
-    r.input_tokens = answer->input_tokens;
-    r.output_tokens = answer->output_tokens;
-    for (const std::string& metric : MetricsFor(*w.suite, item)) {
-      auto s =
-          score::ScoreAnswer(metric, item, answer->answer, w.suite->params);
-      if (!s.ok()) {
-        r.error = "scoring " + metric + ": " + s.status().message();
-        r.error_kind = "score_error";
-        scores.clear();
-        break;
+  std::vector<store::AttemptRecord> records;
+  std::optional<store::CacheEntry> entry;
+  nlohmann::json repeats = nlohmann::json::array();
+  std::set<std::string> distinct;
+  int64_t in = 0, out = 0;
+  bool tokens = false, all_cached = true;
+  for (int k = 0; k < ctx.repeat; ++k) {
+    // Each repeat is its own call with its own cache entry, so a resumed
+    // run pays for none it already has.
+    std::string key = base_key.empty() || k == 0
+                          ? base_key
+                          : Sha256Hex(base_key + "#repeat" + std::to_string(k));
+    Call c = CallModel(model, req, key, ctx);
+    store::ResponseRecord part;
+    std::vector<store::AttemptRecord> attempts =
+        RecordAttempts(c.attempts, w, ctx, &part);
+    r.latency_ms += c.latency_ms;
+    r.cost_usd += part.cost_usd;
+    r.n_attempts += part.n_attempts;
+    all_cached = all_cached && c.cached;
+    if (c.answer.ok()) {
+      bool billed = part.input_tokens >= 0 || part.output_tokens >= 0;
+      int64_t i = billed ? part.input_tokens : c.answer->input_tokens;
+      int64_t o = billed ? part.output_tokens : c.answer->output_tokens;
+      if (i >= 0 || o >= 0) tokens = true;
+      in += std::max<int64_t>(i, 0);
+      out += std::max<int64_t>(o, 0);
+    }
+    if (ctx.repeat == 1) {
+      records = std::move(attempts);
+      entry = CacheEntryFor(c, key, ctx);
+    } else {
+      auto e = CacheEntryFor(c, key, ctx);
+      Record(
+          ctx,
+          [&] {
+            return ctx.shared->store->PutAttempts(ctx.run_id, attempts, e);
+          },
+          static_cast<int64_t>(attempts.size()), 0, c.cached);
+    }
+    if (!c.answer.ok()) {
+      r.error = Redact(c.answer.status().message());
+      r.error_kind = ErrorKind(c.answer.status().code());
+      if (!c.attempts.empty() && !c.attempts.back().error_kind.empty())
+        r.error_kind = c.attempts.back().error_kind;
+      if (ctx.repeat > 1)
+        r.error =
+            fmt::format("repeat {} of {}: {}", k + 1, ctx.repeat, *r.error);
+      break;
+    }
+    std::vector<store::ScoreRecord> these;
+    if (auto err = ScoreAll(w, c.answer->answer, &these)) {
+      r.error = *err;
+      r.error_kind = "score_error";
+      break;
+    }
+    distinct.insert(c.answer->answer);
+    repeats.push_back(
+        {{"answer", c.answer->answer}, {"value", these[0].value}});
+    if (k == 0) {
+      r.answer = c.answer->answer;
+      r.ttft_ms = c.answer->ttft_ms;
+      r.template_hash = c.answer->template_hash;
+      r.schema_valid = c.answer->schema_valid;
+      scores = std::move(these);
+    } else {
+      // The gate compares each item's mean over its repeats.
+      for (size_t m = 0; m < scores.size(); ++m) {
+        scores[m].value += these[m].value;
+        scores[m].numerator += these[m].numerator;
+        scores[m].denominator += these[m].denominator;
       }
-      scores.push_back(
-          {metric, s->value, s->numerator, s->denominator, s->detail});
     }
   }
-  std::lock_guard<std::mutex> lock(shared->mu);
-  Status st = shared->store->PutResult(run_id, r, scores);
-  if (!st.ok() && shared->fatal.ok()) shared->fatal = st;
-  ++shared->done;
-  if (r.error) ++shared->errors;
+  r.created_ms = ctx.clock->WallMillis();
+  r.cached = all_cached;
+  if (tokens) {
+    r.input_tokens = in;
+    r.output_tokens = out;
+  }
+  if (r.error) {
+    r.answer.reset();
+    scores.clear();
+  } else if (ctx.repeat > 1) {
+    for (store::ScoreRecord& sc : scores) {
+      sc.value /= ctx.repeat;
+      sc.numerator /= ctx.repeat;
+      sc.denominator /= ctx.repeat;
+      sc.detail =
+          fmt::format("mean of {} repeats; first: {}", ctx.repeat, sc.detail);
+    }
+    r.flaky = distinct.size() > 1;
+    r.repeats_json = repeats.dump();
+  }
+  Record(
+      ctx,
+      [&] {
+        return ctx.shared->store->PutResult(ctx.run_id, r, scores, records,
+                                            entry);
+      },
+      ctx.repeat == 1 ? static_cast<int64_t>(records.size()) : 0,
+      ctx.repeat == 1 ? r.cost_usd : 0, ctx.repeat == 1 && r.cached);
+  std::lock_guard<std::mutex> lock(ctx.shared->mu);
+  ++ctx.shared->done;
+  if (r.error) ++ctx.shared->errors;
+  if (ctx.repeat > 1) ctx.shared->cost_usd += r.cost_usd;
+  if (r.schema_valid >= 0) {
+    ++ctx.shared->schema_checked;
+    ctx.shared->schema_valid += r.schema_valid;
+  }
+  if (r.flaky) ctx.shared->flaky.push_back(w.suite->name + "/" + item.id);
 }
 
 }  // namespace
@@ -189,6 +410,9 @@ Result<RunSummary> Run(const ProjectConfig& project,
           fmt::format("{}: no suite named '{}'", project.path, name));
   }
 
+  auto prices = ParsePriceTable(project.raw.value("prices", json()),
+                                project.path + ": prices");
+  if (!prices.ok()) return prices.status();
   auto first = make_model(spec);
   if (!first.ok()) return first.status().WithContext("model " + model_name);
   RunSummary summary;
@@ -279,8 +503,9 @@ Result<RunSummary> Run(const ProjectConfig& project,
     }
   }
 
-  int workers = options.workers > 0
-                    ? options.workers
+  int workers = options.workers > 0 ? options.workers
+                : (*first)->Concurrency() > 0
+                    ? (*first)->Concurrency()
                     : static_cast<int>(std::thread::hardware_concurrency());
   workers =
       std::clamp(workers, 1, std::max<int>(1, static_cast<int>(work.size())));
@@ -294,6 +519,10 @@ Result<RunSummary> Run(const ProjectConfig& project,
 
   Shared shared;
   shared.store = store;
+  RunContext ctx{summary.model_version,       summary.run_id, std::nullopt,
+                 std::max(1, options.repeat), clock,          &shared};
+  if (auto p = prices->find(model_name); p != prices->end())
+    ctx.price = p->second;
   std::atomic<size_t> next{0};
   Progress progress(options.progress && ::isatty(STDERR_FILENO), work.size(),
                     clock);
@@ -309,8 +538,7 @@ Result<RunSummary> Run(const ProjectConfig& project,
         if (stopping()) return;
         size_t k = next.fetch_add(1);
         if (k >= work.size()) return;
-        Process(work[k], models[i].get(), summary.model_version, summary.run_id,
-                clock, &shared);
+        Process(work[k], models[i].get(), ctx);
         std::lock_guard<std::mutex> lock(shared.mu);
         progress.Update(shared.done, shared.errors);
       }
@@ -322,6 +550,13 @@ Result<RunSummary> Run(const ProjectConfig& project,
 
   summary.done = shared.done;
   summary.errors += shared.errors;
+  summary.attempts = shared.attempts;
+  summary.cache_hits = shared.cache_hits;
+  summary.cost_usd = shared.cost_usd;
+  summary.schema_checked = shared.schema_checked;
+  summary.schema_valid = shared.schema_valid;
+  std::sort(shared.flaky.begin(), shared.flaky.end());
+  summary.flaky = std::move(shared.flaky);
   summary.interrupted = summary.done < static_cast<int64_t>(work.size());
   MMGATE_RETURN_IF_ERROR(
       store->SetRunStatus(summary.run_id,

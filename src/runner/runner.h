@@ -25,7 +25,10 @@ using ModelMaker =
 struct RunOptions {
   std::string run_id;  // empty: a new id from the model name and clock
   std::vector<std::string> suites;  // empty: every suite of the project
-  int workers = 0;                  // 0: one per core
+  int workers = 0;  // 0: the model's concurrency, else one per core
+  // Calls per item: the item's scores are the mean over its repeats, and
+  // items whose answers differ are reported as flaky.
+  int repeat = 1;
   bool progress = false;            // draw a progress bar on stderr
   // Set from a signal handler: no new item starts, in-flight ones finish.
   const std::atomic<bool>* stop = nullptr;
@@ -39,6 +42,12 @@ struct RunSummary {
   int64_t skipped = 0;  // already finished in an earlier session of the run
   int64_t done = 0;     // answered in this session
   int64_t errors = 0;   // per-item failures recorded in this session
+  int64_t attempts = 0;            // provider calls made in this session
+  int64_t cache_hits = 0;          // answers taken from the response cache
+  double cost_usd = 0;             // priced attempts of this session
+  int64_t schema_checked = 0;      // structured answers checked on first pass
+  int64_t schema_valid = 0;        // ...and valid
+  std::vector<std::string> flaky;  // "suite/item": answers differ on repeat
   bool interrupted = false;
 };
 

@@ -6,7 +6,7 @@
 namespace mmgate::store {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
@@ -59,6 +59,15 @@ CREATE TABLE IF NOT EXISTS responses (
   input_tokens  INTEGER NOT NULL,
   output_tokens INTEGER NOT NULL,
   created_ms    INTEGER NOT NULL,
+  cost_usd      REAL NOT NULL DEFAULT 0,
+  n_attempts    INTEGER NOT NULL DEFAULT 0,
+  ttft_ms       REAL NOT NULL DEFAULT -1,
+  template_hash TEXT NOT NULL DEFAULT '',
+  schema_valid  INTEGER NOT NULL DEFAULT -1,
+  cached        INTEGER NOT NULL DEFAULT 0,
+  n_repeats     INTEGER NOT NULL DEFAULT 1,
+  flaky         INTEGER NOT NULL DEFAULT 0,
+  repeats_json  TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (run_id, suite, item_id),
   FOREIGN KEY (run_id, suite, item_id) REFERENCES items(run_id, suite, item_id)
 );
@@ -74,6 +83,48 @@ CREATE TABLE IF NOT EXISTS scores (
   PRIMARY KEY (run_id, suite, item_id, metric),
   FOREIGN KEY (run_id, suite, item_id) REFERENCES responses(run_id, suite, item_id)
 );
+CREATE TABLE IF NOT EXISTS attempts (
+  attempt_id    INTEGER PRIMARY KEY,
+  run_id        TEXT NOT NULL,
+  suite         TEXT NOT NULL,
+  item_id       TEXT NOT NULL,
+  attempt       INTEGER NOT NULL,
+  http_status   INTEGER NOT NULL,
+  error_kind    TEXT NOT NULL,
+  error         TEXT NOT NULL,
+  latency_ms    REAL NOT NULL,
+  ttft_ms       REAL NOT NULL,
+  wait_ms       REAL NOT NULL,
+  input_tokens  INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd      REAL NOT NULL,
+  created_ms    INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_by_item ON attempts (run_id, suite, item_id);
+CREATE TABLE IF NOT EXISTS cache (
+  key           TEXT PRIMARY KEY,
+  model_version TEXT NOT NULL,
+  answer        TEXT NOT NULL,
+  input_tokens  INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  template_hash TEXT NOT NULL,
+  schema_valid  INTEGER NOT NULL,
+  created_ms    INTEGER NOT NULL
+);
+)sql";
+
+// Schema 1 -> 2: responses gain the remote-model columns (the new tables come
+// from kSchema's CREATE IF NOT EXISTS).
+constexpr const char* kMigrate1To2 = R"sql(
+ALTER TABLE responses ADD COLUMN cost_usd REAL NOT NULL DEFAULT 0;
+ALTER TABLE responses ADD COLUMN n_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE responses ADD COLUMN ttft_ms REAL NOT NULL DEFAULT -1;
+ALTER TABLE responses ADD COLUMN template_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE responses ADD COLUMN schema_valid INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE responses ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE responses ADD COLUMN n_repeats INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE responses ADD COLUMN flaky INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE responses ADD COLUMN repeats_json TEXT NOT NULL DEFAULT '';
 )sql";
 
 RunStatus ParseRunStatus(const std::string& s) {
@@ -135,6 +186,7 @@ Status Store::Migrate() {
   }
   Transaction tx(db_.get());
   MMGATE_RETURN_IF_ERROR(tx.status());
+  if (version == 1) MMGATE_RETURN_IF_ERROR(db_->Exec(kMigrate1To2));
   MMGATE_RETURN_IF_ERROR(db_->Exec(kSchema));
   MMGATE_RETURN_IF_ERROR(
       db_->Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion)));
@@ -312,7 +364,9 @@ Store::FinishedItems(const std::string& run_id) {
 }
 
 Status Store::PutResult(const std::string& run_id, const ResponseRecord& r,
-                        const std::vector<ScoreRecord>& scores) {
+                        const std::vector<ScoreRecord>& scores,
+                        const std::vector<AttemptRecord>& attempts,
+                        const std::optional<CacheEntry>& cache) {
   Transaction tx(db_.get());
   MMGATE_RETURN_IF_ERROR(tx.status());
   auto del = db_->Prepare(
@@ -324,8 +378,10 @@ Status Store::PutResult(const std::string& run_id, const ResponseRecord& r,
       "INSERT OR REPLACE INTO responses (run_id, suite, item_id, content_hash, "
       "answer, error,"
       " error_kind, latency_ms, model_version, input_tokens, output_tokens, "
-      "created_ms)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+      "created_ms, cost_usd, n_attempts, ttft_ms, template_hash, schema_valid,"
+      " cached, n_repeats, flaky, repeats_json)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+      " ?15, ?16, ?17, ?18, ?19, ?20, ?21)");
   if (!st.ok()) return st.status();
   st->Bind(1, run_id)
       .Bind(2, r.suite)
@@ -338,8 +394,19 @@ Status Store::PutResult(const std::string& run_id, const ResponseRecord& r,
       .Bind(9, r.model_version)
       .Bind(10, r.input_tokens)
       .Bind(11, r.output_tokens)
-      .Bind(12, r.created_ms);
+      .Bind(12, r.created_ms)
+      .Bind(13, r.cost_usd)
+      .Bind(14, r.n_attempts)
+      .Bind(15, r.ttft_ms)
+      .Bind(16, r.template_hash)
+      .Bind(17, r.schema_valid)
+      .Bind(18, int64_t{r.cached ? 1 : 0})
+      .Bind(19, r.n_repeats)
+      .Bind(20, int64_t{r.flaky ? 1 : 0})
+      .Bind(21, r.repeats_json);
   MMGATE_RETURN_IF_ERROR(st->Run().WithContext("item " + r.item_id));
+  MMGATE_RETURN_IF_ERROR(InsertAttempts(run_id, attempts));
+  if (cache) MMGATE_RETURN_IF_ERROR(InsertCache(*cache));
   auto ins = db_->Prepare(
       "INSERT INTO scores (run_id, suite, item_id, metric, value, numerator, "
       "denominator, detail)"
@@ -367,7 +434,8 @@ Result<std::vector<ItemResult>> Store::LoadResults(const std::string& run_id) {
       " r.item_id IS NOT NULL, r.content_hash, r.answer, r.error, "
       "r.error_kind, r.latency_ms,"
       " r.model_version, r.input_tokens, r.output_tokens, r.created_ms, "
-      "i.metric"
+      "i.metric, r.cost_usd, r.n_attempts, r.ttft_ms, r.template_hash,"
+      " r.schema_valid, r.cached, r.n_repeats, r.flaky, r.repeats_json"
       " FROM items i LEFT JOIN responses r"
       " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id"
       " WHERE i.run_id = ?1 ORDER BY i.suite, i.line, i.item_id");
@@ -409,6 +477,15 @@ Result<std::vector<ItemResult>> Store::LoadResults(const std::string& run_id) {
       r.input_tokens = st->Int(18);
       r.output_tokens = st->Int(19);
       r.created_ms = st->Int(20);
+      r.cost_usd = st->Double(22);
+      r.n_attempts = st->Int(23);
+      r.ttft_ms = st->Double(24);
+      r.template_hash = st->Text(25);
+      r.schema_valid = st->Int(26);
+      r.cached = st->Int(27) != 0;
+      r.n_repeats = st->Int(28);
+      r.flaky = st->Int(29) != 0;
+      r.repeats_json = st->Text(30);
       res.response = std::move(r);
     }
     index[{it.suite, it.item_id}] = out.size();

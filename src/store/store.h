@@ -67,6 +67,47 @@ struct ResponseRecord {
   int64_t input_tokens = -1;
   int64_t output_tokens = -1;
   int64_t created_ms = 0;
+  // Remote models (schema 2): dollars over every attempt, attempts made, time
+  // to first token, prompt template hash, first-pass schema validity (-1: no
+  // schema), and whether the answer came from the response cache.
+  double cost_usd = 0;
+  int64_t n_attempts = 0;
+  double ttft_ms = -1;
+  std::string template_hash;
+  int64_t schema_valid = -1;
+  bool cached = false;
+  int64_t n_repeats = 1;     // --repeat: scores are the mean over repeats
+  bool flaky = false;        // answers differed across repeats
+  std::string repeats_json;  // [{"answer", "value"}] per repeat, if > 1
+};
+
+// One call to a provider (schema 2): every attempt is kept, failed or not.
+struct AttemptRecord {
+  std::string suite;
+  std::string item_id;
+  int64_t attempt = 1;  // 1-based within the item's call
+  int64_t http_status = 0;
+  std::string error_kind;  // empty on success
+  std::string error;
+  double latency_ms = 0;
+  double ttft_ms = -1;
+  double wait_ms = 0;
+  int64_t input_tokens = -1;
+  int64_t output_tokens = -1;
+  double cost_usd = 0;
+  int64_t created_ms = 0;
+};
+
+// A stored answer, keyed by the hash of everything that determines it.
+struct CacheEntry {
+  std::string key;
+  std::string model_version;
+  std::string answer;
+  int64_t input_tokens = -1;
+  int64_t output_tokens = -1;
+  std::string template_hash;
+  int64_t schema_valid = -1;
+  int64_t created_ms = 0;
 };
 
 struct ScoreRecord {
@@ -104,9 +145,24 @@ class Store {
   Result<std::map<std::pair<std::string, std::string>, std::string>>
   FinishedItems(const std::string& run_id);
 
-  // Writes one item's response and scores atomically, replacing earlier ones.
+  // Writes one item's response and scores atomically, replacing earlier ones,
+  // with the attempts that produced it and (for a fresh answer) its cache
+  // entry in the same transaction: a crash keeps all or none.
   Status PutResult(const std::string& run_id, const ResponseRecord& response,
-                   const std::vector<ScoreRecord>& scores);
+                   const std::vector<ScoreRecord>& scores,
+                   const std::vector<AttemptRecord>& attempts = {},
+                   const std::optional<CacheEntry>& cache = std::nullopt);
+
+  // Attempts and a cache entry without a response (one repeat of an item
+  // that is called several times), in one transaction.
+  Status PutAttempts(const std::string& run_id,
+                     const std::vector<AttemptRecord>& attempts,
+                     const std::optional<CacheEntry>& cache);
+
+  // The cached answer for a request hash, if any (errors are never cached).
+  Result<std::optional<CacheEntry>> GetCached(const std::string& key);
+  // Every attempt of a run, in the order they were recorded.
+  Result<std::vector<AttemptRecord>> LoadAttempts(const std::string& run_id);
 
   Result<std::vector<ItemResult>> LoadResults(const std::string& run_id);
 
@@ -125,6 +181,9 @@ class Store {
  private:
   explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
   Status Migrate();
+  Status InsertAttempts(const std::string& run_id,
+                        const std::vector<AttemptRecord>& attempts);
+  Status InsertCache(const CacheEntry& entry);
   std::unique_ptr<Database> db_;
 };
 

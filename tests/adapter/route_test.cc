@@ -106,8 +106,8 @@ TEST_F(RouteTest, UnknownProviderListsTheKnownOnes) {
   ASSERT_FALSE(model.ok());
   EXPECT_EQ(model.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(model.status().message(),
-            "model gpt: unknown provider 'openai-ish' (known: exec, "
-            "pocketsphinx, route, tesseract)");
+            "model gpt: unknown provider 'openai-ish' (known: anthropic, "
+            "exec, gemini, openai, pocketsphinx, route, tesseract)");
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -71,15 +72,47 @@ Status WriteGateOutputs(const report::GateOutcome& o,
 
 namespace {
 
+// Items whose answers differed across `mmgate run --repeat` calls, per run:
+// the gate used their mean, and they are named so nobody trusts one answer.
+Result<nlohmann::json> FlakyItems(store::Store* store,
+                                  const std::vector<std::string>& runs) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const std::string& run : runs) {
+    auto results = store->LoadResults(run);
+    if (!results.ok()) return results.status();
+    nlohmann::json ids = nlohmann::json::array();
+    for (const store::ItemResult& r : *results)
+      if (r.response && r.response->flaky)
+        ids.push_back(r.item.suite + "/" + r.item.item_id);
+    if (!ids.empty()) out[run] = ids;
+  }
+  return out;
+}
+
 int GateCommand(const GateFlags& f) {
   auto store = OpenStore(f.config, f.db);
   if (!store.ok()) return Fail("gate", store.status());
   auto outcome = EvaluateGate(f.config, store->get(), f.baseline, f.candidates);
   if (!outcome.ok()) return Fail("gate", outcome.status());
+  std::vector<std::string> runs{f.baseline};
+  runs.insert(runs.end(), f.candidates.begin(), f.candidates.end());
+  auto flaky = FlakyItems(store->get(), runs);
+  if (!flaky.ok()) return Fail("gate", flaky.status());
   if (f.json) {
-    std::printf("%s\n", report::OutcomeJson(*outcome).dump(2).c_str());
+    nlohmann::json j = report::OutcomeJson(*outcome);
+    j["flaky"] = *flaky;
+    std::printf("%s\n", j.dump(2).c_str());
   } else {
     std::fputs(report::RenderVerdictTerminal(*outcome).c_str(), stdout);
+    for (const auto& [run, ids] : flaky->items()) {
+      std::printf(
+          "flaky in %s (answers differ across repeats; scored by their mean): "
+          "%zu item%s:",
+          run.c_str(), ids.size(), ids.size() == 1 ? "" : "s");
+      for (size_t i = 0; i < ids.size() && i < 10; ++i)
+        std::printf(" %s", ids[i].get<std::string>().c_str());
+      std::printf("%s\n", ids.size() > 10 ? " ..." : "");
+    }
   }
   Status st = WriteGateOutputs(*outcome, f.markdown, f.junit);
   if (!st.ok()) return Fail("gate", st);

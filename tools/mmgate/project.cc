@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "commands.h"
+#include "common/redact.h"
 #include "dataset/load.h"
 #include "score/metrics.h"
 
@@ -58,7 +59,8 @@ const std::atomic<bool>* InstallStopHandler() {
 }
 
 int Fail(const char* command, const Status& status) {
-  std::fprintf(stderr, "mmgate %s: %s\n", command, status.message().c_str());
+  std::fprintf(stderr, "mmgate %s: %s\n", command,
+               Redact(status.message()).c_str());
   return kExitUsage;
 }
 

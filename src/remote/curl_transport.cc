@@ -1,0 +1,247 @@
+#include "remote/curl_transport.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace mmgate::remote {
+
+std::string_view TransportErrorName(TransportError e) {
+  switch (e) {
+    case TransportError::kNone:
+      return "none";
+    case TransportError::kConnect:
+      return "connect";
+    case TransportError::kTimeout:
+      return "timeout";
+    case TransportError::kReset:
+      return "reset";
+    case TransportError::kPartial:
+      return "partial";
+    case TransportError::kAborted:
+      return "aborted";
+    case TransportError::kOther:
+      break;
+  }
+  return "other";
+}
+
+std::optional<std::string> HttpResponse::Header(
+    std::string_view lowercase_name) const {
+  for (const auto& [k, v] : headers)
+    if (k == lowercase_name) return v;
+  return std::nullopt;
+}
+
+namespace {
+
+struct Transfer {
+  const HttpRequest* request;
+  const BodySink* sink;
+  HttpResponse response;
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  int sends = 0;
+  bool done = false;
+  std::mutex mu;
+  std::condition_variable cv;
+};
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string_view line(data, size * n);
+  if (line.rfind("HTTP/", 0) == 0) {
+    // A new status line (after 100 Continue or a redirect) starts afresh.
+    t->response.headers.clear();
+    return size * n;
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return size * n;
+  std::string name(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+    value.remove_prefix(1);
+  while (!value.empty() &&
+         (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+    value.remove_suffix(1);
+  t->response.headers.emplace_back(std::move(name), std::string(value));
+  return size * n;
+}
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string_view chunk(data, size * n);
+  t->response.body.append(chunk);
+  if (t->sink && *t->sink && !(*t->sink)(chunk)) return 0;  // abort
+  return size * n;
+}
+
+int OnPrereq(void* user, char*, char*, int, int) {
+  ++static_cast<Transfer*>(user)->sends;
+  return CURL_PREREQFUNC_OK;
+}
+
+TransportError Classify(CURLcode code) {
+  switch (code) {
+    case CURLE_OK:
+      return TransportError::kNone;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_SSL_CONNECT_ERROR:
+      return TransportError::kConnect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return TransportError::kTimeout;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+      return TransportError::kReset;
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_HTTP2:
+      return TransportError::kPartial;
+    case CURLE_WRITE_ERROR:
+      return TransportError::kAborted;
+    default:
+      return TransportError::kOther;
+  }
+}
+
+class CurlMultiTransport final : public Transport {
+ public:
+  explicit CurlMultiTransport(const CurlOptions& options) {
+    static std::once_flag init;
+    std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    multi_ = curl_multi_init();
+    curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS,
+                      options.max_host_connections);
+    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                      options.max_total_connections);
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS,
+                      options.max_total_connections);
+    thread_ = std::thread([this] { Loop(); });
+  }
+
+  ~CurlMultiTransport() override {
+    stop_ = true;
+    curl_multi_wakeup(multi_);
+    thread_.join();
+    curl_multi_cleanup(multi_);
+  }
+
+  HttpResponse Send(const HttpRequest& request, const BodySink& sink) override {
+    Transfer t;
+    t.request = &request;
+    t.sink = &sink;
+    t.easy = curl_easy_init();
+    Configure(&t);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      pending_.push_back(&t);
+    }
+    curl_multi_wakeup(multi_);
+    std::unique_lock<std::mutex> lock(t.mu);
+    t.cv.wait(lock, [&] { return t.done; });
+    curl_slist_free_all(t.headers);
+    curl_easy_cleanup(t.easy);
+    return std::move(t.response);
+  }
+
+ private:
+  static void Configure(Transfer* t) {
+    CURL* e = t->easy;
+    const HttpRequest& r = *t->request;
+    curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(r.timeout.count()));
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(r.connect_timeout.count()));
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, OnHeader);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, OnBody);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, OnPrereq);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, t);
+    if (r.method == "POST") {
+      curl_easy_setopt(e, CURLOPT_POST, 1L);
+      curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.body.data());
+      curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(r.body.size()));
+    } else if (r.method != "GET") {
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    }
+    for (const std::string& h : r.headers)
+      t->headers = curl_slist_append(t->headers, h.c_str());
+    // Large bodies would otherwise wait for "100 Continue" first.
+    t->headers = curl_slist_append(t->headers, "Expect:");
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+  }
+
+  void Loop() {
+    int running = 0;
+    while (!stop_) {
+      std::deque<Transfer*> adding;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        adding.swap(pending_);
+      }
+      for (Transfer* t : adding) curl_multi_add_handle(multi_, t->easy);
+      curl_multi_perform(multi_, &running);
+      int queued = 0;
+      while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
+        if (msg->msg != CURLMSG_DONE) continue;
+        Transfer* t = nullptr;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+        Finish(t, msg->data.result);
+      }
+      curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+    }
+  }
+
+  void Finish(Transfer* t, CURLcode code) {
+    curl_multi_remove_handle(multi_, t->easy);
+    long status = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+    std::lock_guard<std::mutex> lock(t->mu);
+    t->response.status = static_cast<int>(status);
+    t->response.error = Classify(code);
+    t->response.sends = std::max(1, t->sends);
+    if (code != CURLE_OK) t->response.error_message = curl_easy_strerror(code);
+    t->done = true;
+    t->cv.notify_one();
+  }
+
+  CURLM* multi_;
+  std::mutex mu_;
+  std::deque<Transfer*> pending_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> MakeCurlTransport(const CurlOptions& options) {
+  return std::make_unique<CurlMultiTransport>(options);
+}
+
+std::shared_ptr<Transport> DefaultTransport() {
+  static std::shared_ptr<Transport> transport = MakeCurlTransport();
+  return transport;
+}
+
+}  // namespace mmgate::remote

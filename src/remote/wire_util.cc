@@ -1,0 +1,89 @@
+// Helpers every wire format shares: base64 media, MIME types, body previews.
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "common/redact.h"
+#include "remote/wire.h"
+
+namespace mmgate::remote {
+
+std::string Base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::string MimeType(const MediaRef& medium) {
+  std::string ext = std::filesystem::path(medium.path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  static const std::pair<const char*, const char*> kTypes[] = {
+      {".png", "image/png"},      {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},    {".gif", "image/gif"},
+      {".webp", "image/webp"},    {".wav", "audio/wav"},
+      {".mp3", "audio/mpeg"},     {".flac", "audio/flac"},
+      {".ogg", "audio/ogg"},      {".m4a", "audio/mp4"},
+      {".pdf", "application/pdf"}};
+  for (const auto& [e, mime] : kTypes)
+    if (ext == e) return mime;
+  return medium.type == "audio" ? "audio/wav" : "image/png";
+}
+
+std::string Preview(std::string_view body) {
+  constexpr size_t kMax = 160;
+  size_t n = std::min(body.size(), kMax);
+  // Do not cut a UTF-8 sequence: back up over continuation bytes.
+  while (n > 0 && n < body.size() &&
+         (static_cast<unsigned char>(body[n]) & 0xC0) == 0x80)
+    --n;
+  std::string out;
+  bool space = false;
+  for (char c : body.substr(0, n)) {
+    bool ws = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+    if (ws) {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += c;
+  }
+  if (n < body.size()) out += "...";
+  if (out.empty()) out = "(empty body)";
+  return Redact(out);
+}
+
+std::string ApplyTemplate(const std::string& prompt_template,
+                          const std::string& prompt) {
+  std::string out = prompt_template;
+  constexpr std::string_view kSlot = "{prompt}";
+  for (size_t at = out.find(kSlot); at != std::string::npos;
+       at = out.find(kSlot, at + prompt.size()))
+    out.replace(at, kSlot.size(), prompt);
+  return out;
+}
+
+Result<nlohmann::json> ParseJson(const std::string& body, const char* what) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    return Status::Corrupt(std::string("unparsable ") + what + ": " +
+                           Preview(body));
+  return j;
+}
+
+std::string Wire::ErrorMessage(const std::string& body) const {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_discarded() && j.is_object() && j.contains("error")) {
+    const auto& e = j["error"];
+    if (e.is_object() && e.contains("message") && e["message"].is_string())
+      return Redact(e["message"].get<std::string>());
+    if (e.is_string()) return Redact(e.get<std::string>());
+  }
+  return Preview(body);
+}
+
+}  // namespace mmgate::remote

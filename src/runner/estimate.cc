@@ -1,0 +1,93 @@
+#include "runner/estimate.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "common/prices.h"
+
+namespace mmgate::runner {
+
+Result<RunEstimate> EstimateRun(const ProjectConfig& project,
+                                const std::string& model_name,
+                                const RunOptions& options, store::Store* store,
+                                const ModelMaker& make_model) {
+  auto spec = project.models.find(model_name);
+  if (spec == project.models.end())
+    return Status::Invalid(
+        fmt::format("{}: no model named '{}'", project.path, model_name));
+  auto model = make_model(spec->second);
+  if (!model.ok()) return model.status().WithContext("model " + model_name);
+  auto prices = ParsePriceTable(project.raw.value("prices", nlohmann::json()),
+                                project.path + ": prices");
+  if (!prices.ok()) return prices.status();
+  auto price = prices->find(model_name);
+
+  RunEstimate e;
+  e.model = model_name;
+  e.model_version = (*model)->Version();
+  e.priced = price != prices->end();
+  e.total.suite = "total";
+  std::map<std::pair<std::string, std::string>, std::string> finished;
+  if (!options.run_id.empty()) {
+    auto f = store->FinishedItems(options.run_id);
+    if (!f.ok()) return f.status();
+    finished = std::move(*f);
+  }
+  for (const Suite& s : project.suites) {
+    if (!options.suites.empty() &&
+        std::find(options.suites.begin(), options.suites.end(), s.name) ==
+            options.suites.end())
+      continue;
+    SuiteEstimate se;
+    se.suite = s.name;
+    for (const Item& it : s.items) {
+      ModelRequest req{it.id, it.modality, it.prompt, it.media};
+      auto done = finished.find({s.name, it.id});
+      bool stored = done != finished.end() && done->second == it.content_hash;
+      std::string key = (*model)->CacheKey(req);
+      if (!stored && !key.empty()) {
+        auto hit = store->GetCached(key);
+        if (!hit.ok()) return hit.status();
+        stored = hit->has_value() && (*hit)->model_version == e.model_version;
+      }
+      if (stored) {
+        ++se.cached;
+        continue;
+      }
+      int64_t in = (*model)->EstimateInputTokens(req);
+      if (in < 0) {
+        e.billed = false;
+        in = 0;
+      }
+      size_t ref = 0;
+      for (const std::string& r : it.references) ref = std::max(ref, r.size());
+      const int64_t calls = std::max(1, options.repeat);
+      se.items += calls;
+      se.input_tokens += calls * in;
+      se.output_tokens += calls * static_cast<int64_t>(ref / 4 + 1);
+    }
+    if (e.priced)
+      se.cost_usd = price->second.Cost(se.input_tokens, se.output_tokens);
+    e.total.items += se.items;
+    e.total.cached += se.cached;
+    e.total.input_tokens += se.input_tokens;
+    e.total.output_tokens += se.output_tokens;
+    e.suites.push_back(std::move(se));
+  }
+  if (e.priced)
+    e.total.cost_usd =
+        price->second.Cost(e.total.input_tokens, e.total.output_tokens);
+  if (!e.billed) {
+    e.total.input_tokens = e.total.output_tokens = 0;
+    e.total.cost_usd = 0;
+    for (SuiteEstimate& se : e.suites) {
+      se.input_tokens = se.output_tokens = 0;
+      se.cost_usd = 0;
+    }
+  }
+  return e;
+}
+
+}  // namespace mmgate::runner
