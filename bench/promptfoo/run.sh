@@ -84,8 +84,8 @@ models:
 suites: [suite.yaml]
 YAML
 measure mmgate "$mmgate" run -c "$work/mmgate.yaml" -m canned -j "$conc" --json
-cat "$work/mmgate.out" | tr -d '\n' | sed 's/^/# mmgate: /'
-echo
+sqlite3 "$work/.mmgate/results.db" \
+  "SELECT '# mmgate: ' || count(*) || ' scored, ' || sum(value = 1) || ' passed' FROM scores WHERE metric = 'exact'"
 read -r pw pm pu ps <"$work/promptfoo.time"
 read -r mw mm mu ms <"$work/mmgate.time"
 awk -v pw="$pw" -v pm="$pm" -v pu="$pu" -v ps="$ps" -v mw="$mw" -v mm="$mm" -v mu="$mu" -v ms="$ms" 'BEGIN {

@@ -6,7 +6,10 @@ source "$(dirname "$0")/lib.sh"
 "$MMGATE" init "$WORK/p" >/dev/null
 cd "$WORK/p"
 
-"$MMGATE" serve --engines --models ocr-base,asr-base --port 0 >"$WORK/serve.out" 2>&1 &
+# One engine instance and one worker on each side: PocketSphinx's cepstral mean normalisation carries over
+# from one utterance to the next, so a decoder's answer depends on what it decoded before, and only the
+# same order of items gives the same answers.
+"$MMGATE" serve --engines --models ocr-base,asr-base --port 0 --instances 1 >"$WORK/serve.out" 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 600); do grep -q listening "$WORK/serve.out" && break; sleep 0.1; done
@@ -29,8 +32,8 @@ if [ $rc -ne 0 ] && grep -q "unknown provider 'openai'" "$WORK/err"; then
 fi
 [ $rc -eq 0 ] || fail "served run failed: $(cat "$WORK/err")"
 "$MMGATE" run -m ocr-base -s screenshots --run-id local-ocr --json >/dev/null 2>&1
-"$MMGATE" run -m served-asr -s speech --run-id served-asr --json >/dev/null 2>&1
-"$MMGATE" run -m asr-base -s speech --run-id local-asr --json >/dev/null 2>&1
+"$MMGATE" run -m served-asr -s speech --run-id served-asr -j 1 --json >/dev/null 2>&1
+"$MMGATE" run -m asr-base -s speech --run-id local-asr -j 1 --json >/dev/null 2>&1
 
 # Screenshots are modality image either way; speech is audio (input_audio over HTTP).
 compare() {  # local_run served_run
