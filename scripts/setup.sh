@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git python3
   # libraries
   libsqlite3-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev libvalijson-dev
-  libssl-dev libcurl4-openssl-dev libboost-dev
+  libssl-dev libcurl4-openssl-dev libboost-dev libcpp-httplib-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sctk sqlite3 python3-scipy python3-statsmodels
   # OCR
@@ -20,7 +20,7 @@ packages=(
   # rendering documents and charts with real fonts
   libcairo2-dev fonts-dejavu-core fonts-liberation2
   # HTML report and dashboard: HTTP server, headless browser for its tests
-  libcpp-httplib-dev chromium curl
+  chromium curl
 )
 # The report's chart libraries come from npm at build time (node >= 18);
 # Debian's nodejs and npm unless a node is installed already.

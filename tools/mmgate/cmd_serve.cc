@@ -1,51 +1,90 @@
+// mmgate serve: the dashboard over the results database (report/dashboard.h),
+// or with --engines / --canned an OpenAI-compatible endpoint in front of the
+// local engines (serve/server.h).
 #include <cstdio>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "commands.h"
 #include "project.h"
 #include "report/dashboard.h"
+#include "serve/server.h"
 
 namespace mmgate::cli {
 namespace {
 
 struct ServeFlags {
-  std::string config = "mmgate.yaml";
+  bool engines = false;
   std::string db;
-  std::string host = "127.0.0.1";
-  int port = 8080;
+  serve::EngineServerOptions options;  // config, host and port serve both
 };
 
-int ServeCommand(const ServeFlags& f) {
+int ServeDashboard(const ServeFlags& f) {
+  const serve::EngineServerOptions& o = f.options;
   report::DashboardOptions opt;
-  opt.config = f.config;
-  opt.db = DatabasePath(f.config, f.db);
-  opt.host = f.host;
-  opt.port = f.port;
-  opt.report = HtmlReportOptions(f.config);
+  opt.config = o.config;
+  opt.db = DatabasePath(o.config, f.db);
+  opt.host = o.host;
+  opt.port = o.port;
+  opt.report = HtmlReportOptions(o.config);
   opt.stop = InstallStopHandler();
   opt.on_listen = [&](int port) {
     std::printf("mmgate dashboard on http://%s:%d/ (Ctrl-C stops)\n",
-                f.host.c_str(), port);
+                o.host.c_str(), port);
     std::fflush(stdout);
   };
   Status st = report::RunDashboard(opt);
   return st.ok() ? kExitOk : Fail("serve", st);
 }
 
+int ServeCommand(ServeFlags& f) {
+  if (!f.engines && f.options.canned.empty()) return ServeDashboard(f);
+  if (f.engines && !f.options.canned.empty()) {
+    return Fail("serve",
+                Status::Invalid("--engines and --canned exclude each other"));
+  }
+  f.options.stop = InstallStopHandler();
+  Status st = serve::RunEngineServer(f.options);
+  if (!st.ok()) return Fail("serve", st);
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddServeCommand(CLI::App* sub, int* exit_code) {
   auto f = std::make_shared<ServeFlags>();
-  sub->add_option("-c,--config", f->config,
-                  "project config (gate policy, media folders, database)")
+  serve::EngineServerOptions& o = f->options;
+  sub->add_option("-c,--config", o.config,
+                  "project config (gate policy, media folders, database; "
+                  "with --engines its models)")
+      ->capture_default_str();
+  sub->add_option("--host", o.host, "address to listen on")
+      ->capture_default_str();
+  sub->add_option("--port", o.port, "port (0: any free port, printed)")
       ->capture_default_str();
   sub->add_option(
       "--db", f->db,
-      "results database (default .mmgate/results.db beside config)");
-  sub->add_option("--host", f->host, "address to listen on")
-      ->capture_default_str();
-  sub->add_option("--port", f->port, "port (0: any free port)")
-      ->capture_default_str();
+      "dashboard: results database (default .mmgate/results.db beside "
+      "config)");
+  sub->add_flag("--engines", f->engines,
+                "serve the local engines of the config over the OpenAI API "
+                "instead of the dashboard");
+  sub->add_option("--models", o.models,
+                  "--engines: models to serve, comma-separated (default: "
+                  "every local model)")
+      ->delimiter(',');
+  sub->add_option("--instances", o.instances,
+                  "--engines: engine instances per model (default: one per "
+                  "core)");
+  sub->add_option("--threads", o.threads,
+                  "--engines: HTTP worker threads (default 32)");
+  sub->add_option("--canned", o.canned,
+                  "no engines: answer every chat completion with TEXT (a "
+                  "stand-in endpoint for load tests and benchmarks)");
+  sub->add_flag("--json", o.json,
+                "--engines/--canned: print the listening address as JSON "
+                "(url, host, port, models)");
   sub->callback([f, exit_code] { *exit_code = ServeCommand(*f); });
 }
 

@@ -37,8 +37,9 @@ constexpr Command kCommands[] = {
      "typos...) as a new suite",
      mmgate::cli::AddPerturbCommand},
     {"serve",
-     "a local dashboard over the results database: runs, verdicts over time, "
-     "comparisons",
+     "a local dashboard over the results database (runs, verdicts over "
+     "time, comparisons); --engines: the local engines over the "
+     "OpenAI-compatible API",
      mmgate::cli::AddServeCommand},
     {"score",
      "score sclite trn transcripts: mmgate score wer|cer --ref R --hyp H",
