@@ -4,6 +4,7 @@
 // with `error` events in band.
 #include <fmt/format.h>
 
+#include "common/base64.h"
 #include "common/files.h"
 #include "remote/wire.h"
 
@@ -84,7 +85,7 @@ class AnthropicWire final : public Wire {
                          {"source",
                           {{"type", "base64"},
                            {"media_type", MimeType(m)},
-                           {"data", Base64(*bytes)}}}});
+                           {"data", Base64Encode(*bytes)}}}});
     }
     content.push_back(
         {{"type", "text"},

@@ -4,6 +4,7 @@
 // :streamGenerateContent?alt=sse, each event a partial response.
 #include <fmt/format.h>
 
+#include "common/base64.h"
 #include "common/files.h"
 #include "remote/wire.h"
 
@@ -88,7 +89,7 @@ class GeminiWire final : public Wire {
       if (!bytes.ok()) return bytes.status().WithContext("item " + req.item_id);
       parts.push_back(
           {{"inline_data",
-            {{"mime_type", MimeType(m)}, {"data", Base64(*bytes)}}}});
+            {{"mime_type", MimeType(m)}, {"data", Base64Encode(*bytes)}}}});
     }
     json body = {
         {"contents", json::array({{{"role", "user"}, {"parts", parts}}})}};

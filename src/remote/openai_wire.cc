@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "common/base64.h"
 #include "common/files.h"
 #include "common/hash.h"
 #include "remote/wire.h"
@@ -87,12 +88,13 @@ class OpenAIWire final : public Wire {
         content.push_back(
             {{"type", "image_url"},
              {"image_url",
-              {{"url", "data:" + mime + ";base64," + Base64(*bytes)}}}});
+              {{"url", "data:" + mime + ";base64," + Base64Encode(*bytes)}}}});
       } else if (m.type == "audio") {
         std::string format = mime == "audio/mpeg" ? "mp3" : "wav";
         content.push_back(
             {{"type", "input_audio"},
-             {"input_audio", {{"data", Base64(*bytes)}, {"format", format}}}});
+             {"input_audio",
+              {{"data", Base64Encode(*bytes)}, {"format", format}}}});
       } else {
         return Status::Invalid(fmt::format(
             "item {}: openai chat takes image and audio media, not {}",

@@ -62,7 +62,6 @@ std::unique_ptr<Wire> MakeAnthropicWire();
 std::unique_ptr<Wire> MakeGeminiWire();
 
 // Shared by the wires.
-std::string Base64(std::string_view bytes);
 // "image/png", "audio/wav"... from the file extension and medium type.
 std::string MimeType(const MediaRef& medium);
 // The first ~160 bytes of a body on one line, cut at a UTF-8 boundary and

@@ -9,15 +9,6 @@
 
 namespace mmgate::remote {
 
-std::string Base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
 std::string MimeType(const MediaRef& medium) {
   std::string ext = std::filesystem::path(medium.path).extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);

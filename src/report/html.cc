@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include "common/base64.h"
 #include "report/verdict.h"
 #include "report/web_assets.h"
 
@@ -12,19 +13,10 @@ std::string Sha256Base64(std::string_view text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
-  return Base64(std::string_view(reinterpret_cast<char*>(digest), len));
+  return Base64Encode(std::string_view(reinterpret_cast<char*>(digest), len));
 }
 
 }  // namespace
-
-std::string Base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(n);
-  return out;
-}
 
 std::string JsonForScript(const nlohmann::json& data) {
   // Replacing the bytes is valid JSON: they can only occur inside strings.

@@ -10,7 +10,6 @@
 
 namespace mmgate::report {
 
-std::string Base64(std::string_view bytes);
 
 // JSON safe inside <script type="application/json">: '<', '>' and '&' become
 // \u escapes, so no "</script>" or "<!--" can end or confuse the element.

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/base64.h"
 #include "media/audio.h"
 #include "media/image.h"
 #include "report/html.h"
@@ -42,8 +43,8 @@ Result<std::string> Thumbnail(const std::string& path, int px) {
       pixWriteMemJpeg(&jpeg.data, &jpeg.size, small.get(), 85, 0) == 0;
   if (!png_ok && !jpeg_ok) return Status::Corrupt(path + ": cannot encode");
   if (png_ok && (!jpeg_ok || png.size <= jpeg.size))
-    return "data:image/png;base64," + Base64(png.view());
-  return "data:image/jpeg;base64," + Base64(jpeg.view());
+    return "data:image/png;base64," + Base64Encode(png.view());
+  return "data:image/jpeg;base64," + Base64Encode(jpeg.view());
 }
 
 void PutLe(std::string* out, uint32_t v, int bytes) {
@@ -73,7 +74,7 @@ Result<std::string> AudioClip(const std::string& path, int rate,
   PutLe(&wav, data_bytes, 4);
   for (size_t i = 0; i < n; ++i)
     PutLe(&wav, static_cast<uint16_t>(audio->samples[i]), 2);
-  return "data:audio/wav;base64," + Base64(wav);
+  return "data:audio/wav;base64," + Base64Encode(wav);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <set>
 #include <string_view>
 
-#include "serve/base64.h"
+#include "common/base64.h"
 
 namespace mmgate::serve {
 namespace {

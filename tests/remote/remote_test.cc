@@ -2,6 +2,7 @@
 // server-sent events split anywhere, rate-limit pacing.
 #include <gtest/gtest.h>
 
+#include "common/base64.h"
 #include "common/redact.h"
 #include "remote/limiter.h"
 #include "remote/retry.h"
@@ -159,7 +160,7 @@ TEST(WireUtil, PreviewIsShortOneLineAndKeepsUtf8Whole) {
   for (int i = 0; i < 100; ++i) euros += "\xE2\x82\xAC";
   std::string cut = Preview(euros);
   EXPECT_EQ((cut.size() - 3) % 3, 0u) << "no euro sign cut in half";
-  EXPECT_EQ(Base64("hello"), "aGVsbG8=");
+  EXPECT_EQ(Base64Encode("hello"), "aGVsbG8=");
 }
 
 }  // namespace

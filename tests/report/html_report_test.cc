@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/base64.h"
 #include "report/dashboard.h"
 #include "report/html.h"
 #include "report/web_assets.h"
@@ -38,7 +39,8 @@ TEST(RenderPageTest, ScriptsAreAllowedOnlyByTheirHashes) {
   EVP_Digest(js.data(), js.size(), digest, &len, EVP_sha256(), nullptr);
   std::string hash =
       "'sha256-" +
-      Base64(std::string_view(reinterpret_cast<char*>(digest), len)) + "'";
+      Base64Encode(std::string_view(reinterpret_cast<char*>(digest), len)) +
+      "'";
   EXPECT_NE(ContentSecurityPolicy().find(hash), std::string::npos);
   EXPECT_NE(ContentSecurityPolicy().find("default-src 'none'"),
             std::string::npos);

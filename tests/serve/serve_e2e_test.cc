@@ -17,7 +17,7 @@
 
 #include "adapter/model.h"
 #include "render.h"
-#include "serve/base64.h"
+#include "common/base64.h"
 
 namespace mmgate::serve {
 namespace {

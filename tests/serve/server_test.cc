@@ -12,7 +12,7 @@
 #include <sstream>
 #include <thread>
 
-#include "serve/base64.h"
+#include "common/base64.h"
 
 namespace mmgate::serve {
 namespace {

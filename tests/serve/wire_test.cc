@@ -1,7 +1,7 @@
 // The OpenAI wire format: request parsing and response shapes.
 #include <gtest/gtest.h>
 
-#include "serve/base64.h"
+#include "common/base64.h"
 #include "serve/openai_wire.h"
 
 namespace mmgate::serve {

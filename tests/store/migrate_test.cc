@@ -14,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TEST(Migrate, SchemaOneGainsAttemptsCacheAndResponseColumns) {
+TEST(Migrate, SchemaOneGainsAttemptsCacheVerdictsAndResponseColumns) {
   fs::path path = fs::temp_directory_path() /
                   ("mmgate-migrate-" + std::to_string(::getpid()) + ".db");
   fs::remove(path);
@@ -76,6 +76,9 @@ TEST(Migrate, SchemaOneGainsAttemptsCacheAndResponseColumns) {
   ASSERT_TRUE(hit.ok());
   ASSERT_TRUE(hit->has_value());
   EXPECT_EQ((*hit)->answer, "a");
+  EXPECT_TRUE(
+      (*store)->PutVerdict({0, "old", "c", "p", "pass", 1, "{}", {}}).ok());
+  EXPECT_EQ((*store)->ListVerdicts()->size(), 1u);
   store->reset();
   fs::remove(path);
 }

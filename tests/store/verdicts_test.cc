@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <filesystem>
 
@@ -42,28 +41,6 @@ TEST(VerdictsTest, RoundTripOldestFirstWithSuites) {
   EXPECT_EQ((*v)[1].suites[0].suite, "charts");
   EXPECT_EQ((*v)[1].suites[1].modality, "audio");
   EXPECT_DOUBLE_EQ((*v)[1].suites[1].ci_hi, 0.15);
-  fs::remove_all(db.parent_path());
-}
-
-TEST(VerdictsTest, ASchemaOneDatabaseGainsTheTables) {
-  fs::path db = TempDb("b");
-  fs::create_directories(db.parent_path());
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(raw,
-                         "CREATE TABLE runs (run_id TEXT PRIMARY KEY, model "
-                         "TEXT NOT NULL, model_version TEXT NOT NULL, "
-                         "spec_json TEXT NOT NULL, config_path TEXT NOT NULL, "
-                         "status TEXT NOT NULL, created_ms INTEGER NOT NULL, "
-                         "finished_ms INTEGER NOT NULL DEFAULT 0); PRAGMA "
-                         "user_version = 1;",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(raw);
-  auto s = Store::Open(db.string());
-  ASSERT_TRUE(s.ok()) << s.status().message();
-  EXPECT_TRUE((*s)->PutVerdict({0, "b", "c", "p", "pass", 1, "{}", {}}).ok());
-  EXPECT_EQ((*s)->ListVerdicts()->size(), 1u);
   fs::remove_all(db.parent_path());
 }
 

@@ -173,6 +173,43 @@
     return parts.length ? section('Difficulty strata (the capability cliff)', parts) : null;
   }
 
+  // Degradation curves (the gate's `curves`): the relative loss from clean per
+  // severity level, baseline beside candidate, one chart per kind; dashed:
+  // the policy's robustness limit.
+  function curves(gate) {
+    const parts = [];
+    for (const s of gate.suites) {
+      for (const c of s.curves || []) {
+        const rows = [];
+        c.points.forEach((p, i) => {
+          for (const run of ['baseline', 'candidate']) {
+            rows.push({level: visible(p.level), order: i, run, loss: p[run].degradation,
+                       score: p[run].perturbed, clean: p[run].clean, n: p.n,
+                       verdict: p.verdict || 'not gated'});
+          }
+        });
+        const layers = [{mark: {type: 'line', point: true},
+                         encoding: {x: {field: 'level', type: 'ordinal', sort: {field: 'order'},
+                                        title: visible(c.kind) + ' level'},
+                                    y: {field: 'loss', type: 'quantitative', axis: {format: '%'},
+                                        title: 'loss from clean (' + visible(c.metric) + ')'},
+                                    color: {field: 'run', type: 'nominal'},
+                                    tooltip: [{field: 'run'}, {field: 'level'}, {field: 'n'},
+                                              {field: 'clean', format: '.3f'}, {field: 'score', format: '.3f'},
+                                              {field: 'loss', format: '.1%'}, {field: 'verdict'}]}}];
+        if (typeof c.max_degradation === 'number') {
+          layers.unshift({mark: {type: 'rule', strokeDash: [4, 3], color: '#888'},
+                          encoding: {y: {datum: c.max_degradation}}});
+        }
+        parts.push(h('div', {class: 'suite'},
+            h('h3', {}, s.modality, ' · ', s.suite, ' · ', visible(c.kind)),
+            chart({width: 260, height: 160, data: {values: rows}, layer: layers})));
+      }
+    }
+    return parts.length ? section('Degradation curves (loss from clean per severity)',
+                                  h('div', {class: 'cards'}, parts)) : null;
+  }
+
   function latency(cmp) {
     if (!cmp.latency || !cmp.latency.length) return null;
     const rows = [];
@@ -266,7 +303,7 @@
           runLine('baseline', cmp.runs.baseline), runLine('candidate', cmp.runs.candidate),
           h('p', {class: 'muted'}, 'policy ', g.policy),
           reasonList(g.reasons, 8)),
-        [scorecards(g), slices(g), difficulty(g), latency(cmp), cost(g), failures(cmp)]);
+        [scorecards(g), slices(g), difficulty(g), curves(g), latency(cmp), cost(g), failures(cmp)]);
   }
 
   function compareLink(baseline, candidate, text) {

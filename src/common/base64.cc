@@ -1,8 +1,8 @@
-#include "serve/base64.h"
+#include "common/base64.h"
 
 #include <openssl/evp.h>
 
-namespace mmgate::serve {
+namespace mmgate {
 
 std::string Base64Encode(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
@@ -34,4 +34,4 @@ Result<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
-}  // namespace mmgate::serve
+}  // namespace mmgate
