@@ -106,7 +106,7 @@ CREATE TABLE IF NOT EXISTS verdict_suites (
   delta      REAL NOT NULL,
   ci_lo      REAL NOT NULL,
   ci_hi      REAL NOT NULL,
-  PRIMARY KEY (verdict_id, suite)
+  PRIMARY KEY (verdict_id, suite, metric)
 );
 CREATE TABLE IF NOT EXISTS attempts (
   attempt_id    INTEGER PRIMARY KEY,

@@ -64,7 +64,7 @@ Result<std::vector<VerdictRecord>> Store::ListVerdicts() {
   auto su = db_->Prepare(
       "SELECT verdict_id, suite, modality, metric, verdict, n, baseline, "
       "candidate, delta, ci_lo, ci_hi FROM verdict_suites ORDER BY "
-      "verdict_id, suite");
+      "verdict_id, suite, metric");
   if (!su.ok()) return su.status();
   std::map<int64_t, size_t> at;
   for (size_t i = 0; i < out.size(); ++i) at[out[i].verdict_id] = i;

@@ -77,6 +77,7 @@ void KeepVerdicts(store::Store* store, const report::GateOutcome& o) {
   SystemClock clock;
   Status st = report::StoreVerdicts(store, o, clock.WallMillis());
   if (!st.ok()) {
+    std::fflush(stdout);  // the verdict printed so far comes first
     std::fprintf(stderr, "mmgate: verdict not stored for the dashboard: %s\n",
                  st.message().c_str());
   }
