@@ -54,7 +54,7 @@ Result<RunData> LoadRun(store::Store* store, const std::string& run_id) {
   auto run = store->GetRun(run_id);
   if (!run.ok()) return run.status();
   if (!run->has_value())
-    return Status::NotFound("no run '" + run_id + "' in " + store->path());
+    return Status::NotFound("no run '" + run_id + "' in " + store->Describe());
   d.run = **run;
   auto suites = store->GetSuites(run_id);
   if (!suites.ok()) return suites.status();
@@ -70,7 +70,7 @@ Result<History> LoadHistory(store::Store* store,
   auto outcomes = store->Outcomes(exclude);
   if (!outcomes.ok()) return outcomes.status();
   History h;
-  for (const store::Store::Outcome& o : *outcomes) {
+  for (const store::Outcome& o : *outcomes) {
     const score::MetricInfo* info = score::FindMetric(o.metric);
     auto& [seen, fails] = h[{o.suite, o.item_id, o.content_hash}];
     ++seen;

@@ -34,7 +34,7 @@ Result<json> DashboardData(store::Store* store) {
   if (!verdicts.ok()) return verdicts.status();
   json j = {{"kind", "dashboard"},
             {"title", "mmgate dashboard"},
-            {"database", store->path()},
+            {"database", store->Describe()},
             {"runs", json::array()},
             {"verdicts", json::array()}};
   for (const store::RunRecord& r : *runs) {
@@ -90,13 +90,13 @@ Status StoreVerdicts(store::Store* store, const GateOutcome& o,
 Status RunDashboard(const DashboardOptions& opt) {
   // Opened once up front so a bad path fails before serving; each request
   // opens its own connection (SQLite handles are not shared across threads).
-  auto probe = store::Store::Open(opt.db);
+  auto probe = store::OpenStore(opt.db);
   if (!probe.ok()) return probe.status();
   probe->reset();
 
   httplib::Server server;
   server.Get("/", [&](const httplib::Request&, httplib::Response& res) {
-    auto store = store::Store::Open(opt.db);
+    auto store = store::OpenStore(opt.db);
     if (!store.ok()) return SendError(res, 500, store.status().message());
     auto data = DashboardData(store->get());
     if (!data.ok()) return SendError(res, 500, data.status().message());
@@ -108,7 +108,7 @@ Status RunDashboard(const DashboardOptions& opt) {
         std::string candidate = req.get_param_value("candidate");
         if (baseline.empty() || candidate.empty())
           return SendError(res, 400, "give ?baseline=RUN&candidate=RUN");
-        auto store = store::Store::Open(opt.db);
+        auto store = store::OpenStore(opt.db);
         if (!store.ok()) return SendError(res, 500, store.status().message());
         auto e = EvaluateRuns(opt.config, store->get(), baseline, {candidate});
         if (!e.ok()) return SendError(res, 404, e.status().message());

@@ -141,7 +141,7 @@ Result<Comparison> CompareRuns(store::Store* store,
     auto run = store->GetRun(id);
     if (!run.ok()) return run.status();
     if (!run->has_value()) {
-      return Status::NotFound("no run '" + id + "' in " + store->path());
+      return Status::NotFound("no run '" + id + "' in " + store->Describe());
     }
   }
   auto b = store->LoadResults(baseline_run);

@@ -1,11 +1,11 @@
 // The attempts and cache tables (schema 2): every provider call of a run, and
 // answers keyed by request hash so no run pays twice for the same call.
-#include "store/store.h"
+#include "store/sqlite_store.h"
 
 namespace mmgate::store {
 
-Status Store::InsertAttempts(const std::string& run_id,
-                             const std::vector<AttemptRecord>& attempts) {
+Status SqliteStore::InsertAttempts(const std::string& run_id,
+                                   const std::vector<AttemptRecord>& attempts) {
   if (attempts.empty()) return Status::Ok();
   auto st = db_->Prepare(
       "INSERT INTO attempts (run_id, suite, item_id, attempt, http_status,"
@@ -34,11 +34,17 @@ Status Store::InsertAttempts(const std::string& run_id,
   return Status::Ok();
 }
 
-Status Store::InsertCache(const CacheEntry& e) {
+Status SqliteStore::InsertCache(const CacheEntry& e) {
   auto st = db_->Prepare(
-      "INSERT OR REPLACE INTO cache (key, model_version, answer, input_tokens,"
+      "INSERT INTO cache (key, model_version, answer, input_tokens,"
       " output_tokens, template_hash, schema_valid, created_ms)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+      " ON CONFLICT (key) DO UPDATE SET model_version = excluded.model_version,"
+      " answer = excluded.answer, input_tokens = excluded.input_tokens,"
+      " output_tokens = excluded.output_tokens,"
+      " template_hash = excluded.template_hash,"
+      " schema_valid = excluded.schema_valid, created_ms = "
+      "excluded.created_ms");
   if (!st.ok()) return st.status();
   st->Bind(1, e.key)
       .Bind(2, e.model_version)
@@ -51,9 +57,10 @@ Status Store::InsertCache(const CacheEntry& e) {
   return st->Run().WithContext("cache entry " + e.key);
 }
 
-Status Store::PutAttempts(const std::string& run_id,
-                          const std::vector<AttemptRecord>& attempts,
-                          const std::optional<CacheEntry>& cache) {
+Status SqliteStore::PutAttempts(const std::string& run_id,
+                                const std::vector<AttemptRecord>& attempts,
+                                const std::optional<CacheEntry>& cache) {
+  std::lock_guard<std::mutex> lock(mu_);
   Transaction tx(db_.get());
   MMGATE_RETURN_IF_ERROR(tx.status());
   MMGATE_RETURN_IF_ERROR(InsertAttempts(run_id, attempts));
@@ -61,7 +68,9 @@ Status Store::PutAttempts(const std::string& run_id,
   return tx.Commit();
 }
 
-Result<std::optional<CacheEntry>> Store::GetCached(const std::string& key) {
+Result<std::optional<CacheEntry>> SqliteStore::GetCached(
+    const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
   auto st = db_->Prepare(
       "SELECT model_version, answer, input_tokens, output_tokens,"
       " template_hash, schema_valid, created_ms FROM cache WHERE key = ?1");
@@ -82,8 +91,9 @@ Result<std::optional<CacheEntry>> Store::GetCached(const std::string& key) {
   return std::optional<CacheEntry>(std::move(e));
 }
 
-Result<std::vector<AttemptRecord>> Store::LoadAttempts(
+Result<std::vector<AttemptRecord>> SqliteStore::LoadAttempts(
     const std::string& run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
   auto st = db_->Prepare(
       "SELECT suite, item_id, attempt, http_status, error_kind, error,"
       " latency_ms, ttft_ms, wait_ms, input_tokens, output_tokens, cost_usd,"

@@ -30,6 +30,11 @@ Statement& Statement::BindOptional(int index,
   return text ? Bind(index, *text) : BindNull(index);
 }
 
+Statement& Statement::BindOptional(int index,
+                                   const std::optional<double>& value) {
+  return value ? Bind(index, *value) : BindNull(index);
+}
+
 Result<bool> Statement::Step() {
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
@@ -43,6 +48,21 @@ Status Statement::Run() {
   while (r.ok() && *r) r = Step();
   Reset();
   return r.status();
+}
+
+Result<std::optional<int64_t>> Statement::RunReturningInt() {
+  Result<bool> r = Step();
+  if (!r.ok()) {
+    Reset();
+    return r.status();
+  }
+  if (!*r) {
+    Reset();  // stepping again after SQLITE_DONE would run it twice
+    return std::optional<int64_t>();
+  }
+  std::optional<int64_t> value = Int(0);
+  MMGATE_RETURN_IF_ERROR(Run());  // the rest of the rows, then done
+  return value;
 }
 
 void Statement::Reset() {

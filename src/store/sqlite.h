@@ -1,5 +1,6 @@
 // A thin RAII layer over the SQLite C API: a connection, prepared statements
 // and transactions, with errors carrying the SQL and the database path.
+// Private to src/store/: no header outside this folder may include it.
 #ifndef MMGATE_STORE_SQLITE_H_
 #define MMGATE_STORE_SQLITE_H_
 
@@ -24,11 +25,15 @@ class Statement {
   Statement& Bind(int index, double value);
   Statement& BindNull(int index);
   Statement& BindOptional(int index, const std::optional<std::string>& text);
+  Statement& BindOptional(int index, const std::optional<double>& value);
 
   // Steps once: true while a row is available, false when done.
   Result<bool> Step();
   // Steps to completion, then resets so the statement can be reused.
   Status Run();
+  // Run() for a statement with RETURNING one integer: the first row's value,
+  // nullopt when no row came back (an upsert whose WHERE refused).
+  Result<std::optional<int64_t>> RunReturningInt();
   void Reset();
 
   std::string Text(int col) const;
@@ -52,7 +57,6 @@ class Database {
   Status Exec(std::string_view sql);
   Result<Statement> Prepare(std::string_view sql);
   const std::string& path() const { return path_; }
-  sqlite3* handle() { return db_.get(); }
 
  private:
   struct Closer {

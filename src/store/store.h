@@ -1,6 +1,19 @@
-// The results database: runs, their suites and items, one response per item,
-// and its scores. SQLite in WAL mode; the schema is documented in
-// docs/schema.md.
+// The results database as an interface: runs, their suites and items, one
+// response per item and its scores, attempts, the response cache, verdicts,
+// labels, traces and stages, extra responses and work leases
+// (docs/schema.md). Callers hold a Store made by OpenStore(url) and never see
+// the backend; SQLite is the embedded one (sqlite_store.h, private to this
+// folder). LevelDB's DB/DBImpl is the model.
+//
+// Thread safety: every method may be called from any thread at the same time
+// (a backend serializes what it must). Several processes may open one
+// database; a write waits for another process's write to finish.
+//
+// Failure behaviour: methods return a Status or Result and never throw. Each
+// write is one transaction: it lands whole or, on error, not at all. Reads
+// decode defensively: a stored value that cannot be decoded (malformed JSON
+// edited by hand, say) becomes an error on the one record it belongs to,
+// naming run, suite, item and column; it never fails the whole load.
 #ifndef MMGATE_STORE_STORE_H_
 #define MMGATE_STORE_STORE_H_
 
@@ -13,209 +26,154 @@
 #include <vector>
 
 #include "common/status.h"
-#include "store/sqlite.h"
+#include "store/records.h"
 
 namespace mmgate::store {
 
-enum class RunStatus { kRunning, kFinished, kInterrupted };
-std::string_view RunStatusName(RunStatus s);
-
-struct RunRecord {
-  std::string run_id;
-  std::string model;          // name in mmgate.yaml
-  std::string model_version;  // engine version + config hash
-  std::string spec_json;      // the model's configuration, secrets removed
-  std::string config_path;
-  RunStatus status = RunStatus::kRunning;
-  int64_t created_ms = 0;
-  int64_t finished_ms = 0;
-};
-
-struct SuiteRecord {
-  std::string suite;
-  std::string modality;
-  std::string metric;                // primary metric
-  std::vector<std::string> metrics;  // primary first, then the extra ones
-  std::string version_hash;
-  int64_t n_items = 0;  // valid items plus invalid lines
-};
-
-struct ItemRecord {
-  std::string suite;
-  std::string item_id;
-  std::string content_hash;  // empty for a line that failed validation
-  std::string modality;
-  std::string metric;  // the item's primary metric (its own or the suite's)
-  std::string group;
-  std::string expect;
-  std::vector<std::pair<std::string, std::string>> slices;
-  std::string reference_json;
-  std::string prompt;
-  std::string media_json;
-  int64_t line = 0;
-};
-
-struct ResponseRecord {
-  std::string suite;
-  std::string item_id;
-  std::string content_hash;
-  std::optional<std::string> answer;  // set on success
-  std::optional<std::string> error;   // set on failure, with context
-  std::string error_kind;             // empty on success, e.g. "corrupt_media"
-  double latency_ms = 0;
-  std::string model_version;
-  int64_t input_tokens = -1;
-  int64_t output_tokens = -1;
-  int64_t created_ms = 0;
-  // Remote models (schema 2): dollars over every attempt, attempts made, time
-  // to first token, prompt template hash, first-pass schema validity (-1: no
-  // schema), and whether the answer came from the response cache.
-  double cost_usd = 0;
-  int64_t n_attempts = 0;
-  double ttft_ms = -1;
-  std::string template_hash;
-  int64_t schema_valid = -1;
-  bool cached = false;
-  int64_t n_repeats = 1;     // --repeat: scores are the mean over repeats
-  bool flaky = false;        // answers differed across repeats
-  std::string repeats_json;  // [{"answer", "value"}] per repeat, if > 1
-};
-
-// One call to a provider (schema 2): every attempt is kept, failed or not.
-struct AttemptRecord {
-  std::string suite;
-  std::string item_id;
-  int64_t attempt = 1;  // 1-based within the item's call
-  int64_t http_status = 0;
-  std::string error_kind;  // empty on success
-  std::string error;
-  double latency_ms = 0;
-  double ttft_ms = -1;
-  double wait_ms = 0;
-  int64_t input_tokens = -1;
-  int64_t output_tokens = -1;
-  double cost_usd = 0;
-  int64_t created_ms = 0;
-};
-
-// A stored answer, keyed by the hash of everything that determines it.
-struct CacheEntry {
-  std::string key;
-  std::string model_version;
-  std::string answer;
-  int64_t input_tokens = -1;
-  int64_t output_tokens = -1;
-  std::string template_hash;
-  int64_t schema_valid = -1;
-  int64_t created_ms = 0;
-};
-
-struct ScoreRecord {
-  std::string metric;
-  double value = 0;
-  double numerator = 0;
-  double denominator = 1;
-  std::string detail;
-};
-
-// One item of a run, joined with its response and scores.
-struct ItemResult {
-  ItemRecord item;
-  std::optional<ResponseRecord> response;  // absent: not run (yet)
-  std::map<std::string, ScoreRecord> scores;
-};
-
-// One stored gate verdict (for the dashboard's history): the verdict JSON of
-// DESIGN.md, and per suite the figures charted over time.
-struct VerdictSuiteRecord {
-  std::string suite;
-  std::string modality;
-  std::string metric;
-  std::string verdict;
-  int64_t n = 0;
-  double baseline = 0;
-  double candidate = 0;
-  double delta = 0;
-  double ci_lo = 0;
-  double ci_hi = 0;
-};
-
-struct VerdictRecord {
-  int64_t verdict_id = 0;  // assigned by PutVerdict
-  std::string baseline;
-  std::string candidate;
-  std::string policy;
-  std::string verdict;
-  int64_t created_ms = 0;
-  std::string verdict_json;
-  std::vector<VerdictSuiteRecord> suites;
-};
-
 class Store {
  public:
-  static Result<std::unique_ptr<Store>> Open(const std::string& path);
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  virtual ~Store() = default;
 
-  Status CreateRun(const RunRecord& run);
-  Result<std::optional<RunRecord>> GetRun(const std::string& run_id);
-  Result<std::vector<RunRecord>> ListRuns();
-  Status SetRunStatus(const std::string& run_id, RunStatus status,
-                      int64_t finished_ms);
+  // The database for messages ("no run 'x' in .mmgate/results.db"): a file
+  // path, or a URL without its password.
+  virtual std::string Describe() const = 0;
+
+  // Runs. CreateRun refuses a run id that exists.
+  virtual Status CreateRun(const RunRecord& run) = 0;
+  virtual Result<std::optional<RunRecord>> GetRun(
+      const std::string& run_id) = 0;
+  // Oldest first (created_ms, then run id).
+  virtual Result<std::vector<RunRecord>> ListRuns() = 0;
+  virtual Status SetRunStatus(const std::string& run_id, RunStatus status,
+                              int64_t finished_ms) = 0;
 
   // Records the suites and items a run covers (idempotent: a resumed run
-  // rewrites them).
-  Status PutSuite(const std::string& run_id, const SuiteRecord& suite,
-                  const std::vector<ItemRecord>& items);
-  Result<std::vector<SuiteRecord>> GetSuites(const std::string& run_id);
+  // rewrites them). Items the suite no longer holds leave the run with their
+  // responses, scores, extra responses and stages.
+  virtual Status PutSuite(const std::string& run_id, const SuiteRecord& suite,
+                          const std::vector<ItemRecord>& items) = 0;
+  // By suite name.
+  virtual Result<std::vector<SuiteRecord>> GetSuites(
+      const std::string& run_id) = 0;
 
   // (suite, item id) -> content hash of every item with a successful response.
-  Result<std::map<std::pair<std::string, std::string>, std::string>>
-  FinishedItems(const std::string& run_id);
+  virtual Result<std::map<std::pair<std::string, std::string>, std::string>>
+  FinishedItems(const std::string& run_id) = 0;
 
   // Writes one item's response and scores atomically, replacing earlier ones,
-  // with the attempts that produced it and (for a fresh answer) its cache
-  // entry in the same transaction: a crash keeps all or none.
+  // with the attempts that produced it (appended) and, for a fresh answer,
+  // its cache entry in the same transaction: a crash keeps all or none.
+  virtual Status PutResult(const std::string& run_id,
+                           const ResponseRecord& response,
+                           const std::vector<ScoreRecord>& scores,
+                           const std::vector<AttemptRecord>& attempts,
+                           const std::optional<CacheEntry>& cache) = 0;
   Status PutResult(const std::string& run_id, const ResponseRecord& response,
-                   const std::vector<ScoreRecord>& scores,
-                   const std::vector<AttemptRecord>& attempts = {},
-                   const std::optional<CacheEntry>& cache = std::nullopt);
+                   const std::vector<ScoreRecord>& scores) {
+    return PutResult(run_id, response, scores, {}, std::nullopt);
+  }
 
   // Attempts and a cache entry without a response (one repeat of an item
   // that is called several times), in one transaction.
-  Status PutAttempts(const std::string& run_id,
-                     const std::vector<AttemptRecord>& attempts,
-                     const std::optional<CacheEntry>& cache);
+  virtual Status PutAttempts(const std::string& run_id,
+                             const std::vector<AttemptRecord>& attempts,
+                             const std::optional<CacheEntry>& cache) = 0;
 
   // The cached answer for a request hash, if any (errors are never cached).
-  Result<std::optional<CacheEntry>> GetCached(const std::string& key);
+  virtual Result<std::optional<CacheEntry>> GetCached(
+      const std::string& key) = 0;
   // Every attempt of a run, in the order they were recorded.
-  Result<std::vector<AttemptRecord>> LoadAttempts(const std::string& run_id);
+  virtual Result<std::vector<AttemptRecord>> LoadAttempts(
+      const std::string& run_id) = 0;
 
-  Result<std::vector<ItemResult>> LoadResults(const std::string& run_id);
+  // Every item of a run with its response and scores, by suite, line, id.
+  virtual Result<std::vector<ItemResult>> LoadResults(
+      const std::string& run_id) = 0;
 
   // Every item outcome in the database outside `exclude_runs`: how earlier
-  // runs fared on each item (for difficulty estimated from history).
-  struct Outcome {
-    std::string suite, item_id, content_hash, metric;
-    bool error = false;
-    double value = 0;  // the primary metric's score when not an error
-  };
-  Result<std::vector<Outcome>> Outcomes(
-      const std::vector<std::string>& exclude_runs);
+  // runs fared on each item (for difficulty estimated from history). Items
+  // that failed validation (no content hash) and items never run are left
+  // out.
+  virtual Result<std::vector<Outcome>> Outcomes(
+      const std::vector<std::string>& exclude_runs) = 0;
 
-  // verdicts.cc: gate verdicts, oldest first.
-  Status PutVerdict(const VerdictRecord& v);
-  Result<std::vector<VerdictRecord>> ListVerdicts();
+  // Gate verdicts; PutVerdict assigns the id, ListVerdicts is oldest first.
+  virtual Status PutVerdict(const VerdictRecord& v) = 0;
+  virtual Result<std::vector<VerdictRecord>> ListVerdicts() = 0;
 
-  const std::string& path() const { return db_->path(); }
+  // Labels: PutLabel adds one and returns its id (ids grow); ListLabels is
+  // in id order.
+  virtual Result<int64_t> PutLabel(const LabelRecord& label) = 0;
+  virtual Result<std::vector<LabelRecord>> ListLabels(
+      const LabelFilter& filter) = 0;
 
- private:
-  explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
-  Status Migrate();
-  Status InsertAttempts(const std::string& run_id,
-                        const std::vector<AttemptRecord>& attempts);
-  Status InsertCache(const CacheEntry& entry);
-  std::unique_ptr<Database> db_;
+  // Production traces. PutTraces inserts or updates by trace id (importing a
+  // log twice keeps one row per trace) and refuses a trace whose inputs_json
+  // is not JSON. ListTraces is ordered by created_ms, then trace id.
+  virtual Status PutTraces(const std::vector<TraceRecord>& traces) = 0;
+  virtual Result<std::optional<TraceRecord>> GetTrace(
+      const std::string& trace_id) = 0;
+  virtual Result<std::vector<TraceRecord>> ListTraces(
+      const TraceFilter& filter) = 0;
+
+  // Pipeline stages of a run. PutStages replaces every stored stage of each
+  // (suite, item, trace) it is given stages for; LoadStages orders by suite,
+  // item, trace, seq.
+  virtual Status PutStages(const std::string& run_id,
+                           const std::vector<StageRecord>& stages) = 0;
+  virtual Result<std::vector<StageRecord>> LoadStages(
+      const std::string& run_id) = 0;
+
+  // Extra responses of a run's items (the item must be in the run).
+  // PutExtraResponses replaces every stored one of each (suite, item, kind) it
+  // is given responses for; LoadExtraResponses returns one kind, ordered by
+  // suite, item, seq.
+  virtual Status PutExtraResponses(
+      const std::string& run_id,
+      const std::vector<ExtraResponseRecord>& responses) = 0;
+  virtual Result<std::vector<ExtraResponseRecord>> LoadExtraResponses(
+      const std::string& run_id, ResponseKind kind) = 0;
+
+  // Work leases over batches of a run (the run must exist); times are
+  // injected, in milliseconds. ClaimLease grants the batch to `owner` until
+  // now_ms + ttl_ms when it is free (never claimed, released, or expired at
+  // now_ms), with a token larger than any earlier one of the batch (the
+  // first is 1); nullopt while someone holds it, its own owner included.
+  virtual Result<std::optional<Lease>> ClaimLease(const std::string& run_id,
+                                                  const std::string& batch_id,
+                                                  const std::string& owner,
+                                                  int64_t now_ms,
+                                                  int64_t ttl_ms) = 0;
+  // Extends a lease that is current and not expired at now_ms; nullopt when
+  // it was lost (expired, released, or claimed by another).
+  virtual Result<std::optional<Lease>> RenewLease(const Lease& lease,
+                                                  int64_t now_ms,
+                                                  int64_t ttl_ms) = 0;
+  // Frees the batch if `lease` is current; false when it was not.
+  virtual Result<bool> ReleaseLease(const Lease& lease) = 0;
+  // Every lease row of a run (released ones with an empty owner), by batch.
+  virtual Result<std::vector<Lease>> ListLeases(const std::string& run_id) = 0;
+  // PutResult for lease.run_id, guarded by the fencing token: written only if
+  // `lease` is still the batch's current lease (same token and owner, not
+  // released); false, with nothing written, when a newer claim or a release
+  // came in between.
+  virtual Result<bool> PutResultFenced(
+      const Lease& lease, const ResponseRecord& response,
+      const std::vector<ScoreRecord>& scores,
+      const std::vector<AttemptRecord>& attempts,
+      const std::optional<CacheEntry>& cache) = 0;
 };
+
+// Opens (creating and migrating if needed) the database a URL names:
+//   PATH, sqlite:PATH, sqlite://PATH   SQLite file (sqlite:///abs/x.db is
+//                                      /abs/x.db); its folder is created.
+// Any other scheme (postgresql://...) is an InvalidArgument error naming the
+// URL, its password removed, and the supported forms. A database with a
+// schema newer than this mmgate is refused rather than misread.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
 
 }  // namespace mmgate::store
 

@@ -1,15 +1,16 @@
 // Gate verdicts kept for the dashboard's history (tables verdicts and
 // verdict_suites, see docs/schema.md).
-#include "store/store.h"
+#include "store/sqlite_store.h"
 
 namespace mmgate::store {
 
-Status Store::PutVerdict(const VerdictRecord& v) {
+Status SqliteStore::PutVerdict(const VerdictRecord& v) {
+  std::lock_guard<std::mutex> lock(mu_);
   Transaction tx(db_.get());
   MMGATE_RETURN_IF_ERROR(tx.status());
   auto st = db_->Prepare(
       "INSERT INTO verdicts (baseline, candidate, policy, verdict, created_ms,"
-      " verdict_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      " verdict_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING verdict_id");
   if (!st.ok()) return st.status();
   st->Bind(1, v.baseline)
       .Bind(2, v.candidate)
@@ -17,16 +18,19 @@ Status Store::PutVerdict(const VerdictRecord& v) {
       .Bind(4, v.verdict)
       .Bind(5, v.created_ms)
       .Bind(6, v.verdict_json);
-  MMGATE_RETURN_IF_ERROR(st->Run().WithContext(
-      "storing the verdict on " + v.candidate + " vs " + v.baseline));
-  int64_t id = sqlite3_last_insert_rowid(db_->handle());
+  auto id = st->RunReturningInt();
+  if (!id.ok() || !id->has_value()) {
+    return (id.ok() ? Status::Internal("no verdict id came back") : id.status())
+        .WithContext("storing the verdict on " + v.candidate + " vs " +
+                     v.baseline);
+  }
   auto su = db_->Prepare(
       "INSERT INTO verdict_suites (verdict_id, suite, modality, metric, "
       "verdict, n, baseline, candidate, delta, ci_lo, ci_hi) VALUES (?1, ?2, "
       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   if (!su.ok()) return su.status();
   for (const VerdictSuiteRecord& s : v.suites) {
-    su->Bind(1, id)
+    su->Bind(1, **id)
         .Bind(2, s.suite)
         .Bind(3, s.modality)
         .Bind(4, s.metric)
@@ -42,7 +46,8 @@ Status Store::PutVerdict(const VerdictRecord& v) {
   return tx.Commit();
 }
 
-Result<std::vector<VerdictRecord>> Store::ListVerdicts() {
+Result<std::vector<VerdictRecord>> SqliteStore::ListVerdicts() {
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<VerdictRecord> out;
   auto st = db_->Prepare(
       "SELECT verdict_id, baseline, candidate, policy, verdict, created_ms, "

@@ -155,7 +155,7 @@ TEST_F(RemoteRunTest, TenThousandItemsThroughFaultsLoseNone) {
     return FaultFor(n, k, OpenAIChatBody(EchoAnswer(prompt), 9, 2));
   });
   ProjectConfig project = Project(server.base_url(), kItems);
-  auto store = store::Store::Open((dir_ / "r.db").string());
+  auto store = store::OpenStore((dir_ / "r.db").string());
   ASSERT_TRUE(store.ok());
   runner::RunOptions opt;
   opt.run_id = "big";
@@ -227,7 +227,7 @@ TEST_F(RemoteRunTest, CacheAcrossRunsAndCanaryKeyNeverStored) {
                                 OpenAIChatBody(EchoAnswer(prompt), 9, 2)))};
   });
   ProjectConfig project = Project(server.base_url(), 20);
-  auto store = store::Store::Open((dir_ / "r.db").string());
+  auto store = store::OpenStore((dir_ / "r.db").string());
   ASSERT_TRUE(store.ok());
   runner::RunOptions opt;
   opt.run_id = "first";
@@ -286,7 +286,7 @@ TEST_F(RemoteRunTest, RepeatScoresTheMeanAndReportsFlakyItems) {
         Send(Response(200, "application/json", OpenAIChatBody(answer, 9, 2)))};
   });
   ProjectConfig project = Project(server.base_url(), 20);
-  auto store = store::Store::Open((dir_ / "r.db").string());
+  auto store = store::OpenStore((dir_ / "r.db").string());
   ASSERT_TRUE(store.ok());
   runner::RunOptions opt;
   opt.run_id = "rep";

@@ -143,7 +143,7 @@ TEST(DashboardDataTest, StoredVerdictsPerSuiteOverTime) {
   auto dir = std::filesystem::temp_directory_path() /
              ("mmgate-dash-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
-  auto store = store::Store::Open((dir / "results.db").string());
+  auto store = store::OpenStore((dir / "results.db").string());
   ASSERT_TRUE(store.ok()) << store.status().message();
   Evaluation e = SlicedEvaluation();
   ASSERT_TRUE(StoreVerdicts(store->get(), e.outcome, 1000).ok());

@@ -60,7 +60,7 @@ class RunnerTest : public ::testing::Test {
            ("mmgate-runner-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
-    auto s = store::Store::Open((dir_ / "r.db").string());
+    auto s = store::OpenStore((dir_ / "r.db").string());
     ASSERT_TRUE(s.ok()) << s.status().message();
     store_ = std::move(*s);
     project_.path = "mmgate.yaml";

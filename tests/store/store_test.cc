@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "store/sqlite.h"
+
 namespace mmgate::store {
 namespace {
 
@@ -16,7 +18,7 @@ class StoreTest : public ::testing::Test {
            ("mmgate-store-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
-    auto s = Store::Open((dir_ / "sub" / "results.db").string());
+    auto s = OpenStore((dir_ / "sub" / "results.db").string());
     ASSERT_TRUE(s.ok()) << s.status().message();
     store_ = std::move(*s);
   }
@@ -134,7 +136,7 @@ TEST_F(StoreTest, RefusesNewerSchema) {
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE((*db)->Exec("PRAGMA user_version = 99").ok());
   db->reset();
-  auto s = Store::Open((dir_ / "newer.db").string());
+  auto s = OpenStore((dir_ / "newer.db").string());
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("newer"), std::string::npos);
 }

@@ -19,7 +19,7 @@ fs::path TempDb(const std::string& name) {
 TEST(VerdictsTest, RoundTripOldestFirstWithSuites) {
   fs::path db = TempDb("a");
   {
-    auto s = Store::Open(db.string());
+    auto s = OpenStore(db.string());
     ASSERT_TRUE(s.ok()) << s.status().message();
     VerdictRecord later{0, "b", "c2", "p", "block", 2000, "{}", {}};
     later.suites.push_back(
@@ -35,7 +35,7 @@ TEST(VerdictsTest, RoundTripOldestFirstWithSuites) {
     ASSERT_TRUE(
         (*s)->PutVerdict({0, "b", "c1", "p", "pass", 1000, "{}", {}}).ok());
   }
-  auto s = Store::Open(db.string());
+  auto s = OpenStore(db.string());
   ASSERT_TRUE(s.ok());
   auto v = (*s)->ListVerdicts();
   ASSERT_TRUE(v.ok()) << v.status().message();

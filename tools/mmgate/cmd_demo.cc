@@ -110,7 +110,7 @@ int DemoCommand(const DemoFlags& f) {
       "\nWritten to %s/: report.html (charts and the failing items; open it "
       "in a browser), verdict.md (a pull-request comment), verdict.json, "
       "junit.xml, comparison.md\nResults database: %s\n",
-      f.out.c_str(), (*store)->path().c_str());
+      f.out.c_str(), (*store)->Describe().c_str());
   std::printf(
       "Gate again with:  mmgate gate -c %s --baseline %s --candidate %s\n",
       config.c_str(), run_ids[0].c_str(), run_ids[1].c_str());

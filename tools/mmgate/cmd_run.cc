@@ -124,7 +124,7 @@ int RunCommand(const RunFlags& f) {
                         {"flaky", s.flaky},
                         {"schema_checked", s.schema_checked},
                         {"schema_valid", s.schema_valid},
-                        {"db", (*store)->path()}};
+                        {"db", (*store)->Describe()}};
     std::printf("%s\n", j.dump(2).c_str());
   } else {
     std::fprintf(

@@ -52,7 +52,7 @@ std::string DatabasePath(const std::string& config_path,
 
 Result<std::unique_ptr<store::Store>> OpenStore(const std::string& config_path,
                                                 const std::string& db_flag) {
-  return store::Store::Open(DatabasePath(config_path, db_flag));
+  return store::OpenStore(DatabasePath(config_path, db_flag));
 }
 
 const std::atomic<bool>* InstallStopHandler() {

@@ -1,0 +1,141 @@
+// Work leases (schema 3): batches of a run claimed by workers, with fencing
+// tokens so a worker that lost its lease cannot overwrite the new holder's
+// results. Each claim, renewal and release is one statement, atomic against
+// other processes; times come from the caller.
+#include "store/sqlite_store.h"
+
+namespace mmgate::store {
+namespace {
+
+std::string LeaseName(const std::string& run_id, const std::string& batch_id) {
+  return "batch " + batch_id + " of run " + run_id;
+}
+
+}  // namespace
+
+Result<std::optional<Lease>> SqliteStore::ClaimLease(
+    const std::string& run_id, const std::string& batch_id,
+    const std::string& owner, int64_t now_ms, int64_t ttl_ms) {
+  if (owner.empty() || ttl_ms <= 0) {
+    return Status::Invalid("claiming " + LeaseName(run_id, batch_id) +
+                           ": needs an owner and a positive ttl");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  // The row outlives its releases so the token keeps growing.
+  auto st = db_->Prepare(
+      "INSERT INTO leases (run_id, batch_id, owner, token, expires_ms)"
+      " VALUES (?1, ?2, ?3, 1, ?4)"
+      " ON CONFLICT (run_id, batch_id) DO UPDATE SET owner = excluded.owner,"
+      " token = leases.token + 1, expires_ms = excluded.expires_ms"
+      " WHERE leases.owner = '' OR leases.expires_ms <= ?5"
+      " RETURNING token");
+  if (!st.ok()) return st.status();
+  st->Bind(1, run_id)
+      .Bind(2, batch_id)
+      .Bind(3, owner)
+      .Bind(4, now_ms + ttl_ms)
+      .Bind(5, now_ms);
+  auto token = st->RunReturningInt();
+  if (!token.ok())
+    return token.status().WithContext("claiming " +
+                                      LeaseName(run_id, batch_id));
+  if (!token->has_value()) return std::optional<Lease>();
+  return std::optional<Lease>(
+      Lease{run_id, batch_id, owner, **token, now_ms + ttl_ms});
+}
+
+Result<std::optional<Lease>> SqliteStore::RenewLease(const Lease& lease,
+                                                     int64_t now_ms,
+                                                     int64_t ttl_ms) {
+  if (ttl_ms <= 0) {
+    return Status::Invalid("renewing " +
+                           LeaseName(lease.run_id, lease.batch_id) +
+                           ": needs a positive ttl");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_->Prepare(
+      "UPDATE leases SET expires_ms = ?5 WHERE run_id = ?1 AND batch_id = ?2"
+      " AND owner = ?3 AND token = ?4 AND expires_ms > ?6 RETURNING token");
+  if (!st.ok()) return st.status();
+  st->Bind(1, lease.run_id)
+      .Bind(2, lease.batch_id)
+      .Bind(3, lease.owner)
+      .Bind(4, lease.token)
+      .Bind(5, now_ms + ttl_ms)
+      .Bind(6, now_ms);
+  auto token = st->RunReturningInt();
+  if (!token.ok()) {
+    return token.status().WithContext("renewing " +
+                                      LeaseName(lease.run_id, lease.batch_id));
+  }
+  if (!token->has_value()) return std::optional<Lease>();
+  Lease renewed = lease;
+  renewed.expires_ms = now_ms + ttl_ms;
+  return std::optional<Lease>(std::move(renewed));
+}
+
+Result<bool> SqliteStore::ReleaseLease(const Lease& lease) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_->Prepare(
+      "UPDATE leases SET owner = '', expires_ms = 0 WHERE run_id = ?1"
+      " AND batch_id = ?2 AND owner = ?3 AND token = ?4 RETURNING token");
+  if (!st.ok()) return st.status();
+  st->Bind(1, lease.run_id)
+      .Bind(2, lease.batch_id)
+      .Bind(3, lease.owner)
+      .Bind(4, lease.token);
+  auto token = st->RunReturningInt();
+  if (!token.ok()) {
+    return token.status().WithContext("releasing " +
+                                      LeaseName(lease.run_id, lease.batch_id));
+  }
+  return token->has_value();
+}
+
+Result<std::vector<Lease>> SqliteStore::ListLeases(const std::string& run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_->Prepare(
+      "SELECT batch_id, owner, token, expires_ms FROM leases WHERE run_id = ?1"
+      " ORDER BY batch_id");
+  if (!st.ok()) return st.status();
+  st->Bind(1, run_id);
+  std::vector<Lease> out;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(
+        Lease{run_id, st->Text(0), st->Text(1), st->Int(2), st->Int(3)});
+  }
+  return out;
+}
+
+Result<bool> SqliteStore::PutResultFenced(
+    const Lease& lease, const ResponseRecord& response,
+    const std::vector<ScoreRecord>& scores,
+    const std::vector<AttemptRecord>& attempts,
+    const std::optional<CacheEntry>& cache) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // The check and the write share one write transaction: no claim can come
+  // in between.
+  Transaction tx(db_.get());
+  MMGATE_RETURN_IF_ERROR(tx.status());
+  auto st = db_->Prepare(
+      "SELECT COUNT(*) FROM leases WHERE run_id = ?1 AND batch_id = ?2"
+      " AND owner = ?3 AND token = ?4");
+  if (!st.ok()) return st.status();
+  st->Bind(1, lease.run_id)
+      .Bind(2, lease.batch_id)
+      .Bind(3, lease.owner)
+      .Bind(4, lease.token);
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  if (st->Int(0) == 0) return false;
+  st->Reset();
+  MMGATE_RETURN_IF_ERROR(
+      WriteResult(lease.run_id, response, scores, attempts, cache));
+  MMGATE_RETURN_IF_ERROR(tx.Commit());
+  return true;
+}
+
+}  // namespace mmgate::store

@@ -1,0 +1,234 @@
+// SqliteStore: reading a run back (suites, items with responses and scores).
+// JSON columns are decoded here without letting the JSON library's
+// exceptions out: a malformed value becomes an error on its one record.
+#include <nlohmann/json.hpp>
+
+#include "store/sqlite_store.h"
+
+namespace mmgate::store {
+namespace {
+
+using nlohmann::json;
+
+// Parses stored JSON text; the error says what is wrong, not where.
+Result<json> ParseJson(const std::string& text) {
+  try {
+    return json::parse(text);
+  } catch (const json::exception& e) {
+    return Status::Corrupt(std::string("not valid JSON (") + e.what() + ")");
+  }
+}
+
+Result<std::vector<std::string>> DecodeMetrics(const std::string& text) {
+  auto j = ParseJson(text);
+  if (!j.ok()) return j.status();
+  std::vector<std::string> out;
+  if (!j->is_array()) return Status::Corrupt("not a JSON list of metrics");
+  for (const json& m : *j) {
+    if (!m.is_string()) return Status::Corrupt("not a JSON list of metrics");
+    out.push_back(m.get<std::string>());
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> DecodeSlices(
+    const std::string& text) {
+  auto j = ParseJson(text);
+  if (!j.ok()) return j.status();
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!j->is_array()) return Status::Corrupt("not a JSON list of slices");
+  for (const json& kv : *j) {
+    if (!kv.is_array() || kv.size() != 2 || !kv[0].is_string() ||
+        !kv[1].is_string())
+      return Status::Corrupt("a slice is not a [key, value] pair of strings");
+    out.emplace_back(kv[0].get<std::string>(), kv[1].get<std::string>());
+  }
+  return out;
+}
+
+// JSON the store hands on undecoded: checked, so a consumer's parse cannot
+// fail on it. Empty text is the records' default (none given).
+Status CheckJson(const std::string& text) {
+  if (text.empty()) return Status::Ok();
+  if (json::accept(text)) return Status::Ok();
+  return ParseJson(text).status();
+}
+
+constexpr const char* kSelectItems =
+    "SELECT i.suite, i.item_id, i.content_hash, i.modality, i.group_id,"
+    " i.expect, i.slices_json, i.reference_json, i.prompt, i.media_json,"
+    " i.line, r.item_id IS NOT NULL, r.content_hash, r.answer, r.error,"
+    " r.error_kind, r.latency_ms, r.model_version, r.input_tokens,"
+    " r.output_tokens, r.created_ms, i.metric, r.cost_usd, r.n_attempts,"
+    " r.ttft_ms, r.template_hash, r.schema_valid, r.cached, r.n_repeats,"
+    " r.flaky, r.repeats_json"
+    " FROM items i LEFT JOIN responses r"
+    " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id"
+    " WHERE i.run_id = ?1 ORDER BY i.suite, i.line, i.item_id";
+
+ResponseRecord ReadResponse(const Statement& st, const ItemRecord& it) {
+  ResponseRecord r;
+  r.suite = it.suite;
+  r.item_id = it.item_id;
+  r.content_hash = st.Text(12);
+  if (!st.IsNull(13)) r.answer = st.Text(13);
+  if (!st.IsNull(14)) r.error = st.Text(14);
+  r.error_kind = st.Text(15);
+  r.latency_ms = st.Double(16);
+  r.model_version = st.Text(17);
+  r.input_tokens = st.Int(18);
+  r.output_tokens = st.Int(19);
+  r.created_ms = st.Int(20);
+  r.cost_usd = st.Double(22);
+  r.n_attempts = st.Int(23);
+  r.ttft_ms = st.Double(24);
+  r.template_hash = st.Text(25);
+  r.schema_valid = st.Int(26);
+  r.cached = st.Int(27) != 0;
+  r.n_repeats = st.Int(28);
+  r.flaky = st.Int(29) != 0;
+  r.repeats_json = st.Text(30);
+  return r;
+}
+
+// Decodes one row of kSelectItems. A column that cannot be decoded turns the
+// item's response into a kCorruptRowKind error naming run, suite, item and
+// column; what was paid for it (cost, tokens, attempts) stays.
+ItemResult ReadItem(const Statement& st, const std::string& run_id) {
+  ItemResult res;
+  ItemRecord& it = res.item;
+  it.suite = st.Text(0);
+  it.item_id = st.Text(1);
+  it.content_hash = st.Text(2);
+  it.modality = st.Text(3);
+  it.group = st.Text(4);
+  it.expect = st.Text(5);
+  it.reference_json = st.Text(7);
+  it.prompt = st.Text(8);
+  it.media_json = st.Text(9);
+  it.line = st.Int(10);
+  it.metric = st.Text(21);
+  if (st.Int(11) != 0) res.response = ReadResponse(st, it);
+
+  std::string column;
+  Status bad;
+  auto slices = DecodeSlices(st.Text(6));
+  if (slices.ok()) {
+    it.slices = std::move(*slices);
+  } else {
+    column = "items.slices_json";
+    bad = slices.status();
+  }
+  if (bad.ok()) {
+    column = "items.reference_json";
+    bad = CheckJson(it.reference_json);
+  }
+  if (bad.ok()) {
+    column = "items.media_json";
+    bad = CheckJson(it.media_json);
+  }
+  if (bad.ok() && res.response) {
+    column = "responses.repeats_json";
+    bad = CheckJson(res.response->repeats_json);
+  }
+  if (bad.ok()) return res;
+
+  ResponseRecord r = res.response.value_or(ResponseRecord{});
+  r.suite = it.suite;
+  r.item_id = it.item_id;
+  if (!res.response) r.content_hash = it.content_hash;
+  r.answer.reset();
+  r.error = "run '" + run_id + "' suite '" + it.suite + "' item '" +
+            it.item_id + "': stored column " + column +
+            " cannot be decoded: " + bad.message();
+  r.error_kind = std::string(kCorruptRowKind);
+  r.repeats_json.clear();
+  res.response = std::move(r);
+  return res;
+}
+
+}  // namespace
+
+Result<std::vector<SuiteRecord>> SqliteStore::GetSuites(
+    const std::string& run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_->Prepare(
+      "SELECT suite, modality, metric, metrics_json, version_hash, n_items"
+      " FROM run_suites WHERE run_id = ?1 ORDER BY suite");
+  if (!st.ok()) return st.status();
+  st->Bind(1, run_id);
+  std::vector<SuiteRecord> out;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    SuiteRecord s;
+    s.suite = st->Text(0);
+    s.modality = st->Text(1);
+    s.metric = st->Text(2);
+    auto metrics = DecodeMetrics(st->Text(3));
+    if (metrics.ok()) {
+      s.metrics = std::move(*metrics);
+    } else {
+      s.metrics = {s.metric};
+      s.decode_error = "run '" + run_id + "' suite '" + s.suite +
+                       "': stored column run_suites.metrics_json cannot be "
+                       "decoded: " +
+                       metrics.status().message();
+    }
+    s.version_hash = st->Text(4);
+    s.n_items = st->Int(5);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<std::vector<ItemResult>> SqliteStore::LoadResults(
+    const std::string& run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_->Prepare(kSelectItems);
+  if (!st.ok()) return st.status();
+  st->Bind(1, run_id);
+  std::vector<ItemResult> out;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(ReadItem(*st, run_id));
+  }
+  MMGATE_RETURN_IF_ERROR(ReadScores(run_id, &out));
+  return out;
+}
+
+Status SqliteStore::ReadScores(const std::string& run_id,
+                               std::vector<ItemResult>* out) {
+  std::map<std::pair<std::string, std::string>, ItemResult*> index;
+  for (ItemResult& r : *out) {
+    // A corrupt item keeps no scores: they were computed from what cannot be
+    // read back.
+    bool corrupt = r.response && r.response->error_kind == kCorruptRowKind;
+    if (!corrupt) index[{r.item.suite, r.item.item_id}] = &r;
+  }
+  auto sc = db_->Prepare(
+      "SELECT suite, item_id, metric, value, numerator, denominator, detail"
+      " FROM scores WHERE run_id = ?1");
+  if (!sc.ok()) return sc.status();
+  sc->Bind(1, run_id);
+  for (;;) {
+    auto row = sc->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    auto found = index.find({sc->Text(0), sc->Text(1)});
+    if (found == index.end()) continue;
+    ScoreRecord s;
+    s.metric = sc->Text(2);
+    s.value = sc->Double(3);
+    s.numerator = sc->Double(4);
+    s.denominator = sc->Double(5);
+    s.detail = sc->Text(6);
+    found->second->scores[s.metric] = std::move(s);
+  }
+  return Status::Ok();
+}
+
+}  // namespace mmgate::store

@@ -1,0 +1,113 @@
+// The SQLite backend of Store: one connection in WAL mode behind a mutex.
+// Private to src/store/ (it includes <sqlite3.h>); everyone else goes through
+// store.h and OpenStore.
+#ifndef MMGATE_STORE_SQLITE_STORE_H_
+#define MMGATE_STORE_SQLITE_STORE_H_
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/sqlite.h"
+#include "store/store.h"
+
+namespace mmgate::store {
+
+// The schema version this mmgate writes (docs/schema.md).
+inline constexpr int kSchemaVersion = 3;
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating the file and its folder) and migrates the database.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+
+  std::string Describe() const override { return db_->path(); }
+
+  Status CreateRun(const RunRecord& run) override;
+  Result<std::optional<RunRecord>> GetRun(const std::string& run_id) override;
+  Result<std::vector<RunRecord>> ListRuns() override;
+  Status SetRunStatus(const std::string& run_id, RunStatus status,
+                      int64_t finished_ms) override;
+  Status PutSuite(const std::string& run_id, const SuiteRecord& suite,
+                  const std::vector<ItemRecord>& items) override;
+  Result<std::vector<SuiteRecord>> GetSuites(
+      const std::string& run_id) override;
+  Result<std::map<std::pair<std::string, std::string>, std::string>>
+  FinishedItems(const std::string& run_id) override;
+  using Store::PutResult;
+  Status PutResult(const std::string& run_id, const ResponseRecord& response,
+                   const std::vector<ScoreRecord>& scores,
+                   const std::vector<AttemptRecord>& attempts,
+                   const std::optional<CacheEntry>& cache) override;
+  Status PutAttempts(const std::string& run_id,
+                     const std::vector<AttemptRecord>& attempts,
+                     const std::optional<CacheEntry>& cache) override;
+  Result<std::optional<CacheEntry>> GetCached(const std::string& key) override;
+  Result<std::vector<AttemptRecord>> LoadAttempts(
+      const std::string& run_id) override;
+  Result<std::vector<ItemResult>> LoadResults(
+      const std::string& run_id) override;
+  Result<std::vector<Outcome>> Outcomes(
+      const std::vector<std::string>& exclude_runs) override;
+  Status PutVerdict(const VerdictRecord& v) override;
+  Result<std::vector<VerdictRecord>> ListVerdicts() override;
+  Result<int64_t> PutLabel(const LabelRecord& label) override;
+  Result<std::vector<LabelRecord>> ListLabels(
+      const LabelFilter& filter) override;
+  Status PutTraces(const std::vector<TraceRecord>& traces) override;
+  Result<std::optional<TraceRecord>> GetTrace(
+      const std::string& trace_id) override;
+  Result<std::vector<TraceRecord>> ListTraces(
+      const TraceFilter& filter) override;
+  Status PutStages(const std::string& run_id,
+                   const std::vector<StageRecord>& stages) override;
+  Result<std::vector<StageRecord>> LoadStages(
+      const std::string& run_id) override;
+  Status PutExtraResponses(
+      const std::string& run_id,
+      const std::vector<ExtraResponseRecord>& responses) override;
+  Result<std::vector<ExtraResponseRecord>> LoadExtraResponses(
+      const std::string& run_id, ResponseKind kind) override;
+  Result<std::optional<Lease>> ClaimLease(const std::string& run_id,
+                                          const std::string& batch_id,
+                                          const std::string& owner,
+                                          int64_t now_ms,
+                                          int64_t ttl_ms) override;
+  Result<std::optional<Lease>> RenewLease(const Lease& lease, int64_t now_ms,
+                                          int64_t ttl_ms) override;
+  Result<bool> ReleaseLease(const Lease& lease) override;
+  Result<std::vector<Lease>> ListLeases(const std::string& run_id) override;
+  Result<bool> PutResultFenced(const Lease& lease,
+                               const ResponseRecord& response,
+                               const std::vector<ScoreRecord>& scores,
+                               const std::vector<AttemptRecord>& attempts,
+                               const std::optional<CacheEntry>& cache) override;
+
+ private:
+  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+  // sqlite_schema.cc
+  Status Migrate();
+  Result<int64_t> StoredVersion();
+
+  // The bodies of the writes, run inside a transaction the caller holds
+  // (with mu_ locked).
+  Status WriteResult(const std::string& run_id, const ResponseRecord& r,
+                     const std::vector<ScoreRecord>& scores,
+                     const std::vector<AttemptRecord>& attempts,
+                     const std::optional<CacheEntry>& cache);
+  Status InsertAttempts(const std::string& run_id,
+                        const std::vector<AttemptRecord>& attempts);
+  Status InsertCache(const CacheEntry& entry);
+  Status DropItemsOutside(const std::string& run_id, const std::string& suite,
+                          const std::vector<ItemRecord>& items);
+  Status ReadScores(const std::string& run_id, std::vector<ItemResult>* out);
+
+  std::mutex mu_;  // one connection: calls take turns
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace mmgate::store
+
+#endif  // MMGATE_STORE_SQLITE_STORE_H_
