@@ -239,9 +239,4 @@ std::unique_ptr<Transport> MakeCurlTransport(const CurlOptions& options) {
   return std::make_unique<CurlMultiTransport>(options);
 }
 
-std::shared_ptr<Transport> DefaultTransport() {
-  static std::shared_ptr<Transport> transport = MakeCurlTransport();
-  return transport;
-}
-
 }  // namespace mmgate::remote
