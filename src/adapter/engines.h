@@ -1,19 +1,19 @@
-// Constructors of the providers CreateModel dispatches to (model.h).
+// Constructors of the providers CreateModel dispatches to (factory.h).
 #ifndef MMGATE_ADAPTER_ENGINES_H_
 #define MMGATE_ADAPTER_ENGINES_H_
 
 #include <memory>
 
-#include "adapter/model.h"
+#include "adapter/factory.h"
 
 namespace mmgate::adapter {
 
 Result<std::unique_ptr<Model>> CreateTesseractModel(const ModelSpec& spec);
 Result<std::unique_ptr<Model>> CreatePocketSphinxModel(const ModelSpec& spec);
 Result<std::unique_ptr<Model>> CreateExecModel(const ModelSpec& spec);
-Result<std::unique_ptr<Model>> CreateRouteModel(const ModelSpec& spec);
-// openai, anthropic and gemini (remote_models.h).
-Result<std::unique_ptr<Model>> CreateRemoteProviderModel(const ModelSpec& spec);
+// Its sub-models are made in `env`.
+Result<std::unique_ptr<Model>> CreateRouteModel(const ModelSpec& spec,
+                                                const ModelEnv& env);
 
 // The first medium of `type` in the request, or an error naming the item.
 Result<const MediaRef*> FirstMedium(const ModelRequest& request,

@@ -1,5 +1,6 @@
 // provider: exec — the DESIGN.md exec protocol: one process per request,
-// one JSON object in on stdin, one JSON object out on stdout.
+// one JSON object in on stdin, one JSON object out on stdout (with optional
+// output media).
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -8,6 +9,10 @@
 #include "adapter/engines.h"
 #include "adapter/params.h"
 #include "adapter/subprocess.h"
+#include "common/base64.h"
+#include "common/files.h"
+#include "model/reply_json.h"
+#include "remote/wire.h"
 
 namespace mmgate::adapter {
 namespace {
@@ -94,6 +99,105 @@ Result<ExecConfig> ParseConfig(const ModelSpec& spec) {
   return c;
 }
 
+// One entry of the reply's optional "media" list: {"type", "path" or
+// "base64", "mime_type" (optional)}. A relative path is taken from the
+// command's working directory.
+Result<MediaOutput> ReadMedium(const nlohmann::json& entry,
+                               const std::string& cwd) {
+  auto text = [&](const char* key) -> const std::string* {
+    auto it = entry.find(key);
+    return it != entry.end() && it->is_string()
+               ? &it->get_ref<const std::string&>()
+               : nullptr;
+  };
+  if (!entry.is_object())
+    return Status::Corrupt("a media entry is not an object");
+  const std::string* type = text("type");
+  const std::string* path = text("path");
+  const std::string* base64 = text("base64");
+  if (!type || type->empty())
+    return Status::Corrupt("a media entry has no string \"type\"");
+  if (entry.contains("path") == entry.contains("base64") || (!path && !base64))
+    return Status::Corrupt(
+        "a media entry needs one string \"path\" or \"base64\"");
+  MediaOutput out;
+  out.type = *type;
+  if (base64) {
+    auto bytes = Base64Decode(*base64);
+    if (!bytes.ok()) return bytes.status().WithContext(*type + " medium");
+    out.bytes = std::move(*bytes);
+  } else {
+    std::filesystem::path file(*path);
+    if (file.is_relative() && !cwd.empty()) file = cwd / file;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+      return Status::Corrupt(fmt::format("{} medium {} is not a regular file",
+                                         *type, file.string()));
+    if (std::filesystem::file_size(file, ec) > kMaxStdout || ec)
+      return Status::Corrupt(fmt::format("{} medium {} is larger than {} MiB",
+                                         *type, file.string(),
+                                         kMaxStdout >> 20));
+    auto bytes = ReadFile(file.string());
+    if (!bytes.ok()) return bytes.status();
+    out.bytes = std::move(*bytes);
+  }
+  if (entry.contains("mime_type")) {
+    const std::string* mime = text("mime_type");
+    if (!mime)
+      return Status::Corrupt("a media entry's mime_type is not a string");
+    out.mime_type = *mime;
+  } else if (out.type == "audio" || out.type == "image") {
+    out.mime_type = remote::MimeType(MediaRef{out.type, path ? *path : "", ""});
+  } else {
+    out.mime_type = "application/octet-stream";
+  }
+  return out;
+}
+
+// The reply object: "answer", optional "usage" and "media".
+Result<ModelResponse> ReadReply(const nlohmann::json& reply,
+                                const std::string& cwd) {
+  auto answer = reply.find("answer");
+  if (answer == reply.end() || !answer->is_string())
+    return Status::Corrupt("reply has no string \"answer\"");
+  ModelResponse response;
+  response.answer = answer->get<std::string>();
+  if (auto usage = reply.find("usage");
+      usage != reply.end() && usage->is_object()) {
+    for (auto [key, field] :
+         {std::pair{"input_tokens", &response.input_tokens},
+          std::pair{"output_tokens", &response.output_tokens}}) {
+      auto v = usage->find(key);
+      if (v != usage->end() && v->is_number_integer() &&
+          v->get<int64_t>() >= 0) {
+        *field = v->get<int64_t>();
+      }
+    }
+  }
+  if (auto media = reply.find("media"); media != reply.end()) {
+    if (!media->is_array())
+      return Status::Corrupt("reply's \"media\" is not a list");
+    for (const nlohmann::json& entry : *media) {
+      auto medium = ReadMedium(entry, cwd);
+      if (!medium.ok()) return medium.status();
+      response.media.push_back(std::move(*medium));
+    }
+  }
+  return response;
+}
+
+// A reply of a shape the reader did not foresee makes the JSON library throw:
+// that is this item's error, never an exception leaving Answer().
+Result<ModelResponse> ReadFencedReply(const nlohmann::json& reply,
+                                      const std::string& cwd) {
+  try {
+    return ReadReply(reply, cwd);
+  } catch (const nlohmann::json::exception& e) {
+    return Status::Corrupt(
+        fmt::format("reply has an unexpected shape ({})", e.what()));
+  }
+}
+
 class ExecModel final : public Model {
  public:
   ExecModel(std::string name, ExecConfig config, std::string version)
@@ -137,32 +241,15 @@ class ExecModel final : public Model {
     if (run->timed_out || run->signal != 0 || run->exit_code != 0) {
       return fail("command failed");
     }
-    nlohmann::json reply =
-        nlohmann::json::parse(run->out, nullptr, /*allow_exceptions=*/false);
+    nlohmann::json reply = ParseReplyJson(run->out);
     if (reply.is_discarded() || !reply.is_object()) {
       return fail(run->out.find_first_not_of(" \t\r\n") == std::string::npos
                       ? "empty stdout"
                       : "stdout is not one JSON object: \"" +
                             Preview(run->out, 120) + "\"");
     }
-    auto answer = reply.find("answer");
-    if (answer == reply.end() || !answer->is_string()) {
-      return fail("reply has no string \"answer\"");
-    }
-    ModelResponse response;
-    response.answer = answer->get<std::string>();
-    if (auto usage = reply.find("usage");
-        usage != reply.end() && usage->is_object()) {
-      for (auto [key, field] :
-           {std::pair{"input_tokens", &response.input_tokens},
-            std::pair{"output_tokens", &response.output_tokens}}) {
-        auto v = usage->find(key);
-        if (v != usage->end() && v->is_number_integer() &&
-            v->get<int64_t>() >= 0) {
-          *field = v->get<int64_t>();
-        }
-      }
-    }
+    Result<ModelResponse> response = ReadFencedReply(reply, config_.cwd);
+    if (!response.ok()) return fail(response.status().message());
     return response;
   }
 

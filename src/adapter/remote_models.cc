@@ -3,15 +3,11 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <cstdlib>
-#include <map>
-#include <mutex>
 
 #include "adapter/engines.h"
 #include "adapter/params.h"
 #include "common/redact.h"
-#include "remote/curl_transport.h"
 
 namespace mmgate::adapter {
 namespace {
@@ -35,18 +31,6 @@ const ProviderDefaults* Find(const std::string& provider) {
   for (const ProviderDefaults& p : kProviders)
     if (provider == p.name) return &p;
   return nullptr;
-}
-
-// Limiters are per model, shared by the runner's worker instances.
-std::shared_ptr<remote::Limiter> SharedLimiter(const std::string& key,
-                                               const remote::Limits& limits,
-                                               Clock* clock) {
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<remote::Limiter>> limiters;
-  std::lock_guard<std::mutex> lock(mu);
-  auto& l = limiters[key];
-  if (!l) l = std::make_shared<remote::Limiter>(limits, clock);
-  return l;
 }
 
 }  // namespace
@@ -164,36 +148,27 @@ Result<remote::RemoteSettings> ParseRemoteSpec(const ModelSpec& spec) {
   return s;
 }
 
-Result<std::unique_ptr<Model>> CreateRemoteModel(
-    const ModelSpec& spec, const remote::RemoteDeps* deps) {
+Result<std::unique_ptr<Model>> CreateRemoteModel(const ModelSpec& spec,
+                                                 const ModelEnv& env) {
   auto settings = ParseRemoteSpec(spec);
   if (!settings.ok()) return settings.status();
+  if (!env.transport || !env.clock || !env.waiter || !env.shared)
+    return Status::Invalid(ModelLabel(spec) +
+                           ": the model environment has no HTTP transport, "
+                           "clock, waiter or shared state");
+  auto seed = GetInt(spec, "seed", 0);
+  if (!seed.ok()) return seed.status();
   remote::RemoteDeps d;
-  if (deps) {
-    d = *deps;
-    if (!d.limiter)
-      d.limiter = std::make_shared<remote::Limiter>(settings->limits, d.clock);
-  } else {
-    static SystemClock clock;
-    static remote::SleepWaiter waiter;
-    static std::atomic<uint64_t> instances{0};
-    d.transport = remote::DefaultTransport();
-    d.clock = &clock;
-    d.waiter = &waiter;
-    d.limiter = SharedLimiter(spec.name + " " + settings->version,
-                              settings->limits, &clock);
-    auto seed = GetInt(spec, "seed", 0);
-    if (!seed.ok()) return seed.status();
-    d.seed = static_cast<uint64_t>(*seed) * 1000003u + instances++;
-  }
+  d.transport = env.transport;
+  d.clock = env.clock;
+  d.waiter = env.waiter;
+  d.limiter = env.shared->Limiter(spec.name + " " + settings->version,
+                                  settings->limits, env.clock);
+  d.seed = static_cast<uint64_t>(*seed) * 1000003u + env.seed +
+           env.shared->NextInstance();
   const ProviderDefaults* p = Find(spec.provider);
   return std::unique_ptr<Model>(std::make_unique<remote::RemoteModel>(
       p->wire(), std::move(*settings), std::move(d)));
-}
-
-Result<std::unique_ptr<Model>> CreateRemoteProviderModel(
-    const ModelSpec& spec) {
-  return CreateRemoteModel(spec, nullptr);
 }
 
 }  // namespace mmgate::adapter

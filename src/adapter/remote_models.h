@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "adapter/model.h"
+#include "adapter/factory.h"
 #include "remote/remote_model.h"
 
 namespace mmgate::adapter {
@@ -14,11 +14,12 @@ namespace mmgate::adapter {
 // `api_key_env` (unset variable: a config error naming the variable).
 Result<remote::RemoteSettings> ParseRemoteSpec(const ModelSpec& spec);
 
-// With `deps` null the model uses the process-wide curl transport, the
-// system clock, real sleeps and a limiter shared by every instance of the
-// model; tests pass their own.
-Result<std::unique_ptr<Model>> CreateRemoteModel(
-    const ModelSpec& spec, const remote::RemoteDeps* deps);
+// openai, anthropic and gemini. The model sends through the environment's
+// transport, waits on its clock and waiter, and paces against the limiter
+// `env.shared` keeps for this model (name and version), so every instance
+// made from one environment shares it.
+Result<std::unique_ptr<Model>> CreateRemoteModel(const ModelSpec& spec,
+                                                 const ModelEnv& env);
 
 }  // namespace mmgate::adapter
 

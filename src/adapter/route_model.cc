@@ -33,6 +33,15 @@ class RouteModel final : public Model {
     return it->second->Answer(request);
   }
 
+  void Issue(const ModelRequest& request, CompletionFn done) override {
+    auto it = routes_.find(request.modality);
+    if (it == routes_.end()) {
+      Model::Issue(request, std::move(done));  // Answer() names the error
+      return;
+    }
+    it->second->Issue(request, std::move(done));
+  }
+
  private:
   std::string name_;
   std::map<std::string, std::shared_ptr<Model>> routes_;
@@ -68,7 +77,8 @@ Result<ModelSpec> SubSpec(const ModelSpec& route, const std::string& modality,
 
 }  // namespace
 
-Result<std::unique_ptr<Model>> CreateRouteModel(const ModelSpec& spec) {
+Result<std::unique_ptr<Model>> CreateRouteModel(const ModelSpec& spec,
+                                                const ModelEnv& env) {
   MMGATE_RETURN_IF_ERROR(CheckKeys(spec, {"routes"}));
   auto routes = spec.params.find("routes");
   if (routes == spec.params.end() || !routes->is_object() || routes->empty()) {
@@ -86,7 +96,7 @@ Result<std::unique_ptr<Model>> CreateRouteModel(const ModelSpec& spec) {
     std::string key = json.dump();
     auto& model = by_spec[key];
     if (!model) {
-      Result<std::unique_ptr<Model>> made = CreateModel(*sub);
+      Result<std::unique_ptr<Model>> made = CreateModel(*sub, env);
       if (!made.ok()) {
         return made.status().WithContext(
             fmt::format("{}: routes.{}", ModelLabel(spec), modality));

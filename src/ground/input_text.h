@@ -12,9 +12,9 @@
 #include <mutex>
 #include <string>
 
-#include "adapter/model.h"
 #include "common/status.h"
 #include "dataset/item.h"
+#include "model/model.h"
 
 namespace mmgate::ground {
 

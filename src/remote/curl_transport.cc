@@ -1,7 +1,5 @@
 #include "remote/curl_transport.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -9,6 +7,8 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+
+#include "remote/curl_handles.h"
 
 namespace mmgate::remote {
 
@@ -45,8 +45,8 @@ struct Transfer {
   const HttpRequest* request;
   const BodySink* sink;
   HttpResponse response;
-  CURL* easy = nullptr;
-  curl_slist* headers = nullptr;
+  CurlSlist headers;  // outlives `easy`, which sends it
+  CurlEasy easy;
   int sends = 0;
   bool done = false;
   std::mutex mu;
@@ -120,45 +120,49 @@ class CurlMultiTransport final : public Transport {
   explicit CurlMultiTransport(const CurlOptions& options) {
     static std::once_flag init;
     std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    multi_ = curl_multi_init();
-    curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS,
+    multi_.reset(curl_multi_init());
+    if (!multi_) return;  // every Send then fails as kOther
+    CURLM* m = multi_.get();
+    curl_multi_setopt(m, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS,
                       options.max_host_connections);
-    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+    curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                       options.max_total_connections);
-    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS,
-                      options.max_total_connections);
+    curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, options.max_total_connections);
     thread_ = std::thread([this] { Loop(); });
   }
 
   ~CurlMultiTransport() override {
+    if (!multi_) return;
     stop_ = true;
-    curl_multi_wakeup(multi_);
+    curl_multi_wakeup(multi_.get());
     thread_.join();
-    curl_multi_cleanup(multi_);
   }
 
   HttpResponse Send(const HttpRequest& request, const BodySink& sink) override {
     Transfer t;
     t.request = &request;
     t.sink = &sink;
-    t.easy = curl_easy_init();
-    Configure(&t);
+    t.easy.reset(curl_easy_init());
+    if (!multi_ || !t.easy || !Configure(&t)) {
+      t.response.error = TransportError::kOther;
+      t.response.error_message = "libcurl could not set up the transfer";
+      return std::move(t.response);
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       pending_.push_back(&t);
     }
-    curl_multi_wakeup(multi_);
+    curl_multi_wakeup(multi_.get());
     std::unique_lock<std::mutex> lock(t.mu);
     t.cv.wait(lock, [&] { return t.done; });
-    curl_slist_free_all(t.headers);
-    curl_easy_cleanup(t.easy);
     return std::move(t.response);
   }
 
  private:
-  static void Configure(Transfer* t) {
-    CURL* e = t->easy;
+  // False when libcurl runs out of memory for the header list.
+  static bool Configure(Transfer* t) {
+    CURL* e = t->easy.get();
     const HttpRequest& r = *t->request;
     curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
     curl_easy_setopt(e, CURLOPT_PRIVATE, t);
@@ -186,10 +190,11 @@ class CurlMultiTransport final : public Transport {
       curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r.method.c_str());
     }
     for (const std::string& h : r.headers)
-      t->headers = curl_slist_append(t->headers, h.c_str());
+      if (!Append(&t->headers, h.c_str())) return false;
     // Large bodies would otherwise wait for "100 Continue" first.
-    t->headers = curl_slist_append(t->headers, "Expect:");
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    if (!Append(&t->headers, "Expect:")) return false;
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers.get());
+    return true;
   }
 
   void Loop() {
@@ -200,23 +205,24 @@ class CurlMultiTransport final : public Transport {
         std::lock_guard<std::mutex> lock(mu_);
         adding.swap(pending_);
       }
-      for (Transfer* t : adding) curl_multi_add_handle(multi_, t->easy);
-      curl_multi_perform(multi_, &running);
+      for (Transfer* t : adding)
+        curl_multi_add_handle(multi_.get(), t->easy.get());
+      curl_multi_perform(multi_.get(), &running);
       int queued = 0;
-      while (CURLMsg* msg = curl_multi_info_read(multi_, &queued)) {
+      while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &queued)) {
         if (msg->msg != CURLMSG_DONE) continue;
         Transfer* t = nullptr;
         curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
         Finish(t, msg->data.result);
       }
-      curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+      curl_multi_poll(multi_.get(), nullptr, 0, 1000, nullptr);
     }
   }
 
   void Finish(Transfer* t, CURLcode code) {
-    curl_multi_remove_handle(multi_, t->easy);
+    curl_multi_remove_handle(multi_.get(), t->easy.get());
     long status = 0;
-    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(t->easy.get(), CURLINFO_RESPONSE_CODE, &status);
     std::lock_guard<std::mutex> lock(t->mu);
     t->response.status = static_cast<int>(status);
     t->response.error = Classify(code);
@@ -226,7 +232,7 @@ class CurlMultiTransport final : public Transport {
     t->cv.notify_one();
   }
 
-  CURLM* multi_;
+  CurlMulti multi_;
   std::mutex mu_;
   std::deque<Transfer*> pending_;
   std::atomic<bool> stop_{false};
@@ -237,11 +243,6 @@ class CurlMultiTransport final : public Transport {
 
 std::unique_ptr<Transport> MakeCurlTransport(const CurlOptions& options) {
   return std::make_unique<CurlMultiTransport>(options);
-}
-
-std::shared_ptr<Transport> DefaultTransport() {
-  static std::shared_ptr<Transport> transport = MakeCurlTransport();
-  return transport;
 }
 
 }  // namespace mmgate::remote

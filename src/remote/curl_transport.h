@@ -15,11 +15,9 @@ struct CurlOptions {
   long max_total_connections = 256;
 };
 
+// Thread-safe (Transport's contract). A model environment holds one, so every
+// model made from it shares one connection pool (adapter/factory.h).
 std::unique_ptr<Transport> MakeCurlTransport(const CurlOptions& options = {});
-
-// The process-wide transport the provider factories use (created on first
-// use), so every model of a run shares one connection pool.
-std::shared_ptr<Transport> DefaultTransport();
 
 }  // namespace mmgate::remote
 

@@ -12,6 +12,33 @@
 namespace mmgate::remote {
 namespace {
 
+// Runs a wire's reading of a reply. A reply of the wrong shape ("content": 5,
+// "usage": "x") can make the JSON library throw; that is a corrupt reply of
+// this item, never an exception leaving Answer() or, from the body sink,
+// unwinding through libcurl's event loop.
+template <typename Read>
+auto Fenced(Read&& read, const std::string& what, std::string_view reply)
+    -> decltype(read()) {
+  try {
+    return read();
+  } catch (const nlohmann::json::exception& e) {
+    return Status::Corrupt(fmt::format("{} has an unexpected shape ({}): {}",
+                                       what, e.what(), Preview(reply)));
+  }
+}
+
+Result<HttpRequest> BuildFenced(const Wire& wire, const ModelRequest& request,
+                                const RemoteSettings& settings) {
+  try {
+    return wire.Build(request, settings.wire);
+  } catch (const nlohmann::json::exception& e) {
+    // Text that is not UTF-8 cannot be sent as JSON.
+    return Status::Invalid(
+        fmt::format("item {}: {} request cannot be encoded ({})",
+                    request.item_id, settings.provider, e.what()));
+  }
+}
+
 double MillisBetween(std::chrono::nanoseconds a, std::chrono::nanoseconds b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
@@ -124,7 +151,8 @@ std::optional<ModelResponse> RemoteModel::Attempt(const ModelRequest& request,
   BodySink sink;
   if (stream) {
     sse.emplace([&](const SseEvent& e) {
-      stream_status = stream->OnEvent(e);
+      stream_status = Fenced([&] { return stream->OnEvent(e); },
+                             settings_.provider + " stream event", e.data);
       if (stream->got_content && a->ttft_ms < 0)
         a->ttft_ms = MillisBetween(t0, clock->Monotonic());
       return stream_status.ok();
@@ -184,7 +212,10 @@ std::optional<ModelResponse> RemoteModel::Attempt(const ModelRequest& request,
     }
     r = std::move(stream->response);
   } else {
-    auto parsed = wire_->Parse(raw->body, settings_.wire);
+    auto parsed = Fenced(
+        [&] { return wire_->Parse(raw->body, settings_.wire); },
+        fmt::format("{} reply (HTTP {})", settings_.provider, raw->status),
+        raw->body);
     if (!parsed.ok()) {
       bool corrupt = parsed.status().code() == StatusCode::kCorrupt;
       return fail(corrupt ? "bad_response" : "provider_error",
@@ -206,7 +237,7 @@ std::optional<ModelResponse> RemoteModel::Attempt(const ModelRequest& request,
 
 Result<ModelResponse> RemoteModel::Answer(const ModelRequest& request) {
   attempts_.clear();
-  auto built = wire_->Build(request, settings_.wire);
+  auto built = BuildFenced(*wire_, request, settings_);
   if (!built.ok()) return built.status();
   HttpRequest http = std::move(*built);
   Clock* clock = deps_.clock;

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "adapter/model.h"
 #include "common/clock.h"
+#include "model/model.h"
 #include "remote/http.h"
 #include "remote/limiter.h"
 #include "remote/retry.h"
@@ -40,6 +40,11 @@ struct RemoteSettings {
   std::string version;             // "openai:gpt-4o cfg:1a2b3c4d"
 };
 
+// Thread-safety: one thread at a time per instance (Model's contract); the
+// instances of one model share the transport and limiter, which are
+// thread-safe. Issue() is Model's blocking default: the limiter's slot and
+// rate waits and the backoff between attempts wait on the calling thread, so
+// an issued request holds its thread like Answer() does.
 class RemoteModel final : public Model {
  public:
   RemoteModel(std::unique_ptr<Wire> wire, RemoteSettings settings,

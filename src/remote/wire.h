@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "adapter/model.h"
 #include "common/status.h"
+#include "model/model.h"
 #include "remote/http.h"
 #include "remote/sse.h"
 
@@ -47,7 +47,8 @@ class Wire {
   virtual Result<HttpRequest> Build(const ModelRequest& request,
                                     const WireConfig& config) const = 0;
   // Reads a 2xx body. Unparsable bodies are kCorrupt with a short preview;
-  // an error object in a 2xx body is kEngineError.
+  // an error object in a 2xx body is kEngineError. A body of the wrong shape
+  // may make the JSON library throw: RemoteModel fences Parse and OnEvent.
   virtual Result<ModelResponse> Parse(const std::string& body,
                                       const WireConfig& config) const = 0;
   // The provider's own message in an error body, or a preview of the body.
@@ -69,6 +70,8 @@ std::string MimeType(const MediaRef& medium);
 std::string Preview(std::string_view body);
 std::string ApplyTemplate(const std::string& prompt_template,
                           const std::string& prompt);
+// A JSON object, or kCorrupt quoting a preview (model/reply_json.h: never
+// throws; too deep a nesting is refused).
 Result<nlohmann::json> ParseJson(const std::string& body, const char* what);
 
 }  // namespace mmgate::remote

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/redact.h"
+#include "model/reply_json.h"
 #include "remote/wire.h"
 
 namespace mmgate::remote {
@@ -59,7 +60,7 @@ std::string ApplyTemplate(const std::string& prompt_template,
 }
 
 Result<nlohmann::json> ParseJson(const std::string& body, const char* what) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
+  auto j = ParseReplyJson(body);
   if (j.is_discarded() || !j.is_object())
     return Status::Corrupt(std::string("unparsable ") + what + ": " +
                            Preview(body));
@@ -67,12 +68,14 @@ Result<nlohmann::json> ParseJson(const std::string& body, const char* what) {
 }
 
 std::string Wire::ErrorMessage(const std::string& body) const {
-  auto j = nlohmann::json::parse(body, nullptr, false);
-  if (!j.is_discarded() && j.is_object() && j.contains("error")) {
-    const auto& e = j["error"];
-    if (e.is_object() && e.contains("message") && e["message"].is_string())
-      return Redact(e["message"].get<std::string>());
-    if (e.is_string()) return Redact(e.get<std::string>());
+  auto j = ParseReplyJson(body);
+  if (!j.is_discarded() && j.is_object()) {
+    auto e = j.find("error");
+    if (e != j.end() && e->is_object()) {
+      auto m = e->find("message");
+      if (m != e->end() && m->is_string()) return Redact(m->get<std::string>());
+    }
+    if (e != j.end() && e->is_string()) return Redact(e->get<std::string>());
   }
   return Preview(body);
 }

@@ -31,10 +31,10 @@ struct RunEstimate {
   SuiteEstimate total;
 };
 
-Result<RunEstimate> EstimateRun(const ProjectConfig& project,
-                                const std::string& model_name,
-                                const RunOptions& options, store::Store* store,
-                                const ModelMaker& make_model = CreateModel);
+Result<RunEstimate> EstimateRun(
+    const ProjectConfig& project, const std::string& model_name,
+    const RunOptions& options, store::Store* store,
+    const ModelMaker& make_model = CreateDefaultModel);
 
 }  // namespace mmgate::runner
 

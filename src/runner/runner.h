@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "adapter/model.h"
+#include "adapter/factory.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "dataset/item.h"
@@ -65,7 +65,7 @@ std::vector<std::string> MetricsFor(const Suite& suite, const Item& item);
 Result<RunSummary> Run(const ProjectConfig& project,
                        const std::string& model_name, const RunOptions& options,
                        store::Store* store, Clock* clock,
-                       const ModelMaker& make_model = CreateModel);
+                       const ModelMaker& make_model = CreateDefaultModel);
 
 }  // namespace mmgate::runner
 

@@ -60,7 +60,8 @@ Result<SchemaCheck> CheckJsonSchema(std::string_view answer,
   nlohmann::json document;
   try {
     document = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, or out_of_range for a number beyond a double (1e999999).
     check.detail = std::string("answer is not JSON: ") + e.what();
     return check;
   }

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "adapter/model.h"
+#include "adapter/factory.h"
 #include "common/status.h"
 #include "dataset/item.h"
 #include "serve/openai_wire.h"
@@ -40,7 +40,7 @@ bool IsLocalModel(const ModelSpec& spec);
 // exist (a Model serves one thread at a time); requests beyond that wait.
 Result<std::unique_ptr<Backend>> MakeEngineBackend(
     const ProjectConfig& project, const std::vector<std::string>& models,
-    int instances, const ModelFactory& make = CreateModel);
+    int instances, const ModelFactory& make = CreateDefaultModel);
 
 // Answers every question with `answer` (media are parsed and ignored). With
 // `models` empty it serves any model name. A stand-in endpoint for load tests

@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "adapter/model.h"
 #include "common/status.h"
+#include "model/model.h"
 
 namespace mmgate::serve {
 

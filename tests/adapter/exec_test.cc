@@ -7,7 +7,7 @@
 #include <chrono>
 #include <fstream>
 
-#include "adapter/model.h"
+#include "adapter/factory.h"
 #include "test_dir.h"
 
 namespace mmgate {
@@ -24,7 +24,8 @@ class ExecTest : public testing::TempDirTest {
   }
 
   Result<std::unique_ptr<Model>> Make(nlohmann::json params) {
-    return CreateModel({"inhouse", "exec", std::move(params), dir_.string()});
+    return CreateDefaultModel(
+        {"inhouse", "exec", std::move(params), dir_.string()});
   }
 
   Result<ModelResponse> Ask(Model& model) {
@@ -201,6 +202,83 @@ TEST_F(ExecTest, BadConfigurationNamesModelAndKey) {
   ASSERT_FALSE(bad_timeout.ok());
   EXPECT_NE(bad_timeout.status().message().find("timeout_s"),
             std::string::npos);
+}
+
+class ExecReplyTest : public ExecTest {
+ protected:
+  // A model that prints reply.json, whatever it is asked.
+  Result<ModelResponse> Reply(const std::string& reply) {
+    std::ofstream(Path("reply.json")) << reply;
+    Script("model.sh",
+           "cat >/dev/null\ncat \"$(dirname \"$0\")/reply.json\"\n");
+    auto model = Make({{"command", {"./model.sh"}}});
+    if (!model.ok()) return model.status();
+    return Ask(**model);
+  }
+};
+
+TEST_F(ExecReplyTest, ReturnsOutputMediaByPathAndBase64) {
+  std::ofstream(Path("out.wav"), std::ios::binary)
+      << std::string("RIFF\0\0\0\0WAVE", 12);
+  auto r = Reply(R"({"answer": "spoken", "media": [
+      {"type": "audio", "path": "out.wav"},
+      {"type": "image", "base64": "aGVsbG8=", "mime_type": "image/x-test"},
+      {"type": "image", "base64": "aGk="}]})");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->answer, "spoken");
+  ASSERT_EQ(r->media.size(), 3u);
+  EXPECT_EQ(r->media[0].type, "audio");
+  EXPECT_EQ(r->media[0].mime_type, "audio/wav");
+  EXPECT_EQ(r->media[0].bytes, std::string("RIFF\0\0\0\0WAVE", 12));
+  EXPECT_EQ(r->media[1].mime_type, "image/x-test");
+  EXPECT_EQ(r->media[1].bytes, "hello");
+  EXPECT_EQ(r->media[2].mime_type, "image/png");
+  EXPECT_EQ(r->media[2].bytes, "hi");
+}
+
+TEST_F(ExecReplyTest, OddUsageIsIgnoredAndNoMediaIsEmpty) {
+  auto r = Reply(R"({"answer": "a", "usage": "x"})");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->input_tokens, -1);
+  EXPECT_TRUE(r->media.empty());
+}
+
+TEST_F(ExecReplyTest, BadMediaAndWrongShapesAreItemErrors) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  for (const auto& [reply, expected] : {
+           std::pair<std::string, std::string>{
+               R"({"answer": "a", "media": "x"})", "\"media\" is not a list"},
+           {R"({"answer": "a", "media": [5]})", "not an object"},
+           {R"({"answer": "a", "media": [{"type": "audio"}]})",
+            "needs one string \"path\" or \"base64\""},
+           {R"({"answer": "a", "media": [{"type": "audio", "path": "a.wav",
+                "base64": "aGk="}]})",
+            "needs one string \"path\" or \"base64\""},
+           {R"({"answer": "a", "media": [{"path": "a.wav"}]})",
+            "no string \"type\""},
+           {R"({"answer": "a", "media": [{"type": "audio",
+                "path": "missing.wav"}]})",
+            "is not a regular file"},
+           {R"({"answer": "a", "media": [{"type": "audio",
+                "path": "/dev/zero"}]})",
+            "is not a regular file"},
+           {R"({"answer": "a", "media": [{"type": "audio", "base64": "!!"}]})",
+            "audio medium"},
+           {R"({"answer": "a", "media": [{"type": "audio", "base64": "aGk=",
+                "mime_type": 5}]})",
+            "mime_type is not a string"},
+           {R"({"answer": 5})", "no string \"answer\""},
+           {R"({"answer": "a", "n": 1e999999})", "not one JSON object"},
+           {R"({"answer": "a", "x": )" + deep + "}", "not one JSON object"},
+       }) {
+    SCOPED_TRACE(reply.substr(0, 80));
+    auto r = Reply(reply);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kEngineError);
+    EXPECT_NE(r.status().message().find(expected), std::string::npos)
+        << r.status().message();
+    EXPECT_NE(r.status().message().find("item image-1"), std::string::npos);
+  }
 }
 
 }  // namespace

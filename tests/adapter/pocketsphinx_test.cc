@@ -8,7 +8,7 @@
 #include <sstream>
 #include <thread>
 
-#include "adapter/model.h"
+#include "adapter/factory.h"
 #include "media/audio.h"
 #include "perturb/audio.h"
 #include "test_dir.h"
@@ -58,7 +58,7 @@ int Found(const std::vector<std::string>& ref,
 class PocketSphinxTest : public testing::TempDirTest {};
 
 TEST_F(PocketSphinxTest, TranscribesLibrivoxReadSpeech) {
-  auto model = CreateModel({"asr", "pocketsphinx", {}, ""});
+  auto model = CreateDefaultModel({"asr", "pocketsphinx", {}, ""});
   ASSERT_TRUE(model.ok()) << model.status().message();
   auto refs = Transcripts();
   ASSERT_EQ(refs.size(), 5u);
@@ -81,7 +81,7 @@ TEST_F(PocketSphinxTest, TranscribesLibrivoxReadSpeech) {
 }
 
 TEST_F(PocketSphinxTest, TranscribesHeaderlessRaw) {
-  auto model = CreateModel({"asr", "pocketsphinx", {}, ""});
+  auto model = CreateDefaultModel({"asr", "pocketsphinx", {}, ""});
   ASSERT_TRUE(model.ok()) << model.status().message();
   Result<ModelResponse> r =
       (*model)->Answer(Request("audio", "", "audio", kData + "goforward.raw"));
@@ -97,7 +97,7 @@ TEST_F(PocketSphinxTest, OneDecoderPerThreadRunsInParallel) {
   std::vector<std::thread> workers;
   for (std::string& answer : answers) {
     workers.emplace_back([&wav, &answer] {
-      auto model = CreateModel({"asr", "pocketsphinx", {}, ""});
+      auto model = CreateDefaultModel({"asr", "pocketsphinx", {}, ""});
       if (!model.ok()) return;
       auto r = (*model)->Answer(Request("audio", "", "audio", wav));
       if (r.ok()) answer = r->answer;
@@ -131,7 +131,7 @@ TEST_F(PocketSphinxTest, AnswerDoesNotDependOnEarlierUtterances) {
     wavs.push_back(wav);
   }
   auto decode_all = [&](const std::vector<std::string>& order) {
-    auto model = CreateModel({"asr", "pocketsphinx", {}, ""});
+    auto model = CreateDefaultModel({"asr", "pocketsphinx", {}, ""});
     std::map<std::string, std::string> out;
     if (!model.ok()) return out;
     for (const std::string& wav : order) {
@@ -150,18 +150,19 @@ TEST_F(PocketSphinxTest, AnswerDoesNotDependOnEarlierUtterances) {
 }
 
 TEST_F(PocketSphinxTest, ConfigurationChangesTheVersionAndTheDecoder) {
-  auto base = CreateModel({"asr", "pocketsphinx", {}, ""});
-  auto same = CreateModel({"asr", "pocketsphinx", {{"beam", "1e-48"}}, ""});
-  auto narrow = CreateModel({"asr",
-                             "pocketsphinx",
-                             {{"beam", 1e-20},
-                              {"wbeam", 1e-10},
-                              {"pbeam", 1e-20},
-                              {"maxhmmpf", 500},
-                              {"fwdflat", false},
-                              {"bestpath", false},
-                              {"lw", 8}},
-                             ""});
+  auto base = CreateDefaultModel({"asr", "pocketsphinx", {}, ""});
+  auto same =
+      CreateDefaultModel({"asr", "pocketsphinx", {{"beam", "1e-48"}}, ""});
+  auto narrow = CreateDefaultModel({"asr",
+                                    "pocketsphinx",
+                                    {{"beam", 1e-20},
+                                     {"wbeam", 1e-10},
+                                     {"pbeam", 1e-20},
+                                     {"maxhmmpf", 500},
+                                     {"fwdflat", false},
+                                     {"bestpath", false},
+                                     {"lw", 8}},
+                                    ""});
   ASSERT_TRUE(base.ok() && same.ok() && narrow.ok())
       << narrow.status().message();
   EXPECT_TRUE((*base)->Version().starts_with("pocketsphinx 5prealpha cfg:"))
@@ -188,7 +189,7 @@ TEST_F(PocketSphinxTest, ConfigErrors) {
         std::pair{nlohmann::json{{"hmm", "models/none"}}, "key 'hmm'"},
         std::pair{nlohmann::json{{"dict", "/nonexistent.dict"}},
                   "no such file /nonexistent.dict"}}) {
-    auto model = CreateModel({"asr-base", "pocketsphinx", params, ""});
+    auto model = CreateDefaultModel({"asr-base", "pocketsphinx", params, ""});
     ASSERT_FALSE(model.ok()) << params.dump();
     EXPECT_EQ(model.status().code(), StatusCode::kInvalidArgument);
     EXPECT_NE(model.status().message().find("model asr-base (pocketsphinx)"),
@@ -201,7 +202,7 @@ TEST_F(PocketSphinxTest, ConfigErrors) {
 TEST_F(PocketSphinxTest, CorruptAudioIsAnItemError) {
   std::ofstream(Path("empty.wav")).close();
   std::ofstream(Path("notes.wav")) << "not audio";
-  auto model = CreateModel({"asr", "pocketsphinx", {}, ""});
+  auto model = CreateDefaultModel({"asr", "pocketsphinx", {}, ""});
   ASSERT_TRUE(model.ok());
   for (const char* name : {"empty.wav", "notes.wav"}) {
     Result<ModelResponse> r =

@@ -1,7 +1,7 @@
 // provider: route, and the provider registry.
 #include <gtest/gtest.h>
 
-#include "adapter/model.h"
+#include "adapter/factory.h"
 #include "render.h"
 #include "test_dir.h"
 
@@ -21,7 +21,8 @@ TEST_F(RouteTest, SendsEachModalityToItsModel) {
   nlohmann::json routes = {{"image", Echo("reader", "from reader")},
                            {"table", Echo("reader", "from reader")},
                            {"audio", Echo("listener", "from listener")}};
-  auto model = CreateModel({"baseline", "route", {{"routes", routes}}, ""});
+  auto model =
+      CreateDefaultModel({"baseline", "route", {{"routes", routes}}, ""});
   ASSERT_TRUE(model.ok()) << model.status().message();
   auto image = (*model)->Answer(Request("image", "Read."));
   auto table = (*model)->Answer(Request("table", "Extract the table."));
@@ -49,7 +50,8 @@ TEST_F(RouteTest, RoutesToTheLocalEngines) {
   nlohmann::json routes = {
       {"image", {{"name", "ocr-base"}, {"provider", "tesseract"}, {"psm", 3}}},
       {"audio", {{"name", "asr-base"}, {"provider", "pocketsphinx"}}}};
-  auto model = CreateModel({"baseline", "route", {{"routes", routes}}, ""});
+  auto model =
+      CreateDefaultModel({"baseline", "route", {{"routes", routes}}, ""});
   ASSERT_TRUE(model.ok()) << model.status().message();
   ASSERT_TRUE(testing::RenderLines(Path("sign.png"), {"EXIT ONLY"}));
   auto image =
@@ -68,7 +70,7 @@ TEST_F(RouteTest, RoutesToTheLocalEngines) {
 }
 
 TEST_F(RouteTest, BadRoutesAreConfigErrors) {
-  auto nested = CreateModel(
+  auto nested = CreateDefaultModel(
       {"baseline",
        "route",
        {{"routes", {{"image", {{"name", "x"}, {"provider", "route"}}}}}},
@@ -76,7 +78,7 @@ TEST_F(RouteTest, BadRoutesAreConfigErrors) {
   ASSERT_FALSE(nested.ok());
   EXPECT_NE(nested.status().message().find("cannot lead to another route"),
             std::string::npos);
-  auto bad_sub = CreateModel(
+  auto bad_sub = CreateDefaultModel(
       {"baseline",
        "route",
        {{"routes",
@@ -89,9 +91,9 @@ TEST_F(RouteTest, BadRoutesAreConfigErrors) {
   EXPECT_NE(bad_sub.status().message().find("unknown key 'psn'"),
             std::string::npos)
       << bad_sub.status().message();
-  auto empty = CreateModel({"baseline", "route", {{"routes", {}}}, ""});
+  auto empty = CreateDefaultModel({"baseline", "route", {{"routes", {}}}, ""});
   EXPECT_FALSE(empty.ok());
-  auto extra = CreateModel(
+  auto extra = CreateDefaultModel(
       {"baseline",
        "route",
        {{"routes", {{"image", Echo("a", "b")}}}, {"image", "ocr-base"}},
@@ -102,7 +104,7 @@ TEST_F(RouteTest, BadRoutesAreConfigErrors) {
 }
 
 TEST_F(RouteTest, UnknownProviderListsTheKnownOnes) {
-  auto model = CreateModel({"gpt", "openai-ish", {}, ""});
+  auto model = CreateDefaultModel({"gpt", "openai-ish", {}, ""});
   ASSERT_FALSE(model.ok());
   EXPECT_EQ(model.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(model.status().message(),

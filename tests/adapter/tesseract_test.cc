@@ -6,7 +6,7 @@
 #include <fstream>
 #include <thread>
 
-#include "adapter/model.h"
+#include "adapter/factory.h"
 #include "render.h"
 #include "test_dir.h"
 
@@ -19,7 +19,8 @@ class TesseractTest : public testing::TempDirTest {
  protected:
   static std::unique_ptr<Model> Make(nlohmann::json params = {}) {
     if (params.is_null()) params = nlohmann::json::object();
-    auto model = CreateModel({"ocr", "tesseract", std::move(params), ""});
+    auto model =
+        CreateDefaultModel({"ocr", "tesseract", std::move(params), ""});
     EXPECT_TRUE(model.ok()) << model.status().message();
     return model.ok() ? std::move(*model) : nullptr;
   }
@@ -195,7 +196,7 @@ TEST_F(TesseractTest, ConfigErrorsNameTheModelAndKey) {
         std::pair{nlohmann::json{{"vars", {{"no_such_variable", 1}}}},
                   "'no_such_variable' is not a Tesseract variable"},
         std::pair{nlohmann::json{{"lang", "xx"}}, "language 'xx'"}}) {
-    auto model = CreateModel({"ocr-base", "tesseract", params, ""});
+    auto model = CreateDefaultModel({"ocr-base", "tesseract", params, ""});
     ASSERT_FALSE(model.ok()) << params.dump();
     EXPECT_EQ(model.status().code(), StatusCode::kInvalidArgument);
     EXPECT_NE(model.status().message().find("model ocr-base (tesseract)"),

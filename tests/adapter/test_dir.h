@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string>
 
-#include "adapter/model.h"
+#include "adapter/factory.h"
 
 namespace mmgate::testing {
 

@@ -81,9 +81,9 @@ class RemoteRunTest : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     setenv("MMGATE_CANARY_KEY", kCanary, 1);
-    deps_.transport = remote::MakeCurlTransport();
-    deps_.clock = &clock_;
-    deps_.waiter = &waiter_;
+    env_.transport = remote::MakeCurlTransport();
+    env_.clock = &clock_;
+    env_.waiter = &waiter_;
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -123,21 +123,18 @@ class RemoteRunTest : public ::testing::Test {
     return p;
   }
 
-  runner::ModelMaker Maker(const ProjectConfig& p) {
-    auto settings = adapter::ParseRemoteSpec(p.models.at("gpt"));
-    EXPECT_TRUE(settings.ok());
-    deps_.limiter =
-        std::make_shared<remote::Limiter>(settings->limits, &clock_);
+  // The instances of one model share the environment's limiter for it and
+  // draw their own jitter streams.
+  runner::ModelMaker Maker(const ProjectConfig&) {
     return [this](const ModelSpec& spec) {
-      deps_.seed++;
-      return adapter::CreateRemoteModel(spec, &deps_);
+      return adapter::CreateRemoteModel(spec, env_);
     };
   }
 
   fs::path dir_;
   SystemClock clock_;
   remote::RecordingWaiter waiter_;
-  remote::RemoteDeps deps_;
+  ModelEnv env_;
 };
 
 TEST_F(RemoteRunTest, TenThousandItemsThroughFaultsLoseNone) {

@@ -42,9 +42,9 @@ class WireTest : public ::testing::Test {
            u32(32000) + std::string(32000, '\0');
     std::ofstream(dir_ / "clip.wav", std::ios::binary) << wav;
     setenv("MMGATE_TEST_KEY", "sk-test-wire-0123456789", 1);
-    deps_.transport = remote::MakeCurlTransport();
-    deps_.clock = &clock_;
-    deps_.waiter = &waiter_;
+    env_.transport = remote::MakeCurlTransport();
+    env_.clock = &clock_;
+    env_.waiter = &waiter_;
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -60,7 +60,7 @@ class WireTest : public ::testing::Test {
     spec.params["api_key_env"] = "MMGATE_TEST_KEY";
     spec.params["backoff_base_ms"] = 10;
     spec.params["timeout_s"] = 0.5;
-    auto m = adapter::CreateRemoteModel(spec, &deps_);
+    auto m = adapter::CreateRemoteModel(spec, env_);
     EXPECT_TRUE(m.ok()) << m.status().message();
     return m.ok() ? std::move(*m) : nullptr;
   }
@@ -77,7 +77,7 @@ class WireTest : public ::testing::Test {
   fs::path dir_;
   SystemClock clock_;
   remote::RecordingWaiter waiter_;
-  remote::RemoteDeps deps_;
+  ModelEnv env_;
 };
 
 TEST_F(WireTest, OpenAIChatSendsImagesAudioSchemaAndReadsUsage) {
@@ -426,7 +426,7 @@ TEST_F(WireTest, FaultsAreRetriedOrNotAsTheyShouldBe) {
       return Script{Send(Response(200, "application/json", ok))};
     });
     remote::RecordingWaiter waiter;
-    deps_.waiter = &waiter;
+    env_.waiter = &waiter;
     auto m = Make("openai", server, {});
     auto a = m->Answer(Request("Say a1"));
     auto attempts = m->TakeAttempts();
@@ -494,7 +494,7 @@ TEST_F(WireTest, KeyNeverInErrorsAndMissingKeyVariableIsAConfigError) {
                  {{"model", "x"}, {"api_key_env", "MMGATE_UNSET_VAR_X"}},
                  ""};
   unsetenv("MMGATE_UNSET_VAR_X");
-  auto bad = adapter::CreateRemoteModel(spec, &deps_);
+  auto bad = adapter::CreateRemoteModel(spec, env_);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("MMGATE_UNSET_VAR_X"),
             std::string::npos);

@@ -15,9 +15,9 @@
 #include <regex>
 #include <sstream>
 
-#include "adapter/model.h"
-#include "render.h"
+#include "adapter/factory.h"
 #include "common/base64.h"
+#include "render.h"
 
 namespace mmgate::serve {
 namespace {
@@ -120,7 +120,7 @@ suites: []
 std::string InProcess(const std::string& provider, const std::string& modality,
                       const std::string& prompt, const std::string& type,
                       const std::string& path) {
-  auto model = CreateModel({"m", provider, json::object(), ""});
+  auto model = CreateDefaultModel({"m", provider, json::object(), ""});
   EXPECT_TRUE(model.ok()) << model.status().message();
   if (!model.ok()) return "";
   ModelRequest r{"item-1", modality, prompt, {{type, path, path}}, {}};
@@ -223,8 +223,8 @@ TEST_F(ServeE2eTest, TesseractAndPocketSphinxOverHttp) {
 
 TEST_F(ServeE2eTest, CannedEndpointWithAJsonListeningLine) {
   ServeProcess serve;
-  ASSERT_TRUE(serve.Start({"serve", "--canned", "Build finished", "--port",
-                           "0", "--json"}));
+  ASSERT_TRUE(serve.Start(
+      {"serve", "--canned", "Build finished", "--port", "0", "--json"}));
   json listening = json::parse(serve.FirstLine(), nullptr, false);
   ASSERT_TRUE(listening.is_object());
   EXPECT_EQ(listening["host"], "127.0.0.1");
@@ -232,8 +232,8 @@ TEST_F(ServeE2eTest, CannedEndpointWithAJsonListeningLine) {
   httplib::Client client("127.0.0.1", listening["port"].get<int>());
   json chat = {{"model", "any-name"},
                {"messages", {{{"role", "user"}, {"content", "Status?"}}}}};
-  auto res = client.Post("/v1/chat/completions", chat.dump(),
-                         "application/json");
+  auto res =
+      client.Post("/v1/chat/completions", chat.dump(), "application/json");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(json::parse(res->body)["choices"][0]["message"]["content"],
