@@ -7,8 +7,8 @@ namespace mmgate::store {
 namespace {
 
 // 2: verdicts, verdict_suites, attempts, cache and the remote-model columns
-// of responses.
-constexpr int kSchemaVersion = 2;
+// of responses. 3: runs.source_run.
+constexpr int kSchemaVersion = 3;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS runs (
@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS runs (
   config_path   TEXT NOT NULL,
   status        TEXT NOT NULL,
   created_ms    INTEGER NOT NULL,
-  finished_ms   INTEGER NOT NULL DEFAULT 0
+  finished_ms   INTEGER NOT NULL DEFAULT 0,
+  source_run    TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS run_suites (
   run_id       TEXT NOT NULL REFERENCES runs(run_id),
@@ -152,6 +153,11 @@ ALTER TABLE responses ADD COLUMN flaky INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE responses ADD COLUMN repeats_json TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Schema 2 -> 3: a rescored run names the run it was scored from.
+constexpr const char* kMigrate2To3 = R"sql(
+ALTER TABLE runs ADD COLUMN source_run TEXT NOT NULL DEFAULT '';
+)sql";
+
 RunStatus ParseRunStatus(const std::string& s) {
   if (s == "finished") return RunStatus::kFinished;
   if (s == "interrupted") return RunStatus::kInterrupted;
@@ -168,12 +174,13 @@ RunRecord ReadRun(const Statement& st) {
   r.status = ParseRunStatus(st.Text(5));
   r.created_ms = st.Int(6);
   r.finished_ms = st.Int(7);
+  r.source_run = st.Text(8);
   return r;
 }
 
 constexpr const char* kRunColumns =
     "run_id, model, model_version, spec_json, config_path, status, created_ms, "
-    "finished_ms";
+    "finished_ms, source_run";
 
 }  // namespace
 
@@ -212,6 +219,8 @@ Status Store::Migrate() {
   Transaction tx(db_.get());
   MMGATE_RETURN_IF_ERROR(tx.status());
   if (version == 1) MMGATE_RETURN_IF_ERROR(db_->Exec(kMigrate1To2));
+  if (version >= 1 && version < 3)
+    MMGATE_RETURN_IF_ERROR(db_->Exec(kMigrate2To3));
   MMGATE_RETURN_IF_ERROR(db_->Exec(kSchema));
   MMGATE_RETURN_IF_ERROR(
       db_->Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion)));
@@ -220,7 +229,7 @@ Status Store::Migrate() {
 
 Status Store::CreateRun(const RunRecord& run) {
   auto st = db_->Prepare(std::string("INSERT INTO runs (") + kRunColumns +
-                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
   if (!st.ok()) return st.status();
   st->Bind(1, run.run_id)
       .Bind(2, run.model)
@@ -229,7 +238,8 @@ Status Store::CreateRun(const RunRecord& run) {
       .Bind(5, run.config_path)
       .Bind(6, RunStatusName(run.status))
       .Bind(7, run.created_ms)
-      .Bind(8, run.finished_ms);
+      .Bind(8, run.finished_ms)
+      .Bind(9, run.source_run);
   return st->Run().WithContext("creating run " + run.run_id);
 }
 

@@ -29,6 +29,7 @@ struct RunRecord {
   RunStatus status = RunStatus::kRunning;
   int64_t created_ms = 0;
   int64_t finished_ms = 0;
+  std::string source_run;  // `mmgate rescore`: the run whose answers it scored
 };
 
 struct SuiteRecord {
