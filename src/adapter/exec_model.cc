@@ -8,6 +8,7 @@
 #include "adapter/engines.h"
 #include "adapter/params.h"
 #include "adapter/subprocess.h"
+#include "common/redact.h"
 
 namespace mmgate::adapter {
 namespace {
@@ -83,6 +84,8 @@ Result<ExecConfig> ParseConfig(const ModelSpec& spec) {
             fmt::format("{}: env.{}: {}", label, k, text.status().message()));
       }
       c.env[k] = *text;
+      // The command may echo it to stderr, which error messages quote.
+      if (IsCredentialName(k)) RegisterSecret(*text);
     }
   }
   if (auto params = spec.params.find("params"); params != spec.params.end()) {
