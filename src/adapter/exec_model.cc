@@ -11,6 +11,7 @@
 #include "adapter/subprocess.h"
 #include "common/base64.h"
 #include "common/files.h"
+#include "common/redact.h"
 #include "model/reply_json.h"
 #include "remote/wire.h"
 
@@ -88,6 +89,8 @@ Result<ExecConfig> ParseConfig(const ModelSpec& spec) {
             fmt::format("{}: env.{}: {}", label, k, text.status().message()));
       }
       c.env[k] = *text;
+      // The command may echo it to stderr, which error messages quote.
+      if (IsCredentialName(k)) RegisterSecret(*text);
     }
   }
   if (auto params = spec.params.find("params"); params != spec.params.end()) {

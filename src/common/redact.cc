@@ -53,6 +53,40 @@ constexpr std::string_view kParamNames[] = {
     "key",           "api_key",  "apikey", "access_token", "token",
     "client_secret", "password", "sig",    "signature"};
 
+// Keys whose values are handed on unread (a process environment, HTTP
+// headers): any of them may carry a credential.
+constexpr std::string_view kPassThroughNames[] = {"env", "headers"};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool EndsWith(std::string_view s, std::string_view tail) {
+  return s.size() >= tail.size() && s.substr(s.size() - tail.size()) == tail;
+}
+
+void DropCredentials(nlohmann::json* j) {
+  if (j->is_array()) {
+    for (nlohmann::json& e : *j) DropCredentials(&e);
+    return;
+  }
+  if (!j->is_object()) return;
+  for (auto it = j->begin(); it != j->end();) {
+    const std::string k = Lower(it.key());
+    bool drop = IsCredentialName(k);
+    for (std::string_view name : kPassThroughNames) drop = drop || k == name;
+    if (drop) {
+      it = j->erase(it);
+    } else {
+      DropCredentials(&it.value());
+      ++it;
+    }
+  }
+}
+
 // Masks the value that follows a credential name at `pos` (the name already
 // matched and ends at `end`); returns the position to continue from.
 size_t MaskValue(std::string* s, size_t end, bool header) {
@@ -131,6 +165,24 @@ void RegisterSecret(std::string_view value) {
   if (value.size() < 8) return;
   std::lock_guard<std::mutex> lock(SecretsMutex());
   Secrets().insert(std::string(value));
+}
+
+bool IsCredentialName(std::string_view name) {
+  const std::string k = Lower(name);
+  for (std::string_view n : kHeaderNames)
+    if (k == n) return true;
+  for (std::string_view n : kParamNames)
+    if (k == n) return true;
+  return EndsWith(k, "_key") || EndsWith(k, "-key") || EndsWith(k, "apikey") ||
+         k.find("secret") != std::string::npos ||
+         k.find("password") != std::string::npos ||
+         k.find("token") != std::string::npos;
+}
+
+std::string RedactConfig(const nlohmann::json& config) {
+  nlohmann::json j = config;
+  DropCredentials(&j);
+  return Redact(j.dump());
 }
 
 std::string Redact(std::string_view text) {

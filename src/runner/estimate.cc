@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <map>
 
-#include "common/prices.h"
+#include "runner/plan.h"
 
 namespace mmgate::runner {
 
@@ -19,15 +19,13 @@ Result<RunEstimate> EstimateRun(const ProjectConfig& project,
         fmt::format("{}: no model named '{}'", project.path, model_name));
   auto model = make_model(spec->second);
   if (!model.ok()) return model.status().WithContext("model " + model_name);
-  auto prices = ParsePriceTable(project.raw.value("prices", nlohmann::json()),
-                                project.path + ": prices");
-  if (!prices.ok()) return prices.status();
-  auto price = prices->find(model_name);
+  auto price = PriceOf(project, model_name);
+  if (!price.ok()) return price.status();
 
   RunEstimate e;
   e.model = model_name;
   e.model_version = (*model)->Version();
-  e.priced = price != prices->end();
+  e.priced = price->has_value();
   e.total.suite = "total";
   std::map<std::pair<std::string, std::string>, std::string> finished;
   if (!options.run_id.empty()) {
@@ -69,7 +67,7 @@ Result<RunEstimate> EstimateRun(const ProjectConfig& project,
       se.output_tokens += calls * static_cast<int64_t>(ref / 4 + 1);
     }
     if (e.priced)
-      se.cost_usd = price->second.Cost(se.input_tokens, se.output_tokens);
+      se.cost_usd = (*price)->Cost(se.input_tokens, se.output_tokens);
     e.total.items += se.items;
     e.total.cached += se.cached;
     e.total.input_tokens += se.input_tokens;
@@ -78,7 +76,7 @@ Result<RunEstimate> EstimateRun(const ProjectConfig& project,
   }
   if (e.priced)
     e.total.cost_usd =
-        price->second.Cost(e.total.input_tokens, e.total.output_tokens);
+        (*price)->Cost(e.total.input_tokens, e.total.output_tokens);
   if (!e.billed) {
     e.total.input_tokens = e.total.output_tokens = 0;
     e.total.cost_usd = 0;

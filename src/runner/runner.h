@@ -1,6 +1,7 @@
-// Runs one model over a project's suites: a worker pool (one model instance
-// per worker), every finished item written to the store as it completes, so an
-// interrupted run resumes by id without redoing finished items.
+// Runs one model over a project's suites: plans the run (plan.h), then a
+// worker pool (pool.h, one model instance per worker) drives the item executor
+// (executor.h) and writes every finished item to the store as it completes, so
+// an interrupted run resumes by id without redoing finished items.
 #ifndef MMGATE_RUNNER_RUNNER_H_
 #define MMGATE_RUNNER_RUNNER_H_
 
@@ -15,6 +16,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "dataset/item.h"
+#include "runner/executor.h"
 #include "score/metrics.h"
 #include "store/store.h"
 
@@ -30,7 +32,7 @@ struct RunOptions {
   // Calls per item: the item's scores are the mean over its repeats, and
   // items whose answers differ are reported as flaky.
   int repeat = 1;
-  bool progress = false;            // draw a progress bar on stderr
+  bool progress = false;  // draw a progress bar on stderr
   // Set from a signal handler: no new item starts, in-flight ones finish.
   const std::atomic<bool>* stop = nullptr;
   // Unset input_text: when a suite uses `grounding`, the runner recognises
@@ -42,26 +44,22 @@ struct RunSummary {
   std::string run_id;
   std::string model_version;
   bool resumed = false;
-  int64_t total = 0;    // items and invalid lines in the selected suites
-  int64_t skipped = 0;  // already finished in an earlier session of the run
-  int64_t done = 0;     // answered in this session
-  int64_t errors = 0;   // per-item failures recorded in this session
-  int64_t attempts = 0;            // provider calls made in this session
-  int64_t cache_hits = 0;          // answers taken from the response cache
-  double cost_usd = 0;             // priced attempts of this session
+  int64_t total = 0;       // items and invalid lines in the selected suites
+  int64_t skipped = 0;     // already finished in an earlier session of the run
+  int64_t done = 0;        // answered in this session
+  int64_t errors = 0;      // per-item failures recorded in this session
+  int64_t attempts = 0;    // provider calls made in this session
+  int64_t cache_hits = 0;  // answers taken from the response cache
+  double cost_usd = 0;     // priced attempts of this session
   int64_t schema_checked = 0;      // structured answers checked on first pass
   int64_t schema_valid = 0;        // ...and valid
   std::vector<std::string> flaky;  // "suite/item": answers differ on repeat
   bool interrupted = false;
 };
 
-// The item-level error kinds recorded in responses.error_kind.
-std::string_view ErrorKind(StatusCode code);
-
-// Metrics computed for an item: its own (or the suite's) first, then the
-// suite's extra metrics.
-std::vector<std::string> MetricsFor(const Suite& suite, const Item& item);
-
+// Config, model and store errors stop the run with a Status; whatever goes
+// wrong with one item (including an exception escaping its model call or its
+// scoring) is recorded as that item's error and the other items finish.
 Result<RunSummary> Run(const ProjectConfig& project,
                        const std::string& model_name, const RunOptions& options,
                        store::Store* store, Clock* clock,

@@ -243,7 +243,7 @@ TEST_F(PoisonTest, RunFinishesWithExactlyThePoisonedItemsErrored) {
   }
   project.suites.push_back(std::move(suite));
 
-  auto store = store::Store::Open((dir_ / "r.db").string());
+  auto store = store::OpenStore((dir_ / "r.db").string());
   ASSERT_TRUE(store.ok());
   runner::RunOptions opt;
   opt.run_id = "poison";

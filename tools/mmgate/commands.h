@@ -28,6 +28,7 @@ void AddScoreCommand(CLI::App* sub, int* exit_code);
 void AddInitCommand(CLI::App* sub, int* exit_code);
 void AddServeCommand(CLI::App* sub, int* exit_code);
 void AddPerturbCommand(CLI::App* sub, int* exit_code);
+void AddRescoreCommand(CLI::App* sub, int* exit_code);
 
 }  // namespace mmgate::cli
 

@@ -29,6 +29,10 @@ constexpr Command kCommands[] = {
      "block, 3 "
      "inconclusive",
      mmgate::cli::AddGateCommand},
+    {"rescore",
+     "score a stored run again from its stored answers (another metric or "
+     "normalizer), no model call; prints the new run id",
+     mmgate::cli::AddRescoreCommand},
     {"report",
      "compare two runs side by side per suite and slice (text, json, md, html)",
      mmgate::cli::AddReportCommand},

@@ -1,0 +1,192 @@
+#include "runner/plan.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "common/redact.h"
+
+namespace mmgate::runner {
+namespace {
+
+using nlohmann::json;
+
+// Ids of invalid lines: the id they carried if it is free, else one naming the
+// line.
+std::string ProblemId(const ItemProblem& p,
+                      const std::set<std::string>& taken) {
+  if (!p.item_id.empty() && !taken.count(p.item_id)) return p.item_id;
+  std::string base = p.item_id.empty() ? "line" : p.item_id + "@line";
+  return fmt::format("{}-{}", base, p.line);
+}
+
+// Records one suite with the run; its invalid lines become errored items.
+Status PutSuite(const Suite& s, const std::string& run_id,
+                const std::string& version, store::Store* store, Clock* clock,
+                RunPlan* plan) {
+  std::vector<store::ItemRecord> records;
+  std::set<std::string> ids;
+  for (const Item& it : s.items) {
+    records.push_back(ToRecord(s, it));
+    ids.insert(it.id);
+  }
+  std::vector<store::ResponseRecord> invalid;
+  for (const ItemProblem& p : s.problems) {
+    std::string id = ProblemId(p, ids);
+    ids.insert(id);
+    records.push_back(store::ItemRecord{s.name,
+                                        id,
+                                        "",
+                                        s.modality,
+                                        s.metric,
+                                        id,
+                                        "answer",
+                                        {},
+                                        "null",
+                                        "",
+                                        "[]",
+                                        p.line});
+    invalid.push_back(store::ResponseRecord{
+        s.name, id, "", std::nullopt, p.message, "invalid_item", 0, version});
+  }
+  std::vector<std::string> metrics{s.metric};
+  for (const std::string& m : s.extra_metrics) metrics.push_back(m);
+  MMGATE_RETURN_IF_ERROR(store->PutSuite(
+      run_id,
+      store::SuiteRecord{s.name, s.modality, s.metric, metrics, s.version_hash,
+                         static_cast<int64_t>(records.size())},
+      records));
+  for (store::ResponseRecord& r : invalid) {
+    r.created_ms = clock->WallMillis();
+    MMGATE_RETURN_IF_ERROR(store->PutResult(run_id, r, {}));
+  }
+  plan->total += static_cast<int64_t>(records.size());
+  plan->invalid += static_cast<int64_t>(invalid.size());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<const Suite*>> SelectSuites(
+    const ProjectConfig& project, const std::vector<std::string>& names) {
+  std::vector<const Suite*> suites;
+  for (const Suite& s : project.suites) {
+    if (names.empty() ||
+        std::find(names.begin(), names.end(), s.name) != names.end()) {
+      suites.push_back(&s);
+    }
+  }
+  for (const std::string& name : names) {
+    bool found = std::any_of(suites.begin(), suites.end(),
+                             [&](const Suite* s) { return s->name == name; });
+    if (!found)
+      return Status::Invalid(
+          fmt::format("{}: no suite named '{}'", project.path, name));
+  }
+  return suites;
+}
+
+Result<std::optional<Price>> PriceOf(const ProjectConfig& project,
+                                     const std::string& model_name) {
+  auto prices = ParsePriceTable(project.raw.value("prices", json()),
+                                project.path + ": prices");
+  if (!prices.ok()) return prices.status();
+  auto p = prices->find(model_name);
+  if (p == prices->end()) return std::optional<Price>();
+  return std::optional<Price>(p->second);
+}
+
+Result<std::string> FreshRunId(const std::string& prefix, Clock* clock,
+                               store::Store* store) {
+  std::time_t t = static_cast<std::time_t>(clock->WallMillis() / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d-%H%M%S", &tm);
+  const std::string base = prefix + "-" + buf;
+  std::string id = base;
+  for (int n = 2;; ++n) {
+    auto existing = store->GetRun(id);
+    if (!existing.ok()) return existing.status();
+    if (!existing->has_value()) return id;
+    id = fmt::format("{}-{}", base, n);
+  }
+}
+
+Result<bool> StartRun(const std::string& run_id, const std::string& model_name,
+                      const std::string& model_version, const ModelSpec& spec,
+                      const std::string& config_path, store::Store* store,
+                      Clock* clock) {
+  auto existing = store->GetRun(run_id);
+  if (!existing.ok()) return existing.status();
+  bool resumed = existing->has_value();
+  if (resumed) {
+    const store::RunRecord& run = **existing;
+    if (run.model != model_name || run.model_version != model_version) {
+      return Status::Invalid(fmt::format(
+          "run '{}' was made by model '{}' ({}), not '{}' ({}); "
+          "choose another --run-id",
+          run.run_id, run.model, run.model_version, model_name, model_version));
+    }
+  } else {
+    json params = spec.params;
+    params["provider"] = spec.provider;
+    store::RunRecord run;
+    run.run_id = run_id;
+    run.model = model_name;
+    run.model_version = model_version;
+    run.spec_json = RedactConfig(params);
+    run.config_path = config_path;
+    run.status = store::RunStatus::kRunning;
+    run.created_ms = clock->WallMillis();
+    MMGATE_RETURN_IF_ERROR(store->CreateRun(run));
+  }
+  MMGATE_RETURN_IF_ERROR(
+      store->SetRunStatus(run_id, store::RunStatus::kRunning, 0));
+  return resumed;
+}
+
+store::ItemRecord ToRecord(const Suite& s, const Item& it) {
+  json media = json::array();
+  for (const MediaRef& m : it.media)
+    media.push_back({{"type", m.type}, {"path", m.path}});
+  json ref =
+      it.references.size() == 1 ? json(it.references[0]) : json(it.references);
+  return store::ItemRecord{s.name,
+                           it.id,
+                           it.content_hash,
+                           it.modality,
+                           MetricsFor(s, it)[0],
+                           it.group,
+                           it.expect,
+                           it.slices,
+                           ref.dump(),
+                           it.prompt,
+                           media.dump(),
+                           it.line};
+}
+
+Result<RunPlan> PlanRun(const std::vector<const Suite*>& suites,
+                        const std::string& run_id, const std::string& version,
+                        store::Store* store, Clock* clock) {
+  auto finished = store->FinishedItems(run_id);
+  if (!finished.ok()) return finished.status();
+  RunPlan plan;
+  for (const Suite* s : suites) {
+    MMGATE_RETURN_IF_ERROR(PutSuite(*s, run_id, version, store, clock, &plan));
+    for (const Item& it : s->items) {
+      auto f = finished->find({s->name, it.id});
+      if (f != finished->end() && f->second == it.content_hash) {
+        ++plan.skipped;
+      } else {
+        plan.work.push_back({s, &it});
+      }
+    }
+  }
+  return plan;
+}
+
+}  // namespace mmgate::runner
