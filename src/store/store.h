@@ -7,7 +7,8 @@
 //
 // Thread safety: every method may be called from any thread at the same time
 // (a backend serializes what it must). Several processes may open one
-// database; a write waits for another process's write to finish.
+// database; a write waits for another process's write to finish (SQLite: up
+// to 10 s, then an IoError).
 //
 // Failure behaviour: methods return a Status or Result and never throw. Each
 // write is one transaction: it lands whole or, on error, not at all. Reads
