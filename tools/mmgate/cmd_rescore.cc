@@ -39,7 +39,7 @@ int RescoreCommand(const RescoreFlags& f) {
                         {"suites", s->suites},   {"metric", f.metric},
                         {"items", s->items},     {"rescored", s->rescored},
                         {"errors", s->errors},   {"not_run", s->not_run},
-                        {"db", (*store)->path()}};
+                        {"db", (*store)->Describe()}};
     if (f.metric.empty()) j["metric"] = nullptr;
     std::printf("%s\n", j.dump(2).c_str());
     return kExitOk;
