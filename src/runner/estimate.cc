@@ -19,9 +19,7 @@ Result<RunEstimate> EstimateRun(const ProjectConfig& project,
         fmt::format("{}: no model named '{}'", project.path, model_name));
   auto model = make_model(spec->second);
   if (!model.ok()) return model.status().WithContext("model " + model_name);
-  auto prices = ParsePriceTable(project.raw.value("prices", nlohmann::json()),
-                                project.path + ": prices");
-  if (!prices.ok()) return prices.status();
+  const PriceTable* prices = &project.prices;
   auto price = prices->find(model_name);
 
   RunEstimate e;

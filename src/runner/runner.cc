@@ -416,9 +416,7 @@ Result<RunSummary> Run(const ProjectConfig& project,
           fmt::format("{}: no suite named '{}'", project.path, name));
   }
 
-  auto prices = ParsePriceTable(project.raw.value("prices", json()),
-                                project.path + ": prices");
-  if (!prices.ok()) return prices.status();
+  const PriceTable* prices = &project.prices;
   auto first = make_model(spec);
   if (!first.ok()) return first.status().WithContext("model " + model_name);
   RunSummary summary;
