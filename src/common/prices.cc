@@ -12,9 +12,9 @@ double Price::Cost(int64_t input_tokens, int64_t output_tokens) const {
          1e6;
 }
 
-Result<std::map<std::string, Price>> ParsePriceTable(
-    const nlohmann::json& prices, const std::string& where) {
-  std::map<std::string, Price> out;
+Result<PriceTable> ParsePriceTable(const nlohmann::json& prices,
+                                   const std::string& where) {
+  PriceTable out;
   if (prices.is_null()) return out;
   if (!prices.is_object())
     return Status::Invalid(where + ": prices must be a map of models");

@@ -20,10 +20,14 @@ struct Price {
   double Cost(int64_t input_tokens, int64_t output_tokens) const;
 };
 
+// Model name -> its price.
+using PriceTable = std::map<std::string, Price>;
+
 // `prices` is the YAML map as JSON (null: no table). Each entry must be
-// {input_per_mtok: $, output_per_mtok: $}; `where` prefixes errors.
-Result<std::map<std::string, Price>> ParsePriceTable(
-    const nlohmann::json& prices, const std::string& where);
+// {input_per_mtok: $, output_per_mtok: $}; `where` prefixes errors, which
+// name the offending entry as `where.MODEL`.
+Result<PriceTable> ParsePriceTable(const nlohmann::json& prices,
+                                   const std::string& where);
 
 }  // namespace mmgate
 

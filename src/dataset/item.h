@@ -3,11 +3,12 @@
 #define MMGATE_DATASET_ITEM_H_
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "common/prices.h"
 
 namespace mmgate {
 
@@ -29,9 +30,10 @@ struct Item {
   std::vector<std::pair<std::string, std::string>> slices;  // in file order
   std::vector<std::string> evidence;
   std::string group;  // defaults to id
-  nlohmann::json extra = nlohmann::json::object();  // other keys, kept as written
-  std::string content_hash;  // sha256 of id, prompt, media bytes, reference
-  int line = 0;              // 1-based line in the JSONL file
+  nlohmann::json extra =
+      nlohmann::json::object();  // other keys, kept as written
+  std::string content_hash;      // sha256 of id, prompt, media bytes, reference
+  int line = 0;                  // 1-based line in the JSONL file
 };
 
 // An item line that failed validation: kept out of `Suite::items` but never
@@ -48,15 +50,17 @@ struct Suite {
   std::string modality;
   std::string description;
   std::string path;          // the suite YAML file
-  std::string dataset_path;  // absolute path of the JSONL file
+  std::string dataset_path;  // absolute path of the JSONL file (it is read
+                             // unless LoadOptions::read_items is false)
   std::string metric;        // default metric for its items
-  std::vector<std::string> extra_metrics;  // also computed and reported
+  std::vector<std::string> extra_metrics;     // also computed and reported
   std::map<std::string, std::string> rubric;  // failure mode -> description
-  nlohmann::json gate = nlohmann::json::object();    // thresholds, read by gate/
+  nlohmann::json gate = nlohmann::json::object();  // thresholds, read by gate/
   nlohmann::json params = nlohmann::json::object();  // metric parameters
-  std::vector<Item> items;
+  std::vector<Item> items;  // empty when the dataset was not read
   std::vector<ItemProblem> problems;
   std::string version_hash;  // hash of the suite file and all item hashes
+                             // (empty when the dataset was not read)
 };
 
 // A model: an engine or provider plus its configuration.
@@ -67,14 +71,16 @@ struct ModelSpec {
   std::string base_dir;  // folder of mmgate.yaml, for relative paths
 };
 
+// What running a model over the suites needs from mmgate.yaml; config/
+// reads it, with the gate policy, in one pass (config/config.h).
 struct ProjectConfig {
   std::string path;      // mmgate.yaml
   std::string base_dir;  // its folder
   std::map<std::string, ModelSpec> models;
   std::vector<Suite> suites;
-  std::string baseline;   // optional default model names
+  std::string baseline;  // optional default model names
   std::string candidate;
-  nlohmann::json raw = nlohmann::json::object();  // the whole file, for later boxes
+  PriceTable prices;  // `prices:`; a model not listed is not billed
 };
 
 }  // namespace mmgate

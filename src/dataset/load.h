@@ -1,5 +1,6 @@
-// Loading and validating the project config (mmgate.yaml), suites (YAML) and
-// their items (JSONL) into the contracts of dataset/item.h.
+// Loading and validating suites (YAML) and their items (JSONL) into the
+// contracts of dataset/item.h. The project config (mmgate.yaml) that lists
+// them is read by config/config.h.
 #ifndef MMGATE_DATASET_LOAD_H_
 #define MMGATE_DATASET_LOAD_H_
 
@@ -22,18 +23,19 @@ struct LoadOptions {
   std::function<bool(std::string_view)> metric_known;
   // Beyond the seven in DESIGN.md, declared in mmgate.yaml `modalities:`.
   std::set<std::string> extra_modalities;
+  // False: a suite's own file is read and validated but its dataset is not
+  // (no items, no version hash), for readers that need only the suite's
+  // settings (gating and reporting work from the results database).
+  bool read_items = true;
 };
 
 // text image document chart table audio pipeline.
 const std::set<std::string>& BuiltinModalities();
 
-// Fatal errors only (unreadable or malformed YAML, missing required keys,
-// unknown model references, a suite whose dataset file cannot be read,
-// duplicate suite names): returned as Status naming file and line.
-// Per-item problems never fail the load: they go to Suite::problems, the item
-// stays out of Suite::items.
-Result<ProjectConfig> LoadProject(const std::string& mmgate_yaml_path,
-                                  const LoadOptions& opt);
+// Fatal errors only (unreadable or malformed YAML, missing required keys, a
+// dataset file that cannot be read): returned as Status naming file and
+// line. Per-item problems never fail the load: they go to Suite::problems,
+// the item stays out of Suite::items.
 Result<Suite> LoadSuite(const std::string& suite_yaml_path,
                         const LoadOptions& opt);
 

@@ -114,6 +114,7 @@ Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
     dataset_path = fs::path(source.base_dir) / dataset_path;
   }
   suite.dataset_path = fs::absolute(dataset_path).lexically_normal().string();
+  if (!opt.read_items) return suite;
   auto text = ReadFile(suite.dataset_path);
   if (!text.ok()) {
     return r.Error(FindField(node, "dataset")->key,
@@ -134,21 +135,26 @@ Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
   return suite;
 }
 
-}  // namespace internal
-
-Result<Suite> LoadSuite(const std::string& suite_yaml_path,
-                        const LoadOptions& opt) {
+Result<SuiteDocument> ReadSuiteFile(const std::string& suite_yaml_path) {
   auto text = ReadFile(suite_yaml_path);
   if (!text.ok()) {
     return Status::IoError("cannot read suite file: " +
                            text.status().message());
   }
-  auto root = internal::ParseYaml(suite_yaml_path, *text);
+  auto root = ParseYaml(suite_yaml_path, *text);
   if (!root.ok()) return root.status();
   fs::path base = fs::path(suite_yaml_path).parent_path();
   if (base.empty()) base = ".";
-  return internal::BuildSuite(*root, {suite_yaml_path, base.string(), *text},
-                              opt);
+  return SuiteDocument{*root, {suite_yaml_path, base.string(), *text}};
+}
+
+}  // namespace internal
+
+Result<Suite> LoadSuite(const std::string& suite_yaml_path,
+                        const LoadOptions& opt) {
+  auto doc = internal::ReadSuiteFile(suite_yaml_path);
+  if (!doc.ok()) return doc.status();
+  return internal::BuildSuite(doc->root, doc->source, opt);
 }
 
 }  // namespace mmgate::dataset

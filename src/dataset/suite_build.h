@@ -1,5 +1,6 @@
-// Internal: building a Suite from its YAML node, shared by LoadSuite (a suite
-// file) and LoadProject (a suite written inline in mmgate.yaml).
+// Building a Suite from its YAML node, shared by LoadSuite (a suite file) and
+// config/ (the suites mmgate.yaml lists, in files or inline), which keeps the
+// node to point its own errors about a suite's `gate:` at their lines.
 #ifndef MMGATE_DATASET_SUITE_BUILD_H_
 #define MMGATE_DATASET_SUITE_BUILD_H_
 
@@ -21,6 +22,14 @@ struct SuiteSource {
 
 Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
                          const LoadOptions& opt);
+
+// A suite file read and parsed, not yet validated.
+struct SuiteDocument {
+  YAML::Node root;
+  SuiteSource source;
+};
+// An unreadable file is kIoError; malformed YAML names file and line.
+Result<SuiteDocument> ReadSuiteFile(const std::string& suite_yaml_path);
 
 }  // namespace mmgate::dataset::internal
 

@@ -1,5 +1,5 @@
-// Internal helpers of the dataset box: reading YAML with errors that name the
-// file and line.
+// Reading YAML with errors that name the file and line: the helpers of the
+// dataset box, shared with config/ (mmgate.yaml itself).
 #ifndef MMGATE_DATASET_YAML_UTIL_H_
 #define MMGATE_DATASET_YAML_UTIL_H_
 

@@ -1,5 +1,5 @@
-// Reading what the gate needs from disk: the policy from mmgate.yaml (and the
-// `gate:` sections of its suites) and the runs from the results database.
+// Reading what the gate needs from the results database: the runs and the
+// failure history. The policy comes from the config (config/config.h).
 #ifndef MMGATE_GATE_LOAD_H_
 #define MMGATE_GATE_LOAD_H_
 
@@ -11,9 +11,6 @@
 #include "store/store.h"
 
 namespace mmgate::gate {
-
-// Reads only the config files, not the datasets: gating needs the database.
-Result<Policy> LoadPolicy(const std::string& mmgate_yaml);
 
 Result<RunData> LoadRun(store::Store* store, const std::string& run_id);
 

@@ -6,7 +6,6 @@
 #include <bit>
 #include <cctype>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -16,23 +15,6 @@
 
 namespace mmgate::media {
 namespace {
-
-struct SoxFormatCloser {
-  void operator()(sox_format_t* f) const { sox_close(f); }
-};
-using SoxFormatPtr = std::unique_ptr<sox_format_t, SoxFormatCloser>;
-
-struct SoxChainDeleter {
-  void operator()(sox_effects_chain_t* c) const { sox_delete_effects_chain(c); }
-};
-using SoxChainPtr = std::unique_ptr<sox_effects_chain_t, SoxChainDeleter>;
-
-// sox_add_effect copies the effect into the chain; the original is the
-// caller's to free().
-struct FreeDeleter {
-  void operator()(void* p) const { std::free(p); }
-};
-using SoxEffectPtr = std::unique_ptr<sox_effect_t, FreeDeleter>;
 
 // State shared with the two custom effects at the ends of the chain.
 struct FlowState {

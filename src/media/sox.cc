@@ -4,6 +4,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 
 namespace mmgate::media {
 namespace {
@@ -45,5 +46,13 @@ std::string TakeSoxMessage() {
   out.swap(last_message);
   return out;
 }
+
+void SoxFormatCloser::operator()(sox_format_t* f) const { sox_close(f); }
+
+void SoxChainDeleter::operator()(sox_effects_chain_t* c) const {
+  sox_delete_effects_chain(c);
+}
+
+void SoxEffectDeleter::operator()(sox_effect_t* e) const { std::free(e); }
 
 }  // namespace mmgate::media

@@ -69,19 +69,13 @@ sox_effect_handler_t kSinkHandler = {
     "mmgate_sink", nullptr, SOX_EFF_MCHAN, nullptr, nullptr,
     SinkFlow,      nullptr, nullptr,       nullptr, sizeof(void*)};
 
-struct ChainDeleter {
-  void operator()(sox_effects_chain_t* c) const { sox_delete_effects_chain(c); }
-};
-struct FormatCloser {
-  void operator()(sox_format_t* f) const { sox_close(f); }
-};
+using media::SoxEffectPtr;
 
-// Adds one effect; sox_add_effect copies it, so ours is freed here.
-Status AddEffect(sox_effects_chain_t* chain, sox_effect_t* e,
+// Adds one effect; sox_add_effect copies it, so ours is freed on return.
+Status AddEffect(sox_effects_chain_t* chain, SoxEffectPtr e,
                  sox_signalinfo_t* interm, const sox_signalinfo_t* out,
                  const char* name) {
-  const int rc = sox_add_effect(chain, e, interm, out);
-  free(e);
+  const int rc = sox_add_effect(chain, e.get(), interm, out);
   if (rc != SOX_SUCCESS)
     return SoxError(fmt::format("cannot add effect {}", name));
   return Status::Ok();
@@ -101,7 +95,7 @@ Status RunChain(const media::Audio& in, int out_rate,
   sox_signalinfo_t in_sig = {static_cast<double>(in.sample_rate), 1, 16,
                              in.samples.size(), nullptr};
   sox_encodinginfo_t enc = kPcm16;
-  std::unique_ptr<sox_effects_chain_t, ChainDeleter> chain(
+  media::SoxChainPtr chain(
       sox_create_effects_chain(&enc, file != nullptr ? &file->encoding : &enc));
   if (!chain) return SoxError("cannot create an effects chain");
 
@@ -111,51 +105,50 @@ Status RunChain(const media::Audio& in, int out_rate,
   out_sig.length = 0;
 
   Source src{&in.samples, 0};
-  sox_effect_t* e = sox_create_effect(&kSourceHandler);
+  SoxEffectPtr e(sox_create_effect(&kSourceHandler));
   *static_cast<Source**>(e->priv) = &src;
-  MMGATE_RETURN_IF_ERROR(AddEffect(chain.get(), e, &interm, &in_sig, "source"));
+  MMGATE_RETURN_IF_ERROR(
+      AddEffect(chain.get(), std::move(e), &interm, &in_sig, "source"));
 
   for (const Effect& fx : effects) {
     const sox_effect_handler_t* handler = sox_find_effect(fx.name);
     if (handler == nullptr)
       return SoxError(fmt::format("no effect {}", fx.name));
-    e = sox_create_effect(handler);
+    e.reset(sox_create_effect(handler));
     std::vector<char*> argv;
     for (const std::string& a : fx.args)
       argv.push_back(const_cast<char*>(a.c_str()));
-    if (sox_effect_options(e, static_cast<int>(argv.size()), argv.data()) !=
-        SOX_SUCCESS) {
-      free(e);
+    if (sox_effect_options(e.get(), static_cast<int>(argv.size()),
+                           argv.data()) != SOX_SUCCESS) {
       return SoxError(fmt::format("{} options", fx.name));
     }
     sox_signalinfo_t same = interm;
-    MMGATE_RETURN_IF_ERROR(AddEffect(chain.get(), e, &interm, &same, fx.name));
+    MMGATE_RETURN_IF_ERROR(
+        AddEffect(chain.get(), std::move(e), &interm, &same, fx.name));
   }
 
   if (out_rate != static_cast<int>(interm.rate)) {
-    e = sox_create_effect(sox_find_effect("rate"));
-    if (sox_effect_options(e, 0, nullptr) != SOX_SUCCESS) {
-      free(e);
+    e.reset(sox_create_effect(sox_find_effect("rate")));
+    if (sox_effect_options(e.get(), 0, nullptr) != SOX_SUCCESS) {
       return SoxError("rate options");
     }
     MMGATE_RETURN_IF_ERROR(
-        AddEffect(chain.get(), e, &interm, &out_sig, "rate"));
+        AddEffect(chain.get(), std::move(e), &interm, &out_sig, "rate"));
   }
 
   if (file != nullptr) {
-    e = sox_create_effect(sox_find_effect("output"));
+    e.reset(sox_create_effect(sox_find_effect("output")));
     char* args[] = {reinterpret_cast<char*>(file)};
-    if (sox_effect_options(e, 1, args) != SOX_SUCCESS) {
-      free(e);
+    if (sox_effect_options(e.get(), 1, args) != SOX_SUCCESS) {
       return SoxError("output options");
     }
     MMGATE_RETURN_IF_ERROR(
-        AddEffect(chain.get(), e, &interm, &file->signal, "output"));
+        AddEffect(chain.get(), std::move(e), &interm, &file->signal, "output"));
   } else {
-    e = sox_create_effect(&kSinkHandler);
+    e.reset(sox_create_effect(&kSinkHandler));
     *static_cast<std::vector<int16_t>**>(e->priv) = collect;
     MMGATE_RETURN_IF_ERROR(
-        AddEffect(chain.get(), e, &interm, &out_sig, "sink"));
+        AddEffect(chain.get(), std::move(e), &interm, &out_sig, "sink"));
   }
   const int rc = sox_flow_effects(chain.get(), nullptr, nullptr);
   if (rc != SOX_SUCCESS && rc != SOX_EOF)
@@ -180,7 +173,7 @@ Status WriteThroughSox(const media::Audio& audio, int rate,
   const std::string tmp = path + ".partial";
   std::lock_guard<std::mutex> lock(SoxMutex());
   {
-    std::unique_ptr<sox_format_t, FormatCloser> out(
+    media::SoxFormatPtr out(
         sox_open_write(tmp.c_str(), &sig, &enc, type, nullptr, nullptr));
     if (!out) return SoxError(fmt::format("cannot open {} for writing", path));
     MMGATE_RETURN_IF_ERROR(

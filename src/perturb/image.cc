@@ -82,8 +82,6 @@ uint8_t Clamp8(double v) {
 
 }  // namespace
 
-void PixDeleter::operator()(::Pix* pix) const { pixDestroy(&pix); }
-
 std::string ImageOp::Spec() const {
   for (const OpName& n : kOpNames) {
     if (n.kind == kind) return fmt::format("{}:{:g}", n.name, amount);

@@ -12,16 +12,12 @@
 #include <string_view>
 
 #include "common/status.h"
-
-struct Pix;  // Leptonica's image type (PIX), kept out of this header.
+#include "media/image.h"
 
 namespace mmgate::perturb {
 
-struct PixDeleter {
-  void operator()(::Pix* pix) const;
-};
-// Owns one Leptonica image.
-using PixPtr = std::unique_ptr<::Pix, PixDeleter>;
+// Owns one Leptonica image (the one owner type, media/image.h).
+using media::PixPtr;
 
 // Resolution assumed for an image that records none.
 inline constexpr int kDefaultDpi = 200;

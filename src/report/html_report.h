@@ -38,15 +38,11 @@ struct Evaluation {
   std::vector<gate::RunData> candidates;  // parallel to outcome.results
 };
 
-// Gates each candidate against the baseline under the config's policy and
-// ranks the ones that pass.
-Result<Evaluation> EvaluateRuns(const std::string& config, store::Store* store,
+// Gates each candidate against the baseline under `policy` (the config's)
+// and ranks the ones that pass.
+Result<Evaluation> EvaluateRuns(const gate::Policy& policy, store::Store* store,
                                 const std::string& baseline,
                                 const std::vector<std::string>& candidates);
-
-// Reads mmgate.yaml and its suite files for each suite's dataset folder.
-Result<std::map<std::string, std::string>> DatasetDirs(
-    const std::string& mmgate_yaml);
 
 // The page's data block (see src/report/web/report.js for its use).
 nlohmann::json ReportData(const Evaluation& e, const ReportOptions& opt);

@@ -91,11 +91,8 @@ Result<std::vector<const Suite*>> SelectSuites(
 
 Result<std::optional<Price>> PriceOf(const ProjectConfig& project,
                                      const std::string& model_name) {
-  auto prices = ParsePriceTable(project.raw.value("prices", json()),
-                                project.path + ": prices");
-  if (!prices.ok()) return prices.status();
-  auto p = prices->find(model_name);
-  if (p == prices->end()) return std::optional<Price>();
+  auto p = project.prices.find(model_name);
+  if (p == project.prices.end()) return std::optional<Price>();
   return std::optional<Price>(p->second);
 }
 

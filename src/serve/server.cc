@@ -9,7 +9,7 @@
 #include <random>
 #include <thread>
 
-#include "dataset/load.h"
+#include "config/config.h"
 
 namespace mmgate::serve {
 namespace {
@@ -200,15 +200,15 @@ Status RunEngineServer(const EngineServerOptions& options) {
   if (!options.canned.empty()) {
     backend = MakeCannedBackend(options.canned, options.models);
   } else {
-    Result<ProjectConfig> project =
-        dataset::LoadProject(options.config, dataset::LoadOptions{});
-    if (!project.ok()) return project.status();
+    Result<config::Config> cfg =
+        config::Load(options.config, dataset::LoadOptions{});
+    if (!cfg.ok()) return cfg.status();
     int instances = options.instances > 0
                         ? options.instances
                         : static_cast<int>(std::max(
                               1u, std::thread::hardware_concurrency()));
     Result<std::unique_ptr<Backend>> made =
-        MakeEngineBackend(*project, options.models, instances);
+        MakeEngineBackend(cfg->project, options.models, instances);
     if (!made.ok()) return made.status();
     backend = std::move(*made);
   }

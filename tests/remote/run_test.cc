@@ -101,8 +101,7 @@ class RemoteRunTest : public ::testing::Test {
                     {"backoff_base_ms", 50}},
                    dir_.string()};
     p.models["gpt"] = spec;
-    p.raw["prices"] = {
-        {"gpt", {{"input_per_mtok", 2.5}, {"output_per_mtok", 10}}}};
+    p.prices["gpt"] = {2.5, 10};  // $ per Mtok in, out
     Suite s;
     s.name = "qa";
     s.modality = "text";

@@ -41,16 +41,17 @@ int DemoCommand(const DemoFlags& f) {
   Status st = WriteFileAtomic(config, kQuickstartConfig);
   if (!st.ok()) return Fail("demo", st);
 
-  auto project = LoadProjectFile(config);
-  if (!project.ok()) return Fail("demo", project.status());
-  PrintProblems(*project);
+  auto cfg = LoadConfigFile(config);
+  if (!cfg.ok()) return Fail("demo", cfg.status());
+  const ProjectConfig& project = cfg->project;
+  PrintProblems(project);
   auto store = OpenStore(config, "");
   if (!store.ok()) return Fail("demo", store.status());
   SystemClock clock;
   const std::atomic<bool>* stop = InstallStopHandler();
 
   std::string run_ids[2];
-  const std::string models[2] = {project->baseline, project->candidate};
+  const std::string models[2] = {project.baseline, project.candidate};
   for (int i = 0; i < 2; ++i) {
     runner::RunOptions opt;
     opt.workers = f.workers;
@@ -58,8 +59,8 @@ int DemoCommand(const DemoFlags& f) {
     opt.stop = stop;
     // The run id follows the model's configuration, so running the demo again
     // resumes (and skips) finished work instead of repeating it.
-    auto model = project->models.find(models[i]);
-    if (model == project->models.end()) {
+    auto model = project.models.find(models[i]);
+    if (model == project.models.end()) {
       return Fail("demo", Status::Invalid(config + ": no model named '" +
                                           models[i] + "'"));
     }
@@ -67,7 +68,7 @@ int DemoCommand(const DemoFlags& f) {
         models[i] + "-" + Sha256Hex(model->second.params.dump()).substr(0, 8);
     std::fprintf(stderr, "\nRunning the %s (model '%s')...\n",
                  i == 0 ? "baseline" : "candidate", models[i].c_str());
-    auto summary = runner::Run(*project, models[i], opt, store->get(), &clock);
+    auto summary = runner::Run(project, models[i], opt, store->get(), &clock);
     if (!summary.ok()) return Fail("demo", summary.status());
     if (summary->interrupted) {
       std::fprintf(stderr, "interrupted; run `mmgate demo` again to resume\n");
@@ -85,7 +86,8 @@ int DemoCommand(const DemoFlags& f) {
   auto cmp = stats::CompareRuns(store->get(), run_ids[0], run_ids[1]);
   if (!cmp.ok()) return Fail("demo", cmp.status());
   std::printf("\n%s", report::RenderTerminal(*cmp).c_str());
-  auto e = report::EvaluateRuns(config, store->get(), run_ids[0], {run_ids[1]});
+  auto e =
+      report::EvaluateRuns(cfg->policy, store->get(), run_ids[0], {run_ids[1]});
   if (!e.ok()) return Fail("demo", e.status());
   const report::GateOutcome& outcome = e->outcome;
   std::printf("\n%s", report::RenderVerdictTerminal(outcome).c_str());
@@ -98,9 +100,8 @@ int DemoCommand(const DemoFlags& f) {
                          report::OutcomeJson(outcome).dump(2) + "\n");
   }
   if (st.ok()) {
-    st = WriteFileAtomic(
-        (out / "report.html").string(),
-        report::RenderHtmlReport(*e, HtmlReportOptions(config)));
+    st = WriteFileAtomic((out / "report.html").string(),
+                         report::RenderHtmlReport(*e, HtmlReportOptions(*cfg)));
   }
   if (st.ok())
     st = WriteFileAtomic((out / "comparison.md").string(),

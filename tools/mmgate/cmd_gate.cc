@@ -67,10 +67,12 @@ Result<nlohmann::json> FlakyItems(store::Store* store,
 }
 
 int GateCommand(const GateFlags& f) {
+  auto cfg = LoadConfigFile(f.config, /*read_items=*/false);
+  if (!cfg.ok()) return Fail("gate", cfg.status());
   auto store = OpenStore(f.config, f.db);
   if (!store.ok()) return Fail("gate", store.status());
   auto e =
-      report::EvaluateRuns(f.config, store->get(), f.baseline, f.candidates);
+      report::EvaluateRuns(cfg->policy, store->get(), f.baseline, f.candidates);
   if (!e.ok()) return Fail("gate", e.status());
   const report::GateOutcome& outcome = e->outcome;
   std::vector<std::string> runs{f.baseline};
@@ -96,8 +98,8 @@ int GateCommand(const GateFlags& f) {
   KeepVerdicts(store->get(), outcome);
   Status st = WriteGateOutputs(outcome, f.markdown, f.junit);
   if (st.ok() && !f.html.empty()) {
-    st = WriteFileAtomic(
-        f.html, report::RenderHtmlReport(*e, HtmlReportOptions(f.config)));
+    st = WriteFileAtomic(f.html,
+                         report::RenderHtmlReport(*e, HtmlReportOptions(*cfg)));
   }
   if (!st.ok()) return Fail("gate", st);
   return ExitFor(outcome.verdict);

@@ -36,10 +36,10 @@ Result<Suite> FindSuite(const PerturbFlags& f) {
     };
     return dataset::LoadSuite(f.suite, opt);
   }
-  auto project = LoadProjectFile(f.config);
-  if (!project.ok()) return project.status();
+  auto cfg = LoadConfigFile(f.config);
+  if (!cfg.ok()) return cfg.status();
   std::string names;
-  for (Suite& s : project->suites) {
+  for (Suite& s : cfg->project.suites) {
     if (s.name == f.suite) return std::move(s);
     names += (names.empty() ? "" : ", ") + s.name;
   }

@@ -32,20 +32,23 @@ int ReportCommand(const ReportFlags& f) {
   if (!store.ok()) return Fail("report", store.status());
   std::string format = f.json ? "json" : f.format;
   // Degradation curves and the abstention summary come from the gate's
-  // pairing, under the config's policy (absent: the defaults).
+  // pairing, under the config's policy (no readable config: left out).
+  auto cfg = LoadConfigFile(f.config, /*read_items=*/false);
   std::vector<gate::SuiteVerdict> suites;
-  if (auto gated = report::EvaluateRuns(f.config, store->get(), f.runs[0],
-                                        {f.runs[1]});
-      gated.ok() && !gated->outcome.results.empty()) {
-    suites = gated->outcome.results[0].suites;
+  if (cfg.ok()) {
+    auto gated =
+        report::EvaluateRuns(cfg->policy, store->get(), f.runs[0], {f.runs[1]});
+    if (gated.ok() && !gated->outcome.results.empty())
+      suites = gated->outcome.results[0].suites;
   }
   std::string text;
   if (format == "html") {
     // The HTML report shows the gate's evaluation under the config's policy.
+    if (!cfg.ok()) return Fail("report", cfg.status());
     auto e =
-        report::EvaluateRuns(f.config, store->get(), f.runs[0], {f.runs[1]});
+        report::EvaluateRuns(cfg->policy, store->get(), f.runs[0], {f.runs[1]});
     if (!e.ok()) return Fail("report", e.status());
-    text = report::RenderHtmlReport(*e, HtmlReportOptions(f.config));
+    text = report::RenderHtmlReport(*e, HtmlReportOptions(*cfg));
     if (f.output.empty() || f.output == "-") {
       return Fail("report", Status::Invalid("--format html needs -o FILE"));
     }

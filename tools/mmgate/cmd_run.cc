@@ -90,12 +90,13 @@ int DryRun(const RunFlags& f, const ProjectConfig& project,
 }
 
 int RunCommand(const RunFlags& f) {
-  auto project = LoadProjectFile(f.config);
-  if (!project.ok()) return Fail("run", project.status());
-  PrintProblems(*project);
+  auto cfg = LoadConfigFile(f.config);
+  if (!cfg.ok()) return Fail("run", cfg.status());
+  const ProjectConfig& project = cfg->project;
+  PrintProblems(project);
   auto store = OpenStore(f.config, f.db);
   if (!store.ok()) return Fail("run", store.status());
-  if (f.dry_run) return DryRun(f, *project, store->get());
+  if (f.dry_run) return DryRun(f, project, store->get());
   SystemClock clock;
   runner::RunOptions opt;
   opt.run_id = f.run_id;
@@ -104,7 +105,7 @@ int RunCommand(const RunFlags& f) {
   opt.repeat = f.repeat;
   opt.progress = !f.json;
   opt.stop = InstallStopHandler();
-  auto summary = runner::Run(*project, f.model, opt, store->get(), &clock);
+  auto summary = runner::Run(project, f.model, opt, store->get(), &clock);
   if (!summary.ok()) return Fail("run", summary.status());
   const runner::RunSummary& s = *summary;
   if (f.json) {

@@ -1,4 +1,4 @@
-// mmgate serve: the dashboard over the results database (report/dashboard.h),
+// mmgate serve: the dashboard over the results database (serve/dashboard.h),
 // or with --engines / --canned an OpenAI-compatible endpoint in front of the
 // local engines (serve/server.h).
 #include <cstdio>
@@ -8,7 +8,7 @@
 
 #include "commands.h"
 #include "project.h"
-#include "report/dashboard.h"
+#include "serve/dashboard.h"
 #include "serve/server.h"
 
 namespace mmgate::cli {
@@ -22,19 +22,27 @@ struct ServeFlags {
 
 int ServeDashboard(const ServeFlags& f) {
   const serve::EngineServerOptions& o = f.options;
-  report::DashboardOptions opt;
-  opt.config = o.config;
+  serve::DashboardOptions opt;
   opt.db = DatabasePath(o.config, f.db);
   opt.host = o.host;
   opt.port = o.port;
-  opt.report = HtmlReportOptions(o.config);
+  auto cfg = LoadConfigFile(o.config, /*read_items=*/false);
+  if (cfg.ok()) {
+    opt.policy = cfg->policy;
+    opt.report = HtmlReportOptions(*cfg);
+  } else {
+    // The runs can still be listed; comparisons say why they cannot be made.
+    opt.policy = cfg.status();
+    std::fprintf(stderr, "mmgate serve: no comparisons: %s\n",
+                 TerminalSafe(cfg.status().message()).c_str());
+  }
   opt.stop = InstallStopHandler();
   opt.on_listen = [&](int port) {
     std::printf("mmgate dashboard on http://%s:%d/ (Ctrl-C stops)\n",
                 o.host.c_str(), port);
     std::fflush(stdout);
   };
-  Status st = report::RunDashboard(opt);
+  Status st = serve::RunDashboard(opt);
   return st.ok() ? kExitOk : Fail("serve", st);
 }
 

@@ -26,12 +26,14 @@ void OnSignal(int sig) {
 
 }  // namespace
 
-Result<ProjectConfig> LoadProjectFile(const std::string& path) {
+Result<config::Config> LoadConfigFile(const std::string& path,
+                                      bool read_items) {
   dataset::LoadOptions opt;
   opt.metric_known = [](std::string_view m) {
     return score::FindMetric(m) != nullptr;
   };
-  return dataset::LoadProject(path, opt);
+  opt.read_items = read_items;
+  return config::Load(path, opt);
 }
 
 void PrintProblems(const ProjectConfig& project) {
@@ -61,15 +63,9 @@ const std::atomic<bool>* InstallStopHandler() {
   return &g_stop;
 }
 
-report::ReportOptions HtmlReportOptions(const std::string& config) {
+report::ReportOptions HtmlReportOptions(const config::Config& config) {
   report::ReportOptions opt;
-  auto dirs = report::DatasetDirs(config);
-  if (dirs.ok()) {
-    opt.dataset_dirs = std::move(*dirs);
-  } else {
-    std::fprintf(stderr, "mmgate: media left out of the report: %s\n",
-                 dirs.status().message().c_str());
-  }
+  opt.dataset_dirs = config::DatasetDirs(config.project);
   return opt;
 }
 

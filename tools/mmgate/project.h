@@ -1,4 +1,4 @@
-// What several commands share: loading the project with the scorer's metric
+// What several commands share: loading the config with the scorer's metric
 // registry, the default database path, and Ctrl-C handling.
 #ifndef MMGATE_TOOLS_MMGATE_PROJECT_H_
 #define MMGATE_TOOLS_MMGATE_PROJECT_H_
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "config/config.h"
 #include "dataset/item.h"
 #include "report/html_report.h"
 #include "report/verdict.h"
@@ -16,7 +17,10 @@
 
 namespace mmgate::cli {
 
-Result<ProjectConfig> LoadProjectFile(const std::string& path);
+// With `read_items` false the suites' datasets are not read: for commands
+// that work from the results database (gate, report, serve).
+Result<config::Config> LoadConfigFile(const std::string& path,
+                                      bool read_items = true);
 
 // Prints each invalid item line of the project to stderr (they are recorded
 // as errors in the run, not dropped).
@@ -32,7 +36,7 @@ Result<std::unique_ptr<store::Store>> OpenStore(const std::string& config_path,
 const std::atomic<bool>* InstallStopHandler();
 
 // The HTML report's options for a project: where each suite's media is.
-report::ReportOptions HtmlReportOptions(const std::string& config);
+report::ReportOptions HtmlReportOptions(const config::Config& config);
 // Keeps the verdicts in the database for `mmgate serve` (a failure to store
 // is printed, not fatal: the verdict stands).
 void KeepVerdicts(store::Store* store, const report::GateOutcome& o);

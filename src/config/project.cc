@@ -4,17 +4,17 @@
 #include <filesystem>
 #include <map>
 
-#include "common/files.h"
+#include "config/sections.h"
 #include "dataset/load.h"
 #include "dataset/suite_build.h"
-#include "dataset/yaml_util.h"
 
-namespace mmgate::dataset {
+// The `models:` and `suites:` sections.
+namespace mmgate::config::internal {
 namespace fs = std::filesystem;
-using internal::ErrorAt;
-using internal::FieldReader;
-using internal::FindField;
-using internal::Where;
+using dataset::internal::ErrorAt;
+using dataset::internal::FindField;
+using dataset::internal::NodeKind;
+using dataset::internal::Where;
 
 namespace {
 
@@ -24,16 +24,15 @@ struct ModelNode {
   YAML::Node value;
 };
 
-Status ReadModels(const std::string& file, const YAML::Node& root,
-                  const std::string& base_dir, ProjectConfig* cfg,
-                  std::map<std::string, ModelNode>* nodes) {
-  auto f = FindField(root, "models");
+Status ParseModels(const std::string& file, const YAML::Node& root,
+                   const std::optional<Field>& f, ProjectConfig* cfg,
+                   std::map<std::string, ModelNode>* nodes) {
   if (!f) return ErrorAt(file, root, "missing required key 'models'");
   if (!f->value.IsMap()) {
     return ErrorAt(file, f->key,
                    fmt::format("'models' must map model names to their "
                                "settings, got {}",
-                               internal::NodeKind(f->value)));
+                               NodeKind(f->value)));
   }
   for (const auto& kv : f->value) {
     std::string name = kv.first.IsScalar() ? kv.first.Scalar() : "";
@@ -61,9 +60,9 @@ Status ReadModels(const std::string& file, const YAML::Node& root,
     ModelSpec spec;
     spec.name = name;
     spec.provider = provider->value.Scalar();
-    spec.params = YamlToJson(kv.second);
+    spec.params = dataset::YamlToJson(kv.second);
     spec.params.erase("provider");
-    spec.base_dir = base_dir;
+    spec.base_dir = cfg->base_dir;
     cfg->models[name] = std::move(spec);
     (*nodes)[name] = {kv.first, kv.second};
   }
@@ -117,15 +116,26 @@ Status ResolveRoutes(const std::string& file,
   return Status::Ok();
 }
 
+// A suite as read: the suite, and its mapping and file for errors about its
+// `gate:` section.
+struct SuiteEntry {
+  Suite suite;
+  YAML::Node doc;
+  std::string doc_file;
+};
+
 // One entry of `suites:`: a path to a suite file, or a suite written inline.
 // `where` names the entry for duplicate-name errors.
-Result<Suite> LoadSuiteEntry(const std::string& file, const fs::path& dir,
-                             const YAML::Node& entry, const LoadOptions& opt,
-                             std::string* where) {
+Result<SuiteEntry> LoadSuiteEntry(const std::string& file, const fs::path& dir,
+                                  const YAML::Node& entry,
+                                  const dataset::LoadOptions& opt,
+                                  std::string* where) {
   if (entry.IsMap()) {
     *where = Where(file, entry);
-    return internal::BuildSuite(entry, {file, dir.string(), YAML::Dump(entry)},
-                                opt);
+    auto suite = dataset::internal::BuildSuite(
+        entry, {file, dir.string(), YAML::Dump(entry)}, opt);
+    if (!suite.ok()) return suite.status();
+    return SuiteEntry{std::move(*suite), entry, file};
   }
   if (!entry.IsScalar()) {
     return ErrorAt(file, entry,
@@ -134,19 +144,32 @@ Result<Suite> LoadSuiteEntry(const std::string& file, const fs::path& dir,
   fs::path p(entry.Scalar());
   if (p.is_relative()) p = dir / p;
   *where = p.lexically_normal().string();
-  Result<Suite> suite = LoadSuite(*where, opt);
   // Only the suite file's own absence needs pointing back to this entry;
   // other errors already name the suite file and line.
-  if (!suite.ok() && suite.status().code() == StatusCode::kIoError) {
-    return suite.status().WithContext(Where(file, entry));
-  }
-  return suite;
+  auto in_entry = [&](const Status& st) {
+    return st.code() == StatusCode::kIoError
+               ? st.WithContext(Where(file, entry))
+               : st;
+  };
+  auto doc = dataset::internal::ReadSuiteFile(*where);
+  if (!doc.ok()) return in_entry(doc.status());
+  auto suite = dataset::internal::BuildSuite(doc->root, doc->source, opt);
+  if (!suite.ok()) return in_entry(suite.status());
+  return SuiteEntry{std::move(*suite), doc->root, *where};
 }
 
-Status ReadSuites(const std::string& file, const YAML::Node& root,
-                  const LoadOptions& opt, ProjectConfig* cfg) {
-  auto f = FindField(root, "suites");
-  if (!f) return ErrorAt(file, root, "missing required key 'suites'");
+}  // namespace
+
+Status ReadModels(Source* src, const std::optional<Field>& field, Config* cfg) {
+  std::map<std::string, ModelNode> nodes;
+  MMGATE_RETURN_IF_ERROR(
+      ParseModels(src->file, src->root, field, &cfg->project, &nodes));
+  return ResolveRoutes(src->file, src->Modalities(), nodes, &cfg->project);
+}
+
+Status ReadSuites(Source* src, const std::optional<Field>& f, Config* cfg) {
+  const std::string& file = src->file;
+  if (!f) return ErrorAt(file, src->root, "missing required key 'suites'");
   if (!f->value.IsSequence()) {
     return ErrorAt(file, f->key,
                    "'suites' must be a list of suite file paths or inline "
@@ -157,68 +180,20 @@ Status ReadSuites(const std::string& file, const YAML::Node& root,
   std::map<std::string, std::string> first_seen;  // suite name -> where
   for (const auto& entry : f->value) {
     std::string where;
-    Result<Suite> suite = LoadSuiteEntry(file, dir, entry, opt, &where);
-    if (!suite.ok()) return suite.status();
-    auto [it, inserted] = first_seen.emplace(suite->name, where);
+    auto loaded = LoadSuiteEntry(file, dir, entry, src->suites, &where);
+    if (!loaded.ok()) return loaded.status();
+    const Suite& suite = loaded->suite;
+    auto [it, inserted] = first_seen.emplace(suite.name, where);
     if (!inserted) {
       return ErrorAt(file, entry,
                      fmt::format("duplicate suite name '{}' ({} and {})",
-                                 suite->name, it->second, where));
+                                 suite.name, it->second, where));
     }
-    cfg->suites.push_back(std::move(*suite));
+    MMGATE_RETURN_IF_ERROR(
+        AddSuitePolicy(loaded->doc_file, loaded->doc, suite, &cfg->policy));
+    cfg->project.suites.push_back(std::move(loaded->suite));
   }
   return Status::Ok();
 }
 
-}  // namespace
-
-Result<ProjectConfig> LoadProject(const std::string& mmgate_yaml_path,
-                                  const LoadOptions& opt) {
-  const std::string& file = mmgate_yaml_path;
-  auto text = ReadFile(file);
-  if (!text.ok()) {
-    return Status::IoError("cannot read project config: " +
-                           text.status().message());
-  }
-  auto root = internal::ParseYaml(file, *text);
-  if (!root.ok()) return root.status();
-  if (!root->IsMap()) {
-    return ErrorAt(file, *root,
-                   fmt::format("the project config must be a YAML mapping, "
-                               "got {}",
-                               internal::NodeKind(*root)));
-  }
-  FieldReader r(file, *root);
-  ProjectConfig cfg;
-  cfg.path = fs::absolute(file).lexically_normal().string();
-  cfg.base_dir = fs::path(cfg.path).parent_path().string();
-  cfg.raw = YamlToJson(*root);
-
-  LoadOptions suite_opt = opt;
-  auto declared = r.OptionalStringList("modalities");
-  if (!declared.ok()) return declared.status();
-  suite_opt.extra_modalities.insert(declared->begin(), declared->end());
-  std::set<std::string> modalities = BuiltinModalities();
-  modalities.insert(suite_opt.extra_modalities.begin(),
-                    suite_opt.extra_modalities.end());
-
-  std::map<std::string, ModelNode> nodes;
-  MMGATE_RETURN_IF_ERROR(ReadModels(file, *root, cfg.base_dir, &cfg, &nodes));
-  MMGATE_RETURN_IF_ERROR(ResolveRoutes(file, modalities, nodes, &cfg));
-
-  for (auto [key, out] : {std::pair{"baseline", &cfg.baseline},
-                          std::pair{"candidate", &cfg.candidate}}) {
-    auto name = r.OptionalString(key);
-    if (!name.ok()) return name.status();
-    if (!name->empty() && !cfg.models.contains(*name)) {
-      return ErrorAt(file, FindField(*root, key)->key,
-                     fmt::format("'{}' names unknown model '{}'", key, *name));
-    }
-    *out = *name;
-  }
-
-  MMGATE_RETURN_IF_ERROR(ReadSuites(file, *root, suite_opt, &cfg));
-  return cfg;
-}
-
-}  // namespace mmgate::dataset
+}  // namespace mmgate::config::internal

@@ -1,0 +1,45 @@
+// The project config, mmgate.yaml, read once into typed parts: what a run
+// needs (models, suites with their items, default model names, prices) and
+// what the gate needs (the policy with each suite's thresholds and params).
+// Every reader takes its part from here; nothing reads mmgate.yaml again.
+#ifndef MMGATE_CONFIG_CONFIG_H_
+#define MMGATE_CONFIG_CONFIG_H_
+
+#include <map>
+#include <string>
+
+#include "common/status.h"
+#include "dataset/item.h"
+#include "dataset/load.h"
+#include "gate/policy.h"
+
+namespace mmgate::config {
+
+// One member per top-level section of mmgate.yaml (config.cc lists them).
+struct Config {
+  // `models`, `suites` (their files and datasets), `baseline`, `candidate`,
+  // `prices`; `modalities` is applied to the suites and routes.
+  ProjectConfig project;
+  // `gate`, each suite's own `gate:` thresholds and `params`, and `prices`
+  // (for the cost per query of gate-then-rank).
+  gate::Policy policy;
+};
+
+// Reads mmgate.yaml and the suite files it lists; with
+// `opt.read_items` false the suites' datasets are not read (gating and
+// reporting work from the results database). Fatal errors come back as a
+// Status naming the file and line: unreadable or malformed YAML, an unknown
+// or missing key at any level, a value of the wrong type or out of range,
+// unknown model references, duplicate suite names, an unreadable dataset.
+// Per-item problems never fail the load: they go to Suite::problems.
+// Reentrant: no state survives the call.
+Result<Config> Load(const std::string& mmgate_yaml,
+                    const dataset::LoadOptions& opt);
+
+// Suite name -> the folder of its dataset file (item media paths are
+// relative to it).
+std::map<std::string, std::string> DatasetDirs(const ProjectConfig& project);
+
+}  // namespace mmgate::config
+
+#endif  // MMGATE_CONFIG_CONFIG_H_
