@@ -17,28 +17,14 @@
 #include "gate/robustness.h"
 #include "score/metrics.h"
 #include "stats/multiple.h"
+#include "stats/pairing.h"
 
 namespace mmgate::gate {
 namespace {
 
-// (suite, item id) viewed in place: pairing a million items builds no strings.
-struct ItemKey {
-  std::string_view suite, id;
-  bool operator==(const ItemKey&) const = default;
-};
-struct ItemKeyHash {
-  size_t operator()(const ItemKey& k) const {
-    const size_t h = std::hash<std::string_view>{}(k.suite);
-    return h ^ (std::hash<std::string_view>{}(k.id) + 0x9e3779b97f4a7c15 +
-                (h << 6) + (h >> 2));
-  }
-};
-
 using store::ItemResult;
 
-bool Errored(const ItemResult& r) {
-  return !r.response || r.response->error.has_value();
-}
+using stats::Errored;
 
 bool FailedItem(const ItemResult& r, const std::string& metric,
                 bool higher_is_better) {
@@ -244,30 +230,16 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   }
 
   // Pair on (suite, id) with equal content; everything else is unmatched.
-  auto id_of = [](const store::ItemRecord& it) {
-    return ItemKey{it.suite, it.item_id};
-  };
-  std::unordered_map<ItemKey, size_t, ItemKeyHash> cand_index;
-  cand_index.reserve(candidate.items.size());
-  for (size_t i = 0; i < candidate.items.size(); ++i) {
-    cand_index.emplace(id_of(candidate.items[i].item), i);
-  }
-  std::vector<char> in_baseline(candidate.items.size(), 0);
+  stats::Pairing pairing = stats::PairItems(baseline.items, candidate.items);
+  out.unmatched = std::move(pairing.unmatched);
   std::map<std::pair<std::string, std::string>, Work> work;  // (suite, metric)
   std::map<std::string, const store::SuiteRecord*> base_suites;
   for (const store::SuiteRecord& s : baseline.suites) base_suites[s.suite] = &s;
   Work* w = nullptr;
   int64_t left_out = 0;
-  for (const ItemResult& b : baseline.items) {
-    auto found = cand_index.find(id_of(b.item));
-    if (found != cand_index.end()) in_baseline[found->second] = 1;
-    if (found == cand_index.end() ||
-        candidate.items[found->second].item.content_hash !=
-            b.item.content_hash) {
-      out.unmatched.push_back(b.item.suite + "/" + b.item.item_id);
-      continue;
-    }
-    const ItemResult& c = candidate.items[found->second];
+  for (const stats::ItemPair& pair : pairing.pairs) {
+    const ItemResult& b = *pair.baseline;
+    const ItemResult& c = *pair.candidate;
     const std::string& metric = b.item.metric;
     if (w == nullptr || w->v.suite != b.item.suite || w->v.metric != metric) {
       w = &work[{b.item.suite, metric}];
@@ -314,12 +286,6 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
     w->base_items.push_back(&b);
     w->cand_items.push_back(&c);
     for (size_t st : strata) w->strata[st].idx.push_back(index);
-  }
-  for (size_t i = 0; i < candidate.items.size(); ++i) {
-    if (!in_baseline[i]) {
-      const store::ItemRecord& it = candidate.items[i].item;
-      out.unmatched.push_back(it.suite + "/" + it.item_id);
-    }
   }
   if (!out.unmatched.empty()) {
     std::string some;
