@@ -13,7 +13,13 @@
 namespace mmgate::gate {
 
 // Median latency over the items that were answered (invalid items, never
-// sent, are not counted) and cost per query. Never fails; pure function.
+// sent, are not counted) and cost per query: the dollars stored with the
+// items' responses (each the sum of its priced attempts, retries included; a
+// cache hit made no call and cost nothing) over the items. The figure is
+// -1 (unknown) when `model` has no entry in the policy's prices, or when no
+// response reported its tokens, so nothing could be priced. This is the one
+// computation of cost per query; prices turn into dollars only when the
+// runner stores each attempt. Never fails; pure function.
 RunCost CostOf(const std::vector<const store::ItemResult*>& items,
                const std::string& model, const Policy& policy);
 
