@@ -52,6 +52,16 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   return out;
 }
 
+Verdict OverallVerdict(const std::vector<GateResult>& results) {
+  // With several candidates, one that passes is enough to roll forward.
+  Verdict v = Verdict::kBlock;
+  for (const GateResult& r : results) {
+    if (r.verdict == Verdict::kPass) return Verdict::kPass;
+    if (r.verdict == Verdict::kInconclusive) v = Verdict::kInconclusive;
+  }
+  return results.empty() ? Verdict::kInconclusive : v;
+}
+
 std::vector<size_t> Rank(const std::vector<GateResult>& results,
                          const Policy& policy) {
   std::vector<size_t> order;

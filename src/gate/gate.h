@@ -162,6 +162,10 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
 std::vector<size_t> Rank(const std::vector<GateResult>& results,
                          const Policy& policy);
 
+// The verdict over several candidates: with several, one that passes is
+// enough to roll forward; none is inconclusive.
+Verdict OverallVerdict(const std::vector<GateResult>& results);
+
 }  // namespace mmgate::gate
 
 #endif  // MMGATE_GATE_GATE_H_

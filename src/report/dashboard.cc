@@ -65,7 +65,7 @@ Result<json> DashboardData(store::Store* store) {
   return j;
 }
 
-Status StoreVerdicts(store::Store* store, const GateOutcome& o,
+Status StoreVerdicts(store::Store* store, const gate::GateOutcome& o,
                      int64_t now_ms) {
   for (const gate::GateResult& r : o.results) {
     store::VerdictRecord v{0,
@@ -110,7 +110,8 @@ Status RunDashboard(const DashboardOptions& opt) {
           return SendError(res, 400, "give ?baseline=RUN&candidate=RUN");
         auto store = store::Store::Open(opt.db);
         if (!store.ok()) return SendError(res, 500, store.status().message());
-        auto e = EvaluateRuns(opt.config, store->get(), baseline, {candidate});
+        auto e =
+            gate::EvaluateRuns(opt.config, store->get(), baseline, {candidate});
         if (!e.ok()) return SendError(res, 404, e.status().message());
         json data = ReportData(*e, opt.report);
         data["home"] = "./";

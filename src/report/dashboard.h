@@ -10,6 +10,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "gate/evaluate.h"
 #include "report/html_report.h"
 #include "report/verdict.h"
 #include "store/store.h"
@@ -35,7 +36,8 @@ Status RunDashboard(const DashboardOptions& opt);
 Result<nlohmann::json> DashboardData(store::Store* store);
 
 // Keeps each candidate's verdict in the database for the dashboard.
-Status StoreVerdicts(store::Store* store, const GateOutcome& o, int64_t now_ms);
+Status StoreVerdicts(store::Store* store, const gate::GateOutcome& o,
+                     int64_t now_ms);
 
 }  // namespace mmgate::report
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "gate/evaluate.h"
 #include "gate/gate.h"
 #include "report/verdict.h"
 #include "store/store.h"
@@ -31,26 +32,14 @@ struct ReportOptions {
   std::map<std::string, std::string> dataset_dirs;
 };
 
-// A gate outcome with the runs it compared.
-struct Evaluation {
-  GateOutcome outcome;
-  gate::RunData baseline;
-  std::vector<gate::RunData> candidates;  // parallel to outcome.results
-};
-
-// Gates each candidate against the baseline under the config's policy and
-// ranks the ones that pass.
-Result<Evaluation> EvaluateRuns(const std::string& config, store::Store* store,
-                                const std::string& baseline,
-                                const std::vector<std::string>& candidates);
-
 // Reads mmgate.yaml and its suite files for each suite's dataset folder.
 Result<std::map<std::string, std::string>> DatasetDirs(
     const std::string& mmgate_yaml);
 
 // The page's data block (see src/report/web/report.js for its use).
-nlohmann::json ReportData(const Evaluation& e, const ReportOptions& opt);
-std::string RenderHtmlReport(const Evaluation& e, const ReportOptions& opt);
+nlohmann::json ReportData(const gate::Evaluation& e, const ReportOptions& opt);
+std::string RenderHtmlReport(const gate::Evaluation& e,
+                             const ReportOptions& opt);
 
 // Word-level difference of two answers: [["=", "same words"], ["-", "only
 // in a"], ["+", "only in b"], ...] along the minimum edit path.

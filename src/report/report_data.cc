@@ -2,10 +2,12 @@
 // stored results: the verdict JSON as is, latency percentiles per run and
 // suite, and the failure browser's items.
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -264,7 +266,7 @@ json WordDiff(const std::string& a, const std::string& b) {
   return out;
 }
 
-json ReportData(const Evaluation& e, const ReportOptions& opt) {
+json ReportData(const gate::Evaluation& e, const ReportOptions& opt) {
   MediaEmbedder media(opt);
   json comparisons = json::array();
   for (size_t i = 0; i < e.outcome.results.size(); ++i) {
@@ -283,8 +285,35 @@ json ReportData(const Evaluation& e, const ReportOptions& opt) {
           {"comparisons", std::move(comparisons)}};
 }
 
-std::string RenderHtmlReport(const Evaluation& e, const ReportOptions& opt) {
+std::string RenderHtmlReport(const gate::Evaluation& e,
+                             const ReportOptions& opt) {
   return RenderPage(ReportData(e, opt));
+}
+
+Result<std::map<std::string, std::string>> DatasetDirs(
+    const std::string& mmgate_yaml) {
+  namespace fs = std::filesystem;
+  std::map<std::string, std::string> dirs;
+  try {
+    YAML::Node root = YAML::LoadFile(mmgate_yaml);
+    fs::path base = fs::path(mmgate_yaml).parent_path();
+    for (const YAML::Node& entry : root["suites"]) {
+      YAML::Node suite = entry;
+      fs::path suite_dir = base;
+      if (entry.IsScalar()) {
+        fs::path file = base / entry.as<std::string>();
+        suite = YAML::LoadFile(file.string());
+        suite_dir = file.parent_path();
+      }
+      if (!suite.IsMap() || !suite["name"] || !suite["dataset"]) continue;
+      fs::path dataset = suite_dir / suite["dataset"].as<std::string>();
+      dirs[suite["name"].as<std::string>()] =
+          fs::absolute(dataset).lexically_normal().parent_path().string();
+    }
+  } catch (const YAML::Exception& e) {
+    return Status::Invalid(mmgate_yaml + ": " + e.what());
+  }
+  return dirs;
 }
 
 }  // namespace mmgate::report

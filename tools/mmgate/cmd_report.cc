@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "common/files.h"
+#include "gate/evaluate.h"
 #include "project.h"
 #include "report/behaviour.h"
 #include "report/curves.h"
@@ -34,16 +35,15 @@ int ReportCommand(const ReportFlags& f) {
   // Degradation curves and the abstention summary come from the gate's
   // pairing, under the config's policy (absent: the defaults).
   std::vector<gate::SuiteVerdict> suites;
-  if (auto gated = report::EvaluateRuns(f.config, store->get(), f.runs[0],
-                                        {f.runs[1]});
+  if (auto gated =
+          gate::EvaluateRuns(f.config, store->get(), f.runs[0], {f.runs[1]});
       gated.ok() && !gated->outcome.results.empty()) {
     suites = gated->outcome.results[0].suites;
   }
   std::string text;
   if (format == "html") {
     // The HTML report shows the gate's evaluation under the config's policy.
-    auto e =
-        report::EvaluateRuns(f.config, store->get(), f.runs[0], {f.runs[1]});
+    auto e = gate::EvaluateRuns(f.config, store->get(), f.runs[0], {f.runs[1]});
     if (!e.ok()) return Fail("report", e.status());
     text = report::RenderHtmlReport(*e, HtmlReportOptions(f.config));
     if (f.output.empty() || f.output == "-") {

@@ -1,0 +1,32 @@
+#include "gate/evaluate.h"
+
+#include "gate/load.h"
+
+namespace mmgate::gate {
+
+Result<Evaluation> EvaluateRuns(const std::string& config, store::Store* store,
+                                const std::string& baseline,
+                                const std::vector<std::string>& candidates) {
+  auto policy = gate::LoadPolicy(config);
+  if (!policy.ok()) return policy.status();
+  Evaluation e;
+  auto base = gate::LoadRun(store, baseline);
+  if (!base.ok()) return base.status();
+  e.baseline = std::move(*base);
+  auto history = gate::LoadHistory(store, candidates);
+  if (!history.ok()) return history.status();
+  for (const std::string& id : candidates) {
+    auto cand = gate::LoadRun(store, id);
+    if (!cand.ok()) return cand.status();
+    auto result = gate::Evaluate(e.baseline, *cand, *policy, *history);
+    if (!result.ok())
+      return result.status().WithContext(baseline + " vs " + id);
+    e.outcome.results.push_back(std::move(*result));
+    e.candidates.push_back(std::move(*cand));
+  }
+  e.outcome.ranking = gate::Rank(e.outcome.results, *policy);
+  e.outcome.verdict = OverallVerdict(e.outcome.results);
+  return e;
+}
+
+}  // namespace mmgate::gate
