@@ -54,7 +54,8 @@ struct Residual {
   double candidate_hard_share = 0;
 };
 
-// Latency and cost of one run on one suite: never pooled across suites.
+// Latency and cost of one run on one suite: never pooled across suites
+// (computed by cost.h from the stored attempt costs).
 struct RunCost {
   double p50_latency_ms = 0;
   double cost_per_query = -1;  // -1: no price or no token counts
@@ -160,6 +161,10 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
 // median latency), so no ranking key pools suites.
 std::vector<size_t> Rank(const std::vector<GateResult>& results,
                          const Policy& policy);
+
+// The verdict over several candidates: with several, one that passes is
+// enough to roll forward; none is inconclusive.
+Verdict OverallVerdict(const std::vector<GateResult>& results);
 
 }  // namespace mmgate::gate
 

@@ -9,6 +9,7 @@
 #include "common/hash.h"
 #include "perturb/kinds.h"
 #include "stats/bootstrap.h"
+#include "stats/pairing.h"
 
 namespace mmgate::gate {
 namespace {
@@ -27,8 +28,7 @@ std::string Perturbation(const ItemResult& r) {
 std::pair<double, double> Sums(const ItemResult& r, const std::string& metric,
                                bool higher_is_better) {
   auto s = r.scores.find(metric);
-  const bool error =
-      !r.response || r.response->error.has_value() || s == r.scores.end();
+  const bool error = stats::Errored(r) || s == r.scores.end();
   if (!error) return {s->second.numerator, s->second.denominator};
   return {higher_is_better ? 0.0 : 1.0, 1.0};
 }

@@ -42,7 +42,7 @@ Result<json> DashboardData(store::Store* store) {
   return j;
 }
 
-Status StoreVerdicts(store::Store* store, const GateOutcome& o,
+Status StoreVerdicts(store::Store* store, const gate::GateOutcome& o,
                      int64_t now_ms) {
   for (const gate::GateResult& r : o.results) {
     store::VerdictRecord v{0,

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/status.h"
+#include "gate/evaluate.h"
 #include "report/verdict.h"
 #include "store/store.h"
 
@@ -18,7 +19,8 @@ namespace mmgate::report {
 Result<nlohmann::json> DashboardData(store::Store* store);
 
 // Keeps each candidate's verdict in the database for the dashboard.
-Status StoreVerdicts(store::Store* store, const GateOutcome& o, int64_t now_ms);
+Status StoreVerdicts(store::Store* store, const gate::GateOutcome& o,
+                     int64_t now_ms);
 
 }  // namespace mmgate::report
 

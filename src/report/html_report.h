@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "gate/evaluate.h"
 #include "gate/gate.h"
 #include "report/verdict.h"
 #include "store/store.h"
@@ -31,22 +32,11 @@ struct ReportOptions {
   std::map<std::string, std::string> dataset_dirs;
 };
 
-// A gate outcome with the runs it compared.
-struct Evaluation {
-  GateOutcome outcome;
-  gate::RunData baseline;
-  std::vector<gate::RunData> candidates;  // parallel to outcome.results
-};
-
-// Gates each candidate against the baseline under `policy` (the config's)
-// and ranks the ones that pass.
-Result<Evaluation> EvaluateRuns(const gate::Policy& policy, store::Store* store,
-                                const std::string& baseline,
-                                const std::vector<std::string>& candidates);
 
 // The page's data block (see src/report/web/report.js for its use).
-nlohmann::json ReportData(const Evaluation& e, const ReportOptions& opt);
-std::string RenderHtmlReport(const Evaluation& e, const ReportOptions& opt);
+nlohmann::json ReportData(const gate::Evaluation& e, const ReportOptions& opt);
+std::string RenderHtmlReport(const gate::Evaluation& e,
+                             const ReportOptions& opt);
 
 // Word-level difference of two answers: [["=", "same words"], ["-", "only
 // in a"], ["+", "only in b"], ...] along the minimum edit path.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -264,7 +265,7 @@ json WordDiff(const std::string& a, const std::string& b) {
   return out;
 }
 
-json ReportData(const Evaluation& e, const ReportOptions& opt) {
+json ReportData(const gate::Evaluation& e, const ReportOptions& opt) {
   MediaEmbedder media(opt);
   json comparisons = json::array();
   for (size_t i = 0; i < e.outcome.results.size(); ++i) {
@@ -283,7 +284,8 @@ json ReportData(const Evaluation& e, const ReportOptions& opt) {
           {"comparisons", std::move(comparisons)}};
 }
 
-std::string RenderHtmlReport(const Evaluation& e, const ReportOptions& opt) {
+std::string RenderHtmlReport(const gate::Evaluation& e,
+                             const ReportOptions& opt) {
   return RenderPage(ReportData(e, opt));
 }
 

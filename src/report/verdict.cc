@@ -160,17 +160,7 @@ constexpr size_t kListedInconclusive = 8;
 
 std::string EscapeXml(const std::string& s) { return Xml(s); }
 
-Verdict OverallVerdict(const std::vector<GateResult>& results) {
-  // With several candidates, one that passes is enough to roll forward.
-  Verdict v = Verdict::kBlock;
-  for (const GateResult& r : results) {
-    if (r.verdict == Verdict::kPass) return Verdict::kPass;
-    if (r.verdict == Verdict::kInconclusive) v = Verdict::kInconclusive;
-  }
-  return results.empty() ? Verdict::kInconclusive : v;
-}
-
-std::string RenderVerdictTerminal(const GateOutcome& o) {
+std::string RenderVerdictTerminal(const gate::GateOutcome& o) {
   std::string out;
   for (size_t i = 0; i < o.results.size(); ++i) {
     const GateResult& r = o.results[i];
@@ -269,7 +259,7 @@ json VerdictJson(const GateResult& r) {
           {"unmatched", r.unmatched}};
 }
 
-json OutcomeJson(const GateOutcome& o) {
+json OutcomeJson(const gate::GateOutcome& o) {
   if (o.results.size() == 1) return VerdictJson(o.results[0]);
   json j = {{"verdict", gate::VerdictName(o.verdict)},
             {"baseline", o.results.empty() ? "" : o.results[0].baseline},
@@ -282,7 +272,7 @@ json OutcomeJson(const GateOutcome& o) {
   return j;
 }
 
-std::string RenderVerdictMarkdown(const GateOutcome& o) {
+std::string RenderVerdictMarkdown(const gate::GateOutcome& o) {
   std::string out;
   for (const GateResult& r : o.results) {
     out += fmt::format(
@@ -330,7 +320,7 @@ std::string RenderVerdictMarkdown(const GateOutcome& o) {
   return out;
 }
 
-std::string RenderJUnit(const GateOutcome& o) {
+std::string RenderJUnit(const gate::GateOutcome& o) {
   std::string body;
   int tests = 0, failures = 0, skipped = 0;
   for (const GateResult& r : o.results) {

@@ -7,25 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "gate/evaluate.h"
 #include "gate/gate.h"
 
 namespace mmgate::report {
 
-// Several candidates (gate-then-rank): `ranking` holds indices of the ones
-// that passed, best first. With one candidate it is empty or {0}.
-struct GateOutcome {
-  std::vector<gate::GateResult> results;
-  std::vector<size_t> ranking;
-  gate::Verdict verdict = gate::Verdict::kPass;
-};
-
-gate::Verdict OverallVerdict(const std::vector<gate::GateResult>& results);
-
-std::string RenderVerdictTerminal(const GateOutcome& o);
+std::string RenderVerdictTerminal(const gate::GateOutcome& o);
 nlohmann::json VerdictJson(const gate::GateResult& r);
-nlohmann::json OutcomeJson(const GateOutcome& o);
-std::string RenderVerdictMarkdown(const GateOutcome& o);
-std::string RenderJUnit(const GateOutcome& o);
+nlohmann::json OutcomeJson(const gate::GateOutcome& o);
+std::string RenderVerdictMarkdown(const gate::GateOutcome& o);
+std::string RenderJUnit(const gate::GateOutcome& o);
 
 // Text for XML or HTML: control characters escaped (EscapeControl), then
 // & < > " '.

@@ -55,7 +55,7 @@ Status RunDashboard(const DashboardOptions& opt) {
                auto store = store::OpenStore(opt.db);
                if (!store.ok())
                  return SendError(res, 500, store.status().message());
-               auto e = report::EvaluateRuns(*opt.policy, store->get(),
+               auto e = gate::EvaluateRuns(*opt.policy, store->get(),
                                              baseline, {candidate});
                if (!e.ok()) return SendError(res, 404, e.status().message());
                json data = report::ReportData(*e, opt.report);

@@ -1,10 +1,10 @@
 #include "stats/compare.h"
 
 #include <map>
-#include <set>
 #include <tuple>
 
 #include "score/metrics.h"
+#include "stats/pairing.h"
 
 namespace mmgate::stats {
 namespace {
@@ -30,10 +30,6 @@ SideBySide Finish(const std::string& key, const std::string& value,
   return s;
 }
 
-bool Failed(const store::ItemResult& r) {
-  return r.response && r.response->error;
-}
-
 }  // namespace
 
 void Aggregate::Add(const store::ScoreRecord& s) {
@@ -51,27 +47,17 @@ Comparison Compare(const std::string& baseline_run,
   out.baseline_run = baseline_run;
   out.candidate_run = candidate_run;
 
-  std::map<std::pair<std::string, std::string>, const store::ItemResult*>
-      cand_index;
-  for (const store::ItemResult& r : candidate)
-    cand_index[{r.item.suite, r.item.item_id}] = &r;
+  Pairing pairing = PairItems(baseline, candidate);
+  out.unmatched = std::move(pairing.unmatched);
 
   // (suite, metric) -> (slice key, slice value) -> cell; ("", "") is the suite
   // total.
   std::map<std::pair<std::string, std::string>,
            std::map<std::pair<std::string, std::string>, Cell>>
       cells;
-  std::set<std::pair<std::string, std::string>> in_baseline;
-  for (const store::ItemResult& b : baseline) {
-    std::pair<std::string, std::string> key{b.item.suite, b.item.item_id};
-    in_baseline.insert(key);
-    auto found = cand_index.find(key);
-    if (found == cand_index.end() ||
-        found->second->item.content_hash != b.item.content_hash) {
-      out.unmatched.push_back(b.item.suite + "/" + b.item.item_id);
-      continue;
-    }
-    const store::ItemResult& c = *found->second;
+  for (const ItemPair& pair : pairing.pairs) {
+    const store::ItemResult& b = *pair.baseline;
+    const store::ItemResult& c = *pair.candidate;
     std::map<std::string, bool> metrics;
     for (const auto& [m, s] : b.scores) metrics[m] = true;
     for (const auto& [m, s] : c.scores) metrics[m] = true;
@@ -89,15 +75,16 @@ Comparison Compare(const std::string& baseline_run,
       add(by_slice[{"", ""}]);
       for (const auto& [k, v] : b.item.slices) add(by_slice[{k, v}]);
     }
-    // Errors count once per stratum, under every metric of the suite.
-    if (Failed(b) || Failed(c)) {
+    // Errors (never-run items included) count once per stratum, under every
+    // metric of the suite.
+    if (Errored(b) || Errored(c)) {
       for (const store::SuiteRecord& s : baseline_suites) {
         if (s.suite != b.item.suite) continue;
         for (const std::string& metric : s.metrics) {
           auto& by_slice = cells[{s.suite, metric}];
           auto count = [&](Cell& cell) {
-            cell.base_errors += Failed(b);
-            cell.cand_errors += Failed(c);
+            cell.base_errors += Errored(b);
+            cell.cand_errors += Errored(c);
           };
           count(by_slice[{"", ""}]);
           for (const auto& [k, v] : b.item.slices) count(by_slice[{k, v}]);
@@ -105,12 +92,6 @@ Comparison Compare(const std::string& baseline_run,
       }
     }
   }
-  for (const store::ItemResult& c : candidate) {
-    if (!in_baseline.count({c.item.suite, c.item.item_id})) {
-      out.unmatched.push_back(c.item.suite + "/" + c.item.item_id);
-    }
-  }
-
   std::map<std::string, const store::SuiteRecord*> suite_info;
   for (const store::SuiteRecord& s : baseline_suites) suite_info[s.suite] = &s;
   for (const auto& [sm, by_slice] : cells) {

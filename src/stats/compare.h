@@ -1,6 +1,7 @@
-// Pairs two runs item by item (same suite, item id and content hash) and
-// aggregates each metric per suite and per slice value, side by side. Suites
-// are never pooled: every figure belongs to one suite, hence one modality.
+// Pairs two runs item by item (stats/pairing.h: same suite, item id and
+// content hash, the gate's pairing) and aggregates each metric per suite and
+// per slice value, side by side. Suites are never pooled: every figure belongs
+// to one suite, hence one modality.
 #ifndef MMGATE_STATS_COMPARE_H_
 #define MMGATE_STATS_COMPARE_H_
 
@@ -28,8 +29,10 @@ struct SideBySide {
   int64_t n = 0;  // items scored in both runs
   double baseline = 0;
   double candidate = 0;
-  double delta = 0;             // candidate - baseline, on the metric's scale
-  int64_t baseline_errors = 0;  // items of this stratum that failed in that run
+  double delta = 0;  // candidate - baseline, on the metric's scale
+  // Items of this stratum that errored in that run: failed, or never run
+  // (stats::Errored).
+  int64_t baseline_errors = 0;
   int64_t candidate_errors = 0;
 };
 

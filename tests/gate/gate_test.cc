@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gate/evaluate.h"
 #include "report/verdict.h"
 #include "synth.h"
 
@@ -292,9 +293,9 @@ TEST(GateTest, VerdictJsonHasTheDesignShapeAndNoCrossSuiteFigure) {
     return std::pair{i % 5 == 0, i % 5 == 0};
   });
   auto runs = MakeRuns(items);
-  report::GateOutcome o;
+  gate::GateOutcome o;
   o.results.push_back(*Evaluate(runs.baseline, runs.candidate, Policy{}, {}));
-  o.verdict = report::OverallVerdict(o.results);
+  o.verdict = gate::OverallVerdict(o.results);
   nlohmann::json j = report::OutcomeJson(o);
   for (const char* key :
        {"verdict", "baseline", "candidate", "policy", "suites"}) {

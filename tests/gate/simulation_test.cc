@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "gate/evaluate.h"
 #include "gate/gate.h"
 #include "report/side_by_side.h"
 #include "report/verdict.h"
@@ -156,9 +157,9 @@ TEST(GateSimulationTest, Seed000ImageHalvingAmongTwoThousandItemsBlocks) {
     }
   }
   // The pooled accuracy (0.800 -> 0.816, "quality is up") appears nowhere.
-  report::GateOutcome o;
+  gate::GateOutcome o;
   o.results.push_back(*r);
-  o.verdict = report::OverallVerdict(o.results);
+  o.verdict = gate::OverallVerdict(o.results);
   std::string all = report::RenderVerdictTerminal(o) +
                     report::RenderVerdictMarkdown(o) +
                     report::OutcomeJson(o).dump() + report::RenderJUnit(o);

@@ -60,11 +60,11 @@ TEST(WordDiffTest, FollowsTheMinimumEditPath) {
   EXPECT_EQ(WordDiff("same", "same"), json::parse(R"([["=","same"]])"));
 }
 
-Evaluation EvaluateSynth(const std::vector<SynthItem>& items) {
+gate::Evaluation EvaluateSynth(const std::vector<SynthItem>& items) {
   auto runs = MakeRuns(items);
   auto r = gate::Evaluate(runs.baseline, runs.candidate, gate::Policy{}, {});
   EXPECT_TRUE(r.ok());
-  Evaluation e;
+  gate::Evaluation e;
   e.outcome.results = {*r};
   e.outcome.verdict = r->verdict;
   e.baseline = runs.baseline;
@@ -74,7 +74,7 @@ Evaluation EvaluateSynth(const std::vector<SynthItem>& items) {
 
 // 400 items in slices k0..k3; the candidate fails 60 items of k1 that the
 // baseline passed.
-Evaluation SlicedEvaluation() {
+gate::Evaluation SlicedEvaluation() {
   std::vector<SynthItem> items;
   for (int i = 0; i < 400; ++i) {
     SynthItem it;
@@ -89,7 +89,7 @@ Evaluation SlicedEvaluation() {
 }
 
 TEST(ReportDataTest, FailureBrowserCapsEachStratumAndCountsTheRest) {
-  Evaluation e = SlicedEvaluation();
+  gate::Evaluation e = SlicedEvaluation();
   ReportOptions opt;
   opt.per_stratum = 7;
   json d = ReportData(e, opt);
@@ -129,7 +129,7 @@ TEST(ReportDataTest, TenThousandItemsKeepTheFileSmall) {
     it.cand = i % 2 ? 0 : 1;
     items.push_back(it);
   }
-  Evaluation e = EvaluateSynth(items);
+  gate::Evaluation e = EvaluateSynth(items);
   std::string page = RenderHtmlReport(e, ReportOptions{});
   json d = ReportData(e, ReportOptions{});
   // The suite and its 10 odd slices block, 10 items shown each.
@@ -145,7 +145,7 @@ TEST(DashboardDataTest, StoredVerdictsPerSuiteOverTime) {
   std::filesystem::remove_all(dir);
   auto store = store::OpenStore((dir / "results.db").string());
   ASSERT_TRUE(store.ok()) << store.status().message();
-  Evaluation e = SlicedEvaluation();
+  gate::Evaluation e = SlicedEvaluation();
   ASSERT_TRUE(StoreVerdicts(store->get(), e.outcome, 1000).ok());
   ASSERT_TRUE(StoreVerdicts(store->get(), e.outcome, 2000).ok());
   auto d = DashboardData(store->get());
@@ -198,7 +198,7 @@ class MediaTest : public ::testing::Test {
 };
 
 TEST_F(MediaTest, ThumbnailsAndAudioBecomeDataUris) {
-  Evaluation e = SlicedEvaluation();
+  gate::Evaluation e = SlicedEvaluation();
   for (store::ItemResult& r : e.candidates[0].items) {
     r.item.media_json =
         R"([{"type":"image","path":"media/chart.png"},{"type":"audio","path":"media/a.wav"},)"

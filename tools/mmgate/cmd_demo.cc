@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "common/files.h"
 #include "common/hash.h"
+#include "gate/evaluate.h"
 #include "demo/gold_set.h"
 #include "project.h"
 #include "quickstart_config.h"
@@ -87,9 +88,9 @@ int DemoCommand(const DemoFlags& f) {
   if (!cmp.ok()) return Fail("demo", cmp.status());
   std::printf("\n%s", report::RenderTerminal(*cmp).c_str());
   auto e =
-      report::EvaluateRuns(cfg->policy, store->get(), run_ids[0], {run_ids[1]});
+      gate::EvaluateRuns(cfg->policy, store->get(), run_ids[0], {run_ids[1]});
   if (!e.ok()) return Fail("demo", e.status());
-  const report::GateOutcome& outcome = e->outcome;
+  const gate::GateOutcome& outcome = e->outcome;
   std::printf("\n%s", report::RenderVerdictTerminal(outcome).c_str());
   KeepVerdicts(store->get(), outcome);
   fs::path out(f.out);

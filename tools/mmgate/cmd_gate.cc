@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "common/files.h"
+#include "gate/evaluate.h"
 #include "project.h"
 #include "report/verdict.h"
 
@@ -36,8 +37,8 @@ int ExitFor(gate::Verdict v) {
 
 }  // namespace
 
-Status WriteGateOutputs(const report::GateOutcome& o,
-                        const std::string& markdown, const std::string& junit) {
+Status WriteGateOutputs(const gate::GateOutcome& o, const std::string& markdown,
+                        const std::string& junit) {
   if (!markdown.empty()) {
     MMGATE_RETURN_IF_ERROR(
         WriteFileAtomic(markdown, report::RenderVerdictMarkdown(o)));
@@ -72,9 +73,9 @@ int GateCommand(const GateFlags& f) {
   auto store = OpenStore(f.config, f.db);
   if (!store.ok()) return Fail("gate", store.status());
   auto e =
-      report::EvaluateRuns(cfg->policy, store->get(), f.baseline, f.candidates);
+      gate::EvaluateRuns(cfg->policy, store->get(), f.baseline, f.candidates);
   if (!e.ok()) return Fail("gate", e.status());
-  const report::GateOutcome& outcome = e->outcome;
+  const gate::GateOutcome& outcome = e->outcome;
   std::vector<std::string> runs{f.baseline};
   runs.insert(runs.end(), f.candidates.begin(), f.candidates.end());
   auto flaky = FlakyItems(store->get(), runs);

@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "common/files.h"
+#include "gate/evaluate.h"
 #include "project.h"
 #include "report/behaviour.h"
 #include "report/curves.h"
@@ -37,7 +38,7 @@ int ReportCommand(const ReportFlags& f) {
   std::vector<gate::SuiteVerdict> suites;
   if (cfg.ok()) {
     auto gated =
-        report::EvaluateRuns(cfg->policy, store->get(), f.runs[0], {f.runs[1]});
+        gate::EvaluateRuns(cfg->policy, store->get(), f.runs[0], {f.runs[1]});
     if (gated.ok() && !gated->outcome.results.empty())
       suites = gated->outcome.results[0].suites;
   }
@@ -46,7 +47,7 @@ int ReportCommand(const ReportFlags& f) {
     // The HTML report shows the gate's evaluation under the config's policy.
     if (!cfg.ok()) return Fail("report", cfg.status());
     auto e =
-        report::EvaluateRuns(cfg->policy, store->get(), f.runs[0], {f.runs[1]});
+        gate::EvaluateRuns(cfg->policy, store->get(), f.runs[0], {f.runs[1]});
     if (!e.ok()) return Fail("report", e.status());
     text = report::RenderHtmlReport(*e, HtmlReportOptions(*cfg));
     if (f.output.empty() || f.output == "-") {

@@ -69,7 +69,7 @@ report::ReportOptions HtmlReportOptions(const config::Config& config) {
   return opt;
 }
 
-void KeepVerdicts(store::Store* store, const report::GateOutcome& o) {
+void KeepVerdicts(store::Store* store, const gate::GateOutcome& o) {
   SystemClock clock;
   Status st = report::StoreVerdicts(store, o, clock.WallMillis());
   if (!st.ok()) {

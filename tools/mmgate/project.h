@@ -11,6 +11,7 @@
 #include "common/status.h"
 #include "config/config.h"
 #include "dataset/item.h"
+#include "gate/evaluate.h"
 #include "report/html_report.h"
 #include "report/verdict.h"
 #include "store/store.h"
@@ -39,10 +40,10 @@ const std::atomic<bool>* InstallStopHandler();
 report::ReportOptions HtmlReportOptions(const config::Config& config);
 // Keeps the verdicts in the database for `mmgate serve` (a failure to store
 // is printed, not fatal: the verdict stands).
-void KeepVerdicts(store::Store* store, const report::GateOutcome& o);
+void KeepVerdicts(store::Store* store, const gate::GateOutcome& o);
 // Writes the Markdown and JUnit files that were asked for (empty: not asked).
-Status WriteGateOutputs(const report::GateOutcome& o,
-                        const std::string& markdown, const std::string& junit);
+Status WriteGateOutputs(const gate::GateOutcome& o, const std::string& markdown,
+                        const std::string& junit);
 
 // Text for a terminal: control and bidi characters of each line escaped
 // (report::EscapeControl), line breaks kept.

@@ -1,9 +1,10 @@
+#include "gate/evaluate.h"
+
 #include "gate/load.h"
-#include "report/html_report.h"
 
-namespace mmgate::report {
+namespace mmgate::gate {
 
-Result<Evaluation> EvaluateRuns(const gate::Policy& policy, store::Store* store,
+Result<Evaluation> EvaluateRuns(const Policy& policy, store::Store* store,
                                 const std::string& baseline,
                                 const std::vector<std::string>& candidates) {
   Evaluation e;
@@ -26,4 +27,4 @@ Result<Evaluation> EvaluateRuns(const gate::Policy& policy, store::Store* store,
   return e;
 }
 
-}  // namespace mmgate::report
+}  // namespace mmgate::gate

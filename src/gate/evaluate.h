@@ -1,0 +1,43 @@
+// Evaluating stored runs under the config's gate policy: the baseline, the
+// history of earlier runs and each candidate from the results database, each
+// candidate gated against the baseline (Evaluate), the ones that pass ranked
+// (Rank), and the overall verdict.
+#ifndef MMGATE_GATE_EVALUATE_H_
+#define MMGATE_GATE_EVALUATE_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "gate/gate.h"
+#include "store/store.h"
+
+namespace mmgate::gate {
+
+// Several candidates (gate-then-rank): `ranking` holds indices of the ones
+// that passed, best first. With one candidate it is empty or {0}.
+struct GateOutcome {
+  std::vector<GateResult> results;
+  std::vector<size_t> ranking;
+  Verdict verdict = Verdict::kPass;
+};
+
+// A gate outcome with the runs it compared.
+struct Evaluation {
+  GateOutcome outcome;
+  RunData baseline;
+  std::vector<RunData> candidates;  // parallel to outcome.results
+};
+
+// Gates each candidate against the baseline under `policy` (the config's) and
+// ranks the ones that pass. A database or unknown-run error, or a
+// refused comparison (Evaluate), is returned with the runs as context. Reads
+// the store only; safe to call concurrently on a store that allows it.
+Result<Evaluation> EvaluateRuns(const Policy& policy, store::Store* store,
+                                const std::string& baseline,
+                                const std::vector<std::string>& candidates);
+
+}  // namespace mmgate::gate
+
+#endif  // MMGATE_GATE_EVALUATE_H_

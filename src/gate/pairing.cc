@@ -1,0 +1,145 @@
+// Pairing, the first step of Evaluate (steps.h).
+#include "stats/pairing.h"
+
+#include <fmt/format.h>
+
+#include "gate/steps.h"
+#include "score/metrics.h"
+
+namespace mmgate::gate {
+namespace {
+
+using store::ItemResult;
+
+Status CheckSameVersions(const RunData& baseline, const RunData& candidate) {
+  std::map<std::string, const store::SuiteRecord*> cand_suites;
+  for (const store::SuiteRecord& s : candidate.suites)
+    cand_suites[s.suite] = &s;
+  for (const store::SuiteRecord& s : baseline.suites) {
+    auto c = cand_suites.find(s.suite);
+    if (c != cand_suites.end() && c->second->version_hash != s.version_hash) {
+      return Status::Invalid(fmt::format(
+          "suite '{}' differs between the runs (version {} in {}, "
+          "{} in {}): the suite file or its "
+          "items changed, so the runs are not comparable; run both "
+          "models on the same version",
+          s.suite, s.version_hash.substr(0, 12), baseline.run.run_id,
+          c->second->version_hash.substr(0, 12), candidate.run.run_id));
+    }
+  }
+  return Status::Ok();
+}
+
+// The work of (suite, metric) of `b`, set up on first use; `last` caches
+// the previous item's, as runs come grouped by suite.
+SuiteWork* WorkFor(
+    const ItemResult& b, const Policy& policy,
+    const std::map<std::string, const store::SuiteRecord*>& base_suites,
+    SuiteWorks* works, SuiteWork* last) {
+  const std::string& metric = b.item.metric;
+  SuiteWork* w = last;
+  if (w == nullptr || w->v.suite != b.item.suite || w->v.metric != metric) {
+    w = &(*works)[{b.item.suite, metric}];
+  }
+  if (w->v.suite.empty()) {
+    w->v.suite = b.item.suite;
+    w->v.metric = metric;
+    auto suite = base_suites.find(b.item.suite);
+    w->v.modality =
+        suite != base_suites.end() ? suite->second->modality : b.item.modality;
+    const score::MetricInfo* info = score::FindMetric(metric);
+    w->v.higher_is_better = info == nullptr || info->higher_is_better;
+    w->v.binary = info != nullptr && info->binary;
+    w->v.thresholds = policy.For(w->v.suite, w->v.modality);
+  }
+  return w;
+}
+
+// Adds one paired item to its strata; false when it is left out (an error
+// and gate.errors_as_failures: false).
+bool AddPair(const ItemResult& b, const ItemResult& c, const Policy& policy,
+             SuiteWork* w) {
+  const std::string& metric = w->v.metric;
+  bool be = stats::Errored(b), ce = stats::Errored(c);
+  auto bs = b.scores.find(metric), cs = c.scores.find(metric);
+  if (!be && bs == b.scores.end()) be = true;
+  if (!ce && cs == c.scores.end()) ce = true;
+  std::vector<size_t> strata{0};
+  for (const auto& [k, v] : b.item.slices) strata.push_back(w->At(k, v));
+  for (size_t st : strata) {
+    w->strata[st].base_errors += be;
+    w->strata[st].cand_errors += ce;
+  }
+  if ((be || ce) && !policy.errors_as_failures) return false;
+  // An error scores as the worst outcome: 0 for accuracy-like metrics, every
+  // reference token wrong for error rates (denominator from the other run).
+  double den = !be ? bs->second.denominator : !ce ? cs->second.denominator : 1;
+  auto worst = [&]() {
+    return std::pair<double, double>{w->v.higher_is_better ? 0 : den, den};
+  };
+  auto [bn, bd] =
+      be ? worst() : std::pair{bs->second.numerator, bs->second.denominator};
+  auto [cn, cd] =
+      ce ? worst() : std::pair{cs->second.numerator, cs->second.denominator};
+  uint32_t index = static_cast<uint32_t>(w->pairs.size());
+  w->pairs.push_back({&b.item.group, bn, bd, cn, cd});
+  w->base_items.push_back(&b);
+  w->cand_items.push_back(&c);
+  for (size_t st : strata) w->strata[st].idx.push_back(index);
+  return true;
+}
+
+Status ReportUnmatched(const Policy& policy, int64_t left_out,
+                       GateResult* out) {
+  if (!out->unmatched.empty()) {
+    std::string some;
+    for (size_t i = 0; i < out->unmatched.size() && i < 5; ++i)
+      some += " " + out->unmatched[i];
+    std::string msg = fmt::format(
+        "{} items are in only one of the runs or changed between them:{}{}",
+        out->unmatched.size(), some, out->unmatched.size() > 5 ? " ..." : "");
+    if (!policy.allow_partial) {
+      return Status::Invalid(
+          msg + "; set gate.allow_partial: true to compare the intersection");
+    }
+    out->reasons.push_back(
+        msg + " (compared on the intersection: gate.allow_partial)");
+  }
+  if (left_out > 0) {
+    out->reasons.push_back(
+        fmt::format("{} paired items errored in one run and were left out "
+                    "(gate.errors_as_failures: false)",
+                    left_out));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+size_t SuiteWork::At(const std::string& key, const std::string& value) {
+  auto [it, fresh] = index.try_emplace(key + '\x1f' + value, strata.size());
+  if (fresh) strata.push_back(StratumAcc{key, value});
+  return it->second;
+}
+
+Result<SuiteWorks> PairRuns(const RunData& baseline, const RunData& candidate,
+                            const Policy& policy, GateResult* out) {
+  MMGATE_RETURN_IF_ERROR(CheckSameVersions(baseline, candidate));
+  // Pair on (suite, id) with equal content; everything else is unmatched.
+  stats::Pairing pairing = stats::PairItems(baseline.items, candidate.items);
+  out->unmatched = std::move(pairing.unmatched);
+  std::map<std::string, const store::SuiteRecord*> base_suites;
+  for (const store::SuiteRecord& s : baseline.suites) base_suites[s.suite] = &s;
+  SuiteWorks works;
+  SuiteWork* w = nullptr;
+  int64_t left_out = 0;
+  for (const stats::ItemPair& pair : pairing.pairs) {
+    w = WorkFor(*pair.baseline, policy, base_suites, &works, w);
+    if (!AddPair(*pair.baseline, *pair.candidate, policy, w)) ++left_out;
+  }
+  MMGATE_RETURN_IF_ERROR(ReportUnmatched(policy, left_out, out));
+  for (auto& [key, work] : works) NumberClusters(&work.pairs);
+  return works;
+}
+
+}  // namespace mmgate::gate

@@ -1,0 +1,80 @@
+// The steps of gate::Evaluate (gate.h), in order: pairing (pairing.cc),
+// difficulty tiers (tiers.cc), measurement (measure.cc) and decision
+// (decide.cc); cost.h gives each run's latency and cost. A SuiteWork carries
+// one (suite, metric) through them. Internal to gate/: callers use Evaluate.
+// Every step is a pure function of its arguments (no shared state).
+#ifndef MMGATE_GATE_STEPS_H_
+#define MMGATE_GATE_STEPS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "gate/gate.h"
+#include "gate/paired_tests.h"
+#include "gate/policy.h"
+#include "store/store.h"
+
+namespace mmgate::gate {
+
+// One stratum's pairs while they are collected.
+struct StratumAcc {
+  std::string key, value;  // empty key: the whole suite
+  std::vector<uint32_t> idx;
+  int64_t base_errors = 0, cand_errors = 0;
+};
+
+// One (suite, metric) with its pairs and strata, before the decisions.
+struct SuiteWork {
+  SuiteVerdict v;
+  std::vector<Pair> pairs;
+  std::vector<const store::ItemResult*> base_items, cand_items;
+  std::vector<StratumAcc> strata{StratumAcc{}};   // [0] is the whole suite
+  std::unordered_map<std::string, size_t> index;  // "key\x1fvalue" -> strata
+  std::map<std::string, std::vector<uint32_t>> tiers;
+
+  // The stratum of one slice value, added on first use.
+  size_t At(const std::string& key, const std::string& value);
+};
+
+// By (suite, metric): the order of the verdict's suites.
+using SuiteWorks = std::map<std::pair<std::string, std::string>, SuiteWork>;
+
+// Pairing. Refuses (Status) runs over different versions of a suite, and
+// unmatched items unless the policy allows the intersection; pairs the items
+// (stats::PairItems), groups the pairs by (suite, metric) into strata with
+// their error counts and numbered clusters, and adds the run-level reasons
+// (unmatched, left-out errors) to `out`.
+Result<SuiteWorks> PairRuns(const RunData& baseline, const RunData& candidate,
+                            const Policy& policy, GateResult* out);
+
+// Difficulty tiers: the items' own `difficulty` slice, else their failure
+// rate over the earlier runs in `history`; fills w->tiers and the residual
+// failure set's hard-tier shares.
+void AssignTiers(SuiteWork* w, const History& history);
+
+// Measurement: the paired test, interval and MDE of every stratum, the
+// degradation curves and the behaviour summaries of one suite.
+void MeasureSuite(SuiteWork* w, const Policy& policy);
+
+// Corrects the p-values of every gated stratum and robustness point of all
+// suites together (one family); fails only on invalid p-values.
+Status AdjustFamily(SuiteWorks* works, const Policy& policy);
+
+// Decision: the verdict and reasons of every stratum, curve point and of the
+// suite, from the adjusted p-values.
+void DecideSuite(SuiteWork* w, const Policy& policy);
+
+// The worse of two verdicts: block, then inconclusive, then pass.
+Verdict Worst(Verdict a, Verdict b);
+
+// "suite" or "suite key=value": how reasons name a stratum.
+std::string Label(const SuiteVerdict& v, const Stratum& s);
+
+}  // namespace mmgate::gate
+
+#endif  // MMGATE_GATE_STEPS_H_

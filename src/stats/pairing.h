@@ -1,0 +1,45 @@
+// Pairs two runs item by item: the one pairing behind both the gate and the
+// side-by-side comparison, so they agree on which items were compared and on
+// which outcomes are errors.
+#ifndef MMGATE_STATS_PAIRING_H_
+#define MMGATE_STATS_PAIRING_H_
+
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace mmgate::stats {
+
+// An item's outcome is an error when its call failed or when it has no
+// response at all (never run: the run was stopped or is still going). A
+// never-run item is not a finished comparison, so it is counted as an error
+// in that run rather than dropped silently; it stays paired, and the gate
+// scores it as the worst outcome (or leaves it out with
+// gate.errors_as_failures: false) exactly as it does a failed call.
+bool Errored(const store::ItemResult& r);
+
+struct ItemPair {
+  const store::ItemResult* baseline;
+  const store::ItemResult* candidate;
+};
+
+struct Pairing {
+  // Items with the same (suite, id) and content hash in both runs, in the
+  // baseline's order.
+  std::vector<ItemPair> pairs;
+  // "suite/id" of the items present in one run only or whose content changed
+  // between the runs: the baseline's first in its order, then the
+  // candidate's.
+  std::vector<std::string> unmatched;
+};
+
+// Never fails; pointers refer into `baseline` and `candidate`, which must
+// outlive the result. Pure function, safe to call from any thread. Items are
+// looked up by (suite, id) views, so pairing builds no key strings.
+Pairing PairItems(const std::vector<store::ItemResult>& baseline,
+                  const std::vector<store::ItemResult>& candidate);
+
+}  // namespace mmgate::stats
+
+#endif  // MMGATE_STATS_PAIRING_H_

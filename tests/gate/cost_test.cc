@@ -1,0 +1,42 @@
+#include "gate/cost.h"
+
+#include <gtest/gtest.h>
+
+namespace mmgate::gate {
+namespace {
+
+store::ItemResult Answered(double latency_ms, double cost_usd, int64_t tokens) {
+  store::ItemResult r;
+  store::ResponseRecord resp;
+  resp.answer = "x";
+  resp.latency_ms = latency_ms;
+  resp.cost_usd = cost_usd;
+  resp.input_tokens = tokens;
+  resp.output_tokens = tokens;
+  r.response = resp;
+  return r;
+}
+
+TEST(CostTest, CostPerQueryIsTheStoredAttemptCostsOverTheItems) {
+  std::vector<store::ItemResult> items = {
+      Answered(10, 0.003, 1000),  // priced attempts (retries included)
+      Answered(30, 0.0, 1000),    // a cache hit: its tokens cost nothing
+      Answered(20, 0.001, 500),
+      store::ItemResult{}};  // never run: no latency, no cost
+  std::vector<const store::ItemResult*> ptrs;
+  for (const store::ItemResult& r : items) ptrs.push_back(&r);
+  Policy policy;
+  policy.prices["gpt"] = {1000, 1000};  // would give $2 per 1000+1000 tokens
+
+  RunCost c = CostOf(ptrs, "gpt", policy);
+  EXPECT_DOUBLE_EQ(c.cost_per_query, 0.004 / 4);
+  EXPECT_DOUBLE_EQ(c.p50_latency_ms, 20);
+
+  EXPECT_EQ(CostOf(ptrs, "unpriced", policy).cost_per_query, -1);
+  std::vector<store::ItemResult> silent = {Answered(10, 0, -1)};
+  EXPECT_EQ(CostOf({&silent[0]}, "gpt", policy).cost_per_query, -1)
+      << "no tokens reported: nothing could be priced";
+}
+
+}  // namespace
+}  // namespace mmgate::gate
