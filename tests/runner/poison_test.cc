@@ -119,7 +119,8 @@ class PoisonTest : public ::testing::Test {
 };
 
 TEST_F(PoisonTest, ThrowingModelAndMetricFailOnlyTheirItems) {
-  auto s = runner::Run(project_, "m", Options("r"), store_.get(), &clock_, Maker());
+  auto s =
+      runner::Run(project_, "m", Options("r"), store_.get(), &clock_, Maker());
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->total, 30);
   EXPECT_EQ(s->done, 30);
