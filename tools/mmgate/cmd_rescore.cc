@@ -22,8 +22,8 @@ struct RescoreFlags {
 };
 
 int RescoreCommand(const RescoreFlags& f) {
-  auto project = LoadProjectFile(f.config);
-  if (!project.ok()) return Fail("rescore", project.status());
+  auto cfg = LoadConfigFile(f.config);
+  if (!cfg.ok()) return Fail("rescore", cfg.status());
   auto store = OpenStore(f.config, f.db);
   if (!store.ok()) return Fail("rescore", store.status());
   SystemClock clock;
@@ -32,7 +32,7 @@ int RescoreCommand(const RescoreFlags& f) {
   opt.suites = f.suites;
   opt.metric = f.metric;
   opt.progress = !f.json;
-  auto s = runner::Rescore(*project, f.run, opt, store->get(), &clock);
+  auto s = runner::Rescore(cfg->project, f.run, opt, store->get(), &clock);
   if (!s.ok()) return Fail("rescore", s.status());
   if (f.json) {
     nlohmann::json j = {{"run_id", s->run_id},   {"source_run", s->source_run},
