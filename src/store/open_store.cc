@@ -11,15 +11,17 @@ constexpr const char* kSupported =
     "supported: a file path, sqlite:PATH or sqlite://PATH";
 
 // The URL with the password of its user info (scheme://user:password@host)
-// replaced, so an error message never carries a secret.
-std::string WithoutPassword(const std::string& url) {
+// replaced and its query (?password=...) cut, so an error message never
+// carries a secret. The last '@' ends the user info, so a password holding
+// '/' or '@' is hidden too (at worst a port and path go with it).
+std::string WithoutPassword(std::string url) {
   size_t start = url.find("://");
   if (start == std::string::npos) return url;
   start += 3;
-  size_t at = url.find('@', start);
-  size_t slash = url.find('/', start);
-  if (at == std::string::npos || (slash != std::string::npos && slash < at))
-    return url;
+  if (size_t query = url.find('?', start); query != std::string::npos)
+    url = url.substr(0, query) + "?...";
+  size_t at = url.rfind('@');
+  if (at == std::string::npos || at < start) return url;
   size_t colon = url.find(':', start);
   if (colon == std::string::npos || colon > at) return url;
   return url.substr(0, colon + 1) + "***" + url.substr(at);

@@ -1,5 +1,7 @@
 // Store contract: runs, suites and items, results, attempts, cache, outcomes
 // and verdicts.
+#include <atomic>
+#include <map>
 #include <thread>
 
 #include "contract.h"
@@ -42,6 +44,10 @@ TYPED_TEST(RunsContract, RunsRoundTripInCreationOrder) {
   EXPECT_EQ(r.source_run, "a-first");
   EXPECT_EQ((*s->GetRun("a-first"))->source_run, "");
   EXPECT_FALSE(s->GetRun("nope")->has_value());
+}
+
+TYPED_TEST(RunsContract, DescribeNamesTheDatabase) {
+  EXPECT_FALSE(this->store_->Describe().empty());
 }
 
 TYPED_TEST(RunsContract, RunIdIsUniqueAndStatusChanges) {

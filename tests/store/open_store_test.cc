@@ -52,6 +52,14 @@ TEST_F(OpenStoreTest, UnsupportedSchemesAreNamedWithoutTheirPassword) {
       << m;
   EXPECT_EQ(m.find("hunter2"), std::string::npos) << m;
   EXPECT_NE(m.find("sqlite:PATH"), std::string::npos) << m;
+  auto slash = OpenStore("postgresql://u:pa/ss@host/db");
+  ASSERT_FALSE(slash.ok());
+  EXPECT_EQ(slash.status().message().find("pa/ss"), std::string::npos)
+      << slash.status().message();
+  auto query = OpenStore("postgresql://host/db?user=u&password=pw1");
+  ASSERT_FALSE(query.ok());
+  EXPECT_EQ(query.status().message().find("pw1"), std::string::npos)
+      << query.status().message();
   EXPECT_FALSE(OpenStore("mysql://host/db").ok());
   EXPECT_FALSE(OpenStore("sqlite:").ok());
   EXPECT_FALSE(OpenStore("").ok());
