@@ -168,7 +168,12 @@ class CurlMultiTransport final : public Transport {
     curl_easy_setopt(e, CURLOPT_PRIVATE, t);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    // Waiting to learn whether a connection multiplexes pays only where
+    // HTTP/2 can be negotiated (TLS). Over cleartext HTTP/1.1 libcurl cannot
+    // know until the first response's status line, so every other request of
+    // a first batch would queue behind it and spend its own timeout there.
+    if (r.url.rfind("https://", 0) == 0)
+      curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,

@@ -35,7 +35,7 @@ Script FaultFor(int n, int item_hit, const std::string& ok) {
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
         "Content-Length: " +
         std::to_string(ok.size()) + "\r\n\r\n" + ok.substr(0, ok.size() / 3))};
-    s.push_back(close ? Close() : Sleep(1500));
+    s.push_back(close ? Close() : Sleep(3000));
     return s;
   };
   if (n % 100 == 8)  // every time: valid length, truncated JSON
@@ -66,7 +66,7 @@ Script FaultFor(int n, int item_hit, const std::string& ok) {
       default:
         break;
     }
-    if (n % 500 == 5) return {Sleep(1500)};    // stall before headers
+    if (n % 500 == 5) return {Sleep(3000)};    // stall before headers
     if (n % 500 == 6) return body_cut(false);  // stall mid-body
   }
   return {Send(Response(200, "application/json", ok))};
@@ -97,7 +97,7 @@ class RemoteRunTest : public ::testing::Test {
                     {"model", "stand-in"},
                     {"api_key_env", "MMGATE_CANARY_KEY"},
                     {"concurrency", 32},
-                    {"timeout_s", 0.5},
+                    {"timeout_s", 1.0},
                     {"backoff_base_ms", 50}},
                    dir_.string()};
     p.models["gpt"] = spec;

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 #include "adapter/remote_models.h"
 #include "common/redact.h"
@@ -456,6 +458,41 @@ TEST_F(WireTest, FaultsAreRetriedOrNotAsTheyShouldBe) {
                 std::string::npos);
     }
   }
+}
+
+// Over cleartext HTTP/1.1 a request must not queue behind another one's slow
+// answer waiting to learn whether the connection multiplexes: each takes its
+// own connection at once (before the fix, every request of a first batch
+// waited for the first response and timed out behind it).
+TEST_F(WireTest, CleartextRequestsDoNotWaitBehindASlowFirstAnswer) {
+  FaultServer server([&](const ServerRequest& r, int64_t) {
+    if (r.target == "/slow")
+      return Script{Sleep(1500), Send(Response(200, "text/plain", "slow"))};
+    return Script{Send(Response(200, "text/plain", "fast"))};
+  });
+  auto transport = remote::MakeCurlTransport();
+  auto request = [&](const std::string& path) {
+    remote::HttpRequest r;
+    r.method = "GET";
+    r.url = server.base_url() + path;
+    r.timeout = std::chrono::milliseconds(1000);
+    return transport->Send(r);
+  };
+  std::thread slow([&] { request("/slow"); });
+  while (server.hits() < 1)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  constexpr int kFast = 7;
+  std::vector<remote::HttpResponse> fast(kFast);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kFast; ++i)
+    threads.emplace_back([&, i] { fast[i] = request("/fast"); });
+  for (auto& t : threads) t.join();
+  slow.join();
+  for (const auto& f : fast) {
+    EXPECT_EQ(f.error, remote::TransportError::kNone) << f.error_message;
+    EXPECT_EQ(f.body, "fast");
+  }
+  EXPECT_EQ(server.hits(), 1 + kFast);
 }
 
 TEST_F(WireTest, RetryAfterHttpDateAndGivingUpAtTheDeadline) {
