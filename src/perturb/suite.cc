@@ -114,6 +114,8 @@ Status CheckOutDir(const Suite& suite, const PerturbOptions& opt) {
 }
 
 Status CheckInputs(const Suite& suite, const PerturbOptions& opt) {
+  MMGATE_RETURN_IF_ERROR(CheckName(opt.name));
+  MMGATE_RETURN_IF_ERROR(CheckOutDir(suite, opt));
   if (!suite.problems.empty()) {
     const ItemProblem& p = suite.problems.front();
     return Status::Invalid(
@@ -122,8 +124,6 @@ Status CheckInputs(const Suite& suite, const PerturbOptions& opt) {
   }
   if (opt.variants.empty())
     return Status::Invalid("no perturbation kinds given");
-  MMGATE_RETURN_IF_ERROR(CheckName(opt.name));
-  MMGATE_RETURN_IF_ERROR(CheckOutDir(suite, opt));
   std::set<std::string> ids;
   for (const Item& item : suite.items) {
     for (const auto& [key, value] : item.slices) {
