@@ -194,7 +194,8 @@ TEST_F(ConfigTest, SuiteGateErrorsNameTheSuiteFileAndLine) {
   ExpectErrorAt(std::string(kModels) + "suites: [suites/s.yaml]\n", suite, 7,
                 "gate.alpha: alpha must be in (0, 0.5)");
 
-  Write("data/i/items.jsonl", R"({"id": "a", "reference": "r"})" "\n");
+  Write("data/i/items.jsonl",
+        std::string(R"({"id": "a", "reference": "r"})") + "\n");
   std::string text = std::string(kModels) + R"(suites:
   - name: inline
     modality: text
@@ -245,7 +246,8 @@ TEST_F(ConfigTest, WithoutItemsTheDatasetsAreNotRead) {
 
 TEST_F(ConfigTest, DatasetDirsPerSuite) {
   WriteSuite("s", "image", {GoodLine()});
-  Write("inline/items.jsonl", R"({"id": "a", "reference": "r"})" "\n");
+  Write("inline/items.jsonl",
+        std::string(R"({"id": "a", "reference": "r"})") + "\n");
   auto cfg = LoadText(std::string(kModels) + R"(suites:
   - suites/s.yaml
   - {name: t, modality: text, dataset: inline/items.jsonl, metric: exact}
