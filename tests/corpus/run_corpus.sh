@@ -85,6 +85,8 @@ import sys
 d = sys.argv[1]
 cases = {
     "nested_200000": b'{"id":"deep","modality":"text","k":' + b"[" * 200000 + b"}\n",
+    "nested_200000_closed": b'{"id":"deep","modality":"text","reference":"a","k":' +
+                            b"[" * 200000 + b"]" * 200000 + b"}\n",
     "objects_200000": b'{"id":"deep","k":' + b'{"a":' * 200000 + b"1}\n",
     "line_of_4mb": b'{"id":"long","modality":"text","prompt":"' + b"x" * (4 << 20) + b'","reference":"a"}\n',
     "nul_byte": b'{"id":"nul\x00","modality":"text","reference":"a"}\n',
