@@ -90,6 +90,29 @@ int DryRun(const RunFlags& f, const ProjectConfig& project,
   return kExitOk;
 }
 
+nlohmann::json SummaryJson(const RunFlags& f, const runner::RunSummary& s,
+                           const std::vector<report::FailedItem>& failed,
+                           const std::string& db) {
+  return {{"run_id", s.run_id},
+          {"model", f.model},
+          {"model_version", s.model_version},
+          {"resumed", s.resumed},
+          {"total", s.total},
+          {"skipped", s.skipped},
+          {"done", s.done},
+          {"errors", s.errors},
+          {"failed_items", report::FailedItemsJson(failed)},
+          {"interrupted", s.interrupted},
+          {"attempts", s.attempts},
+          {"cache_hits", s.cache_hits},
+          {"cost_usd", s.cost_usd},
+          {"repeat", f.repeat},
+          {"flaky", s.flaky},
+          {"schema_checked", s.schema_checked},
+          {"schema_valid", s.schema_valid},
+          {"db", db}};
+}
+
 // The first failed items with their kind and reason, then how to see all:
 // the reasons are what a user needs to fix them.
 void PrintFailed(const std::string& run_id,
@@ -131,25 +154,9 @@ int RunCommand(const RunFlags& f) {
   // that cannot start, media it cannot read.
   const bool all_failed = !results->empty() && failed.size() == results->size();
   if (f.json) {
-    nlohmann::json j = {{"run_id", s.run_id},
-                        {"model", f.model},
-                        {"model_version", s.model_version},
-                        {"resumed", s.resumed},
-                        {"total", s.total},
-                        {"skipped", s.skipped},
-                        {"done", s.done},
-                        {"errors", s.errors},
-                        {"failed_items", report::FailedItemsJson(failed)},
-                        {"interrupted", s.interrupted},
-                        {"attempts", s.attempts},
-                        {"cache_hits", s.cache_hits},
-                        {"cost_usd", s.cost_usd},
-                        {"repeat", f.repeat},
-                        {"flaky", s.flaky},
-                        {"schema_checked", s.schema_checked},
-                        {"schema_valid", s.schema_valid},
-                        {"db", (*store)->Describe()}};
-    std::printf("%s\n", j.dump(2).c_str());
+    std::printf(
+        "%s\n",
+        SummaryJson(f, s, failed, (*store)->Describe()).dump(2).c_str());
   } else {
     std::fprintf(
         stderr,
