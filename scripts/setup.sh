@@ -12,7 +12,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sctk sqlite3 python3-scipy python3-statsmodels
   # OCR
-  libtesseract-dev libleptonica-dev tesseract-ocr-eng
+  libtesseract-dev libleptonica-dev libpng-dev tesseract-ocr-eng
   # speech recognition and real recordings
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us pocketsphinx-testdata
   # speech synthesis and audio codecs

@@ -9,6 +9,11 @@
 namespace mmgate {
 
 Result<std::string> ReadFile(const std::string& path) {
+  // A directory opens and reads as empty, which would pass for an empty file.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::Invalid(path + ": is a directory, not a file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
@@ -39,6 +44,15 @@ Status WriteFileAtomic(const std::string& path, const std::string& content) {
     return Status::IoError("cannot rename " + tmp + " to " + path + ": " +
                            ec.message());
   return Status::Ok();
+}
+
+bool PathIsWithin(const std::filesystem::path& child,
+                  const std::filesystem::path& base) {
+  auto c = child.begin();
+  for (auto b = base.begin(); b != base.end(); ++b, ++c) {
+    if (c == child.end() || *c != *b) return false;
+  }
+  return true;
 }
 
 }  // namespace mmgate

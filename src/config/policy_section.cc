@@ -1,4 +1,9 @@
 // The `gate:` and `prices:` sections, and each suite's part of the policy.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <set>
+#include <string>
 #include <string_view>
 
 #include "common/prices.h"
@@ -8,6 +13,7 @@
 namespace mmgate::config::internal {
 namespace {
 
+using dataset::internal::FindField;
 using dataset::internal::Where;
 
 // The key node of the deepest key of `node` along the dotted `path`, or `at`
@@ -47,6 +53,20 @@ Status ReadGate(Source* src, const std::optional<Field>& field, Config* cfg) {
       field ? dataset::YamlToJson(field->value) : nlohmann::json();
   auto policy = gate::ParsePolicy(section, "gate");
   if (!policy.ok()) return AtPathLine(src->file, src->root, policy.status());
+  // A misspelled modality would silently lose its stricter thresholds.
+  if (auto mods = field ? FindField(field->value, "modalities") : std::nullopt;
+      mods && mods->value.IsMap()) {
+    const std::set<std::string> known = src->Modalities();
+    for (const auto& kv : mods->value) {
+      if (kv.first.IsScalar() && !known.contains(kv.first.Scalar())) {
+        return dataset::internal::ErrorAt(
+            src->file, kv.first,
+            fmt::format("gate.modalities: unknown modality '{}' (known: {}; "
+                        "declare others under 'modalities:')",
+                        kv.first.Scalar(), fmt::join(known, ", ")));
+      }
+    }
+  }
   cfg->policy = std::move(*policy);
   return Status::Ok();
 }

@@ -9,6 +9,9 @@
 #include <utility>
 #include <vector>
 
+#include "common/files.h"
+#include "common/json_input.h"
+
 namespace mmgate::dataset::internal {
 namespace {
 
@@ -34,22 +37,9 @@ bool IsBlank(std::string_view s) {
   return true;
 }
 
-// Component-wise, so "/data/set2" is not taken to be inside "/data/set".
-bool IsWithin(const fs::path& child, const fs::path& base) {
-  auto c = child.begin();
-  for (auto b = base.begin(); b != base.end(); ++b, ++c) {
-    if (c == child.end() || *c != *b) return false;
-  }
-  return true;
-}
-
 // The parser sees one line at a time, so its "line 1" is noise; the column
 // and the reason are what help.
 std::string CleanParseError(std::string message) {
-  if (auto end = message.find("] ");
-      message.starts_with("[json.exception") && end != std::string::npos) {
-    message.erase(0, end + 2);
-  }
   if (auto at = message.find("at line 1, column"); at != std::string::npos) {
     message.replace(at, 17, "at column");
   }
@@ -124,8 +114,8 @@ std::string ItemParser::CheckMedia(const std::string& rel,
   fs::path joined = dir_ / p;
   fs::path resolved = fs::weakly_canonical(joined, ec);
   if (ec) return "cannot resolve the path: " + ec.message();
-  if (!IsWithin(resolved, dir_)) {
-    if (!IsWithin(joined.lexically_normal(), dir_)) {
+  if (!PathIsWithin(resolved, dir_)) {
+    if (!PathIsWithin(joined.lexically_normal(), dir_)) {
       return "the path leaves the dataset folder through '..'";
     }
     return fmt::format(
@@ -209,15 +199,15 @@ void ItemParser::ReadStringList(const OJson& list, std::string_view key,
 
 void ItemParser::ParseLine(int line_no, std::string_view line, Suite* suite,
                            Sha256* version) {
-  OJson j;
-  try {
-    j = OJson::parse(line);
-  } catch (const OJson::parse_error& e) {
-    AddProblem(suite, line_no, "",
-               {"malformed JSON: " + CleanParseError(e.what())});
+  auto parsed = ParseOrderedJsonInput(line);
+  if (!parsed.ok()) {
+    AddProblem(
+        suite, line_no, "",
+        {"malformed JSON: " + CleanParseError(parsed.status().message())});
     version->Feed(line);
     return;
   }
+  OJson j = std::move(*parsed);
   if (!j.is_object()) {
     AddProblem(suite, line_no, "",
                {fmt::format("expected a JSON object, got {}", j.type_name())});

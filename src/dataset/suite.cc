@@ -131,6 +131,13 @@ Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
   Sha256 version;
   version.Feed(source.text);
   MMGATE_RETURN_IF_ERROR(ParseItems(*text, ctx, &suite, &version));
+  // An empty file would run, compare and pass on nothing at all.
+  if (suite.items.empty() && suite.problems.empty()) {
+    return r.Error(FindField(node, "dataset")->key,
+                   fmt::format("suite '{}': its dataset {} has no items (one "
+                               "JSON object per line)",
+                               suite.name, suite.dataset_path));
+  }
   suite.version_hash = version.HexDigest();
   return suite;
 }

@@ -149,28 +149,51 @@ nlohmann::json YamlToJson(const YAML::Node& node) {
 namespace internal {
 namespace {
 
-Status CheckDuplicateKeys(const std::string& file, const YAML::Node& node) {
-  if (node.IsSequence()) {
-    for (const auto& child : node) {
-      MMGATE_RETURN_IF_ERROR(CheckDuplicateKeys(file, child));
+// yaml-cpp shares an aliased node rather than copying it, so ten levels of
+// `&a [*b, *b, ...]` load instantly but expand to 10^10 nodes for any walk
+// (this one, YamlToJson, a dump). A config or suite is a few hundred nodes;
+// counting every visit, aliases expanded, bounds all later walks too.
+constexpr long kMaxYamlNodes = 250000;
+
+// Rejects duplicate mapping keys, and a document that expands to more than
+// kMaxYamlNodes nodes.
+class YamlChecker {
+ public:
+  explicit YamlChecker(const std::string& file) : file_(file) {}
+
+  Status Check(const YAML::Node& node) {
+    if (++visited_ > kMaxYamlNodes) {
+      return ErrorAt(file_, node,
+                     fmt::format("the document expands to more than {} nodes "
+                                 "(aliases repeated inside aliases?)",
+                                 kMaxYamlNodes));
     }
-  } else if (node.IsMap()) {
-    std::unordered_map<std::string, int> first_line;
-    for (const auto& kv : node) {
-      if (kv.first.IsScalar()) {
-        int line = kv.first.Mark().line + 1;
-        auto [it, inserted] = first_line.emplace(kv.first.Scalar(), line);
-        if (!inserted) {
-          return ErrorAt(file, kv.first,
-                         fmt::format("duplicate key '{}' (first on line {})",
-                                     kv.first.Scalar(), it->second));
+    if (node.IsSequence()) {
+      for (const auto& child : node) MMGATE_RETURN_IF_ERROR(Check(child));
+    } else if (node.IsMap()) {
+      std::unordered_map<std::string, int> first_line;
+      for (const auto& kv : node) {
+        if (kv.first.IsScalar()) {
+          int line = kv.first.Mark().line + 1;
+          auto [it, inserted] = first_line.emplace(kv.first.Scalar(), line);
+          if (!inserted) {
+            return ErrorAt(file_, kv.first,
+                           fmt::format("duplicate key '{}' (first on line {})",
+                                       kv.first.Scalar(), it->second));
+          }
+        } else {
+          MMGATE_RETURN_IF_ERROR(Check(kv.first));
         }
+        MMGATE_RETURN_IF_ERROR(Check(kv.second));
       }
-      MMGATE_RETURN_IF_ERROR(CheckDuplicateKeys(file, kv.second));
     }
+    return Status::Ok();
   }
-  return Status::Ok();
-}
+
+ private:
+  const std::string& file_;
+  long visited_ = 0;
+};
 
 }  // namespace
 
@@ -193,7 +216,7 @@ Result<YAML::Node> ParseYaml(const std::string& file, const std::string& text) {
                                        e.mark.line + 1, e.mark.column + 1,
                                        e.msg));
   }
-  MMGATE_RETURN_IF_ERROR(CheckDuplicateKeys(file, root));
+  MMGATE_RETURN_IF_ERROR(YamlChecker(file).Check(root));
   return root;
 }
 

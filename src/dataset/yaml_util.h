@@ -20,7 +20,9 @@ Status ErrorAt(const std::string& file, const YAML::Node& node,
                std::string_view message);
 
 // Parses YAML text; the error names file, line and column. Rejects duplicate
-// mapping keys, which yaml-cpp accepts silently (the later one would be lost).
+// mapping keys, which yaml-cpp accepts silently (the later one would be lost),
+// and a document whose aliases expand to more nodes than any config has (an
+// alias bomb), so every later walk of the returned node is bounded.
 Result<YAML::Node> ParseYaml(const std::string& file, const std::string& text);
 
 // A key of a mapping together with its value: errors about a value point at

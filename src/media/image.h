@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 
@@ -20,6 +21,11 @@ using PixPtr = std::unique_ptr<Pix, PixDeleter>;
 // Reads any image Leptonica decodes (PNG, JPEG, TIFF, PNM, BMP, WebP...).
 // An empty, truncated or non-image file is kCorrupt naming the path.
 Result<PixPtr> ReadImage(const std::string& path);
+
+// kCorrupt with the reason when `bytes` are a PNG that libpng cannot decode
+// (cut short, bad CRC, bad header, too many pixels); other bytes pass. Run
+// before handing bytes to Leptonica, whose libpng prints unnamed errors.
+Status CheckImageBytes(std::string_view bytes);
 
 }  // namespace mmgate::media
 

@@ -214,6 +214,7 @@ Result<std::string> EncodePng(const ::Pix& image) {
 }
 
 Result<PixPtr> DecodeImage(const std::string& bytes) {
+  MMGATE_RETURN_IF_ERROR(media::CheckImageBytes(bytes));
   PIX* p =
       pixReadMem(reinterpret_cast<const l_uint8*>(bytes.data()), bytes.size());
   if (p == nullptr) return Status::Corrupt("undecodable image bytes");

@@ -3,11 +3,15 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <vector>
 
 #include "common/files.h"
+#include "common/json_input.h"
 #include "media/audio.h"
 #include "perturb/audio.h"
 #include "perturb/image.h"
@@ -54,7 +58,64 @@ std::string Tag(const Variant& v) {
   return tag;
 }
 
+// The name becomes a file name in the output folder, so "../evil" or "a/b"
+// would write outside it.
+Status CheckName(const std::string& name) {
+  const bool plain =
+      !name.starts_with('.') &&
+      std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+      });
+  if (plain) return Status::Ok();
+  return Status::Invalid(fmt::format(
+      "--name '{}': must be a plain name (letters, digits, '-', '_', '.'; not "
+      "starting with '.'), not a path",
+      name));
+}
+
+fs::path Normal(const fs::path& p) {
+  std::error_code ec;
+  fs::path n = fs::weakly_canonical(fs::absolute(p), ec);
+  return (ec ? fs::absolute(p).lexically_normal() : n).lexically_normal();
+}
+
+// Writing media/ and items.jsonl into the folder that holds the suite would
+// overwrite its gold set, and writing into a folder of other files would mix
+// them with the new suite: the first is refused, the second needs --force.
+Status CheckOutDir(const Suite& suite, const PerturbOptions& opt) {
+  const fs::path out = Normal(opt.out_dir);
+  std::vector<fs::path> sources = {fs::path(suite.path).parent_path(),
+                                   fs::path(suite.dataset_path).parent_path()};
+  for (const Item& item : suite.items) {
+    for (const MediaRef& ref : item.media)
+      sources.push_back(fs::path(ref.abs_path).parent_path());
+  }
+  for (const fs::path& source : sources) {
+    if (PathIsWithin(Normal(source), out)) {
+      return Status::Invalid(fmt::format(
+          "-o {}: is or contains the source suite's folder {}; write the "
+          "perturbed suite to a new folder",
+          opt.out_dir, Normal(source).string()));
+    }
+  }
+  std::error_code ec;
+  if (fs::exists(out, ec) && !fs::is_directory(out, ec)) {
+    return Status::Invalid(
+        fmt::format("-o {}: exists and is not a folder", opt.out_dir));
+  }
+  if (fs::is_directory(out, ec) && !fs::is_empty(out, ec) && !opt.force) {
+    return Status::Invalid(fmt::format(
+        "-o {}: folder is not empty; choose a new folder, or add --force to "
+        "write into it (files of the same names are replaced, no other file "
+        "is touched)",
+        opt.out_dir));
+  }
+  return Status::Ok();
+}
+
 Status CheckInputs(const Suite& suite, const PerturbOptions& opt) {
+  MMGATE_RETURN_IF_ERROR(CheckName(opt.name));
+  MMGATE_RETURN_IF_ERROR(CheckOutDir(suite, opt));
   if (!suite.problems.empty()) {
     const ItemProblem& p = suite.problems.front();
     return Status::Invalid(
@@ -106,7 +167,14 @@ Result<std::vector<Json>> RawItems(const Suite& suite) {
     if (item.line < 1 || static_cast<size_t>(item.line) > lines.size())
       return Status::Internal(
           fmt::format("item {}: no line {}", item.id, item.line));
-    out.push_back(Json::parse(lines[static_cast<size_t>(item.line - 1)]));
+    // The loader parsed this line already, but the file may have changed
+    // since; a line that no longer parses is an error, not an exception.
+    auto j = ParseOrderedJsonInput(lines[static_cast<size_t>(item.line - 1)]);
+    if (!j.ok()) {
+      return j.status().WithContext(fmt::format(
+          "{}:{}: item '{}'", suite.dataset_path, item.line, item.id));
+    }
+    out.push_back(std::move(*j));
   }
   return out;
 }
@@ -172,11 +240,21 @@ std::string PerturbText(const std::string& prompt, const Variant& v,
   return Reorder(prompt, v.level, seed);
 }
 
+// Written from the loaded suite, not its file: a suite written inline in
+// mmgate.yaml has the whole config as its file.
 Status WriteSuiteYaml(const Suite& suite, const PerturbOptions& opt,
                       const std::string& name, const std::string& path) {
-  YAML::Node node = YAML::LoadFile(suite.path);
+  YAML::Node node;
   node["name"] = name;
+  node["modality"] = suite.modality;
+  if (!suite.description.empty()) node["description"] = suite.description;
   node["dataset"] = "items.jsonl";
+  node["metric"] = suite.metric;
+  for (const std::string& m : suite.extra_metrics) node["metrics"].push_back(m);
+  // JSON is YAML: the parsed mappings read back as they were written.
+  if (!suite.params.empty()) node["params"] = YAML::Load(suite.params.dump());
+  for (const auto& [mode, text] : suite.rubric) node["rubric"][mode] = text;
+  if (!suite.gate.empty()) node["gate"] = YAML::Load(suite.gate.dump());
   std::string kinds;
   for (const Variant& v : opt.variants) kinds += " " + v.Spec();
   YAML::Emitter e;
@@ -196,8 +274,7 @@ Result<PerturbSummary> PerturbSuite(const Suite& suite,
   if (!raw.ok()) return raw.status();
   const fs::path out(opt.out_dir);
   std::error_code ec;
-  fs::remove_all(out / "media", ec);
-  if (!ec) fs::create_directories(out / "media", ec);
+  fs::create_directories(out / "media", ec);
   if (ec)
     return Status::IoError(
         fmt::format("prepare {}: {}", (out / "media").string(), ec.message()));

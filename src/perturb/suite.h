@@ -20,7 +20,10 @@ struct PerturbOptions {
   std::vector<Variant> variants;
   uint64_t seed = 0;
   std::string out_dir;  // gets <name>.yaml, items.jsonl and media/
-  std::string name;     // empty: "<suite>-perturbed"
+  std::string name;     // empty: "<suite>-perturbed"; else a plain file name
+  // Write into an out_dir that already holds files (never one holding the
+  // source suite); only the files this writes are replaced.
+  bool force = false;
 };
 
 struct PerturbSummary {
@@ -31,10 +34,12 @@ struct PerturbSummary {
   int variant_items = 0;
 };
 
-// Checks every (item, variant) pair before writing anything: a kind the
+// Checks the name, the output folder and every (item, variant) pair before
+// writing anything: an out_dir that is or contains the source suite's
+// folders, or (without `force`) is not empty, is an error; so is a kind the
 // item's media cannot take (rotate on audio), an item with a validation
-// problem, or an item whose `perturbation` slice is already set is an error
-// naming the item. Media are decoded once per item; the same seed gives
+// problem, or an item whose `perturbation` slice is already set (these name
+// the item). Media are decoded once per item; the same seed gives
 // byte-identical files.
 Result<PerturbSummary> PerturbSuite(const Suite& suite,
                                     const PerturbOptions& opt);

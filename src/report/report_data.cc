@@ -11,6 +11,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "report/failed_items.h"
 #include "report/html.h"
 #include "report/html_report.h"
 #include "report/media_embed.h"
@@ -129,6 +130,9 @@ class ComparisonBuilder {
          {{"baseline", RunJson(base.run)}, {"candidate", RunJson(cand_.run)}}},
         {"latency", std::move(latency)},
         {"failures", std::move(failures)},
+        {"failed_items",
+         {{"baseline", FailedItemsJson(FailedItems(base.items))},
+          {"candidate", FailedItemsJson(FailedItems(cand_.items))}}},
         {"items", std::move(items)},
         {"limits",
          {{"per_stratum", opt_.per_stratum},

@@ -121,7 +121,9 @@ Result<RunSummary> Run(const ProjectConfig& project,
   auto price = PriceOf(project, model_name);
   if (!price.ok()) return price.status();
   auto first = make_model(spec);
-  if (!first.ok()) return first.status().WithContext("model " + model_name);
+  // A model that cannot be made is a config error: name the config too.
+  if (!first.ok())
+    return first.status().WithContext(project.path + ": model " + model_name);
   RunSummary summary;
   summary.model_version = (*first)->Version();
 

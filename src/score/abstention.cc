@@ -1,5 +1,6 @@
 #include "score/abstention.h"
 
+#include "common/json_input.h"
 #include "score/json_schema.h"
 #include "score/unicode.h"
 
@@ -110,9 +111,9 @@ Result<AbstainRule> ParseAbstainRule(const nlohmann::json& params) {
 std::optional<nlohmann::json> JsonAnswer(std::string_view answer) {
   const std::string_view text = ExtractJsonText(answer);
   if (text.empty() || text.front() != '{') return std::nullopt;
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  return j;
+  auto j = ParseJsonInput(text);
+  if (!j.ok() || !j->is_object()) return std::nullopt;
+  return std::move(*j);
 }
 
 bool Abstains(std::string_view answer, const AbstainRule& rule) {

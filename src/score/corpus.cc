@@ -1,6 +1,7 @@
 #include "score/corpus.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <cerrno>
@@ -204,12 +205,19 @@ Result<CorpusResult> ScoreTrnFiles(const std::string& ref_path,
       return Status::IoError(
           fmt::format("cannot open {}: {}", path, std::strerror(errno)));
     }
-    *size = 0;
-    if (std::fseek(file.get(), 0, SEEK_END) == 0) {
-      const long end = std::ftell(file.get());
-      if (end > 0) *size = static_cast<size_t>(end);
-      std::rewind(file.get());
+    // A directory opens too, and its "size" is LONG_MAX; only a regular
+    // file's size is a size (a pipe's is unknown, left 0).
+    struct stat st {};
+    if (fstat(fileno(file.get()), &st) != 0) {
+      return Status::IoError(
+          fmt::format("cannot read {}: {}", path, std::strerror(errno)));
     }
+    if (S_ISDIR(st.st_mode)) {
+      return Status::Invalid(fmt::format(
+          "{}: is a directory; give a .trn file (`words (utt_id)` lines)",
+          path));
+    }
+    *size = S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0;
     return file;
   };
   size_t ref_size = 0;

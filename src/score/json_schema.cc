@@ -14,6 +14,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "common/json_input.h"
 #include "score/unicode.h"
 
 namespace mmgate::score {
@@ -57,14 +58,12 @@ Result<SchemaCheck> CheckJsonSchema(std::string_view answer,
 
   SchemaCheck check;
   const std::string_view text = ExtractJsonText(answer);
-  nlohmann::json document;
-  try {
-    document = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    // parse_error, or out_of_range for a number beyond a double (1e999999).
-    check.detail = std::string("answer is not JSON: ") + e.what();
+  auto parsed = ParseJsonInput(text);
+  if (!parsed.ok()) {
+    check.detail = "answer is not JSON: " + parsed.status().message();
     return check;
   }
+  const nlohmann::json document = std::move(*parsed);
 
   valijson::Validator validator;
   valijson::ValidationResults results;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 
+#include "common/json_input.h"
 #include "score/abstention.h"
 #include "score/code_grounding.h"
 #include "score/conflict.h"
@@ -223,9 +224,12 @@ Result<ItemScore> ScoreJsonSchema(const Item& item, const std::string& answer,
     schema = item.extra["schema"];
     // A schema may also be written as a JSON string.
     if (schema.is_string()) {
-      schema = nlohmann::json::parse(schema.get<std::string>(), nullptr, false);
-      if (schema.is_discarded())
-        return Status::Invalid("the item's \"schema\" string is not JSON");
+      auto parsed = ParseJsonInput(schema.get<std::string>());
+      if (!parsed.ok()) {
+        return Status::Invalid("the item's \"schema\" string is not JSON: " +
+                               parsed.status().message());
+      }
+      schema = std::move(*parsed);
     }
   } else if (params.is_object() && params.contains("schema")) {
     schema = params["schema"];

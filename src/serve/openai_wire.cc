@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "common/base64.h"
+#include "common/json_input.h"
 
 namespace mmgate::serve {
 namespace {
@@ -161,9 +162,12 @@ std::string Event(const json& data) { return "data: " + data.dump() + "\n\n"; }
 }  // namespace
 
 Result<ChatRequest> ParseChatRequest(const std::string& body) {
-  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded())
-    return Status::Invalid("request body is not valid JSON");
+  auto parsed = ParseJsonInput(body);
+  if (!parsed.ok()) {
+    return Status::Invalid("request body is not valid JSON: " +
+                           parsed.status().message());
+  }
+  json j = std::move(*parsed);
   if (!j.is_object()) return Status::Invalid("request body must be an object");
   ChatRequest out;
   if (!j.contains("model") || !j["model"].is_string() ||

@@ -87,7 +87,10 @@ retried=$(sqlite3 ref.db "SELECT COUNT(*) FROM attempts WHERE error_kind IN ('se
 [ "$retried" -gt 0 ] || fail "the injected faults were not met"
 expect_eq "$(sqlite3 ref.db "SELECT COUNT(*) FROM responses WHERE cost_usd > 0")" "$N" "answers are priced"
 
-"$MMGATE" report reference reference -c mmgate.yaml --db ref.db --format md -o report.md 2>report.err || true
+# One run each: its failed items with their reasons (the echoed key's 401
+# among them) must not carry the key either.
+"$MMGATE" report reference -c mmgate.yaml --db ref.db --format md -o report.md 2>report.err || true
+"$MMGATE" report killed -c mmgate.yaml --db kill.db --format md -o killed.md 2>killed.err || true
 "$MMGATE" run -c mmgate.yaml -m gpt --db kill.db --run-id killed --json >again.json 2>again.err || true
 if grep -rl -- "$CANARY" . >leaks 2>/dev/null; then fail "canary key found in: $(cat leaks)"; fi
 grep -q "REDACTED" <(sqlite3 kill.db "SELECT error FROM responses WHERE item_id='leak'") ||

@@ -178,6 +178,9 @@ TEST_F(ConfigTest, GateErrorsNameFileAndLine) {
        "      margn: 0.1\n",
        "margn", "gate.modalities.document.margn: unknown threshold"},
       {"gate:\n  correction: bonferroni\n", "correction", "gate.correction: "},
+      // A misspelled modality silently lost its stricter margin.
+      {"gate:\n  modalities:\n    audoi: {margin: 0.01}\n", "audoi",
+       "gate.modalities: unknown modality 'audoi' (known: audio, chart"},
   };
   for (const Case& c : kCases) {
     std::string text = std::string(kModels) + "suites: []\n" + c.gate;
@@ -191,7 +194,8 @@ TEST_F(ConfigTest, SuiteGateErrorsNameTheSuiteFileAndLine) {
   ExpectErrorAt(std::string(kModels) + "suites: [suites/s.yaml]\n", suite, 7,
                 "gate.alpha: alpha must be in (0, 0.5)");
 
-  Write("data/i/items.jsonl", "");
+  Write("data/i/items.jsonl",
+        std::string(R"({"id": "a", "reference": "r"})") + "\n");
   std::string text = std::string(kModels) + R"(suites:
   - name: inline
     modality: text
@@ -242,7 +246,8 @@ TEST_F(ConfigTest, WithoutItemsTheDatasetsAreNotRead) {
 
 TEST_F(ConfigTest, DatasetDirsPerSuite) {
   WriteSuite("s", "image", {GoodLine()});
-  Write("inline/items.jsonl", "");
+  Write("inline/items.jsonl",
+        std::string(R"({"id": "a", "reference": "r"})") + "\n");
   auto cfg = LoadText(std::string(kModels) + R"(suites:
   - suites/s.yaml
   - {name: t, modality: text, dataset: inline/items.jsonl, metric: exact}

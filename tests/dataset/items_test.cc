@@ -80,6 +80,43 @@ TEST_F(DatasetTest, MalformedJsonLine) {
   EXPECT_THAT(p.message, HasSubstr("column"));
 }
 
+// Both used to end the whole run: the overflow as an uncaught exception, the
+// nesting as a stack overflow. Each is now its line's problem.
+TEST_F(DatasetTest, NumberBeyondADoubleIsALineProblem) {
+  ItemProblem p =
+      OneBadLine(R"({"id":"bad-1","modality":"image","reference":1e999999})");
+  EXPECT_THAT(p.message, HasSubstr("items.jsonl:2"));
+  EXPECT_THAT(p.message, HasSubstr("malformed JSON"));
+  EXPECT_THAT(p.message, HasSubstr("number overflow"));
+}
+
+TEST_F(DatasetTest, DeepNestingIsALineProblem) {
+  ItemProblem p = OneBadLine(R"({"id":"deep","modality":"image","x":)" +
+                             std::string(200000, '[') + "}");
+  EXPECT_THAT(p.message, HasSubstr("items.jsonl:2"));
+  EXPECT_THAT(p.message, HasSubstr("nested deeper than"));
+}
+
+// An empty dataset ran, compared and passed on nothing; a directory read as
+// an empty file.
+TEST_F(DatasetTest, EmptyBlankOrDirectoryDatasetIsAnError) {
+  for (const std::string& content :
+       {std::string(), std::string("\n  \n\t\n")}) {
+    std::string suite_path = WriteSuite("s", "image", {});
+    Write("data/s/items.jsonl", content);
+    auto suite = LoadSuite(suite_path, opt_);
+    ASSERT_FALSE(suite.ok());
+    EXPECT_THAT(suite.status().message(), HasSubstr("s.yaml:3"));
+    EXPECT_THAT(suite.status().message(), HasSubstr("has no items"));
+  }
+  std::string suite_path = WriteSuite("s", "image", {GoodLine()});
+  Write("suites/s.yaml",
+        "name: s\nmodality: image\ndataset: ../data/s\nmetric: cer\n");
+  auto suite = LoadSuite(suite_path, opt_);
+  ASSERT_FALSE(suite.ok());
+  EXPECT_THAT(suite.status().message(), HasSubstr("is a directory"));
+}
+
 TEST_F(DatasetTest, NonObjectLine) {
   ItemProblem p = OneBadLine(R"(["id", "x"])");
   EXPECT_THAT(p.message, HasSubstr("expected a JSON object, got array"));

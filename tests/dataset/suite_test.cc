@@ -19,7 +19,8 @@ TEST_F(DatasetTest, UnknownSuiteMetricIsFatal) {
   EXPECT_THAT(suite.status().message(),
               HasSubstr("s.yaml:4: unknown metric 'bleu'"));
   // Without a metric registry injected, names cannot be checked.
-  Write("suites/x.jsonl", "");
+  Write("suites/x.jsonl",
+        std::string(R"({"id": "a", "reference": "r"})") + "\n");
   EXPECT_TRUE(LoadSuite(Path("suites/s.yaml"), LoadOptions{}).ok());
 }
 

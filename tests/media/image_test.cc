@@ -71,5 +71,25 @@ TEST_F(ImageTest, EmptyTruncatedAndTextFilesAreCorrupt) {
             StatusCode::kNotFound);
 }
 
+// A PNG cut short after its header: libpng printed "libpng error: Read Error"
+// on stderr, naming no file. The reason is now in the error, with the file.
+TEST_F(ImageTest, TruncatedPngNamesFileAndReasonOnlyInTheStatus) {
+  cairo_surface_t* surface =
+      cairo_image_surface_create(CAIRO_FORMAT_RGB24, 200, 200);
+  ASSERT_EQ(cairo_surface_write_to_png(surface, Path("full.png").c_str()),
+            CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy(surface);
+  fs::resize_file(Path("full.png"), fs::file_size(Path("full.png")) / 2);
+  ::testing::internal::CaptureStderr();
+  Result<PixPtr> pix = ReadImage(Path("full.png"));
+  const std::string stderr_text = ::testing::internal::GetCapturedStderr();
+  ASSERT_FALSE(pix.ok());
+  EXPECT_EQ(pix.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(pix.status().message().find(Path("full.png") + ": corrupt PNG: "),
+            std::string::npos)
+      << pix.status().message();
+  EXPECT_EQ(stderr_text, "");
+}
+
 }  // namespace
 }  // namespace mmgate::media

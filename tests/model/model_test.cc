@@ -78,7 +78,7 @@ TEST(ReplyJson, ParsesRepliesAndRefusesWhatWouldThrowOrRecurse) {
   EXPECT_TRUE(ParseReplyJson("{\"answer\": ").is_discarded());
   EXPECT_TRUE(ParseReplyJson(R"({"n": 1e999999})").is_discarded());
   std::string at_limit =
-      std::string(kMaxReplyDepth, '[') + std::string(kMaxReplyDepth, ']');
+      std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
   EXPECT_FALSE(ParseReplyJson(at_limit).is_discarded());
   std::string beyond = "[" + at_limit + "]";
   EXPECT_TRUE(ParseReplyJson(beyond).is_discarded());

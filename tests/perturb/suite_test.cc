@@ -200,5 +200,99 @@ TEST_F(PerturbSuiteTest, BadInputIsAClearErrorNamingTheItem) {
             std::string::npos);
 }
 
+// Perturbing into the suite's own folder deleted its media/ (gold images and
+// any other file there) before failing.
+TEST_F(PerturbSuiteTest, OutDirHoldingTheSourceIsRefused) {
+  Suite suite = Load(std::string(kImageItem) + "\n", "document");
+  fs::path keep = dir_ / "src/media/notes.txt";
+  ASSERT_TRUE(WriteFileAtomic(keep.string(), "mine").ok());
+  const auto before = Files(dir_ / "src");
+  PerturbOptions opt;
+  opt.variants = Kinds({"rotate:5"});
+  opt.force = true;  // not even with --force
+  for (fs::path out :
+       {dir_ / "src", dir_ / "src/media", dir_ / "src/.", dir_}) {
+    opt.out_dir = out.string();
+    auto r = PerturbSuite(suite, opt);
+    ASSERT_FALSE(r.ok()) << out;
+    EXPECT_NE(r.status().message().find("is or contains the source suite's"),
+              std::string::npos)
+        << r.status().message();
+  }
+  EXPECT_EQ(Files(dir_ / "src"), before);
+}
+
+// An existing folder's media/ was emptied and its items replaced silently.
+TEST_F(PerturbSuiteTest, NonEmptyOutDirNeedsForceAndKeepsOtherFiles) {
+  Suite suite = Load(std::string(kImageItem) + "\n", "document");
+  const fs::path out = dir_ / "out";
+  ASSERT_TRUE(WriteFileAtomic((out / "media/other.png").string(), "x").ok());
+  ASSERT_TRUE(WriteFileAtomic((out / "README").string(), "y").ok());
+  PerturbOptions opt;
+  opt.variants = Kinds({"rotate:5"});
+  opt.out_dir = out.string();
+  auto r = PerturbSuite(suite, opt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("folder is not empty"), std::string::npos)
+      << r.status().message();
+  EXPECT_EQ(Files(out).size(), 2u);
+  opt.force = true;
+  r = PerturbSuite(suite, opt);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(*ReadFile((out / "media/other.png").string()), "x");
+  EXPECT_EQ(*ReadFile((out / "README").string()), "y");
+  EXPECT_TRUE(fs::exists(out / "items.jsonl"));
+}
+
+TEST_F(PerturbSuiteTest, NameMustBeAPlainName) {
+  Suite suite = Load(std::string(kImageItem) + "\n", "document");
+  PerturbOptions opt;
+  opt.variants = Kinds({"rotate:5"});
+  opt.out_dir = (dir_ / "out").string();
+  for (const char* name : {"../evil", "a/b", "..", ".hidden", "/abs"}) {
+    opt.name = name;
+    auto r = PerturbSuite(suite, opt);
+    ASSERT_FALSE(r.ok()) << name;
+    EXPECT_NE(r.status().message().find("must be a plain name"),
+              std::string::npos)
+        << r.status().message();
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "evil.yaml"));
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+  opt.name = "docs-rot_5.v2";
+  EXPECT_TRUE(PerturbSuite(suite, opt).ok());
+  EXPECT_TRUE(fs::exists(dir_ / "out/docs-rot_5.v2.yaml"));
+}
+
+// A suite written inline in mmgate.yaml has the config as its path; the new
+// suite file got the whole config (models:, suites:) and no modality.
+TEST_F(PerturbSuiteTest, InlineSuiteWritesOnlyTheSuite) {
+  Suite suite = Load(std::string(kImageItem) + "\n", "document");
+  suite.path = (dir_ / "src/mmgate.yaml").string();
+  suite.params = {{"ignore_case", true}};
+  suite.rubric = {{"misread", "a digit read wrong"}};
+  ASSERT_TRUE(WriteFileAtomic(suite.path,
+                              "models: {m: {provider: exec, command: [x]}}\n"
+                              "suites: [{name: s, modality: document, "
+                              "dataset: items.jsonl, metric: exact}]\n")
+                  .ok());
+  PerturbOptions opt;
+  opt.variants = Kinds({"rotate:5"});
+  opt.out_dir = (dir_ / "out").string();
+  auto r = PerturbSuite(suite, opt);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const std::string yaml = *ReadFile(r->suite_file);
+  EXPECT_EQ(yaml.find("models"), std::string::npos) << yaml;
+  EXPECT_EQ(yaml.find("suites"), std::string::npos) << yaml;
+  auto loaded = dataset::LoadSuite(r->suite_file, {});
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message() << "\n" << yaml;
+  EXPECT_EQ(loaded->name, "s-perturbed");
+  EXPECT_EQ(loaded->modality, "document");
+  EXPECT_EQ(loaded->metric, "exact");
+  EXPECT_EQ(loaded->params, suite.params);
+  EXPECT_EQ(loaded->rubric, suite.rubric);
+  EXPECT_EQ(loaded->items.size(), 2u);
+}
+
 }  // namespace
 }  // namespace mmgate::perturb

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "score/corpus_report.h"
@@ -205,6 +206,22 @@ TEST(CorpusTest, MissingFileIsAnIoError) {
   EXPECT_EQ(r.status().code(), StatusCode::kIoError);
   EXPECT_NE(r.status().message().find("/nonexistent/ref.trn"),
             std::string::npos);
+}
+
+// A directory opens and reports a size of LONG_MAX on Linux; sizing buffers
+// by it ended `mmgate score` with std::bad_alloc.
+TEST(CorpusTest, DirectoryIsAnErrorNamingIt) {
+  const std::string dir = ::testing::TempDir();
+  const std::string trn = dir + "/corpus_dir_test.trn";
+  std::ofstream(trn) << "a (u1)\n";
+  for (auto [ref, hyp] : {std::pair{dir, trn}, std::pair{trn, dir}}) {
+    Result<CorpusResult> r = ScoreTrnFiles(ref, hyp, {});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(dir + ": is a directory"),
+              std::string::npos)
+        << r.status().message();
+  }
 }
 
 TEST(CorpusTest, ThreadCountDoesNotChangeResults) {

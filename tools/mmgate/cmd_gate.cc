@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -68,9 +70,17 @@ Result<nlohmann::json> FlakyItems(store::Store* store,
 }
 
 int GateCommand(const GateFlags& f) {
+  for (const std::string& c : f.candidates) {
+    if (c == f.baseline) {
+      return Fail("gate", Status::Invalid(fmt::format(
+                              "--candidate {} is also the --baseline: a run "
+                              "compared with itself shows no change",
+                              c)));
+    }
+  }
   auto cfg = LoadConfigFile(f.config, /*read_items=*/false);
   if (!cfg.ok()) return Fail("gate", cfg.status());
-  auto store = OpenStore(f.config, f.db);
+  auto store = OpenResults(f.config, f.db, "gate");
   if (!store.ok()) return Fail("gate", store.status());
   auto e =
       gate::EvaluateRuns(cfg->policy, store->get(), f.baseline, f.candidates);

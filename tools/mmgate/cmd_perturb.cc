@@ -22,6 +22,7 @@ struct PerturbFlags {
   uint64_t seed = 1;
   std::string out;
   std::string name;
+  bool force = false;
   bool json = false;
 };
 
@@ -59,6 +60,7 @@ int PerturbCommand(const PerturbFlags& f) {
   opt.seed = f.seed;
   opt.out_dir = f.out;
   opt.name = f.name;
+  opt.force = f.force;
   auto summary = perturb::PerturbSuite(*suite, opt);
   if (!summary.ok()) return Fail("perturb", summary.status());
   if (f.json) {
@@ -99,6 +101,9 @@ void AddPerturbCommand(CLI::App* sub, int* exit_code) {
       ->required();
   sub->add_option("--name", f->name,
                   "name of the new suite (default <suite>-perturbed)");
+  sub->add_flag("--force", f->force,
+                "write into a folder that is not empty (files of the same "
+                "names are replaced, no other file is touched)");
   sub->add_flag("--json", f->json, "print the summary as JSON");
   sub->callback([f, exit_code] { *exit_code = PerturbCommand(*f); });
 }

@@ -24,7 +24,7 @@ struct RescoreFlags {
 int RescoreCommand(const RescoreFlags& f) {
   auto cfg = LoadConfigFile(f.config);
   if (!cfg.ok()) return Fail("rescore", cfg.status());
-  auto store = OpenStore(f.config, f.db);
+  auto store = OpenResults(f.config, f.db, "rescore");
   if (!store.ok()) return Fail("rescore", store.status());
   SystemClock clock;
   runner::RescoreOptions opt;

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "project.h"
+#include "report/failed_items.h"
 #include "runner/estimate.h"
 #include "runner/runner.h"
 
@@ -89,6 +90,44 @@ int DryRun(const RunFlags& f, const ProjectConfig& project,
   return kExitOk;
 }
 
+nlohmann::json SummaryJson(const RunFlags& f, const runner::RunSummary& s,
+                           const std::vector<report::FailedItem>& failed,
+                           const std::string& db) {
+  return {{"run_id", s.run_id},
+          {"model", f.model},
+          {"model_version", s.model_version},
+          {"resumed", s.resumed},
+          {"total", s.total},
+          {"skipped", s.skipped},
+          {"done", s.done},
+          {"errors", s.errors},
+          {"failed_items", report::FailedItemsJson(failed)},
+          {"interrupted", s.interrupted},
+          {"attempts", s.attempts},
+          {"cache_hits", s.cache_hits},
+          {"cost_usd", s.cost_usd},
+          {"repeat", f.repeat},
+          {"flaky", s.flaky},
+          {"schema_checked", s.schema_checked},
+          {"schema_valid", s.schema_valid},
+          {"db", db}};
+}
+
+// The first failed items with their kind and reason, then how to see all:
+// the reasons are what a user needs to fix them.
+void PrintFailed(const std::string& run_id,
+                 const std::vector<report::FailedItem>& failed,
+                 bool all_failed) {
+  if (failed.empty()) return;
+  constexpr size_t kShown = 5;
+  std::fprintf(stderr, "%s%zu item%s failed in run %s:\n%s",
+               all_failed ? "every item failed: " : "", failed.size(),
+               failed.size() == 1 ? "" : "s", run_id.c_str(),
+               report::FailedItemsText(failed, kShown).c_str());
+  if (failed.size() > kShown)
+    std::fprintf(stderr, "all of them: mmgate report %s\n", run_id.c_str());
+}
+
 int RunCommand(const RunFlags& f) {
   auto cfg = LoadConfigFile(f.config);
   if (!cfg.ok()) return Fail("run", cfg.status());
@@ -108,30 +147,21 @@ int RunCommand(const RunFlags& f) {
   auto summary = runner::Run(project, f.model, opt, store->get(), &clock);
   if (!summary.ok()) return Fail("run", summary.status());
   const runner::RunSummary& s = *summary;
+  auto results = (*store)->LoadResults(s.run_id);
+  if (!results.ok()) return Fail("run", results.status());
+  const std::vector<report::FailedItem> failed = report::FailedItems(*results);
+  // Every item failing is no run to compare: a misspelled command, a model
+  // that cannot start, media it cannot read.
+  const bool all_failed = !results->empty() && failed.size() == results->size();
   if (f.json) {
-    nlohmann::json j = {{"run_id", s.run_id},
-                        {"model", f.model},
-                        {"model_version", s.model_version},
-                        {"resumed", s.resumed},
-                        {"total", s.total},
-                        {"skipped", s.skipped},
-                        {"done", s.done},
-                        {"errors", s.errors},
-                        {"interrupted", s.interrupted},
-                        {"attempts", s.attempts},
-                        {"cache_hits", s.cache_hits},
-                        {"cost_usd", s.cost_usd},
-                        {"repeat", f.repeat},
-                        {"flaky", s.flaky},
-                        {"schema_checked", s.schema_checked},
-                        {"schema_valid", s.schema_valid},
-                        {"db", (*store)->Describe()}};
-    std::printf("%s\n", j.dump(2).c_str());
+    std::printf(
+        "%s\n",
+        SummaryJson(f, s, failed, (*store)->Describe()).dump(2).c_str());
   } else {
     std::fprintf(
         stderr,
-        "%s %s: %lld items, %lld answered now, %lld already done, %lld "
-        "errors%s%s\n",
+        "%s %s: %lld items, %lld done now, %lld already done, %lld "
+        "failed%s%s\n",
         s.resumed ? "resumed" : "run", s.run_id.c_str(),
         static_cast<long long>(s.total), static_cast<long long>(s.done),
         static_cast<long long>(s.skipped), static_cast<long long>(s.errors),
@@ -159,9 +189,11 @@ int RunCommand(const RunFlags& f) {
         std::fprintf(stderr, " %s", s.flaky[i].c_str());
       std::fprintf(stderr, "%s\n", s.flaky.size() > 10 ? " ..." : "");
     }
+    PrintFailed(s.run_id, failed, all_failed);
     std::printf("%s\n", s.run_id.c_str());
   }
-  return s.interrupted ? kExitInterrupted : kExitOk;
+  if (s.interrupted) return kExitInterrupted;
+  return all_failed ? kExitAllFailed : kExitOk;
 }
 
 }  // namespace
@@ -179,7 +211,8 @@ void AddRunCommand(CLI::App* sub, int* exit_code) {
       "results database (default .mmgate/results.db beside config)");
   sub->add_option("--run-id", f->run_id, "run id; an existing one resumes");
   sub->add_option("-j,--workers", f->workers,
-                  "parallel workers (default: one per core)");
+                  "parallel workers (default: one per core)")
+      ->check(CLI::Range(0, 4096));
   sub->add_flag("--json", f->json, "print the run summary as JSON");
   sub->add_option("--repeat", f->repeat,
                   "call the model N times per item: scores are the mean, "

@@ -9,12 +9,14 @@
 namespace mmgate::cli {
 
 // Exit codes (DESIGN.md): 0 ok / roll forward, 1 blocked, 2 usage, config or
-// input error, 3 inconclusive, 130 interrupted.
+// input error, 3 inconclusive, 4 a run in which every item failed (nothing
+// to compare), 130 interrupted.
 enum ExitCode : int {
   kExitOk = 0,
   kExitBlocked = 1,
   kExitUsage = 2,
   kExitInconclusive = 3,
+  kExitAllFailed = 4,
   kExitInterrupted = 130
 };
 

@@ -1,8 +1,11 @@
 #include "project.h"
 
+#include <fmt/format.h>
+
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <string_view>
 
 #include "commands.h"
 #include "common/clock.h"
@@ -28,6 +31,13 @@ void OnSignal(int sig) {
 
 Result<config::Config> LoadConfigFile(const std::string& path,
                                       bool read_items) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status::NotFound(
+        path +
+        ": not found; create a project with `mmgate init DIR`, or name the "
+        "config with -c");
+  }
   dataset::LoadOptions opt;
   opt.metric_known = [](std::string_view m) {
     return score::FindMetric(m) != nullptr;
@@ -55,6 +65,27 @@ std::string DatabasePath(const std::string& config_path,
 Result<std::unique_ptr<store::Store>> OpenStore(const std::string& config_path,
                                                 const std::string& db_flag) {
   return store::OpenStore(DatabasePath(config_path, db_flag));
+}
+
+Result<std::unique_ptr<store::Store>> OpenResults(
+    const std::string& config_path, const std::string& db_flag,
+    std::string_view command) {
+  const std::string url = DatabasePath(config_path, db_flag);
+  std::string_view file(url);
+  if (file.starts_with("sqlite://")) {
+    file.remove_prefix(9);
+  } else if (file.starts_with("sqlite:")) {
+    file.remove_prefix(7);
+  }
+  std::error_code ec;
+  if (file.find("://") == std::string_view::npos &&
+      !std::filesystem::exists(std::filesystem::path(file), ec)) {
+    return Status::NotFound(fmt::format(
+        "no results database at {}: nothing has been run yet (`mmgate run -m "
+        "MODEL` writes it), or name one with --db; {} needs runs to read",
+        url, command));
+  }
+  return store::OpenStore(url);
 }
 
 const std::atomic<bool>* InstallStopHandler() {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -32,6 +33,11 @@ std::string DatabasePath(const std::string& config_path,
                          const std::string& db_flag);
 Result<std::unique_ptr<store::Store>> OpenStore(const std::string& config_path,
                                                 const std::string& db_flag);
+// The same for a command that only reads runs (gate, report, rescore): a
+// database file that does not exist is an error, not created empty.
+Result<std::unique_ptr<store::Store>> OpenResults(
+    const std::string& config_path, const std::string& db_flag,
+    std::string_view command);
 
 // Set by the first SIGINT or SIGTERM; a second one ends the process at once.
 const std::atomic<bool>* InstallStopHandler();

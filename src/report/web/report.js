@@ -292,6 +292,22 @@
             f.more > 0 ? h('p', {class: 'more'}, f.more + ' more not shown') : null)));
   }
 
+  // Items that errored in either run (corrupt media, a model that crashed or
+  // answered garbage): their reasons, never only a count.
+  function failedItems(cmp) {
+    const rows = [];
+    for (const side of ['baseline', 'candidate']) {
+      for (const f of (cmp.failed_items || {})[side] || []) rows.push(Object.assign({side}, f));
+    }
+    if (!rows.length) return null;
+    return section('Failed items (' + rows.length + ')',
+        h('table', {},
+          h('tr', {}, ['run', 'suite', 'item', 'kind', 'reason'].map((t) => h('th', {}, t))),
+          rows.map((f) => h('tr', {},
+              h('td', {}, f.side), h('td', {}, f.suite), h('td', {}, f.id || 'line ' + f.line),
+              h('td', {}, f.kind), h('td', {}, h('pre', {class: 'error'}, f.reason))))));
+  }
+
   function runLine(label, r) {
     return h('p', {}, h('b', {}, label + ': '), r.run_id, ' — model ', r.model, ' (', r.model_version, ')');
   }
@@ -303,7 +319,8 @@
           runLine('baseline', cmp.runs.baseline), runLine('candidate', cmp.runs.candidate),
           h('p', {class: 'muted'}, 'policy ', g.policy),
           reasonList(g.reasons, 8)),
-        [scorecards(g), slices(g), difficulty(g), curves(g), latency(cmp), cost(g), failures(cmp)]);
+        [scorecards(g), slices(g), difficulty(g), curves(g), latency(cmp), cost(g), failures(cmp),
+         failedItems(cmp)]);
   }
 
   function compareLink(baseline, candidate, text) {
