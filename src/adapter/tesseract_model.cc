@@ -2,6 +2,7 @@
 // ocr_rules.cc for questions about documents, tables and charts.
 #include <fmt/format.h>
 #include <leptonica/allheaders.h>
+#include <omp.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
@@ -174,6 +175,16 @@ class TesseractModel final : public Model {
   std::string Version() const override { return version_; }
 
   Result<ModelResponse> Answer(const ModelRequest& request) override {
+    // mmgate owns the parallelism: one engine per worker (runner/). Tesseract
+    // asks OpenMP for a team of up to four threads for every text line
+    // (`num_threads` clauses, which omp_set_num_threads cannot lower), so N
+    // workers ran N teams on the same cores: on 2 cores the demo's documents
+    // took 85 s with -j 1 and 39 s with -j 2, against 14 s and 8 s with one
+    // thread per engine, same answers (issue 15). No active parallel level
+    // makes every region run on the calling thread. The setting belongs to
+    // this thread, and a worker may be a thread we did not start, so it is
+    // made on every call (a store of one integer).
+    omp_set_max_active_levels(0);
     Result<const MediaRef*> image = FirstMedium(request, "image");
     if (!image.ok()) return image.status();
     const std::string& path = (*image)->abs_path;

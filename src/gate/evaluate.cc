@@ -11,7 +11,10 @@ Result<Evaluation> EvaluateRuns(const Policy& policy, store::Store* store,
   auto base = gate::LoadRun(store, baseline);
   if (!base.ok()) return base.status();
   e.baseline = std::move(*base);
-  auto history = gate::LoadHistory(store, candidates);
+  // Tiers must not come from the compared runs' own outcomes (tiers.cc).
+  std::vector<std::string> compared = candidates;
+  compared.push_back(baseline);
+  auto history = gate::LoadHistory(store, compared);
   if (!history.ok()) return history.status();
   for (const std::string& id : candidates) {
     auto cand = gate::LoadRun(store, id);

@@ -46,7 +46,9 @@ struct Stratum {
 
 // Where the remaining failures are: seed 001's capability cliff.
 struct Residual {
-  std::string source;  // "slices.difficulty" or "history (N runs)"
+  // Where the tiers came from: "slices.difficulty", "history (N other runs)",
+  // "cross-fit (5 folds)", or "none: <why>" when there are no tiers.
+  std::string source;
   int64_t baseline_failures = 0;
   int64_t candidate_failures = 0;
   double baseline_hard_share =
@@ -140,8 +142,8 @@ struct RunData {
   std::vector<store::ItemResult> items;
 };
 
-// Per (suite, item id, content hash): how many earlier runs scored the item
-// and how many of them failed it.
+// Per (suite, item id, content hash): how many runs independent of the
+// compared ones scored the item and how many of them failed it (load.h).
 using History = std::map<std::tuple<std::string, std::string, std::string>,
                          std::pair<int, int>>;
 

@@ -1,5 +1,8 @@
 #include "gate/load.h"
 
+#include <algorithm>
+#include <set>
+
 #include "score/metrics.h"
 
 namespace mmgate::gate {
@@ -21,7 +24,22 @@ Result<RunData> LoadRun(store::Store* store, const std::string& run_id) {
 }
 
 Result<History> LoadHistory(store::Store* store,
-                            const std::vector<std::string>& exclude) {
+                            const std::vector<std::string>& compared) {
+  auto runs = store->ListRuns();
+  if (!runs.ok()) return runs.status();
+  std::set<std::string> versions;
+  for (const store::RunRecord& r : *runs) {
+    bool is_compared =
+        std::find(compared.begin(), compared.end(), r.run_id) != compared.end();
+    if (is_compared && !r.model_version.empty())
+      versions.insert(r.model_version);
+  }
+  // Another run of a compared model version is no independent evidence: the
+  // same engine and config (and the answer cache) give the same answers.
+  std::vector<std::string> exclude = compared;
+  for (const store::RunRecord& r : *runs) {
+    if (versions.count(r.model_version)) exclude.push_back(r.run_id);
+  }
   auto outcomes = store->Outcomes(exclude);
   if (!outcomes.ok()) return outcomes.status();
   History h;

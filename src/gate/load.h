@@ -14,9 +14,12 @@ namespace mmgate::gate {
 
 Result<RunData> LoadRun(store::Store* store, const std::string& run_id);
 
-// Failure counts per item over every run but `exclude` (the candidates).
+// Failure counts per item over the runs independent of `compared` (the
+// baseline and the candidates): not one of them, not a rescore in their
+// lineage (Store::Outcomes), not a run of the same model version. A run and
+// its rescores count once.
 Result<History> LoadHistory(store::Store* store,
-                            const std::vector<std::string>& exclude);
+                            const std::vector<std::string>& compared);
 
 }  // namespace mmgate::gate
 

@@ -1,13 +1,36 @@
 // Difficulty tiers, the second step of Evaluate (steps.h).
+//
+// A tier must not depend on the baseline's own outcome on the item: the hard
+// tier would then be the baseline's failures, where the candidate can only do
+// better (regression to the mean) and `hard_tail` could never block. Tiers
+// come from the items' `difficulty` slice, else from independent history
+// (runs other than the compared ones; load.h), else by cross-fitting on the
+// baseline; when none of these can tell difficulty apart there are no tiers
+// and `residual.source` says why. See README.md.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <utility>
 
 #include "gate/steps.h"
 #include "stats/pairing.h"
 
 namespace mmgate::gate {
 namespace {
+
+constexpr int kFolds = 5;
+// Salts the fold hash: fixed, so the same items always fall in the same
+// folds and reports stay byte-identical.
+constexpr std::string_view kFoldSeed = "mmgate-tiers-1";
+// Pseudo-items of the fold's overall failure rate that a slice value's rate
+// is shrunk toward, so a value seen a handful of times is not called hard.
+constexpr double kShrink = 10;
 
 bool FailedItem(const store::ItemResult& r, const std::string& metric,
                 bool higher_is_better) {
@@ -16,23 +39,114 @@ bool FailedItem(const store::ItemResult& r, const std::string& metric,
   return IsFailure(error, error ? 0 : s->second.value, higher_is_better);
 }
 
-// The item's tier: its `difficulty` slice when the suite is labelled, else
-// from its failure rate over earlier runs (empty when it has none); counts
-// the most earlier runs seen in `runs_seen`.
-std::string TierOf(const store::ItemRecord& it, bool labelled,
-                   const History& history, int* runs_seen) {
-  std::string tier;
-  if (labelled) {
-    for (const auto& [k, v] : it.slices) {
-      if (k == "difficulty") tier = v;
-    }
-  } else if (auto h = history.find({it.suite, it.item_id, it.content_hash});
-             h != history.end() && h->second.first > 0) {
-    *runs_seen = std::max(*runs_seen, h->second.first);
-    double rate = static_cast<double>(h->second.second) / h->second.first;
-    tier = rate < 1.0 / 3 ? "easy" : rate < 2.0 / 3 ? "medium" : "hard";
+// 64-bit FNV-1a: stable across platforms and library versions.
+uint64_t Fnv1a(std::string_view a, std::string_view b) {
+  uint64_t h = 1469598103934665603ull;
+  for (std::string_view part : {a, std::string_view("\x1f", 1), b}) {
+    for (unsigned char c : part) h = (h ^ c) * 1099511628211ull;
   }
-  return tier;
+  return h;
+}
+
+std::string RateTier(double rate) {
+  return rate < 1.0 / 3 ? "easy" : rate < 2.0 / 3 ? "medium" : "hard";
+}
+
+// Tiers from independent history: each item's failure rate over the other
+// runs that scored it (items without history get no tier). Empty when no
+// item of the suite has any.
+std::optional<std::string> HistoryTiers(SuiteWork* w, const History& history) {
+  int runs_seen = 0;
+  for (size_t i = 0; i < w->pairs.size(); ++i) {
+    const store::ItemRecord& it = w->base_items[i]->item;
+    auto h = history.find({it.suite, it.item_id, it.content_hash});
+    if (h == history.end() || h->second.first <= 0) continue;
+    runs_seen = std::max(runs_seen, h->second.first);
+    double rate = static_cast<double>(h->second.second) / h->second.first;
+    w->tiers[RateTier(rate)].push_back(static_cast<uint32_t>(i));
+  }
+  if (runs_seen == 0) return std::nullopt;
+  return fmt::format("history ({} other run{})", runs_seen,
+                     runs_seen == 1 ? "" : "s");
+}
+
+// Baseline failures and items, per fold.
+struct FoldCounts {
+  std::array<int64_t, kFolds> fails{}, n{};
+  int64_t Fails(int except) const { return Sum(fails) - fails[except]; }
+  int64_t N(int except) const { return Sum(n) - n[except]; }
+  static int64_t Sum(const std::array<int64_t, kFolds>& a) {
+    int64_t s = 0;
+    for (int64_t x : a) s += x;
+    return s;
+  }
+};
+
+// Each item's predicted difficulty from the baseline's other folds: the mean,
+// over the item's slice values, of how much more often the baseline failed
+// that value than its items overall (shrunk by kShrink). Whole groups share
+// a fold: a source and its variants share the baseline's particular mistakes
+// on that source, so they must not predict each other.
+std::vector<double> CrossFitScores(const SuiteWork& w) {
+  const size_t n = w.pairs.size();
+  std::vector<int> fold(n);
+  std::vector<bool> failed(n);
+  FoldCounts all;
+  std::map<std::pair<std::string, std::string>, FoldCounts> by_value;
+  for (size_t i = 0; i < n; ++i) {
+    const store::ItemRecord& it = w.base_items[i]->item;
+    fold[i] = static_cast<int>(Fnv1a(kFoldSeed, it.group) % kFolds);
+    failed[i] = FailedItem(*w.base_items[i], w.v.metric, w.v.higher_is_better);
+    all.fails[fold[i]] += failed[i];
+    ++all.n[fold[i]];
+    for (const auto& kv : it.slices) {
+      by_value[kv].fails[fold[i]] += failed[i];
+      ++by_value[kv].n[fold[i]];
+    }
+  }
+  std::vector<double> score(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& slices = w.base_items[i]->item.slices;
+    if (slices.empty() || all.N(fold[i]) == 0) continue;
+    double overall = static_cast<double>(all.Fails(fold[i])) / all.N(fold[i]);
+    for (const auto& kv : slices) {
+      const FoldCounts& c = by_value.at(kv);
+      double rate =
+          (c.Fails(fold[i]) + kShrink * overall) / (c.N(fold[i]) + kShrink);
+      score[i] += (rate - overall) / static_cast<double>(slices.size());
+    }
+  }
+  return score;
+}
+
+// Tiers by cross-fitting: thirds of the predicted difficulty (ties kept
+// together). Returns the source, or why there are no tiers.
+std::string CrossFitTiers(SuiteWork* w) {
+  std::set<std::string> groups;
+  bool any_slice = false;
+  for (const store::ItemResult* r : w->base_items) {
+    groups.insert(r->item.group);
+    any_slice |= !r->item.slices.empty();
+  }
+  const std::string none = "none: no independent history, and ";
+  if (!any_slice) return none + "no slices to cross-fit on";
+  if (groups.size() < static_cast<size_t>(kFolds))
+    return none + fmt::format("fewer than {} groups to cross-fit", kFolds);
+  std::vector<double> score = CrossFitScores(*w);
+  std::vector<double> sorted = score;
+  std::sort(sorted.begin(), sorted.end());
+  const double min = sorted.front(), max = sorted.back();
+  if (min == max) return none + "the slices do not separate difficulty";
+  const size_t n = sorted.size();
+  const double lo = sorted[(n - 1) / 3], hi = sorted[(2 * n) / 3];
+  for (size_t i = 0; i < n; ++i) {
+    const double s = score[i];
+    std::string tier = s >= hi && s > min   ? "hard"
+                       : s <= lo && s < max ? "easy"
+                                            : "medium";
+    w->tiers[tier].push_back(static_cast<uint32_t>(i));
+  }
+  return fmt::format("cross-fit ({} folds)", kFolds);
 }
 
 // Where the remaining failures are: each run's failures and their share in
@@ -68,14 +182,19 @@ void FillResidual(SuiteWork* w) {
 void AssignTiers(SuiteWork* w, const History& history) {
   bool labelled = false;
   for (const StratumAcc& st : w->strata) labelled |= st.key == "difficulty";
-  int runs_seen = 0;
-  for (size_t i = 0; i < w->pairs.size(); ++i) {
-    std::string tier =
-        TierOf(w->base_items[i]->item, labelled, history, &runs_seen);
-    if (!tier.empty()) w->tiers[tier].push_back(static_cast<uint32_t>(i));
+  std::string& source = w->v.residual.source;
+  if (labelled) {
+    for (size_t i = 0; i < w->pairs.size(); ++i) {
+      for (const auto& [k, v] : w->base_items[i]->item.slices) {
+        if (k == "difficulty") w->tiers[v].push_back(static_cast<uint32_t>(i));
+      }
+    }
+    source = "slices.difficulty";
+  } else if (auto from_history = HistoryTiers(w, history)) {
+    source = *from_history;
+  } else {
+    source = CrossFitTiers(w);
   }
-  w->v.residual.source = labelled ? "slices.difficulty"
-                                  : fmt::format("history ({} runs)", runs_seen);
   FillResidual(w);
 }
 

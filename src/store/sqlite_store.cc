@@ -2,6 +2,8 @@
 #include "store/sqlite_store.h"
 
 #include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
 
 namespace mmgate::store {
 namespace {
@@ -286,35 +288,74 @@ Status SqliteStore::WriteResult(const std::string& run_id,
   return Status::Ok();
 }
 
-Result<std::vector<Outcome>> SqliteStore::Outcomes(
-    const std::vector<std::string>& exclude_runs) {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::string sql =
-      "SELECT i.suite, i.item_id, i.content_hash, i.metric,"
-      " r.error IS NOT NULL, s.value"
-      " FROM items i JOIN responses r"
-      " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id"
-      " LEFT JOIN scores s ON s.run_id = i.run_id AND s.suite = i.suite"
-      " AND s.item_id = i.item_id AND s.metric = i.metric"
-      " WHERE i.content_hash != ''";
-  if (!exclude_runs.empty()) {
-    sql += " AND i.run_id NOT IN (";
-    for (size_t i = 0; i < exclude_runs.size(); ++i)
-      sql += (i ? ", ?" : "?") + std::to_string(i + 1);
-    sql += ")";
-  }
-  auto st = db_->Prepare(sql);
+// Each run's lineage: the run that called the model, found by following
+// `source_run` (a rescore names its immediate source, so chains occur). A
+// source that is no longer stored is still a lineage of its own; a cycle
+// (never written by mmgate) stops where it closes.
+Result<std::map<std::string, std::string>> SqliteStore::Lineages() {
+  auto st = db_->Prepare("SELECT run_id, source_run FROM runs");
   if (!st.ok()) return st.status();
-  for (size_t i = 0; i < exclude_runs.size(); ++i)
-    st->Bind(static_cast<int>(i + 1), exclude_runs[i]);
-  std::vector<Outcome> out;
+  std::map<std::string, std::string> source;
   for (;;) {
     auto row = st->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    out.push_back(Outcome{st->Text(0), st->Text(1), st->Text(2), st->Text(3),
-                          st->Int(4) != 0 || st->IsNull(5), st->Double(5)});
+    source[st->Text(0)] = st->Text(1);
   }
+  std::map<std::string, std::string> root;
+  for (const auto& [run, _] : source) {
+    std::string cur = run;
+    for (size_t steps = 0; steps < source.size(); ++steps) {
+      auto it = source.find(cur);
+      if (it == source.end() || it->second.empty()) break;
+      cur = it->second;
+    }
+    root[run] = cur;
+  }
+  return root;
+}
+
+Result<std::vector<Outcome>> SqliteStore::Outcomes(
+    const std::vector<std::string>& exclude_runs) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto root = Lineages();
+  if (!root.ok()) return root.status();
+  auto lineage = [&](const std::string& run) {
+    auto it = root->find(run);
+    return it == root->end() ? run : it->second;
+  };
+  std::set<std::string> excluded;
+  for (const std::string& run : exclude_runs) excluded.insert(lineage(run));
+  // Oldest run first, so the newest scoring of a lineage overwrites the
+  // older ones: a rescore exists because the scoring was corrected.
+  auto st = db_->Prepare(
+      "SELECT i.run_id, i.suite, i.item_id, i.content_hash, i.metric,"
+      " r.error IS NOT NULL, s.value"
+      " FROM items i JOIN runs u ON u.run_id = i.run_id"
+      " JOIN responses r"
+      " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id"
+      " LEFT JOIN scores s ON s.run_id = i.run_id AND s.suite = i.suite"
+      " AND s.item_id = i.item_id AND s.metric = i.metric"
+      " WHERE i.content_hash != '' ORDER BY u.created_ms, u.run_id");
+  if (!st.ok()) return st.status();
+  std::map<std::tuple<std::string, std::string, std::string>, Outcome> once;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    std::string run = lineage(st->Text(0));
+    if (excluded.count(run)) continue;
+    once[{run, st->Text(1), st->Text(2)}] =
+        Outcome{st->Text(1),
+                st->Text(2),
+                st->Text(3),
+                st->Text(4),
+                st->Int(5) != 0 || st->IsNull(6),
+                st->Double(6)};
+  }
+  std::vector<Outcome> out;
+  out.reserve(once.size());
+  for (auto& [_, o] : once) out.push_back(std::move(o));
   return out;
 }
 

@@ -4,6 +4,7 @@
 #ifndef MMGATE_STORE_SQLITE_STORE_H_
 #define MMGATE_STORE_SQLITE_STORE_H_
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -90,6 +91,10 @@ class SqliteStore final : public Store {
   // sqlite_schema.cc
   Status Migrate();
   Result<int64_t> StoredVersion();
+
+  // Every run's lineage (the run its rescores descend from), by run id; with
+  // mu_ locked.
+  Result<std::map<std::string, std::string>> Lineages();
 
   // The bodies of the writes, run inside a transaction the caller holds
   // (with mu_ locked).

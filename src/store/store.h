@@ -94,10 +94,13 @@ class Store {
   virtual Result<std::vector<ItemResult>> LoadResults(
       const std::string& run_id) = 0;
 
-  // Every item outcome in the database outside `exclude_runs`: how earlier
-  // runs fared on each item (for difficulty estimated from history). Items
-  // that failed validation (no content hash) and items never run are left
-  // out.
+  // How other runs fared on each item (for difficulty estimated from
+  // history): one outcome per item and lineage, a lineage being a run that
+  // called its model and its rescores (`source_run`, followed through
+  // chains), so a rescore never counts twice; the lineage's newest scoring
+  // wins. Lineages holding any of `exclude_runs` are left out whole (a
+  // rescored copy of a compared run is not independent of it), as are items
+  // that failed validation (no content hash) and items never run.
   virtual Result<std::vector<Outcome>> Outcomes(
       const std::vector<std::string>& exclude_runs) = 0;
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -52,6 +53,29 @@ TEST_F(TesseractTest, ReadsAllTheText) {
       Joined(kTerminal));
   // No question at all also means "read it".
   EXPECT_EQ(Ask(*model, "image", "", Path("term.png")), Joined(kTerminal));
+}
+
+// The threads of this process (/proc/self/task lists them).
+size_t ThreadCount() {
+  namespace fs = std::filesystem;
+  size_t n = 0;
+  for (const auto& entry : fs::directory_iterator("/proc/self/task")) {
+    (void)entry;
+    ++n;
+  }
+  return n;
+}
+
+TEST_F(TesseractTest, ReadsOnTheCallersThreadAlone) {
+  // mmgate runs one engine per worker; an engine starting threads of its own
+  // oversubscribes the cores (Tesseract's OpenMP teams did: issue 15). An
+  // OpenMP team's threads outlive the read, so they show here.
+  ASSERT_TRUE(testing::RenderLines(Path("term.png"), kTerminal, 22, true));
+  const size_t before = ThreadCount();
+  auto model = Make();
+  ASSERT_TRUE(model);
+  EXPECT_EQ(Ask(*model, "image", "", Path("term.png")), Joined(kTerminal));
+  EXPECT_EQ(ThreadCount(), before);
 }
 
 TEST_F(TesseractTest, PreprocessingOptionsStillRead) {

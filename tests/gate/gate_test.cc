@@ -246,7 +246,7 @@ TEST(GateTest, DifficultyFromHistoryAndTheResidualFailureSet) {
   auto r = Evaluate(runs.baseline, runs.candidate, policy, history);
   ASSERT_TRUE(r.ok());
   const SuiteVerdict& v = r->suites[0];
-  EXPECT_EQ(v.residual.source, "history (3 runs)");
+  EXPECT_EQ(v.residual.source, "history (3 other runs)");
   ASSERT_EQ(v.difficulty.size(), 2u);
   const Stratum& hard =
       v.difficulty[1].value == "hard" ? v.difficulty[1] : v.difficulty[0];

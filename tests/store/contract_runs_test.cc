@@ -298,6 +298,47 @@ TYPED_TEST(RunsContract, OutcomesLeaveOutExcludedRunsInvalidAndUnrunItems) {
   EXPECT_EQ(s->Outcomes({"old", "base", "cand"})->size(), 0u);
 }
 
+// Creates `run_id` as a rescore of `source` (created at `created_ms`) whose
+// only item, c1, scored `value`.
+Status AddRescore(Store* s, const std::string& run_id,
+                  const std::string& source, int64_t created_ms, double value) {
+  RunRecord run = MakeRun(run_id, created_ms);
+  run.source_run = source;
+  MMGATE_RETURN_IF_ERROR(s->CreateRun(run));
+  MMGATE_RETURN_IF_ERROR(s->PutSuite(run_id, ChartsSuite(), ChartsItems()));
+  return s->PutResult(run_id, Answered("c1", "10"),
+                      {{"relaxed_accuracy", value, value, 1, ""}});
+}
+
+TYPED_TEST(RunsContract, OutcomesCountALineageOnceAndLeaveOutCopiesOfExcluded) {
+  Store* s = this->store_.get();
+  int64_t t = 1;
+  for (const char* run : {"old", "base", "cand"}) {
+    ASSERT_TRUE(AddChartsRun(s, run, t++).ok());
+    ASSERT_TRUE(s->PutResult(run, Answered("c1", "10"),
+                             {{"relaxed_accuracy", 1, 1, 1, ""}})
+                    .ok());
+  }
+  // "old" rescored twice in a chain; "base" rescored, and "cand" is itself
+  // the source of nothing but is compared against a rescore of "base".
+  ASSERT_TRUE(AddRescore(s, "old-r1", "old", 10, 0).ok());
+  ASSERT_TRUE(AddRescore(s, "old-r2", "old-r1", 11, 0.25).ok());
+  ASSERT_TRUE(AddRescore(s, "base-r", "base", 12, 0).ok());
+
+  auto all = s->Outcomes({});
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_EQ(all->size(), 3u) << "three lineages of one item each";
+
+  auto outcomes = s->Outcomes({"base-r", "cand"});
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status().message();
+  ASSERT_EQ(outcomes->size(), 1u) << "base is excluded with its rescore";
+  EXPECT_EQ((*outcomes)[0].item_id, "c1");
+  EXPECT_DOUBLE_EQ((*outcomes)[0].value, 0.25) << "the newest scoring";
+
+  EXPECT_EQ(s->Outcomes({"old-r1", "base", "cand"})->size(), 0u)
+      << "excluding a rescore in the middle of a chain excludes its lineage";
+}
+
 TYPED_TEST(RunsContract, VerdictsGetGrowingIdsAndListOldestFirst) {
   Store* s = this->store_.get();
   VerdictRecord later{0, "b", "c2", "p", "block", 2000, R"({"v":2})", {}};
