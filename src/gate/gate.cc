@@ -13,6 +13,22 @@ bool IsFailure(bool error, double value, bool higher_is_better) {
   return error || (higher_is_better ? value < 0.5 : value > 0.5);
 }
 
+std::string_view StatusName(StratumStatus s) {
+  switch (s) {
+    case StratumStatus::kPass:
+      return "pass";
+    case StratumStatus::kBlock:
+      return "block";
+    case StratumStatus::kInconclusive:
+      return "inconclusive";
+    case StratumStatus::kCoverageGap:
+      return "coverage_gap";
+    case StratumStatus::kNotGated:
+      return "not_gated";
+  }
+  return "inconclusive";
+}
+
 std::string_view VerdictName(Verdict v) {
   switch (v) {
     case Verdict::kPass:
@@ -36,6 +52,8 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   auto works = PairRuns(baseline, candidate, policy, &out);
   if (!works.ok()) return works.status();
   for (auto& [key, w] : *works) AssignTiers(&w, history);
+  for (auto& [key, w] : *works) PrepareSuite(&w, policy);
+  AssignLevels(&*works, policy);
   for (auto& [key, w] : *works) MeasureSuite(&w, policy);
   MMGATE_RETURN_IF_ERROR(AdjustFamily(&*works, policy));
   for (auto& [key, w] : *works) {
@@ -43,6 +61,7 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
     w.v.candidate_cost = CostOf(w.cand_items, candidate.run.model, policy);
     DecideSuite(&w, policy);
     out.verdict = Worst(out.verdict, w.v.verdict);
+    ListCausesAndGaps(w.v, &out);
     out.suites.push_back(std::move(w.v));
   }
   if (out.suites.empty()) {

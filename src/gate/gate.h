@@ -20,6 +20,20 @@ namespace mmgate::gate {
 enum class Verdict { kPass, kBlock, kInconclusive };
 std::string_view VerdictName(Verdict v);
 
+// Why a stratum counts as it does (docs/gate.md): its simultaneous interval
+// lies within the margin (pass) or beyond it (block), or straddles it
+// (inconclusive); a stratum too small to decide at the margin is a coverage
+// gap (inconclusive only when the policy marks it required); an ungated
+// stratum is measured and shown, never counted.
+enum class StratumStatus {
+  kPass,
+  kBlock,
+  kInconclusive,
+  kCoverageGap,
+  kNotGated
+};
+std::string_view StatusName(StratumStatus s);
+
 // One stratum: a whole suite, one slice value, or one difficulty tier.
 struct Stratum {
   std::string
@@ -33,14 +47,30 @@ struct Stratum {
   double delta = 0;  // candidate - baseline on the metric's scale
   double ci_lo = 0;  // interval for delta at level 1 - alpha
   double ci_hi = 0;
-  double p = 1;  // one-sided: the candidate is worse
-  double p_adjusted = 1;
-  double mde = 0;  // smallest drop detectable at the policy's power
+  double p = 1;           // one-sided: the candidate is worse
+  double p_adjusted = 1;  // weighted Holm over the family (1 when ungated)
+  // The family-wise share of alpha this stratum spends (weighted Bonferroni:
+  // alpha * weight / total weight): [ci_lo, ci_hi] is the two-sided
+  // 1 - 2 * level interval, so each end is a one-sided bound at `level`, and
+  // the intervals of the whole family hold together with 1 - alpha.
+  double level = 0.05;
+  double weight = 0;      // 0 when ungated
+  bool required = false;  // a coverage gap here makes the verdict inconclusive
+  double mde = 0;  // smallest drop detectable at `level` and the policy power
+  // Paired items the stratum needs for its MDE to reach the margin (at its
+  // discordance or spread, at least the whole suite's); 0 when untested.
+  int64_t items_needed = 0;
   int64_t baseline_errors = 0;
   int64_t candidate_errors = 0;
   int64_t worse = 0;   // binary metrics: items that went from pass to fail
   int64_t better = 0;  // ... and from fail to pass
+  // What the stratum contributes to its suite's verdict: a coverage gap
+  // counts as pass unless required; an ungated stratum always as pass.
   Verdict verdict = Verdict::kPass;
+  StratumStatus status = StratumStatus::kPass;
+  // Blocked strata only: "" for a cause, else the label of the cause whose
+  // items, once removed, take this stratum's block away.
+  std::string explained_by;
   std::vector<std::string> reasons;
 };
 
@@ -124,6 +154,16 @@ struct SuiteVerdict {
   std::vector<std::string> reasons;
 };
 
+// A stratum named in the verdict's summary: "suite key=value" and its status.
+struct StratumRef {
+  std::string label;
+  std::string suite;
+  std::string key, value;  // empty key: the whole suite
+  int64_t n = 0;
+  int64_t items_needed = 0;
+  bool required = false;
+};
+
 struct GateResult {
   Verdict verdict = Verdict::kPass;
   std::string baseline;
@@ -134,6 +174,10 @@ struct GateResult {
       unmatched;  // "suite/item" compared in neither direction
   std::vector<std::string>
       reasons;  // run-level reasons (errors, unmatched items)
+  // Blocked strata that are causes (not explained by another), and every
+  // coverage gap of the gated family.
+  std::vector<StratumRef> causes;
+  std::vector<StratumRef> coverage_gaps;
 };
 
 struct RunData {

@@ -1,6 +1,9 @@
 #include "gate/paired_tests.h"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <cmath>
+#include <limits>
 #include <string_view>
 
 #include "stats/bootstrap.h"
@@ -12,6 +15,26 @@ namespace mmgate::gate {
 namespace {
 
 double Share(double num, double den) { return den > 0 ? num / den : 0; }
+
+// (z_{1-level} + z_power) * se: the MDE at the stratum's level.
+double Mde(double se, double level, double power) {
+  const boost::math::normal_distribution<> z;
+  return (boost::math::quantile(z, 1 - level) +
+          boost::math::quantile(z, power)) *
+         se;
+}
+
+// The standard error the decision's interval behaves as: its lower
+// half-width over z_{1-level}, when that is wider than the test's own
+// (Newcombe's score interval is, by a quarter, when few items flip at a
+// family-wise level). The MDE and the items needed then describe the
+// interval that decides pass or not, not a narrower normal approximation.
+double IntervalSe(double oriented_delta, double oriented_lower, double level,
+                  double se) {
+  const boost::math::normal_distribution<> z;
+  const double half = oriented_delta - oriented_lower;
+  return std::max(se, half / boost::math::quantile(z, 1 - level));
+}
 
 }  // namespace
 
@@ -29,8 +52,9 @@ void NumberClusters(std::vector<Pair>* pairs) {
 
 Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs,
                                const std::vector<uint32_t>& idx,
-                               bool higher_is_better, const Thresholds& t,
-                               const Policy& policy, uint64_t seed) {
+                               bool higher_is_better, double level,
+                               double power, const Policy& policy,
+                               uint64_t seed) {
   stats::PairedCounts counts;
   double b = 0, c = 0;
   for (uint32_t i : idx) {
@@ -52,7 +76,8 @@ Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs,
     seen[g] = 1;
   }
   if (clustered) {
-    auto boot = ContinuousTest(pairs, idx, higher_is_better, t, policy, seed);
+    auto boot = ContinuousTest(pairs, idx, higher_is_better, level, power,
+                               policy, seed);
     if (!boot.ok()) return boot.status();
     boot->worse = counts.n10;
     boot->better = counts.n01;
@@ -60,9 +85,9 @@ Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs,
   }
   auto mcnemar = stats::McNemarExact(counts);
   if (!mcnemar.ok()) return mcnemar.status();
-  auto ci = stats::NewcombeInterval(counts, 1 - t.alpha);
+  auto ci = stats::NewcombeInterval(counts, 1 - 2 * level);
   if (!ci.ok()) return ci.status();
-  auto mde = stats::BinaryMinimumDetectableEffect(counts, t.alpha, t.power);
+  auto mde = stats::BinaryMinimumDetectableEffect(counts, level, power);
   if (!mde.ok()) return mde.status();
   PairedStats s;
   double n = static_cast<double>(idx.size());
@@ -73,7 +98,10 @@ Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs,
   s.ci_lo = higher_is_better ? ci->lower : -ci->upper;
   s.ci_hi = higher_is_better ? ci->upper : -ci->lower;
   s.p_worse = mcnemar->p_worse;
-  s.mde = mde->mde;
+  const double d = n > 0 ? static_cast<double>(counts.n01 - counts.n10) / n : 0;
+  const double se = IntervalSe(d, ci->lower, level, mde->se);
+  s.mde = std::max(Mde(se, level, power), mde->floor);
+  s.spread = se * se * n;
   s.worse = counts.n10;
   s.better = counts.n01;
   s.test = "mcnemar-exact";
@@ -82,8 +110,9 @@ Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs,
 
 Result<PairedStats> ContinuousTest(const std::vector<Pair>& pairs,
                                    const std::vector<uint32_t>& idx,
-                                   bool higher_is_better, const Thresholds& t,
-                                   const Policy& policy, uint64_t seed) {
+                                   bool higher_is_better, double level,
+                                   double power, const Policy& policy,
+                                   uint64_t seed) {
   stats::PairedClusters clusters;
   for (uint32_t i : idx) {
     const Pair& p = pairs[i];
@@ -96,8 +125,8 @@ Result<PairedStats> ContinuousTest(const std::vector<Pair>& pairs,
   stats::Interval ci;
   double se = 0;
   if (static_cast<int64_t>(sums.size()) > policy.bootstrap_max_clusters) {
-    auto lin =
-        stats::LinearizedPairedDifference(sums, 1 - t.alpha, higher_is_better);
+    auto lin = stats::LinearizedPairedDifference(sums, 1 - 2 * level,
+                                                 higher_is_better);
     if (!lin.ok()) return lin.status();
     s.baseline = lin->baseline;
     s.candidate = lin->candidate;
@@ -109,7 +138,7 @@ Result<PairedStats> ContinuousTest(const std::vector<Pair>& pairs,
     stats::BootstrapOptions opt;
     opt.resamples = policy.bootstrap_resamples;
     opt.seed = seed;
-    opt.confidence = 1 - t.alpha;
+    opt.confidence = 1 - 2 * level;
     opt.higher_is_better = higher_is_better;
     auto boot = stats::PairedBootstrap(sums, opt);
     if (!boot.ok()) return boot.status();
@@ -121,15 +150,30 @@ Result<PairedStats> ContinuousTest(const std::vector<Pair>& pairs,
     se = boot->standard_error;
     s.test = bca ? "cluster-bootstrap-bca" : "cluster-bootstrap-percentile";
   }
-  auto mde = stats::MinimumDetectableEffect(se, t.alpha, t.power);
-  if (!mde.ok()) return mde.status();
   s.delta = s.candidate - s.baseline;
+  se = IntervalSe(higher_is_better ? s.delta : -s.delta, ci.lower, level, se);
   // The statistic is oriented (positive = better); report it on the metric's
   // own scale.
   s.ci_lo = higher_is_better ? ci.lower : -ci.upper;
   s.ci_hi = higher_is_better ? ci.upper : -ci.lower;
-  s.mde = *mde;
+  s.mde = Mde(se, level, power);
+  s.spread = se * se * static_cast<double>(idx.size());
   return s;
+}
+
+int64_t ItemsNeeded(bool binary, double spread, double level, double power,
+                    double margin) {
+  if (!(margin > 0)) return std::numeric_limits<int64_t>::max();
+  // MDE = (z_{1-level} + z_power) * sqrt(spread / n): solve MDE <= margin.
+  const double k = Mde(1, level, power);
+  double n = k * k * spread / (margin * margin);
+  if (binary) {
+    // The exact test's floor (stats/power.h): ceil(log2(1 / level)) losses.
+    int64_t losses = 0;
+    for (double p = 1; p > level; p /= 2) ++losses;
+    n = std::max(n, static_cast<double>(losses) / margin);
+  }
+  return std::max<int64_t>(1, static_cast<int64_t>(std::ceil(n)));
 }
 
 }  // namespace mmgate::gate

@@ -68,6 +68,52 @@ json ThresholdsJson(const Thresholds& t) {
   return j;
 }
 
+Status ParseWeights(const json& v, const std::string& at, Weights* out) {
+  MMGATE_RETURN_IF_ERROR(
+      Expect(v.is_object(), at, "expected {suite, required, slice}"));
+  for (const auto& [k, w] : v.items()) {
+    std::string wat = at + "." + k;
+    double* slot = k == "suite"      ? &out->suite
+                   : k == "required" ? &out->required
+                   : k == "slice"    ? &out->slice
+                                     : nullptr;
+    MMGATE_RETURN_IF_ERROR(
+        Expect(slot != nullptr, wat,
+               "unknown weight (known: suite, required, slice)"));
+    MMGATE_RETURN_IF_ERROR(Expect(w.is_number() && w.get<double>() > 0, wat,
+                                  "a weight is a number > 0"));
+    *slot = w.get<double>();
+  }
+  return Status::Ok();
+}
+
+Status ParseSliceRules(const json& v, const std::string& at,
+                       std::map<std::string, SliceRule>* out) {
+  MMGATE_RETURN_IF_ERROR(Expect(
+      v.is_object(), at, "expected KEY: {required: true|false, weight: W}"));
+  for (const auto& [key, rule] : v.items()) {
+    std::string kat = at + "." + key;
+    MMGATE_RETURN_IF_ERROR(
+        Expect(rule.is_object(), kat, "expected {required, weight}"));
+    SliceRule& r = (*out)[key];
+    for (const auto& [rk, rv] : rule.items()) {
+      std::string rat = kat + "." + rk;
+      if (rk == "required") {
+        MMGATE_RETURN_IF_ERROR(
+            Expect(rv.is_boolean(), rat, "expected true or false"));
+        r.required = rv.get<bool>();
+      } else if (rk == "weight") {
+        MMGATE_RETURN_IF_ERROR(Expect(rv.is_number() && rv.get<double>() > 0,
+                                      rat, "a weight is a number > 0"));
+        r.weight = rv.get<double>();
+      } else {
+        return Status::Invalid(rat + ": unknown key (known: required, weight)");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 const Thresholds& Policy::For(const std::string& suite,
@@ -79,7 +125,20 @@ const Thresholds& Policy::For(const std::string& suite,
 }
 
 bool Policy::Gated(const std::string& slice_key) const {
-  return !gated_slices || gated_slices->count(slice_key) > 0;
+  return !gated_slices || gated_slices->count(slice_key) > 0 ||
+         Required(slice_key);
+}
+
+bool Policy::Required(const std::string& slice_key) const {
+  auto r = slice_rules.find(slice_key);
+  return r != slice_rules.end() && r->second.required;
+}
+
+double Policy::Weight(const std::string& slice_key) const {
+  if (slice_key.empty()) return weights.suite;
+  auto r = slice_rules.find(slice_key);
+  if (r != slice_rules.end() && r->second.weight) return *r->second.weight;
+  return Required(slice_key) ? weights.required : weights.slice;
 }
 
 json Policy::ToJson() const {
@@ -101,6 +160,15 @@ json Policy::ToJson() const {
   j["hard_tail_max_drop"] =
       hard_tail_max_drop ? json(*hard_tail_max_drop) : json(nullptr);
   j["rank"] = rank;
+  j["block"] = block == BlockRule::kMargin ? "margin" : "significance";
+  j["weights"] = {{"suite", weights.suite},
+                  {"required", weights.required},
+                  {"slice", weights.slice}};
+  j["slices"] = json::object();
+  for (const auto& [key, r] : slice_rules) {
+    j["slices"][key] = {{"required", r.required},
+                        {"weight", r.weight ? json(*r.weight) : json(nullptr)}};
+  }
   return j;
 }
 
@@ -169,8 +237,9 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
                      "max_clusters must be an integer >= 100"));
           p.bootstrap_max_clusters = bv.get<int64_t>();
         } else if (bk == "seed") {
-          MMGATE_RETURN_IF_ERROR(Expect(bv.is_number_integer() && bv.get<int64_t>() >= 0, bat,
-                                        "seed must be a non-negative integer"));
+          MMGATE_RETURN_IF_ERROR(
+              Expect(bv.is_number_integer() && bv.get<int64_t>() >= 0, bat,
+                     "seed must be a non-negative integer"));
           p.seed = bv.get<uint64_t>();
         } else if (bk == "interval") {
           std::string m = bv.is_string() ? bv.get<std::string>() : "";
@@ -191,6 +260,15 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
                                         v.size() == 1,
                                     at, "expected {max_drop: number >= 0}"));
       p.hard_tail_max_drop = v["max_drop"].get<double>();
+    } else if (key == "block") {
+      std::string b = v.is_string() ? v.get<std::string>() : "";
+      MMGATE_RETURN_IF_ERROR(Expect(b == "margin" || b == "significance", at,
+                                    "block is margin or significance"));
+      p.block = b == "margin" ? BlockRule::kMargin : BlockRule::kSignificance;
+    } else if (key == "weights") {
+      MMGATE_RETURN_IF_ERROR(ParseWeights(v, at, &p.weights));
+    } else if (key == "slices") {
+      MMGATE_RETURN_IF_ERROR(ParseSliceRules(v, at, &p.slice_rules));
     } else if (key == "rank") {
       MMGATE_RETURN_IF_ERROR(
           Expect(v.is_array() && !v.empty(), at,
@@ -208,7 +286,7 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
           fmt::format("{}: unknown gate key (known: margin, alpha, power, "
                       "min_n, robustness, modalities, correction, "
                       "errors_as_failures, allow_partial, gated_slices, "
-                      "bootstrap, hard_tail, rank)",
+                      "bootstrap, hard_tail, block, weights, slices, rank)",
                       at));
     }
   }

@@ -32,6 +32,29 @@ struct Thresholds {
 
 enum class IntervalMethod { kPercentile, kBca };
 
+// What a block needs (docs/gate.md): the stratum's simultaneous interval
+// entirely beyond the margin (kMargin), or also a family-wise significant
+// drop against zero whose point estimate is beyond the margin (kSignificance,
+// the default: a margin-beyond interval at about alpha/55 misses most real
+// 5-point drops on a 400-item slice; a true drop inside the margin may block).
+enum class BlockRule { kMargin, kSignificance };
+
+// How the family-wise alpha is shared (weighted Holm / Bonferroni): each
+// gated stratum spends alpha * weight / the family's total weight.
+struct Weights {
+  double suite = 5;     // each suite's whole-suite stratum
+  double required = 2;  // strata of a key marked `required: true`
+  double slice = 1;     // every other gated slice, tier and robustness point
+};
+
+// `slices: {KEY: {required: true, weight: 3}}`: a required key is gated, its
+// coverage gaps make the verdict inconclusive, and it gets the `required`
+// weight unless it names its own.
+struct SliceRule {
+  bool required = false;
+  std::optional<double> weight;
+};
+
 struct Policy {
   Thresholds defaults;
   std::map<std::string, Thresholds>
@@ -42,6 +65,9 @@ struct Policy {
   bool errors_as_failures = true;
   bool allow_partial = false;  // compare the intersection when item sets differ
   std::optional<std::set<std::string>> gated_slices;  // absent: every slice key
+  std::map<std::string, SliceRule> slice_rules;
+  Weights weights;
+  BlockRule block = BlockRule::kSignificance;
   int bootstrap_resamples = 10000;
   // Strata with more clusters use the linearized (normal) interval instead:
   // at that size the bootstrap distribution is normal within its own noise.
@@ -60,6 +86,9 @@ struct Policy {
   const Thresholds& For(const std::string& suite,
                         const std::string& modality) const;
   bool Gated(const std::string& slice_key) const;
+  bool Required(const std::string& slice_key) const;
+  // The family weight of a gated stratum of `slice_key` ("" for a suite).
+  double Weight(const std::string& slice_key) const;
   nlohmann::json ToJson() const;
   std::string Hash() const;  // sha256 of ToJson(), first 16 hex
 };

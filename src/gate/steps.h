@@ -57,17 +57,51 @@ Result<SuiteWorks> PairRuns(const RunData& baseline, const RunData& candidate,
 // failure set's hard-tier shares.
 void AssignTiers(SuiteWork* w, const History& history);
 
-// Measurement: the paired test, interval and MDE of every stratum, the
-// degradation curves and the behaviour summaries of one suite.
+// The strata of one suite (total, slices, tiers) with their gating, weight
+// and criticality, not yet measured; the degradation curves and the
+// behaviour summaries.
+void PrepareSuite(SuiteWork* w, const Policy& policy);
+
+// Each gated stratum's family-wise level: alpha * weight / the weight of the
+// whole family (every suite's gated strata and robustness points).
+void AssignLevels(SuiteWorks* works, const Policy& policy);
+
+// Measurement: the paired test, interval and MDE of every stratum at its
+// level, and the items it needs.
 void MeasureSuite(SuiteWork* w, const Policy& policy);
 
+// The margin a stratum is judged against: the gated hard tier's own under
+// `hard_tail` (`s` one of v.difficulty), else the suite's.
+double MarginOf(const SuiteVerdict& v, const Stratum& s, const Policy& policy);
+
 // Corrects the p-values of every gated stratum and robustness point of all
-// suites together (one family); fails only on invalid p-values.
+// suites together (one family, weighted Holm); fails only on invalid p-values.
 Status AdjustFamily(SuiteWorks* works, const Policy& policy);
 
-// Decision: the verdict and reasons of every stratum, curve point and of the
-// suite, from the adjusted p-values.
+// Decision: the status, verdict and reasons of every stratum and curve
+// point, the attribution of overlapping blocks, and the suite's verdict.
 void DecideSuite(SuiteWork* w, const Policy& policy);
+
+// The items of every measured stratum of `w`, parallel to `strata`: total,
+// slices, tiers (attribution re-tests their differences).
+std::vector<const std::vector<uint32_t>*> StratumItems(const SuiteWork& w);
+
+// Whether `s`'s rule blocks (the block half of Decide), so attribution asks
+// the same question of a stratum with some items removed.
+bool Blocks(const SuiteVerdict& v, const Stratum& s, double margin,
+            const Policy& policy);
+
+// Adds the suite's causes (blocks not explained by another) and coverage
+// gaps to the run's lists.
+void ListCausesAndGaps(const SuiteVerdict& v, GateResult* out);
+
+// Re-measures `s` (its key, value and level kept) on `idx` alone.
+void MeasureItems(const SuiteWork& w, const std::vector<uint32_t>& idx,
+                  const Policy& policy, Stratum* s);
+
+// Marks blocked strata whose block disappears once a more severe blocked
+// stratum's items are removed as explained by it (attribute.cc).
+void Attribute(SuiteWork* w, const Policy& policy);
 
 // The worse of two verdicts: block, then inconclusive, then pass.
 Verdict Worst(Verdict a, Verdict b);

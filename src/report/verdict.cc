@@ -1,6 +1,9 @@
 #include "report/verdict.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "report/behaviour.h"
 #include "report/curves.h"
@@ -14,6 +17,9 @@ using gate::Stratum;
 using gate::SuiteVerdict;
 using gate::Verdict;
 using nlohmann::json;
+
+bool IsExplained(const Stratum& s) { return !s.explained_by.empty(); }
+bool IsExplained(const gate::CurvePoint&) { return false; }
 
 std::string Upper(Verdict v) {
   switch (v) {
@@ -50,7 +56,12 @@ json StratumJson(const SuiteVerdict& v, const Stratum& s) {
       {"p", s.p},
       {"p_adjusted", s.p_adjusted},
       {"mde", s.mde},
+      {"level", s.level},
+      {"weight", s.weight},
+      {"required", s.required},
+      {"items_needed", s.items_needed},
       {"verdict", gate::VerdictName(s.verdict)},
+      {"status", gate::StatusName(s.status)},
       {"gated", s.gated},
       {"reasons", s.reasons},
       {"errors",
@@ -60,6 +71,32 @@ json StratumJson(const SuiteVerdict& v, const Stratum& s) {
     j["key"] = s.key;
     j["value"] = s.value;
   }
+  if (s.status == gate::StratumStatus::kBlock) {
+    j["cause"] = s.explained_by.empty();
+    j["explained_by"] =
+        s.explained_by.empty() ? json(nullptr) : json(s.explained_by);
+  }
+  return j;
+}
+
+// The status column: what the stratum is, and whom a block is explained by.
+std::string StatusText(const Stratum& s) {
+  std::string out(gate::StatusName(s.status));
+  std::replace(out.begin(), out.end(), '_', ' ');
+  if (!s.explained_by.empty()) out += " (explained by " + s.explained_by + ")";
+  return out;
+}
+
+json RefJson(const gate::StratumRef& r) {
+  json j = {{"stratum", r.label}, {"suite", r.suite}, {"n", r.n}};
+  if (!r.key.empty()) {
+    j["key"] = r.key;
+    j["value"] = r.value;
+  }
+  if (r.items_needed > 0) {
+    j["items_needed"] = r.items_needed;
+    j["required"] = r.required;
+  }
   return j;
 }
 
@@ -67,10 +104,9 @@ std::string Row(const SuiteVerdict& v, const Stratum& s,
                 const std::string& label) {
   return fmt::format(
       "{:<32} {:>6} {:>9.3f} {:>9.3f} {:>+8.3f}  [{:>+7.3f},{:>+7.3f}] "
-      "{:>8.2g} {:>6.3f}  {}{}\n",
+      "{:>8.2g} {:>6.3f}  {}\n",
       label, s.n, s.baseline, s.candidate, s.delta, s.ci_lo, s.ci_hi,
-      s.p_adjusted, s.mde, gate::VerdictName(s.verdict),
-      s.gated ? "" : " (not gated)");
+      s.p_adjusted, s.mde, EscapeControl(StatusText(s)));
 }
 
 std::string Title(const SuiteVerdict& v) {
@@ -118,20 +154,42 @@ std::string Xml(const std::string& s) {
   return out;
 }
 
-// What stands between the candidate and a pass: run-level reasons, every
-// blocked stratum, then the inconclusive ones (the first `max_inconclusive`,
-// the rest counted: the tables list them all).
+// One line for every coverage gap (docs/gate.md): how many strata, how many
+// of them required, in which suites, and the items they need.
+std::string GapSummary(const GateResult& r) {
+  if (r.coverage_gaps.empty()) return "";
+  int64_t required = 0, more = 0;
+  std::vector<std::string> suites;
+  for (const gate::StratumRef& g : r.coverage_gaps) {
+    required += g.required;
+    more += std::max<int64_t>(0, g.items_needed - g.n);
+    if (std::find(suites.begin(), suites.end(), g.suite) == suites.end())
+      suites.push_back(g.suite);
+  }
+  return fmt::format(
+      "coverage: {} stratum{} too small to decide at the margin ({} "
+      "required) in {}; about {} more items in all (mmgate gate --plan)",
+      r.coverage_gaps.size(), r.coverage_gaps.size() == 1 ? "" : "s", required,
+      fmt::join(suites, ", "), more);
+}
+
+// What stands between the candidate and a pass: run-level reasons, the
+// blocked strata that are causes, those they explain, then the inconclusive
+// ones (the first `max_inconclusive`, the rest counted: the tables list them
+// all), then one line for the coverage gaps.
 std::vector<std::string> NonPassReasons(const GateResult& r,
                                         size_t max_inconclusive) {
   std::vector<std::string> out = r.reasons;
-  std::vector<std::string> inconclusive;
+  std::vector<std::string> explained, inconclusive;
   auto take = [&](const auto& s) {
     if (!s.gated || s.verdict == Verdict::kPass) return;
     for (const std::string& reason : s.reasons) {
-      if (s.verdict == Verdict::kBlock) {
-        out.push_back("blocked: " + reason);
-      } else {
+      if (s.verdict == Verdict::kInconclusive) {
         inconclusive.push_back("inconclusive: " + reason);
+      } else if (IsExplained(s)) {
+        explained.push_back("explained: " + reason);
+      } else {
+        out.push_back("blocked: " + reason);
       }
     }
   };
@@ -143,6 +201,7 @@ std::vector<std::string> NonPassReasons(const GateResult& r,
       for (const gate::CurvePoint& p : c.points) take(p);
     }
   }
+  out.insert(out.end(), explained.begin(), explained.end());
   for (size_t i = 0; i < inconclusive.size() && i < max_inconclusive; ++i) {
     out.push_back(inconclusive[i]);
   }
@@ -151,10 +210,17 @@ std::vector<std::string> NonPassReasons(const GateResult& r,
         fmt::format("... and {} more inconclusive strata (see the tables)",
                     inconclusive.size() - max_inconclusive));
   }
+  if (std::string gaps = GapSummary(r); !gaps.empty()) out.push_back(gaps);
   return out;
 }
 
 constexpr size_t kListedInconclusive = 8;
+
+// What an ungated stratum measured, for JUnit: it is shown, not judged.
+std::string Measured(const Stratum& s) {
+  return fmt::format("delta {:+.3f}, CI {:+.3f}..{:+.3f}, p {:.2g}, n {}",
+                     s.delta, s.ci_lo, s.ci_hi, s.p, s.n);
+}
 
 }  // namespace
 
@@ -173,7 +239,7 @@ std::string RenderVerdictTerminal(const gate::GateOutcome& o) {
     out += fmt::format(
         "\n{:<32} {:>6} {:>9} {:>9} {:>8}  {:^17} {:>8} {:>6}  {}\n",
         "suite / stratum", "n", "baseline", "candidate", "delta", "CI", "p_adj",
-        "mde", "verdict");
+        "mde", "status");
     for (const SuiteVerdict& v : r.suites) {
       out += Title(v) + "\n";
       out += Row(v, v.total, "  all");
@@ -211,6 +277,12 @@ std::string RenderVerdictTerminal(const gate::GateOutcome& o) {
     }
     out += "\n";
   }
+  return out;
+}
+
+json Refs(const std::vector<gate::StratumRef>& refs) {
+  json out = json::array();
+  for (const gate::StratumRef& r : refs) out.push_back(RefJson(r));
   return out;
 }
 
@@ -256,6 +328,8 @@ json VerdictJson(const GateResult& r) {
           {"policy", r.policy_hash},
           {"suites", suites},
           {"reasons", r.reasons},
+          {"causes", Refs(r.causes)},
+          {"coverage_gaps", Refs(r.coverage_gaps)},
           {"unmatched", r.unmatched}};
 }
 
@@ -286,19 +360,17 @@ std::string RenderVerdictMarkdown(const gate::GateOutcome& o) {
       out += fmt::format("\n### {} — {}\n\n", Md(Title(v)),
                          gate::VerdictName(v.verdict));
       out +=
-          "| stratum | n | baseline | candidate | delta | CI | p adj | MDE | "
-          "verdict |\n";
-      out += "|---|---:|---:|---:|---:|---|---:|---:|---|\n";
+          "| stratum | n | baseline | candidate | delta | CI | p | p adj | "
+          "MDE | status |\n";
+      out += "|---|---:|---:|---:|---:|---|---:|---:|---:|---|\n";
       auto row = [&](const std::string& label, const Stratum& s) {
-        std::string verdict(gate::VerdictName(s.verdict));
-        if (s.verdict != Verdict::kPass && s.gated)
-          verdict = "**" + verdict + "**";
-        if (!s.gated) verdict += " (not gated)";
+        std::string status = Md(StatusText(s));
+        if (s.verdict != Verdict::kPass) status = "**" + status + "**";
         out += fmt::format(
             "| {} | {} | {:.3f} | {:.3f} | {:+.3f} | {:+.3f}..{:+.3f} | {:.2g} "
-            "| {:.3f} | {} |\n",
-            label, s.n, s.baseline, s.candidate, s.delta, s.ci_lo, s.ci_hi,
-            s.p_adjusted, s.mde, verdict);
+            "| {:.2g} | {:.3f} | {} |\n",
+            label, s.n, s.baseline, s.candidate, s.delta, s.ci_lo, s.ci_hi, s.p,
+            s.p_adjusted, s.mde, status);
       };
       row("all", v.total);
       for (const Stratum& s : v.slices) row(Md(s.key) + "=" + Md(s.value), s);
@@ -327,13 +399,20 @@ std::string RenderJUnit(const gate::GateOutcome& o) {
     for (const SuiteVerdict& v : r.suites) {
       std::string cases;
       int st = 0, sf = 0, ss = 0;
-      auto add = [&](const std::string& name, const auto& s) {
-        if (!s.gated) return;
+      // An ungated stratum is a skipped case saying what it `measured`; an
+      // ungated robustness point (no max_degradation) is only a curve.
+      auto add = [&](const std::string& name, const auto& s,
+                     const std::string& measured) {
+        if (!s.gated && measured.empty()) return;
         ++st;
         cases += fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\">",
                              Xml(r.candidate), Xml(v.suite), Xml(name));
         std::string msg = s.reasons.empty() ? "" : s.reasons.front();
-        if (s.verdict == Verdict::kBlock) {
+        if (!s.gated) {
+          ++ss;
+          cases += fmt::format("<skipped message=\"not gated: {}\"/>",
+                               Xml(measured));
+        } else if (s.verdict == Verdict::kBlock) {
           ++sf;
           cases += fmt::format("<failure message=\"{}\" type=\"regression\"/>",
                                Xml(msg));
@@ -344,14 +423,14 @@ std::string RenderJUnit(const gate::GateOutcome& o) {
         }
         cases += "</testcase>\n";
       };
-      add(v.metric + " all", v.total);
+      add(v.metric + " all", v.total, Measured(v.total));
       for (const Stratum& s : v.slices)
-        add(v.metric + " " + s.key + "=" + s.value, s);
+        add(v.metric + " " + s.key + "=" + s.value, s, Measured(s));
       for (const Stratum& s : v.difficulty)
-        add(v.metric + " tier " + s.value, s);
+        add(v.metric + " tier " + s.value, s, Measured(s));
       for (const gate::Curve& c : v.curves) {
         for (const gate::CurvePoint& p : c.points)
-          add(v.metric + " robustness " + p.value, p);
+          add(v.metric + " robustness " + p.value, p, "");
       }
       body += fmt::format(
           "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" "

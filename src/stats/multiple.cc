@@ -54,4 +54,36 @@ Result<std::vector<double>> AdjustPValues(const std::vector<double>& p,
   return adjusted;
 }
 
+Result<std::vector<double>> WeightedHolm(const std::vector<double>& p,
+                                         const std::vector<double>& weights) {
+  if (p.size() != weights.size())
+    return Status::Invalid(
+        "weighted Holm: p-values and weights differ in size");
+  double remaining = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (!(p[i] >= 0 && p[i] <= 1)) {
+      return Status::Invalid("p-value " + std::to_string(i) + " is " +
+                             std::to_string(p[i]) + ", outside [0, 1]");
+    }
+    if (!(weights[i] > 0 && std::isfinite(weights[i]))) {
+      return Status::Invalid("weight " + std::to_string(i) +
+                             " must be finite and > 0");
+    }
+    remaining += weights[i];
+  }
+  std::vector<size_t> order(p.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return p[a] / weights[a] < p[b] / weights[b];
+  });
+  std::vector<double> adjusted(p.size());
+  double running = 0;
+  for (size_t i : order) {
+    running = std::max(running, p[i] * remaining / weights[i]);
+    adjusted[i] = std::min(1.0, running);
+    remaining -= weights[i];
+  }
+  return adjusted;
+}
+
 }  // namespace mmgate::stats

@@ -24,6 +24,15 @@ std::string AdjustmentName(Adjustment method);
 Result<std::vector<double>> AdjustPValues(const std::vector<double>& p,
                                           Adjustment method);
 
+// Weighted Holm (Holm 1979, weighted form): hypotheses ordered by p / w; at
+// each step the next is rejected at level alpha * w / (the weight of those
+// not yet rejected). Adjusted p-values in the input order; equal weights give
+// AdjustPValues(p, kHolm). Keeps the family-wise error rate at alpha for any
+// dependence. Errors on a p outside [0, 1], a weight <= 0, or sizes that
+// differ.
+Result<std::vector<double>> WeightedHolm(const std::vector<double>& p,
+                                         const std::vector<double>& weights);
+
 }  // namespace mmgate::stats
 
 #endif  // MMGATE_STATS_MULTIPLE_H_

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `mmgate gate` end to end: a candidate that breaks the hard slice is blocked
 # (exit 1) with that slice named; an identical candidate passes (exit 0); a
-# small slice makes it inconclusive (exit 3); bad run ids exit 2.
+# small slice is a coverage gap (exit 0), inconclusive (exit 3) when its key is
+# required; --plan prints the items each stratum needs; bad run ids exit 2.
 source "$(dirname "$0")/lib.sh"
 make_project "$WORK/p" 240
 cd "$WORK/p"
@@ -56,9 +57,27 @@ done
 "$MMGATE" run -m scripted --run-id same2 >/dev/null 2>&1
 set +e
 "$MMGATE" gate --baseline base2 --candidate same2 >"$WORK/out3"
-expect_eq "$?" "3" "a slice below min_n is inconclusive"
+expect_eq "$?" "0" "a slice below min_n is a coverage gap, not a stop"
+expect_contains "$(cat "$WORK/out3")" "coverage: 1 stratum too small" "the gap is summarised"
+expect_contains "$(cat "$WORK/out3")" "coverage gap" "the gap is shown in the table"
+sed -i 's/^gate: {margin: 0.05, min_n: 20}$/gate: {margin: 0.05, min_n: 20, slices: {difficulty: {required: true}}}/' mmgate.yaml
+"$MMGATE" gate --baseline base2 --candidate same2 >/dev/null
+expect_eq "$?" "3" "a required key's gap is inconclusive"
+"$MMGATE" gate --plan --churn 0.05 --json >"$WORK/plan.json"
+expect_eq "$?" "0" "--plan from the items"
+"$MMGATE" gate --plan --baseline base2 --candidate same2 >"$WORK/plan.txt"
+expect_eq "$?" "0" "--plan from the runs"
+"$MMGATE" gate >/dev/null 2>&1
+expect_eq "$?" "2" "gate without runs or --plan is a usage error"
 "$MMGATE" gate --baseline base --candidate same2 >/dev/null 2>"$WORK/err4"
 expect_eq "$?" "2" "different suite versions are refused"
 set -e
 expect_contains "$(cat "$WORK/err4")" "differs between the runs" "the refusal says why"
+$PY - "$WORK/plan.json" <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[1]))["plan"]
+rare = [r for r in plan if r.get("value") == "rare"][0]
+assert rare["required"] and rare["n"] == 10 and rare["items_needed"] > 10, rare
+PY
+expect_contains "$(cat "$WORK/plan.txt")" "needed" "the plan has its table"
 echo "gate: ok"

@@ -68,7 +68,9 @@ TEST(GateTest, BlocksTheSliceThatRegressedAndNamesIt) {
   EXPECT_EQ(r->policy_hash, policy.Hash());
 }
 
-TEST(GateTest, IdenticalLargeRunsPassAndSmallSlicesAreInconclusive) {
+// Issue 17: a slice too small to decide is a coverage gap, listed with the
+// items it needs; it stops the verdict only when its key is required.
+TEST(GateTest, IdenticalLargeRunsPassAndSmallSlicesAreCoverageGaps) {
   auto items = Binary("docs", 400, 1, [](int i) {
     return std::pair{i % 7 == 0, i % 7 == 0};
   });
@@ -88,14 +90,27 @@ TEST(GateTest, IdenticalLargeRunsPassAndSmallSlicesAreInconclusive) {
   EXPECT_EQ(v.total.verdict, Verdict::kPass) << v.total.mde;
   EXPECT_EQ(FindSlice(v, "k0")->verdict, Verdict::kPass);
   const Stratum* rare = FindSlice(v, "rare");
-  EXPECT_EQ(rare->verdict, Verdict::kInconclusive);
+  EXPECT_EQ(rare->status, StratumStatus::kCoverageGap);
+  EXPECT_EQ(rare->verdict, Verdict::kPass);
+  EXPECT_GE(rare->items_needed, policy.defaults.min_n);
   EXPECT_NE(rare->reasons.at(0).find("min_n"), std::string::npos);
-  EXPECT_EQ(r->verdict, Verdict::kInconclusive) << "never silently passed";
+  EXPECT_EQ(r->verdict, Verdict::kPass) << "a gap alone does not stop it";
+  ASSERT_EQ(r->coverage_gaps.size(), 1u);
+  EXPECT_EQ(r->coverage_gaps[0].label, "docs kind=rare");
+
+  policy.slice_rules["kind"].required = true;
+  auto required = Evaluate(runs.baseline, runs.candidate, policy, {});
+  ASSERT_TRUE(required.ok());
+  EXPECT_EQ(required->verdict, Verdict::kInconclusive)
+      << "a required key's gap is never silently passed";
+  policy.slice_rules.clear();
 
   policy.gated_slices = std::set<std::string>{};
   auto ungated = Evaluate(runs.baseline, runs.candidate, policy, {});
   EXPECT_EQ(ungated->verdict, Verdict::kPass)
       << "ungated slices are reported, not gated";
+  EXPECT_EQ(FindSlice(ungated->suites[0], "rare")->status,
+            StratumStatus::kNotGated);
 }
 
 TEST(GateTest, BinaryItemsInGroupsAreResampledByGroup) {
@@ -158,7 +173,8 @@ TEST(GateTest, ContinuousLowerIsBetterRegressionBlocks) {
 
 TEST(GateTest, BelowMinNOnlyTheExactTestCanBlock) {
   // Three items whose WER doubles: a bootstrap over three clusters proves
-  // nothing, so the stratum is inconclusive, not blocked.
+  // nothing, so the stratum is not blocked; its drop is beyond the margin,
+  // so it is inconclusive rather than a coverage gap.
   std::vector<SynthItem> items;
   for (int i = 0; i < 60; ++i) {
     SynthItem it;
@@ -258,6 +274,21 @@ TEST(GateTest, DifficultyFromHistoryAndTheResidualFailureSet) {
   EXPECT_EQ(v.residual.candidate_failures, 106);
   EXPECT_DOUBLE_EQ(v.residual.baseline_hard_share, 1.0);
   EXPECT_NEAR(v.residual.candidate_hard_share, 100.0 / 106, 1e-12);
+
+  // Without hard_tail the tier is shown with its own p and interval and
+  // says "not gated", never "pass".
+  auto shown = Evaluate(runs.baseline, runs.candidate, Policy{}, history);
+  ASSERT_TRUE(shown.ok());
+  for (const Stratum& s : shown->suites[0].difficulty) {
+    EXPECT_EQ(s.status, StratumStatus::kNotGated);
+    EXPECT_EQ(s.p_adjusted, s.p);
+    if (s.value == "hard") {
+      EXPECT_LT(s.p, 1e-6);
+      EXPECT_LT(s.ci_hi, 0);
+    }
+  }
+  std::string text = report::RenderVerdictTerminal({{*shown}, {}, {}});
+  EXPECT_NE(text.find("not gated"), std::string::npos);
 }
 
 TEST(GateTest, GateThenRankOrdersSurvivorsByTheirWorstSuite) {

@@ -72,6 +72,15 @@ TEST(PolicyTest, BadValuesAreNamed) {
        "gate.modalities.audio.margn"},
       {R"({"rank": ["speed"]})", "gate.rank"},
       {R"({"thresholds": 1})", "unknown gate key"},
+      {R"({"block": "always"})", "gate.block"},
+      {R"({"weights": {"suite": 0}})", "gate.weights.suite"},
+      {R"({"weights": {"slices": 2}})", "gate.weights.slices"},
+      {R"({"slices": {"accent": {"required": "yes"}}})",
+       "gate.slices.accent.required"},
+      {R"({"slices": {"accent": {"weight": -1}}})",
+       "gate.slices.accent.weight"},
+      {R"({"slices": {"accent": {"critical": true}}})",
+       "gate.slices.accent.critical"},
   };
   for (const Case& c : cases) {
     auto p = ParsePolicy(json::parse(c.json), "mmgate.yaml: gate");
@@ -79,6 +88,23 @@ TEST(PolicyTest, BadValuesAreNamed) {
     EXPECT_NE(p.status().message().find(c.expect), std::string::npos)
         << c.json << " -> " << p.status().message();
   }
+}
+
+TEST(PolicyTest, RequiredSlicesAreGatedAndWeighted) {
+  auto p = ParsePolicy(json::parse(R"({"gated_slices": ["codec"],
+      "block": "significance", "weights": {"suite": 8, "required": 3},
+      "slices": {"accent": {"required": true},
+                 "codec": {"weight": 0.5}}})"),
+                       "gate");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->block, BlockRule::kSignificance);
+  EXPECT_TRUE(p->Gated("accent"));  // required implies gated
+  EXPECT_TRUE(p->Required("accent"));
+  EXPECT_FALSE(p->Gated("rotation"));
+  EXPECT_DOUBLE_EQ(p->Weight(""), 8);
+  EXPECT_DOUBLE_EQ(p->Weight("accent"), 3);
+  EXPECT_DOUBLE_EQ(p->Weight("codec"), 0.5);
+  EXPECT_NE(p->Hash(), Policy{}.Hash());
 }
 
 TEST(PolicyTest, Prices) {

@@ -45,6 +45,23 @@ TEST(MultipleTest, MatchesEmbeddedStatsmodelsValues) {
   ExpectAll(*bh, kBh);
 }
 
+TEST(MultipleTest, WeightedHolmWithEqualWeightsIsHolm) {
+  auto w = WeightedHolm(kP, std::vector<double>(kP.size(), 2.5));
+  ASSERT_TRUE(w.ok());
+  ExpectAll(*w, kHolm);
+}
+
+TEST(MultipleTest, WeightedHolmSpendsAlphaByWeight) {
+  // Weights 3, 1, 1 (total 5): the first is tested at 3/5 of alpha, then the
+  // rest at 1/2 of it, then the last at all of it.
+  auto w = WeightedHolm({0.02, 0.02, 0.04}, {3, 1, 1});
+  ASSERT_TRUE(w.ok());
+  ExpectAll(*w, {0.02 * 5 / 3, 0.04, 0.04});
+  EXPECT_FALSE(WeightedHolm({0.1}, {0}).ok());
+  EXPECT_FALSE(WeightedHolm({0.1}, {1, 2}).ok());
+  EXPECT_FALSE(WeightedHolm({1.5}, {1}).ok());
+}
+
 // Fixed pseudo-random p-values with ties, zeros and ones, checked live.
 TEST(MultipleTest, MatchesStatsmodelsLive) {
   const std::string why = testing::ReferenceUnavailable();

@@ -1,5 +1,7 @@
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -8,6 +10,7 @@
 #include "commands.h"
 #include "common/files.h"
 #include "gate/evaluate.h"
+#include "gate/plan.h"
 #include "project.h"
 #include "report/verdict.h"
 
@@ -23,6 +26,8 @@ struct GateFlags {
   std::string markdown;
   std::string junit;
   std::string html;
+  bool plan = false;
+  double churn = -1;  // --churn: assumed discordant share, no runs needed
 };
 
 int ExitFor(gate::Verdict v) {
@@ -69,7 +74,81 @@ Result<nlohmann::json> FlakyItems(store::Store* store,
   return out;
 }
 
+void PrintPlan(const std::vector<gate::PlanRow>& rows, const std::string& from,
+               bool json) {
+  if (json) {
+    nlohmann::json out = {{"from", from}, {"plan", nlohmann::json::array()}};
+    for (const gate::PlanRow& r : rows) {
+      nlohmann::json j = {
+          {"suite", r.suite},       {"n", r.n},
+          {"required", r.required}, {"weight", r.weight},
+          {"level", r.level},       {"margin", r.margin},
+          {"mde", r.mde},           {"items_needed", r.items_needed}};
+      if (!r.key.empty()) {
+        j["key"] = r.key;
+        j["value"] = r.value;
+      }
+      out["plan"].push_back(std::move(j));
+    }
+    std::printf("%s\n", out.dump(2).c_str());
+    return;
+  }
+  std::printf(
+      "Items each stratum needs to decide a drop of its margin at the "
+      "policy's power, inside a family of %zu strata (%s)\n\n%-40s %7s %9s "
+      "%7s %7s %8s %8s\n",
+      rows.size(), from.c_str(), "suite / stratum", "n", "level", "margin",
+      "mde", "needed", "more");
+  for (const gate::PlanRow& r : rows) {
+    std::string label = r.key.empty() ? r.suite : "  " + r.key + "=" + r.value;
+    if (r.required && !r.key.empty()) label += " (required)";
+    std::printf(
+        "%-40s %7lld %9.2g %7.3f %7.3f %8lld %8lld\n",
+        TerminalSafe(label).c_str(), static_cast<long long>(r.n), r.level,
+        r.margin, r.mde, static_cast<long long>(r.items_needed),
+        static_cast<long long>(std::max<int64_t>(0, r.items_needed - r.n)));
+  }
+}
+
+// --plan: from the runs when given (their measured spread), else from the
+// suites' items with --churn as the assumed share of changed outcomes.
+int PlanCommand(const GateFlags& f) {
+  const bool from_runs = !f.baseline.empty() && !f.candidates.empty();
+  if (!from_runs && f.churn < 0) {
+    return Fail("gate", Status::Invalid("--plan needs --baseline and "
+                                        "--candidate runs, or --churn P"));
+  }
+  auto cfg = LoadConfigFile(f.config, /*read_items=*/!from_runs);
+  if (!cfg.ok()) return Fail("gate", cfg.status());
+  if (!from_runs) {
+    std::vector<gate::PlanSuite> suites;
+    for (const Suite& s : cfg->project.suites) {
+      gate::PlanSuite p{s.name, s.modality, {}};
+      for (const Item& it : s.items) p.items.push_back(it.slices);
+      suites.push_back(std::move(p));
+    }
+    PrintPlan(gate::PlanFromItems(suites, cfg->policy, f.churn),
+              fmt::format("assumed churn {}", f.churn), f.json);
+    return kExitOk;
+  }
+  auto store = OpenResults(f.config, f.db, "gate");
+  if (!store.ok()) return Fail("gate", store.status());
+  if (isatty(fileno(stderr)))
+    std::fputs("measuring the strata of the runs...\n", stderr);
+  auto e =
+      gate::EvaluateRuns(cfg->policy, store->get(), f.baseline, f.candidates);
+  if (!e.ok()) return Fail("gate", e.status());
+  PrintPlan(gate::PlanFromResult(e->outcome.results.front(), cfg->policy),
+            "runs " + f.baseline + " and " + f.candidates.front(), f.json);
+  return kExitOk;
+}
+
 int GateCommand(const GateFlags& f) {
+  if (f.plan) return PlanCommand(f);
+  if (f.baseline.empty() || f.candidates.empty()) {
+    return Fail("gate", Status::Invalid("--baseline and --candidate are "
+                                        "required (or --plan)"));
+  }
   for (const std::string& c : f.candidates) {
     if (c == f.baseline) {
       return Fail("gate", Status::Invalid(fmt::format(
@@ -123,12 +202,10 @@ void AddGateCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("-c,--config", f->config,
                   "project config (policy in its gate: section)")
       ->capture_default_str();
-  sub->add_option("--baseline", f->baseline, "run id of the current model")
-      ->required();
+  sub->add_option("--baseline", f->baseline, "run id of the current model");
   sub->add_option("--candidate", f->candidates,
                   "run id of a candidate (repeat to gate several, then rank "
-                  "the survivors)")
-      ->required();
+                  "the survivors)");
   sub->add_option(
       "--db", f->db,
       "results database (default .mmgate/results.db beside config)");
@@ -138,6 +215,14 @@ void AddGateCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("--junit", f->junit, "also write JUnit XML to FILE");
   sub->add_option("--html", f->html,
                   "also write the HTML report (charts, failing items) to FILE");
+  sub->add_flag("--plan", f->plan,
+                "print the items each gated stratum needs to decide a drop of "
+                "the margin at the policy's power (from --baseline and "
+                "--candidate, or from the suites' items with --churn)");
+  sub->add_option("--churn", f->churn,
+                  "with --plan and no runs: the assumed share of items whose "
+                  "outcome differs between the runs, e.g. 0.05")
+      ->check(CLI::Range(0.0, 1.0));
   sub->callback([f, exit_code] { *exit_code = GateCommand(*f); });
 }
 

@@ -67,15 +67,19 @@
 
   function stratumTable(suite, strata) {
     return h('table', {},
-        h('tr', {}, ['stratum', 'n', 'baseline', 'candidate', 'delta', 'CI', 'p adj',
-                     'MDE', 'verdict'].map((t) => h('th', {}, t))),
+        h('tr', {}, ['stratum', 'n', 'baseline', 'candidate', 'delta', 'CI', 'p', 'p adj',
+                     'MDE', 'status'].map((t) => h('th', {}, t))),
         strata.map((s) => h('tr', {class: s.gated === false ? 'ungated' : ''},
             h('td', {}, stratumLabel(s)), h('td', {class: 'num'}, s.n),
             h('td', {class: 'num'}, fmt(s.baseline)), h('td', {class: 'num'}, fmt(s.candidate)),
             h('td', {class: 'num'}, signed(s.delta)),
             h('td', {class: 'num'}, signed(s.ci[0]) + ' … ' + signed(s.ci[1])),
-            h('td', {class: 'num'}, fmt(s.p_adjusted, 3)), h('td', {class: 'num'}, fmt(s.mde)),
-            h('td', {}, badge(s.verdict), s.gated === false ? ' not gated' : ''))));
+            h('td', {class: 'num'}, fmt(s.p, 3)), h('td', {class: 'num'}, fmt(s.p_adjusted, 3)),
+            h('td', {class: 'num'}, fmt(s.mde)),
+            // status says "not gated" or "coverage gap" where verdict would say pass.
+            h('td', {}, badge(String(s.status || s.verdict).replace('_', ' ')),
+              s.explained_by ? ' explained by ' + s.explained_by : '',
+              s.status === 'coverage_gap' ? ' (needs ' + s.items_needed + ' items)' : ''))));
   }
 
   // The first `shown` reasons, the rest behind a disclosure.
@@ -318,6 +322,10 @@
         h('div', {class: 'verdict ' + g.verdict}, h('h1', {}, 'Verdict: ', String(g.verdict).toUpperCase()),
           runLine('baseline', cmp.runs.baseline), runLine('candidate', cmp.runs.candidate),
           h('p', {class: 'muted'}, 'policy ', g.policy),
+          g.causes && g.causes.length ? h('p', {}, h('b', {}, 'Causes: '),
+              g.causes.map((c) => c.stratum).join(', ')) : null,
+          g.coverage_gaps && g.coverage_gaps.length ? h('p', {class: 'muted'},
+              g.coverage_gaps.length + ' coverage gap(s): strata too small to decide at the margin (see mmgate gate --plan)') : null,
           reasonList(g.reasons, 8)),
         [scorecards(g), slices(g), difficulty(g), curves(g), latency(cmp), cost(g), failures(cmp),
          failedItems(cmp)]);
