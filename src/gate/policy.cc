@@ -114,6 +114,68 @@ Status ParseSliceRules(const json& v, const std::string& at,
   return Status::Ok();
 }
 
+Status ParseGatedSlices(const json& v, const std::string& at, Policy* p) {
+  if (v.is_string() && v.get<std::string>() == "all") return Status::Ok();
+  MMGATE_RETURN_IF_ERROR(
+      Expect(v.is_array(), at, "expected a list of slice keys, or \"all\""));
+  p->gated_slices.emplace();
+  for (const json& k : v) {
+    MMGATE_RETURN_IF_ERROR(Expect(k.is_string(), at, "slice keys are strings"));
+    p->gated_slices->insert(k.get<std::string>());
+  }
+  return Status::Ok();
+}
+
+Status ParseBootstrap(const json& v, const std::string& at, Policy* p) {
+  MMGATE_RETURN_IF_ERROR(
+      Expect(v.is_object(), at, "expected {resamples, seed, interval}"));
+  for (const auto& [bk, bv] : v.items()) {
+    std::string bat = at + "." + bk;
+    if (bk == "resamples") {
+      MMGATE_RETURN_IF_ERROR(
+          Expect(bv.is_number_integer() && bv.get<int64_t>() >= 1000 &&
+                     bv.get<int64_t>() <= 1'000'000,
+                 bat, "resamples must be an integer in [1000, 1000000]"));
+      p->bootstrap_resamples = bv.get<int>();
+    } else if (bk == "max_clusters") {
+      MMGATE_RETURN_IF_ERROR(
+          Expect(bv.is_number_integer() && bv.get<int64_t>() >= 100, bat,
+                 "max_clusters must be an integer >= 100"));
+      p->bootstrap_max_clusters = bv.get<int64_t>();
+    } else if (bk == "seed") {
+      MMGATE_RETURN_IF_ERROR(
+          Expect(bv.is_number_integer() && bv.get<int64_t>() >= 0, bat,
+                 "seed must be a non-negative integer"));
+      p->seed = bv.get<uint64_t>();
+    } else if (bk == "interval") {
+      std::string m = bv.is_string() ? bv.get<std::string>() : "";
+      MMGATE_RETURN_IF_ERROR(Expect(m == "bca" || m == "percentile", bat,
+                                    "interval is bca or percentile"));
+      p->interval =
+          m == "bca" ? IntervalMethod::kBca : IntervalMethod::kPercentile;
+    } else {
+      return Status::Invalid(
+          bat +
+          ": unknown key (known: resamples, max_clusters, seed, interval)");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParseRank(const json& v, const std::string& at, Policy* p) {
+  MMGATE_RETURN_IF_ERROR(Expect(v.is_array() && !v.empty(), at,
+                                "expected a list of quality, cost, latency"));
+  p->rank.clear();
+  for (const json& r : v) {
+    std::string s = r.is_string() ? r.get<std::string>() : "";
+    MMGATE_RETURN_IF_ERROR(
+        Expect(s == "quality" || s == "cost" || s == "latency", at,
+               "rank keys are quality, cost, latency"));
+    p->rank.push_back(s);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 const Thresholds& Policy::For(const std::string& suite,
@@ -211,48 +273,9 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
       (key == "allow_partial" ? p.allow_partial : p.errors_as_failures) =
           v.get<bool>();
     } else if (key == "gated_slices") {
-      if (v.is_string() && v.get<std::string>() == "all") continue;
-      MMGATE_RETURN_IF_ERROR(Expect(
-          v.is_array(), at, "expected a list of slice keys, or \"all\""));
-      p.gated_slices.emplace();
-      for (const json& k : v) {
-        MMGATE_RETURN_IF_ERROR(
-            Expect(k.is_string(), at, "slice keys are strings"));
-        p.gated_slices->insert(k.get<std::string>());
-      }
+      MMGATE_RETURN_IF_ERROR(ParseGatedSlices(v, at, &p));
     } else if (key == "bootstrap") {
-      MMGATE_RETURN_IF_ERROR(
-          Expect(v.is_object(), at, "expected {resamples, seed, interval}"));
-      for (const auto& [bk, bv] : v.items()) {
-        std::string bat = at + "." + bk;
-        if (bk == "resamples") {
-          MMGATE_RETURN_IF_ERROR(
-              Expect(bv.is_number_integer() && bv.get<int64_t>() >= 1000 &&
-                         bv.get<int64_t>() <= 1'000'000,
-                     bat, "resamples must be an integer in [1000, 1000000]"));
-          p.bootstrap_resamples = bv.get<int>();
-        } else if (bk == "max_clusters") {
-          MMGATE_RETURN_IF_ERROR(
-              Expect(bv.is_number_integer() && bv.get<int64_t>() >= 100, bat,
-                     "max_clusters must be an integer >= 100"));
-          p.bootstrap_max_clusters = bv.get<int64_t>();
-        } else if (bk == "seed") {
-          MMGATE_RETURN_IF_ERROR(
-              Expect(bv.is_number_integer() && bv.get<int64_t>() >= 0, bat,
-                     "seed must be a non-negative integer"));
-          p.seed = bv.get<uint64_t>();
-        } else if (bk == "interval") {
-          std::string m = bv.is_string() ? bv.get<std::string>() : "";
-          MMGATE_RETURN_IF_ERROR(Expect(m == "bca" || m == "percentile", bat,
-                                        "interval is bca or percentile"));
-          p.interval =
-              m == "bca" ? IntervalMethod::kBca : IntervalMethod::kPercentile;
-        } else {
-          return Status::Invalid(
-              bat +
-              ": unknown key (known: resamples, max_clusters, seed, interval)");
-        }
-      }
+      MMGATE_RETURN_IF_ERROR(ParseBootstrap(v, at, &p));
     } else if (key == "hard_tail") {
       MMGATE_RETURN_IF_ERROR(Expect(v.is_object() && v.contains("max_drop") &&
                                         v["max_drop"].is_number() &&
@@ -270,17 +293,7 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
     } else if (key == "slices") {
       MMGATE_RETURN_IF_ERROR(ParseSliceRules(v, at, &p.slice_rules));
     } else if (key == "rank") {
-      MMGATE_RETURN_IF_ERROR(
-          Expect(v.is_array() && !v.empty(), at,
-                 "expected a list of quality, cost, latency"));
-      p.rank.clear();
-      for (const json& r : v) {
-        std::string s = r.is_string() ? r.get<std::string>() : "";
-        MMGATE_RETURN_IF_ERROR(
-            Expect(s == "quality" || s == "cost" || s == "latency", at,
-                   "rank keys are quality, cost, latency"));
-        p.rank.push_back(s);
-      }
+      MMGATE_RETURN_IF_ERROR(ParseRank(v, at, &p));
     } else {
       return Status::Invalid(
           fmt::format("{}: unknown gate key (known: margin, alpha, power, "
