@@ -155,22 +155,28 @@ std::string Xml(const std::string& s) {
 }
 
 // One line for every coverage gap (docs/gate.md): how many strata, how many
-// of them required, in which suites, and the items they need.
+// of them required, in which suites, and the largest need. Needs are not
+// summed: strata overlap, so items added for one count for others too.
 std::string GapSummary(const GateResult& r) {
   if (r.coverage_gaps.empty()) return "";
-  int64_t required = 0, more = 0;
+  int64_t required = 0, most = 0;
+  std::string most_label;
   std::vector<std::string> suites;
   for (const gate::StratumRef& g : r.coverage_gaps) {
     required += g.required;
-    more += std::max<int64_t>(0, g.items_needed - g.n);
+    if (g.items_needed - g.n > most) {
+      most = g.items_needed - g.n;
+      most_label = g.label;
+    }
     if (std::find(suites.begin(), suites.end(), g.suite) == suites.end())
       suites.push_back(g.suite);
   }
   return fmt::format(
-      "coverage: {} stratum{} too small to decide at the margin ({} "
-      "required) in {}; about {} more items in all (mmgate gate --plan)",
-      r.coverage_gaps.size(), r.coverage_gaps.size() == 1 ? "" : "s", required,
-      fmt::join(suites, ", "), more);
+      "coverage: {} {} too small to decide at the margin ({} required) in {}; "
+      "the largest need is about {} more items ({}); see mmgate gate --plan",
+      r.coverage_gaps.size(),
+      r.coverage_gaps.size() == 1 ? "stratum" : "strata", required,
+      fmt::join(suites, ", "), most, most_label);
 }
 
 // What stands between the candidate and a pass: run-level reasons, the
