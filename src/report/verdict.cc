@@ -33,12 +33,57 @@ std::string Upper(Verdict v) {
   return "INCONCLUSIVE";
 }
 
-std::string Meaning(Verdict v) {
-  switch (v) {
+// A block is either a regression against the baseline (a stratum) or a
+// policy limit the candidate misses (a robustness point), which the baseline
+// may miss as well: the headline says which, so nobody reads a limit both
+// models miss as something the candidate broke.
+struct BlockKinds {
+  bool regression = false;
+  bool limit = false;
+  bool limit_missed_by_baseline_too = true;
+};
+
+bool BaselineMissesToo(const gate::CurvePoint& p, const gate::Thresholds& t) {
+  return t.max_degradation && p.baseline_degradation > *t.max_degradation;
+}
+
+BlockKinds KindsOf(const GateResult& r) {
+  BlockKinds k;
+  for (const SuiteVerdict& v : r.suites) {
+    auto blocked = [](const Stratum& s) {
+      return s.gated && s.verdict == Verdict::kBlock;
+    };
+    k.regression |= blocked(v.total);
+    for (const Stratum& s : v.slices) k.regression |= blocked(s);
+    for (const Stratum& s : v.difficulty) k.regression |= blocked(s);
+    for (const gate::Curve& c : v.curves) {
+      for (const gate::CurvePoint& p : c.points) {
+        if (!p.gated || p.verdict != Verdict::kBlock) continue;
+        k.limit = true;
+        k.limit_missed_by_baseline_too &= BaselineMissesToo(p, v.thresholds);
+      }
+    }
+  }
+  return k;
+}
+
+std::string Meaning(const GateResult& r) {
+  switch (r.verdict) {
     case Verdict::kPass:
       return "roll forward";
-    case Verdict::kBlock:
-      return "do not roll forward: a regression";
+    case Verdict::kBlock: {
+      BlockKinds k = KindsOf(r);
+      std::string limit =
+          k.limit_missed_by_baseline_too
+              ? "a policy limit the candidate misses (the baseline misses it "
+                "too)"
+              : "a policy limit the candidate misses";
+      if (k.regression && k.limit)
+        return "do not roll forward: a regression against the baseline, and " +
+               limit;
+      if (k.limit) return "do not roll forward: " + limit;
+      return "do not roll forward: a regression against the baseline";
+    }
     case Verdict::kInconclusive:
       return "not enough evidence to decide";
   }
@@ -187,7 +232,7 @@ std::vector<std::string> NonPassReasons(const GateResult& r,
                                         size_t max_inconclusive) {
   std::vector<std::string> out = r.reasons;
   std::vector<std::string> explained, inconclusive;
-  auto take = [&](const auto& s) {
+  auto take = [&](const auto& s, const std::string& blocked) {
     if (!s.gated || s.verdict == Verdict::kPass) return;
     for (const std::string& reason : s.reasons) {
       if (s.verdict == Verdict::kInconclusive) {
@@ -195,16 +240,21 @@ std::vector<std::string> NonPassReasons(const GateResult& r,
       } else if (IsExplained(s)) {
         explained.push_back("explained: " + reason);
       } else {
-        out.push_back("blocked: " + reason);
+        out.push_back(blocked + reason);
       }
     }
   };
+  const std::string regression = "blocked (regression): ";
   for (const SuiteVerdict& v : r.suites) {
-    take(v.total);
-    for (const Stratum& s : v.slices) take(s);
-    for (const Stratum& s : v.difficulty) take(s);
+    take(v.total, regression);
+    for (const Stratum& s : v.slices) take(s, regression);
+    for (const Stratum& s : v.difficulty) take(s, regression);
     for (const gate::Curve& c : v.curves) {
-      for (const gate::CurvePoint& p : c.points) take(p);
+      for (const gate::CurvePoint& p : c.points) {
+        take(p, BaselineMissesToo(p, v.thresholds)
+                    ? "blocked (policy limit; the baseline misses it too): "
+                    : "blocked (policy limit): ");
+      }
     }
   }
   out.insert(out.end(), explained.begin(), explained.end());
@@ -238,7 +288,7 @@ std::string RenderVerdictTerminal(const gate::GateOutcome& o) {
     const GateResult& r = o.results[i];
     out += fmt::format(
         "VERDICT: {} ({})\n  candidate {} vs baseline {}, policy {}\n",
-        Upper(r.verdict), Meaning(r.verdict), EscapeControl(r.candidate),
+        Upper(r.verdict), Meaning(r), EscapeControl(r.candidate),
         EscapeControl(r.baseline), r.policy_hash);
     for (const std::string& reason : NonPassReasons(r, kListedInconclusive))
       out += "  - " + EscapeControl(reason) + "\n";
@@ -358,7 +408,7 @@ std::string RenderVerdictMarkdown(const gate::GateOutcome& o) {
     out += fmt::format(
         "## mmgate: **{}** — {}\n\nCandidate `{}` vs baseline `{}` (policy "
         "`{}`)\n\n",
-        Upper(r.verdict), Meaning(r.verdict), Md(r.candidate), Md(r.baseline),
+        Upper(r.verdict), Meaning(r), Md(r.candidate), Md(r.baseline),
         r.policy_hash);
     for (const std::string& reason : NonPassReasons(r, kListedInconclusive))
       out += "- " + Md(reason) + "\n";

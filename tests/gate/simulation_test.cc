@@ -176,6 +176,9 @@ TEST(GateSimulationTest, Seed000ImageHalvingAmongTwoThousandItemsBlocks) {
   for (const char* pooled : {"0.816", "0.8158", "0.8160"}) {
     EXPECT_EQ(all.find(pooled), std::string::npos) << pooled;
   }
+  EXPECT_NE(all.find("do not roll forward: a regression against the baseline"),
+            std::string::npos);
+  EXPECT_NE(all.find("blocked (regression): image"), std::string::npos);
 }
 
 }  // namespace
