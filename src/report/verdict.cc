@@ -384,6 +384,8 @@ json VerdictJson(const GateResult& r) {
           {"policy", r.policy_hash},
           {"suites", suites},
           {"reasons", r.reasons},
+          {"meaning", Meaning(r)},
+          {"summary", NonPassReasons(r, kListedInconclusive)},
           {"causes", Refs(r.causes)},
           {"coverage_gaps", Refs(r.coverage_gaps)},
           {"unmatched", r.unmatched}};

@@ -88,6 +88,12 @@ async function failureBrowser(page, label) {
     await page.waitForSelector('.verdict', {timeout: 20000});
     const verdict = await page.textContent('.verdict h1');
     check(/BLOCK/.test(verdict), `report: verdict shown first should be BLOCK, got ${verdict}`);
+    // The banner says what kind of block it is and lists the blocking reasons first.
+    const meaning = await page.textContent('.verdict .meaning');
+    check(/do not roll forward: a regression against the baseline/.test(meaning),
+          `report: the banner does not say what kind of block: ${meaning}`);
+    const first = await page.textContent('.verdict li');
+    check(/^blocked \(regression\): /.test(first), `report: first banner reason is not a block: ${first}`);
     const n = await chartsDrawn(page, 'report', 6);
     await failureBrowser(page, 'report');
     await noScriptRan(page, 'report');

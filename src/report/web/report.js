@@ -320,13 +320,14 @@
     const g = cmp.gate;
     return h('div', {class: 'comparison'},
         h('div', {class: 'verdict ' + g.verdict}, h('h1', {}, 'Verdict: ', String(g.verdict).toUpperCase()),
+          g.meaning ? h('p', {class: 'meaning'}, g.meaning) : null,
           runLine('baseline', cmp.runs.baseline), runLine('candidate', cmp.runs.candidate),
           h('p', {class: 'muted'}, 'policy ', g.policy),
           g.causes && g.causes.length ? h('p', {}, h('b', {}, 'Causes: '),
               g.causes.map((c) => c.stratum).join(', ')) : null,
-          g.coverage_gaps && g.coverage_gaps.length ? h('p', {class: 'muted'},
-              g.coverage_gaps.length + ' coverage gap(s): strata too small to decide at the margin (see mmgate gate --plan)') : null,
-          reasonList(g.reasons, 8)),
+          // The same lines as the terminal and the PR comment: blocks with
+          // their kind first, then what is undecided, then one coverage line.
+          reasonList(g.summary || g.reasons, 12)),
         [scorecards(g), slices(g), difficulty(g), curves(g), latency(cmp), cost(g), failures(cmp),
          failedItems(cmp)]);
   }
