@@ -32,6 +32,14 @@ struct RunRecord {
   std::string source_run;
 };
 
+// How far a run got, counted in the database without loading its items
+// (`mmgate runs` lists every run at once).
+struct RunCounts {
+  int64_t items = 0;     // items the run covers, invalid lines included
+  int64_t answered = 0;  // with a successful response
+  int64_t errors = 0;    // with a failed response (invalid lines too)
+};
+
 struct SuiteRecord {
   std::string suite;
   std::string modality;

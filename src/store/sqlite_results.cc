@@ -183,6 +183,28 @@ Result<std::vector<SuiteRecord>> SqliteStore::GetSuites(
   return out;
 }
 
+Result<RunCounts> SqliteStore::CountResults(const std::string& run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Responses of items that left the run are not counted: the join keeps
+  // what LoadResults would return.
+  auto st = db_->Prepare(
+      "SELECT COUNT(*), COUNT(r.answer), COUNT(r.error)"
+      " FROM items i LEFT JOIN responses r"
+      " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id"
+      " WHERE i.run_id = ?1");
+  if (!st.ok()) return st.status();
+  st->Bind(1, run_id);
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  RunCounts c;
+  if (*row) {
+    c.items = st->Int(0);
+    c.answered = st->Int(1);
+    c.errors = st->Int(2);
+  }
+  return c;
+}
+
 Result<std::vector<ItemResult>> SqliteStore::LoadResults(
     const std::string& run_id) {
   std::lock_guard<std::mutex> lock(mu_);

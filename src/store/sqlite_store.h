@@ -34,6 +34,7 @@ class SqliteStore final : public Store {
                   const std::vector<ItemRecord>& items) override;
   Result<std::vector<SuiteRecord>> GetSuites(
       const std::string& run_id) override;
+  Result<RunCounts> CountResults(const std::string& run_id) override;
   Result<std::map<std::pair<std::string, std::string>, std::string>>
   FinishedItems(const std::string& run_id) override;
   using Store::PutResult;

@@ -60,6 +60,10 @@ class Store {
   virtual Result<std::vector<SuiteRecord>> GetSuites(
       const std::string& run_id) = 0;
 
+  // Items, answers and errors of a run, counted from the stored columns
+  // (all zero for a run that does not exist or covers nothing).
+  virtual Result<RunCounts> CountResults(const std::string& run_id) = 0;
+
   // (suite, item id) -> content hash of every item with a successful response.
   virtual Result<std::map<std::pair<std::string, std::string>, std::string>>
   FinishedItems(const std::string& run_id) = 0;

@@ -170,6 +170,46 @@ TYPED_TEST(RunsContract, ResultsReplaceEarlierOnesAndJoin) {
   EXPECT_FALSE((*results)[1].response.has_value());
 }
 
+TYPED_TEST(RunsContract, CountResultsCountsItemsAnswersAndErrors) {
+  Store* s = this->store_.get();
+  ASSERT_TRUE(AddChartsRun(s, "r").ok());
+  ASSERT_TRUE(AddChartsRun(s, "other", 2).ok());
+  ResponseRecord err = Answered("c2", "");
+  err.answer.reset();
+  err.error = "engine crashed";
+  err.error_kind = "engine_error";
+  ASSERT_TRUE(s->PutResult("r", Answered("c1", "4.0"), {}).ok());
+  ASSERT_TRUE(s->PutResult("r", err, {}).ok());
+  ASSERT_TRUE(s->PutResult("other", Answered("c1", "4.0"), {}).ok());
+
+  auto c = s->CountResults("r");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->items, 3);
+  EXPECT_EQ(c->answered, 1);
+  EXPECT_EQ(c->errors, 1) << "c3 was never run: neither";
+
+  // A response replaced by an answer is no longer an error.
+  ASSERT_TRUE(s->PutResult("r", Answered("c2", "5"), {}).ok());
+  c = s->CountResults("r");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->answered, 2);
+  EXPECT_EQ(c->errors, 0);
+
+  // Items that left the suite leave the counts with their responses.
+  std::vector<ItemRecord> items = ChartsItems();
+  items.erase(items.begin());
+  ASSERT_TRUE(s->PutSuite("r", ChartsSuite(), items).ok());
+  c = s->CountResults("r");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->items, 2);
+  EXPECT_EQ(c->answered, 1);
+
+  c = s->CountResults("nope");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->items, 0);
+  EXPECT_EQ(c->errors, 0);
+}
+
 TYPED_TEST(RunsContract, ItemsDroppedFromTheSuiteLeaveTheRun) {
   Store* s = this->store_.get();
   ASSERT_TRUE(AddChartsRun(s, "r").ok());

@@ -74,6 +74,16 @@ Result<nlohmann::json> FlakyItems(store::Store* store,
   return out;
 }
 
+// The baseline, then the candidates, as run ids (`latest:MODEL` and the like
+// resolved); a candidate named as `latest` may turn out to be the baseline.
+Result<std::vector<std::string>> ResolveGateRuns(store::Store* store,
+                                                 const GateFlags& f) {
+  std::vector<std::string> runs{f.baseline};
+  runs.insert(runs.end(), f.candidates.begin(), f.candidates.end());
+  MMGATE_RETURN_IF_ERROR(ResolveRuns(store, &runs));
+  return runs;
+}
+
 void PrintPlan(const std::vector<gate::PlanRow>& rows, const std::string& from,
                bool json) {
   if (json) {
@@ -133,13 +143,16 @@ int PlanCommand(const GateFlags& f) {
   }
   auto store = OpenResults(f.config, f.db, "gate");
   if (!store.ok()) return Fail("gate", store.status());
+  auto runs = ResolveGateRuns(store->get(), f);
+  if (!runs.ok()) return Fail("gate", runs.status());
+  const std::string& baseline = runs->front();
+  const std::vector<std::string> candidates(runs->begin() + 1, runs->end());
   if (isatty(fileno(stderr)))
     std::fputs("measuring the strata of the runs...\n", stderr);
-  auto e =
-      gate::EvaluateRuns(cfg->policy, store->get(), f.baseline, f.candidates);
+  auto e = gate::EvaluateRuns(cfg->policy, store->get(), baseline, candidates);
   if (!e.ok()) return Fail("gate", e.status());
   PrintPlan(gate::PlanFromResult(e->outcome.results.front(), cfg->policy),
-            "runs " + f.baseline + " and " + f.candidates.front(), f.json);
+            "runs " + baseline + " and " + candidates.front(), f.json);
   return kExitOk;
 }
 
@@ -149,25 +162,26 @@ int GateCommand(const GateFlags& f) {
     return Fail("gate", Status::Invalid("--baseline and --candidate are "
                                         "required (or --plan)"));
   }
-  for (const std::string& c : f.candidates) {
-    if (c == f.baseline) {
+  auto cfg = LoadConfigFile(f.config, /*read_items=*/false);
+  if (!cfg.ok()) return Fail("gate", cfg.status());
+  auto store = OpenResults(f.config, f.db, "gate");
+  if (!store.ok()) return Fail("gate", store.status());
+  auto runs = ResolveGateRuns(store->get(), f);
+  if (!runs.ok()) return Fail("gate", runs.status());
+  const std::string& baseline = runs->front();
+  const std::vector<std::string> candidates(runs->begin() + 1, runs->end());
+  for (const std::string& c : candidates) {
+    if (c == baseline) {
       return Fail("gate", Status::Invalid(fmt::format(
                               "--candidate {} is also the --baseline: a run "
                               "compared with itself shows no change",
                               c)));
     }
   }
-  auto cfg = LoadConfigFile(f.config, /*read_items=*/false);
-  if (!cfg.ok()) return Fail("gate", cfg.status());
-  auto store = OpenResults(f.config, f.db, "gate");
-  if (!store.ok()) return Fail("gate", store.status());
-  auto e =
-      gate::EvaluateRuns(cfg->policy, store->get(), f.baseline, f.candidates);
+  auto e = gate::EvaluateRuns(cfg->policy, store->get(), baseline, candidates);
   if (!e.ok()) return Fail("gate", e.status());
   const gate::GateOutcome& outcome = e->outcome;
-  std::vector<std::string> runs{f.baseline};
-  runs.insert(runs.end(), f.candidates.begin(), f.candidates.end());
-  auto flaky = FlakyItems(store->get(), runs);
+  auto flaky = FlakyItems(store->get(), *runs);
   if (!flaky.ok()) return Fail("gate", flaky.status());
   if (f.json) {
     nlohmann::json j = report::OutcomeJson(outcome);
@@ -202,10 +216,12 @@ void AddGateCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("-c,--config", f->config,
                   "project config (policy in its gate: section)")
       ->capture_default_str();
-  sub->add_option("--baseline", f->baseline, "run id of the current model");
+  sub->add_option("--baseline", f->baseline,
+                  "run of the current model: a run id, latest, or "
+                  "latest:MODEL (its newest run)");
   sub->add_option("--candidate", f->candidates,
-                  "run id of a candidate (repeat to gate several, then rank "
-                  "the survivors)");
+                  "run of a candidate, as for --baseline (repeat to gate "
+                  "several, then rank the survivors)");
   sub->add_option(
       "--db", f->db,
       "results database (default .mmgate/results.db beside config)");

@@ -136,21 +136,24 @@ Result<std::string> Render(const ReportFlags& f, store::Store* store) {
   return text + *failed;
 }
 
-int ReportCommand(const ReportFlags& f) {
+int ReportCommand(ReportFlags f) {
   if (f.runs.empty() || f.runs.size() > 2) {
     return Fail("report",
                 Status::Invalid("give two runs (the baseline, then the "
                                 "candidate), or one run to list its failed "
                                 "items"));
   }
+  auto store = OpenResults(f.config, f.db, "report");
+  if (!store.ok()) return Fail("report", store.status());
+  // After resolving: `latest` and `latest:MODEL` may name the same run.
+  Status resolved = ResolveRuns(store->get(), &f.runs);
+  if (!resolved.ok()) return Fail("report", resolved);
   if (f.runs.size() == 2 && f.runs[0] == f.runs[1]) {
     return Fail("report", Status::Invalid(fmt::format(
                               "{} is both the baseline and the candidate: a "
                               "run compared with itself shows no change",
                               f.runs[0])));
   }
-  auto store = OpenResults(f.config, f.db, "report");
-  if (!store.ok()) return Fail("report", store.status());
   auto text = Render(f, store->get());
   if (!text.ok()) return Fail("report", text.status());
   if (f.output.empty() || f.output == "-") {
@@ -167,7 +170,7 @@ void AddReportCommand(CLI::App* sub, int* exit_code) {
   auto f = std::make_shared<ReportFlags>();
   sub->add_option("runs", f->runs,
                   "baseline run, then candidate run; or one run: its failed "
-                  "items")
+                  "items (a run id, latest, or latest:MODEL)")
       ->required();
   sub->add_option("-c,--config", f->config,
                   "project config (locates the default database)")

@@ -26,20 +26,23 @@ int RescoreCommand(const RescoreFlags& f) {
   if (!cfg.ok()) return Fail("rescore", cfg.status());
   auto store = OpenResults(f.config, f.db, "rescore");
   if (!store.ok()) return Fail("rescore", store.status());
+  auto run = ResolveRun(store->get(), f.run);
+  if (!run.ok()) return Fail("rescore", run.status());
   SystemClock clock;
   runner::RescoreOptions opt;
   opt.run_id = f.run_id;
   opt.suites = f.suites;
   opt.metric = f.metric;
   opt.progress = !f.json;
-  auto s = runner::Rescore(cfg->project, f.run, opt, store->get(), &clock);
+  auto s = runner::Rescore(cfg->project, *run, opt, store->get(), &clock);
   if (!s.ok()) return Fail("rescore", s.status());
   if (f.json) {
-    nlohmann::json j = {{"run_id", s->run_id},   {"source_run", s->source_run},
-                        {"suites", s->suites},   {"metric", f.metric},
-                        {"items", s->items},     {"rescored", s->rescored},
-                        {"errors", s->errors},   {"not_run", s->not_run},
-                        {"db", (*store)->Describe()}};
+    nlohmann::json j = {
+        {"run_id", s->run_id},       {"source_run", s->source_run},
+        {"suites", s->suites},       {"metric", f.metric},
+        {"items", s->items},         {"rescored", s->rescored},
+        {"errors", s->errors},       {"not_run", s->not_run},
+        {"db", (*store)->Describe()}};
     if (f.metric.empty()) j["metric"] = nullptr;
     std::printf("%s\n", j.dump(2).c_str());
     return kExitOk;
@@ -63,7 +66,10 @@ int RescoreCommand(const RescoreFlags& f) {
 
 void AddRescoreCommand(CLI::App* sub, int* exit_code) {
   auto f = std::make_shared<RescoreFlags>();
-  sub->add_option("run", f->run, "the stored run to score again")->required();
+  sub->add_option(
+         "run", f->run,
+         "the stored run to score again (a run id, latest, or latest:MODEL)")
+      ->required();
   sub->add_option("-c,--config", f->config,
                   "project config (its suites and metrics score the answers)")
       ->capture_default_str();

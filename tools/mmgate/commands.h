@@ -31,6 +31,7 @@ void AddInitCommand(CLI::App* sub, int* exit_code);
 void AddServeCommand(CLI::App* sub, int* exit_code);
 void AddPerturbCommand(CLI::App* sub, int* exit_code);
 void AddRescoreCommand(CLI::App* sub, int* exit_code);
+void AddRunsCommand(CLI::App* sub, int* exit_code);
 
 }  // namespace mmgate::cli
 

@@ -24,6 +24,10 @@ constexpr Command kCommands[] = {
     {"run",
      "run one model over the project's suites (resumes an existing --run-id)",
      mmgate::cli::AddRunCommand},
+    {"runs",
+     "list the runs in the results database, newest first (latest and "
+     "latest:MODEL name runs anywhere a run id goes)",
+     mmgate::cli::AddRunsCommand},
     {"gate",
      "compare a candidate run with the baseline run and decide: exit 0 pass, 1 "
      "block, 3 "

@@ -1,7 +1,9 @@
 #include "project.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -86,6 +88,82 @@ Result<std::unique_ptr<store::Store>> OpenResults(
         url, command));
   }
   return store::OpenStore(url);
+}
+
+namespace {
+
+constexpr std::string_view kLatest = "latest";
+constexpr size_t kRunsNamed = 10;  // runs an unknown-run message lists
+
+// "a, b, c ... and N more; see `mmgate runs`", newest first.
+std::string NewestIds(const std::vector<store::RunRecord>& oldest_first) {
+  std::string out;
+  size_t named = 0;
+  for (auto r = oldest_first.rbegin();
+       r != oldest_first.rend() && named < kRunsNamed; ++r, ++named) {
+    if (named > 0) out += ", ";
+    out += r->run_id;
+  }
+  if (oldest_first.size() > named) {
+    out += fmt::format(" ... and {} more; see `mmgate runs`",
+                       oldest_first.size() - named);
+  }
+  return out;
+}
+
+Status UnknownRun(const std::string& ref, const std::string& db,
+                  const std::vector<store::RunRecord>& runs) {
+  if (runs.empty()) {
+    return Status::NotFound(fmt::format(
+        "no run '{}': {} holds no runs yet (`mmgate run -m MODEL` makes one)",
+        ref, db));
+  }
+  return Status::NotFound(
+      fmt::format("no run '{}'; runs in {}: {}", ref, db, NewestIds(runs)));
+}
+
+}  // namespace
+
+Result<std::string> ResolveRun(store::Store* store, const std::string& ref) {
+  auto exact = store->GetRun(ref);
+  if (!exact.ok()) return exact.status();
+  if (exact->has_value()) return ref;
+  auto runs = store->ListRuns();
+  if (!runs.ok()) return runs.status();
+  std::string_view r(ref);
+  if (!r.starts_with(kLatest)) return UnknownRun(ref, store->Describe(), *runs);
+  r.remove_prefix(kLatest.size());
+  if (r.empty()) {
+    if (runs->empty()) return UnknownRun(ref, store->Describe(), *runs);
+    return runs->back().run_id;
+  }
+  if (!r.starts_with(':')) return UnknownRun(ref, store->Describe(), *runs);
+  const std::string_view model = r.substr(1);
+  if (model.empty()) {
+    return Status::Invalid(
+        "'latest:' names no model; give latest:MODEL, or latest for the "
+        "newest run of any model");
+  }
+  for (auto it = runs->rbegin(); it != runs->rend(); ++it)
+    if (it->model == model) return it->run_id;
+  std::vector<std::string> models;
+  for (auto it = runs->rbegin(); it != runs->rend(); ++it)
+    if (std::find(models.begin(), models.end(), it->model) == models.end())
+      models.push_back(it->model);
+  return Status::NotFound(
+      fmt::format("no run of model '{}' for '{}' in {}; models with runs: {}",
+                  model, ref, store->Describe(),
+                  models.empty() ? std::string("none")
+                                 : fmt::format("{}", fmt::join(models, ", "))));
+}
+
+Status ResolveRuns(store::Store* store, std::vector<std::string>* refs) {
+  for (std::string& ref : *refs) {
+    auto id = ResolveRun(store, ref);
+    if (!id.ok()) return id.status();
+    ref = std::move(*id);
+  }
+  return Status::Ok();
 }
 
 const std::atomic<bool>* InstallStopHandler() {

@@ -39,6 +39,15 @@ Result<std::unique_ptr<store::Store>> OpenResults(
     const std::string& config_path, const std::string& db_flag,
     std::string_view command);
 
+// A run reference as every command takes it: a run id, `latest` (the newest
+// run in the database) or `latest:MODEL` (the newest run of MODEL), newest by
+// start time. An existing run id wins, so a run named "latest" stays
+// reachable. An unknown reference is a NotFound error listing the runs that
+// exist, newest first.
+Result<std::string> ResolveRun(store::Store* store, const std::string& ref);
+// ResolveRun on each reference, in place.
+Status ResolveRuns(store::Store* store, std::vector<std::string>* refs);
+
 // Set by the first SIGINT or SIGTERM; a second one ends the process at once.
 const std::atomic<bool>* InstallStopHandler();
 
