@@ -78,8 +78,8 @@ int InitCommand(const InitFlags& f) {
       "mmgate.yaml)\n");
   std::printf(
       "\nNext:\n  cd %s\n  mmgate run -m baseline\n  mmgate run -m candidate\n"
-      "  mmgate gate --baseline <baseline run id> --candidate <candidate run "
-      "id>\n",
+      "  mmgate gate --baseline latest:baseline --candidate "
+      "latest:candidate\n",
       f.dir.c_str());
   return kExitOk;
 }
