@@ -82,14 +82,25 @@ Result<std::vector<std::string>> AbstainPhrases(const nlohmann::json& params) {
   return phrases;
 }
 
-bool Abstains(std::string_view answer,
-              const std::vector<std::string>& phrases) {
-  const std::u32string text = Canonical(answer);
+PhraseMatcher::PhraseMatcher(const std::vector<std::string>& phrases) {
   for (const std::string& phrase : phrases) {
-    const std::u32string p = Canonical(phrase);
-    if (p.size() > 2 && text.find(p) != std::u32string::npos) return true;
+    std::u32string p = Canonical(phrase);
+    // " " alone (a phrase of punctuation) would match every answer.
+    if (p.size() > 2) canonical_.push_back(std::move(p));
+  }
+}
+
+bool PhraseMatcher::Match(std::string_view answer) const {
+  const std::u32string text = Canonical(answer);
+  for (const std::u32string& p : canonical_) {
+    if (text.find(p) != std::u32string::npos) return true;
   }
   return false;
+}
+
+bool Abstains(std::string_view answer,
+              const std::vector<std::string>& phrases) {
+  return PhraseMatcher(phrases).Match(answer);
 }
 
 }  // namespace mmgate::score
@@ -129,7 +140,7 @@ bool Abstains(std::string_view answer, const AbstainRule& rule) {
       return false;
     }
   }
-  return Abstains(answer, rule.phrases);
+  return rule.phrases.Match(answer);
 }
 
 std::string AnswerText(const std::string& answer,

@@ -27,8 +27,21 @@ Result<std::vector<std::string>> AbstainPhrases(const nlohmann::json& params);
 // the answer.
 bool Abstains(std::string_view answer, const std::vector<std::string>& phrases);
 
+// A phrase list canonicalised once, so that matching many answers (the gate
+// reads every stored answer of a run) canonicalises only the answers.
+// Immutable after construction; safe to share between threads.
+class PhraseMatcher {
+ public:
+  PhraseMatcher(const std::vector<std::string>& phrases);  // NOLINT: implicit
+  // As Abstains(answer, phrases) above.
+  bool Match(std::string_view answer) const;
+
+ private:
+  std::vector<std::u32string> canonical_;
+};
+
 struct AbstainRule {
-  std::vector<std::string> phrases;
+  PhraseMatcher phrases;
   std::string field;  // empty: phrases only
 };
 // params.abstain_phrases and params.abstain_field (a string).
