@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "gate/cost.h"
+#include "gate/slo.h"
 #include "gate/steps.h"
 
 namespace mmgate::gate {
@@ -52,14 +53,21 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   auto works = PairRuns(baseline, candidate, policy, &out);
   if (!works.ok()) return works.status();
   for (auto& [key, w] : *works) AssignTiers(&w, history);
-  for (auto& [key, w] : *works) PrepareSuite(&w, policy);
+  for (auto& [key, w] : *works) {
+    PrepareSuite(&w, policy);
+    PrepareSlos(&w, policy, baseline.run.model, candidate.run.model);
+  }
   AssignLevels(&*works, policy);
-  for (auto& [key, w] : *works) MeasureSuite(&w, policy);
+  for (auto& [key, w] : *works) {
+    MeasureSuite(&w, policy);
+    MeasureSlos(&w, policy);
+  }
   MMGATE_RETURN_IF_ERROR(AdjustFamily(&*works, policy));
   for (auto& [key, w] : *works) {
     w.v.baseline_cost = CostOf(w.base_items, baseline.run.model, policy);
     w.v.candidate_cost = CostOf(w.cand_items, candidate.run.model, policy);
     DecideSuite(&w, policy);
+    DecideSlos(&w, policy);
     out.verdict = Worst(out.verdict, w.v.verdict);
     ListCausesAndGaps(w.v, &out);
     out.suites.push_back(std::move(w.v));
