@@ -83,6 +83,17 @@ Status ReadGate(Source* src, const std::optional<Field>& field, Config* cfg) {
       }
     }
   }
+  // So does an SLO scoped to a misspelled modality: it would check nothing.
+  const std::set<std::string> known = src->Modalities();
+  for (size_t i = 0; i < policy->slos.size(); ++i) {
+    const std::string& m = policy->slos[i].modality;
+    if (m.empty() || known.contains(m)) continue;
+    return AtPathLine(
+        src->file, src->root,
+        Status::Invalid(fmt::format(
+            "gate.slo.{}.modality: unknown modality '{}' (known: {})", i, m,
+            fmt::join(known, ", "))));
+  }
   cfg->policy = std::move(*policy);
   return Status::Ok();
 }
