@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "reference.h"
+#include "report/verdict.h"
 #include "synth.h"
 
 namespace mmgate::gate {
@@ -227,6 +228,48 @@ TEST(SloTest, NoWorseThanBaselineStillBlocksOnAHallucinationSlo) {
             std::string::npos)
       << o.check.reasons[0];
   ExpectRateMatchesScipy(o.check);
+
+  // Every output names the kind: an SLO miss, which the baseline misses too.
+  const GateOutcome outcome{{o.result}, {}, o.result.verdict};
+  const std::string terminal = report::RenderVerdictTerminal(outcome);
+  EXPECT_NE(terminal.find("BLOCK (do not roll forward: an SLO the candidate "
+                          "misses (the baseline misses it too))"),
+            std::string::npos)
+      << terminal;
+  EXPECT_NE(terminal.find("  - blocked (SLO miss; the baseline misses it "
+                          "too): qa: hallucination[severe] <= 0.01"),
+            std::string::npos)
+      << terminal;
+  EXPECT_NE(terminal.find("hallucination[severe] <= 0.01"), std::string::npos);
+  const json j = report::VerdictJson(o.result);
+  EXPECT_EQ(j["suites"][0]["kind"], "regression");
+  EXPECT_EQ(j["suites"][0]["slo"][0]["kind"], "slo");
+  EXPECT_EQ(j["suites"][0]["slo"][0]["status"], "missed");
+  EXPECT_EQ(j["suites"][0]["slo"][0]["baseline"]["status"], "missed");
+  EXPECT_EQ(j["slo_misses"][0]["baseline"], "missed");
+  EXPECT_TRUE(j["causes"].empty());
+  const std::string md = report::RenderVerdictMarkdown(outcome);
+  EXPECT_NE(md.find("| hallucination\\[severe\\] \\<= 0.01 | 600 | 3.00% |"),
+            std::string::npos)
+      << md;
+  const std::string junit = report::RenderJUnit(outcome);
+  EXPECT_NE(junit.find("name=\"slo hallucination[severe] &lt;= 0.01\">"
+                       "<failure message=\"qa: hallucination[severe]"),
+            std::string::npos)
+      << junit;
+  EXPECT_NE(junit.find("type=\"slo\"/>"), std::string::npos);
+}
+
+// A candidate that meets the SLO the baseline misses: the verdict passes,
+// and a regression elsewhere would still be named a regression.
+TEST(SloTest, BaselineMissingAnSloTheCandidateMeetsPasses) {
+  auto runs = Runs(
+      600, [](int, ItemResult* r) { Answer(r, true, true); }, "exact",
+      [](int i, ItemResult* r) { Answer(r, true, i >= 30); });
+  Outcome o = Gate(runs, WithSlo({{"figure", "hallucination"}, {"max", 0.01}}));
+  EXPECT_EQ(o.check.status, SloStatus::kMet);
+  EXPECT_EQ(o.check.baseline_status, SloStatus::kMissed);
+  EXPECT_EQ(o.result.verdict, Verdict::kPass);
 }
 
 // Continuous scores, one per item: `value(i)`.
