@@ -89,33 +89,34 @@ Verdict OverallVerdict(const std::vector<GateResult>& results) {
   return results.empty() ? Verdict::kInconclusive : v;
 }
 
+double RankKey(const GateResult& r, const std::string& what) {
+  double worst =
+      what == "quality" ? -std::numeric_limits<double>::infinity() : 0;
+  for (const SuiteVerdict& v : r.suites) {
+    if (what == "quality") {
+      double oriented = v.higher_is_better ? v.total.delta : -v.total.delta;
+      double m = v.thresholds.margin;
+      worst = std::max(worst, -(m > 0 ? oriented / m : oriented));
+    } else if (what == "cost") {
+      double c = v.candidate_cost.cost_per_query;
+      worst =
+          std::max(worst, c < 0 ? std::numeric_limits<double>::infinity() : c);
+    } else {
+      worst = std::max(worst, v.candidate_cost.p50_latency_ms);
+    }
+  }
+  return worst;  // lower is better for every key
+}
+
 std::vector<size_t> Rank(const std::vector<GateResult>& results,
                          const Policy& policy) {
   std::vector<size_t> order;
   for (size_t i = 0; i < results.size(); ++i) {
     if (results[i].verdict == Verdict::kPass) order.push_back(i);
   }
-  auto key = [&](size_t i, const std::string& what) {
-    double worst =
-        what == "quality" ? -std::numeric_limits<double>::infinity() : 0;
-    for (const SuiteVerdict& v : results[i].suites) {
-      if (what == "quality") {
-        double oriented = v.higher_is_better ? v.total.delta : -v.total.delta;
-        double m = v.thresholds.margin;
-        worst = std::max(worst, -(m > 0 ? oriented / m : oriented));
-      } else if (what == "cost") {
-        double c = v.candidate_cost.cost_per_query;
-        worst = std::max(worst,
-                         c < 0 ? std::numeric_limits<double>::infinity() : c);
-      } else {
-        worst = std::max(worst, v.candidate_cost.p50_latency_ms);
-      }
-    }
-    return worst;  // lower is better for every key
-  };
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     for (const std::string& what : policy.rank) {
-      double ka = key(a, what), kb = key(b, what);
+      double ka = RankKey(results[a], what), kb = RankKey(results[b], what);
       if (ka != kb) return ka < kb;
     }
     return false;

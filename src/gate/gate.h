@@ -241,6 +241,12 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
 std::vector<size_t> Rank(const std::vector<GateResult>& results,
                          const Policy& policy);
 
+// One ranking key of a candidate ("quality", "cost" or "latency"), on its
+// worst suite; lower is better (quality: the largest drop over the margin,
+// cost: the highest cost per query, infinite when unknown; latency: the
+// highest median).
+double RankKey(const GateResult& r, const std::string& what);
+
 // The verdict over several candidates: with several, one that passes is
 // enough to roll forward; none is inconclusive.
 Verdict OverallVerdict(const std::vector<GateResult>& results);

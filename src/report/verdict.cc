@@ -7,6 +7,7 @@
 
 #include "report/behaviour.h"
 #include "report/curves.h"
+#include "report/ranking.h"
 #include "report/side_by_side.h"
 #include "report/slo.h"
 
@@ -353,7 +354,7 @@ std::string RenderVerdictTerminal(const gate::GateOutcome& o) {
       out += fmt::format(" {}. {}", k + 1,
                          EscapeControl(o.results[o.ranking[k]].candidate));
     }
-    out += "\n";
+    out += "\n" + RankingTerminal(o);
   }
   return out;
 }
@@ -429,6 +430,7 @@ json OutcomeJson(const gate::GateOutcome& o) {
   for (const GateResult& r : o.results)
     j["candidates"].push_back(VerdictJson(r));
   for (size_t i : o.ranking) j["ranking"].push_back(o.results[i].candidate);
+  j["ranking_table"] = RankingJson(o);
   return j;
 }
 
@@ -474,7 +476,7 @@ std::string RenderVerdictMarkdown(const gate::GateOutcome& o) {
       out += fmt::format(" {}. `{}`", k + 1,
                          Md(o.results[o.ranking[k]].candidate));
     }
-    out += "\n";
+    out += "\n\n" + RankingMarkdown(o);
   }
   return out;
 }

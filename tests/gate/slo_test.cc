@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 
+#include "gate/ranking.h"
 #include "reference.h"
 #include "report/verdict.h"
 #include "synth.h"
@@ -479,6 +480,59 @@ TEST(SloTest, SloChecksJoinTheRegressionFamily) {
   ASSERT_TRUE(two.ok());
   EXPECT_DOUBLE_EQ(two->suites[0].total.level, 0.025);
   EXPECT_DOUBLE_EQ(two->suites[0].slos[0].level, 0.0125);
+}
+
+// Issue 16: gate-then-rank over three candidates, where the cheapest misses
+// the hallucination SLO: it is dropped with its reason, and the ranking is
+// of the other two (by cost, as the policy says).
+TEST(SloTest, GateThenRankDropsTheCheapCandidateThatMissesAnSlo) {
+  // 600 abstain items; `hallucinated` of them answered; `usd` per query.
+  auto run = [](const std::string& id, int hallucinated, double usd) {
+    SynthRuns r = Runs(600, [&](int i, ItemResult* x) {
+      Answer(x, true, i >= hallucinated);
+      x->response->cost_usd = usd;
+    });
+    r.candidate.run.run_id = id;
+    r.candidate.run.model = id;
+    return r;
+  };
+  const SynthRuns base = run("base", 0, 0.002);
+  const SynthRuns cands[] = {run("cheap", 30, 0.0005), run("mid", 0, 0.001),
+                             run("dear", 0, 0.003)};
+  Policy p = WithSlo({{"figure", "hallucination"}, {"max", 0.01}});
+  p.rank = {"cost", "quality", "latency"};
+  for (const char* m : {"cheap", "mid", "dear"}) p.prices[m] = {1, 1};
+  GateOutcome o;
+  for (const SynthRuns& c : cands) {
+    auto r = Evaluate(base.baseline, c.candidate, p, {});
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    o.results.push_back(*r);
+  }
+  o.ranking = Rank(o.results, p);
+  o.verdict = OverallVerdict(o.results);
+  EXPECT_EQ(o.verdict, Verdict::kPass);
+  ASSERT_EQ(o.ranking, (std::vector<size_t>{1, 2}));  // mid, then dear
+  const auto table = RankingTable(o.results, o.ranking);
+  ASSERT_EQ(table.size(), 3u);
+  EXPECT_EQ(table[0].candidate, "mid");
+  EXPECT_EQ(table[0].rank, 1);
+  EXPECT_EQ(table[1].candidate, "dear");
+  EXPECT_EQ(table[2].candidate, "cheap");
+  EXPECT_EQ(table[2].rank, 0);
+  EXPECT_EQ(table[2].dropped, "misses SLO");
+  ASSERT_EQ(table[2].why.size(), 1u);
+  EXPECT_EQ(table[2].why[0], "qa: hallucination <= 0.01 (estimate 0.05)");
+  EXPECT_NEAR(table[2].cost, 0.0005, 1e-12);  // the cheapest, and out
+  const json j = report::OutcomeJson(o);
+  EXPECT_EQ(j["ranking"], json::array({"mid", "dear"}));
+  EXPECT_EQ(j["ranking_table"][2]["dropped"], "misses SLO");
+  EXPECT_EQ(j["ranking_table"][2]["rank"], nullptr);
+  const std::string terminal = report::RenderVerdictTerminal(o);
+  EXPECT_NE(terminal.find("dropped: misses SLO"), std::string::npos)
+      << terminal;
+  EXPECT_NE(report::RenderVerdictMarkdown(o).find(
+                "| `cheap` | dropped: misses SLO |"),
+            std::string::npos);
 }
 
 TEST(SloPolicyTest, ParsesScopesAndNamesTheFieldOfABadEntry) {
