@@ -14,7 +14,7 @@ RankRow Row(const std::vector<GateResult>& results, size_t i) {
   row.index = i;
   row.candidate = r.candidate;
   row.verdict = r.verdict;
-  row.quality = RankKey(r, "quality");
+  row.quality = RankKey(r, "quality") + 0.0;  // no "-0.00"
   const double cost = RankKey(r, "cost");
   row.cost = std::isinf(cost) ? -1 : cost;
   row.latency = RankKey(r, "latency");
