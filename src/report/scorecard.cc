@@ -21,12 +21,18 @@ json Rate(int64_t k, int64_t n) {
                : json(nullptr);
 }
 
-// The figures of one run's items of one suite.
+// An item of the gate's (suite, metric): a suite whose items name different
+// metrics is gated, and shown, once per metric.
+bool Of(const gate::SuiteVerdict& v, const ItemResult& r) {
+  return r.item.suite == v.suite && r.item.metric == v.metric;
+}
+
+// The figures of one run's items of one suite (and metric).
 json SuiteFigures(const gate::SuiteVerdict& v, bool candidate,
                   const gate::RunData& run, const gate::RunData& baseline) {
   std::map<std::string, std::string> base_template;
   for (const ItemResult& r : baseline.items) {
-    if (r.item.suite == v.suite && r.response)
+    if (Of(v, r) && r.response)
       base_template[r.item.item_id] = r.response->template_hash;
   }
   std::vector<double> lat;
@@ -35,8 +41,7 @@ json SuiteFigures(const gate::SuiteVerdict& v, bool candidate,
   double dollars = 0;
   std::set<std::string> templates;
   for (const ItemResult& r : run.items) {
-    if (r.item.suite != v.suite || !r.response ||
-        r.response->error_kind == "invalid_item")
+    if (!Of(v, r) || !r.response || r.response->error_kind == "invalid_item")
       continue;
     const store::ResponseRecord& x = *r.response;
     lat.push_back(x.latency_ms);
@@ -93,7 +98,11 @@ json SuiteFigures(const gate::SuiteVerdict& v, bool candidate,
                                ? json(nullptr)
                                : json(dollars / static_cast<double>(correct))},
       {"hallucination_rate", Rate(b.hallucinated, b.abstain_items)},
-      {"over_refusal_rate", Rate(b.over_refused, b.answerable_items)},
+      // Over-refusal where the suite also asks for abstentions, as the
+      // behaviour summary shows it.
+      {"over_refusal_rate", b.abstain_items > 0
+                                ? Rate(b.over_refused, b.answerable_items)
+                                : json(nullptr)},
       {"schema_valid_rate", Rate(schema_ok, schema_n)},
       {"retries_per_item", attempts_n > 0
                                ? json(static_cast<double>(retries) / attempts_n)
@@ -229,9 +238,10 @@ std::string ScorecardTerminal(const gate::Evaluation& e) {
   for (const auto& [label, cells] : RunRows(card)) line(label, cells);
   const json& suites = card["runs"][0]["suites"];
   for (size_t s = 0; s < suites.size(); ++s) {
-    out += fmt::format("  {} ({})\n",
+    out += fmt::format("  {} ({}, {})\n",
                        EscapeControl(suites[s]["suite"].get<std::string>()),
-                       EscapeControl(suites[s]["modality"].get<std::string>()));
+                       EscapeControl(suites[s]["modality"].get<std::string>()),
+                       suites[s]["metric"].get<std::string>());
     for (const auto& [label, cells] : SuiteRows(card, s))
       line("  " + label, cells);
   }
