@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cctype>
 #include <set>
 #include <string>
 #include <string_view>
@@ -21,7 +22,22 @@ using dataset::internal::Where;
 // "gpt-4.1"), so each step takes the longest key the path starts with.
 YAML::Node DeepestKey(const YAML::Node& node, std::string_view path,
                       const YAML::Node& at) {
-  if (path.empty() || !node.IsMap()) return at;
+  if (path.empty()) return at;
+  // A list step is the entry's index (`gate.slo.2.max`).
+  if (node.IsSequence()) {
+    size_t digits = 0;
+    while (digits < path.size() &&
+           std::isdigit(static_cast<unsigned char>(path[digits]))) {
+      ++digits;
+    }
+    if (digits == 0) return at;
+    const size_t i = std::stoul(std::string(path.substr(0, digits)));
+    if (i >= node.size()) return at;
+    path.remove_prefix(digits < path.size() ? digits + 1 : digits);
+    const YAML::Node entry = node[i];
+    return DeepestKey(entry, path, entry);
+  }
+  if (!node.IsMap()) return at;
   std::optional<Field> best;
   for (const auto& kv : node) {
     if (!kv.first.IsScalar()) continue;
@@ -66,6 +82,17 @@ Status ReadGate(Source* src, const std::optional<Field>& field, Config* cfg) {
                         kv.first.Scalar(), fmt::join(known, ", ")));
       }
     }
+  }
+  // So does an SLO scoped to a misspelled modality: it would check nothing.
+  const std::set<std::string> known = src->Modalities();
+  for (size_t i = 0; i < policy->slos.size(); ++i) {
+    const std::string& m = policy->slos[i].modality;
+    if (m.empty() || known.contains(m)) continue;
+    return AtPathLine(
+        src->file, src->root,
+        Status::Invalid(fmt::format(
+            "gate.slo.{}.modality: unknown modality '{}' (known: {})", i, m,
+            fmt::join(known, ", "))));
   }
   cfg->policy = std::move(*policy);
   return Status::Ok();

@@ -7,9 +7,26 @@
 #include <vector>
 
 #include "gate/gate.h"
+#include "score/abstention.h"
 #include "store/store.h"
 
 namespace mmgate::gate {
+
+// How one answered item behaved (items without an answer are not counted).
+struct ItemBehaviour {
+  bool counted = false;         // the item has an answer
+  bool expect_abstain = false;  // `expect: abstain`
+  bool abstains = false;        // the answer abstains
+  // Answered an unanswerable item, or failed code_grounding or grounding
+  // with a confident answer.
+  bool hallucinated = false;
+};
+
+// The suite's abstention rule from its params (abstain_phrases,
+// abstain_field); invalid params fall back to the default phrases.
+score::AbstainRule AbstainRuleOf(const nlohmann::json& params);
+ItemBehaviour Classify(const store::ItemResult& r,
+                       const score::AbstainRule& rule);
 
 // `params` is the suite's params (abstain_phrases, abstain_field). Invalid
 // params fall back to the default phrases: the runner already reported them.

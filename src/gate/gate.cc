@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "gate/cost.h"
+#include "gate/slo.h"
 #include "gate/steps.h"
 
 namespace mmgate::gate {
@@ -52,14 +53,21 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   auto works = PairRuns(baseline, candidate, policy, &out);
   if (!works.ok()) return works.status();
   for (auto& [key, w] : *works) AssignTiers(&w, history);
-  for (auto& [key, w] : *works) PrepareSuite(&w, policy);
+  for (auto& [key, w] : *works) {
+    PrepareSuite(&w, policy);
+    PrepareSlos(&w, policy, baseline.run.model, candidate.run.model);
+  }
   AssignLevels(&*works, policy);
-  for (auto& [key, w] : *works) MeasureSuite(&w, policy);
+  for (auto& [key, w] : *works) {
+    MeasureSuite(&w, policy);
+    MeasureSlos(&w, policy);
+  }
   MMGATE_RETURN_IF_ERROR(AdjustFamily(&*works, policy));
   for (auto& [key, w] : *works) {
     w.v.baseline_cost = CostOf(w.base_items, baseline.run.model, policy);
     w.v.candidate_cost = CostOf(w.cand_items, candidate.run.model, policy);
     DecideSuite(&w, policy);
+    DecideSlos(&w, policy);
     out.verdict = Worst(out.verdict, w.v.verdict);
     ListCausesAndGaps(w.v, &out);
     out.suites.push_back(std::move(w.v));
@@ -81,33 +89,34 @@ Verdict OverallVerdict(const std::vector<GateResult>& results) {
   return results.empty() ? Verdict::kInconclusive : v;
 }
 
+double RankKey(const GateResult& r, const std::string& what) {
+  double worst =
+      what == "quality" ? -std::numeric_limits<double>::infinity() : 0;
+  for (const SuiteVerdict& v : r.suites) {
+    if (what == "quality") {
+      double oriented = v.higher_is_better ? v.total.delta : -v.total.delta;
+      double m = v.thresholds.margin;
+      worst = std::max(worst, -(m > 0 ? oriented / m : oriented));
+    } else if (what == "cost") {
+      double c = v.candidate_cost.cost_per_query;
+      worst =
+          std::max(worst, c < 0 ? std::numeric_limits<double>::infinity() : c);
+    } else {
+      worst = std::max(worst, v.candidate_cost.p50_latency_ms);
+    }
+  }
+  return worst;  // lower is better for every key
+}
+
 std::vector<size_t> Rank(const std::vector<GateResult>& results,
                          const Policy& policy) {
   std::vector<size_t> order;
   for (size_t i = 0; i < results.size(); ++i) {
     if (results[i].verdict == Verdict::kPass) order.push_back(i);
   }
-  auto key = [&](size_t i, const std::string& what) {
-    double worst =
-        what == "quality" ? -std::numeric_limits<double>::infinity() : 0;
-    for (const SuiteVerdict& v : results[i].suites) {
-      if (what == "quality") {
-        double oriented = v.higher_is_better ? v.total.delta : -v.total.delta;
-        double m = v.thresholds.margin;
-        worst = std::max(worst, -(m > 0 ? oriented / m : oriented));
-      } else if (what == "cost") {
-        double c = v.candidate_cost.cost_per_query;
-        worst = std::max(worst,
-                         c < 0 ? std::numeric_limits<double>::infinity() : c);
-      } else {
-        worst = std::max(worst, v.candidate_cost.p50_latency_ms);
-      }
-    }
-    return worst;  // lower is better for every key
-  };
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     for (const std::string& what : policy.rank) {
-      double ka = key(a, what), kb = key(b, what);
+      double ka = RankKey(results[a], what), kb = RankKey(results[b], what);
       if (ka != kb) return ka < kb;
     }
     return false;

@@ -133,6 +133,38 @@ struct Behaviour {
   int64_t code_items = 0, code_hallucinated = 0;    // with `code_grounding`
 };
 
+// An SLO check's outcome (docs/gate.md): met when the bound on the safe
+// side is inside the threshold, missed when the other bound is beyond it,
+// else inconclusive; no_data when nothing measures the figure here.
+enum class SloStatus { kMet, kMissed, kInconclusive, kNoData };
+std::string_view SloStatusName(SloStatus s);
+
+// One SLO (policy.h's Slo) measured on one suite, or one of its slice values.
+struct SloCheck {
+  Slo slo;
+  std::string label;       // "charts chart_type=bar: mean(exact) >= 0.95"
+  std::string key, value;  // the slice scope; empty key: the whole suite
+  std::string method;      // "clopper-pearson", "cluster-bootstrap-bca", ...
+  int64_t n = 0;           // items measured (the figure's denominator)
+  int64_t x = 0;           // rates: items counted in the numerator
+  double estimate = 0;
+  // Each end a one-sided bound at `level`, as a stratum's interval.
+  double lo = 0, hi = 0;
+  // One-sided p against the threshold, toward a miss (above a max, below a
+  // min), and its weighted-Holm adjustment over the gate's whole family.
+  double p = 1, p_adjusted = 1;
+  double level = 0.05, weight = 0;
+  int64_t items_needed = 0;  // at the estimate, to decide; 0 when unknown
+  SloStatus status = SloStatus::kInconclusive;
+  Verdict verdict = Verdict::kPass;
+  // The same figure on the baseline run at the same level: whether the
+  // baseline meets the SLO (not part of the family: it is context).
+  int64_t baseline_n = 0;
+  double baseline_estimate = 0, baseline_lo = 0, baseline_hi = 0;
+  SloStatus baseline_status = SloStatus::kNoData;
+  std::vector<std::string> reasons;
+};
+
 struct SuiteVerdict {
   std::string suite;
   std::string modality;
@@ -150,6 +182,7 @@ struct SuiteVerdict {
   Residual residual;
   RunCost baseline_cost;
   RunCost candidate_cost;
+  std::vector<SloCheck> slos;  // the policy's SLOs scoped to this suite
   Verdict verdict = Verdict::kPass;
   std::vector<std::string> reasons;
 };
@@ -207,6 +240,12 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
 // median latency), so no ranking key pools suites.
 std::vector<size_t> Rank(const std::vector<GateResult>& results,
                          const Policy& policy);
+
+// One ranking key of a candidate ("quality", "cost" or "latency"), on its
+// worst suite; lower is better (quality: the largest drop over the margin,
+// cost: the highest cost per query, infinite when unknown; latency: the
+// highest median).
+double RankKey(const GateResult& r, const std::string& what);
 
 // The verdict over several candidates: with several, one that passes is
 // enough to roll forward; none is inconclusive.

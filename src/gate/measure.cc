@@ -131,6 +131,7 @@ void AssignLevels(SuiteWorks* works, const Policy& policy) {
         if (p.gated) total += policy.weights.slice;
       }
     }
+    for (const SloCheck& c : w.v.slos) total += c.weight;
   }
   for (auto& [key, w] : *works) {
     const double alpha = w.v.thresholds.alpha;
@@ -141,6 +142,8 @@ void AssignLevels(SuiteWorks* works, const Policy& policy) {
     set(w.v.total);
     for (Stratum& s : w.v.slices) set(s);
     for (Stratum& s : w.v.difficulty) set(s);
+    for (SloCheck& c : w.v.slos)
+      c.level = c.weight > 0 ? alpha * c.weight / total : alpha;
   }
 }
 
@@ -204,6 +207,12 @@ Status AdjustFamily(SuiteWorks* works, const Policy& policy) {
       }
     }
   }
+  std::vector<SloCheck*> slos;
+  for (auto& [key, w] : *works) {
+    for (SloCheck& c : w.v.slos) {
+      if (c.weight > 0) slos.push_back(&c);
+    }
+  }
   std::vector<double> ps, weights;
   for (const Stratum* s : gated) {
     ps.push_back(s->p);
@@ -212,6 +221,10 @@ Status AdjustFamily(SuiteWorks* works, const Policy& policy) {
   for (const CurvePoint* p : robust) {
     ps.push_back(p->p);
     weights.push_back(policy.weights.slice);
+  }
+  for (const SloCheck* c : slos) {
+    ps.push_back(c->p);
+    weights.push_back(c->weight);
   }
   // Holm keeps the family-wise rate; BH (false discovery rate) is kept for
   // policies that ask for it, and only weighs on `block: significance`.
@@ -223,6 +236,8 @@ Status AdjustFamily(SuiteWorks* works, const Policy& policy) {
     gated[i]->p_adjusted = (*adjusted)[i];
   for (size_t i = 0; i < robust.size(); ++i)
     robust[i]->p_adjusted = (*adjusted)[gated.size() + i];
+  for (size_t i = 0; i < slos.size(); ++i)
+    slos[i]->p_adjusted = (*adjusted)[gated.size() + robust.size() + i];
   return Status::Ok();
 }
 

@@ -76,10 +76,11 @@ Status ParseWeights(const json& v, const std::string& at, Weights* out) {
     double* slot = k == "suite"      ? &out->suite
                    : k == "required" ? &out->required
                    : k == "slice"    ? &out->slice
+                   : k == "slo"      ? &out->slo
                                      : nullptr;
     MMGATE_RETURN_IF_ERROR(
         Expect(slot != nullptr, wat,
-               "unknown weight (known: suite, required, slice)"));
+               "unknown weight (known: suite, required, slice, slo)"));
     MMGATE_RETURN_IF_ERROR(Expect(w.is_number() && w.get<double>() > 0, wat,
                                   "a weight is a number > 0"));
     *slot = w.get<double>();
@@ -226,6 +227,11 @@ json Policy::ToJson() const {
   j["weights"] = {{"suite", weights.suite},
                   {"required", weights.required},
                   {"slice", weights.slice}};
+  // Only with SLOs, so policies without them keep their hashes.
+  if (!slos.empty()) {
+    j["slo"] = SlosJson(*this);
+    j["weights"]["slo"] = weights.slo;
+  }
   j["slices"] = json::object();
   for (const auto& [key, r] : slice_rules) {
     j["slices"][key] = {{"required", r.required},
@@ -252,9 +258,14 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
   }
   MMGATE_RETURN_IF_ERROR(
       ParseThresholds(top, Thresholds{}, &p.defaults, where));
+  std::optional<json> slo;
   for (const auto& [key, v] : gate.items()) {
     std::string at = where + "." + key;
     if (top.contains(key)) continue;
+    if (key == "slo") {
+      slo = v;  // after the modalities: a degradation SLO may scope them
+      continue;
+    }
     if (key == "modalities") {
       MMGATE_RETURN_IF_ERROR(
           Expect(v.is_object(), at, "expected modality: {thresholds}"));
@@ -299,10 +310,12 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
           fmt::format("{}: unknown gate key (known: margin, alpha, power, "
                       "min_n, robustness, modalities, correction, "
                       "errors_as_failures, allow_partial, gated_slices, "
-                      "bootstrap, hard_tail, block, weights, slices, rank)",
+                      "bootstrap, hard_tail, block, weights, slices, rank, "
+                      "slo)",
                       at));
     }
   }
+  if (slo) MMGATE_RETURN_IF_ERROR(ParseSlos(*slo, where + ".slo", &p));
   return p;
 }
 

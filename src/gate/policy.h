@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -45,6 +46,40 @@ struct Weights {
   double suite = 5;     // each suite's whole-suite stratum
   double required = 2;  // strata of a key marked `required: true`
   double slice = 1;     // every other gated slice, tier and robustness point
+  double slo = 5;       // each SLO check (docs/gate.md: a stated requirement)
+};
+
+// What an SLO bounds (`slo:` entries' `figure`). Rates are decided with the
+// exact binomial interval, the rest with the cluster bootstrap (gate/slo.h).
+enum class SloFigure {
+  kMean,           // the metric's mean (`metric:`, default the suite's)
+  kSchemaValid,    // first-pass schema validity, items with a schema
+  kHallucination,  // answered an `expect: abstain` item (or, with `type:`,
+                   // hallucinated on items of that hallucination_type)
+  kOverRefusal,    // abstained on an answerable item
+  kErrorRate,      // items whose response errored
+  kFlakyRate,      // items whose answers differed across repeats
+  kLatencyP50,     // ms, from the stored per-item latencies
+  kLatencyP95,
+  kLatencyP99,
+  kCostPerQuery,    // dollars per item
+  kCostPerCorrect,  // dollars per correct answer
+};
+std::string_view SloFigureName(SloFigure f);
+bool SloFigureIsRate(SloFigure f);
+
+// One `slo:` entry: a minimum or a maximum on a figure of the candidate run,
+// for every suite it scopes (all, one modality, one suite) and, with
+// `slice: {KEY: VALUE}`, on that slice value's items only.
+struct Slo {
+  SloFigure figure = SloFigure::kMean;
+  bool at_most = true;  // `max:` (else `min:`)
+  double threshold = 0;
+  std::string modality, suite;         // empty: any
+  std::string slice_key, slice_value;  // empty key: the whole suite
+  std::string metric;                  // kMean: empty = the suite's metric
+  std::string hallucination_type;      // kHallucination: empty = abstain items
+  std::string Describe() const;        // "hallucination <= 0.01 (audio)"
 };
 
 // `slices: {KEY: {required: true, weight: 3}}`: a required key is gated, its
@@ -67,6 +102,9 @@ struct Policy {
   std::optional<std::set<std::string>> gated_slices;  // absent: every slice key
   std::map<std::string, SliceRule> slice_rules;
   Weights weights;
+  // `slo:` (gate/slo.h); `figure: degradation` entries set the scope's
+  // max_degradation instead, as `robustness:` does.
+  std::vector<Slo> slos;
   BlockRule block = BlockRule::kSignificance;
   int bootstrap_resamples = 10000;
   // Strata with more clusters use the linearized (normal) interval instead:
@@ -102,6 +140,13 @@ Result<Policy> ParsePolicy(const nlohmann::json& gate,
 Status AddSuiteThresholds(Policy* policy, const std::string& suite,
                           const std::string& modality,
                           const nlohmann::json& gate, const std::string& where);
+// The `slo:` list: each entry's figure, bound and scope into policy->slos
+// (degradation into the thresholds: the robustness rule is that SLO kind).
+// Errors name `where.N.field`.
+Status ParseSlos(const nlohmann::json& list, const std::string& where,
+                 Policy* policy);
+nlohmann::json SlosJson(const Policy& policy);
+
 Status ParsePrices(Policy* policy, const nlohmann::json& prices,
                    const std::string& where);
 

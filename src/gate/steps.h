@@ -36,6 +36,8 @@ struct SuiteWork {
   std::vector<StratumAcc> strata{StratumAcc{}};   // [0] is the whole suite
   std::unordered_map<std::string, size_t> index;  // "key\x1fvalue" -> strata
   std::map<std::string, std::vector<uint32_t>> tiers;
+  // The baseline's and the candidate's model names, for SLOs on cost.
+  std::pair<std::string, std::string> slo_models;
 
   // The stratum of one slice value, added on first use.
   size_t At(const std::string& key, const std::string& value);
@@ -63,7 +65,8 @@ void AssignTiers(SuiteWork* w, const History& history);
 void PrepareSuite(SuiteWork* w, const Policy& policy);
 
 // Each gated stratum's family-wise level: alpha * weight / the weight of the
-// whole family (every suite's gated strata and robustness points).
+// whole family (every suite's gated strata, robustness points and SLO
+// checks).
 void AssignLevels(SuiteWorks* works, const Policy& policy);
 
 // Measurement: the paired test, interval and MDE of every stratum at its
@@ -74,8 +77,9 @@ void MeasureSuite(SuiteWork* w, const Policy& policy);
 // `hard_tail` (`s` one of v.difficulty), else the suite's.
 double MarginOf(const SuiteVerdict& v, const Stratum& s, const Policy& policy);
 
-// Corrects the p-values of every gated stratum and robustness point of all
-// suites together (one family, weighted Holm); fails only on invalid p-values.
+// Corrects the p-values of every gated stratum, robustness point and SLO
+// check of all suites together (one family, weighted Holm); fails only on
+// invalid p-values.
 Status AdjustFamily(SuiteWorks* works, const Policy& policy);
 
 // Decision: the status, verdict and reasons of every stratum and curve

@@ -39,6 +39,8 @@ json CurvesJson(const gate::SuiteVerdict& v) {
                         {"verdict", p.gated ? json(gate::VerdictName(p.verdict))
                                             : json(nullptr)},
                         {"reasons", p.reasons}});
+      // A gated point is the degradation SLO: its blocks are SLO misses.
+      if (p.gated) points.back()["kind"] = "slo";
     }
     out.push_back({{"kind", c.kind},
                    {"metric", v.metric},

@@ -10,7 +10,9 @@
 //                 "degradation": 0.066}, "candidate": {"clean": 0.95,
 //                 "perturbed": 0.93, "degradation": 0.021,
 //                               "ci": [lo, hi], "p": 0.9, "p_adjusted": 1},
-//                 "gated": true, "verdict": "pass", "reasons": [...]}, ...]}]
+//                 "gated": true, "kind": "slo" (gated points: the
+//                 degradation SLO), "verdict": "pass", "reasons": [...]},
+//                 ...]}]
 // "verdict" is null for points the rule does not gate (no rule, or nothing
 // to degrade). Points run from the least to the most severe level;
 // "degradation" is the relative loss from clean on an accuracy scale (the

@@ -15,6 +15,8 @@
 #include "report/html.h"
 #include "report/html_report.h"
 #include "report/media_embed.h"
+#include "report/ranking.h"
+#include "report/scorecard.h"
 #include "score/align.h"
 
 namespace mmgate::report {
@@ -282,10 +284,14 @@ json ReportData(const gate::Evaluation& e, const ReportOptions& opt) {
       e.outcome.results.empty()
           ? e.baseline.run.run_id
           : e.outcome.results[0].candidate + " vs " + e.baseline.run.run_id);
-  return {{"kind", "report"},
-          {"title", title},
-          {"verdict", gate::VerdictName(e.outcome.verdict)},
-          {"comparisons", std::move(comparisons)}};
+  return {
+      {"kind", "report"},
+      {"title", title},
+      {"verdict", gate::VerdictName(e.outcome.verdict)},
+      {"scorecard", ScorecardJson(e)},
+      {"ranking_table", e.outcome.results.size() > 1 ? RankingJson(e.outcome)
+                                                     : nlohmann::json(nullptr)},
+      {"comparisons", std::move(comparisons)}};
 }
 
 std::string RenderHtmlReport(const gate::Evaluation& e,

@@ -7,7 +7,9 @@
 
 #include "report/behaviour.h"
 #include "report/curves.h"
+#include "report/ranking.h"
 #include "report/side_by_side.h"
+#include "report/slo.h"
 
 namespace mmgate::report {
 namespace {
@@ -33,14 +35,14 @@ std::string Upper(Verdict v) {
   return "INCONCLUSIVE";
 }
 
-// A block is either a regression against the baseline (a stratum) or a
-// policy limit the candidate misses (a robustness point), which the baseline
-// may miss as well: the headline says which, so nobody reads a limit both
-// models miss as something the candidate broke.
+// A block is either a regression against the baseline (a stratum) or an SLO
+// the candidate misses (an SLO check or a robustness point), which the
+// baseline may miss as well: the headline says which, so nobody reads an SLO
+// both models miss as something the candidate broke.
 struct BlockKinds {
   bool regression = false;
-  bool limit = false;
-  bool limit_missed_by_baseline_too = true;
+  int slo_misses = 0;
+  int missed_by_baseline_too = 0;
 };
 
 bool BaselineMissesToo(const gate::CurvePoint& p, const gate::Thresholds& t) {
@@ -59,9 +61,14 @@ BlockKinds KindsOf(const GateResult& r) {
     for (const gate::Curve& c : v.curves) {
       for (const gate::CurvePoint& p : c.points) {
         if (!p.gated || p.verdict != Verdict::kBlock) continue;
-        k.limit = true;
-        k.limit_missed_by_baseline_too &= BaselineMissesToo(p, v.thresholds);
+        ++k.slo_misses;
+        k.missed_by_baseline_too += BaselineMissesToo(p, v.thresholds);
       }
+    }
+    for (const gate::SloCheck& c : v.slos) {
+      if (c.status != gate::SloStatus::kMissed) continue;
+      ++k.slo_misses;
+      k.missed_by_baseline_too += c.baseline_status == gate::SloStatus::kMissed;
     }
   }
   return k;
@@ -73,15 +80,19 @@ std::string Meaning(const GateResult& r) {
       return "roll forward";
     case Verdict::kBlock: {
       BlockKinds k = KindsOf(r);
-      std::string limit =
-          k.limit_missed_by_baseline_too
-              ? "a policy limit the candidate misses (the baseline misses it "
-                "too)"
-              : "a policy limit the candidate misses";
-      if (k.regression && k.limit)
+      const bool one = k.slo_misses == 1;
+      std::string limit = fmt::format(
+          "{} the candidate misses ({})", one ? "an SLO" : "SLOs",
+          k.missed_by_baseline_too == k.slo_misses
+              ? (one ? "the baseline misses it too"
+                     : "the baseline misses them too")
+          : k.missed_by_baseline_too == 0
+              ? (one ? "the baseline meets it" : "the baseline meets them")
+              : "the baseline misses some of them too");
+      if (k.regression && k.slo_misses > 0)
         return "do not roll forward: a regression against the baseline, and " +
                limit;
-      if (k.limit) return "do not roll forward: " + limit;
+      if (k.slo_misses > 0) return "do not roll forward: " + limit;
       return "do not roll forward: a regression against the baseline";
     }
     case Verdict::kInconclusive:
@@ -92,6 +103,7 @@ std::string Meaning(const GateResult& r) {
 
 json StratumJson(const SuiteVerdict& v, const Stratum& s) {
   json j = {
+      {"kind", "regression"},
       {"test", s.test},
       {"n", s.n},
       {"baseline", s.baseline},
@@ -252,8 +264,18 @@ std::vector<std::string> NonPassReasons(const GateResult& r,
     for (const gate::Curve& c : v.curves) {
       for (const gate::CurvePoint& p : c.points) {
         take(p, BaselineMissesToo(p, v.thresholds)
-                    ? "blocked (policy limit; the baseline misses it too): "
-                    : "blocked (policy limit): ");
+                    ? "blocked (SLO miss; the baseline misses it too): "
+                    : "blocked (SLO miss; the baseline meets it): ");
+      }
+    }
+    for (const gate::SloCheck& c : v.slos) {
+      for (const std::string& reason : c.reasons) {
+        if (c.verdict == Verdict::kBlock) {
+          out.push_back("blocked (SLO miss; " + BaselineClause(c) +
+                        "): " + reason);
+        } else if (c.verdict == Verdict::kInconclusive) {
+          inconclusive.push_back("inconclusive: " + reason);
+        }
       }
     }
   }
@@ -313,6 +335,7 @@ std::string RenderVerdictTerminal(const gate::GateOutcome& o) {
           v.baseline_cost.p50_latency_ms, v.candidate_cost.p50_latency_ms);
       out += CurvesTerminal(v);
       out += BehaviourTerminal(v);
+      out += SloTerminal(v);
       const gate::Residual& res = v.residual;
       if (!v.difficulty.empty()) {
         out += fmt::format(
@@ -331,14 +354,18 @@ std::string RenderVerdictTerminal(const gate::GateOutcome& o) {
       out += fmt::format(" {}. {}", k + 1,
                          EscapeControl(o.results[o.ranking[k]].candidate));
     }
-    out += "\n";
+    out += "\n" + RankingTerminal(o);
   }
   return out;
 }
 
-json Refs(const std::vector<gate::StratumRef>& refs) {
+json Refs(const std::vector<gate::StratumRef>& refs,
+          const std::string& kind = "") {
   json out = json::array();
-  for (const gate::StratumRef& r : refs) out.push_back(RefJson(r));
+  for (const gate::StratumRef& r : refs) {
+    out.push_back(RefJson(r));
+    if (!kind.empty()) out.back()["kind"] = kind;
+  }
   return out;
 }
 
@@ -360,6 +387,7 @@ json VerdictJson(const GateResult& r) {
     for (const Stratum& s : v.difficulty)
       j["difficulty"].push_back(StratumJson(v, s));
     j["curves"] = CurvesJson(v);
+    j["slo"] = SloJson(v);
     j["behaviour"] = {{"baseline", BehaviourJson(v.baseline_behaviour)},
                       {"candidate", BehaviourJson(v.candidate_behaviour)}};
     j["residual_failures"] = {
@@ -386,7 +414,8 @@ json VerdictJson(const GateResult& r) {
           {"reasons", r.reasons},
           {"meaning", Meaning(r)},
           {"summary", NonPassReasons(r, kListedInconclusive)},
-          {"causes", Refs(r.causes)},
+          {"causes", Refs(r.causes, "regression")},
+          {"slo_misses", SloMissesJson(r)},
           {"coverage_gaps", Refs(r.coverage_gaps)},
           {"unmatched", r.unmatched}};
 }
@@ -401,6 +430,7 @@ json OutcomeJson(const gate::GateOutcome& o) {
   for (const GateResult& r : o.results)
     j["candidates"].push_back(VerdictJson(r));
   for (size_t i : o.ranking) j["ranking"].push_back(o.results[i].candidate);
+  j["ranking_table"] = RankingJson(o);
   return j;
 }
 
@@ -435,6 +465,7 @@ std::string RenderVerdictMarkdown(const gate::GateOutcome& o) {
       for (const Stratum& s : v.difficulty) row("tier " + Md(s.value), s);
       out += CurvesMarkdown(v);
       out += BehaviourMarkdown(v);
+      out += SloMarkdown(v);
     }
     out += "\n";
   }
@@ -445,7 +476,7 @@ std::string RenderVerdictMarkdown(const gate::GateOutcome& o) {
       out += fmt::format(" {}. `{}`", k + 1,
                          Md(o.results[o.ranking[k]].candidate));
     }
-    out += "\n";
+    out += "\n\n" + RankingMarkdown(o);
   }
   return out;
 }
@@ -460,7 +491,8 @@ std::string RenderJUnit(const gate::GateOutcome& o) {
       // An ungated stratum is a skipped case saying what it `measured`; an
       // ungated robustness point (no max_degradation) is only a curve.
       auto add = [&](const std::string& name, const auto& s,
-                     const std::string& measured) {
+                     const std::string& measured,
+                     const char* kind = "regression") {
         if (!s.gated && measured.empty()) return;
         ++st;
         cases += fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\">",
@@ -472,8 +504,8 @@ std::string RenderJUnit(const gate::GateOutcome& o) {
                                Xml(measured));
         } else if (s.verdict == Verdict::kBlock) {
           ++sf;
-          cases += fmt::format("<failure message=\"{}\" type=\"regression\"/>",
-                               Xml(msg));
+          cases += fmt::format("<failure message=\"{}\" type=\"{}\"/>",
+                               Xml(msg), kind);
         } else if (s.verdict == Verdict::kInconclusive) {
           ++ss;
           cases +=
@@ -488,7 +520,16 @@ std::string RenderJUnit(const gate::GateOutcome& o) {
         add(v.metric + " tier " + s.value, s, Measured(s));
       for (const gate::Curve& c : v.curves) {
         for (const gate::CurvePoint& p : c.points)
-          add(v.metric + " robustness " + p.value, p, "");
+          add(v.metric + " robustness " + p.value, p, "", "slo");
+      }
+      for (const gate::SloCheck& c : v.slos) {
+        // An SLO check is always judged: `gated` stands for the shape.
+        struct {
+          bool gated = true;
+          Verdict verdict;
+          std::vector<std::string> reasons;
+        } s{true, c.verdict, c.reasons};
+        add("slo " + c.label.substr(v.suite.size() + 2), s, "", "slo");
       }
       body += fmt::format(
           "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" "

@@ -14,8 +14,8 @@ namespace mmgate::config {
 namespace {
 
 namespace fs = std::filesystem;
-using ::testing::HasSubstr;
 using dataset::GoodLine;
+using ::testing::HasSubstr;
 
 // 1-based line of the first line of `text` containing `needle`.
 int LineOf(const std::string& text, const std::string& needle) {
@@ -181,6 +181,15 @@ TEST_F(ConfigTest, GateErrorsNameFileAndLine) {
       // A misspelled modality silently lost its stricter margin.
       {"gate:\n  modalities:\n    audoi: {margin: 0.01}\n", "audoi",
        "gate.modalities: unknown modality 'audoi' (known: audio, chart"},
+      // SLO entries: the line of the bad field in the bad entry.
+      {"gate:\n  slo:\n    - {figure: latency_p95, max: 2000}\n"
+       "    - figure: hallucination\n      maxx: 0.01\n",
+       "maxx", "gate.slo.1.maxx: unknown SLO key"},
+      {"gate:\n  slo:\n    - figure: error_rate\n      max: 1.5\n", "max: 1.5",
+       "gate.slo.0.max: error_rate is a rate"},
+      {"gate:\n  slo:\n    - figure: mean\n      min: 0.9\n"
+       "      modality: imgae\n",
+       "imgae", "gate.slo.0.modality: unknown modality 'imgae'"},
   };
   for (const Case& c : kCases) {
     std::string text = std::string(kModels) + "suites: []\n" + c.gate;

@@ -92,12 +92,12 @@ TEST(RobustnessTest, RuleBlocksASteepDegradationAndPassesAFlatOne) {
   const std::string terminal =
       report::RenderVerdictTerminal({{*r}, {}, r->verdict});
   EXPECT_NE(terminal.find("degradation curves"), std::string::npos);
-  // Both models miss the limit: the verdict says it is a limit both miss, not
-  // only a regression against the baseline.
-  EXPECT_NE(terminal.find("a policy limit the candidate misses (the baseline "
+  // Both models miss the limit: the verdict says it is an SLO both miss (the
+  // degradation SLO), not only a regression against the baseline.
+  EXPECT_NE(terminal.find("an SLO the candidate misses (the baseline "
                           "misses it too)"),
             std::string::npos);
-  EXPECT_NE(terminal.find("blocked (policy limit; the baseline misses it too): "
+  EXPECT_NE(terminal.find("blocked (SLO miss; the baseline misses it too): "
                           "docs robustness rotate:10"),
             std::string::npos);
   // A looser limit lets the same runs through the rule.

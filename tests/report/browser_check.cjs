@@ -43,6 +43,27 @@ async function chartsDrawn(page, label, min) {
   return charts.length;
 }
 
+// The SLO table and the production scorecard: both runs side by side, per
+// modality, with the scorecard's chart drawn.
+async function sloAndScorecard(page, label, runs) {
+  const slo = await page.$$eval('table.slo tr', (rows) => rows.map((r) => r.innerText));
+  check(slo.length >= 2 && slo.slice(1).every((r) => /latency_p95/.test(r) && /met/.test(r)),
+        `${label}: SLO table: ${JSON.stringify(slo)}`);
+  const heads = await page.$$eval('table.scorecard tr:first-child th', (th) => th.map((t) => t.innerText));
+  for (const run of runs) {
+    check(heads.some((t) => t.includes(run)), `${label}: scorecard lacks ${run}: ${JSON.stringify(heads)}`);
+  }
+  const text = await page.$eval('table.scorecard', (t) => t.innerText);
+  for (const row of ['throughput (items/s)', 'SLO fit', 'latency p50 / p95 / p99 ms',
+                     'cost per query / per correct', 'hallucination / over-refusal',
+                     'schema valid (first pass)', 'retries per item']) {
+    check(text.includes(row), `${label}: scorecard row missing: ${row}`);
+  }
+  const card = await page.$('section:has(table.scorecard)');
+  check(card && await card.$('.chart svg') !== null, `${label}: scorecard chart not drawn`);
+  if (card) await card.screenshot({path: path.join(artifacts, label + '-scorecard.png')});
+}
+
 async function noScriptRan(page, label) {
   const xss = await page.evaluate(() => window.__xss);
   check(xss === undefined, `${label}: injected script ran (window.__xss = ${xss})`);
@@ -96,6 +117,7 @@ async function failureBrowser(page, label) {
     check(/^blocked \(regression\): /.test(first), `report: first banner reason is not a block: ${first}`);
     const n = await chartsDrawn(page, 'report', 6);
     await failureBrowser(page, 'report');
+    await sloAndScorecard(page, 'report', ['baseline · base', 'candidate · cand']);
     await noScriptRan(page, 'report');
     await page.screenshot({path: path.join(artifacts, 'report.png'), fullPage: true});
     await page.screenshot({path: path.join(artifacts, 'report-top.png')});

@@ -12,6 +12,15 @@
          scipy.stats.bootstrap(paired=True) on them, statistic oriented so
          positive = candidate better; acceleration from a direct O(k^2)
          leave-one-cluster-out jackknife in NumPy.
+  scipy_reference.py binom X N P0 CONFIDENCE
+      -> {"ci": [lo, hi], "p_above", "p_below"}
+         binomtest(X, N).proportion_ci(CONFIDENCE, method="exact") and the
+         one-sided binomtest(X, N, P0) p-values (greater, less)
+  scipy_reference.py onesample CSV STATISTIC CONFIDENCE RESAMPLES SEED METHOD
+      -> {"estimate", "ci": [lo, hi], "se"}
+         scipy.stats.bootstrap of one column of values (one per cluster);
+         STATISTIC is mean or pQ (np.percentile at Q, e.g. p95), METHOD
+         percentile or BCa
 Prints one JSON value on stdout.
 """
 import json
@@ -65,6 +74,34 @@ def bootstrap(csv, higher, confidence, resamples, seed):
     return out
 
 
+def binom(x, n, p0, confidence):
+    from scipy.stats import binomtest
+    x, n, p0 = int(x), int(n), float(p0)
+    ci = binomtest(x, n).proportion_ci(confidence_level=float(confidence), method="exact")
+    return {"ci": [float(ci.low), float(ci.high)],
+            "p_above": float(binomtest(x, n, p0, alternative="greater").pvalue),
+            "p_below": float(binomtest(x, n, p0, alternative="less").pvalue)}
+
+
+def onesample(csv, statistic, confidence, resamples, seed, method):
+    from scipy.stats import bootstrap as sp_bootstrap
+    values = np.loadtxt(csv, delimiter=",", ndmin=1)
+    if statistic == "mean":
+        def stat(v, axis=-1):
+            return np.mean(v, axis=axis)
+    else:
+        q = float(statistic[1:])
+
+        def stat(v, axis=-1):
+            return np.percentile(v, q, axis=axis)
+    res = sp_bootstrap((values,), stat, vectorized=True, confidence_level=float(confidence),
+                       n_resamples=int(resamples), method=method, batch=500,
+                       random_state=np.random.default_rng(int(seed)))
+    ci = res.confidence_interval
+    return {"estimate": float(stat(values)), "ci": [float(ci.low), float(ci.high)],
+            "se": float(res.standard_error)}
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -76,6 +113,10 @@ def main(argv):
         result = adjust(args[0], args[1:])
     elif command == "bootstrap" and len(args) == 5:
         result = bootstrap(*args)
+    elif command == "binom" and len(args) == 4:
+        result = binom(*args)
+    elif command == "onesample" and len(args) == 6:
+        result = onesample(*args)
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -7,10 +7,11 @@
 #include "commands.h"
 #include "common/files.h"
 #include "common/hash.h"
-#include "gate/evaluate.h"
 #include "demo/gold_set.h"
+#include "gate/evaluate.h"
 #include "project.h"
 #include "quickstart_config.h"
+#include "report/scorecard.h"
 #include "report/side_by_side.h"
 #include "runner/runner.h"
 
@@ -92,9 +93,10 @@ int DemoCommand(const DemoFlags& f) {
   if (!e.ok()) return Fail("demo", e.status());
   const gate::GateOutcome& outcome = e->outcome;
   std::printf("\n%s", report::RenderVerdictTerminal(outcome).c_str());
+  std::printf("%s", report::ScorecardTerminal(*e).c_str());
   KeepVerdicts(store->get(), outcome);
   fs::path out(f.out);
-  st = WriteGateOutputs(outcome, (out / "verdict.md").string(),
+  st = WriteGateOutputs(*e, (out / "verdict.md").string(),
                         (out / "junit.xml").string());
   if (st.ok()) {
     st = WriteFileAtomic((out / "verdict.json").string(),

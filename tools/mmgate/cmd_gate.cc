@@ -12,6 +12,7 @@
 #include "gate/evaluate.h"
 #include "gate/plan.h"
 #include "project.h"
+#include "report/scorecard.h"
 #include "report/verdict.h"
 
 namespace mmgate::cli {
@@ -44,11 +45,13 @@ int ExitFor(gate::Verdict v) {
 
 }  // namespace
 
-Status WriteGateOutputs(const gate::GateOutcome& o, const std::string& markdown,
+Status WriteGateOutputs(const gate::Evaluation& e, const std::string& markdown,
                         const std::string& junit) {
+  const gate::GateOutcome& o = e.outcome;
   if (!markdown.empty()) {
-    MMGATE_RETURN_IF_ERROR(
-        WriteFileAtomic(markdown, report::RenderVerdictMarkdown(o)));
+    MMGATE_RETURN_IF_ERROR(WriteFileAtomic(
+        markdown,
+        report::RenderVerdictMarkdown(o) + report::ScorecardMarkdown(e)));
   }
   if (!junit.empty())
     MMGATE_RETURN_IF_ERROR(WriteFileAtomic(junit, report::RenderJUnit(o)));
@@ -186,9 +189,11 @@ int GateCommand(const GateFlags& f) {
   if (f.json) {
     nlohmann::json j = report::OutcomeJson(outcome);
     j["flaky"] = *flaky;
+    j["scorecard"] = report::ScorecardJson(*e);
     std::printf("%s\n", j.dump(2).c_str());
   } else {
     std::fputs(report::RenderVerdictTerminal(outcome).c_str(), stdout);
+    std::fputs(report::ScorecardTerminal(*e).c_str(), stdout);
     for (const auto& [run, ids] : flaky->items()) {
       std::printf(
           "flaky in %s (answers differ across repeats; scored by their mean): "
@@ -200,7 +205,7 @@ int GateCommand(const GateFlags& f) {
     }
   }
   KeepVerdicts(store->get(), outcome);
-  Status st = WriteGateOutputs(outcome, f.markdown, f.junit);
+  Status st = WriteGateOutputs(*e, f.markdown, f.junit);
   if (st.ok() && !f.html.empty()) {
     st = WriteFileAtomic(f.html,
                          report::RenderHtmlReport(*e, HtmlReportOptions(*cfg)));
@@ -221,7 +226,9 @@ void AddGateCommand(CLI::App* sub, int* exit_code) {
                   "latest:MODEL (its newest run)");
   sub->add_option("--candidate", f->candidates,
                   "run of a candidate, as for --baseline (repeat to gate "
-                  "several, then rank the survivors)");
+                  "several: gate-then-rank drops those that miss an SLO, "
+                  "regress or cannot be decided, names why, and ranks the "
+                  "rest on quality, cost and latency)");
   sub->add_option(
       "--db", f->db,
       "results database (default .mmgate/results.db beside config)");

@@ -56,8 +56,9 @@ report::ReportOptions HtmlReportOptions(const config::Config& config);
 // Keeps the verdicts in the database for `mmgate serve` (a failure to store
 // is printed, not fatal: the verdict stands).
 void KeepVerdicts(store::Store* store, const gate::GateOutcome& o);
-// Writes the Markdown and JUnit files that were asked for (empty: not asked).
-Status WriteGateOutputs(const gate::GateOutcome& o, const std::string& markdown,
+// Writes the Markdown (the verdict, then the production scorecard) and JUnit
+// files that were asked for (empty: not asked).
+Status WriteGateOutputs(const gate::Evaluation& e, const std::string& markdown,
                         const std::string& junit);
 
 // Text for a terminal: control and bidi characters of each line escaped

@@ -312,6 +312,100 @@
               h('td', {}, f.kind), h('td', {}, h('pre', {class: 'error'}, f.reason))))));
   }
 
+  // SLO checks (absolute requirements on the candidate): each with its
+  // bounds, whether the baseline meets it, and met / missed / inconclusive.
+  const sloBadge = {met: 'pass', missed: 'block', inconclusive: 'inconclusive', no_data: 'inconclusive'};
+  function sloValue(c, x) {
+    if (typeof x !== 'number' || !isFinite(x)) return '–';
+    if (['schema_valid', 'hallucination', 'over_refusal', 'error_rate', 'flaky_rate'].includes(c.figure)) {
+      return (100 * x).toFixed(2) + '%';
+    }
+    return c.figure.startsWith('latency') ? x.toFixed(0) + ' ms' : Number(x.toPrecision(4)).toString();
+  }
+  function sloFit(gate) {
+    const rows = [];
+    for (const s of gate.suites) for (const c of s.slo || []) rows.push(c);
+    if (!rows.length) return null;
+    return section('SLO fit (absolute requirements, decided with their uncertainty)',
+        h('table', {class: 'slo'},
+          h('tr', {}, ['SLO', 'kind', 'n', 'candidate', 'bounds', 'baseline', 'status'].map((t) => h('th', {}, t))),
+          rows.map((c) => h('tr', {},
+              h('td', {}, c.slo), h('td', {}, c.kind), h('td', {class: 'num'}, c.n),
+              h('td', {class: 'num'}, sloValue(c, c.estimate)),
+              h('td', {class: 'num'}, c.n ? sloValue(c, c.ci[0]) + ' … ' + sloValue(c, c.ci[1]) : '–'),
+              h('td', {}, c.baseline ? sloValue(c, c.baseline.estimate) + ' (' + c.baseline.status + ')' : '–'),
+              h('td', {}, h('span', {class: 'badge ' + sloBadge[c.status]}, c.status.replace('_', ' ')),
+                c.status === 'inconclusive' && c.items_needed ? ' needs ~' + c.items_needed + ' items' : '')))),
+        reasonList(rows.flatMap((c) => c.reasons), 4));
+  }
+
+  // Gate-then-rank: every candidate, ranked or dropped with why.
+  function ranking(table) {
+    if (!table || !table.length) return null;
+    return section('Gate, then rank',
+        h('p', {class: 'muted'}, 'Candidates that miss an SLO, regress or cannot be decided are dropped ' +
+          'before ranking on quality, cost and latency (each on the worst suite).'),
+        h('table', {class: 'ranking'},
+          h('tr', {}, ['candidate', 'rank', 'quality', 'cost/query', 'p50 ms', 'why dropped'].map((t) => h('th', {}, t))),
+          table.map((r) => h('tr', {class: r.rank ? '' : 'ungated'},
+              h('td', {}, r.candidate),
+              h('td', {}, r.rank ? '#' + r.rank : h('span', {class: 'badge block'}, 'dropped: ' + r.dropped)),
+              h('td', {class: 'num'}, fmt(r.quality, 2)),
+              h('td', {class: 'num'}, typeof r.cost_per_query === 'number' ? '$' + r.cost_per_query.toFixed(6) : '–'),
+              h('td', {class: 'num'}, fmt(r.p50_latency_ms, 1)),
+              h('td', {}, (r.why || []).join('; '))))));
+  }
+
+  // The production scorecard: each run's figures per suite (one modality
+  // each), side by side, never pooled into one number.
+  function scorecardSection(card) {
+    if (!card || !card.runs || !card.runs.length) return null;
+    const runs = card.runs;
+    const pct = (x) => typeof x === 'number' ? (100 * x).toFixed(1) + '%' : '–';
+    const usd = (x) => typeof x === 'number' ? '$' + x.toFixed(6) : '–';
+    const head = h('tr', {}, h('th', {}, ''), runs.map((r) => h('th', {}, r.role + ' · ' + r.model)));
+    const row = (label, cell) => h('tr', {}, h('td', {}, label), runs.map((r) => h('td', {class: 'num'}, cell(r))));
+    const body = [
+      row('throughput (items/s)', (r) => fmt(r.throughput_items_per_s, 2)),
+      row('SLO fit (met / missed / undecided)', (r) => {
+        const s = r.slo || {};
+        return Object.keys(s).length ? (s.met || 0) + ' / ' + (s.missed || 0) + ' / ' +
+            ((s.inconclusive || 0) + (s.no_data || 0)) : '–';
+      })];
+    const bars = [];
+    runs[0].suites.forEach((first, i) => {
+      const at = (r) => r.suites[i] || {};
+      body.push(h('tr', {class: 'suite-row'}, h('th', {colspan: runs.length + 1}, first.modality + ' · ' + first.suite)));
+      body.push(row(first.metric + (first.higher_is_better === false ? ' (lower is better)' : ''),
+                    (r) => fmt(at(r).score)));
+      body.push(row('latency p50 / p95 / p99 ms', (r) => {
+        const l = at(r).latency;
+        return l ? [l.p50, l.p95, l.p99].map((x) => x.toFixed(0)).join(' / ') : '–';
+      }));
+      body.push(row('cost per query / per correct', (r) => usd(at(r).cost_per_query) + ' / ' + usd(at(r).cost_per_correct)));
+      body.push(row('hallucination / over-refusal', (r) => pct(at(r).hallucination_rate) + ' / ' + pct(at(r).over_refusal_rate)));
+      for (const kind of Object.keys(first.degradation || {})) {
+        body.push(row('worst degradation ' + kind, (r) => pct((at(r).degradation || {})[kind])));
+      }
+      body.push(row('schema valid (first pass)', (r) => pct(at(r).schema_valid_rate)));
+      body.push(row('retries per item / templates (changed)', (r) =>
+          fmt(at(r).retries_per_item, 2) + ' / ' + at(r).template_hashes + ' (' + at(r).template_changes + ')'));
+      for (const r of runs) {
+        bars.push({suite: visible(first.modality + ' · ' + first.suite + ' (' + first.metric + ')'),
+                   run: visible(r.role + ' · ' + r.model), score: at(r).score});
+      }
+    });
+    return section('Production scorecard (per candidate, per modality; never one number)',
+        chart({data: {values: bars}, facet: {field: 'suite', type: 'nominal', title: null}, columns: 4,
+               spec: {width: 160, height: 100, mark: 'bar',
+                      encoding: {x: {field: 'run', type: 'nominal', title: null, axis: {labels: false}},
+                                 y: {field: 'score', type: 'quantitative'},
+                                 color: {field: 'run', type: 'nominal'},
+                                 tooltip: [{field: 'run'}, {field: 'score', format: '.3f'}]}},
+               resolve: {scale: {y: 'independent'}}}),
+        h('table', {class: 'scorecard'}, head, body));
+  }
+
   function runLine(label, r) {
     return h('p', {}, h('b', {}, label + ': '), r.run_id, ' — model ', r.model, ' (', r.model_version, ')');
   }
@@ -328,7 +422,7 @@
           // The same lines as the terminal and the PR comment: blocks with
           // their kind first, then what is undecided, then one coverage line.
           reasonList(g.summary || g.reasons, 12)),
-        [scorecards(g), slices(g), difficulty(g), curves(g), latency(cmp), cost(g), failures(cmp),
+        [scorecards(g), sloFit(g), slices(g), difficulty(g), curves(g), latency(cmp), cost(g), failures(cmp),
          failedItems(cmp)]);
   }
 
@@ -386,6 +480,10 @@
   } else {
     if (data.home) root.append(h('p', {}, h('a', {href: data.home}, '← dashboard')));
     for (const cmp of data.comparisons) root.append(comparison(cmp));
+    const rank = ranking(data.ranking_table);
+    if (rank) root.append(rank);
+    const card = scorecardSection(data.scorecard);
+    if (card) root.append(card);
   }
   document.title = data.title;
 })();

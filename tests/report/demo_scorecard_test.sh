@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The production scorecard of the demo's two models (the local engines'
+# baseline and candidate, on the bundled gold suites, `demo --small`) in the
+# HTML report, in headless Chromium.
+# usage: demo_scorecard_test.sh MMGATE NODE_MODULES ARTIFACT_DIR
+set -euo pipefail
+MMGATE=$(realpath "$1")
+export NODE_PATH=$(realpath "$2")
+ARTIFACTS=$(realpath -m "$3")
+HERE=$(cd "$(dirname "$0")" && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-demo-card.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$ARTIFACTS"
+cd "$WORK"
+rc=0
+"$MMGATE" demo --small -o demo >demo.txt 2>demo.err || rc=$?
+[ "$rc" = 0 ] || { tail -20 demo.err; echo "FAIL: demo exited $rc" >&2; exit 1; }
+grep -q "Production scorecard" demo.txt || { cat demo.txt; echo "FAIL: no scorecard on the terminal" >&2; exit 1; }
+grep -q "### Production scorecard" demo/verdict.md || { echo "FAIL: no scorecard in verdict.md" >&2; exit 1; }
+node "$HERE/demo_scorecard_check.cjs" "$WORK/demo/report.html" "$ARTIFACTS"
+echo "demo_scorecard: ok"
