@@ -26,6 +26,14 @@
 
 namespace mmgate::load {
 
+// Input caps per medium, checked before any request: an item over a cap is
+// left out with a message naming it, the medium, its size and the cap.
+struct InputCaps {
+  int64_t image_bytes = 0;   // 0: no cap
+  int64_t image_pixels = 0;  // width x height
+  double audio_seconds = 0;
+};
+
 struct LoadOptions {
   std::string model;
   std::vector<std::string> suites;  // empty: every suite of the config
@@ -37,7 +45,11 @@ struct LoadOptions {
   long connections = 256;
   bool allow_remote = false;
   bool keep_answers = false;
+  InputCaps caps;
 };
+
+// Why `item` breaks a cap (empty: it does not). Reads the media.
+std::string CapViolation(const Item& item, const InputCaps& caps);
 
 struct LoadItem {
   const Suite* suite;

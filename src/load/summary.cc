@@ -145,6 +145,41 @@ void Tail(const RunResult& run, const std::vector<std::string>& ids,
   if (s->tail.size() > 10) s->tail.resize(10);
 }
 
+void Modalities(const RunResult& run, const SummaryOptions& o, Summary* s) {
+  std::map<std::string, std::pair<Histogram, ModalitySummary>> by;
+  for (const RequestRecord& r : run.records) {
+    if (r.state != RequestState::kDone || r.item >= o.item_modalities.size())
+      continue;
+    auto& [h, m] = by[o.item_modalities[r.item]];
+    if (!Ok(r)) {
+      ++m.errors;
+      continue;
+    }
+    ++m.ok;
+    h.Record(r.outcome.end_ns - r.scheduled_ns);
+  }
+  for (const auto& [name, b] : o.budgets_ms)
+    if (!by.count(name)) by[name].second.budget_ms = b;
+  for (auto& [name, v] : by) {
+    ModalitySummary m = v.second;
+    m.modality = name;
+    m.latency = FromHistogram(v.first);
+    auto b = o.budgets_ms.find(name);
+    if (b != o.budgets_ms.end()) {
+      m.budget_ms = b->second;
+      int64_t within = 0;
+      for (const RequestRecord& r : run.records)
+        if (Ok(r) && r.item < o.item_modalities.size() &&
+            o.item_modalities[r.item] == name &&
+            r.outcome.end_ns - r.scheduled_ns <= b->second * kMs)
+          ++within;
+      m.within_budget = m.ok ? static_cast<double>(within) / m.ok : 0;
+      m.over_budget = m.ok == 0 || m.latency.p99_ms > m.budget_ms;
+    }
+    s->modalities.push_back(m);
+  }
+}
+
 void Streams(const RequestRecord& r, Histogram* ttft, Histogram* itl,
              Histogram* tpot) {
   const Outcome& o = r.outcome;
@@ -232,6 +267,7 @@ Summary Summarize(const Schedule& schedule, const RunResult& run,
   Stages(schedule, run, &s);
   Windows(run, options.window_s, &s);
   Tail(run, options.item_ids, lat, &s);
+  Modalities(run, options, &s);
   return s;
 }
 
@@ -263,6 +299,19 @@ json ToJson(const Summary& s) {
                        {"p50_ms", w.p50_ms},
                        {"p90_ms", w.p90_ms},
                        {"p99_ms", w.p99_ms}});
+  json modalities = json::array();
+  for (const ModalitySummary& m : s.modalities) {
+    json j = {{"modality", m.modality},
+              {"ok", m.ok},
+              {"errors", m.errors},
+              {"latency", PJson(m.latency)}};
+    if (m.budget_ms > 0) {
+      j["budget_ms"] = m.budget_ms;
+      j["within_budget"] = m.within_budget;
+      j["over_budget"] = m.over_budget;
+    }
+    modalities.push_back(j);
+  }
   json tail = json::array();
   for (const TailItem& t : s.tail)
     tail.push_back({{"item", t.item},
@@ -296,6 +345,7 @@ json ToJson(const Summary& s) {
           {"stages", stages},
           {"windows", windows},
           {"tail", tail},
+          {"modalities", modalities},
           {"quality", s.quality < 0 ? json() : json(s.quality)},
           {"scored", s.scored},
           {"run_id", s.run_id.empty() ? json() : json(s.run_id)},
@@ -342,6 +392,16 @@ std::string ToText(const Summary& s) {
         st.label, st.sent, st.ok, st.errors, st.schedule_rate, st.achieved_rate,
         st.rate_error * 100, st.latency.p50_ms, st.latency.p99_ms);
     if (st.quality >= 0) out += fmt::format("  quality {:.3f}", st.quality);
+    out += "\n";
+  }
+  for (const ModalitySummary& m : s.modalities) {
+    out += fmt::format(
+        "  {:<10} ok {:>7}  err {:>5}  p50 {:.2f}  p99 {:.2f} ms", m.modality,
+        m.ok, m.errors, m.latency.p50_ms, m.latency.p99_ms);
+    if (m.budget_ms > 0)
+      out += fmt::format("  budget {:g} ms: {:.1f}% within, {}", m.budget_ms,
+                         100 * m.within_budget,
+                         m.over_budget ? "P99 OVER BUDGET" : "P99 within");
     out += "\n";
   }
   if (s.quality >= 0)

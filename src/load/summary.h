@@ -48,6 +48,16 @@ struct Window {
   double p50_ms = 0, p90_ms = 0, p99_ms = 0;  // from the schedule
 };
 
+// Latency per modality (from the schedule) against its budget, if any.
+struct ModalitySummary {
+  std::string modality;
+  int64_t ok = 0, errors = 0;
+  Percentiles latency;
+  double budget_ms = 0;       // 0: no budget
+  double within_budget = -1;  // share of successes within it
+  bool over_budget = false;   // P99 above the budget
+};
+
 struct TailItem {
   std::string item;
   int64_t in_tail = 0;  // of its requests among the slowest 1%
@@ -75,6 +85,7 @@ struct Summary {
   std::vector<StageSummary> stages;
   std::vector<Window> windows;
   std::vector<TailItem> tail;
+  std::vector<ModalitySummary> modalities;
   double histogram_relative_error = 0;
   // Quality and cost (load/quality.h); quality -1: not scored.
   double quality = -1;
@@ -89,7 +100,9 @@ struct Summary {
 struct SummaryOptions {
   double slo_ms = 0;
   double window_s = 1;
-  std::vector<std::string> item_ids;  // names for the tail report
+  std::vector<std::string> item_ids;         // names for the tail report
+  std::vector<std::string> item_modalities;  // per item, for the budgets
+  std::map<std::string, double> budgets_ms;  // modality -> P99 budget
 };
 
 Summary Summarize(const Schedule& schedule, const RunResult& run,

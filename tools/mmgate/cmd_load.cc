@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -39,6 +40,7 @@ struct LoadFlags {
   bool json = false;
   bool quiet = false;
   bool score = false;
+  std::vector<std::string> budgets;  // MODALITY=MS
   std::string db;
   std::string run_id;
 };
@@ -137,8 +139,26 @@ Status ScoreAndStore(const LoadFlags& f, const ProjectConfig& project,
   return Status::Ok();
 }
 
+Result<std::map<std::string, double>> ParseBudgets(
+    const std::vector<std::string>& given) {
+  std::map<std::string, double> out;
+  for (const std::string& b : given) {
+    size_t eq = b.find('=');
+    char* end = nullptr;
+    double ms =
+        eq == std::string::npos ? 0 : std::strtod(b.c_str() + eq + 1, &end);
+    if (eq == std::string::npos || eq == 0 || *end != '\0' || !(ms > 0))
+      return Status::Invalid("--budget " + b +
+                             ": expected MODALITY=MS, e.g. image=2000");
+    out[b.substr(0, eq)] = ms;
+  }
+  return out;
+}
+
 int LoadCommand(LoadFlags& f) {
   f.options.keep_answers = f.score;
+  auto budgets = ParseBudgets(f.budgets);
+  if (!budgets.ok()) return Fail("load", budgets.status());
   auto cfg = LoadConfigFile(f.config);
   if (!cfg.ok()) return Fail("load", cfg.status());
   SystemClock clock;
@@ -178,6 +198,9 @@ int LoadCommand(LoadFlags& f) {
   so.slo_ms = f.slo_ms;
   so.window_s = f.window_s;
   so.item_ids = p.ids;
+  so.budgets_ms = *budgets;
+  for (const load::LoadItem& li : p.items)
+    so.item_modalities.push_back(li.item->modality);
   load::Summary s = load::Summarize(p.schedule, run, so);
   auto price = runner::PriceOf(cfg->project, f.options.model);
   if (!price.ok()) return Fail("load", price.status());
@@ -198,6 +221,8 @@ int LoadCommand(LoadFlags& f) {
   if (!st.ok()) return Fail("load", st);
   if (run.interrupted) return kExitInterrupted;
   if (s.sent > 0 && s.ok == 0) return kExitAllFailed;
+  for (const load::ModalitySummary& m : s.modalities)
+    if (m.over_budget) return kExitBlocked;
   return kExitOk;
 }
 
@@ -257,6 +282,16 @@ void AddLoadCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("--html", f->html, "write the HTML report to FILE");
   sub->add_flag("--json", f->json, "print the report as JSON");
   sub->add_flag("-q,--quiet", f->quiet, "no progress line");
+  sub->add_option("--budget", f->budgets,
+                  "MODALITY=MS: P99 latency budget (from the schedule) of a "
+                  "modality; one over it exits 1 (blocked)");
+  sub->add_option("--max-image-bytes", o.caps.image_bytes,
+                  "leave out items with a larger image (checked before any "
+                  "request)");
+  sub->add_option("--max-image-pixels", o.caps.image_pixels,
+                  "leave out items with an image of more pixels");
+  sub->add_option("--max-audio-seconds", o.caps.audio_seconds,
+                  "leave out items with longer audio");
   sub->add_flag("--score", f->score,
                 "score every answer with its suite's metric (quality per "
                 "stage) and store the run, to gate it against an idle run");

@@ -421,7 +421,7 @@
                 h('td', {class: 'num'}, s.ok), h('td', {class: 'num'}, s.errors),
                 h('td', {class: 'num'}, fmt(s.schedule_rate, 1)), h('td', {class: 'num'}, fmt(s.achieved_rate, 1)),
                 h('td', {class: 'num'}, ms(s.latency.p50_ms)), h('td', {class: 'num'}, ms(s.latency.p99_ms)),
-                h('td', {class: 'num'}, fmt(s.quality))))),
+                h('td', {class: 'num'}, fmt(s.quality)))))),
         section('Errors by kind', h('table', {}, Object.entries(d.errors_by_kind).map(([k, n]) =>
             h('tr', {}, h('td', {}, k), h('td', {class: 'num'}, n))))),
         section('Items behind the slowest 1%', h('table', {},
