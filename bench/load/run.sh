@@ -4,7 +4,7 @@
 # OpenAI-style JSON reply (no model behind it, so the clients' own costs show). Measured:
 #   1. the maximum request rate with C connections kept busy: wrk, mmgate (closed loop, `sweep`) and locust
 #      (FastHttpUser, headless), each for D seconds; the ratios to wrk;
-#   2. mmgate open loop at 0.8x wrk's rate: achieved rate, its error and the dispatch lag P99;
+#   2. mmgate open loop at 0.8x its own closed-loop rate: achieved rate, its error and the dispatch lag P99;
 #   3. schedule accuracy: Poisson at 100, 1000 and 2000 req/s for P seconds each (achieved vs scheduled rate,
 #      dispatch lag P99).
 # The load average is printed beside every figure (the machine may be shared).
@@ -83,8 +83,7 @@ wrk.body = '$body'
 wrk.headers["Content-Type"] = "application/json"
 LUA
 cat >"$work/locustfile.py" <<PYEOF
-from locust import constant
-from locust.contrib.fasthttp import FastHttpUser, task
+from locust import FastHttpUser, constant, task
 
 BODY = '$body'
 
@@ -122,18 +121,19 @@ for row in csv.DictReader(open('$work/locust_stats.csv')):
 echo "locust     ${loc_rps} req/s  (FastHttpUser, 1 process; load avg before: $l)"
 $PY -c "print('ratios: mmgate/wrk %.2f, locust/wrk %.2f, mmgate/locust %.2f' % ($mm_rps/$wrk_rps, $loc_rps/$wrk_rps, $mm_rps/$loc_rps))"
 
-target=$($PY -c "print(int($wrk_rps * 0.8))")
+# Open loop at 0.8x the closed-loop rate mmgate reached above (wrk's rate is beyond what it can send).
+target=$($PY -c "print(int($mm_rps * 0.8))")
 l=$(load)
 "$mmgate" load -c "$work/p/mmgate.yaml" -m nginx --profile "constant:rate=$target" --duration "$secs" \
-  --max-requests 100000000 --event-loops 2 --connections 256 --json -q >"$work/open.json"
-jq_py "$work/open.json" "'mmgate open loop at %d req/s (0.8x wrk): achieved %.1f req/s (%+.3f%%), ok %d, errors %d, dispatch lag p99 %.3f ms, latency p99 %.3f ms from schedule, %.3f ms from send (load avg before: $l)' % (
+  --max-requests 100000000 --event-loops 2 --connections 256 --json -q >"$work/open.json" || true
+jq_py "$work/open.json" "'mmgate open loop at %d req/s (0.8x its closed-loop rate): achieved %.1f req/s (%+.3f%%), ok %d, errors %d, dispatch lag p99 %.3f ms, latency p99 %.3f ms from schedule, %.3f ms from send (load avg before: $l)' % (
   $target, d['stages'][0]['achieved_rate'], 100 * d['stages'][0]['rate_error'], d['requests']['ok'],
   d['requests']['errors'], d['dispatch_lag']['p99_ms'], d['latency']['p99_ms'], d['latency_from_send']['p99_ms'])"
 
 for rate in 100 1000 2000; do
   l=$(load)
   "$mmgate" load -c "$work/p/mmgate.yaml" -m nginx --profile "poisson:rate=$rate" --duration "$psecs" --seed 7 \
-    --max-requests 100000000 --json -q >"$work/poisson$rate.json"
+    --max-requests 100000000 --json -q >"$work/poisson$rate.json" || true
   jq_py "$work/poisson$rate.json" "'poisson %5d req/s x %d s: scheduled %.2f, achieved %.2f req/s (%+.3f%%), errors %d, dispatch lag p50 %.3f p99 %.3f max %.3f ms (load avg before: $l)' % (
     $rate, $psecs, d['stages'][0]['schedule_rate'], d['stages'][0]['achieved_rate'], 100 * d['stages'][0]['rate_error'],
     d['requests']['errors'], d['dispatch_lag']['p50_ms'], d['dispatch_lag']['p99_ms'], d['dispatch_lag']['max_ms'])"
