@@ -131,14 +131,15 @@ void Driver::RunOpen(const Schedule& s, const ItemPicker& pick) {
     held = planned > a.t_ns;
     prev = planned;
     auto index = static_cast<int64_t>(i);
-    Send(index, pick(index, a.item), a.stage, a.t_ns, planned, false);
+    Send(index, pick(per_stage_[a.stage]++, a.item), a.stage, a.t_ns, planned,
+         false);
   }
   for (; i < s.arrivals.size(); ++i) {
     RequestRecord r;
     r.index = static_cast<int64_t>(i);
     r.stage = s.arrivals[i].stage;
     r.scheduled_ns = r.planned_ns = s.arrivals[i].t_ns;
-    r.item = pick(r.index, s.arrivals[i].item);
+    r.item = pick(per_stage_[r.stage]++, s.arrivals[i].item);
     not_sent_.push_back(std::move(r));
   }
 }
@@ -151,7 +152,7 @@ void Driver::RunClosed(const Stage& st, int stage, const ItemPicker& pick) {
     int64_t now = Now(clock_) - start;
     if (start + now >= end) return;
     int64_t index = next_index_++;
-    Send(index, pick(index, {}), stage, now, now, true);
+    Send(index, pick(per_stage_[stage]++, {}), stage, now, now, true);
   }
 }
 
@@ -178,6 +179,7 @@ RunResult Driver::Run(const Schedule& schedule, const ItemPicker& pick) {
   out.started_wall_ms = clock_->WallMillis();
   // A short lead, so setting up is not counted as the first requests' lag.
   start_ = Now(clock_) + 5'000'000;
+  per_stage_.assign(schedule.stages.size() + 1, 0);
   if (schedule.closed()) {
     for (size_t k = 0; k < schedule.stages.size() && !Stopped(); ++k)
       RunClosed(schedule.stages[k], static_cast<int>(k), pick);

@@ -123,9 +123,11 @@ struct RunResult {
   bool interrupted = false;
 };
 
-// Picks the item of request `index`; `trace_item` is the replay trace's id.
+// Picks the item of a request: `nth` counts the requests of its stage from 0
+// (so a round robin starts every stage with the same items and stages can be
+// compared item by item); `trace_item` is the replay trace's id.
 using ItemPicker =
-    std::function<size_t(int64_t index, const std::string& trace_item)>;
+    std::function<size_t(int64_t nth, const std::string& trace_item)>;
 
 class Driver {
  public:
@@ -155,6 +157,7 @@ class Driver {
   std::shared_ptr<Shared> shared_;
   std::atomic<int64_t> start_{0};
   int64_t next_index_ = 0;
+  std::vector<int64_t> per_stage_;  // requests picked so far per stage
   std::vector<RequestRecord> not_sent_;
 };
 

@@ -68,6 +68,29 @@ const RequestRecord* Chosen(const std::vector<const RequestRecord*>& rs) {
   return best;
 }
 
+using ItemScores = std::map<size_t, std::pair<double, int64_t>>;
+
+// Each stage's mean score difference from the first stage over the items
+// both answered (the same items under more load).
+void PairStages(const std::map<int, ItemScores>& by_item, Summary* s) {
+  if (by_item.empty()) return;
+  const ItemScores& first = by_item.begin()->second;
+  for (const auto& [stage, items] : by_item) {
+    if (stage < 0 || static_cast<size_t>(stage) >= s->stages.size()) continue;
+    double delta = 0;
+    int64_t n = 0;
+    for (const auto& [item, v] : items) {
+      auto f = first.find(item);
+      if (f == first.end()) continue;
+      delta += v.first / v.second - f->second.first / f->second.second;
+      ++n;
+    }
+    StageSummary& st = s->stages[static_cast<size_t>(stage)];
+    st.paired_items = n;
+    st.quality_delta = n ? delta / n : 0;
+  }
+}
+
 }  // namespace
 
 std::vector<double> ScoreAnswers(const Prepared& p, const RunResult& run,
@@ -98,6 +121,8 @@ std::vector<double> ScoreAnswers(const Prepared& p, const RunResult& run,
 void AddQualityAndCost(const RunResult& run, const std::vector<double>& scores,
                        const std::optional<Price>& price, Summary* s) {
   std::map<int, std::pair<double, int64_t>> by_stage;
+  // stage -> item -> (sum, n), for the paired comparison between stages.
+  std::map<int, std::map<size_t, std::pair<double, int64_t>>> by_item;
   double sum = 0;
   int64_t scored = 0, in_tok = 0, out_tok = 0;
   double cost = 0;
@@ -113,7 +138,11 @@ void AddQualityAndCost(const RunResult& run, const std::vector<double>& scores,
     auto& [stage_sum, n] = by_stage[r.stage];
     stage_sum += scores[i];
     ++n;
+    auto& [item_sum, item_n] = by_item[r.stage][r.item];
+    item_sum += scores[i];
+    ++item_n;
   }
+  PairStages(by_item, s);
   s->scored = scored;
   s->quality = scored ? sum / scored : -1;
   for (auto& [stage, v] : by_stage)

@@ -288,7 +288,11 @@ json ToJson(const Summary& s) {
               {"latency", PJson(st.latency)},
               {"latency_from_send", PJson(st.latency_send)},
               {"dispatch_lag", PJson(st.lag)}};
-    if (st.quality >= 0) j["quality"] = st.quality;
+    if (st.quality >= 0) {
+      j["quality"] = st.quality;
+      j["quality_delta_vs_first_stage"] = st.quality_delta;
+      j["paired_items"] = st.paired_items;
+    }
     stages.push_back(j);
   }
   json windows = json::array();
@@ -391,7 +395,12 @@ std::string ToText(const Summary& s) {
         "achieved {:>9.2f}/s ({:+.3f}%)  p50 {:.2f}  p99 {:.2f} ms",
         st.label, st.sent, st.ok, st.errors, st.schedule_rate, st.achieved_rate,
         st.rate_error * 100, st.latency.p50_ms, st.latency.p99_ms);
-    if (st.quality >= 0) out += fmt::format("  quality {:.3f}", st.quality);
+    if (st.quality >= 0) {
+      out += fmt::format("  quality {:.3f}", st.quality);
+      if (st.paired_items > 0)
+        out += fmt::format(" ({:+.3f} vs the first stage on {} items)",
+                           st.quality_delta, st.paired_items);
+    }
     out += "\n";
   }
   for (const ModalitySummary& m : s.modalities) {

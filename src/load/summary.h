@@ -40,6 +40,10 @@ struct StageSummary {
   Percentiles latency_send;  // from the send
   Percentiles lag;           // actual send - scheduled
   double quality = -1;       // mean primary score of the stage's answers
+  // Paired against the first stage: the mean over items answered in both of
+  // (this stage's score - the first stage's), and how many items that is.
+  double quality_delta = 0;
+  int64_t paired_items = 0;
 };
 
 struct Window {

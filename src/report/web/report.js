@@ -415,13 +415,15 @@
             pctRow('time to first token', d.ttft), pctRow('inter-token', d.itl),
             pctRow('per output token', d.tpot), pctRow('dispatch lag', d.dispatch_lag))),
         section('Stages', h('table', {},
-            h('tr', {}, ['stage', 'sent', 'ok', 'errors', 'scheduled /s', 'achieved /s', 'p50', 'p99', 'quality']
+            h('tr', {}, ['stage', 'sent', 'ok', 'errors', 'scheduled /s', 'achieved /s', 'p50', 'p99', 'quality',
+                         'vs first stage (paired items)']
                 .map((t) => h('th', {}, t))),
             d.stages.map((s) => h('tr', {}, h('td', {}, s.label), h('td', {class: 'num'}, s.sent),
                 h('td', {class: 'num'}, s.ok), h('td', {class: 'num'}, s.errors),
                 h('td', {class: 'num'}, fmt(s.schedule_rate, 1)), h('td', {class: 'num'}, fmt(s.achieved_rate, 1)),
                 h('td', {class: 'num'}, ms(s.latency.p50_ms)), h('td', {class: 'num'}, ms(s.latency.p99_ms)),
-                h('td', {class: 'num'}, fmt(s.quality)))))),
+                h('td', {class: 'num'}, fmt(s.quality)),
+                h('td', {class: 'num'}, s.paired_items ? signed(s.quality_delta) + ' (' + s.paired_items + ')' : '–'))))),
         section('Errors by kind', h('table', {}, Object.entries(d.errors_by_kind).map(([k, n]) =>
             h('tr', {}, h('td', {}, k), h('td', {class: 'num'}, n))))),
         section('Items behind the slowest 1%', h('table', {},
