@@ -169,6 +169,36 @@ Status Replay(const std::string& text, const std::string& path,
   return Status::Ok();
 }
 
+// step (open stages at constant rates) and sweep (closed-loop stages).
+Status Staged(const ProfileSpec& spec, double d, int64_t end, Schedule* out) {
+  Schedule& s = *out;
+  const std::string& n = spec.name;
+  auto levels = List(spec, n == "step" ? "rates" : "levels");
+  auto each = Number(spec, "each", d, 1e-3);
+  if (!levels.ok()) return levels.status();
+  if (!each.ok()) return each.status();
+  int64_t start = 0;
+  for (double v : *levels) {
+    int64_t stop =
+        std::min(end, start + static_cast<int64_t>(std::llround(*each * kNs)));
+    if (stop <= start) break;
+    int idx = static_cast<int>(s.stages.size());
+    if (n == "step") {
+      s.stages.push_back(OpenStage(v, start, stop));
+      Evenly(v, start, stop, idx, &s.arrivals);
+    } else {
+      Stage st;
+      st.concurrency = static_cast<int>(v);
+      st.label = fmt::format("c={}", st.concurrency);
+      st.start_ns = start;
+      st.end_ns = stop;
+      s.stages.push_back(st);
+    }
+    start = stop;
+  }
+  return Status::Ok();
+}
+
 Result<Schedule> Build(const ProfileSpec& spec, const ScheduleLimits& lim) {
   Schedule s;
   const double d = lim.duration_s;
@@ -211,29 +241,7 @@ Result<Schedule> Build(const ProfileSpec& spec, const ScheduleLimits& lim) {
         s.arrivals.push_back(
             {static_cast<int64_t>(std::llround(t * kNs)), 0, 0, {}});
   } else if (n == "step" || n == "sweep") {
-    auto levels = List(spec, n == "step" ? "rates" : "levels");
-    auto each = Number(spec, "each", d, 1e-3);
-    if (!levels.ok()) return levels.status();
-    if (!each.ok()) return each.status();
-    int64_t start = 0;
-    for (double v : *levels) {
-      int64_t stop = std::min(
-          end, start + static_cast<int64_t>(std::llround(*each * kNs)));
-      if (stop <= start) break;
-      int idx = static_cast<int>(s.stages.size());
-      if (n == "step") {
-        s.stages.push_back(OpenStage(v, start, stop));
-        Evenly(v, start, stop, idx, &s.arrivals);
-      } else {
-        Stage st;
-        st.concurrency = static_cast<int>(v);
-        st.label = fmt::format("c={}", st.concurrency);
-        st.start_ns = start;
-        st.end_ns = stop;
-        s.stages.push_back(st);
-      }
-      start = stop;
-    }
+    MMGATE_RETURN_IF_ERROR(Staged(spec, d, end, &s));
   } else if (n == "replay") {
     auto it = spec.params.find("file");
     if (it == spec.params.end())

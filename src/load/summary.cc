@@ -271,7 +271,9 @@ Summary Summarize(const Schedule& schedule, const RunResult& run,
   return s;
 }
 
-json ToJson(const Summary& s) {
+namespace {
+
+json StagesJson(const Summary& s) {
   json stages = json::array();
   for (const StageSummary& st : s.stages) {
     json j = {{"label", st.label},
@@ -295,6 +297,26 @@ json ToJson(const Summary& s) {
     }
     stages.push_back(j);
   }
+  return stages;
+}
+
+json CostJson(const Summary& s) {
+  auto priced = [&](double v) { return s.priced ? json(v) : json(); };
+  return {
+      {"priced", s.priced},
+      {"input_tokens", s.input_tokens},
+      {"output_tokens", s.output_tokens},
+      {"usd", priced(s.cost_usd)},
+      {"usd_per_query", priced(s.cost_per_query)},
+      {"usd_per_mtok", priced(s.usd_per_mtok)},
+      {"usd_per_correct",
+       s.priced && s.usd_per_correct >= 0 ? json(s.usd_per_correct) : json()}};
+}
+
+}  // namespace
+
+json ToJson(const Summary& s) {
+  json stages = StagesJson(s);
   json windows = json::array();
   for (const Window& w : s.windows)
     windows.push_back({{"t_s", w.t_s},
@@ -353,16 +375,7 @@ json ToJson(const Summary& s) {
           {"quality", s.quality < 0 ? json() : json(s.quality)},
           {"scored", s.scored},
           {"run_id", s.run_id.empty() ? json() : json(s.run_id)},
-          {"cost",
-           {{"priced", s.priced},
-            {"input_tokens", s.input_tokens},
-            {"output_tokens", s.output_tokens},
-            {"usd", s.priced ? json(s.cost_usd) : json()},
-            {"usd_per_query", s.priced ? json(s.cost_per_query) : json()},
-            {"usd_per_mtok", s.priced ? json(s.usd_per_mtok) : json()},
-            {"usd_per_correct", s.priced && s.usd_per_correct >= 0
-                                    ? json(s.usd_per_correct)
-                                    : json()}}}};
+          {"cost", CostJson(s)}};
 }
 
 std::string ToText(const Summary& s) {

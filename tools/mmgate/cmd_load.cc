@@ -228,6 +228,33 @@ int LoadCommand(LoadFlags& f) {
 
 }  // namespace
 
+namespace {
+
+// Budgets, caps, scoring and where the report goes.
+void AddQualityOptions(CLI::App* sub, LoadFlags* f) {
+  load::LoadOptions& o = f->options;
+  sub->add_option("--budget", f->budgets,
+                  "MODALITY=MS: P99 latency budget (from the schedule) of a "
+                  "modality; one over it exits 1 (blocked)");
+  sub->add_option("--max-image-bytes", o.caps.image_bytes,
+                  "leave out items with a larger image (checked before any "
+                  "request)");
+  sub->add_option("--max-image-pixels", o.caps.image_pixels,
+                  "leave out items with an image of more pixels");
+  sub->add_option("--max-audio-seconds", o.caps.audio_seconds,
+                  "leave out items with longer audio");
+  sub->add_flag("--score", f->score,
+                "score every answer with its suite's metric (quality per "
+                "stage) and store the run, to gate it against an idle run");
+  sub->add_option("--db", f->db,
+                  "--score: results database (default .mmgate/results.db "
+                  "beside the config)");
+  sub->add_option("--run-id", f->run_id,
+                  "--score: id of the stored run (default load-MODEL-TIME)");
+}
+
+}  // namespace
+
 void AddLoadCommand(CLI::App* sub, int* exit_code) {
   auto f = std::make_shared<LoadFlags>();
   load::LoadOptions& o = f->options;
@@ -282,24 +309,7 @@ void AddLoadCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("--html", f->html, "write the HTML report to FILE");
   sub->add_flag("--json", f->json, "print the report as JSON");
   sub->add_flag("-q,--quiet", f->quiet, "no progress line");
-  sub->add_option("--budget", f->budgets,
-                  "MODALITY=MS: P99 latency budget (from the schedule) of a "
-                  "modality; one over it exits 1 (blocked)");
-  sub->add_option("--max-image-bytes", o.caps.image_bytes,
-                  "leave out items with a larger image (checked before any "
-                  "request)");
-  sub->add_option("--max-image-pixels", o.caps.image_pixels,
-                  "leave out items with an image of more pixels");
-  sub->add_option("--max-audio-seconds", o.caps.audio_seconds,
-                  "leave out items with longer audio");
-  sub->add_flag("--score", f->score,
-                "score every answer with its suite's metric (quality per "
-                "stage) and store the run, to gate it against an idle run");
-  sub->add_option("--db", f->db,
-                  "--score: results database (default .mmgate/results.db "
-                  "beside the config)");
-  sub->add_option("--run-id", f->run_id,
-                  "--score: id of the stored run (default load-MODEL-TIME)");
+  AddQualityOptions(sub, f.get());
   sub->callback([f, exit_code] { *exit_code = LoadCommand(*f); });
 }
 
