@@ -21,6 +21,8 @@ packages=(
   libcairo2-dev fonts-dejavu-core fonts-liberation2
   # HTML report and dashboard: HTTP server, headless browser for its tests
   chromium curl
+  # load generator benchmark (bench/load): the endpoint and the peers it is compared with
+  nginx wrk python3-locust
 )
 # The report's chart libraries come from npm at build time (node >= 18);
 # Debian's nodejs and npm unless a node is installed already.

@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "remote/curl_handles.h"
 
@@ -44,6 +45,11 @@ namespace {
 struct Transfer {
   const HttpRequest* request;
   const BodySink* sink;
+  // Start(): the transfer owns its request and sink and reports to `on_done`
+  // from the loop thread, then is deleted there.
+  HttpRequest owned_request;
+  BodySink owned_sink;
+  DoneFn on_done;
   HttpResponse response;
   CurlSlist headers;  // outlives `easy`, which sends it
   CurlEasy easy;
@@ -139,6 +145,27 @@ class CurlMultiTransport final : public Transport {
     thread_.join();
   }
 
+  void Start(HttpRequest request, BodySink sink, DoneFn done) override {
+    auto t = std::make_unique<Transfer>();
+    t->owned_request = std::move(request);
+    t->owned_sink = std::move(sink);
+    t->on_done = std::move(done);
+    t->request = &t->owned_request;
+    t->sink = &t->owned_sink;
+    t->easy.reset(curl_easy_init());
+    if (!multi_ || !t->easy || !Configure(t.get())) {
+      t->response.error = TransportError::kOther;
+      t->response.error_message = "libcurl could not set up the transfer";
+      t->on_done(std::move(t->response));
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      pending_.push_back(t.release());
+    }
+    curl_multi_wakeup(multi_.get());
+  }
+
   HttpResponse Send(const HttpRequest& request, const BodySink& sink) override {
     Transfer t;
     t.request = &request;
@@ -210,8 +237,10 @@ class CurlMultiTransport final : public Transport {
         std::lock_guard<std::mutex> lock(mu_);
         adding.swap(pending_);
       }
-      for (Transfer* t : adding)
+      for (Transfer* t : adding) {
+        if (t->on_done) started_.insert(t);
         curl_multi_add_handle(multi_.get(), t->easy.get());
+      }
       curl_multi_perform(multi_.get(), &running);
       int queued = 0;
       while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &queued)) {
@@ -222,17 +251,38 @@ class CurlMultiTransport final : public Transport {
       }
       curl_multi_poll(multi_.get(), nullptr, 0, 1000, nullptr);
     }
+    // Started transfers still running when the transport goes are ended
+    // (their callers are told), so none leaks.
+    std::deque<Transfer*> left;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      left.swap(pending_);
+    }
+    for (Transfer* t : left) {
+      if (!t->on_done) continue;
+      curl_multi_add_handle(multi_.get(), t->easy.get());
+      started_.insert(t);
+    }
+    while (!started_.empty())
+      Finish(*started_.begin(), CURLE_ABORTED_BY_CALLBACK);
   }
 
   void Finish(Transfer* t, CURLcode code) {
     curl_multi_remove_handle(multi_.get(), t->easy.get());
     long status = 0;
     curl_easy_getinfo(t->easy.get(), CURLINFO_RESPONSE_CODE, &status);
-    std::lock_guard<std::mutex> lock(t->mu);
+    // The waiting Send() reads the response only after `done` is set.
     t->response.status = static_cast<int>(status);
     t->response.error = Classify(code);
     t->response.sends = std::max(1, t->sends);
     if (code != CURLE_OK) t->response.error_message = curl_easy_strerror(code);
+    if (t->on_done) {
+      started_.erase(t);
+      std::unique_ptr<Transfer> owned(t);
+      owned->on_done(std::move(owned->response));
+      return;
+    }
+    std::lock_guard<std::mutex> lock(t->mu);
     t->done = true;
     t->cv.notify_one();
   }
@@ -240,6 +290,7 @@ class CurlMultiTransport final : public Transport {
   CurlMulti multi_;
   std::mutex mu_;
   std::deque<Transfer*> pending_;
+  std::unordered_set<Transfer*> started_;  // loop thread only
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

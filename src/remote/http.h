@@ -52,6 +52,9 @@ struct HttpResponse {
 // aborts the transfer.
 using BodySink = std::function<bool(std::string_view chunk)>;
 
+// Receives the finished exchange of Transport::Start.
+using DoneFn = std::function<void(HttpResponse)>;
+
 class Transport {
  public:
   virtual ~Transport() = default;
@@ -59,6 +62,15 @@ class Transport {
   // at once. The full body is always kept in the response, sink or not.
   virtual HttpResponse Send(const HttpRequest& request,
                             const BodySink& sink = nullptr) = 0;
+  // Starts the exchange and returns; `done` is called exactly once with the
+  // response, `sink` with body bytes as they arrive. An event-loop transport
+  // calls both on its own thread (they must be brief and must not call Send
+  // there) and may call them before Start returns. The default sends on the
+  // calling thread, so scripted transports work unchanged. Used by the load
+  // generator, which must never hold a thread per request in flight.
+  virtual void Start(HttpRequest request, BodySink sink, DoneFn done) {
+    done(Send(request, sink));
+  }
 };
 
 }  // namespace mmgate::remote

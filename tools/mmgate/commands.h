@@ -32,6 +32,7 @@ void AddServeCommand(CLI::App* sub, int* exit_code);
 void AddPerturbCommand(CLI::App* sub, int* exit_code);
 void AddRescoreCommand(CLI::App* sub, int* exit_code);
 void AddRunsCommand(CLI::App* sub, int* exit_code);
+void AddLoadCommand(CLI::App* sub, int* exit_code);
 
 }  // namespace mmgate::cli
 

@@ -49,6 +49,10 @@ constexpr Command kCommands[] = {
      "time, comparisons); --engines: the local engines over the "
      "OpenAI-compatible API",
      mmgate::cli::AddServeCommand},
+    {"load",
+     "open-loop traffic from a profile (poisson, burst, ramp, sweep...) "
+     "against a model's endpoint: latency from the schedule, TTFT, errors",
+     mmgate::cli::AddLoadCommand},
     {"score",
      "score sclite trn transcripts: mmgate score wer|cer --ref R --hyp H",
      mmgate::cli::AddScoreCommand},

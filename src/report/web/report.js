@@ -475,7 +475,60 @@
                 h('td', {}, new Date(r.created_ms).toISOString()))))));
   }
 
-  if (data.kind === 'dashboard') {
+  // mmgate load: latency against offered load (stages, or one-second windows
+  // when the run has a single stage) and percentiles over time.
+  function loadReport(d) {
+    const ms = (x) => fmt(x, 2);
+    const pctRow = (name, p) => h('tr', {}, h('td', {}, name), h('td', {class: 'num'}, p.n),
+        ['p50_ms', 'p90_ms', 'p95_ms', 'p99_ms', 'p999_ms', 'max_ms'].map((k) => h('td', {class: 'num'}, ms(p[k]))));
+    const multi = d.stages.length > 1;
+    const offered = multi ? d.stages.flatMap((s) => [
+      {load: s.concurrency > 0 ? s.achieved_rate : s.target_rate, figure: 'p50 from schedule', ms: s.latency.p50_ms},
+      {load: s.concurrency > 0 ? s.achieved_rate : s.target_rate, figure: 'p99 from schedule', ms: s.latency.p99_ms},
+      {load: s.concurrency > 0 ? s.achieved_rate : s.target_rate, figure: 'p99 from send', ms: s.latency_from_send.p99_ms}]) :
+      d.windows.flatMap((w) => [{load: w.n / d.window_s, figure: 'p50 from schedule', ms: w.p50_ms},
+                                {load: w.n / d.window_s, figure: 'p99 from schedule', ms: w.p99_ms}]);
+    const overTime = d.windows.flatMap((w) => [['p50', w.p50_ms], ['p90', w.p90_ms], ['p99', w.p99_ms]]
+        .map(([p, v]) => ({t: w.t_s, percentile: p, ms: v})));
+    return h('div', {},
+        h('h1', {}, 'mmgate load: ' + d.profile), h('p', {class: 'muted'},
+            `${d.requests.sent} sent, ${d.requests.ok} ok, ${d.requests.errors} errors over ${fmt(d.duration_s, 1)} s` +
+            (d.interrupted ? ' (interrupted)' : '')),
+        section('Latency against offered load', chart({width: 520, height: 240, data: {values: offered},
+            mark: {type: 'line', point: true},
+            encoding: {x: {field: 'load', type: 'quantitative', title: 'offered load (req/s)'},
+                       y: {field: 'ms', type: 'quantitative', title: 'latency (ms)', scale: {type: 'symlog'}},
+                       color: {field: 'figure', type: 'nominal'}}})),
+        section('Percentiles over time (from the schedule)', chart({width: 520, height: 200, data: {values: overTime},
+            mark: 'line', encoding: {x: {field: 't', type: 'quantitative', title: 'seconds'},
+                                     y: {field: 'ms', type: 'quantitative', title: 'latency (ms)'},
+                                     color: {field: 'percentile', type: 'nominal'}}})),
+        section('Latency', h('table', {},
+            h('tr', {}, ['', 'n', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max (ms)'].map((t) => h('th', {}, t))),
+            pctRow('from schedule', d.latency), pctRow('from send', d.latency_from_send),
+            pctRow('time to first token', d.ttft), pctRow('inter-token', d.itl),
+            pctRow('per output token', d.tpot), pctRow('dispatch lag', d.dispatch_lag))),
+        section('Stages', h('table', {},
+            h('tr', {}, ['stage', 'sent', 'ok', 'errors', 'scheduled /s', 'achieved /s', 'p50', 'p99', 'quality',
+                         'vs first stage (paired items)']
+                .map((t) => h('th', {}, t))),
+            d.stages.map((s) => h('tr', {}, h('td', {}, s.label), h('td', {class: 'num'}, s.sent),
+                h('td', {class: 'num'}, s.ok), h('td', {class: 'num'}, s.errors),
+                h('td', {class: 'num'}, fmt(s.schedule_rate, 1)), h('td', {class: 'num'}, fmt(s.achieved_rate, 1)),
+                h('td', {class: 'num'}, ms(s.latency.p50_ms)), h('td', {class: 'num'}, ms(s.latency.p99_ms)),
+                h('td', {class: 'num'}, fmt(s.quality)),
+                h('td', {class: 'num'}, s.paired_items ? signed(s.quality_delta) + ' (' + s.paired_items + ')' : '–'))))),
+        section('Errors by kind', h('table', {}, Object.entries(d.errors_by_kind).map(([k, n]) =>
+            h('tr', {}, h('td', {}, k), h('td', {class: 'num'}, n))))),
+        section('Items behind the slowest 1%', h('table', {},
+            h('tr', {}, ['item', 'in slowest 1%', 'requests', 'max (ms)'].map((t) => h('th', {}, t))),
+            d.tail.map((t) => h('tr', {}, h('td', {}, t.item), h('td', {class: 'num'}, t.in_tail),
+                h('td', {class: 'num'}, t.requests), h('td', {class: 'num'}, ms(t.max_ms)))))));
+  }
+
+  if (data.kind === 'load') {
+    root.append(loadReport(data));
+  } else if (data.kind === 'dashboard') {
     root.append(dashboard(data));
   } else {
     if (data.home) root.append(h('p', {}, h('a', {href: data.home}, '← dashboard')));

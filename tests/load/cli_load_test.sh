@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# mmgate load end to end against `mmgate serve --canned` on 127.0.0.1 (a
+# stand-in endpoint speaking the OpenAI chat wire, whole and streamed): a
+# seeded Poisson run, the JSON and HTML reports (the page checked in headless
+# Chromium), streaming figures, the loopback guard, a bad profile, a dead
+# endpoint (every request an error: exit 4), and Ctrl-C mid-run (exit 130
+# with the partial report written).
+# usage: cli_load_test.sh MMGATE NODE_MODULES
+set -euo pipefail
+MMGATE=$(realpath "$1")
+export NODE_PATH=$(realpath "$2")
+HERE=$(cd "$(dirname "$0")" && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-load.XXXXXX")
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+PY=/usr/bin/python3
+fail() { echo "FAIL: $*" >&2; exit 1; }
+field() { $PY -c "import json,sys; d=json.load(open('$1')); print($2)"; }
+cd "$WORK"
+
+"$MMGATE" serve --canned "all good" --port 0 --threads 8 >serve.out 2>&1 &
+server=$!
+for _ in $(seq 100); do grep -qs listening serve.out && break; sleep 0.1; done
+port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/v1.*/\1/p' serve.out)
+[ -n "$port" ] || fail "no server: $(cat serve.out)"
+
+mkdir -p data
+for i in 0 1 2 3 4; do
+  printf '{"id": "q%d", "modality": "text", "prompt": "Say %d", "reference": "all good"}\n' "$i" "$i"
+done >data/items.jsonl
+printf 'name: qa\nmodality: text\ndataset: data/items.jsonl\nmetric: exact\n' >suite.yaml
+# An image suite: one 64x48 PNG (written by Python's zlib), to check the input caps.
+mkdir -p pics/media
+$PY - <<'PYEOF'
+import struct, zlib
+w, h = 64, 48
+raw = b"".join(b"\x00" + bytes((200, 100, 50)) * w for _ in range(h))
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+png += chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+open("pics/media/a.png", "wb").write(png)
+PYEOF
+echo '{"id": "p0", "modality": "image", "prompt": "What colour?", "media": [{"type": "image", "path": "media/a.png"}], "reference": "all good"}' >pics/items.jsonl
+printf 'name: pics\nmodality: image\ndataset: pics/items.jsonl\nmetric: exact\n' >pics.yaml
+cat >mmgate.yaml <<YAML
+models:
+  local: {provider: openai, base_url: "http://127.0.0.1:$port/v1", model: canned, timeout_s: 5}
+  dead: {provider: openai, base_url: "http://127.0.0.1:1/v1", model: canned, timeout_s: 2}
+  far: {provider: openai, base_url: "https://api.example.com/v1", model: x}
+suites: [suite.yaml, pics.yaml]
+prices:
+  local: {input_per_mtok: 2.5, output_per_mtok: 10}
+YAML
+
+"$MMGATE" load --help | grep -q -- --profile || fail "no --help"
+
+"$MMGATE" load -c mmgate.yaml -m local -s qa --profile poisson:rate=100 --duration 2 --seed 3 \
+  --slo-ms 500 --json --report r.json --html r.html -q >out.json 2>err || fail "load failed: $(cat err)"
+[ "$(field out.json 'd["requests"]["scheduled"]')" = 200 ] || fail "200 scheduled: $(head -c 600 out.json)"
+[ "$(field out.json 'd["requests"]["ok"]')" = 200 ] || fail "all 200 answered: $(head -c 600 out.json)"
+[ "$(field out.json 'd["latency"]["n"]')" = 200 ] || fail "latency of every answer"
+[ "$(field out.json 'abs(d["stages"][0]["rate_error"]) < 0.05')" = True ] || fail "achieved rate"
+[ "$(field out.json 'd["goodput"] > 0')" = True ] || fail "goodput"
+cmp -s <($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["requests"])' out.json) \
+       <($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["requests"])' r.json) ||
+  fail "--report differs from --json"
+grep -q 'Content-Security-Policy' r.html || fail "no CSP in the page"
+node "$HERE/load_page_check.cjs" r.html "$WORK/page.png" || fail "the page in Chromium"
+
+"$MMGATE" load -c mmgate.yaml -m local --profile constant:rate=20 --duration 1 --stream >text.out 2>err ||
+  fail "stream run: $(cat err)"
+grep -q 'time to first token' text.out || fail "no TTFT: $(cat text.out)"
+grep -q 'latency (from schedule)' text.out || fail "no latency lines"
+
+set +e
+"$MMGATE" load -c mmgate.yaml -m far --profile constant:rate=1 --duration 1 >/dev/null 2>far.err
+code=$?
+set -e
+[ $code -eq 2 ] || fail "remote base_url: exit $code"
+grep -q -- '--allow-remote' far.err || fail "remote refusal says how: $(cat far.err)"
+
+set +e
+"$MMGATE" load -c mmgate.yaml -m local --profile poisson:rate=x >/dev/null 2>bad.err
+code=$?
+set -e
+[ $code -eq 2 ] || fail "bad profile: exit $code"
+grep -q 'rate=x' bad.err || fail "bad profile message: $(cat bad.err)"
+
+set +e
+"$MMGATE" load -c mmgate.yaml -m dead --profile constant:rate=10 --duration 0.5 --json -q >dead.json 2>/dev/null
+code=$?
+set -e
+[ $code -eq 4 ] || fail "dead endpoint: exit $code"
+[ "$(field dead.json 'd["errors_by_kind"].get("connect_error", 0)')" = 5 ] ||
+  fail "connect errors counted: $(head -c 800 dead.json)"
+[ "$(field dead.json 'd["latency"]["n"]')" = 0 ] || fail "errors entered the latency"
+
+"$MMGATE" load -c mmgate.yaml -m local --profile constant:rate=50 --duration 30 --report part.json -q \
+  >part.out 2>part.err &
+pid=$!
+sleep 2
+kill -INT $pid
+set +e
+wait $pid
+code=$?
+set -e
+[ $code -eq 130 ] || fail "Ctrl-C: exit $code: $(cat part.err)"
+[ "$(field part.json 'd["interrupted"]')" = True ] || fail "partial report not marked"
+sent=$(field part.json 'd["requests"]["sent"]')
+[ "$sent" -gt 20 ] && [ "$sent" -lt 1500 ] || fail "partial run sent $sent"
+[ "$(field part.json 'd["requests"]["not_sent"] > 0')" = True ] || fail "not-sent requests counted"
+# Input caps are enforced before any request; per-modality budgets gate (exit 1 over budget).
+set +e
+"$MMGATE" load -c mmgate.yaml -m local --profile constant:rate=20 --duration 0.5 --max-image-bytes 10 \
+  --budget text=0.001 -q >caps.out 2>caps.err
+code=$?
+set -e
+[ $code -eq 1 ] || fail "over budget: exit $code: $(cat caps.err)"
+grep -q 'pics/p0: image media/a.png is [0-9]* bytes, over the cap of 10 bytes' caps.err ||
+  fail "cap message: $(cat caps.err)"
+grep -q 'P99 OVER BUDGET' caps.out || fail "budget line: $(cat caps.out)"
+"$MMGATE" load -c mmgate.yaml -m local --profile constant:rate=20 --duration 0.5 --max-image-pixels 4000 \
+  --budget text=60000 -q >caps2.out 2>caps2.err || fail "within budget: $(cat caps2.err)"
+grep -q '64x48 = 3072 pixels' caps2.err && fail "an image under the pixel cap was left out"
+"$MMGATE" load -c mmgate.yaml -m local --profile constant:rate=20 --duration 0.5 --max-image-pixels 3000 \
+  -q >/dev/null 2>caps3.err || fail "pixel cap run"
+grep -q '64x48 = 3072 pixels, over the cap of 3000' caps3.err || fail "pixel cap message: $(cat caps3.err)"
+
+# Quality under load: answers scored and the run stored; the gate compares it with an idle run.
+"$MMGATE" run -c mmgate.yaml -m local -s qa --db q.db --run-id idle >/dev/null 2>run.err || fail "idle run: $(cat run.err)"
+"$MMGATE" load -c mmgate.yaml -m local -s qa --profile sweep:levels=1/4,each=1 --duration 2 --score \
+  --db q.db --run-id under-load --json -q >q.json 2>q.err || fail "scored load: $(cat q.err)"
+[ "$(field q.json 'd["quality"]')" = 1.0 ] || fail "quality: $(head -c 300 q.json)"
+[ "$(field q.json 'd["stages"][1]["quality"]')" = 1.0 ] || fail "quality per stage"
+[ "$(field q.json 'd["run_id"]')" = under-load ] || fail "stored run id"
+[ "$(field q.json 'd["cost"]["usd"] > 0 and d["cost"]["usd_per_correct"] > 0')" = True ] || fail "cost figures"
+[ "$(sqlite3 q.db "SELECT count(*) FROM responses WHERE run_id = 'under-load' AND error IS NULL")" = 5 ] ||
+  fail "5 answers stored"
+[ "$(sqlite3 q.db "SELECT count(*) > 5 FROM attempts WHERE run_id = 'under-load'")" = 1 ] ||
+  fail "every request stored as an attempt"
+set +e
+"$MMGATE" gate -c mmgate.yaml --db q.db --baseline idle --candidate under-load >gate.out 2>gate.err
+code=$?
+set -e
+[ $code -eq 0 ] || [ $code -eq 3 ] || fail "gate of load vs idle: exit $code: $(cat gate.out gate.err)"
+echo "cli_load ok"
