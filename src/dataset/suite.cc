@@ -71,9 +71,9 @@ Result<std::optional<JudgeSpec>> ReadJudge(const FieldReader& r,
   auto mode = jr.OptionalString("mode", "score");
   if (!mode.ok()) return mode.status();
   if (*mode != "score" && *mode != "pairwise")
-    return jr.Error(FindField(f->value, "mode")->key,
-                    fmt::format("judge mode '{}': use score or pairwise",
-                                *mode));
+    return jr.Error(
+        FindField(f->value, "mode")->key,
+        fmt::format("judge mode '{}': use score or pairwise", *mode));
   spec.mode = *mode;
   if (!UsesJudgeMetric(suite))
     return r.Error(f->key,

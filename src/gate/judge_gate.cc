@@ -64,7 +64,8 @@ std::string Untrusted(const Policy& policy, const JudgeRequirement& req,
                       std::string* note) {
   if (versions.size() > 1) {
     std::string list;
-    for (const std::string& v : versions) list += (list.empty() ? "" : ", ") + v;
+    for (const std::string& v : versions)
+      list += (list.empty() ? "" : ", ") + v;
     return fmt::format(
         "judge '{}' graded the runs with different versions ({}): their "
         "grades are not comparable; rescore both with one judge",
@@ -94,8 +95,8 @@ std::string Untrusted(const Policy& policy, const JudgeRequirement& req,
   *note = fmt::format(
       "judge '{}' calibrated for '{}': {} kappa {:.3f} (95% interval "
       "{:.3f}..{:.3f}) on {} labels >= floor {:.2f} (calibration #{})",
-      req.judge, modality, c->kappa_kind, *c->kappa, *c->kappa_lo,
-      *c->kappa_hi, c->n, policy.judge_kappa_floor, c->calibration_id);
+      req.judge, modality, c->kappa_kind, *c->kappa, *c->kappa_lo, *c->kappa_hi,
+      c->n, policy.judge_kappa_floor, c->calibration_id);
   return "";
 }
 
@@ -114,8 +115,7 @@ Status ApplyJudgeRule(const Policy& policy, const RunData& baseline,
   bool changed = false;
   for (SuiteVerdict& v : result->suites) {
     auto req = policy.judged_suites.find(v.suite);
-    if (req == policy.judged_suites.end() || v.metric != kJudgeMetric)
-      continue;
+    if (req == policy.judged_suites.end() || v.metric != kJudgeMetric) continue;
     Graded g;
     Collect(baseline, v.suite, &g);
     Collect(candidate, v.suite, &g);
@@ -144,11 +144,10 @@ Status ApplyJudgeRule(const Policy& policy, const RunData& baseline,
     v.verdict = Verdict::kInconclusive;
     v.reasons.insert(v.reasons.begin(), why);
     auto& causes = result->causes;
-    causes.erase(std::remove_if(causes.begin(), causes.end(),
-                                [&](const StratumRef& r) {
-                                  return r.suite == v.suite;
-                                }),
-                 causes.end());
+    causes.erase(
+        std::remove_if(causes.begin(), causes.end(),
+                       [&](const StratumRef& r) { return r.suite == v.suite; }),
+        causes.end());
     changed = true;
   }
   if (changed) {

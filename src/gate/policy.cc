@@ -236,9 +236,8 @@ json Policy::ToJson() const {
     j["judge_kappa_floor"] = judge_kappa_floor;
     j["judged_suites"] = json::object();
     for (const auto& [suite, r] : judged_suites)
-      j["judged_suites"][suite] = {{"judge", r.judge},
-                                   {"rubric_hash", r.rubric_hash},
-                                   {"mode", r.mode}};
+      j["judged_suites"][suite] = {
+          {"judge", r.judge}, {"rubric_hash", r.rubric_hash}, {"mode", r.mode}};
   }
   return j;
 }
@@ -304,9 +303,9 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
     } else if (key == "rank") {
       MMGATE_RETURN_IF_ERROR(ParseRank(v, at, &p));
     } else if (key == "judge_kappa_floor") {
-      MMGATE_RETURN_IF_ERROR(Expect(
-          v.is_number() && v.get<double>() >= -1 && v.get<double>() <= 1, at,
-          "expected a kappa between -1 and 1"));
+      MMGATE_RETURN_IF_ERROR(
+          Expect(v.is_number() && v.get<double>() >= -1 && v.get<double>() <= 1,
+                 at, "expected a kappa between -1 and 1"));
       p.judge_kappa_floor = v.get<double>();
     } else {
       return Status::Invalid(

@@ -46,7 +46,8 @@ double Quantile(const std::vector<double>& sorted, double q) {
   double pos = q * static_cast<double>(sorted.size() - 1);
   size_t lo = static_cast<size_t>(std::floor(pos));
   size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+  return sorted[lo] +
+         (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
 std::optional<Interval> Percentile(std::vector<double> draws, int resamples) {
@@ -127,7 +128,8 @@ Agreement Agree(const std::vector<int>& a, const std::vector<int>& b, int k,
       ra[i] = a[j];
       rb[i] = b[j];
     }
-    if (auto x = CohenKappa(ra, rb, k, KappaWeights::kNone)) plain.push_back(*x);
+    if (auto x = CohenKappa(ra, rb, k, KappaWeights::kNone))
+      plain.push_back(*x);
     if (auto x = CohenKappa(ra, rb, k, KappaWeights::kQuadratic))
       quad.push_back(*x);
   }

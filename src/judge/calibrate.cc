@@ -61,8 +61,8 @@ void GradeAll(const config::Config& cfg, int workers,
       if (p.label->pairwise) {
         // A as the baseline, B as the candidate: B's preference 1 is
         // "B better" (index 0), 0.5 a tie (1), 0 "A better" (2).
-        PairJudgement g = j.Compare(*p.suite, *p.item, p.label->answer,
-                                    p.label->answer_b);
+        PairJudgement g =
+            j.Compare(*p.suite, *p.item, p.label->answer, p.label->answer_b);
         if (g.candidate_score)
           p.judge = static_cast<int>(2 - 2 * *g.candidate_score);
         p.flip = g.position_flip;
@@ -86,10 +86,11 @@ void GradeAll(const config::Config& cfg, int workers,
 }
 
 // Strata: (modality, rubric hash, slice key, slice value) -> pair indices.
-using StratumKey = std::tuple<std::string, std::string, std::string, std::string>;
+using StratumKey =
+    std::tuple<std::string, std::string, std::string, std::string>;
 
-std::map<StratumKey, std::vector<size_t>> Strata(const config::Config& cfg,
-                                                 const std::vector<Pair>& pairs) {
+std::map<StratumKey, std::vector<size_t>> Strata(
+    const config::Config& cfg, const std::vector<Pair>& pairs) {
   std::map<StratumKey, std::vector<size_t>> out;
   for (size_t i = 0; i < pairs.size(); ++i) {
     const Pair& p = pairs[i];
@@ -119,9 +120,9 @@ Result<CalibrationReport> Calibrate(const config::Config& cfg,
   report.problems = file->problems;
   report.labels = static_cast<int64_t>(file->labels.size());
   if (file->labels.empty())
-    return Status::Invalid(fmt::format(
-        "{}: no usable label for judge '{}' ({} problems)",
-        options.labels_path, options.judge, file->problems.size()));
+    return Status::Invalid(
+        fmt::format("{}: no usable label for judge '{}' ({} problems)",
+                    options.labels_path, options.judge, file->problems.size()));
   std::map<std::string, const Suite*> suites;
   for (const Suite& s : cfg.project.suites) suites[s.name] = &s;
   std::vector<Pair> pairs;
@@ -211,18 +212,16 @@ nlohmann::json ToJson(const CalibrationReport& r) {
     nlohmann::json j = nlohmann::json::parse(c.detail_json);
     j["calibration_id"] = c.calibration_id;
     j["modality"] = c.modality;
-    j["slice"] = c.slice_key.empty()
-                     ? nlohmann::json(nullptr)
-                     : nlohmann::json{{"key", c.slice_key},
-                                      {"value", c.slice_value}};
+    j["slice"] = c.slice_key.empty() ? nlohmann::json(nullptr)
+                                     : nlohmann::json{{"key", c.slice_key},
+                                                      {"value", c.slice_value}};
     j["unscored"] = c.unscored;
     j["rubric_hash"] = c.rubric_hash;
-    j["gate_kappa"] = {{"kind", c.kappa_kind},
-                       {"value", c.kappa ? nlohmann::json(*c.kappa)
-                                         : nlohmann::json(nullptr)},
-                       {"ci95", c.kappa_lo ? nlohmann::json::array(
-                                                 {*c.kappa_lo, *c.kappa_hi})
-                                           : nlohmann::json(nullptr)}};
+    j["gate_kappa"] = {
+        {"kind", c.kappa_kind},
+        {"value", c.kappa ? nlohmann::json(*c.kappa) : nlohmann::json(nullptr)},
+        {"ci95", c.kappa_lo ? nlohmann::json::array({*c.kappa_lo, *c.kappa_hi})
+                            : nlohmann::json(nullptr)}};
     strata.push_back(std::move(j));
   }
   return {{"judge", r.judge},

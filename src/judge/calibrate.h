@@ -29,8 +29,8 @@
 namespace mmgate::judge {
 
 struct CalibrateOptions {
-  std::string judge;        // a model of mmgate.yaml that judges suites
-  std::string labels_path;  // labels_file.h
+  std::string judge;         // a model of mmgate.yaml that judges suites
+  std::string labels_path;   // labels_file.h
   uint64_t seed = 20261206;  // the bootstrap's stream
   int resamples = 2000;
   int workers = 4;        // judge calls in flight

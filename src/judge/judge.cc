@@ -104,9 +104,10 @@ Judgement Judge::Score(const Suite& suite, const Item& item,
   const Rubric& rubric = setup_.rubric;
   // The check runs inside the executor, so an unparsable reply is that
   // call's score_error and the reply is still returned.
-  auto check = [&rubric, &out](const Suite&, const Item&,
-                               const std::string& reply)
-      -> Result<std::vector<store::ScoreRecord>> {
+  auto check =
+      [&rubric, &out](
+          const Suite&, const Item&,
+          const std::string& reply) -> Result<std::vector<store::ScoreRecord>> {
     auto v = ParseScoreVerdict(reply, rubric);
     if (!v.ok()) return v.status();
     out.verdict = *v;
@@ -155,12 +156,9 @@ PairJudgement Judge::Compare(const Suite& suite, const Item& item,
 }
 
 nlohmann::json Judge::Describe(const ScoreVerdict& v) const {
-  return {{"judge", setup_.name},
-          {"judge_version", version_},
-          {"rubric", setup_.rubric.name},
-          {"rubric_hash", setup_.rubric.hash},
-          {"grade", v.grade_name},
-          {"failure_modes", v.failure_modes},
+  return {{"judge", setup_.name},         {"judge_version", version_},
+          {"rubric", setup_.rubric.name}, {"rubric_hash", setup_.rubric.hash},
+          {"grade", v.grade_name},        {"failure_modes", v.failure_modes},
           {"rationale", v.rationale}};
 }
 

@@ -41,7 +41,8 @@ Result<std::vector<LabelTask>> BuildQueue(const config::Config& cfg,
                                           const std::vector<std::string>& runs,
                                           uint64_t seed) {
   if (runs.empty() || runs.size() > 2)
-    return Status::Invalid("label one run's answers, or two runs' side by side");
+    return Status::Invalid(
+        "label one run's answers, or two runs' side by side");
   std::vector<std::map<std::pair<std::string, std::string>, std::string>> ans;
   for (const std::string& r : runs) {
     auto a = Answers(store, r);
@@ -79,22 +80,18 @@ Result<std::vector<LabelTask>> BuildQueue(const config::Config& cfg,
 json TaskJson(const config::Config& cfg, const LabelTask& t, size_t index) {
   const Rubric& r = cfg.rubrics.at(t.suite->name);
   json grades = json::array(), modes = json::array(), media = json::array();
-  for (const auto& [g, d] : r.scale) grades.push_back({{"grade", g}, {"what", d}});
+  for (const auto& [g, d] : r.scale)
+    grades.push_back({{"grade", g}, {"what", d}});
   for (const auto& [m, d] : r.failure_modes)
     modes.push_back({{"name", m}, {"what", d}});
   for (size_t n = 0; n < t.item->media.size(); ++n)
     media.push_back({{"type", t.item->media[n].type},
                      {"url", fmt::format("media/{}/{}", index, n)}});
-  json j = {{"index", index},
-            {"suite", t.suite->name},
-            {"item", t.item->id},
-            {"modality", t.suite->modality},
-            {"prompt", t.item->prompt},
-            {"references", t.item->references},
-            {"answer", t.answer},
-            {"media", media},
-            {"grades", grades},
-            {"failure_modes", modes},
+  json j = {{"index", index},           {"suite", t.suite->name},
+            {"item", t.item->id},       {"modality", t.suite->modality},
+            {"prompt", t.item->prompt}, {"references", t.item->references},
+            {"answer", t.answer},       {"media", media},
+            {"grades", grades},         {"failure_modes", modes},
             {"rubric", r.instructions}};
   if (t.other_answer) {
     j["other_answer"] = *t.other_answer;
@@ -114,8 +111,9 @@ std::vector<store::LabelRecord> Current(
   std::vector<store::LabelRecord> out;
   for (const auto& [k, l] : newest)
     if (l->grade != kWithdrawn) out.push_back(*l);
-  std::sort(out.begin(), out.end(),
-            [](const auto& a, const auto& b) { return a.label_id < b.label_id; });
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.label_id < b.label_id;
+  });
   return out;
 }
 
@@ -154,9 +152,8 @@ Result<std::vector<GraderAgreement>> InterGrader(const config::Config& cfg,
       for (size_t i = 0; i < ga.size(); ++i) same += ga[i] == gb[i];
       g.raw = static_cast<double>(same) / static_cast<double>(ga.size());
       g.kappa_kind = ordinal ? "quadratic" : "plain";
-      g.kappa = CohenKappa(ga, gb, k,
-                           ordinal ? KappaWeights::kQuadratic
-                                   : KappaWeights::kNone);
+      g.kappa = CohenKappa(
+          ga, gb, k, ordinal ? KappaWeights::kQuadratic : KappaWeights::kNone);
       out.push_back(std::move(g));
     }
   }
@@ -183,9 +180,12 @@ Result<int64_t> ExportGold(const config::Config& cfg, store::Store* store,
     }
     auto a = answers[l.run_id].find({l.suite, l.item_id});
     if (a == answers[l.run_id].end()) continue;
-    json j = {{"suite", l.suite},          {"item", l.item_id},
-              {"answer", a->second},       {"grade", l.grade},
-              {"failure_modes", l.failure_modes}, {"grader", l.grader},
+    json j = {{"suite", l.suite},
+              {"item", l.item_id},
+              {"answer", a->second},
+              {"grade", l.grade},
+              {"failure_modes", l.failure_modes},
+              {"grader", l.grader},
               {"note", l.note}};
     out << j.dump() << "\n";
     ++n;

@@ -108,9 +108,10 @@ class LineReader {
   static Status ReadGrade(const json& j, const Rubric& r, HumanLabel* l) {
     if (!j.contains("grade")) return Status::Invalid("'grade' is missing");
     const json& g = j["grade"];
-    std::string grade = g.is_string()           ? g.get<std::string>()
-                        : g.is_number_integer() ? std::to_string(g.get<int64_t>())
-                                                : g.dump();
+    std::string grade = g.is_string() ? g.get<std::string>()
+                        : g.is_number_integer()
+                            ? std::to_string(g.get<int64_t>())
+                            : g.dump();
     auto index = r.GradeIndex(grade);
     if (!index) {
       std::string scale;
@@ -177,9 +178,10 @@ Result<LabelsFile> ReadLabels(const std::string& path,
                                 l->answer + '\x1f' + l->answer_b},
                      line);
     if (!fresh) {
-      problem(fmt::format("duplicate of line {} (same suite, item, grader "
-                          "and answer); the first is kept",
-                          it->second));
+      problem(
+          fmt::format("duplicate of line {} (same suite, item, grader "
+                      "and answer); the first is kept",
+                      it->second));
       continue;
     }
     out.labels.push_back(std::move(*l));

@@ -27,7 +27,7 @@ namespace mmgate::judge {
 struct HumanLabel {
   std::string suite;
   std::string item_id;
-  std::string answer;    // the graded answer, or answer A of a pair
+  std::string answer;  // the graded answer, or answer A of a pair
   bool pairwise = false;
   std::string answer_b;  // pairwise: answer B
   int grade = 0;  // index on the suite's rubric scale (pairwise: see above)

@@ -40,8 +40,8 @@ Result<PairRescore> RescoreAgainst(const config::Config& cfg,
   if (!c.ok()) return c.status().WithContext("rescoring " + candidate_run);
   out.candidate = std::move(*c);
   // The baseline's copy repeats the same judge calls: all from the cache.
-  opt.score_hook = JudgeScoring(cfg, store, clock, make_model, nullptr,
-                                *cand_answers);
+  opt.score_hook =
+      JudgeScoring(cfg, store, clock, make_model, nullptr, *cand_answers);
   auto b = runner::Rescore(cfg.project, baseline_run, opt, store, clock);
   if (!b.ok()) return b.status().WithContext("rescoring " + baseline_run);
   out.baseline = std::move(*b);

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "common/hash.h"
@@ -66,8 +66,8 @@ Result<json> ReplyObject(const std::string& reply) {
   size_t close = reply.rfind('}');
   if (open == std::string::npos || close == std::string::npos || close < open)
     return Status::Invalid("the judge's reply holds no JSON object");
-  auto j = ParseJsonInput(
-      std::string_view(reply).substr(open, close - open + 1));
+  auto j =
+      ParseJsonInput(std::string_view(reply).substr(open, close - open + 1));
   if (!j.ok() || !j->is_object())
     return Status::Invalid("the judge's reply is not one JSON object");
   return *j;
@@ -78,8 +78,7 @@ Status OnlyKeys(const json& j, const std::set<std::string>& keys) {
     if (!keys.contains(k))
       return Status::Invalid("unexpected key '" + k + "' in the verdict");
   for (const std::string& k : keys)
-    if (!j.contains(k))
-      return Status::Invalid("the verdict lacks '" + k + "'");
+    if (!j.contains(k)) return Status::Invalid("the verdict lacks '" + k + "'");
   return Status::Ok();
 }
 
@@ -123,10 +122,11 @@ std::string ScorePrompt(const Rubric& rubric, const Item& item,
   out += "Reference answer(s), a JSON list: " + References(item) + "\n";
   out += Block("TASK", nonce, item.prompt);
   out += Block("ANSWER", nonce, answer);
-  out += "Reply with one JSON object and nothing else: {\"grade\": one of "
-         "the grades above, \"failure_modes\": [names from the list above "
-         "that the answer shows], \"rationale\": \"one or two "
-         "sentences\"}\n";
+  out +=
+      "Reply with one JSON object and nothing else: {\"grade\": one of "
+      "the grades above, \"failure_modes\": [names from the list above "
+      "that the answer shows], \"rationale\": \"one or two "
+      "sentences\"}\n";
   return out;
 }
 
@@ -142,8 +142,9 @@ std::string PairwisePrompt(const Rubric& rubric, const Item& item,
   out += Block("TASK", nonce, item.prompt);
   out += Block("ANSWER_A", nonce, answer_a);
   out += Block("ANSWER_B", nonce, answer_b);
-  out += "Reply with one JSON object and nothing else: {\"winner\": \"A\", "
-         "\"B\" or \"tie\", \"rationale\": \"one or two sentences\"}\n";
+  out +=
+      "Reply with one JSON object and nothing else: {\"winner\": \"A\", "
+      "\"B\" or \"tie\", \"rationale\": \"one or two sentences\"}\n";
   return out;
 }
 
@@ -157,7 +158,8 @@ Result<ScoreVerdict> ParseScoreVerdict(const std::string& reply,
   if (!grade.ok()) return grade.status();
   auto index = rubric.GradeIndex(*grade);
   if (!index)
-    return Status::Invalid("grade '" + *grade + "' is not on the rubric's scale");
+    return Status::Invalid("grade '" + *grade +
+                           "' is not on the rubric's scale");
   v.grade = *index;
   v.grade_name = *grade;
   const json& modes = (*j)["failure_modes"];

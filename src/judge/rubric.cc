@@ -19,14 +19,15 @@ using dataset::internal::ParseYaml;
 Status ReadScale(const FieldReader& r, Rubric* out) {
   auto f = FindField(r.map(), "scale");
   if (!f || f->value.IsNull())
-    return r.Error(r.map(), "missing required key 'scale' (grades, worst first)");
+    return r.Error(r.map(),
+                   "missing required key 'scale' (grades, worst first)");
   std::set<std::string> seen;
   auto add = [&](const YAML::Node& grade, std::string description) -> Status {
     if (!grade.IsScalar() || grade.Scalar().empty())
       return r.Error(grade, "a grade must be a non-empty scalar");
     if (!seen.insert(grade.Scalar()).second)
-      return r.Error(grade, fmt::format("grade '{}' is listed twice",
-                                        grade.Scalar()));
+      return r.Error(grade,
+                     fmt::format("grade '{}' is listed twice", grade.Scalar()));
     out->scale.emplace_back(grade.Scalar(), std::move(description));
     return Status::Ok();
   };

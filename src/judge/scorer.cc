@@ -58,7 +58,8 @@ std::optional<double> GradePair(Judge& j, const Suite& suite, const Item& item,
   if (p.candidate_score)
     value = pair.candidate ? *p.candidate_score : 1 - *p.candidate_score;
   std::vector<store::ExtraResponseRecord> recs = {
-      j.ToRecord(item, 0, p.first, value), j.ToRecord(item, 1, p.second, value)};
+      j.ToRecord(item, 0, p.first, value),
+      j.ToRecord(item, 1, p.second, value)};
   for (store::ExtraResponseRecord& r : recs) r.suite = suite.name;
   *st = store->PutExtraResponses(run_id, recs);
   if (tally) {
@@ -119,10 +120,11 @@ bool HasJudges(const config::Config& cfg) {
   return false;
 }
 
-runner::ScoreHookFactory JudgeScoring(
-    const config::Config& cfg, store::Store* store, Clock* clock,
-    runner::ModelMaker make_model, std::shared_ptr<JudgeTally> tally,
-    std::shared_ptr<const PairContext> pair) {
+runner::ScoreHookFactory JudgeScoring(const config::Config& cfg,
+                                      store::Store* store, Clock* clock,
+                                      runner::ModelMaker make_model,
+                                      std::shared_ptr<JudgeTally> tally,
+                                      std::shared_ptr<const PairContext> pair) {
   return [&cfg, store, clock, make_model, tally, pair](
              const std::string& run_id,
              score::ScoreContext context) -> Result<runner::ScoreHook> {
@@ -130,54 +132,52 @@ runner::ScoreHookFactory JudgeScoring(
         MakeJudges(cfg, run_id, store, clock, make_model, pair != nullptr);
     if (!made.ok()) return made.status();
     auto judges = std::make_shared<Judges>(std::move(*made));
-    return runner::ScoreHook(
-        [judges, context, store, run_id, tally, pair](
-            const Suite& suite, const Item& item,
-            const std::string& answer)
-            -> Result<std::vector<store::ScoreRecord>> {
-          std::vector<store::ScoreRecord> scores;
-          for (const std::string& metric : runner::MetricsFor(suite, item)) {
-            if (metric != "judge") {
-              auto s = score::ScoreAnswer(metric, item, answer, suite.params,
-                                          context);
-              if (!s.ok())
-                return Status(s.status().code(), "scoring " + metric + ": " +
-                                                     s.status().message());
-              scores.push_back(
-                  {metric, s->value, s->numerator, s->denominator, s->detail});
-              continue;
-            }
-            auto j = judges->find(suite.name);
-            if (j == judges->end())
-              return Status::Invalid("scoring judge: suite '" + suite.name +
-                                     "' has no judge");
-            if (suite.judge && suite.judge->mode == "pairwise") {
-              std::string detail;
-              Status st;
-              auto v = GradePair(*j->second, suite, item, answer, *pair,
-                                 run_id, store, tally.get(), &detail, &st);
-              if (!st.ok()) return st.WithContext("storing the judge's calls");
-              if (v) scores.push_back({"judge", *v, *v, 1, detail});
-              continue;
-            }
-            Judgement g = j->second->Score(suite, item, answer);
-            std::optional<double> value;
-            if (g.verdict)
-              value = j->second->rubric().Normalized(g.verdict->grade);
-            store::ExtraResponseRecord rec =
-                j->second->ToRecord(item, 0, g.call, value);
-            rec.suite = suite.name;
-            Status st = store->PutExtraResponses(run_id, {rec});
-            if (!st.ok()) return st.WithContext("storing the judge's call");
-            if (tally)
-              tally->Add(value.has_value(), g.call.cost_usd, g.call.attempts,
-                         g.call.cached);
-            if (value)
-              scores.push_back({"judge", *value, *value, 1,
-                                j->second->Describe(*g.verdict).dump()});
-          }
-          return scores;
-        });
+    return runner::ScoreHook([judges, context, store, run_id, tally, pair](
+                                 const Suite& suite, const Item& item,
+                                 const std::string& answer)
+                                 -> Result<std::vector<store::ScoreRecord>> {
+      std::vector<store::ScoreRecord> scores;
+      for (const std::string& metric : runner::MetricsFor(suite, item)) {
+        if (metric != "judge") {
+          auto s =
+              score::ScoreAnswer(metric, item, answer, suite.params, context);
+          if (!s.ok())
+            return Status(s.status().code(),
+                          "scoring " + metric + ": " + s.status().message());
+          scores.push_back(
+              {metric, s->value, s->numerator, s->denominator, s->detail});
+          continue;
+        }
+        auto j = judges->find(suite.name);
+        if (j == judges->end())
+          return Status::Invalid("scoring judge: suite '" + suite.name +
+                                 "' has no judge");
+        if (suite.judge && suite.judge->mode == "pairwise") {
+          std::string detail;
+          Status st;
+          auto v = GradePair(*j->second, suite, item, answer, *pair, run_id,
+                             store, tally.get(), &detail, &st);
+          if (!st.ok()) return st.WithContext("storing the judge's calls");
+          if (v) scores.push_back({"judge", *v, *v, 1, detail});
+          continue;
+        }
+        Judgement g = j->second->Score(suite, item, answer);
+        std::optional<double> value;
+        if (g.verdict) value = j->second->rubric().Normalized(g.verdict->grade);
+        store::ExtraResponseRecord rec =
+            j->second->ToRecord(item, 0, g.call, value);
+        rec.suite = suite.name;
+        Status st = store->PutExtraResponses(run_id, {rec});
+        if (!st.ok()) return st.WithContext("storing the judge's call");
+        if (tally)
+          tally->Add(value.has_value(), g.call.cost_usd, g.call.attempts,
+                     g.call.cached);
+        if (value)
+          scores.push_back({"judge", *value, *value, 1,
+                            j->second->Describe(*g.verdict).dump()});
+      }
+      return scores;
+    });
   };
 }
 

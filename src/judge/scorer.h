@@ -15,10 +15,10 @@
 
 #include <cstdint>
 #include <map>
-#include <string>
-#include <utility>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <utility>
 
 #include "common/clock.h"
 #include "config/config.h"
