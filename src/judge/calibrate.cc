@@ -104,6 +104,65 @@ std::map<StratumKey, std::vector<size_t>> Strata(
   return out;
 }
 
+// One stratum's agreement and the record the gate reads.
+StratumCalibration Measure(const StratumKey& key,
+                           const std::vector<size_t>& idx,
+                           const std::vector<Pair>& pairs, const Judge& j,
+                           const CalibrateOptions& options, uint64_t seed) {
+  const auto& [modality, stratum_hash, slice_key, slice_value] = key;
+  const bool pairwise = stratum_hash.ends_with("#pairwise");
+  std::vector<int> people, judge;
+  int64_t unscored = 0, flips = 0;
+  for (size_t i : idx) {
+    if (!pairs[i].judge) {
+      ++unscored;
+      continue;
+    }
+    people.push_back(pairs[i].label->grade);
+    judge.push_back(*pairs[i].judge);
+    flips += pairs[i].flip;
+  }
+  const int k = pairwise ? 3 : static_cast<int>(j.rubric().scale.size());
+  StratumCalibration sc;
+  sc.agreement = Agree(people, judge, k, seed, options.resamples);
+  store::CalibrationRecord& c = sc.record;
+  c.judge = options.judge;
+  c.judge_version = j.version();
+  c.rubric_hash = stratum_hash.substr(0, stratum_hash.find('#'));
+  c.modality = modality;
+  c.slice_key = slice_key;
+  c.slice_value = slice_value;
+  c.n = static_cast<int64_t>(people.size());
+  c.unscored = unscored;
+  const bool ordinal = pairwise || j.rubric().Ordinal();
+  c.kappa_kind = std::string(pairwise ? "pairwise-" : "") +
+                 (ordinal ? "quadratic" : "plain");
+  c.kappa = ordinal ? sc.agreement.weighted_kappa : sc.agreement.kappa;
+  const auto& ci = ordinal ? sc.agreement.weighted_ci : sc.agreement.kappa_ci;
+  if (ci) {
+    c.kappa_lo = ci->lo;
+    c.kappa_hi = ci->hi;
+  }
+  nlohmann::json detail = ToJson(sc.agreement);
+  detail["rubric"] = j.rubric().name;
+  detail["grades"] = nlohmann::json::array();
+  if (pairwise) {
+    detail["grades"] = {"B better", "tie", "A better"};
+  } else {
+    for (const auto& [g, d] : j.rubric().scale) detail["grades"].push_back(g);
+  }
+  // Verdicts that flipped when the answers swapped places (ties).
+  detail["position_bias_rate"] =
+      pairwise && !people.empty()
+          ? nlohmann::json(static_cast<double>(flips) /
+                           static_cast<double>(people.size()))
+          : nlohmann::json(nullptr);
+  detail["seed"] = options.seed;
+  detail["resamples"] = options.resamples;
+  c.detail_json = detail.dump();
+  return sc;
+}
+
 }  // namespace
 
 Result<CalibrationReport> Calibrate(const config::Config& cfg,
@@ -140,61 +199,12 @@ Result<CalibrationReport> Calibrate(const config::Config& cfg,
   }
   uint64_t stream = 0;
   for (const auto& [key, idx] : Strata(cfg, pairs)) {
-    const auto& [modality, stratum_hash, slice_key, slice_value] = key;
-    const bool pairwise = stratum_hash.ends_with("#pairwise");
+    const std::string& stratum_hash = std::get<1>(key);
     const std::string hash = stratum_hash.substr(0, stratum_hash.find('#'));
-    const Judge& j = *judges->at(hash);
-    std::vector<int> people, judge;
-    int64_t unscored = 0, flips = 0;
-    for (size_t i : idx) {
-      if (!pairs[i].judge) {
-        ++unscored;
-        continue;
-      }
-      people.push_back(pairs[i].label->grade);
-      judge.push_back(*pairs[i].judge);
-      flips += pairs[i].flip;
-    }
-    const int k = pairwise ? 3 : static_cast<int>(j.rubric().scale.size());
-    StratumCalibration sc;
     // One bootstrap stream per stratum, all from the one seed.
-    sc.agreement = Agree(people, judge, k, options.seed + 7919 * stream++,
-                         options.resamples);
+    StratumCalibration sc = Measure(key, idx, pairs, *judges->at(hash), options,
+                                    options.seed + 7919 * stream++);
     store::CalibrationRecord& c = sc.record;
-    c.judge = options.judge;
-    c.judge_version = j.version();
-    c.rubric_hash = hash;
-    c.modality = modality;
-    c.slice_key = slice_key;
-    c.slice_value = slice_value;
-    c.n = static_cast<int64_t>(people.size());
-    c.unscored = unscored;
-    const bool ordinal = pairwise || j.rubric().Ordinal();
-    c.kappa_kind = std::string(pairwise ? "pairwise-" : "") +
-                   (ordinal ? "quadratic" : "plain");
-    c.kappa = ordinal ? sc.agreement.weighted_kappa : sc.agreement.kappa;
-    const auto& ci = ordinal ? sc.agreement.weighted_ci : sc.agreement.kappa_ci;
-    if (ci) {
-      c.kappa_lo = ci->lo;
-      c.kappa_hi = ci->hi;
-    }
-    nlohmann::json detail = ToJson(sc.agreement);
-    detail["rubric"] = j.rubric().name;
-    detail["grades"] = nlohmann::json::array();
-    if (pairwise) {
-      detail["grades"] = {"B better", "tie", "A better"};
-    } else {
-      for (const auto& [g, d] : j.rubric().scale) detail["grades"].push_back(g);
-    }
-    // Verdicts that flipped when the answers swapped places (ties).
-    detail["position_bias_rate"] =
-        pairwise && !people.empty()
-            ? nlohmann::json(static_cast<double>(flips) /
-                             static_cast<double>(people.size()))
-            : nlohmann::json(nullptr);
-    detail["seed"] = options.seed;
-    detail["resamples"] = options.resamples;
-    c.detail_json = detail.dump();
     c.labels_hash = file->hash;
     c.created_ms = clock->WallMillis();
     auto id = store->PutCalibration(c);

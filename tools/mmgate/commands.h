@@ -32,6 +32,8 @@ void AddServeCommand(CLI::App* sub, int* exit_code);
 void AddPerturbCommand(CLI::App* sub, int* exit_code);
 void AddRescoreCommand(CLI::App* sub, int* exit_code);
 void AddRunsCommand(CLI::App* sub, int* exit_code);
+void AddCalibrateCommand(CLI::App* sub, int* exit_code);
+void AddLabelCommand(CLI::App* sub, int* exit_code);
 
 }  // namespace mmgate::cli
 
