@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev libvalijson-dev
   libssl-dev libcurl4-openssl-dev libboost-dev libcpp-httplib-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev sctk sqlite3 python3-scipy python3-statsmodels
+  libgtest-dev libgmock-dev libbenchmark-dev sctk sqlite3 python3-scipy python3-statsmodels python3-sklearn
   # OCR
   libtesseract-dev libleptonica-dev libpng-dev tesseract-ocr-eng
   # speech recognition and real recordings

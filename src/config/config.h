@@ -12,6 +12,7 @@
 #include "dataset/item.h"
 #include "dataset/load.h"
 #include "gate/policy.h"
+#include "judge/rubric.h"
 
 namespace mmgate::config {
 
@@ -23,6 +24,9 @@ struct Config {
   // `gate`, each suite's own `gate:` thresholds and `params`, and `prices`
   // (for the cost per query of gate-then-rank).
   gate::Policy policy;
+  // The rubric of each judge-scored suite (`judge:` in the suite), by suite
+  // name; its judge is in policy.judged_suites.
+  std::map<std::string, judge::Rubric> rubrics;
 };
 
 // Reads mmgate.yaml and the suite files it lists; with

@@ -167,6 +167,25 @@ Status ReadModels(Source* src, const std::optional<Field>& field, Config* cfg) {
   return ResolveRoutes(src->file, src->Modalities(), nodes, &cfg->project);
 }
 
+// A judge-scored suite: its judge must be a model of mmgate.yaml and its
+// rubric a readable rubric file; the gate will ask for a calibration of both.
+Status ReadJudge(const Suite& suite, Config* cfg) {
+  if (!suite.judge) return Status::Ok();
+  const JudgeSpec& j = *suite.judge;
+  if (!cfg->project.models.contains(j.model)) {
+    return Status::Invalid(fmt::format(
+        "{}: suite '{}': judge model '{}' is not among the models of {}",
+        j.where, suite.name, j.model, cfg->project.path));
+  }
+  auto rubric = judge::LoadRubric(j.rubric_path);
+  if (!rubric.ok())
+    return rubric.status().WithContext(j.where + ": suite '" + suite.name +
+                                       "': judge rubric");
+  cfg->policy.judged_suites[suite.name] = {j.model, rubric->hash, j.mode};
+  cfg->rubrics[suite.name] = std::move(*rubric);
+  return Status::Ok();
+}
+
 Status ReadSuites(Source* src, const std::optional<Field>& f, Config* cfg) {
   const std::string& file = src->file;
   if (!f) return ErrorAt(file, src->root, "missing required key 'suites'");
@@ -191,6 +210,7 @@ Status ReadSuites(Source* src, const std::optional<Field>& f, Config* cfg) {
     }
     MMGATE_RETURN_IF_ERROR(
         AddSuitePolicy(loaded->doc_file, loaded->doc, suite, &cfg->policy));
+    MMGATE_RETURN_IF_ERROR(ReadJudge(suite, cfg));
     cfg->project.suites.push_back(std::move(loaded->suite));
   }
   return Status::Ok();

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +45,15 @@ struct ItemProblem {
   std::string message;  // names the file and line or item id
 };
 
+// A suite's `judge: {model, rubric, mode}`: a model of mmgate.yaml grades
+// its answers on a rubric file (judge/, docs/judge.md).
+struct JudgeSpec {
+  std::string model;
+  std::string rubric_path;     // absolute
+  std::string mode = "score";  // score | pairwise
+  std::string where;           // "suite.yaml:12", for later errors
+};
+
 // A suite: one modality, its dataset, metric(s), rubric and gate thresholds.
 struct Suite {
   std::string name;
@@ -55,6 +65,7 @@ struct Suite {
   std::string metric;        // default metric for its items
   std::vector<std::string> extra_metrics;     // also computed and reported
   std::map<std::string, std::string> rubric;  // failure mode -> description
+  std::optional<JudgeSpec> judge;             // scored by a judge model
   nlohmann::json gate = nlohmann::json::object();  // thresholds, read by gate/
   nlohmann::json params = nlohmann::json::object();  // metric parameters
   std::vector<Item> items;  // empty when the dataset was not read

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/files.h"
@@ -32,6 +33,55 @@ bool MetricKnown(const LoadOptions& opt, const std::string& name) {
   return !opt.metric_known || opt.metric_known(name);
 }
 
+bool UsesJudgeMetric(const Suite& s) {
+  return s.metric == "judge" ||
+         std::find(s.extra_metrics.begin(), s.extra_metrics.end(), "judge") !=
+             s.extra_metrics.end();
+}
+
+// `judge: {model: NAME, rubric: FILE, mode: score|pairwise}`; the model is
+// checked against mmgate.yaml's models and the rubric read by config/.
+Result<std::optional<JudgeSpec>> ReadJudge(const FieldReader& r,
+                                           const SuiteSource& source,
+                                           const Suite& suite) {
+  auto f = FindField(r.map(), "judge");
+  if (!f || f->value.IsNull()) {
+    if (UsesJudgeMetric(suite))
+      return r.Error(r.map(),
+                     "metric 'judge' needs a 'judge: {model: NAME, rubric: "
+                     "FILE}' in the suite");
+    return std::optional<JudgeSpec>();
+  }
+  if (!f->value.IsMap())
+    return r.Error(f->key,
+                   "'judge' must be a mapping {model: NAME, rubric: FILE, "
+                   "mode: score|pairwise}");
+  FieldReader jr(r.file(), f->value);
+  MMGATE_RETURN_IF_ERROR(jr.OnlyKeys({"model", "rubric", "mode"}));
+  JudgeSpec spec;
+  spec.where = Where(r.file(), f->key);
+  auto model = jr.RequiredString("model");
+  if (!model.ok()) return model.status();
+  spec.model = *model;
+  auto rubric = jr.RequiredString("rubric");
+  if (!rubric.ok()) return rubric.status();
+  fs::path path(*rubric);
+  if (path.is_relative()) path = fs::path(source.base_dir) / path;
+  spec.rubric_path = fs::absolute(path).lexically_normal().string();
+  auto mode = jr.OptionalString("mode", "score");
+  if (!mode.ok()) return mode.status();
+  if (*mode != "score" && *mode != "pairwise")
+    return jr.Error(
+        FindField(f->value, "mode")->key,
+        fmt::format("judge mode '{}': use score or pairwise", *mode));
+  spec.mode = *mode;
+  if (!UsesJudgeMetric(suite))
+    return r.Error(f->key,
+                   "a suite with a 'judge' must score with it: set 'metric: "
+                   "judge' (or list judge under 'metrics')");
+  return std::optional<JudgeSpec>(std::move(spec));
+}
+
 }  // namespace
 
 Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
@@ -44,7 +94,7 @@ Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
   FieldReader r(source.file, node);
   MMGATE_RETURN_IF_ERROR(
       r.OnlyKeys({"name", "modality", "description", "dataset", "metric",
-                  "metrics", "params", "rubric", "gate"}));
+                  "metrics", "params", "rubric", "gate", "judge"}));
   Suite suite;
   suite.path = fs::absolute(source.file).lexically_normal().string();
 
@@ -106,6 +156,10 @@ Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
       suite.rubric[kv.first.Scalar()] = kv.second.Scalar();
     }
   }
+
+  auto judge = ReadJudge(r, source, suite);
+  if (!judge.ok()) return judge.status();
+  suite.judge = *judge;
 
   auto dataset = r.RequiredString("dataset");
   if (!dataset.ok()) return dataset.status();

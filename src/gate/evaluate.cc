@@ -1,5 +1,6 @@
 #include "gate/evaluate.h"
 
+#include "gate/judge_gate.h"
 #include "gate/load.h"
 
 namespace mmgate::gate {
@@ -22,6 +23,8 @@ Result<Evaluation> EvaluateRuns(const Policy& policy, store::Store* store,
     auto result = gate::Evaluate(e.baseline, *cand, policy, *history);
     if (!result.ok())
       return result.status().WithContext(baseline + " vs " + id);
+    MMGATE_RETURN_IF_ERROR(
+        ApplyJudgeRule(policy, e.baseline, *cand, store, &*result));
     e.outcome.results.push_back(std::move(*result));
     e.candidates.push_back(std::move(*cand));
   }

@@ -62,6 +62,11 @@ bool AddPair(const ItemResult& b, const ItemResult& c, const Policy& policy,
   const std::string& metric = w->v.metric;
   bool be = stats::Errored(b), ce = stats::Errored(c);
   auto bs = b.scores.find(metric), cs = c.scores.find(metric);
+  // An answer a judge could not grade is unscored, never a failure: it is
+  // left out and counted by the judge rule (judge_gate.h).
+  if (metric == "judge" &&
+      ((!be && bs == b.scores.end()) || (!ce && cs == c.scores.end())))
+    return true;
   if (!be && bs == b.scores.end()) be = true;
   if (!ce && cs == c.scores.end()) ce = true;
   std::vector<size_t> strata{0};

@@ -237,6 +237,14 @@ json Policy::ToJson() const {
     j["slices"][key] = {{"required", r.required},
                         {"weight", r.weight ? json(*r.weight) : json(nullptr)}};
   }
+  // Only with judges, so the hash of a policy without them is unchanged.
+  if (!judged_suites.empty() || judge_kappa_floor != 0.6) {
+    j["judge_kappa_floor"] = judge_kappa_floor;
+    j["judged_suites"] = json::object();
+    for (const auto& [suite, r] : judged_suites)
+      j["judged_suites"][suite] = {
+          {"judge", r.judge}, {"rubric_hash", r.rubric_hash}, {"mode", r.mode}};
+  }
   return j;
 }
 
@@ -305,13 +313,18 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
       MMGATE_RETURN_IF_ERROR(ParseSliceRules(v, at, &p.slice_rules));
     } else if (key == "rank") {
       MMGATE_RETURN_IF_ERROR(ParseRank(v, at, &p));
+    } else if (key == "judge_kappa_floor") {
+      MMGATE_RETURN_IF_ERROR(
+          Expect(v.is_number() && v.get<double>() >= -1 && v.get<double>() <= 1,
+                 at, "expected a kappa between -1 and 1"));
+      p.judge_kappa_floor = v.get<double>();
     } else {
       return Status::Invalid(
           fmt::format("{}: unknown gate key (known: margin, alpha, power, "
                       "min_n, robustness, modalities, correction, "
                       "errors_as_failures, allow_partial, gated_slices, "
                       "bootstrap, hard_tail, block, weights, slices, rank, "
-                      "slo)",
+                      "slo, judge_kappa_floor)",
                       at));
     }
   }

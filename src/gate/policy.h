@@ -90,6 +90,14 @@ struct SliceRule {
   std::optional<double> weight;
 };
 
+// A judge-scored suite (`judge:` in the suite): which judge and rubric a
+// calibration must be for before the gate trusts the suite (judge_gate.h).
+struct JudgeRequirement {
+  std::string judge;        // the judge model's name
+  std::string rubric_hash;  // sha256 of its rubric file
+  std::string mode = "score";  // score | pairwise: calibrated on its own
+};
+
 struct Policy {
   Thresholds defaults;
   std::map<std::string, Thresholds>
@@ -117,6 +125,11 @@ struct Policy {
   std::vector<std::string> rank = {"quality", "cost", "latency"};
   std::map<std::string, std::pair<double, double>>
       prices;  // model -> $/Mtok in, out
+  // `judge_kappa_floor`: a judge-scored suite is gated only when its judge's
+  // calibration for the suite's modality has a kappa whose 95% lower bound
+  // is at least this; else the suite is inconclusive.
+  double judge_kappa_floor = 0.6;
+  std::map<std::string, JudgeRequirement> judged_suites;  // by suite name
   // Each suite's `params` (abstention phrases and field), read to summarise
   // abstention and hallucination; not part of the policy's hash.
   std::map<std::string, nlohmann::json> suite_params;

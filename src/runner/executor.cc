@@ -27,7 +27,11 @@ class RepeatFold {
     distinct_.insert(answer);
     // at(): a hook that returns fewer scores than before throws, and the
     // fence makes that the item's error.
-    repeats_.push_back({{"answer", answer}, {"value", these.at(0).value}});
+    // A judge that could not grade leaves the answer without scores.
+    repeats_.push_back(
+        {{"answer", answer},
+         {"value", these.empty() ? nlohmann::json(nullptr)
+                                 : nlohmann::json(these[0].value)}});
     if (scores_.empty()) {
       scores_ = std::move(these);
       return;

@@ -61,6 +61,11 @@ std::vector<std::string> MetricsFor(const Suite& suite, const Item& item);
 using ScoreHook = std::function<Result<std::vector<store::ScoreRecord>>(
     const Suite& suite, const Item& item, const std::string& answer)>;
 
+// Makes a run's scoring hook once the run's id is known (a judge records its
+// calls under the run) from the metrics' context; unset: MetricScorer.
+using ScoreHookFactory = std::function<Result<ScoreHook>(
+    const std::string& run_id, score::ScoreContext context)>;
+
 // The default hook: every metric of MetricsFor() through score::ScoreAnswer
 // with the suite's params.
 ScoreHook MetricScorer(score::ScoreContext context);

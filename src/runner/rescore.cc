@@ -218,8 +218,15 @@ Result<RescoreSummary> Rescore(const ProjectConfig& project,
   ExecutorConfig config;
   config.run_id = summary.run_id;
   config.model_version = (*source)->model_version;
-  config.score = MetricScorer(
-      RunScoreContext(project, items, options.score_context, &input_text));
+  score::ScoreContext context =
+      RunScoreContext(project, items, options.score_context, &input_text);
+  if (options.score_hook) {
+    auto hook = options.score_hook(summary.run_id, context);
+    if (!hook.ok()) return hook.status();
+    config.score = std::move(*hook);
+  } else {
+    config.score = MetricScorer(context);
+  }
   ItemExecutor executor(std::move(config), store, clock);
 
   Progress progress(options.progress && ::isatty(STDERR_FILENO),

@@ -22,6 +22,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "dataset/item.h"
+#include "runner/executor.h"
 #include "score/metrics.h"
 #include "store/store.h"
 
@@ -38,6 +39,8 @@ struct RescoreOptions {
   // Unset input_text: `grounding` recognises the media itself (cached beside
   // the config), as a run does.
   score::ScoreContext score_context;
+  // Set: makes the scoring hook (`rescore --judge`, judge/scorer.h).
+  ScoreHookFactory score_hook;
 };
 
 struct RescoreSummary {

@@ -157,8 +157,15 @@ Result<RunSummary> Run(const ProjectConfig& project,
   config.model_version = summary.model_version;
   config.price = *price;
   config.repeat = options.repeat;
-  config.score = MetricScorer(
-      RunScoreContext(project, work, options.score_context, &input_text));
+  score::ScoreContext context =
+      RunScoreContext(project, work, options.score_context, &input_text);
+  if (options.score_hook) {
+    auto hook = options.score_hook(summary.run_id, context);
+    if (!hook.ok()) return hook.status();
+    config.score = std::move(*hook);
+  } else {
+    config.score = MetricScorer(context);
+  }
   ItemExecutor executor(std::move(config), store, clock);
 
   Tally tally;

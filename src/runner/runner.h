@@ -38,6 +38,8 @@ struct RunOptions {
   // Unset input_text: when a suite uses `grounding`, the runner recognises
   // the media itself (ground/input_text.h, cached beside the config).
   score::ScoreContext score_context;
+  // Set: makes the scoring hook (judge-scored suites, judge/scorer.h).
+  ScoreHookFactory score_hook;
 };
 
 struct RunSummary {

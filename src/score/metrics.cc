@@ -20,7 +20,7 @@
 namespace mmgate::score {
 namespace {
 
-constexpr std::array<MetricInfo, 13> kMetrics = {{
+constexpr std::array<MetricInfo, 14> kMetrics = {{
     {"wer", false, false,
      "word error rate after English normalization; suites aggregate errors / "
      "reference words"},
@@ -55,6 +55,9 @@ constexpr std::array<MetricInfo, 13> kMetrics = {{
     {"code_grounding", true, true,
      "1 when the code answer uses no identifier absent from the prompt and "
      "context"},
+    {"judge", true, false,
+     "the suite's judge model's grade on its rubric's scale, 0 (worst) to 1 "
+     "(best); gated only once the judge is calibrated (docs/judge.md)"},
 }};
 
 Result<double> NumberParam(const nlohmann::json& params, const char* key,
@@ -398,6 +401,12 @@ Result<ItemScore> ScoreAnswer(std::string_view metric, const Item& item,
   if (!rule.ok()) return rule.status().WithContext(context);
   const bool abstains = Abstains(answer, *rule);
   const bool expect_abstain = item.expect == "abstain";
+  if (info->name == "judge") {
+    return Status::Invalid(
+        context +
+        ": metric 'judge' is scored by the suite's judge model (judge: in "
+        "the suite), not by the metric registry");
+  }
   if (info->name == "abstention") {
     const bool right = abstains == expect_abstain;
     return Binary(right,

@@ -198,6 +198,31 @@ struct LabelFilter {
   std::string grader;
 };
 
+// Schema 4: how well a judge agreed with people on one modality (and,
+// when slice_key is set, one slice value), as `mmgate calibrate` measured it.
+// The gate trusts a judge-scored suite only through one of these.
+struct CalibrationRecord {
+  int64_t calibration_id = 0;  // assigned by PutCalibration
+  std::string judge;           // the judge model's name in mmgate.yaml
+  std::string judge_version;   // its Version()
+  std::string rubric_hash;     // sha256 of the rubric file
+  std::string modality;
+  std::string slice_key;  // empty: the whole modality
+  std::string slice_value;
+  int64_t n = 0;          // labels compared (unscored ones left out)
+  int64_t unscored = 0;   // labels whose judge verdict was unparsable
+  // The kappa the gate reads: "quadratic" for ordinal scales of more than
+  // two grades, "plain" for two.
+  std::string kappa_kind;
+  // Unset when undefined (every label and verdict the same grade).
+  std::optional<double> kappa;
+  std::optional<double> kappa_lo;  // bootstrap 95% interval
+  std::optional<double> kappa_hi;
+  std::string detail_json;  // every figure of the calibration, JSON
+  std::string labels_hash;  // sha256 of the labels file
+  int64_t created_ms = 0;
+};
+
 // Schema 3: one production decision, replayed through a candidate by
 // backfill.
 struct TraceRecord {

@@ -175,6 +175,25 @@ CREATE TABLE IF NOT EXISTS label_failure_modes (
   mode     TEXT NOT NULL,
   PRIMARY KEY (label_id, position)
 );
+CREATE TABLE IF NOT EXISTS calibrations (
+  calibration_id INTEGER PRIMARY KEY,
+  judge          TEXT NOT NULL,
+  judge_version  TEXT NOT NULL,
+  rubric_hash    TEXT NOT NULL,
+  modality       TEXT NOT NULL,
+  slice_key      TEXT NOT NULL,
+  slice_value    TEXT NOT NULL,
+  n              INTEGER NOT NULL,
+  unscored       INTEGER NOT NULL,
+  kappa_kind     TEXT NOT NULL,
+  kappa          REAL,
+  kappa_lo       REAL,
+  kappa_hi       REAL,
+  detail_json    TEXT NOT NULL,
+  labels_hash    TEXT NOT NULL,
+  created_ms     INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS calibrations_by_judge ON calibrations (judge);
 CREATE TABLE IF NOT EXISTS traces (
   trace_id      TEXT PRIMARY KEY,
   created_ms    INTEGER NOT NULL,
@@ -234,6 +253,8 @@ ALTER TABLE responses ADD COLUMN repeats_json TEXT NOT NULL DEFAULT '';
 constexpr const char* kMigrate2To3 = R"sql(
 ALTER TABLE runs ADD COLUMN source_run TEXT NOT NULL DEFAULT '';
 )sql";
+
+// Schema 3 -> 4: the calibrations table comes from kSchema.
 
 }  // namespace
 

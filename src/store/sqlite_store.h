@@ -16,7 +16,7 @@
 namespace mmgate::store {
 
 // The schema version this mmgate writes (docs/schema.md).
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 class SqliteStore final : public Store {
  public:
@@ -55,6 +55,9 @@ class SqliteStore final : public Store {
   Status PutVerdict(const VerdictRecord& v) override;
   Result<std::vector<VerdictRecord>> ListVerdicts() override;
   Result<int64_t> PutLabel(const LabelRecord& label) override;
+  Result<int64_t> PutCalibration(const CalibrationRecord& c) override;
+  Result<std::vector<CalibrationRecord>> ListCalibrations(
+      const std::string& judge) override;
   Result<std::vector<LabelRecord>> ListLabels(
       const LabelFilter& filter) override;
   Status PutTraces(const std::vector<TraceRecord>& traces) override;

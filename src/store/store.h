@@ -118,6 +118,13 @@ class Store {
   virtual Result<std::vector<LabelRecord>> ListLabels(
       const LabelFilter& filter) = 0;
 
+  // Judge calibrations (schema 4): PutCalibration adds one and returns its
+  // id (ids grow); ListCalibrations returns those of `judge` (empty: all) in
+  // id order.
+  virtual Result<int64_t> PutCalibration(const CalibrationRecord& c) = 0;
+  virtual Result<std::vector<CalibrationRecord>> ListCalibrations(
+      const std::string& judge) = 0;
+
   // Production traces. PutTraces inserts or updates by trace id (importing a
   // log twice keeps one row per trace) and refuses a trace whose inputs_json
   // is not JSON. ListTraces is ordered by created_ms, then trace id.

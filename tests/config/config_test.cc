@@ -270,5 +270,83 @@ TEST_F(ConfigTest, DatasetDirsPerSuite) {
                                                       {"t", dir("inline")}}));
 }
 
+// A judge-scored suite: its judge model and rubric are checked and read
+// once, and the policy learns which judge must be calibrated (issue 11).
+class JudgeConfigTest : public ConfigTest {
+ protected:
+  void SetUp() override {
+    ConfigTest::SetUp();
+    auto known = opt_.metric_known;
+    opt_.metric_known = [known](std::string_view m) {
+      return m == "judge" || known(m);
+    };
+    Write("rubric.yaml",
+          "name: r\ninstructions: grade\nscale: [1, 2, 3]\n"
+          "failure_modes: {chart_misread: misread}\n");
+  }
+  std::string Project() {
+    return std::string(kModels) + "suites: [suites/docs.yaml]\n";
+  }
+};
+
+TEST_F(JudgeConfigTest, ReadsTheJudgeAndItsRubric) {
+  WriteSuite("docs", "image", {GoodLine()},
+             "metrics: [judge]\njudge: {model: gpt, rubric: ../rubric.yaml}\n");
+  auto cfg = LoadText(Project() + "gate: {judge_kappa_floor: 0.7}\n");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  const Suite& s = cfg->project.suites.at(0);
+  ASSERT_TRUE(s.judge.has_value());
+  EXPECT_EQ(s.judge->model, "gpt");
+  EXPECT_EQ(s.judge->mode, "score");
+  EXPECT_EQ(cfg->rubrics.at("docs").scale.size(), 3u);
+  EXPECT_EQ(cfg->policy.judged_suites.at("docs").judge, "gpt");
+  EXPECT_EQ(cfg->policy.judged_suites.at("docs").rubric_hash,
+            cfg->rubrics.at("docs").hash);
+  EXPECT_DOUBLE_EQ(cfg->policy.judge_kappa_floor, 0.7);
+}
+
+TEST_F(JudgeConfigTest, JudgeErrorsNameFileAndLine) {
+  struct Case {
+    std::string yaml;
+    std::string file;
+    std::string what;
+  };
+  const Case kCases[] = {
+      {"metrics: [judge]\njudge: {model: nobody, rubric: ../rubric.yaml}\n",
+       "docs.yaml", "judge model 'nobody' is not among the models"},
+      {"metrics: [judge]\njudge: {model: gpt, rubric: ../rubric.yaml, "
+       "mode: vibes}\n",
+       "docs.yaml", "judge mode 'vibes': use score or pairwise"},
+      {"judge: {model: gpt, rubric: ../rubric.yaml}\n", "docs.yaml",
+       "a suite with a 'judge' must score with it"},
+      {"metrics: [judge]\n", "docs.yaml", "metric 'judge' needs a 'judge:"},
+      {"metrics: [judge]\njudge: {model: gpt, rubric: ../missing.yaml}\n",
+       "docs.yaml", "cannot read rubric"},
+      {"metrics: [judge]\njudge: {model: gpt}\n", "docs.yaml", "'rubric'"},
+  };
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.yaml);
+    WriteSuite("docs", "image", {GoodLine()}, c.yaml);
+    auto cfg = LoadText(Project());
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_THAT(cfg.status().message(), HasSubstr(c.file + ":"));
+    EXPECT_THAT(cfg.status().message(), HasSubstr(c.what));
+  }
+  Write("bad_rubric.yaml",
+        "name: r\ninstructions: grade\nscale: [1, 2, 2]\n"
+        "failure_modes: {a: b}\n");
+  WriteSuite(
+      "docs", "image", {GoodLine()},
+      "metrics: [judge]\njudge: {model: gpt, rubric: ../bad_rubric.yaml}\n");
+  auto cfg = LoadText(Project());
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_THAT(cfg.status().message(), HasSubstr("bad_rubric.yaml:3:"));
+  WriteSuite("docs", "image", {GoodLine()},
+             "metrics: [judge]\njudge: {model: gpt, rubric: ../rubric.yaml}\n");
+  auto floor = LoadText(Project() + "gate: {judge_kappa_floor: 2}\n");
+  ASSERT_FALSE(floor.ok());
+  EXPECT_THAT(floor.status().message(), HasSubstr("judge_kappa_floor"));
+}
+
 }  // namespace
 }  // namespace mmgate::config

@@ -33,7 +33,8 @@ TEST(RegistryTest, TheMetricNames) {
             (std::set<std::string>{"wer", "cer", "exact", "normalized_match",
                                    "anls", "relaxed_accuracy", "numeric",
                                    "table_cells", "json_schema", "abstention",
-                                   "grounding", "conflict", "code_grounding"}));
+                                   "grounding", "conflict", "code_grounding",
+                                   "judge"}));
   EXPECT_FALSE(FindMetric("wer")->higher_is_better);
   EXPECT_FALSE(FindMetric("cer")->binary);
   EXPECT_TRUE(FindMetric("anls")->higher_is_better);
@@ -197,6 +198,8 @@ TEST(AbstainItemsTest, BestWhenAbstainingWorstOtherwiseForEveryMetric) {
   const Item item = MakeItem({"cannot determine"}, "abstain");
   nlohmann::json params = {{"schema", {{"type", "object"}}}};
   for (const MetricInfo* m : AllMetrics()) {
+    // `judge` is scored by the suite's judge model (judge/), not here.
+    if (m->name == "judge") continue;
     const ItemScore yes =
         Score(m->name, item, "I cannot determine that from the image.", params);
     const ItemScore no = Score(m->name, item, "42", params);
@@ -206,6 +209,14 @@ TEST(AbstainItemsTest, BestWhenAbstainingWorstOtherwiseForEveryMetric) {
     EXPECT_DOUBLE_EQ(no.denominator, 1.0) << m->name;
     EXPECT_DOUBLE_EQ(no.numerator, no.value) << m->name;
   }
+}
+
+TEST(RegistryTest, JudgeIsScoredByTheSuitesJudgeNotTheRegistry) {
+  auto s = ScoreAnswer("judge", MakeItem({"41.5"}), "41.5", {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("scored by the suite's judge model"),
+            std::string::npos)
+      << s.status().message();
 }
 
 TEST(AbstentionMetricTest, OnBothKindsOfItems) {

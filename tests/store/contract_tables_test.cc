@@ -256,5 +256,52 @@ TYPED_TEST(TablesContract, ExtraResponsesReplacePerItemAndKind) {
   EXPECT_FALSE((*results)[0].response.has_value());
 }
 
+TYPED_TEST(TablesContract, CalibrationsKeepEveryFigureAndUndefinedKappa) {
+  Store* s = this->store_.get();
+  CalibrationRecord c;
+  c.judge = "grader";
+  c.judge_version = "openai gpt cfg:1";
+  c.rubric_hash = "abc";
+  c.modality = "chart";
+  c.n = 40;
+  c.unscored = 2;
+  c.kappa_kind = "quadratic";
+  c.kappa = 0.75;
+  c.kappa_lo = 0.61;
+  c.kappa_hi = 0.86;
+  c.detail_json = R"({"raw_agreement": 0.8})";
+  c.labels_hash = "lh";
+  c.created_ms = 7;
+  auto id1 = s->PutCalibration(c);
+  ASSERT_TRUE(id1.ok()) << id1.status().message();
+  CalibrationRecord flat = c;
+  flat.slice_key = "chart_type";
+  flat.slice_value = "bar";
+  flat.kappa.reset();
+  flat.kappa_lo.reset();
+  flat.kappa_hi.reset();
+  ASSERT_TRUE(s->PutCalibration(flat).ok());
+  CalibrationRecord other = c;
+  other.judge = "rules";
+  ASSERT_TRUE(s->PutCalibration(other).ok());
+  EXPECT_FALSE(s->PutCalibration(CalibrationRecord{}).ok());
+
+  auto mine = s->ListCalibrations("grader");
+  ASSERT_TRUE(mine.ok()) << mine.status().message();
+  ASSERT_EQ(mine->size(), 2u);
+  const CalibrationRecord& a = (*mine)[0];
+  EXPECT_EQ(a.calibration_id, *id1);
+  EXPECT_EQ(a.judge_version, "openai gpt cfg:1");
+  EXPECT_EQ(a.rubric_hash, "abc");
+  EXPECT_EQ(a.n, 40);
+  EXPECT_EQ(a.unscored, 2);
+  EXPECT_EQ(a.kappa_kind, "quadratic");
+  EXPECT_DOUBLE_EQ(*a.kappa_lo, 0.61);
+  EXPECT_EQ(a.detail_json, R"({"raw_agreement": 0.8})");
+  EXPECT_EQ((*mine)[1].slice_value, "bar");
+  EXPECT_FALSE((*mine)[1].kappa.has_value());
+  EXPECT_EQ(s->ListCalibrations("")->size(), 3u);
+}
+
 }  // namespace
 }  // namespace mmgate::store::contract

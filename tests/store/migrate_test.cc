@@ -323,10 +323,14 @@ TEST(Migrate, SchemaTwoKeepsItsRowsAndGainsTheSchemaThreeTables) {
   stage.suite = "qa";
   stage.item_id = "q1";
   EXPECT_TRUE(s->PutStages("base", {stage}).ok());
+  CalibrationRecord cal;
+  cal.judge = "judge";
+  cal.modality = "chart";
+  EXPECT_TRUE(s->PutCalibration(cal).ok());
   store->reset();
 
-  EXPECT_EQ(QueryInt(path, "SELECT MAX(version) FROM schema_version"), 3);
-  EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), 3)
+  EXPECT_EQ(QueryInt(path, "SELECT MAX(version) FROM schema_version"), 4);
+  EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), 4)
       << "an mmgate before schema 3 reads this and refuses the database";
   // Opening again migrates nothing and loses nothing.
   auto again = OpenStore(path.string());
@@ -344,13 +348,13 @@ TEST(Migrate, RefusesANewerSchemaVersionTable) {
   ASSERT_TRUE(OpenStore(path.string()).ok());
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_version VALUES (4)", nullptr,
+  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_version VALUES (5)", nullptr,
                          nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   auto s = OpenStore(path.string());
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.status().message().find("schema version 4, newer"),
+  EXPECT_NE(s.status().message().find("schema version 5, newer"),
             std::string::npos)
       << s.status().message();
   fs::remove(path);

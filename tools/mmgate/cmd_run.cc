@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "judge/scorer.h"
 #include "project.h"
 #include "report/failed_items.h"
 #include "runner/estimate.h"
@@ -128,6 +129,20 @@ void PrintFailed(const std::string& run_id,
     std::fprintf(stderr, "all of them: mmgate report %s\n", run_id.c_str());
 }
 
+// Judge-scored suites: answers graded, answers left unscored, and what the
+// judge's calls cost (kept apart from the model under test's cost).
+void PrintJudged(const judge::JudgeTally& t) {
+  if (t.graded() + t.unscored() == 0) return;
+  std::fprintf(stderr,
+               "judge: %lld answers graded, %lld unscored (no verdict; not "
+               "counted as failures), %lld judge calls, %lld from cache, "
+               "$%.4f\n",
+               static_cast<long long>(t.graded()),
+               static_cast<long long>(t.unscored()),
+               static_cast<long long>(t.attempts()),
+               static_cast<long long>(t.cached()), t.cost_usd());
+}
+
 int RunCommand(const RunFlags& f) {
   auto cfg = LoadConfigFile(f.config);
   if (!cfg.ok()) return Fail("run", cfg.status());
@@ -144,6 +159,10 @@ int RunCommand(const RunFlags& f) {
   opt.repeat = f.repeat;
   opt.progress = !f.json;
   opt.stop = InstallStopHandler();
+  auto judged = std::make_shared<judge::JudgeTally>();
+  if (judge::HasJudges(*cfg))
+    opt.score_hook = judge::JudgeScoring(*cfg, store->get(), &clock,
+                                         CreateDefaultModel, judged);
   auto summary = runner::Run(project, f.model, opt, store->get(), &clock);
   if (!summary.ok()) return Fail("run", summary.status());
   const runner::RunSummary& s = *summary;
@@ -189,6 +208,7 @@ int RunCommand(const RunFlags& f) {
         std::fprintf(stderr, " %s", s.flaky[i].c_str());
       std::fprintf(stderr, "%s\n", s.flaky.size() > 10 ? " ..." : "");
     }
+    PrintJudged(*judged);
     PrintFailed(s.run_id, failed, all_failed);
     std::printf("%s\n", s.run_id.c_str());
   }

@@ -33,6 +33,8 @@ void AddPerturbCommand(CLI::App* sub, int* exit_code);
 void AddRescoreCommand(CLI::App* sub, int* exit_code);
 void AddRunsCommand(CLI::App* sub, int* exit_code);
 void AddLoadCommand(CLI::App* sub, int* exit_code);
+void AddCalibrateCommand(CLI::App* sub, int* exit_code);
+void AddLabelCommand(CLI::App* sub, int* exit_code);
 
 }  // namespace mmgate::cli
 

@@ -37,6 +37,14 @@ constexpr Command kCommands[] = {
      "score a stored run again from its stored answers (another metric or "
      "normalizer), no model call; prints the new run id",
      mmgate::cli::AddRescoreCommand},
+    {"calibrate",
+     "measure how far a judge agrees with people's labels (kappa with 95% "
+     "intervals); the gate trusts a judge-scored suite only after this",
+     mmgate::cli::AddCalibrateCommand},
+    {"label",
+     "a local page where people grade stored answers by keyboard (label "
+     "stats: agreement between graders; label export: gold JSONL)",
+     mmgate::cli::AddLabelCommand},
     {"report",
      "compare two runs side by side per suite and slice (text, json, md, html)",
      mmgate::cli::AddReportCommand},
