@@ -229,7 +229,9 @@ std::string GapSummary(const GateResult& r) {
       "--plan",
       r.coverage_gaps.size(),
       r.coverage_gaps.size() == 1 ? "stratum" : "strata", required,
-      named.empty() ? "" : ": ", fmt::join(named, ", "),
+      named.empty() ? "" : ": ",
+      fmt::format("{}{}", fmt::join(named, ", "),
+                  required > static_cast<int64_t>(named.size()) ? ", ..." : ""),
       fmt::join(suites, ", "), most, most_label);
 }
 
