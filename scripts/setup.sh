@@ -11,8 +11,10 @@ packages=(
   libssl-dev libcurl4-openssl-dev libboost-dev libcpp-httplib-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sctk sqlite3 python3-scipy python3-statsmodels python3-sklearn
+  # fuzzing (scripts/fuzz.sh): libFuzzer with AddressSanitizer and UBSan
+  clang libfuzzer-14-dev
   # OCR
-  libtesseract-dev libleptonica-dev libpng-dev tesseract-ocr-eng
+  libtesseract-dev libleptonica-dev libpng-dev libjpeg-dev tesseract-ocr-eng
   # speech recognition and real recordings
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us pocketsphinx-testdata
   # speech synthesis and audio codecs

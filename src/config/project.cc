@@ -75,8 +75,10 @@ Status ResolveRoutes(const std::string& file,
                      const std::set<std::string>& modalities,
                      const std::map<std::string, ModelNode>& nodes,
                      ProjectConfig* cfg) {
-  for (auto& [name, spec] : cfg->models) {
+  for (auto& [model_name, spec] : cfg->models) {
     if (spec.provider != "route") continue;
+    // A plain reference: clang 14 cannot capture a structured binding.
+    const std::string& name = model_name;
     nlohmann::json routes = nlohmann::json::object();
     for (const auto& kv : nodes.at(name).value) {
       std::string key = kv.first.Scalar();

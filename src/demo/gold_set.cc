@@ -103,10 +103,10 @@ const std::vector<SuiteText>& Suites() {
   return *suites;
 }
 
-std::string SuiteYaml(const SuiteText& s, uint64_t seed) {
+std::string SuiteYaml(const SuiteText& s, const BuildOptions& opt) {
   YAML::Emitter e;
-  e << YAML::Comment(fmt::format(
-           "Written by `mmgate demo` (seed {}); rebuilt on every run.", seed))
+  e << YAML::Comment("Written by " +
+                     fmt::format(fmt::runtime(opt.written_by), opt.seed))
     << YAML::Newline;
   e << YAML::BeginMap;
   e << YAML::Key << "name" << YAML::Value << s.name;
@@ -199,7 +199,7 @@ Result<BuildSummary> BuildGoldSet(const std::string& out_dir,
         (root / "data" / s.name / "items.jsonl").string(), jsonl));
     const std::string suite_file =
         (root / "suites" / (std::string(s.name) + ".yaml")).string();
-    MMGATE_RETURN_IF_ERROR(WriteFileAtomic(suite_file, SuiteYaml(s, opt.seed)));
+    MMGATE_RETURN_IF_ERROR(WriteFileAtomic(suite_file, SuiteYaml(s, opt)));
     const int n = static_cast<int>(lines[s.name].size());
     summary.items += n;
     summary.items_per_suite[s.name] = n;

@@ -17,6 +17,8 @@ namespace mmgate::demo {
 struct BuildOptions {
   uint64_t seed = 20261122;
   bool small = false;  // a few items per suite, for tests and quick looks
+  // What the suite files' first line says wrote them.
+  std::string written_by = "`mmgate demo` (seed {}); rebuilt on every run.";
 };
 
 struct BuildSummary {

@@ -160,6 +160,15 @@ void ListCausesAndGaps(const SuiteVerdict& v, GateResult* out) {
   take(v.total);
   for (const Stratum& s : v.slices) take(s);
   for (const Stratum& s : v.difficulty) take(s);
+  // Robustness points too small to test (robustness.cc): never required.
+  for (const Curve& c : v.curves) {
+    for (const CurvePoint& p : c.points) {
+      if (p.status != StratumStatus::kCoverageGap) continue;
+      out->coverage_gaps.push_back(
+          {fmt::format("{} robustness {}", v.suite, p.value), v.suite,
+           "perturbation", p.value, p.n, v.thresholds.min_n, false});
+    }
+  }
 }
 
 }  // namespace mmgate::gate

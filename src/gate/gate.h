@@ -111,6 +111,9 @@ struct CurvePoint {
   double ci_lo = 0, ci_hi = 0;   // interval of candidate_degradation
   double p = 1, p_adjusted = 1;  // one-sided: degradation > max_degradation
   Verdict verdict = Verdict::kPass;
+  // A gated point below min_n is a coverage gap (its verdict pass: a point
+  // is never required); an ungated one is kNotGated.
+  StratumStatus status = StratumStatus::kNotGated;
   std::vector<std::string> reasons;
 };
 

@@ -185,30 +185,45 @@ void DecideRobustness(const SuiteVerdict& v, CurvePoint* p) {
   if (!p->gated) return;
   const Thresholds& t = v.thresholds;
   const double max = *t.max_degradation;
+  // Shown as a change from clean, like the table: a loss is negative, and
+  // the interval (of the loss) is turned around so both carry one sign.
   const std::string what = fmt::format(
-      "{} robustness {}: {} clean {:.3f} -> {:.3f}, degradation {:.1f}% "
-      "({:.0f}% CI {:.1f}%..{:.1f}%; baseline {:.1f}%) vs max {:.0f}%",
+      "{} robustness {}: {} clean {:.3f} -> {:.3f}, change {} ({:.0f}% CI "
+      "{}..{}; baseline {}) vs limit -{:.0f}%",
       v.suite, p->value, v.metric, p->candidate_clean, p->candidate,
-      100 * p->candidate_degradation, 100 * (1 - t.alpha), 100 * p->ci_lo,
-      100 * p->ci_hi, 100 * p->baseline_degradation, 100 * max);
-  if (p->p_adjusted < t.alpha && p->candidate_degradation > max &&
-      p->n >= t.min_n) {
+      SignedPercent(-p->candidate_degradation), 100 * (1 - t.alpha),
+      SignedPercent(-p->ci_hi), SignedPercent(-p->ci_lo),
+      SignedPercent(-p->baseline_degradation), 100 * max);
+  if (p->n < t.min_n) {
+    // A bootstrap over a handful of sources is no evidence either way (as
+    // for strata, decide.cc's Blocks): a gap, summarised with the others.
+    p->verdict = Verdict::kPass;
+    p->status = StratumStatus::kCoverageGap;
+    p->reasons.push_back(fmt::format("{}: coverage gap: n={} is below min_n={}",
+                                     what, p->n, t.min_n));
+  } else if (p->p_adjusted < t.alpha && p->candidate_degradation > max) {
     p->verdict = Verdict::kBlock;
+    p->status = StratumStatus::kBlock;
     p->reasons.push_back(
         fmt::format("{}: degrades beyond the limit (p={:.2g}, "
                     "adjusted {:.2g} < {})",
                     what, p->p, p->p_adjusted, t.alpha));
-  } else if (p->n < t.min_n) {
-    p->verdict = Verdict::kInconclusive;
-    p->reasons.push_back(
-        fmt::format("{}: n={} is below min_n={}", what, p->n, t.min_n));
   } else if (p->ci_hi > max) {
     p->verdict = Verdict::kInconclusive;
+    p->status = StratumStatus::kInconclusive;
     p->reasons.push_back(fmt::format(
         "{}: too little evidence: the interval reaches past the limit", what));
   } else {
     p->verdict = Verdict::kPass;
+    p->status = StratumStatus::kPass;
   }
+}
+
+std::string SignedPercent(double fraction) {
+  // Rounded first, so a tiny loss prints as +0.0%, never as -0.0%.
+  double v = std::round(1000 * fraction) / 10;
+  if (v == 0) v = 0;
+  return fmt::format("{:+.1f}%", v);
 }
 
 }  // namespace mmgate::gate

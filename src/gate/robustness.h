@@ -25,9 +25,14 @@ std::vector<Curve> BuildCurves(
     const std::vector<const store::ItemResult*>& cand, const SuiteVerdict& v,
     const Policy& policy);
 
-// Block on a significant excess over max_degradation (n >= min_n); pass when
-// the interval's upper end is within it; otherwise inconclusive.
+// Below min_n a coverage gap (never required); else block on a significant
+// excess over max_degradation, pass when the interval's upper end is within
+// it, otherwise inconclusive.
 void DecideRobustness(const SuiteVerdict& v, CurvePoint* p);
+
+// A fraction as a signed percentage, "-12.5%", never "-0.0%": the one
+// format of a change from clean in reasons and tables.
+std::string SignedPercent(double fraction);
 
 }  // namespace mmgate::gate
 

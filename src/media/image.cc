@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 #include <leptonica/allheaders.h>
 #include <png.h>
+// After png.h: jpeglib.h needs FILE and size_t declared (stdio.h).
+#include <jpeglib.h>
 
+#include <csetjmp>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <string_view>
@@ -14,8 +18,72 @@
 namespace mmgate::media {
 namespace {
 
-// Decoding at most this many pixels: a PNG header can claim any size.
-constexpr uint64_t kMaxPngPixels = 1u << 27;
+// Decoding at most this many pixels: a PNG or JPEG header can claim any size.
+constexpr uint64_t kMaxPixels = 1u << 27;
+
+// libjpeg's error manager, with its messages kept: the default one prints
+// warnings ("Premature end of JPEG file") on stderr without the file's name,
+// and exits the process on an error.
+struct JpegErrors {
+  jpeg_error_mgr mgr{};
+  jmp_buf fatal;
+  std::string message;  // the first warning or the error
+};
+
+void JpegKeep(j_common_ptr info) {
+  auto* e = reinterpret_cast<JpegErrors*>(info->err);
+  if (!e->message.empty()) return;
+  char text[JMSG_LENGTH_MAX];
+  (*info->err->format_message)(info, text);
+  e->message = text;
+}
+
+void JpegFatal(j_common_ptr info) {
+  JpegKeep(info);
+  std::longjmp(reinterpret_cast<JpegErrors*>(info->err)->fatal, 1);
+}
+
+void JpegWarning(j_common_ptr info, int level) {
+  if (level < 0) JpegKeep(info);  // level >= 0: trace messages
+}
+
+// Decodes the whole JPEG once with libjpeg, so a broken one is an error with
+// libjpeg's reason instead of noise on stderr under Leptonica.
+Status CheckJpeg(std::string_view bytes) {
+  jpeg_decompress_struct info{};
+  JpegErrors errors;
+  info.err = jpeg_std_error(&errors.mgr);
+  errors.mgr.error_exit = JpegFatal;
+  errors.mgr.emit_message = JpegWarning;
+  // Nothing with a destructor lives between setjmp and the longjmps.
+  if (setjmp(errors.fatal) != 0) {
+    jpeg_destroy_decompress(&info);
+    return Status::Corrupt("corrupt JPEG: " + errors.message);
+  }
+  jpeg_create_decompress(&info);
+  jpeg_mem_src(&info, reinterpret_cast<const unsigned char*>(bytes.data()),
+               static_cast<unsigned long>(bytes.size()));
+  jpeg_read_header(&info, TRUE);
+  if (uint64_t{info.image_width} * info.image_height > kMaxPixels) {
+    errors.message =
+        fmt::format("{}x{} pixels is more than the {} allowed",
+                    info.image_width, info.image_height, kMaxPixels);
+    jpeg_destroy_decompress(&info);
+    return Status::Corrupt("corrupt JPEG: " + errors.message);
+  }
+  jpeg_start_decompress(&info);
+  // libjpeg's own pool: freed by jpeg_destroy_decompress, after a longjmp too.
+  JSAMPARRAY rows = (*info.mem->alloc_sarray)(
+      reinterpret_cast<j_common_ptr>(&info), JPOOL_IMAGE,
+      info.output_width * static_cast<JDIMENSION>(info.output_components), 1);
+  while (info.output_scanline < info.output_height)
+    jpeg_read_scanlines(&info, rows, 1);
+  jpeg_finish_decompress(&info);
+  jpeg_destroy_decompress(&info);
+  if (!errors.message.empty())
+    return Status::Corrupt("corrupt JPEG: " + errors.message);
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -24,6 +92,8 @@ constexpr uint64_t kMaxPngPixels = 1u << 27;
 // simplified API reports into a message instead, so a PNG is decoded through
 // it first and a broken one is an error with the reason.
 Status CheckImageBytes(std::string_view bytes) {
+  if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xff\xd8\xff")
+    return CheckJpeg(bytes);
   if (bytes.size() < 8 ||
       png_sig_cmp(reinterpret_cast<png_const_bytep>(bytes.data()), 0, 8) != 0)
     return Status::Ok();
@@ -38,9 +108,9 @@ Status CheckImageBytes(std::string_view bytes) {
     return corrupt("no IEND chunk (the file is cut short)");
   if (!png_image_begin_read_from_memory(&image, bytes.data(), bytes.size()))
     return corrupt(image.message);
-  if (uint64_t{image.width} * image.height > kMaxPngPixels) {
+  if (uint64_t{image.width} * image.height > kMaxPixels) {
     return corrupt(fmt::format("{}x{} pixels is more than the {} allowed",
-                               image.width, image.height, kMaxPngPixels));
+                               image.width, image.height, kMaxPixels));
   }
   image.format = PNG_FORMAT_GRAY;  // the smallest buffer; only decoding counts
   std::vector<png_byte> pixels(PNG_IMAGE_SIZE(image));

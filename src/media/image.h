@@ -23,8 +23,10 @@ using PixPtr = std::unique_ptr<Pix, PixDeleter>;
 Result<PixPtr> ReadImage(const std::string& path);
 
 // kCorrupt with the reason when `bytes` are a PNG that libpng cannot decode
-// (cut short, bad CRC, bad header, too many pixels); other bytes pass. Run
-// before handing bytes to Leptonica, whose libpng prints unnamed errors.
+// (cut short, bad CRC, bad header, too many pixels) or a JPEG that libjpeg
+// cannot decode without a warning (cut short, corrupt data); other bytes
+// pass. Run before handing bytes to Leptonica, whose libpng and libjpeg print
+// errors and warnings that name no file.
 Status CheckImageBytes(std::string_view bytes);
 
 }  // namespace mmgate::media

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "gate/robustness.h"
+
 namespace mmgate::report {
 namespace {
 
@@ -9,7 +13,9 @@ using nlohmann::json;
 
 std::string Mark(const gate::CurvePoint& p) {
   if (!p.gated) return "-";
-  return std::string(gate::VerdictName(p.verdict));
+  std::string out(gate::StatusName(p.status));
+  std::replace(out.begin(), out.end(), '_', ' ');
+  return out;
 }
 
 }  // namespace
@@ -38,6 +44,7 @@ json CurvesJson(const gate::SuiteVerdict& v) {
                         {"gated", p.gated},
                         {"verdict", p.gated ? json(gate::VerdictName(p.verdict))
                                             : json(nullptr)},
+                        {"status", gate::StatusName(p.status)},
                         {"reasons", p.reasons}});
       // A gated point is the degradation SLO: its blocks are SLO misses.
       if (p.gated) points.back()["kind"] = "slo";
@@ -55,25 +62,26 @@ json CurvesJson(const gate::SuiteVerdict& v) {
 
 std::string CurvesTerminal(const gate::SuiteVerdict& v) {
   if (v.curves.empty()) return "";
+  // Every figure is a change from clean (a loss is negative): the point
+  // estimate and its interval carry the same sign.
   std::string out = fmt::format(
-      "    degradation curves ({} clean -> perturbed, relative loss{}):\n",
+      "    degradation curves ({} clean -> perturbed, change from clean{}):\n",
       v.metric,
       v.thresholds.max_degradation
-          ? fmt::format("; limit {:.0f}%", 100 * *v.thresholds.max_degradation)
+          ? fmt::format("; limit -{:.0f}%", 100 * *v.thresholds.max_degradation)
           : "");
-  out += fmt::format("    {:<22} {:>4} {:>22} {:>22} {:>15}  {}\n", "level",
+  out += fmt::format("    {:<22} {:>4} {:>22} {:>22} {:>17}  {}\n", "level",
                      "n", "baseline", "candidate", "cand. CI", "rule");
   for (const gate::Curve& c : v.curves) {
     for (const gate::CurvePoint& p : c.points) {
-      // + 0.0 turns a negative zero into a plain one.
       out += fmt::format(
-          "    {:<22} {:>4} {:>6.3f}->{:<6.3f} {:>+6.1f}% {:>6.3f}->{:<6.3f} "
-          "{:>+6.1f}% {:>15}  {}\n",
+          "    {:<22} {:>4} {:>6.3f}->{:<6.3f} {:>7} {:>6.3f}->{:<6.3f} "
+          "{:>7} {:>17}  {}\n",
           p.value, p.n, p.baseline_clean, p.baseline,
-          -100 * p.baseline_degradation + 0.0, p.candidate_clean, p.candidate,
-          -100 * p.candidate_degradation + 0.0,
-          p.gated ? fmt::format("{:.1f}..{:.1f}%", 100 * p.ci_lo + 0.0,
-                                100 * p.ci_hi + 0.0)
+          gate::SignedPercent(-p.baseline_degradation), p.candidate_clean,
+          p.candidate, gate::SignedPercent(-p.candidate_degradation),
+          p.gated ? gate::SignedPercent(-p.ci_hi) + ".." +
+                        gate::SignedPercent(-p.ci_lo)
                   : "-",
           Mark(p));
     }

@@ -228,11 +228,22 @@ std::string GapSummary(const GateResult& r) {
     if (std::find(suites.begin(), suites.end(), g.suite) == suites.end())
       suites.push_back(g.suite);
   }
+  // The required ones make the verdict inconclusive: name them (their own
+  // lines are left out of the reasons, this line stands for every gap).
+  std::vector<std::string> named;
+  for (const gate::StratumRef& g : r.coverage_gaps) {
+    if (g.required && named.size() < 6)
+      named.push_back(fmt::format("{} (n={})", g.label, g.n));
+  }
   return fmt::format(
-      "coverage: {} {} too small to decide at the margin ({} required) in {}; "
-      "the largest need is about {} more items ({}); see mmgate gate --plan",
+      "coverage: {} {} too small to decide at the margin ({} required{}{}) "
+      "in {}; the largest need is about {} more items ({}); see mmgate gate "
+      "--plan",
       r.coverage_gaps.size(),
       r.coverage_gaps.size() == 1 ? "stratum" : "strata", required,
+      named.empty() ? "" : ": ",
+      fmt::format("{}{}", fmt::join(named, ", "),
+                  required > static_cast<int64_t>(named.size()) ? ", ..." : ""),
       fmt::join(suites, ", "), most, most_label);
 }
 
@@ -245,7 +256,10 @@ std::vector<std::string> NonPassReasons(const GateResult& r,
   std::vector<std::string> out = r.reasons;
   std::vector<std::string> explained, inconclusive;
   auto take = [&](const auto& s, const std::string& blocked) {
-    if (!s.gated || s.verdict == Verdict::kPass) return;
+    // A gap, required or not, is in the one coverage line below.
+    if (!s.gated || s.verdict == Verdict::kPass ||
+        s.status == gate::StratumStatus::kCoverageGap)
+      return;
     for (const std::string& reason : s.reasons) {
       if (s.verdict == Verdict::kInconclusive) {
         inconclusive.push_back("inconclusive: " + reason);

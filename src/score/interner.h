@@ -39,7 +39,10 @@ class Interner {
   };
   static Key MakeKey(std::string_view text) {
     char padded[16] = {};
-    std::memcpy(padded, text.data(), std::min<size_t>(text.size(), 16));
+    // An empty view may hold a null pointer, which memcpy may not be given
+    // even for zero bytes (found by tests/fuzz's trn target).
+    if (!text.empty())
+      std::memcpy(padded, text.data(), std::min<size_t>(text.size(), 16));
     return MakePaddedKey(text, padded);
   }
   // As MakeKey, for a key followed by at least kPadding readable bytes:

@@ -90,7 +90,8 @@ bool Statement::IsNull(int col) const {
   return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL;
 }
 
-Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+Result<std::unique_ptr<Database>> Database::Open(
+    const std::string& path, const std::function<Status(Database*)>& check) {
   std::filesystem::path p(path);
   std::error_code ec;
   if (p.has_parent_path())
@@ -104,6 +105,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
                            (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   }
   sqlite3_busy_timeout(raw, 10000);
+  if (check) MMGATE_RETURN_IF_ERROR(check(db.get()));
   // WAL with synchronous=NORMAL: a committed item survives a crash or kill of
   // the process, and readers (gate, report) never block the writer.
   MMGATE_RETURN_IF_ERROR(

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,8 +52,12 @@ class Statement {
 
 class Database {
  public:
-  // Opens (creating if needed) the database file and its folder.
-  static Result<std::unique_ptr<Database>> Open(const std::string& path);
+  // Opens (creating if needed) the database file and its folder. `check`,
+  // when set, runs before anything is written (WAL mode rewrites the file's
+  // header): an error from it leaves the file as it was.
+  static Result<std::unique_ptr<Database>> Open(
+      const std::string& path,
+      const std::function<Status(Database*)>& check = nullptr);
 
   Status Exec(std::string_view sql);
   Result<Statement> Prepare(std::string_view sql);

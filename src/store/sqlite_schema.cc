@@ -254,13 +254,39 @@ constexpr const char* kMigrate2To3 = R"sql(
 ALTER TABLE runs ADD COLUMN source_run TEXT NOT NULL DEFAULT '';
 )sql";
 
-// Schema 3 -> 4: the calibrations table comes from kSchema.
+// A database without a schema version must be empty: a SQLite file of
+// another program is refused before anything is written to it, never given
+// mmgate's tables.
+Status RefuseForeign(Database* db) {
+  auto st = db->Prepare(
+      "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY "
+      "name = 'schema_version' DESC, name LIMIT 3");
+  if (!st.ok()) return st.status();
+  std::string names;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (st->Text(0) == "schema_version") return Status::Ok();
+    names += (names.empty() ? "" : ", ") + st->Text(0);
+  }
+  if (names.empty()) return Status::Ok();
+  auto version = db->Prepare("PRAGMA user_version");
+  if (!version.ok()) return version.status();
+  auto row = version->Step();
+  if (!row.ok()) return row.status();
+  if (version->Int(0) != 0) return Status::Ok();  // mmgate before schema 3
+  return Status::Invalid("database " + db->path() +
+                         " is not an mmgate results database (no schema "
+                         "version; it holds " +
+                         names + "...): name another file with --db");
+}
 
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     const std::string& path) {
-  auto db = Database::Open(path);
+  auto db = Database::Open(path, RefuseForeign);
   if (!db.ok()) return db.status();
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db)));
   MMGATE_RETURN_IF_ERROR(store->Migrate());
@@ -302,6 +328,7 @@ Status SqliteStore::Migrate() {
   if (*version == 1) MMGATE_RETURN_IF_ERROR(db_->Exec(kMigrate1To2));
   if (*version == 1 || *version == 2)
     MMGATE_RETURN_IF_ERROR(db_->Exec(kMigrate2To3));
+  // 3 -> 4 is kSchema alone: it adds the calibrations table.
   MMGATE_RETURN_IF_ERROR(db_->Exec(kSchema));
   std::string v = std::to_string(kSchemaVersion);
   MMGATE_RETURN_IF_ERROR(db_->Exec(

@@ -8,7 +8,7 @@ for s in documents tables charts screenshots speech text; do
 done
 grep -q "^gate:" "$WORK/p/mmgate.yaml" || fail "the starter config has a gate policy"
 cd "$WORK/p"
-json=$("$MMGATE" run -m baseline -s charts -s tables --json 2>/dev/null)
+json=$("$MMGATE" run -m baseline -s charts -s tables --limit 5 --json 2>/dev/null)
 $PY - "$json" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1])

@@ -55,6 +55,19 @@ for name, data in cases.items():
     open(f"{d}/{name}", "wb").write(data)
 open(f"{d}/good.png", "wb").write(good)
 PY
+# Broken JPEGs from mmgate's own encoder (perturb jpeg:50 of the good PNG):
+# cut short, and with a bad marker in the scan. libjpeg warns on both.
+printf '{"id": "g", "modality": "image", "media": [{"type": "image", "path": "media/good.png"}], "reference": "a"}\n' >data/g.jsonl
+printf 'name: g\nmodality: image\ndataset: data/g.jsonl\nmetric: exact\n' >g.yaml
+"$MMGATE" perturb -s g.yaml --kinds jpeg:50 -o "$WORK/jpeg-src" >/dev/null
+python3 - "$(ls "$WORK"/jpeg-src/media/*.jpg | head -1)" data/media <<'PY'
+import sys
+b = open(sys.argv[1], "rb").read()
+mid = len(b) // 2
+open(sys.argv[2] + "/truncated.jpg", "wb").write(b[:mid])
+open(sys.argv[2] + "/bad_marker.jpg", "wb").write(b[:mid] + b"\xff\x01" + b[mid + 2:])
+PY
+rm -f data/g.jsonl g.yaml
 mkdir -p data/media/dir.png
 ln -s /dev/zero data/media/dev_zero.png
 media_files=()
@@ -91,6 +104,9 @@ if run_case "media run" "media" "$MMGATE" run -m both --run-id r -j 2; then
     fi
   done
   grep -q "libpng error" "$WORK/err" && fail media "libpng wrote to stderr: $(grep libpng "$WORK/err" | head -3)"
+  # libjpeg's own lines ("Premature end of JPEG file") name no file.
+  grep -i "jpeg" "$WORK/err" | grep -v "\.jpg" | grep -q . &&
+    fail media "a JPEG message names no file: $(grep -i jpeg "$WORK/err" | grep -v '\.jpg' | head -3)"
 fi
 # Perturbing a suite whose one image is broken: an error naming the item.
 for name in "${media_files[@]}"; do
@@ -100,5 +116,6 @@ for name in "${media_files[@]}"; do
   case "$name" in *.wav | *.mp3) sed -i 's/modality: image/modality: audio/' one.yaml ;; esac
   run_case "perturb media/$name" "$name" "$MMGATE" perturb -s one.yaml --kinds "$kind" \
     -o "$WORK/perturbed/$name" &&
-    grep -q "libpng" "$WORK/err" && fail "perturb media/$name" "libpng wrote to stderr: $(cat "$WORK/err")"
+    grep -i "libpng\|JPEG file\|JPEG data" "$WORK/err" | grep -vF "$name" | grep -q . &&
+    fail "perturb media/$name" "a codec wrote to stderr: $(cat "$WORK/err")"
 done

@@ -151,5 +151,27 @@ done <"$CORPUS/cli/cases.tsv"
 [ ! -e ../evil.yaml ] && [ ! -e evil.yaml ] || fail cli "perturb --name ../evil wrote outside -o"
 [ -n "$(ls data)" ] && [ -e data/items.jsonl ] || fail cli "perturb damaged the source folder"
 
+# Results databases that are not mmgate's (cut short, garbage, a newer
+# schema, another program's SQLite file): every command that opens one fails
+# with a message naming the file, and the file is left byte for byte.
+new_project "$WORK/db"
+"$MMGATE" run -m m --run-id r1 >/dev/null 2>&1
+cp .mmgate/results.db good.db
+head -c 3000 good.db >truncated.db
+python3 -c 'import sys; sys.stdout.buffer.write(bytes((i * 7919 + 13) % 256 for i in range(16384)))' >garbage.db
+python3 -c 'import sys; sys.stdout.buffer.write(b"SQLite format 3\0" + bytes(84) + b"\xff" * 3996)' >header_only.db
+cp good.db newer.db
+sqlite3 newer.db "INSERT INTO schema_version (version) VALUES (999); PRAGMA user_version = 999;"
+sqlite3 foreign.db "CREATE TABLE invoices (id INTEGER, total REAL); INSERT INTO invoices VALUES (1, 2.5);"
+for db in truncated garbage header_only newer foreign; do
+  before=$(sha256sum <"$db.db")
+  for args in "runs" "run -m m --run-id r9" "gate --baseline r1 --candidate r2" "report r1" "rescore r1"; do
+    # shellcheck disable=SC2086  # the arguments are split on spaces
+    run_case "db/$db: $args" "$db.db" "$MMGATE" $args --db "$db.db"
+    if [ "$RC" -eq 0 ]; then fail "db/$db: $args" "accepted (exit 0)"; fi
+  done
+  [ "$(sha256sum <"$db.db")" = "$before" ] || fail "db/$db" "the database file was changed"
+done
+
 echo "corpus: $cases cases, $failures failures"
 [ "$failures" -eq 0 ]

@@ -103,6 +103,16 @@ TEST(GateTest, IdenticalLargeRunsPassAndSmallSlicesAreCoverageGaps) {
   ASSERT_TRUE(required.ok());
   EXPECT_EQ(required->verdict, Verdict::kInconclusive)
       << "a required key's gap is never silently passed";
+  // Issue 15: the gap is one summary line naming the required stratum, not
+  // a reason of its own listed before it.
+  const std::string terminal =
+      report::RenderVerdictTerminal({{*required}, {}, required->verdict});
+  EXPECT_EQ(terminal.find("- inconclusive: docs kind=rare"), std::string::npos)
+      << terminal;
+  EXPECT_NE(terminal.find("- coverage: 1 stratum too small to decide at the "
+                          "margin (1 required: docs kind=rare (n=12))"),
+            std::string::npos)
+      << terminal;
   policy.slice_rules.clear();
 
   policy.gated_slices = std::set<std::string>{};

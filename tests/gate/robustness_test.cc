@@ -124,8 +124,48 @@ TEST(RobustnessTest, ErrorRatesDegradeOnTheAccuracyScale) {
   const CurvePoint& p = r->suites[0].curves[0].points[0];
   EXPECT_NEAR(p.baseline_degradation, (0.9 - 0.72) / 0.9, 1e-9);
   EXPECT_NEAR(p.candidate_degradation, (0.9 - 0.81) / 0.9, 1e-9);
-  // Ten items are below min_n: never a block, at most inconclusive.
-  EXPECT_EQ(p.verdict, Verdict::kInconclusive);
+  // Ten items are below min_n: a coverage gap, summarised with the strata's,
+  // never a block and never a reason of its own in the verdict.
+  EXPECT_EQ(p.status, StratumStatus::kCoverageGap);
+  EXPECT_EQ(p.verdict, Verdict::kPass);
+  bool listed = false;
+  for (const StratumRef& g : r->coverage_gaps) {
+    if (g.label == "speech robustness gsm:8k") {
+      listed = true;
+      EXPECT_EQ(g.n, 10);
+      EXPECT_EQ(g.items_needed, 30);  // WithRule: min_n 30
+      EXPECT_FALSE(g.required);
+    }
+  }
+  EXPECT_TRUE(listed);
+  const std::string terminal =
+      report::RenderVerdictTerminal({{*r}, {}, r->verdict});
+  EXPECT_EQ(terminal.find("inconclusive: speech robustness"), std::string::npos)
+      << terminal;
+  EXPECT_NE(terminal.find("coverage gap"), std::string::npos);
+}
+
+// The table shows a change from clean: a loss and its interval are both
+// negative, and a loss of nothing is +0.0%, never -0.0%.
+TEST(RobustnessTest, TableEstimateAndIntervalCarryOneSign) {
+  auto runs = MakeRuns(RotatedSuite());
+  auto r = Evaluate(runs.baseline, runs.candidate, WithRule(0.10), {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const CurvePoint& p10 = r->suites[0].curves[0].points[1];
+  ASSERT_GT(p10.ci_lo, 0);
+  const std::string terminal =
+      report::RenderVerdictTerminal({{*r}, {}, r->verdict});
+  const std::string row10 =
+      terminal.substr(terminal.find("    rotate:10"), 120);
+  EXPECT_NE(row10.find("-75.0%"), std::string::npos) << row10;
+  EXPECT_NE(
+      row10.find(SignedPercent(-p10.ci_hi) + ".." + SignedPercent(-p10.ci_lo)),
+      std::string::npos)
+      << row10;
+  EXPECT_EQ(SignedPercent(-p10.ci_hi).front(), '-');
+  EXPECT_EQ(terminal.find("-0.0%"), std::string::npos) << terminal;
+  EXPECT_EQ(SignedPercent(-0.0001), "+0.0%");
+  EXPECT_EQ(SignedPercent(-0.125), "-12.5%");
 }
 
 TEST(BehaviourTest, HallucinationOverRefusalAndTypes) {

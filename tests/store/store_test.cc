@@ -1,8 +1,11 @@
 #include "store/store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "store/sqlite.h"
 
@@ -139,6 +142,36 @@ TEST_F(StoreTest, RefusesNewerSchema) {
   auto s = OpenStore((dir_ / "newer.db").string());
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("newer"), std::string::npos);
+}
+
+// Issue 15: another program's SQLite file named as the results database is
+// refused with its name, and not one byte of it is changed (WAL mode alone
+// would rewrite its header).
+TEST_F(StoreTest, RefusesAForeignDatabaseAndLeavesItAsItWas) {
+  const std::string path = (dir_ / "invoices.db").string();
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw,
+                           "CREATE TABLE invoices (id INTEGER, total REAL); "
+                           "INSERT INTO invoices VALUES (1, 2.5);",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  auto bytes = [&] {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string before = bytes();
+  auto s = OpenStore(path);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("invoices.db is not an mmgate results "
+                                      "database"),
+            std::string::npos)
+      << s.status().message();
+  EXPECT_EQ(bytes(), before);
+  EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
 }
 
 }  // namespace

@@ -33,15 +33,44 @@ constexpr const char kTextItems[] =
 {"id": "text-004", "modality": "text", "prompt": "What did the user have for breakfast?", "expect": "abstain", "slices": {"topic": "unanswerable"}}
 )";
 
-constexpr const char kTextNote[] = R"(
-# To evaluate text too, add a model that answers text (for example your own
-# program speaking the exec protocol, see README.md), route `text` to it in
-# `baseline` and `candidate`, and list the text suite:
-#   models:
-#     my-model: {provider: exec, command: ["./my-model"]}
-#   suites:
-#     - suites/text.yaml
+// An example of the exec protocol (README.md), so the text suite can be run
+// at once. It is not a language model: it knows the starter's questions.
+constexpr const char kTextModel[] =
+    R"(#!/bin/sh
+# An example model speaking mmgate's exec protocol: one JSON request on
+# stdin ({"id", "modality", "prompt", "media", "params"}), one JSON reply on
+# stdout ({"answer": "..."}). It is NOT a language model: it answers the
+# starter's text questions from the table below and abstains on anything
+# else. Replace the command of `text-example` in mmgate.yaml with your own
+# model (any program that reads the request and prints the reply).
+request=$(cat)
+case "$request" in
+  *"capital of France"*) answer="Paris" ;;
+  *"leap year"*) answer="366" ;;
+  *"Sense and Sensibility"*) answer="Jane Austen" ;;
+  *) answer="I cannot determine that from the question." ;;
+esac
+printf '{"answer": "%s"}\n' "$answer"
 )";
+
+// Inserted under `models:` of the starter config.
+constexpr const char kTextModelEntry[] =
+    R"(  # An example text model (models/text-example.sh, the exec protocol):
+  #   mmgate run -m text-example -s suites/text.yaml
+  # To gate text too, route `text: text-example` (or your model) in baseline
+  # and candidate and list suites/text.yaml under suites:.
+  text-example: {provider: exec, command: ["sh", "models/text-example.sh"]}
+)";
+
+// The starter config: the quickstart's, with the example text model.
+std::string StarterConfig() {
+  std::string config = kQuickstartConfig;
+  const std::string models = "\nmodels:\n";
+  const size_t at = config.find(models);
+  if (at != std::string::npos)
+    config.insert(at + models.size(), kTextModelEntry);
+  return config;
+}
 
 struct InitFlags {
   std::string dir = ".";
@@ -55,8 +84,16 @@ int InitCommand(const InitFlags& f) {
                 Status::Invalid((dir / "mmgate.yaml").string() +
                                 " already exists; choose an empty folder"));
   }
+  std::fprintf(stderr,
+               "Building the starter suites in %s/ from real fonts, voices "
+               "and recordings...\n",
+               f.dir.c_str());
+  // The demo's full gold set: a few items per suite leave every suite too
+  // small to decide anything, so the first comparison would answer nothing.
   demo::BuildOptions build;
-  build.small = true;
+  build.written_by =
+      "`mmgate init` (seed {}): an example suite; edit it or replace its "
+      "items.";
   auto built = demo::BuildGoldSet(dir.string(), build);
   if (!built.ok()) return Fail("init", built.status());
   Status st =
@@ -64,20 +101,21 @@ int InitCommand(const InitFlags& f) {
   if (st.ok())
     st = WriteFileAtomic((dir / "data" / "text" / "items.jsonl").string(),
                          kTextItems);
-  if (st.ok()) {
-    st = WriteFileAtomic((dir / "mmgate.yaml").string(),
-                         std::string(kQuickstartConfig) + kTextNote);
-  }
+  if (st.ok())
+    st = WriteFileAtomic((dir / "models" / "text-example.sh").string(),
+                         kTextModel);
+  if (st.ok())
+    st = WriteFileAtomic((dir / "mmgate.yaml").string(), StarterConfig());
   if (!st.ok()) return Fail("init", st);
   std::printf("Wrote %s/mmgate.yaml and example suites:\n", f.dir.c_str());
   for (const auto& [suite, n] : built->items_per_suite) {
     std::printf("  suites/%s.yaml (%d items)\n", suite.c_str(), n);
   }
   std::printf(
-      "  suites/text.yaml (4 items; needs a text model, see the end of "
-      "mmgate.yaml)\n");
+      "  suites/text.yaml (4 items; not in the gate: try it with\n"
+      "    mmgate run -m text-example -s suites/text.yaml)\n");
   std::printf(
-      "\nNext:\n  cd %s\n  mmgate run -m baseline\n  mmgate run -m candidate\n"
+      "\nNext:\n  cd %s\n  mmgate run      # the baseline, then the candidate\n"
       "  mmgate gate --baseline latest:baseline --candidate "
       "latest:candidate\n",
       f.dir.c_str());

@@ -1,5 +1,7 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -9,8 +11,10 @@
 #include "judge/scorer.h"
 #include "project.h"
 #include "report/failed_items.h"
+#include "report/run_scores.h"
 #include "runner/estimate.h"
 #include "runner/runner.h"
+#include "stats/compare.h"
 
 namespace mmgate::cli {
 namespace {
@@ -25,6 +29,7 @@ struct RunFlags {
   bool json = false;
   bool dry_run = false;
   int repeat = 1;
+  int limit = 0;  // 0: every item
 };
 
 std::string Dollars(double cost) {
@@ -129,6 +134,60 @@ void PrintFailed(const std::string& run_id,
     std::fprintf(stderr, "all of them: mmgate report %s\n", run_id.c_str());
 }
 
+// The end of a run on a terminal: its counts, then what a user needs to act
+// on (flaky items, failed items with their reasons), then the scores.
+void PrintRunText(const RunFlags& f, const runner::RunSummary& s,
+                  const std::vector<report::FailedItem>& failed,
+                  bool all_failed, const stats::Comparison& scores) {
+  std::fprintf(
+      stderr,
+      "%s %s: %lld items, %lld done now, %lld already done, %lld "
+      "failed%s%s\n",
+      s.resumed ? "resumed" : "run", s.run_id.c_str(),
+      static_cast<long long>(s.total), static_cast<long long>(s.done),
+      static_cast<long long>(s.skipped), static_cast<long long>(s.errors),
+      s.attempts + s.cache_hits == 0
+          ? ""
+          : fmt::format(", {} provider calls, {} from cache, ${:.4f}",
+                        s.attempts, s.cache_hits, s.cost_usd)
+                .c_str(),
+      s.interrupted
+          ? " (interrupted: run the same command with --run-id to resume)"
+          : "");
+  if (s.schema_checked > 0)
+    std::fprintf(
+        stderr,
+        "structured answers valid on first pass: %lld of %lld (%.1f%%)\n",
+        static_cast<long long>(s.schema_valid),
+        static_cast<long long>(s.schema_checked),
+        100.0 * static_cast<double>(s.schema_valid) /
+            static_cast<double>(s.schema_checked));
+  if (!s.flaky.empty()) {
+    std::fprintf(stderr,
+                 "flaky (answers differ across %d repeats): %zu item%s:",
+                 f.repeat, s.flaky.size(), s.flaky.size() == 1 ? "" : "s");
+    for (size_t i = 0; i < s.flaky.size() && i < 10; ++i)
+      std::fprintf(stderr, " %s", s.flaky[i].c_str());
+    std::fprintf(stderr, "%s\n", s.flaky.size() > 10 ? " ..." : "");
+  }
+  PrintFailed(s.run_id, failed, all_failed);
+  std::fprintf(stderr, "%s",
+               TerminalSafe(report::RunScoresText(scores)).c_str());
+}
+
+// Keeps the first `limit` items of each suite (and the invalid lines among
+// them): a quick try of the whole project.
+void LimitItems(int limit, ProjectConfig* project) {
+  if (limit <= 0) return;
+  for (Suite& s : project->suites) {
+    if (s.items.size() <= static_cast<size_t>(limit)) continue;
+    s.items.resize(static_cast<size_t>(limit));
+    const int last = s.items.back().line;
+    std::erase_if(s.problems,
+                  [&](const ItemProblem& p) { return p.line > last; });
+  }
+}
+
 // Judge-scored suites: answers graded, answers left unscored, and what the
 // judge's calls cost (kept apart from the model under test's cost).
 void PrintJudged(const judge::JudgeTally& t) {
@@ -143,77 +202,123 @@ void PrintJudged(const judge::JudgeTally& t) {
                static_cast<long long>(t.cached()), t.cost_usd());
 }
 
-int RunCommand(const RunFlags& f) {
-  auto cfg = LoadConfigFile(f.config);
-  if (!cfg.ok()) return Fail("run", cfg.status());
-  const ProjectConfig& project = cfg->project;
-  PrintProblems(project);
-  auto store = OpenStore(f.config, f.db);
-  if (!store.ok()) return Fail("run", store.status());
-  if (f.dry_run) return DryRun(f, project, store->get());
+struct RunOutcome {
+  int exit_code = kExitOk;
+  nlohmann::json json;
+};
+
+// `project` is cfg's project with --suite and --limit applied.
+RunOutcome RunModel(const RunFlags& f, const config::Config& cfg,
+                    const ProjectConfig& project,
+                    const std::vector<std::string>& suites,
+                    const std::string& model, store::Store* store) {
   SystemClock clock;
   runner::RunOptions opt;
   opt.run_id = f.run_id;
-  opt.suites = f.suites;
+  opt.suites = suites;
   opt.workers = f.workers;
   opt.repeat = f.repeat;
   opt.progress = !f.json;
   opt.stop = InstallStopHandler();
   auto judged = std::make_shared<judge::JudgeTally>();
-  if (judge::HasJudges(*cfg))
-    opt.score_hook = judge::JudgeScoring(*cfg, store->get(), &clock,
-                                         CreateDefaultModel, judged);
-  auto summary = runner::Run(project, f.model, opt, store->get(), &clock);
-  if (!summary.ok()) return Fail("run", summary.status());
+  if (judge::HasJudges(cfg))
+    opt.score_hook =
+        judge::JudgeScoring(cfg, store, &clock, CreateDefaultModel, judged);
+  auto summary = runner::Run(project, model, opt, store, &clock);
+  if (!summary.ok()) return {Fail("run", summary.status())};
   const runner::RunSummary& s = *summary;
-  auto results = (*store)->LoadResults(s.run_id);
-  if (!results.ok()) return Fail("run", results.status());
+  auto results = store->LoadResults(s.run_id);
+  if (!results.ok()) return {Fail("run", results.status())};
+  auto suite_records = store->GetSuites(s.run_id);
+  if (!suite_records.ok()) return {Fail("run", suite_records.status())};
   const std::vector<report::FailedItem> failed = report::FailedItems(*results);
+  // The run against itself: its per-suite scores, figured as everywhere else.
+  const stats::Comparison scores =
+      stats::Compare(s.run_id, *results, *suite_records, s.run_id, *results);
   // Every item failing is no run to compare: a misspelled command, a model
   // that cannot start, media it cannot read.
   const bool all_failed = !results->empty() && failed.size() == results->size();
+  RunOutcome out;
   if (f.json) {
-    std::printf(
-        "%s\n",
-        SummaryJson(f, s, failed, (*store)->Describe()).dump(2).c_str());
+    RunFlags named = f;
+    named.model = model;
+    out.json = SummaryJson(named, s, failed, store->Describe());
+    out.json["scores"] = report::RunScoresJson(scores);
   } else {
-    std::fprintf(
-        stderr,
-        "%s %s: %lld items, %lld done now, %lld already done, %lld "
-        "failed%s%s\n",
-        s.resumed ? "resumed" : "run", s.run_id.c_str(),
-        static_cast<long long>(s.total), static_cast<long long>(s.done),
-        static_cast<long long>(s.skipped), static_cast<long long>(s.errors),
-        s.attempts + s.cache_hits == 0
-            ? ""
-            : fmt::format(", {} provider calls, {} from cache, ${:.4f}",
-                          s.attempts, s.cache_hits, s.cost_usd)
-                  .c_str(),
-        s.interrupted
-            ? " (interrupted: run the same command with --run-id to resume)"
-            : "");
-    if (s.schema_checked > 0)
-      std::fprintf(
-          stderr,
-          "structured answers valid on first pass: %lld of %lld (%.1f%%)\n",
-          static_cast<long long>(s.schema_valid),
-          static_cast<long long>(s.schema_checked),
-          100.0 * static_cast<double>(s.schema_valid) /
-              static_cast<double>(s.schema_checked));
-    if (!s.flaky.empty()) {
-      std::fprintf(stderr,
-                   "flaky (answers differ across %d repeats): %zu item%s:",
-                   f.repeat, s.flaky.size(), s.flaky.size() == 1 ? "" : "s");
-      for (size_t i = 0; i < s.flaky.size() && i < 10; ++i)
-        std::fprintf(stderr, " %s", s.flaky[i].c_str());
-      std::fprintf(stderr, "%s\n", s.flaky.size() > 10 ? " ..." : "");
-    }
+    PrintRunText(f, s, failed, all_failed, scores);
     PrintJudged(*judged);
-    PrintFailed(s.run_id, failed, all_failed);
     std::printf("%s\n", s.run_id.c_str());
   }
-  if (s.interrupted) return kExitInterrupted;
-  return all_failed ? kExitAllFailed : kExitOk;
+  if (s.interrupted)
+    out.exit_code = kExitInterrupted;
+  else if (all_failed)
+    out.exit_code = kExitAllFailed;
+  return out;
+}
+
+// -m, or else the config's baseline and candidate, in that order.
+Result<std::vector<std::string>> ModelsToRun(const RunFlags& f,
+                                             const ProjectConfig& project) {
+  if (!f.model.empty()) return std::vector<std::string>{f.model};
+  std::vector<std::string> models;
+  for (const std::string& m : {project.baseline, project.candidate}) {
+    if (!m.empty() && (models.empty() || models[0] != m)) models.push_back(m);
+  }
+  if (models.empty()) {
+    std::vector<std::string> names;
+    for (const auto& [name, spec] : project.models) names.push_back(name);
+    return Status::Invalid(fmt::format(
+        "{} names no baseline or candidate model: say which model to run "
+        "with -m (models: {})",
+        project.path, fmt::join(names, ", ")));
+  }
+  if (models.size() > 1 && !f.run_id.empty())
+    return Status::Invalid(
+        "--run-id names one run: give -m too (without -m, run runs both the "
+        "baseline and the candidate)");
+  return models;
+}
+
+int RunCommand(const RunFlags& f) {
+  auto cfg = LoadConfigFile(f.config);
+  if (!cfg.ok()) return Fail("run", cfg.status());
+  ProjectConfig project = cfg->project;
+  auto suites = SelectSuiteArgs(f.suites, &project);
+  if (!suites.ok()) return Fail("run", suites.status());
+  auto models = ModelsToRun(f, project);
+  if (!models.ok()) return Fail("run", models.status());
+  LimitItems(f.limit, &project);
+  PrintProblems(project);
+  auto store = OpenStore(f.config, f.db);
+  if (!store.ok()) return Fail("run", store.status());
+  if (f.dry_run) {
+    RunFlags one = f;
+    one.suites = *suites;
+    int rc = kExitOk;
+    for (const std::string& m : *models) {
+      one.model = m;
+      rc = std::max(rc, DryRun(one, project, store->get()));
+    }
+    return rc;
+  }
+  nlohmann::json runs = nlohmann::json::array();
+  int rc = kExitOk;
+  for (const std::string& m : *models) {
+    if (models->size() > 1 && !f.json)
+      std::fprintf(stderr, "running the %s, model '%s'\n",
+                   m == project.baseline ? "baseline" : "candidate", m.c_str());
+    RunOutcome o = RunModel(f, *cfg, project, *suites, m, store->get());
+    if (o.exit_code == kExitUsage || o.exit_code == kExitInterrupted)
+      return o.exit_code;
+    rc = std::max(rc, o.exit_code);
+    runs.push_back(std::move(o.json));
+  }
+  if (f.json)
+    std::printf("%s\n",
+                (runs.size() == 1 ? runs[0] : nlohmann::json{{"runs", runs}})
+                    .dump(2)
+                    .c_str());
+  return rc;
 }
 
 }  // namespace
@@ -222,10 +327,15 @@ void AddRunCommand(CLI::App* sub, int* exit_code) {
   auto f = std::make_shared<RunFlags>();
   sub->add_option("-c,--config", f->config, "project config")
       ->capture_default_str();
-  sub->add_option("-m,--model", f->model, "model name in mmgate.yaml")
-      ->required();
+  sub->add_option("-m,--model", f->model,
+                  "model name in mmgate.yaml (default: the config's baseline "
+                  "and then its candidate)");
   sub->add_option("-s,--suite", f->suites,
-                  "suite to run (repeatable; default: all)");
+                  "suite name in the config, or a suite YAML file "
+                  "(repeatable; default: all of the config's)");
+  sub->add_option("--limit", f->limit,
+                  "only the first N items of each suite (a quick try)")
+      ->check(CLI::PositiveNumber);
   sub->add_option(
       "--db", f->db,
       "results database (default .mmgate/results.db beside config)");

@@ -48,6 +48,74 @@ Result<config::Config> LoadConfigFile(const std::string& path,
   return config::Load(path, opt);
 }
 
+Result<Suite> LoadSuiteFile(const std::string& path) {
+  dataset::LoadOptions opt;
+  opt.metric_known = [](std::string_view m) {
+    return score::FindMetric(m) != nullptr;
+  };
+  return dataset::LoadSuite(path, opt);
+}
+
+Status UnknownSuite(const ProjectConfig& project, const std::string& name) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> names;
+  for (const Suite& s : project.suites) names.push_back(s.name);
+  std::string msg = fmt::format("{}: no suite named '{}' (suites: {})",
+                                project.path, name, fmt::join(names, ", "));
+  // A newcomer's usual slip: a suite file written but not listed.
+  const fs::path base(project.base_dir);
+  for (const fs::path& file :
+       {base / "suites" / (name + ".yaml"), base / (name + ".yaml")}) {
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) continue;
+    const std::string shown =
+        fs::relative(file, fs::current_path(ec), ec).string();
+    msg += fmt::format(
+        "; {} exists but {} does not list it: run it with -s {}, or add it "
+        "under suites:",
+        shown.empty() ? file.string() : shown,
+        fs::path(project.path).filename().string(),
+        shown.empty() ? file.string() : shown);
+    break;
+  }
+  return Status::Invalid(msg);
+}
+
+Result<std::vector<std::string>> SelectSuiteArgs(
+    const std::vector<std::string>& args, ProjectConfig* project) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> names;
+  for (const std::string& arg : args) {
+    auto listed = std::find_if(project->suites.begin(), project->suites.end(),
+                               [&](const Suite& s) { return s.name == arg; });
+    std::error_code ec;
+    const bool file = (arg.ends_with(".yaml") || arg.ends_with(".yml")) &&
+                      fs::is_regular_file(arg, ec);
+    if (listed != project->suites.end() || !file) {
+      if (listed == project->suites.end()) return UnknownSuite(*project, arg);
+      names.push_back(arg);
+      continue;
+    }
+    auto suite = LoadSuiteFile(arg);
+    if (!suite.ok()) return suite.status();
+    auto same =
+        std::find_if(project->suites.begin(), project->suites.end(),
+                     [&](const Suite& s) { return s.name == suite->name; });
+    if (same == project->suites.end()) {
+      names.push_back(suite->name);
+      project->suites.push_back(std::move(*suite));
+    } else if (fs::equivalent(same->path, arg, ec)) {
+      names.push_back(same->name);
+    } else {
+      return Status::Invalid(fmt::format(
+          "{}: its suite is named '{}', like the suite {} lists from {}; "
+          "rename one of them",
+          arg, suite->name, project->path, same->path));
+    }
+  }
+  return names;
+}
+
 void PrintProblems(const ProjectConfig& project) {
   for (const Suite& s : project.suites) {
     for (const ItemProblem& p : s.problems) {

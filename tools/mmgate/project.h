@@ -24,6 +24,19 @@ namespace mmgate::cli {
 Result<config::Config> LoadConfigFile(const std::string& path,
                                       bool read_items = true);
 
+// The suites a command was asked for with -s: each is a suite name of the
+// project or a suite YAML file, which is loaded and added to `project` (a
+// file the project lists already is taken by its name). Returns the names.
+// An unknown name is an Invalid status listing the project's suites, and
+// saying so when a suite file of that name exists that the project does not
+// list.
+Result<std::vector<std::string>> SelectSuiteArgs(
+    const std::vector<std::string>& args, ProjectConfig* project);
+// The error for a suite name the project does not have (as above).
+Status UnknownSuite(const ProjectConfig& project, const std::string& name);
+// A suite YAML file, loaded with the scorer's metric registry.
+Result<Suite> LoadSuiteFile(const std::string& path);
+
 // Prints each invalid item line of the project to stderr (they are recorded
 // as errors in the run, not dropped).
 void PrintProblems(const ProjectConfig& project);
