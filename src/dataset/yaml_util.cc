@@ -154,6 +154,9 @@ namespace {
 // (this one, YamlToJson, a dump). A config or suite is a few hundred nodes;
 // counting every visit, aliases expanded, bounds all later walks too.
 constexpr long kMaxYamlNodes = 250000;
+// An alias inside its own anchor (`b: &b [*b]`) makes a cycle: the node count
+// alone would still recurse 250,000 deep and overflow the stack first.
+constexpr int kMaxYamlDepth = 200;
 
 // Rejects duplicate mapping keys, and a document that expands to more than
 // kMaxYamlNodes nodes.
@@ -161,7 +164,13 @@ class YamlChecker {
  public:
   explicit YamlChecker(const std::string& file) : file_(file) {}
 
-  Status Check(const YAML::Node& node) {
+  Status Check(const YAML::Node& node, int depth = 0) {
+    if (depth > kMaxYamlDepth) {
+      return ErrorAt(file_, node,
+                     fmt::format("nested more than {} levels deep (an alias "
+                                 "inside its own anchor?)",
+                                 kMaxYamlDepth));
+    }
     if (++visited_ > kMaxYamlNodes) {
       return ErrorAt(file_, node,
                      fmt::format("the document expands to more than {} nodes "
@@ -169,7 +178,8 @@ class YamlChecker {
                                  kMaxYamlNodes));
     }
     if (node.IsSequence()) {
-      for (const auto& child : node) MMGATE_RETURN_IF_ERROR(Check(child));
+      for (const auto& child : node)
+        MMGATE_RETURN_IF_ERROR(Check(child, depth + 1));
     } else if (node.IsMap()) {
       std::unordered_map<std::string, int> first_line;
       for (const auto& kv : node) {
@@ -182,9 +192,9 @@ class YamlChecker {
                                        kv.first.Scalar(), it->second));
           }
         } else {
-          MMGATE_RETURN_IF_ERROR(Check(kv.first));
+          MMGATE_RETURN_IF_ERROR(Check(kv.first, depth + 1));
         }
-        MMGATE_RETURN_IF_ERROR(Check(kv.second));
+        MMGATE_RETURN_IF_ERROR(Check(kv.second, depth + 1));
       }
     }
     return Status::Ok();

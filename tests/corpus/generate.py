@@ -167,6 +167,8 @@ def yaml_cases():
         "prices_list": MODELS + SUITES + "prices: [1]\n",
         "baseline_unknown": MODELS + SUITES + "baseline: nobody\n",
         "undefined_alias": MODELS + SUITES + "gate: *nope\n",
+        # An alias inside its own anchor: a cycle (found by fuzz_config).
+        "self_alias": MODELS + SUITES + "extra: &b [1, *b, *b]\n",
         "mapping_as_key": MODELS + SUITES + "? {a: 1}\n: x\n",
         "modalities_scalar": "modalities: smell\n" + MODELS + SUITES,
         "route_unknown_target": "models:\n  m: {provider: route, text: ghost}\n" + SUITES,
