@@ -4,7 +4,9 @@
 # $FUZZ_BUILD_DIR).
 #
 #   bash scripts/fuzz.sh build                 configure and build every target
-#   bash scripts/fuzz.sh run TARGET SECONDS    one target over its seed corpus
+#   bash scripts/fuzz.sh run TARGET SECONDS [SEED]
+#                                              one target over its seed corpus;
+#                                              SEED fixes libFuzzer's mutations
 #   bash scripts/fuzz.sh all SECONDS           build, then every target in turn
 #
 # Targets: items config trn openai anthropic gemini. A run starts from the
@@ -30,7 +32,7 @@ build() {
 }
 
 run() {
-  local target=$1 seconds=$2
+  local target=$1 seconds=$2 seed=${3:-0}
   local bin=$BUILD/fuzz_$target
   [ -x "$bin" ] || { echo "fuzz.sh: $bin is not built (bash scripts/fuzz.sh build)" >&2; exit 2; }
   local scratch findings
@@ -41,7 +43,7 @@ run() {
   # -detect_leaks: a leak is a finding too. The scratch corpus comes first,
   # so libFuzzer writes the inputs it finds there, not into the repository.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    "$bin" -seed="$seed" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -print_final_stats=1 -artifact_prefix="$findings/" \
     "$scratch" "$ROOT/tests/fuzz/corpus/$target" >"$scratch.log" 2>&1 || status=$?
   grep -E "^stat::number_of_executed_units|^stat::new_units_added" "$scratch.log" |
@@ -56,7 +58,7 @@ run() {
 
 case "${1:-}" in
   build) build ;;
-  run) run "$2" "$3" ;;
+  run) run "$2" "$3" "${4:-0}" ;;
   all)
     build
     failed=0
