@@ -128,6 +128,13 @@ ScoreHook MetricScorer(score::ScoreContext context) {
   };
 }
 
+Result<ScoreHook> MakeScoreHook(const ScoreHookFactory& factory,
+                                const std::string& run_id,
+                                score::ScoreContext context) {
+  if (factory) return factory(run_id, std::move(context));
+  return MetricScorer(std::move(context));
+}
+
 score::ScoreContext RunScoreContext(
     const ProjectConfig& project, const std::vector<WorkItem>& items,
     score::ScoreContext given, std::unique_ptr<ground::InputTextCache>* cache) {

@@ -31,11 +31,11 @@
 #include <string_view>
 #include <vector>
 
-#include "model/model.h"
 #include "common/clock.h"
 #include "common/prices.h"
 #include "common/status.h"
 #include "dataset/item.h"
+#include "model/model.h"
 #include "score/metrics.h"
 #include "store/store.h"
 
@@ -69,6 +69,12 @@ using ScoreHookFactory = std::function<Result<ScoreHook>(
 // The default hook: every metric of MetricsFor() through score::ScoreAnswer
 // with the suite's params.
 ScoreHook MetricScorer(score::ScoreContext context);
+
+// The run's hook: `factory`'s when set (its error returned), else
+// MetricScorer(context).
+Result<ScoreHook> MakeScoreHook(const ScoreHookFactory& factory,
+                                const std::string& run_id,
+                                score::ScoreContext context);
 
 // One item of a suite (both owned by the project config).
 struct WorkItem {

@@ -220,13 +220,9 @@ Result<RescoreSummary> Rescore(const ProjectConfig& project,
   config.model_version = (*source)->model_version;
   score::ScoreContext context =
       RunScoreContext(project, items, options.score_context, &input_text);
-  if (options.score_hook) {
-    auto hook = options.score_hook(summary.run_id, context);
-    if (!hook.ok()) return hook.status();
-    config.score = std::move(*hook);
-  } else {
-    config.score = MetricScorer(context);
-  }
+  auto hook = MakeScoreHook(options.score_hook, summary.run_id, context);
+  if (!hook.ok()) return hook.status();
+  config.score = std::move(*hook);
   ItemExecutor executor(std::move(config), store, clock);
 
   Progress progress(options.progress && ::isatty(STDERR_FILENO),

@@ -159,13 +159,9 @@ Result<RunSummary> Run(const ProjectConfig& project,
   config.repeat = options.repeat;
   score::ScoreContext context =
       RunScoreContext(project, work, options.score_context, &input_text);
-  if (options.score_hook) {
-    auto hook = options.score_hook(summary.run_id, context);
-    if (!hook.ok()) return hook.status();
-    config.score = std::move(*hook);
-  } else {
-    config.score = MetricScorer(context);
-  }
+  auto hook = MakeScoreHook(options.score_hook, summary.run_id, context);
+  if (!hook.ok()) return hook.status();
+  config.score = std::move(*hook);
   ItemExecutor executor(std::move(config), store, clock);
 
   Tally tally;
