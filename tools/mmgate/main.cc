@@ -22,7 +22,8 @@ constexpr Command kCommands[] = {
      "write a commented starter mmgate.yaml and one example suite per modality",
      mmgate::cli::AddInitCommand},
     {"run",
-     "run one model over the project's suites (resumes an existing --run-id)",
+     "run a model (-m; without it the config's baseline, then its candidate) "
+     "over the project's suites (resumes an existing --run-id)",
      mmgate::cli::AddRunCommand},
     {"runs",
      "list the runs in the results database, newest first (latest and "
