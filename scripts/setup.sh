@@ -25,6 +25,10 @@ packages=(
   chromium curl
   # load generator benchmark (bench/load): the endpoint and the peers it is compared with
   nginx wrk python3-locust
+  # shared store and work queue for many workers (issue 14); its tests start a server on loopback
+  libpqxx-dev postgresql
+  # production traces: JSON ingest and .zst files (backfill)
+  libsimdjson-dev libzstd-dev
 )
 # The report's chart libraries come from npm at build time (node >= 18);
 # Debian's nodejs and npm unless a node is installed already.
