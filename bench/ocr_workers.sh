@@ -13,6 +13,7 @@
 #                  mmgate.yaml; the demo may be stopped once it starts running)
 #   ROUNDS         default 1; MODEL default baseline
 set -euo pipefail
+source "$(dirname "$0")/book/lib.sh"
 
 before=${1:?usage: ocr_workers.sh BEFORE AFTER DEMO [ROUNDS [MODEL]]}
 after=${2:?usage: ocr_workers.sh BEFORE AFTER DEMO [ROUNDS [MODEL]]}
@@ -58,3 +59,5 @@ for f in "$work"/answers-after-*; do
   cmp -s "$f" "${f/after/before}" || same=no
 done
 echo "same answers before and after: $same"
+book_figure ocr "demo documents suite, $model: wall with 2 workers (1 worker as the peer)" "${best[after-2]}" s lower \
+  "1 worker" "${best[after-1]}"

@@ -10,6 +10,7 @@
 #               (default: bench/trn_gen beside MMGATE)
 #   UTTERANCES  default 100000; REPEAT default 3
 set -euo pipefail
+source "$(dirname "$0")/book/lib.sh"
 
 mmgate=${1:-build/mmgate}
 trn_gen=${2:-$(dirname "$mmgate")/bench/trn_gen}
@@ -65,3 +66,6 @@ printf '%-14s %10s %14.1f\n' "mmgate score" "$ours_wall" "$(awk -v k="$ours_kb" 
 printf '%-14s %10s %14.1f\n' "sctk sclite" "$sclite_wall" "$(awk -v k="$sclite_kb" 'BEGIN { print k / 1024 }')"
 awk -v a="$sclite_wall" -v b="$ours_wall" 'BEGIN { printf "speed-up: %.0fx faster than sclite\n", a / b }'
 echo "cores: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+book_figure wer "score wer, $utterances utterances: wall (best of $repeat)" "$ours_wall" s lower "sctk sclite" "$sclite_wall"
+book_figure wer "score wer, $utterances utterances: peak RSS" "$(awk -v k="$ours_kb" 'BEGIN { print k / 1024 }')" MiB lower \
+  "sctk sclite" "$(awk -v k="$sclite_kb" 'BEGIN { print k / 1024 }')"

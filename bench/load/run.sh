@@ -11,6 +11,7 @@
 #   usage: bench/load/run.sh BUILD_DIR [SECONDS=10] [CONNECTIONS=32] [POISSON_SECONDS=30]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../book/lib.sh"
 build=$(realpath "${1:?usage: run.sh BUILD_DIR [SECONDS] [CONNECTIONS] [POISSON_SECONDS]}")
 secs=${2:-10}
 conns=${3:-32}
@@ -120,6 +121,8 @@ for row in csv.DictReader(open('$work/locust_stats.csv')):
     if row['Name'] == 'Aggregated': print('%.0f' % float(row['Requests/s']))")
 echo "locust     ${loc_rps} req/s  (FastHttpUser, 1 process; load avg before: $l)"
 $PY -c "print('ratios: mmgate/wrk %.2f, locust/wrk %.2f, mmgate/locust %.2f' % ($mm_rps/$wrk_rps, $loc_rps/$wrk_rps, $mm_rps/$loc_rps))"
+book_figure load "closed loop, $conns connections: requests/s" "$mm_rps" req/s higher wrk "$wrk_rps"
+book_figure load "closed loop, $conns connections: requests/s (vs locust)" "$mm_rps" req/s higher locust "$loc_rps"
 
 # Open loop at 0.8x the closed-loop rate mmgate reached above (wrk's rate is beyond what it can send).
 target=$($PY -c "print(int($mm_rps * 0.8))")
@@ -137,4 +140,6 @@ for rate in 100 1000 2000; do
   jq_py "$work/poisson$rate.json" "'poisson %5d req/s x %d s: scheduled %.2f, achieved %.2f req/s (%+.3f%%), errors %d, dispatch lag p50 %.3f p99 %.3f max %.3f ms (load avg before: $l)' % (
     $rate, $psecs, d['stages'][0]['schedule_rate'], d['stages'][0]['achieved_rate'], 100 * d['stages'][0]['rate_error'],
     d['requests']['errors'], d['dispatch_lag']['p50_ms'], d['dispatch_lag']['p99_ms'], d['dispatch_lag']['max_ms'])"
+  book_figure load "poisson $rate req/s x $psecs s: achieved rate (% of the target)" \
+    "$(jq_py "$work/poisson$rate.json" "'%.4f' % (100 * d['stages'][0]['achieved_rate'] / $rate)")" % higher
 done

@@ -6,6 +6,7 @@
 #   usage: bench/promptfoo/run.sh BUILD_DIR [ITEMS] [CONCURRENCY]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../book/lib.sh"
 build=$(realpath "${1:?usage: run.sh BUILD_DIR [ITEMS] [CONCURRENCY]}")
 items=${2:-2000}
 conc=${3:-8}
@@ -67,9 +68,17 @@ echo "# $items items, concurrency $conc, endpoint $base"
   export PROMPTFOO_CONFIG_DIR="$work/pf-home" PROMPTFOO_DISABLE_TELEMETRY=1 PROMPTFOO_DISABLE_UPDATE=1
   export OPENAI_BASE_URL=$base OPENAI_API_KEY=$BENCH_API_KEY
   measure promptfoo node "$here/node_modules/promptfoo/dist/src/main.js" eval -c promptfooconfig.yaml \
-    -j "$conc" --no-cache --no-progress-bar --no-table -o "$work/promptfoo.json"
+    -j "$conc" --no-cache --no-progress-bar --no-table -o "$work/promptfoo.jsonl"
 )
-node -e 'const r=require(process.argv[1]); const s=r.results.stats; console.log(`# promptfoo: ${s.successes} passed, ${s.failures} failed, ${s.errors ?? 0} errors`)' "$work/promptfoo.json"
+# JSONL, one result per line: promptfoo 0.118 refuses its single-document JSON output for 2,000 results on a
+# loaded machine ("Dataset too large for JSON export"), and the side-by-side must run every time.
+/usr/bin/python3 - "$work/promptfoo.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+passed = sum(1 for r in rows if r.get("success") is True)
+errors = sum(1 for r in rows if r.get("error"))
+print(f"# promptfoo: {len(rows)} results, {passed} passed, {len(rows) - passed} not passed ({errors} errors)")
+PY
 
 # mmgate: the same items as a suite, the endpoint as an OpenAI-compatible model (provider openai, issue 4).
 cat >"$work/suite.yaml" <<YAML
@@ -93,3 +102,8 @@ awk -v pw="$pw" -v pm="$pm" -v pu="$pu" -v ps="$ps" -v mw="$mw" -v mm="$mm" -v m
   printf "| promptfoo | %.2f | %.0f | %.2f |\n| mmgate | %.2f | %.1f | %.2f |\n", pw, pm / 1024, pu + ps, mw, mm / 1024, mu + ms
   printf "mmgate: %.1fx faster (wall), %.1fx less CPU, %.1fx less peak memory\n", pw / mw, (pu + ps) / (mu + ms), pm / mm
 }'
+book_figure promptfoo "$items image items, concurrency $conc: wall" "$mw" s lower promptfoo "$pw"
+book_figure promptfoo "$items image items: CPU (user+sys)" "$(awk -v u="$mu" -v s="$ms" 'BEGIN { print u + s }')" s lower \
+  promptfoo "$(awk -v u="$pu" -v s="$ps" 'BEGIN { print u + s }')"
+book_figure promptfoo "$items image items: peak RSS" "$(awk -v k="$mm" 'BEGIN { print k / 1024 }')" MiB lower \
+  promptfoo "$(awk -v k="$pm" 'BEGIN { print k / 1024 }')"

@@ -28,6 +28,9 @@ import tempfile
 import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "book"))
+import figure  # noqa: E402  (bench/book/figure.py)
 from scipy.stats import bootstrap
 
 
@@ -115,6 +118,8 @@ def main():
                   f"{scipy_cpu / ours_cpu:.0f}x | [{ci.low:.5f}, {ci.high:.5f}] | "
                   f"[{r['percentile'][0]:.5f}, {r['percentile'][1]:.5f}] | "
                   f"[{r['bca'][0]:.5f}, {r['bca'][1]:.5f}] |")
+            figure.record("stats", f"paired bootstrap, {name}, {len(rows)} clusters, {args.resamples} resamples: wall",
+                          ours_s, "s", "lower", "scipy.stats.bootstrap", scipy_s)
             sys.stdout.flush()
     return 0
 
