@@ -204,4 +204,35 @@ Result<Audio> ReadAudioMono(const std::string& path, int rate) {
   return DecodeLocked(path, rate);
 }
 
+namespace {
+
+void PutLe(std::string* out, uint32_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i)
+    out->push_back(static_cast<char>(v >> (8 * i)));
+}
+
+}  // namespace
+
+std::string EncodeWav16(const Audio& audio, size_t max_samples) {
+  size_t n = std::min(audio.samples.size(), max_samples);
+  uint32_t rate = static_cast<uint32_t>(audio.sample_rate);
+  uint32_t data_bytes = static_cast<uint32_t>(2 * n);
+  std::string wav = "RIFF";
+  wav.reserve(44 + data_bytes);
+  PutLe(&wav, 36 + data_bytes, 4);
+  wav += "WAVEfmt ";
+  PutLe(&wav, 16, 4);
+  PutLe(&wav, 1, 2);  // PCM
+  PutLe(&wav, 1, 2);  // mono
+  PutLe(&wav, rate, 4);
+  PutLe(&wav, 2 * rate, 4);
+  PutLe(&wav, 2, 2);
+  PutLe(&wav, 16, 2);
+  wav += "data";
+  PutLe(&wav, data_bytes, 4);
+  for (size_t i = 0; i < n; ++i)
+    PutLe(&wav, static_cast<uint16_t>(audio.samples[i]), 2);
+  return wav;
+}
+
 }  // namespace mmgate::media

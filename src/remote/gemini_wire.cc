@@ -85,11 +85,22 @@ class GeminiWire final : public Wire {
     json parts = json::array();
     parts.push_back({{"text", ApplyTemplate(cfg.prompt_template, req.prompt)}});
     for (const MediaRef& m : req.media) {
-      auto bytes = ReadFile(m.abs_path);
-      if (!bytes.ok()) return bytes.status().WithContext("item " + req.item_id);
+      AudioPayload data;
+      if (m.type == "audio") {
+        auto audio = AudioForWire(
+            m, {"audio/wav", "audio/mpeg", "audio/flac", "audio/ogg"});
+        if (!audio.ok())
+          return audio.status().WithContext("item " + req.item_id);
+        data = std::move(*audio);
+      } else {
+        auto bytes = ReadFile(m.abs_path);
+        if (!bytes.ok())
+          return bytes.status().WithContext("item " + req.item_id);
+        data = {MimeType(m), std::move(*bytes)};
+      }
       parts.push_back(
           {{"inline_data",
-            {{"mime_type", MimeType(m)}, {"data", Base64Encode(*bytes)}}}});
+            {{"mime_type", data.mime}, {"data", Base64Encode(data.bytes)}}}});
     }
     json body = {
         {"contents", json::array({{{"role", "user"}, {"parts", parts}}})}};

@@ -81,20 +81,24 @@ class OpenAIWire final : public Wire {
         {{"type", "text"},
          {"text", ApplyTemplate(cfg.prompt_template, req.prompt)}});
     for (const MediaRef& m : req.media) {
-      auto bytes = ReadFile(m.abs_path);
-      if (!bytes.ok()) return bytes.status().WithContext("item " + req.item_id);
-      std::string mime = MimeType(m);
       if (m.type == "image") {
-        content.push_back(
-            {{"type", "image_url"},
-             {"image_url",
-              {{"url", "data:" + mime + ";base64," + Base64Encode(*bytes)}}}});
+        auto bytes = ReadFile(m.abs_path);
+        if (!bytes.ok())
+          return bytes.status().WithContext("item " + req.item_id);
+        content.push_back({{"type", "image_url"},
+                           {"image_url",
+                            {{"url", "data:" + MimeType(m) + ";base64," +
+                                         Base64Encode(*bytes)}}}});
       } else if (m.type == "audio") {
-        std::string format = mime == "audio/mpeg" ? "mp3" : "wav";
+        // Chat completions take only WAV and MP3.
+        auto audio = AudioForWire(m, {"audio/wav", "audio/mpeg"});
+        if (!audio.ok())
+          return audio.status().WithContext("item " + req.item_id);
+        std::string format = audio->mime == "audio/mpeg" ? "mp3" : "wav";
         content.push_back(
             {{"type", "input_audio"},
              {"input_audio",
-              {{"data", Base64Encode(*bytes)}, {"format", format}}}});
+              {{"data", Base64Encode(audio->bytes)}, {"format", format}}}});
       } else {
         return Status::Invalid(fmt::format(
             "item {}: openai chat takes image and audio media, not {}",
@@ -171,9 +175,12 @@ class OpenAIWire final : public Wire {
     if (!audio)
       return Status::Invalid("item " + req.item_id +
                              ": transcriptions need an audio medium");
-    auto bytes = ReadFile(audio->abs_path);
-    if (!bytes.ok()) return bytes.status().WithContext("item " + req.item_id);
-    std::string boundary = "mmgate-" + Sha256Hex(*bytes).substr(0, 24);
+    auto payload = AudioForWire(
+        *audio,
+        {"audio/wav", "audio/mpeg", "audio/flac", "audio/ogg", "audio/mp4"});
+    if (!payload.ok())
+      return payload.status().WithContext("item " + req.item_id);
+    std::string boundary = "mmgate-" + Sha256Hex(payload->bytes).substr(0, 24);
     std::string body;
     auto field = [&](const std::string& name, const std::string& value) {
       body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" +
@@ -183,12 +190,14 @@ class OpenAIWire final : public Wire {
     field("response_format", "json");
     for (const auto& [k, v] : cfg.parameters.items())
       field(k, v.is_string() ? v.get<std::string>() : v.dump());
-    std::string filename =
-        std::filesystem::path(audio->path).filename().string();
+    std::filesystem::path filename =
+        std::filesystem::path(audio->path).filename();
+    if (payload->mime != MimeType(*audio)) filename.replace_extension(".wav");
     body += "--" + boundary +
             "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" +
-            filename + "\"\r\nContent-Type: " + MimeType(*audio) + "\r\n\r\n";
-    body += *bytes;
+            filename.string() + "\"\r\nContent-Type: " + payload->mime +
+            "\r\n\r\n";
+    body += payload->bytes;
     body += "\r\n--" + boundary + "--\r\n";
     h.url = cfg.base_url + "/audio/transcriptions";
     h.headers.push_back("Content-Type: multipart/form-data; boundary=" +

@@ -5,9 +5,11 @@
 #ifndef MMGATE_REMOTE_WIRE_H_
 #define MMGATE_REMOTE_WIRE_H_
 
+#include <initializer_list>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "model/model.h"
@@ -65,6 +67,17 @@ std::unique_ptr<Wire> MakeGeminiWire();
 // Shared by the wires.
 // "image/png", "audio/wav"... from the file extension and medium type.
 std::string MimeType(const MediaRef& medium);
+// An audio medium's bytes in a format the provider takes: the file as it is
+// when its extension's MIME type is one of `accepted`, otherwise decoded
+// (libsox: raw 16 kHz PCM, FLAC, Opus...) and re-encoded as 16-bit PCM WAV at
+// the file's own rate, so no provider is sent bytes labelled with a format
+// they are not in. Errors name the file.
+struct AudioPayload {
+  std::string mime;
+  std::string bytes;
+};
+Result<AudioPayload> AudioForWire(
+    const MediaRef& medium, std::initializer_list<std::string_view> accepted);
 // The first ~160 bytes of a body on one line, cut at a UTF-8 boundary and
 // redacted: what error messages quote of an unparsable body.
 std::string Preview(std::string_view body);

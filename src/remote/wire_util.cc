@@ -4,14 +4,19 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "common/files.h"
 #include "common/redact.h"
+#include "media/audio.h"
 #include "model/reply_json.h"
 #include "remote/wire.h"
 
 namespace mmgate::remote {
 
-std::string MimeType(const MediaRef& medium) {
-  std::string ext = std::filesystem::path(medium.path).extension().string();
+namespace {
+
+// Empty for an extension not in the table.
+std::string MimeOfExtension(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
   static const std::pair<const char*, const char*> kTypes[] = {
       {".png", "image/png"},      {".jpg", "image/jpeg"},
@@ -22,7 +27,29 @@ std::string MimeType(const MediaRef& medium) {
       {".pdf", "application/pdf"}};
   for (const auto& [e, mime] : kTypes)
     if (ext == e) return mime;
+  return "";
+}
+
+}  // namespace
+
+std::string MimeType(const MediaRef& medium) {
+  std::string mime = MimeOfExtension(medium.path);
+  if (!mime.empty()) return mime;
   return medium.type == "audio" ? "audio/wav" : "image/png";
+}
+
+Result<AudioPayload> AudioForWire(
+    const MediaRef& medium, std::initializer_list<std::string_view> accepted) {
+  std::string mime = MimeOfExtension(medium.path);
+  if (!mime.empty() &&
+      std::find(accepted.begin(), accepted.end(), mime) != accepted.end()) {
+    auto bytes = ReadFile(medium.abs_path);
+    if (!bytes.ok()) return bytes.status();
+    return AudioPayload{mime, std::move(*bytes)};
+  }
+  auto audio = media::ReadAudioMono(medium.abs_path, media::kFileRate);
+  if (!audio.ok()) return audio.status();
+  return AudioPayload{"audio/wav", media::EncodeWav16(*audio)};
 }
 
 std::string Preview(std::string_view body) {

@@ -47,33 +47,13 @@ Result<std::string> Thumbnail(const std::string& path, int px) {
   return "data:image/jpeg;base64," + Base64Encode(jpeg.view());
 }
 
-void PutLe(std::string* out, uint32_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i)
-    out->push_back(static_cast<char>(v >> (8 * i)));
-}
-
 // Mono 16-bit PCM WAV, which every browser plays.
 Result<std::string> AudioClip(const std::string& path, int rate,
                               double max_seconds) {
   auto audio = media::ReadAudioMono(path, rate);
   if (!audio.ok()) return audio.status();
-  size_t n =
-      std::min(audio->samples.size(), static_cast<size_t>(max_seconds * rate));
-  uint32_t data_bytes = static_cast<uint32_t>(2 * n);
-  std::string wav = "RIFF";
-  PutLe(&wav, 36 + data_bytes, 4);
-  wav += "WAVEfmt ";
-  PutLe(&wav, 16, 4);
-  PutLe(&wav, 1, 2);  // PCM
-  PutLe(&wav, 1, 2);  // mono
-  PutLe(&wav, rate, 4);
-  PutLe(&wav, 2 * rate, 4);
-  PutLe(&wav, 2, 2);
-  PutLe(&wav, 16, 2);
-  wav += "data";
-  PutLe(&wav, data_bytes, 4);
-  for (size_t i = 0; i < n; ++i)
-    PutLe(&wav, static_cast<uint16_t>(audio->samples[i]), 2);
+  std::string wav =
+      media::EncodeWav16(*audio, static_cast<size_t>(max_seconds * rate));
   return "data:audio/wav;base64," + Base64Encode(wav);
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "adapter/remote_models.h"
+#include "common/base64.h"
 #include "common/redact.h"
 #include "fault_server.h"
 #include "providers.h"
@@ -126,6 +127,38 @@ TEST_F(WireTest, OpenAIChatSendsImagesAudioSchemaAndReadsUsage) {
   EXPECT_EQ(m->EstimateInputTokens(
                 Request("What is the 2023 value?", {"chart.png", "clip.wav"})),
             4 + (23 + 15 + 3) / 4 + 765 + 10);
+}
+
+// Chat completions take WAV and MP3 only: raw PCM (the human recordings of
+// pocketsphinx-testdata) is sent as a WAV of the same samples, never as raw
+// bytes labelled "wav".
+TEST_F(WireTest, OpenAIChatSendsRawPcmAsWavOfTheSameSamples) {
+  std::string pcm;
+  for (int i = 0; i < 1600; ++i) {
+    int16_t v = static_cast<int16_t>((i * 37) % 2000 - 1000);
+    pcm.push_back(static_cast<char>(v & 0xff));
+    pcm.push_back(static_cast<char>((v >> 8) & 0xff));
+  }
+  std::ofstream(dir_ / "clip.raw", std::ios::binary) << pcm;
+  json seen;
+  FaultServer server([&](const ServerRequest& r, int64_t) {
+    seen = json::parse(r.body);
+    return Script{
+        Send(Response(200, "application/json", OpenAIChatBody("ok", 1, 1)))};
+  });
+  auto m = Make("openai", server, json::object());
+  ModelRequest r{"it-raw", "audio", "Transcribe.", {}};
+  r.media.push_back({"audio", "clip.raw", (dir_ / "clip.raw").string()});
+  auto a = m->Answer(r);
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  const json& audio = seen["messages"][0]["content"][1]["input_audio"];
+  EXPECT_EQ(audio["format"], "wav");
+  auto wav = Base64Decode(audio["data"].get<std::string>());
+  ASSERT_TRUE(wav.ok()) << wav.status().message();
+  ASSERT_EQ(wav->size(), 44 + pcm.size());
+  EXPECT_EQ(wav->substr(0, 4), "RIFF");
+  EXPECT_EQ(wav->substr(8, 4), "WAVE");
+  EXPECT_EQ(wav->substr(44), pcm);
 }
 
 TEST_F(WireTest, OpenAIStreamSplitInsideUtf8CharactersGivesTheWholeAnswer) {
