@@ -13,7 +13,7 @@ class LeasesContract : public ContractTest<B> {
     ASSERT_TRUE(AddChartsRun(this->store_.get(), "r").ok());
   }
 };
-TYPED_TEST_SUITE(LeasesContract, Backends);
+TYPED_TEST_SUITE(LeasesContract, Backends, BackendNames);
 
 TYPED_TEST(LeasesContract, OneHolderUntilExpiryThenALargerToken) {
   Store* s = this->store_.get();

@@ -46,7 +46,7 @@ class PoisonContract : public ContractTest<B> {
     }
   }
 };
-TYPED_TEST_SUITE(PoisonContract, Backends);
+TYPED_TEST_SUITE(PoisonContract, Backends, BackendNames);
 
 TYPED_TEST(PoisonContract, MalformedSlicesJsonFailsOneItem) {
   ASSERT_TRUE(this->backend_
