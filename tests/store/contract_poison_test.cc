@@ -10,6 +10,7 @@ class PoisonContract : public ContractTest<B> {
  protected:
   void SetUp() override {
     ContractTest<B>::SetUp();
+    if (this->IsSkipped()) return;
     Store* s = this->store_.get();
     ASSERT_TRUE(AddChartsRun(s, "r").ok());
     for (const char* id : {"c1", "c2", "c3"}) {
