@@ -4,7 +4,7 @@
 set -euo pipefail
 MMGATE=$(realpath "$1")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-cli.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
 PY=/usr/bin/python3
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
