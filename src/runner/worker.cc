@@ -43,25 +43,36 @@ bool IsFinished(const Finished& finished, const WorkItem& w) {
   return it != finished.end() && it->second == w.item->content_hash;
 }
 
-// The batches not yet done, starting at a place that depends on the owner
-// so workers spread over the run instead of racing for its first batch.
+// The batches not yet done: first those whose holder let its lease run out
+// (a dead or stalled worker's, waiting longest), then the others from a
+// place that depends on the owner, so workers spread over the run instead of
+// racing for its first batch.
 Result<std::vector<const Batch*>> OpenBatches(store::Store* store,
                                               const std::string& run_id,
                                               const std::string& owner,
+                                              int64_t now_ms,
                                               const std::vector<Batch>& all) {
   auto leases = store->ListLeases(run_id);
   if (!leases.ok()) return leases.status();
-  std::set<std::string> done;
-  for (const store::Lease& l : *leases)
-    if (l.expires_ms >= kBatchDoneMs) done.insert(l.batch_id);
-  std::vector<const Batch*> open;
-  for (const Batch& b : all)
-    if (!done.count(b.id)) open.push_back(&b);
+  std::set<std::string> done, abandoned;
+  for (const store::Lease& l : *leases) {
+    if (l.expires_ms >= kBatchDoneMs) {
+      done.insert(l.batch_id);
+    } else if (!l.owner.empty() && l.expires_ms <= now_ms) {
+      abandoned.insert(l.batch_id);
+    }
+  }
+  std::vector<const Batch*> first, open;
+  for (const Batch& b : all) {
+    if (done.count(b.id)) continue;
+    (abandoned.count(b.id) ? first : open).push_back(&b);
+  }
   if (!open.empty()) {
     size_t start = std::hash<std::string>{}(owner) % open.size();
     std::rotate(open.begin(), open.begin() + start, open.end());
   }
-  return open;
+  first.insert(first.end(), open.begin(), open.end());
+  return first;
 }
 
 class Worker {
@@ -142,7 +153,8 @@ Result<bool> Drain(const WorkerOptions& opt, const std::vector<Batch>& batches,
                    store::Store* store, Clock* clock, Worker* worker) {
   for (;;) {
     if (worker->Stopping()) return false;
-    auto open = OpenBatches(store, opt.run_id, opt.owner, batches);
+    auto open = OpenBatches(store, opt.run_id, opt.owner, clock->WallMillis(),
+                            batches);
     if (!open.ok()) return open.status();
     if (open->empty()) return true;
     bool claimed = false;
@@ -154,6 +166,8 @@ Result<bool> Drain(const WorkerOptions& opt, const std::vector<Batch>& batches,
       if (!lease->has_value()) continue;
       claimed = true;
       MMGATE_RETURN_IF_ERROR(worker->RunBatch(*b, **lease));
+      // Look again: a batch may have been abandoned in the meantime.
+      break;
     }
     // Every open batch is held by a live worker: wait for it to finish or
     // for its lease to run out.
