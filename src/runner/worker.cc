@@ -153,8 +153,8 @@ Result<bool> Drain(const WorkerOptions& opt, const std::vector<Batch>& batches,
                    store::Store* store, Clock* clock, Worker* worker) {
   for (;;) {
     if (worker->Stopping()) return false;
-    auto open = OpenBatches(store, opt.run_id, opt.owner, clock->WallMillis(),
-                            batches);
+    auto open =
+        OpenBatches(store, opt.run_id, opt.owner, clock->WallMillis(), batches);
     if (!open.ok()) return open.status();
     if (open->empty()) return true;
     bool claimed = false;
@@ -189,8 +189,8 @@ Result<WorkerSummary> RunWorker(const ProjectConfig& project,
   }
   auto spec = project.models.find(model_name);
   if (spec == project.models.end())
-    return Status::Invalid(fmt::format("{}: no model named '{}'", project.path,
-                                       model_name));
+    return Status::Invalid(
+        fmt::format("{}: no model named '{}'", project.path, model_name));
   auto suites = SelectSuites(project, options.suites);
   if (!suites.ok()) return suites.status();
   auto price = PriceOf(project, model_name);

@@ -32,8 +32,8 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url) {
     path = url;
   } else {
     return Status::Invalid("unsupported database URL '" +
-                           internal::WithoutPassword(url) + "' (" +
-                           kSupported + ")");
+                           internal::WithoutPassword(url) + "' (" + kSupported +
+                           ")");
   }
   if (path.empty())
     return Status::Invalid("database URL '" + url + "' names no file (" +

@@ -24,38 +24,37 @@ Result<std::optional<Lease>> PgStore::ClaimLease(const std::string& run_id,
                            ": needs an owner and a positive ttl");
   }
   using Claimed = std::optional<Lease>;
-  return Tx("claiming " + LeaseName(run_id, batch_id),
-            [&](pqxx::work& w) -> Result<Claimed> {
-              auto held = w.exec_params(
-                  "SELECT owner, token, expires_ms FROM leases WHERE run_id ="
-                  " $1 AND batch_id = $2 FOR UPDATE SKIP LOCKED",
-                  run_id, batch_id);
-              if (held.empty()) {
-                // Never claimed, or locked by another claimer right now
-                // (DO NOTHING then returns no row without waiting).
-                auto made = w.exec_params(
-                    "INSERT INTO leases (run_id, batch_id, owner, token,"
-                    " expires_ms) VALUES ($1, $2, $3, 1, $4)"
-                    " ON CONFLICT (run_id, batch_id) DO NOTHING"
-                    " RETURNING token",
-                    run_id, batch_id, owner, now_ms + ttl_ms);
-                if (made.empty()) return Claimed();
-                return Claimed(Lease{run_id, batch_id, owner, 1,
-                                     now_ms + ttl_ms});
-              }
-              const auto& row = held[0];
-              if (!pg::Text(row, 0).empty() && pg::Int(row, 2) > now_ms)
-                return Claimed();
-              // The row outlives its releases so the token keeps growing.
-              int64_t token = pg::Int(
-                  w.exec_params1("UPDATE leases SET owner = $3, token = token"
-                                 " + 1, expires_ms = $4 WHERE run_id = $1 AND"
-                                 " batch_id = $2 RETURNING token",
-                                 run_id, batch_id, owner, now_ms + ttl_ms),
-                  0);
-              return Claimed(
-                  Lease{run_id, batch_id, owner, token, now_ms + ttl_ms});
-            });
+  return Tx(
+      "claiming " + LeaseName(run_id, batch_id),
+      [&](pqxx::work& w) -> Result<Claimed> {
+        auto held = w.exec_params(
+            "SELECT owner, token, expires_ms FROM leases WHERE run_id ="
+            " $1 AND batch_id = $2 FOR UPDATE SKIP LOCKED",
+            run_id, batch_id);
+        if (held.empty()) {
+          // Never claimed, or locked by another claimer right now
+          // (DO NOTHING then returns no row without waiting).
+          auto made = w.exec_params(
+              "INSERT INTO leases (run_id, batch_id, owner, token,"
+              " expires_ms) VALUES ($1, $2, $3, 1, $4)"
+              " ON CONFLICT (run_id, batch_id) DO NOTHING"
+              " RETURNING token",
+              run_id, batch_id, owner, now_ms + ttl_ms);
+          if (made.empty()) return Claimed();
+          return Claimed(Lease{run_id, batch_id, owner, 1, now_ms + ttl_ms});
+        }
+        const auto& row = held[0];
+        if (!pg::Text(row, 0).empty() && pg::Int(row, 2) > now_ms)
+          return Claimed();
+        // The row outlives its releases so the token keeps growing.
+        int64_t token =
+            pg::Int(w.exec_params1("UPDATE leases SET owner = $3, token = token"
+                                   " + 1, expires_ms = $4 WHERE run_id = $1 AND"
+                                   " batch_id = $2 RETURNING token",
+                                   run_id, batch_id, owner, now_ms + ttl_ms),
+                    0);
+        return Claimed(Lease{run_id, batch_id, owner, token, now_ms + ttl_ms});
+      });
 }
 
 Result<std::optional<Lease>> PgStore::RenewLease(const Lease& lease,

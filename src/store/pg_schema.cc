@@ -309,8 +309,8 @@ Status PgStore::Migrate() {
                              names + "...): name another one with --db");
     }
     if (version > kPgSchemaVersion) {
-      return Status::Invalid("database " + described_ +
-                             " has schema version " + std::to_string(version) +
+      return Status::Invalid("database " + described_ + " has schema version " +
+                             std::to_string(version) +
                              ", newer than this mmgate (" +
                              std::to_string(kPgSchemaVersion) + ")");
     }

@@ -1,11 +1,12 @@
 // PgStore: runs, suites and items, results, attempts, the cache, reading a
 // run back and outcomes. The SQL is SQLite's (sqlite_store.cc) with $n
 // parameters; decoding is shared (decode.h).
+#include "store/pg_store.h"
+
 #include <set>
 #include <tuple>
 
 #include "store/decode.h"
-#include "store/pg_store.h"
 
 namespace mmgate::store {
 namespace {
@@ -165,13 +166,14 @@ Result<std::optional<RunRecord>> PgStore::GetRun(const std::string& run_id) {
 }
 
 Result<std::vector<RunRecord>> PgStore::ListRuns() {
-  return Tx("listing runs", [&](pqxx::work& w) -> Result<std::vector<RunRecord>> {
-    std::vector<RunRecord> out;
-    for (const auto& row : w.exec(std::string("SELECT ") + kRunColumns +
-                                  " FROM runs ORDER BY created_ms, run_id"))
-      out.push_back(ReadRun(row));
-    return out;
-  });
+  return Tx(
+      "listing runs", [&](pqxx::work& w) -> Result<std::vector<RunRecord>> {
+        std::vector<RunRecord> out;
+        for (const auto& row : w.exec(std::string("SELECT ") + kRunColumns +
+                                      " FROM runs ORDER BY created_ms, run_id"))
+          out.push_back(ReadRun(row));
+        return out;
+      });
 }
 
 Status PgStore::SetRunStatus(const std::string& run_id, RunStatus status,
@@ -186,52 +188,50 @@ Status PgStore::SetRunStatus(const std::string& run_id, RunStatus status,
 
 Status PgStore::PutSuite(const std::string& run_id, const SuiteRecord& suite,
                          const std::vector<ItemRecord>& items) {
-  return Tx("storing suite " + suite.suite + " of run " + run_id,
-            [&](pqxx::work& w) {
-              w.exec_params(
-                  "INSERT INTO run_suites (run_id, suite, modality, metric,"
-                  " metrics_json, version_hash, n_items)"
-                  " VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                  " ON CONFLICT (run_id, suite) DO UPDATE SET"
-                  " modality = excluded.modality, metric = excluded.metric,"
-                  " metrics_json = excluded.metrics_json,"
-                  " version_hash = excluded.version_hash,"
-                  " n_items = excluded.n_items",
-                  run_id, suite.suite, suite.modality, suite.metric,
-                  internal::EncodeMetrics(suite.metrics), suite.version_hash,
-                  suite.n_items);
-              std::vector<std::string> keep;
-              for (const ItemRecord& it : items) {
-                w.exec_params(kUpsertItem, run_id, suite.suite, it.item_id,
-                              it.content_hash, it.modality, it.metric,
-                              it.group, it.expect,
-                              internal::EncodeSlices(it.slices),
-                              it.reference_json, it.prompt, it.media_json,
-                              it.line);
-                keep.push_back(it.item_id);
-              }
-              // Items the suite no longer holds leave the run; children
-              // first, as the foreign keys point from scores to items.
-              std::string kept = pg::TextArray(keep);
-              for (const char* table : {"scores", "responses",
-                                        "extra_responses", "stages", "items"})
-                w.exec_params(std::string("DELETE FROM ") + table +
-                                  " WHERE run_id = $1 AND suite = $2 AND"
-                                  " NOT (item_id = ANY ($3::text[]))",
-                              run_id, suite.suite, kept);
-              return Status::Ok();
-            });
+  return Tx(
+      "storing suite " + suite.suite + " of run " + run_id, [&](pqxx::work& w) {
+        w.exec_params(
+            "INSERT INTO run_suites (run_id, suite, modality, metric,"
+            " metrics_json, version_hash, n_items)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " ON CONFLICT (run_id, suite) DO UPDATE SET"
+            " modality = excluded.modality, metric = excluded.metric,"
+            " metrics_json = excluded.metrics_json,"
+            " version_hash = excluded.version_hash,"
+            " n_items = excluded.n_items",
+            run_id, suite.suite, suite.modality, suite.metric,
+            internal::EncodeMetrics(suite.metrics), suite.version_hash,
+            suite.n_items);
+        std::vector<std::string> keep;
+        for (const ItemRecord& it : items) {
+          w.exec_params(kUpsertItem, run_id, suite.suite, it.item_id,
+                        it.content_hash, it.modality, it.metric, it.group,
+                        it.expect, internal::EncodeSlices(it.slices),
+                        it.reference_json, it.prompt, it.media_json, it.line);
+          keep.push_back(it.item_id);
+        }
+        // Items the suite no longer holds leave the run; children
+        // first, as the foreign keys point from scores to items.
+        std::string kept = pg::TextArray(keep);
+        for (const char* table :
+             {"scores", "responses", "extra_responses", "stages", "items"})
+          w.exec_params(std::string("DELETE FROM ") + table +
+                            " WHERE run_id = $1 AND suite = $2 AND"
+                            " NOT (item_id = ANY ($3::text[]))",
+                        run_id, suite.suite, kept);
+        return Status::Ok();
+      });
 }
 
 Result<std::vector<SuiteRecord>> PgStore::GetSuites(const std::string& run_id) {
   return Tx("reading the suites of run " + run_id,
             [&](pqxx::work& w) -> Result<std::vector<SuiteRecord>> {
               std::vector<SuiteRecord> out;
-              for (const auto& row : w.exec_params(
-                       "SELECT suite, modality, metric, metrics_json,"
-                       " version_hash, n_items FROM run_suites"
-                       " WHERE run_id = $1 ORDER BY suite",
-                       run_id)) {
+              for (const auto& row :
+                   w.exec_params("SELECT suite, modality, metric, metrics_json,"
+                                 " version_hash, n_items FROM run_suites"
+                                 " WHERE run_id = $1 ORDER BY suite",
+                                 run_id)) {
                 SuiteRecord s;
                 s.suite = Text(row, 0);
                 s.modality = Text(row, 1);
@@ -294,11 +294,10 @@ void PgStore::WriteResult(pqxx::work& w, const std::string& run_id,
       run_id, r.suite, r.item_id);
   w.exec_params(kUpsertResponse, run_id, r.suite, r.item_id, r.content_hash,
                 pg::Nullable(r.answer), pg::Nullable(r.error), r.error_kind,
-                r.latency_ms, r.model_version, r.input_tokens,
-                r.output_tokens, r.created_ms, r.cost_usd, r.n_attempts,
-                r.ttft_ms, r.template_hash, r.schema_valid,
-                int64_t{r.cached ? 1 : 0}, r.n_repeats,
-                int64_t{r.flaky ? 1 : 0}, r.repeats_json);
+                r.latency_ms, r.model_version, r.input_tokens, r.output_tokens,
+                r.created_ms, r.cost_usd, r.n_attempts, r.ttft_ms,
+                r.template_hash, r.schema_valid, int64_t{r.cached ? 1 : 0},
+                r.n_repeats, int64_t{r.flaky ? 1 : 0}, r.repeats_json);
   InsertAttempts(w, run_id, attempts);
   if (cache) InsertCache(w, *cache);
   for (const ScoreRecord& s : scores) {
@@ -324,40 +323,49 @@ Result<std::vector<ItemResult>> PgStore::LoadResults(
 
 Result<std::vector<Outcome>> PgStore::Outcomes(
     const std::vector<std::string>& exclude_runs) {
-  return Tx("reading outcomes", [&](pqxx::work& w)
-                                    -> Result<std::vector<Outcome>> {
-    std::map<std::string, std::string> source;
-    for (const auto& row : w.exec("SELECT run_id, source_run FROM runs"))
-      source[Text(row, 0)] = Text(row, 1);
-    auto root = internal::LineageRoots(source);
-    auto lineage = [&](const std::string& run) {
-      auto it = root.find(run);
-      return it == root.end() ? run : it->second;
-    };
-    std::set<std::string> excluded;
-    for (const std::string& run : exclude_runs) excluded.insert(lineage(run));
-    // Oldest run first: the newest scoring of a lineage wins.
-    std::map<std::tuple<std::string, std::string, std::string>, Outcome> once;
-    for (const auto& row : w.exec(
-             "SELECT i.run_id, i.suite, i.item_id, i.content_hash, i.metric,"
-             " r.error IS NOT NULL, s.value"
-             " FROM items i JOIN runs u ON u.run_id = i.run_id"
-             " JOIN responses r ON r.run_id = i.run_id AND r.suite = i.suite"
-             " AND r.item_id = i.item_id"
-             " LEFT JOIN scores s ON s.run_id = i.run_id AND s.suite = i.suite"
-             " AND s.item_id = i.item_id AND s.metric = i.metric"
-             " WHERE i.content_hash != '' ORDER BY u.created_ms, u.run_id")) {
-      std::string run = lineage(Text(row, 0));
-      if (excluded.count(run)) continue;
-      once[{run, Text(row, 1), Text(row, 2)}] =
-          Outcome{Text(row, 1), Text(row, 2), Text(row, 3), Text(row, 4),
-                  row[5].as<bool>() || row[6].is_null(), Double(row, 6)};
-    }
-    std::vector<Outcome> out;
-    out.reserve(once.size());
-    for (auto& [_, o] : once) out.push_back(std::move(o));
-    return out;
-  });
+  return Tx(
+      "reading outcomes", [&](pqxx::work& w) -> Result<std::vector<Outcome>> {
+        std::map<std::string, std::string> source;
+        for (const auto& row : w.exec("SELECT run_id, source_run FROM runs"))
+          source[Text(row, 0)] = Text(row, 1);
+        auto root = internal::LineageRoots(source);
+        auto lineage = [&](const std::string& run) {
+          auto it = root.find(run);
+          return it == root.end() ? run : it->second;
+        };
+        std::set<std::string> excluded;
+        for (const std::string& run : exclude_runs)
+          excluded.insert(lineage(run));
+        // Oldest run first: the newest scoring of a lineage wins.
+        std::map<std::tuple<std::string, std::string, std::string>, Outcome>
+            once;
+        for (
+            const auto& row : w.exec(
+                "SELECT i.run_id, i.suite, i.item_id, i.content_hash, i.metric,"
+                " r.error IS NOT NULL, s.value"
+                " FROM items i JOIN runs u ON u.run_id = i.run_id"
+                " JOIN responses r ON r.run_id = i.run_id AND r.suite = i.suite"
+                " AND r.item_id = i.item_id"
+                " LEFT JOIN scores s ON s.run_id = i.run_id AND s.suite = "
+                "i.suite"
+                " AND s.item_id = i.item_id AND s.metric = i.metric"
+                " WHERE i.content_hash != '' ORDER BY u.created_ms, "
+                "u.run_id")) {
+          std::string run = lineage(Text(row, 0));
+          if (excluded.count(run)) continue;
+          once[{run, Text(row, 1), Text(row, 2)}] =
+              Outcome{Text(row, 1),
+                      Text(row, 2),
+                      Text(row, 3),
+                      Text(row, 4),
+                      row[5].as<bool>() || row[6].is_null(),
+                      Double(row, 6)};
+        }
+        std::vector<Outcome> out;
+        out.reserve(once.size());
+        for (auto& [_, o] : once) out.push_back(std::move(o));
+        return out;
+      });
 }
 
 }  // namespace mmgate::store

@@ -60,8 +60,8 @@ Result<std::optional<CacheEntry>> PgStore::GetCached(const std::string& key) {
               if (rows.empty()) return std::optional<CacheEntry>();
               const auto& r = rows[0];
               return std::optional<CacheEntry>(
-                  CacheEntry{key, Text(r, 0), Text(r, 1), Int(r, 2),
-                             Int(r, 3), Text(r, 4), Int(r, 5), Int(r, 6)});
+                  CacheEntry{key, Text(r, 0), Text(r, 1), Int(r, 2), Int(r, 3),
+                             Text(r, 4), Int(r, 5), Int(r, 6)});
             });
 }
 
@@ -114,14 +114,19 @@ Result<std::vector<VerdictRecord>> PgStore::ListVerdicts() {
             [&](pqxx::work& w) -> Result<std::vector<VerdictRecord>> {
               std::vector<VerdictRecord> out;
               std::map<int64_t, size_t> at;
-              for (const auto& r : w.exec(
-                       "SELECT verdict_id, baseline, candidate, policy,"
-                       " verdict, created_ms, verdict_json FROM verdicts"
-                       " ORDER BY created_ms, verdict_id")) {
+              for (const auto& r :
+                   w.exec("SELECT verdict_id, baseline, candidate, policy,"
+                          " verdict, created_ms, verdict_json FROM verdicts"
+                          " ORDER BY created_ms, verdict_id")) {
                 at[Int(r, 0)] = out.size();
-                out.push_back(VerdictRecord{Int(r, 0), Text(r, 1), Text(r, 2),
-                                            Text(r, 3), Text(r, 4), Int(r, 5),
-                                            Text(r, 6), {}});
+                out.push_back(VerdictRecord{Int(r, 0),
+                                            Text(r, 1),
+                                            Text(r, 2),
+                                            Text(r, 3),
+                                            Text(r, 4),
+                                            Int(r, 5),
+                                            Text(r, 6),
+                                            {}});
               }
               for (const auto& r : w.exec(
                        "SELECT verdict_id, suite, modality, metric, verdict, n,"
@@ -163,30 +168,38 @@ Result<int64_t> PgStore::PutLabel(const LabelRecord& label) {
 
 Result<std::vector<LabelRecord>> PgStore::ListLabels(
     const LabelFilter& filter) {
-  return Tx("listing labels", [&](pqxx::work& w)
-                                  -> Result<std::vector<LabelRecord>> {
-    std::vector<LabelRecord> out;
-    // One row per failure mode (or one with a NULL mode), in label order.
-    for (const auto& r : w.exec_params(
-             "SELECT l.label_id, l.run_id, l.suite, l.item_id, l.content_hash,"
-             " l.grader, l.created_ms, l.grade, l.note, m.mode"
-             " FROM labels l LEFT JOIN label_failure_modes m"
-             " ON m.label_id = l.label_id"
-             " WHERE ($1::text = '' OR l.run_id = $1)"
-             " AND ($2::text = '' OR l.suite = $2)"
-             " AND ($3::text = '' OR l.item_id = $3)"
-             " AND ($4::text = '' OR l.grader = $4)"
-             " ORDER BY l.label_id, m.position",
-             filter.run_id, filter.suite, filter.item_id, filter.grader)) {
-      if (out.empty() || out.back().label_id != Int(r, 0)) {
-        out.push_back(LabelRecord{Int(r, 0), Text(r, 1), Text(r, 2),
-                                  Text(r, 3), Text(r, 4), Text(r, 5),
-                                  Int(r, 6), Text(r, 7), {}, Text(r, 8)});
-      }
-      if (!r[9].is_null()) out.back().failure_modes.push_back(Text(r, 9));
-    }
-    return out;
-  });
+  return Tx(
+      "listing labels", [&](pqxx::work& w) -> Result<std::vector<LabelRecord>> {
+        std::vector<LabelRecord> out;
+        // One row per failure mode (or one with a NULL mode), in label order.
+        for (const auto& r : w.exec_params(
+                 "SELECT l.label_id, l.run_id, l.suite, l.item_id, "
+                 "l.content_hash,"
+                 " l.grader, l.created_ms, l.grade, l.note, m.mode"
+                 " FROM labels l LEFT JOIN label_failure_modes m"
+                 " ON m.label_id = l.label_id"
+                 " WHERE ($1::text = '' OR l.run_id = $1)"
+                 " AND ($2::text = '' OR l.suite = $2)"
+                 " AND ($3::text = '' OR l.item_id = $3)"
+                 " AND ($4::text = '' OR l.grader = $4)"
+                 " ORDER BY l.label_id, m.position",
+                 filter.run_id, filter.suite, filter.item_id, filter.grader)) {
+          if (out.empty() || out.back().label_id != Int(r, 0)) {
+            out.push_back(LabelRecord{Int(r, 0),
+                                      Text(r, 1),
+                                      Text(r, 2),
+                                      Text(r, 3),
+                                      Text(r, 4),
+                                      Text(r, 5),
+                                      Int(r, 6),
+                                      Text(r, 7),
+                                      {},
+                                      Text(r, 8)});
+          }
+          if (!r[9].is_null()) out.back().failure_modes.push_back(Text(r, 9));
+        }
+        return out;
+      });
 }
 
 Result<int64_t> PgStore::PutCalibration(const CalibrationRecord& c) {
@@ -203,46 +216,47 @@ Result<int64_t> PgStore::PutCalibration(const CalibrationRecord& c) {
             " ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
             " $15) RETURNING calibration_id",
             c.judge, c.judge_version, c.rubric_hash, c.modality, c.slice_key,
-            c.slice_value, c.n, c.unscored, c.kappa_kind, kappa.get(),
-            lo.get(), hi.get(), c.detail_json, c.labels_hash, c.created_ms),
+            c.slice_value, c.n, c.unscored, c.kappa_kind, kappa.get(), lo.get(),
+            hi.get(), c.detail_json, c.labels_hash, c.created_ms),
         0);
   });
 }
 
 Result<std::vector<CalibrationRecord>> PgStore::ListCalibrations(
     const std::string& judge) {
-  return Tx("listing calibrations", [&](pqxx::work& w)
-                                        -> Result<
-                                            std::vector<CalibrationRecord>> {
-    std::vector<CalibrationRecord> out;
-    for (const auto& r : w.exec_params(
-             "SELECT calibration_id, judge, judge_version, rubric_hash,"
-             " modality, slice_key, slice_value, n, unscored, kappa_kind,"
-             " kappa, kappa_lo, kappa_hi, detail_json, labels_hash, created_ms"
-             " FROM calibrations WHERE ($1::text = '' OR judge = $1)"
-             " ORDER BY calibration_id",
-             judge)) {
-      CalibrationRecord c;
-      c.calibration_id = Int(r, 0);
-      c.judge = Text(r, 1);
-      c.judge_version = Text(r, 2);
-      c.rubric_hash = Text(r, 3);
-      c.modality = Text(r, 4);
-      c.slice_key = Text(r, 5);
-      c.slice_value = Text(r, 6);
-      c.n = Int(r, 7);
-      c.unscored = Int(r, 8);
-      c.kappa_kind = Text(r, 9);
-      c.kappa = pg::OptDouble(r, 10);
-      c.kappa_lo = pg::OptDouble(r, 11);
-      c.kappa_hi = pg::OptDouble(r, 12);
-      c.detail_json = Text(r, 13);
-      c.labels_hash = Text(r, 14);
-      c.created_ms = Int(r, 15);
-      out.push_back(std::move(c));
-    }
-    return out;
-  });
+  return Tx(
+      "listing calibrations",
+      [&](pqxx::work& w) -> Result<std::vector<CalibrationRecord>> {
+        std::vector<CalibrationRecord> out;
+        for (const auto& r : w.exec_params(
+                 "SELECT calibration_id, judge, judge_version, rubric_hash,"
+                 " modality, slice_key, slice_value, n, unscored, kappa_kind,"
+                 " kappa, kappa_lo, kappa_hi, detail_json, labels_hash, "
+                 "created_ms"
+                 " FROM calibrations WHERE ($1::text = '' OR judge = $1)"
+                 " ORDER BY calibration_id",
+                 judge)) {
+          CalibrationRecord c;
+          c.calibration_id = Int(r, 0);
+          c.judge = Text(r, 1);
+          c.judge_version = Text(r, 2);
+          c.rubric_hash = Text(r, 3);
+          c.modality = Text(r, 4);
+          c.slice_key = Text(r, 5);
+          c.slice_value = Text(r, 6);
+          c.n = Int(r, 7);
+          c.unscored = Int(r, 8);
+          c.kappa_kind = Text(r, 9);
+          c.kappa = pg::OptDouble(r, 10);
+          c.kappa_lo = pg::OptDouble(r, 11);
+          c.kappa_hi = pg::OptDouble(r, 12);
+          c.detail_json = Text(r, 13);
+          c.labels_hash = Text(r, 14);
+          c.created_ms = Int(r, 15);
+          out.push_back(std::move(c));
+        }
+        return out;
+      });
 }
 
 }  // namespace mmgate::store

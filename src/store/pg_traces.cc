@@ -18,9 +18,8 @@ constexpr const char* kTraceColumns =
     " category, outcome, request_hash";
 
 TraceRecord ReadTrace(const pqxx::row& r) {
-  return TraceRecord{Text(r, 0), Int(r, 1),  Text(r, 2),
-                     Text(r, 3), Text(r, 4), Text(r, 5),
-                     Text(r, 6), Text(r, 7), Text(r, 8)};
+  return TraceRecord{Text(r, 0), Int(r, 1),  Text(r, 2), Text(r, 3), Text(r, 4),
+                     Text(r, 5), Text(r, 6), Text(r, 7), Text(r, 8)};
 }
 
 }  // namespace
@@ -56,10 +55,9 @@ Result<std::optional<TraceRecord>> PgStore::GetTrace(
     const std::string& trace_id) {
   return Tx("reading trace " + trace_id,
             [&](pqxx::work& w) -> Result<std::optional<TraceRecord>> {
-              auto rows =
-                  w.exec_params(std::string("SELECT ") + kTraceColumns +
-                                    " FROM traces WHERE trace_id = $1",
-                                trace_id);
+              auto rows = w.exec_params(std::string("SELECT ") + kTraceColumns +
+                                            " FROM traces WHERE trace_id = $1",
+                                        trace_id);
               if (rows.empty()) return std::optional<TraceRecord>();
               return std::optional<TraceRecord>(ReadTrace(rows[0]));
             });
@@ -67,18 +65,18 @@ Result<std::optional<TraceRecord>> PgStore::GetTrace(
 
 Result<std::vector<TraceRecord>> PgStore::ListTraces(
     const TraceFilter& filter) {
-  return Tx("listing traces",
-            [&](pqxx::work& w) -> Result<std::vector<TraceRecord>> {
-              std::vector<TraceRecord> out;
-              for (const auto& r : w.exec_params(
-                       std::string("SELECT ") + kTraceColumns +
-                           " FROM traces WHERE created_ms >= $1 AND"
-                           " created_ms < $2 AND ($3::text = '' OR"
-                           " category = $3) ORDER BY created_ms, trace_id",
-                       filter.since_ms, filter.until_ms, filter.category))
-                out.push_back(ReadTrace(r));
-              return out;
-            });
+  return Tx(
+      "listing traces", [&](pqxx::work& w) -> Result<std::vector<TraceRecord>> {
+        std::vector<TraceRecord> out;
+        for (const auto& r :
+             w.exec_params(std::string("SELECT ") + kTraceColumns +
+                               " FROM traces WHERE created_ms >= $1 AND"
+                               " created_ms < $2 AND ($3::text = '' OR"
+                               " category = $3) ORDER BY created_ms, trace_id",
+                           filter.since_ms, filter.until_ms, filter.category))
+          out.push_back(ReadTrace(r));
+        return out;
+      });
 }
 
 Status PgStore::PutStages(const std::string& run_id,
@@ -127,8 +125,7 @@ Result<std::vector<StageRecord>> PgStore::LoadStages(
                 out.push_back(StageRecord{
                     Text(r, 0), Text(r, 1), Text(r, 2), Int(r, 3), Text(r, 4),
                     Text(r, 5), Text(r, 6), pg::OptText(r, 7),
-                    pg::OptText(r, 8), Text(r, 9), Double(r, 10),
-                    Int(r, 11)});
+                    pg::OptText(r, 8), Text(r, 9), Double(r, 10), Int(r, 11)});
               }
               return out;
             });
@@ -141,7 +138,8 @@ Status PgStore::PutExtraResponses(
     // Redone repeats replace the old ones, however many there were.
     std::set<std::tuple<std::string, std::string, std::string>> groups;
     for (const ExtraResponseRecord& r : responses)
-      groups.insert({r.suite, r.item_id, std::string(ResponseKindName(r.kind))});
+      groups.insert(
+          {r.suite, r.item_id, std::string(ResponseKindName(r.kind))});
     for (const auto& [suite, item, kind] : groups) {
       w.exec_params(
           "DELETE FROM extra_responses WHERE run_id = $1 AND suite = $2"

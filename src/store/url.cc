@@ -24,7 +24,7 @@ std::string PercentDecode(std::string_view s) {
       if (c >= 'A' && c <= 'F') return c - 'A' + 10;
       return -1;
     };
-    if (s[i] == '%' && i + 2 < s.size() + 0 && hex(s[i + 1]) >= 0 &&
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 &&
         hex(s[i + 2]) >= 0) {
       out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
       i += 2;
@@ -71,7 +71,8 @@ std::string UrlPassword(const std::string& url) {
   if (size_t at = UserInfoEnd(url, start); at != std::string::npos) {
     size_t colon = url.find(':', start);
     if (colon != std::string::npos && colon < at)
-      return PercentDecode(std::string_view(url).substr(colon + 1, at - colon - 1));
+      return PercentDecode(
+          std::string_view(url).substr(colon + 1, at - colon - 1));
   }
   size_t query = url.find('?', start);
   while (query != std::string::npos) {
@@ -79,8 +80,7 @@ std::string UrlPassword(const std::string& url) {
     size_t amp = url.find('&', key);
     std::string_view param = std::string_view(url).substr(
         key, amp == std::string::npos ? std::string_view::npos : amp - key);
-    if (param.starts_with("password="))
-      return PercentDecode(param.substr(9));
+    if (param.starts_with("password=")) return PercentDecode(param.substr(9));
     query = amp;
   }
   return {};

@@ -122,7 +122,8 @@ TEST_F(WorkerTest, OneWorkerRunsEveryBatchOnceAndFinishesTheRun) {
 
   // A late worker finds nothing to do and calls nothing.
   options_.owner = "w2";
-  auto late = RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
+  auto late =
+      RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
   ASSERT_TRUE(late.ok()) << late.status().message();
   EXPECT_EQ(late->items, 0);
   EXPECT_TRUE(late->run_finished);
@@ -136,8 +137,8 @@ TEST_F(WorkerTest, AnAbandonedBatchIsTakenOverAfterItsLease) {
                        project_.path, store_.get(), &clock_)
                   .ok());
   std::vector<const Suite*> suites = {&project_.suites[0]};
-  ASSERT_TRUE(PlanRun(suites, "shared", "counting 1", store_.get(), &clock_)
-                  .ok());
+  ASSERT_TRUE(
+      PlanRun(suites, "shared", "counting 1", store_.get(), &clock_).ok());
   auto dead = store_->ClaimLease("shared", "qa/000000", "dead",
                                  clock_.WallMillis(), options_.lease_ms);
   ASSERT_TRUE(dead.ok() && dead->has_value());
@@ -146,8 +147,8 @@ TEST_F(WorkerTest, AnAbandonedBatchIsTakenOverAfterItsLease) {
   q0.item_id = "q0";
   q0.content_hash = "h0";
   q0.answer = "a0";
-  ASSERT_TRUE(*store_->PutResultFenced(**dead, q0, {{"exact", 1, 1, 1, ""}},
-                                       {}, std::nullopt));
+  ASSERT_TRUE(*store_->PutResultFenced(**dead, q0, {{"exact", 1, 1, 1, ""}}, {},
+                                       std::nullopt));
 
   auto s = RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
   ASSERT_TRUE(s.ok()) << s.status().message();

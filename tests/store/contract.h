@@ -70,7 +70,8 @@ template <typename Backend>
 class ContractTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (std::string why = Backend::SkipReason(); !why.empty()) GTEST_SKIP() << why;
+    if (std::string why = Backend::SkipReason(); !why.empty())
+      GTEST_SKIP() << why;
     auto s = backend_.Open();
     ASSERT_TRUE(s.ok()) << s.status().message();
     store_ = std::move(*s);

@@ -1,6 +1,5 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -324,11 +323,11 @@ int RunAsWorker(const RunFlags& f, const config::Config& cfg,
   auto s = runner::RunWorker(project, f.model, opt, store, &clock);
   if (!s.ok()) return Fail("run", s.status());
   if (f.json) {
-    nlohmann::json j = {{"run_id", s->run_id},       {"worker", s->owner},
-                        {"batches", s->batches},     {"items", s->items},
-                        {"errors", s->errors},       {"lost_leases", s->lost_leases},
-                        {"refused_writes", s->refused},
-                        {"run_finished", s->run_finished}};
+    nlohmann::json j = {
+        {"run_id", s->run_id},          {"worker", s->owner},
+        {"batches", s->batches},        {"items", s->items},
+        {"errors", s->errors},          {"lost_leases", s->lost_leases},
+        {"refused_writes", s->refused}, {"run_finished", s->run_finished}};
     std::printf("%s\n", j.dump(2).c_str());
   } else {
     std::fprintf(stderr,
