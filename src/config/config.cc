@@ -60,6 +60,31 @@ Status ReadCandidate(Source* src, const std::optional<Field>& field,
                           &cfg->project.candidate);
 }
 
+// `db:` as Config::db: a relative file path (not a URL) is taken from the
+// config's folder, so the setting means the same from any working folder.
+Status ReadDatabase(Source* src, const std::optional<Field>&, Config* cfg) {
+  auto db = FieldReader(src->file, src->root).OptionalString("db");
+  if (!db.ok()) return db.status();
+  std::string value = *db;
+  std::string_view path(value);
+  std::string prefix;
+  if (path.starts_with("sqlite://")) {
+    prefix = "sqlite://";
+  } else if (path.starts_with("sqlite:")) {
+    prefix = "sqlite:";
+  } else if (path.find("://") != std::string_view::npos) {
+    cfg->db = value;
+    return Status::Ok();
+  }
+  path.remove_prefix(prefix.size());
+  if (!path.empty() && fs::path(path).is_relative()) {
+    fs::path base = fs::absolute(src->file).parent_path();
+    value = prefix + (base / path).lexically_normal().string();
+  }
+  cfg->db = value;
+  return Status::Ok();
+}
+
 }  // namespace internal
 
 namespace {
@@ -81,6 +106,7 @@ constexpr Section kSections[] = {
     {"gate", internal::ReadGate},
     {"prices", internal::ReadPrices},
     {"suites", internal::ReadSuites},
+    {"db", internal::ReadDatabase},
 };
 
 }  // namespace
@@ -113,6 +139,24 @@ Result<Config> Load(const std::string& mmgate_yaml,
     MMGATE_RETURN_IF_ERROR(s.read(&src, FindField(*root, s.key), &cfg));
   }
   return cfg;
+}
+
+Result<std::string> DatabaseSetting(const std::string& mmgate_yaml) {
+  std::error_code ec;
+  if (!fs::exists(mmgate_yaml, ec)) return std::string();
+  auto text = ReadFile(mmgate_yaml);
+  if (!text.ok()) {
+    return Status::IoError("cannot read project config: " +
+                           text.status().message());
+  }
+  auto root = dataset::internal::ParseYaml(mmgate_yaml, *text);
+  if (!root.ok()) return root.status();
+  if (!root->IsMap()) return std::string();  // Load says what is wrong
+  Config cfg;
+  internal::Source src{mmgate_yaml, *root, {}};
+  MMGATE_RETURN_IF_ERROR(
+      internal::ReadDatabase(&src, FindField(*root, "db"), &cfg));
+  return cfg.db;
 }
 
 std::map<std::string, std::string> DatasetDirs(const ProjectConfig& project) {

@@ -27,6 +27,9 @@ struct Config {
   // The rubric of each judge-scored suite (`judge:` in the suite), by suite
   // name; its judge is in policy.judged_suites.
   std::map<std::string, judge::Rubric> rubrics;
+  // `db`: the results database (a path, sqlite:PATH or a postgresql:// URL;
+  // a relative path is taken from mmgate.yaml's folder); empty when unset.
+  std::string db;
 };
 
 // Reads mmgate.yaml and the suite files it lists; with
@@ -39,6 +42,12 @@ struct Config {
 // Reentrant: no state survives the call.
 Result<Config> Load(const std::string& mmgate_yaml,
                     const dataset::LoadOptions& opt);
+
+// The `db:` setting of mmgate.yaml alone (as Config::db), without reading
+// the rest, for commands that open the database before or without the
+// project: empty when the file or the key is missing. Malformed YAML or a
+// non-string value is an error naming the file and line.
+Result<std::string> DatabaseSetting(const std::string& mmgate_yaml);
 
 // Suite name -> the folder of its dataset file (item media paths are
 // relative to it).

@@ -1,58 +1,11 @@
 // SqliteStore: reading a run back (suites, items with responses and scores).
-// JSON columns are decoded here without letting the JSON library's
-// exceptions out: a malformed value becomes an error on its one record.
-#include <nlohmann/json.hpp>
-
+// JSON columns are decoded by decode.h: a malformed value becomes an error on
+// its one record.
+#include "store/decode.h"
 #include "store/sqlite_store.h"
 
 namespace mmgate::store {
 namespace {
-
-using nlohmann::json;
-
-// Parses stored JSON text; the error says what is wrong, not where.
-Result<json> ParseJson(const std::string& text) {
-  try {
-    return json::parse(text);
-  } catch (const json::exception& e) {
-    return Status::Corrupt(std::string("not valid JSON (") + e.what() + ")");
-  }
-}
-
-Result<std::vector<std::string>> DecodeMetrics(const std::string& text) {
-  auto j = ParseJson(text);
-  if (!j.ok()) return j.status();
-  std::vector<std::string> out;
-  if (!j->is_array()) return Status::Corrupt("not a JSON list of metrics");
-  for (const json& m : *j) {
-    if (!m.is_string()) return Status::Corrupt("not a JSON list of metrics");
-    out.push_back(m.get<std::string>());
-  }
-  return out;
-}
-
-Result<std::vector<std::pair<std::string, std::string>>> DecodeSlices(
-    const std::string& text) {
-  auto j = ParseJson(text);
-  if (!j.ok()) return j.status();
-  std::vector<std::pair<std::string, std::string>> out;
-  if (!j->is_array()) return Status::Corrupt("not a JSON list of slices");
-  for (const json& kv : *j) {
-    if (!kv.is_array() || kv.size() != 2 || !kv[0].is_string() ||
-        !kv[1].is_string())
-      return Status::Corrupt("a slice is not a [key, value] pair of strings");
-    out.emplace_back(kv[0].get<std::string>(), kv[1].get<std::string>());
-  }
-  return out;
-}
-
-// JSON the store hands on undecoded: checked, so a consumer's parse cannot
-// fail on it. Empty text is the records' default (none given).
-Status CheckJson(const std::string& text) {
-  if (text.empty()) return Status::Ok();
-  if (json::accept(text)) return Status::Ok();
-  return ParseJson(text).status();
-}
 
 constexpr const char* kSelectItems =
     "SELECT i.suite, i.item_id, i.content_hash, i.modality, i.group_id,"
@@ -91,9 +44,7 @@ ResponseRecord ReadResponse(const Statement& st, const ItemRecord& it) {
   return r;
 }
 
-// Decodes one row of kSelectItems. A column that cannot be decoded turns the
-// item's response into a kCorruptRowKind error naming run, suite, item and
-// column; what was paid for it (cost, tokens, attempts) stays.
+// Decodes one row of kSelectItems.
 ItemResult ReadItem(const Statement& st, const std::string& run_id) {
   ItemResult res;
   ItemRecord& it = res.item;
@@ -109,41 +60,7 @@ ItemResult ReadItem(const Statement& st, const std::string& run_id) {
   it.line = st.Int(10);
   it.metric = st.Text(21);
   if (st.Int(11) != 0) res.response = ReadResponse(st, it);
-
-  std::string column;
-  Status bad;
-  auto slices = DecodeSlices(st.Text(6));
-  if (slices.ok()) {
-    it.slices = std::move(*slices);
-  } else {
-    column = "items.slices_json";
-    bad = slices.status();
-  }
-  if (bad.ok()) {
-    column = "items.reference_json";
-    bad = CheckJson(it.reference_json);
-  }
-  if (bad.ok()) {
-    column = "items.media_json";
-    bad = CheckJson(it.media_json);
-  }
-  if (bad.ok() && res.response) {
-    column = "responses.repeats_json";
-    bad = CheckJson(res.response->repeats_json);
-  }
-  if (bad.ok()) return res;
-
-  ResponseRecord r = res.response.value_or(ResponseRecord{});
-  r.suite = it.suite;
-  r.item_id = it.item_id;
-  if (!res.response) r.content_hash = it.content_hash;
-  r.answer.reset();
-  r.error = "run '" + run_id + "' suite '" + it.suite + "' item '" +
-            it.item_id + "': stored column " + column +
-            " cannot be decoded: " + bad.message();
-  r.error_kind = std::string(kCorruptRowKind);
-  r.repeats_json.clear();
-  res.response = std::move(r);
+  internal::DecodeItem(run_id, st.Text(6), &res);
   return res;
 }
 
@@ -166,16 +83,7 @@ Result<std::vector<SuiteRecord>> SqliteStore::GetSuites(
     s.suite = st->Text(0);
     s.modality = st->Text(1);
     s.metric = st->Text(2);
-    auto metrics = DecodeMetrics(st->Text(3));
-    if (metrics.ok()) {
-      s.metrics = std::move(*metrics);
-    } else {
-      s.metrics = {s.metric};
-      s.decode_error = "run '" + run_id + "' suite '" + s.suite +
-                       "': stored column run_suites.metrics_json cannot be "
-                       "decoded: " +
-                       metrics.status().message();
-    }
+    internal::DecodeSuiteMetrics(run_id, st->Text(3), &s);
     s.version_hash = st->Text(4);
     s.n_items = st->Int(5);
     out.push_back(std::move(s));

@@ -1,9 +1,10 @@
 // SqliteStore: runs, suites and items, results and outcomes.
 #include "store/sqlite_store.h"
 
-#include <nlohmann/json.hpp>
 #include <set>
 #include <tuple>
+
+#include "store/decode.h"
 
 namespace mmgate::store {
 namespace {
@@ -30,11 +31,6 @@ RunRecord ReadRun(const Statement& st) {
   r.finished_ms = st.Int(7);
   r.source_run = st.Text(8);
   return r;
-}
-
-// JSON text that never throws: invalid UTF-8 in a string is replaced.
-std::string Dump(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 constexpr const char* kUpsertItem =
@@ -145,7 +141,7 @@ Status SqliteStore::PutSuite(const std::string& run_id,
       .Bind(2, suite.suite)
       .Bind(3, suite.modality)
       .Bind(4, suite.metric)
-      .Bind(5, Dump(nlohmann::json(suite.metrics)))
+      .Bind(5, internal::EncodeMetrics(suite.metrics))
       .Bind(6, suite.version_hash)
       .Bind(7, suite.n_items);
   MMGATE_RETURN_IF_ERROR(st->Run().WithContext("suite " + suite.suite));
@@ -153,8 +149,6 @@ Status SqliteStore::PutSuite(const std::string& run_id,
   auto ins = db_->Prepare(kUpsertItem);
   if (!ins.ok()) return ins.status();
   for (const ItemRecord& it : items) {
-    nlohmann::json slices = nlohmann::json::array();
-    for (const auto& [k, v] : it.slices) slices.push_back({k, v});
     ins->Bind(1, run_id)
         .Bind(2, suite.suite)
         .Bind(3, it.item_id)
@@ -163,7 +157,7 @@ Status SqliteStore::PutSuite(const std::string& run_id,
         .Bind(6, it.metric)
         .Bind(7, it.group)
         .Bind(8, it.expect)
-        .Bind(9, Dump(slices))
+        .Bind(9, internal::EncodeSlices(it.slices))
         .Bind(10, it.reference_json)
         .Bind(11, it.prompt)
         .Bind(12, it.media_json)
@@ -288,10 +282,7 @@ Status SqliteStore::WriteResult(const std::string& run_id,
   return Status::Ok();
 }
 
-// Each run's lineage: the run that called the model, found by following
-// `source_run` (a rescore names its immediate source, so chains occur). A
-// source that is no longer stored is still a lineage of its own; a cycle
-// (never written by mmgate) stops where it closes.
+// Each run's lineage (decode.h's LineageRoots).
 Result<std::map<std::string, std::string>> SqliteStore::Lineages() {
   auto st = db_->Prepare("SELECT run_id, source_run FROM runs");
   if (!st.ok()) return st.status();
@@ -302,17 +293,7 @@ Result<std::map<std::string, std::string>> SqliteStore::Lineages() {
     if (!*row) break;
     source[st->Text(0)] = st->Text(1);
   }
-  std::map<std::string, std::string> root;
-  for (const auto& [run, _] : source) {
-    std::string cur = run;
-    for (size_t steps = 0; steps < source.size(); ++steps) {
-      auto it = source.find(cur);
-      if (it == source.end() || it->second.empty()) break;
-      cur = it->second;
-    }
-    root[run] = cur;
-  }
-  return root;
+  return internal::LineageRoots(source);
 }
 
 Result<std::vector<Outcome>> SqliteStore::Outcomes(

@@ -2,13 +2,15 @@
 // response per item and its scores, attempts, the response cache, verdicts,
 // labels, traces and stages, extra responses and work leases
 // (docs/schema.md). Callers hold a Store made by OpenStore(url) and never see
-// the backend; SQLite is the embedded one (sqlite_store.h, private to this
-// folder). LevelDB's DB/DBImpl is the model.
+// the backend; SQLite is the embedded one (sqlite_store.h), PostgreSQL the
+// shared one (pg_store.h), both private to this folder. LevelDB's DB/DBImpl
+// is the model.
 //
 // Thread safety: every method may be called from any thread at the same time
 // (a backend serializes what it must). Several processes may open one
 // database; a write waits for another process's write to finish (SQLite: up
-// to 10 s, then an IoError).
+// to 10 s, then an IoError; PostgreSQL: row locks, except that ClaimLease
+// skips a batch another claimer holds locked).
 //
 // Failure behaviour: methods return a Status or Result and never throw. Each
 // write is one transaction: it lands whole or, on error, not at all. Reads
@@ -185,9 +187,12 @@ class Store {
 // Opens (creating and migrating if needed) the database a URL names:
 //   PATH, sqlite:PATH, sqlite://PATH   SQLite file (sqlite:///abs/x.db is
 //                                      /abs/x.db); its folder is created.
-// Any other scheme (postgresql://...) is an InvalidArgument error naming the
-// URL, its password removed, and the supported forms. A database with a
-// schema newer than this mmgate is refused rather than misread.
+//   postgresql://..., postgres://...   PostgreSQL (libpq's URL; credentials
+//                                      from it or PGPASSWORD, PGSERVICEFILE).
+// Any other scheme is an InvalidArgument error naming the URL, its password
+// removed, and the supported forms; a server that cannot be reached is an
+// IoError, likewise without the password. A database with a schema newer
+// than this mmgate is refused rather than misread.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
 
 }  // namespace mmgate::store

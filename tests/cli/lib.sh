@@ -4,7 +4,7 @@
 set -euo pipefail
 MMGATE=$(realpath "$1")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-cli.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
 PY=/usr/bin/python3
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -51,4 +51,21 @@ models:
 suites: [suite.yaml]
 gate: {margin: 0.05, min_n: 20}
 YAML
+}
+
+# stored_results DB RUN: one line per item and metric of RUN (suite, item,
+# answer, error kind, metric, value in millionths), sorted; DB is a SQLite
+# file or a postgresql:// URL (read with psql).
+stored_results() {
+  local db=$1 run=$2
+  local sql="SELECT r.suite, r.item_id, COALESCE(r.answer, '-'), r.error_kind, COALESCE(s.metric, '-'),
+    CAST(ROUND(COALESCE(s.value, -1) * 1000000) AS BIGINT) FROM responses r LEFT JOIN scores s
+    ON s.run_id = r.run_id AND s.suite = r.suite AND s.item_id = r.item_id WHERE r.run_id = '$run'"
+  if [[ "$db" == postgres* ]]; then
+    psql "$db" -AtF '|' -c "$sql" | LC_ALL=C sort
+  else
+    $PY -c 'import sqlite3, sys
+for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
+    print("|".join(str(c) for c in row))' "$db" "$sql" | LC_ALL=C sort
+  fi
 }

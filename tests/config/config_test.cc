@@ -350,3 +350,41 @@ TEST_F(JudgeConfigTest, JudgeErrorsNameFileAndLine) {
 
 }  // namespace
 }  // namespace mmgate::config
+
+namespace mmgate::config {
+namespace {
+
+class DatabaseSettingTest : public dataset::DatasetTest {};
+
+TEST_F(DatabaseSettingTest, RelativePathsFromTheConfigUrlsAsGiven) {
+  dataset::LoadOptions opt;
+  opt.read_items = false;
+  std::string file =
+      Write("mmgate.yaml", "models: {}\nsuites: []\ndb: runs/results.db\n");
+  std::string want =
+      (fs::absolute(fs::path(file)).parent_path() / "runs/results.db")
+          .lexically_normal()
+          .string();
+  auto cfg = Load(file, opt);
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  EXPECT_EQ(cfg->db, want);
+  EXPECT_EQ(*DatabaseSetting(file), want);
+
+  file = Write("mmgate.yaml", "db: sqlite:x.db\n");
+  EXPECT_EQ(*DatabaseSetting(file),
+            "sqlite:" + (fs::absolute(fs::path(file)).parent_path() / "x.db")
+                            .lexically_normal()
+                            .string());
+  file = Write("mmgate.yaml", "db: postgresql://mmgate@db.internal/results\n");
+  EXPECT_EQ(*DatabaseSetting(file), "postgresql://mmgate@db.internal/results");
+  file = Write("mmgate.yaml", "models: {}\n");
+  EXPECT_EQ(*DatabaseSetting(file), "");
+  EXPECT_EQ(*DatabaseSetting(file + ".missing"), "");
+  file = Write("mmgate.yaml", "db: [a, b]\n");
+  auto bad = DatabaseSetting(file);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("mmgate.yaml:1"));
+}
+
+}  // namespace
+}  // namespace mmgate::config

@@ -1,6 +1,6 @@
 // The store contract: typed tests every Store backend must pass. A backend
-// joins by adding a class with Open() and Exec() to Backends (PostgreSQL will
-// in the scale issue); each test gets an empty database.
+// joins by adding a class with SkipReason(), Open() and Exec() to Backends;
+// each test gets an empty database.
 #ifndef MMGATE_TESTS_STORE_CONTRACT_H_
 #define MMGATE_TESTS_STORE_CONTRACT_H_
 
@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "store/store.h"
@@ -27,17 +28,50 @@ class SqliteBackend {
   // Runs SQL on the database behind the Store's back, as a person with the
   // database shell would (to corrupt a row by hand).
   Status Exec(const std::string& sql);
+  // Why this backend cannot run here; empty when it can.
+  static std::string SkipReason() { return ""; }
 
  private:
   std::filesystem::path dir_;
 };
 
-using Backends = ::testing::Types<SqliteBackend>;
+// PostgreSQL through OpenStore("postgresql://..."): the server named by the
+// environment variable MMGATE_TEST_PG_URL (tests/store/with_postgres.sh
+// starts one), one schema per test, dropped afterwards.
+class PgBackend {
+ public:
+  PgBackend();
+  ~PgBackend();
+  PgBackend(const PgBackend&) = delete;
+  PgBackend& operator=(const PgBackend&) = delete;
+
+  Result<std::unique_ptr<Store>> Open();
+  Status Exec(const std::string& sql);
+  static std::string SkipReason();
+  // The server's URL with this test's schema as its search_path.
+  std::string Url() const;
+
+ private:
+  std::string schema_;
+  bool created_ = false;
+};
+
+struct BackendNames {
+  template <typename T>
+  static std::string GetName(int) {
+    if constexpr (std::is_same_v<T, PgBackend>) return "Postgres";
+    return "Sqlite";
+  }
+};
+
+using Backends = ::testing::Types<SqliteBackend, PgBackend>;
 
 template <typename Backend>
 class ContractTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    if (std::string why = Backend::SkipReason(); !why.empty())
+      GTEST_SKIP() << why;
     auto s = backend_.Open();
     ASSERT_TRUE(s.ok()) << s.status().message();
     store_ = std::move(*s);

@@ -2,6 +2,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <pqxx/pqxx>
 
 #include "contract.h"
 
@@ -40,6 +42,73 @@ Status SqliteBackend::Exec(const std::string& sql) {
   sqlite3_free(err);
   sqlite3_close(db);
   if (rc != SQLITE_OK) return Status::IoError(message + " in: " + sql);
+  return Status::Ok();
+}
+
+namespace {
+
+std::string PgServer() {
+  const char* url = std::getenv("MMGATE_TEST_PG_URL");
+  return url ? url : "";
+}
+
+}  // namespace
+
+PgBackend::PgBackend() {
+  static std::atomic<int> counter{0};
+  schema_ = "contract_" + std::to_string(::getpid()) + "_" +
+            std::to_string(counter++);
+}
+
+PgBackend::~PgBackend() {
+  if (!created_) return;
+  try {
+    pqxx::connection c(PgServer());
+    pqxx::work w(c);
+    w.exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+    w.commit();
+  } catch (const std::exception&) {
+    // The server is gone with its temporary folder: nothing to drop.
+  }
+}
+
+std::string PgBackend::SkipReason() {
+  if (!PgServer().empty()) return "";
+  return "MMGATE_TEST_PG_URL is not set: the PostgreSQL contract runs in the "
+         "CTest test store_contract_postgres (tests/store/with_postgres.sh)";
+}
+
+std::string PgBackend::Url() const {
+  std::string url = PgServer();
+  return url + (url.find('?') == std::string::npos ? "?" : "&") +
+         "options=-csearch_path%3D" + schema_;
+}
+
+Result<std::unique_ptr<Store>> PgBackend::Open() {
+  if (!created_) {
+    try {
+      pqxx::connection c(PgServer());
+      pqxx::work w(c);
+      w.exec("CREATE SCHEMA " + schema_);
+      w.commit();
+      created_ = true;
+    } catch (const std::exception& e) {
+      return Status::IoError(std::string("creating the test schema: ") +
+                             e.what());
+    }
+  }
+  return OpenStore(Url());
+}
+
+Status PgBackend::Exec(const std::string& sql) {
+  try {
+    pqxx::connection c(PgServer());
+    pqxx::work w(c);
+    w.exec("SET search_path TO " + schema_ + "; " + sql);
+    w.commit();
+  } catch (const std::exception& e) {
+    return Status::IoError(std::string(e.what()) + " in: " + sql);
+  }
   return Status::Ok();
 }
 

@@ -11,7 +11,7 @@ namespace {
 
 template <typename B>
 class RunsContract : public ContractTest<B> {};
-TYPED_TEST_SUITE(RunsContract, Backends);
+TYPED_TEST_SUITE(RunsContract, Backends, BackendNames);
 
 TYPED_TEST(RunsContract, RunsRoundTripInCreationOrder) {
   Store* s = this->store_.get();

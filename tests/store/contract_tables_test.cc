@@ -6,7 +6,7 @@ namespace {
 
 template <typename B>
 class TablesContract : public ContractTest<B> {};
-TYPED_TEST_SUITE(TablesContract, Backends);
+TYPED_TEST_SUITE(TablesContract, Backends, BackendNames);
 
 LabelRecord MakeLabel(const std::string& run, const std::string& item,
                       const std::string& grader, const std::string& grade) {

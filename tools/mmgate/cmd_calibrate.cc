@@ -118,7 +118,8 @@ void AddCalibrateCommand(CLI::App* sub, int* exit_code) {
       ->required();
   sub->add_option(
       "--db", f->db,
-      "results database (default .mmgate/results.db beside config)");
+      "results database: a file or a postgresql:// URL (default: db: in the "
+      "config, else .mmgate/results.db beside it)");
   sub->add_option("--seed", f->seed, "seed of the bootstrap intervals")
       ->capture_default_str();
   sub->add_option("--resamples", f->resamples, "bootstrap resamples")

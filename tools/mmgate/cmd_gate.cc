@@ -231,7 +231,8 @@ void AddGateCommand(CLI::App* sub, int* exit_code) {
                   "rest on quality, cost and latency)");
   sub->add_option(
       "--db", f->db,
-      "results database (default .mmgate/results.db beside config)");
+      "results database: a file or a postgresql:// URL (default: db: in the "
+      "config, else .mmgate/results.db beside it)");
   sub->add_flag("--json", f->json, "print the verdict as JSON");
   sub->add_option("--markdown", f->markdown,
                   "also write a pull-request comment to FILE");

@@ -48,7 +48,9 @@ int Serve(const LabelFlags& f) {
   SystemClock clock;
   serve::LabelPageOptions opt;
   opt.config = &*cfg;
-  opt.db = DatabasePath(f.config, f.db);
+  auto db_url = DatabasePath(f.config, f.db);
+  if (!db_url.ok()) return Fail("label", db_url.status());
+  opt.db = *db_url;
   opt.runs = runs;
   opt.grader = f.grader;
   opt.seed = f.seed;

@@ -161,7 +161,8 @@ void AddRescoreCommand(CLI::App* sub, int* exit_code) {
                   "instead of its primary one");
   sub->add_option(
       "--db", f->db,
-      "results database (default .mmgate/results.db beside config)");
+      "results database: a file or a postgresql:// URL (default: db: in the "
+      "config, else .mmgate/results.db beside it)");
   sub->add_option("--run-id", f->run_id,
                   "id of the new run (default <run>-rescore-<UTC time>)");
   sub->add_flag("--judge", f->judge,

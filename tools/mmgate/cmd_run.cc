@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include "report/run_scores.h"
 #include "runner/estimate.h"
 #include "runner/runner.h"
+#include "runner/worker.h"
 #include "stats/compare.h"
 
 namespace mmgate::cli {
@@ -30,6 +32,12 @@ struct RunFlags {
   bool dry_run = false;
   int repeat = 1;
   int limit = 0;  // 0: every item
+  // Shared-database workers (runner/worker.h).
+  bool worker = false;
+  bool coordinate = false;
+  std::string worker_id;  // empty: host:pid
+  int batch_size = 16;
+  int64_t lease_ms = 60000;
 };
 
 std::string Dollars(double cost) {
@@ -279,6 +287,63 @@ Result<std::vector<std::string>> ModelsToRun(const RunFlags& f,
   return models;
 }
 
+// This process's worker name: --worker-id, else host:pid (unique while the
+// process lives, which is as long as its leases matter).
+std::string WorkerName(const RunFlags& f) {
+  if (!f.worker_id.empty()) return f.worker_id;
+  char host[256] = {0};
+  ::gethostname(host, sizeof host - 1);
+  return fmt::format("{}:{}", host, ::getpid());
+}
+
+// --worker / --coordinate: one of many processes finishing a run together.
+int RunAsWorker(const RunFlags& f, const config::Config& cfg,
+                const ProjectConfig& project,
+                const std::vector<std::string>& suites, store::Store* store) {
+  if (f.model.empty() || f.run_id.empty())
+    return Fail("run", Status::Invalid("--worker and --coordinate need -m "
+                                       "MODEL and --run-id (the shared run)"));
+  SystemClock clock;
+  runner::WorkerOptions opt;
+  opt.run_id = f.run_id;
+  opt.suites = suites;
+  opt.owner = WorkerName(f);
+  opt.batch_size = f.batch_size;
+  opt.lease_ms = f.lease_ms;
+  opt.poll_ms = std::clamp<int64_t>(f.lease_ms / 4, 10, 1000);
+  opt.coordinate = f.coordinate;
+  opt.stop = InstallStopHandler();
+  auto judged = std::make_shared<judge::JudgeTally>();
+  if (judge::HasJudges(cfg))
+    opt.score_hook =
+        judge::JudgeScoring(cfg, store, &clock, CreateDefaultModel, judged);
+  std::fprintf(stderr, "%s %s of run %s in %s\n", opt.owner.c_str(),
+               f.coordinate ? "coordinating" : "working", f.run_id.c_str(),
+               store->Describe().c_str());
+  auto s = runner::RunWorker(project, f.model, opt, store, &clock);
+  if (!s.ok()) return Fail("run", s.status());
+  if (f.json) {
+    nlohmann::json j = {
+        {"run_id", s->run_id},          {"worker", s->owner},
+        {"batches", s->batches},        {"items", s->items},
+        {"errors", s->errors},          {"lost_leases", s->lost_leases},
+        {"refused_writes", s->refused}, {"run_finished", s->run_finished}};
+    std::printf("%s\n", j.dump(2).c_str());
+  } else {
+    std::fprintf(stderr,
+                 "%s: %lld batches, %lld items (%lld errors), %lld leases "
+                 "lost, %lld writes refused; run %s\n",
+                 s->owner.c_str(), static_cast<long long>(s->batches),
+                 static_cast<long long>(s->items),
+                 static_cast<long long>(s->errors),
+                 static_cast<long long>(s->lost_leases),
+                 static_cast<long long>(s->refused),
+                 s->run_finished ? "finished" : "not finished (stopped)");
+    std::printf("%s\n", s->run_id.c_str());
+  }
+  return s->run_finished ? kExitOk : kExitInterrupted;
+}
+
 int RunCommand(const RunFlags& f) {
   auto cfg = LoadConfigFile(f.config);
   if (!cfg.ok()) return Fail("run", cfg.status());
@@ -291,6 +356,8 @@ int RunCommand(const RunFlags& f) {
   PrintProblems(project);
   auto store = OpenStore(f.config, f.db);
   if (!store.ok()) return Fail("run", store.status());
+  if (f.worker || f.coordinate)
+    return RunAsWorker(f, *cfg, project, *suites, store->get());
   if (f.dry_run) {
     RunFlags one = f;
     one.suites = *suites;
@@ -338,7 +405,8 @@ void AddRunCommand(CLI::App* sub, int* exit_code) {
       ->check(CLI::PositiveNumber);
   sub->add_option(
       "--db", f->db,
-      "results database (default .mmgate/results.db beside config)");
+      "results database: a file or a postgresql:// URL (default: db: in the "
+      "config, else .mmgate/results.db beside it)");
   sub->add_option("--run-id", f->run_id, "run id; an existing one resumes");
   sub->add_option("-j,--workers", f->workers,
                   "parallel workers (default: one per core)")
@@ -350,6 +418,25 @@ void AddRunCommand(CLI::App* sub, int* exit_code) {
       ->check(CLI::PositiveNumber);
   sub->add_flag("--dry-run", f->dry_run,
                 "estimate the run's tokens and cost without calling the model");
+  auto worker = sub->add_flag(
+      "--worker", f->worker,
+      "be one of many processes finishing --run-id together from a shared "
+      "database (claims batches of items under leases; docs/scale.md)");
+  sub->add_flag("--coordinate", f->coordinate,
+                "plan --run-id, wait until workers finish it and mark it "
+                "finished, running no item")
+      ->excludes(worker);
+  sub->add_option("--worker-id", f->worker_id,
+                  "this worker's name in the leases (default: host:pid)");
+  sub->add_option("--batch-size", f->batch_size,
+                  "--worker: items per claimed batch")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--lease-ms", f->lease_ms,
+                  "--worker: how long a claimed batch stays with a worker "
+                  "that stops renewing it (must outlast the slowest item)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   sub->callback([f, exit_code] { *exit_code = RunCommand(*f); });
 }
 

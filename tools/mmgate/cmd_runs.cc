@@ -144,7 +144,8 @@ void AddRunsCommand(CLI::App* sub, int* exit_code) {
       ->capture_default_str();
   sub->add_option(
       "--db", f->db,
-      "results database (default .mmgate/results.db beside config)");
+      "results database: a file or a postgresql:// URL (default: db: in the "
+      "config, else .mmgate/results.db beside it)");
   sub->add_flag("--json", f->json, "print the runs as JSON");
   sub->footer(
       "Any command that takes a run also takes `latest` (the newest run) and "

@@ -23,7 +23,9 @@ struct ServeFlags {
 int ServeDashboard(const ServeFlags& f) {
   const serve::EngineServerOptions& o = f.options;
   serve::DashboardOptions opt;
-  opt.db = DatabasePath(o.config, f.db);
+  auto db_url = DatabasePath(o.config, f.db);
+  if (!db_url.ok()) return Fail("serve", db_url.status());
+  opt.db = *db_url;
   opt.host = o.host;
   opt.port = o.port;
   auto cfg = LoadConfigFile(o.config, /*read_items=*/false);

@@ -125,22 +125,29 @@ void PrintProblems(const ProjectConfig& project) {
   }
 }
 
-std::string DatabasePath(const std::string& config_path,
-                         const std::string& db_flag) {
+Result<std::string> DatabasePath(const std::string& config_path,
+                                 const std::string& db_flag) {
   if (!db_flag.empty()) return db_flag;
+  auto setting = config::DatabaseSetting(config_path);
+  if (!setting.ok()) return setting.status();
+  if (!setting->empty()) return *setting;
   std::filesystem::path dir = std::filesystem::path(config_path).parent_path();
   return (dir / ".mmgate" / "results.db").string();
 }
 
 Result<std::unique_ptr<store::Store>> OpenStore(const std::string& config_path,
                                                 const std::string& db_flag) {
-  return store::OpenStore(DatabasePath(config_path, db_flag));
+  auto url = DatabasePath(config_path, db_flag);
+  if (!url.ok()) return url.status();
+  return store::OpenStore(*url);
 }
 
 Result<std::unique_ptr<store::Store>> OpenResults(
     const std::string& config_path, const std::string& db_flag,
     std::string_view command) {
-  const std::string url = DatabasePath(config_path, db_flag);
+  auto path = DatabasePath(config_path, db_flag);
+  if (!path.ok()) return path.status();
+  const std::string& url = *path;
   std::string_view file(url);
   if (file.starts_with("sqlite://")) {
     file.remove_prefix(9);

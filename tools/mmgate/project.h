@@ -41,9 +41,10 @@ Result<Suite> LoadSuiteFile(const std::string& path);
 // as errors in the run, not dropped).
 void PrintProblems(const ProjectConfig& project);
 
-// --db if given, else .mmgate/results.db beside the config.
-std::string DatabasePath(const std::string& config_path,
-                         const std::string& db_flag);
+// --db if given, else the config's `db:`, else .mmgate/results.db beside
+// the config. An error only when mmgate.yaml is malformed.
+Result<std::string> DatabasePath(const std::string& config_path,
+                                 const std::string& db_flag);
 Result<std::unique_ptr<store::Store>> OpenStore(const std::string& config_path,
                                                 const std::string& db_flag);
 // The same for a command that only reads runs (gate, report, rescore): a

@@ -1,0 +1,140 @@
+#include "store/decode.h"
+
+#include <nlohmann/json.hpp>
+
+namespace mmgate::store::internal {
+namespace {
+
+using nlohmann::json;
+
+// JSON text that never throws: invalid UTF-8 in a string is replaced.
+std::string Dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Parses stored JSON text; the error says what is wrong, not where.
+Result<json> ParseJson(const std::string& text) {
+  try {
+    return json::parse(text);
+  } catch (const json::exception& e) {
+    return Status::Corrupt(std::string("not valid JSON (") + e.what() + ")");
+  }
+}
+
+Result<std::vector<std::string>> DecodeMetrics(const std::string& text) {
+  auto j = ParseJson(text);
+  if (!j.ok()) return j.status();
+  std::vector<std::string> out;
+  if (!j->is_array()) return Status::Corrupt("not a JSON list of metrics");
+  for (const json& m : *j) {
+    if (!m.is_string()) return Status::Corrupt("not a JSON list of metrics");
+    out.push_back(m.get<std::string>());
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> DecodeSlices(
+    const std::string& text) {
+  auto j = ParseJson(text);
+  if (!j.ok()) return j.status();
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!j->is_array()) return Status::Corrupt("not a JSON list of slices");
+  for (const json& kv : *j) {
+    if (!kv.is_array() || kv.size() != 2 || !kv[0].is_string() ||
+        !kv[1].is_string())
+      return Status::Corrupt("a slice is not a [key, value] pair of strings");
+    out.emplace_back(kv[0].get<std::string>(), kv[1].get<std::string>());
+  }
+  return out;
+}
+
+// JSON the store hands on undecoded: checked, so a consumer's parse cannot
+// fail on it. Empty text is the records' default (none given).
+Status CheckJson(const std::string& text) {
+  if (text.empty()) return Status::Ok();
+  if (json::accept(text)) return Status::Ok();
+  return ParseJson(text).status();
+}
+
+}  // namespace
+
+std::string EncodeMetrics(const std::vector<std::string>& metrics) {
+  return Dump(json(metrics));
+}
+
+std::string EncodeSlices(
+    const std::vector<std::pair<std::string, std::string>>& slices) {
+  json out = json::array();
+  for (const auto& [k, v] : slices) out.push_back({k, v});
+  return Dump(out);
+}
+
+void DecodeSuiteMetrics(const std::string& run_id,
+                        const std::string& metrics_json, SuiteRecord* s) {
+  auto metrics = DecodeMetrics(metrics_json);
+  if (metrics.ok()) {
+    s->metrics = std::move(*metrics);
+    return;
+  }
+  s->metrics = {s->metric};
+  s->decode_error = "run '" + run_id + "' suite '" + s->suite +
+                    "': stored column run_suites.metrics_json cannot be "
+                    "decoded: " +
+                    metrics.status().message();
+}
+
+void DecodeItem(const std::string& run_id, const std::string& slices_json,
+                ItemResult* res) {
+  ItemRecord& it = res->item;
+  std::string column;
+  Status bad;
+  auto slices = DecodeSlices(slices_json);
+  if (slices.ok()) {
+    it.slices = std::move(*slices);
+  } else {
+    column = "items.slices_json";
+    bad = slices.status();
+  }
+  if (bad.ok()) {
+    column = "items.reference_json";
+    bad = CheckJson(it.reference_json);
+  }
+  if (bad.ok()) {
+    column = "items.media_json";
+    bad = CheckJson(it.media_json);
+  }
+  if (bad.ok() && res->response) {
+    column = "responses.repeats_json";
+    bad = CheckJson(res->response->repeats_json);
+  }
+  if (bad.ok()) return;
+
+  ResponseRecord r = res->response.value_or(ResponseRecord{});
+  r.suite = it.suite;
+  r.item_id = it.item_id;
+  if (!res->response) r.content_hash = it.content_hash;
+  r.answer.reset();
+  r.error = "run '" + run_id + "' suite '" + it.suite + "' item '" +
+            it.item_id + "': stored column " + column +
+            " cannot be decoded: " + bad.message();
+  r.error_kind = std::string(kCorruptRowKind);
+  r.repeats_json.clear();
+  res->response = std::move(r);
+}
+
+std::map<std::string, std::string> LineageRoots(
+    const std::map<std::string, std::string>& source) {
+  std::map<std::string, std::string> root;
+  for (const auto& [run, _] : source) {
+    std::string cur = run;
+    for (size_t steps = 0; steps < source.size(); ++steps) {
+      auto it = source.find(cur);
+      if (it == source.end() || it->second.empty()) break;
+      cur = it->second;
+    }
+    root[run] = cur;
+  }
+  return root;
+}
+
+}  // namespace mmgate::store::internal

@@ -1,0 +1,44 @@
+// What every Store backend shares above its SQL: encoding the JSON columns,
+// decoding them defensively on read (a malformed value becomes an error on
+// its one record) and following rescore lineages. Private to src/store/.
+// Pure functions: thread-safe, never throw.
+#ifndef MMGATE_STORE_DECODE_H_
+#define MMGATE_STORE_DECODE_H_
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+#include "store/records.h"
+
+namespace mmgate::store::internal {
+
+// The stored text of run_suites.metrics_json and items.slices_json.
+std::string EncodeMetrics(const std::vector<std::string>& metrics);
+std::string EncodeSlices(
+    const std::vector<std::pair<std::string, std::string>>& slices);
+
+// Sets s->metrics from metrics_json, or, when it cannot be decoded, the
+// primary metric alone and s->decode_error naming run, suite and column.
+void DecodeSuiteMetrics(const std::string& run_id,
+                        const std::string& metrics_json, SuiteRecord* s);
+
+// Sets res->item.slices from slices_json and checks the JSON columns handed
+// on undecoded. A column that cannot be decoded turns the item's response
+// into a kCorruptRowKind error naming run, suite, item and column; what was
+// paid for it (cost, tokens, attempts) stays.
+void DecodeItem(const std::string& run_id, const std::string& slices_json,
+                ItemResult* res);
+
+// Run id -> its lineage, the run that called the model, found by following
+// `source` (run id -> source_run, empty for none) through chains. A source
+// that is no longer stored is a lineage of its own; a cycle (never written
+// by mmgate) stops where it closes.
+std::map<std::string, std::string> LineageRoots(
+    const std::map<std::string, std::string>& source);
+
+}  // namespace mmgate::store::internal
+
+#endif  // MMGATE_STORE_DECODE_H_

@@ -1,0 +1,371 @@
+// PgStore: runs, suites and items, results, attempts, the cache, reading a
+// run back and outcomes. The SQL is SQLite's (sqlite_store.cc) with $n
+// parameters; decoding is shared (decode.h).
+#include "store/pg_store.h"
+
+#include <set>
+#include <tuple>
+
+#include "store/decode.h"
+
+namespace mmgate::store {
+namespace {
+
+using pg::Double;
+using pg::Int;
+using pg::Text;
+
+constexpr const char* kRunColumns =
+    "run_id, model, model_version, spec_json, config_path, status, created_ms, "
+    "finished_ms, source_run";
+
+RunStatus ParseRunStatus(const std::string& s) {
+  if (s == "finished") return RunStatus::kFinished;
+  if (s == "interrupted") return RunStatus::kInterrupted;
+  return RunStatus::kRunning;
+}
+
+RunRecord ReadRun(const pqxx::row& r) {
+  return RunRecord{Text(r, 0), Text(r, 1), Text(r, 2),
+                   Text(r, 3), Text(r, 4), ParseRunStatus(Text(r, 5)),
+                   Int(r, 6),  Int(r, 7),  Text(r, 8)};
+}
+
+constexpr const char* kUpsertItem =
+    "INSERT INTO items (run_id, suite, item_id, content_hash, modality, "
+    "metric, group_id, expect, slices_json, reference_json, prompt, "
+    "media_json, line)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+    " ON CONFLICT (run_id, suite, item_id) DO UPDATE SET"
+    " content_hash = excluded.content_hash, modality = excluded.modality,"
+    " metric = excluded.metric, group_id = excluded.group_id,"
+    " expect = excluded.expect, slices_json = excluded.slices_json,"
+    " reference_json = excluded.reference_json, prompt = excluded.prompt,"
+    " media_json = excluded.media_json, line = excluded.line";
+
+constexpr const char* kUpsertResponse =
+    "INSERT INTO responses (run_id, suite, item_id, content_hash, answer, "
+    "error, error_kind, latency_ms, model_version, input_tokens, "
+    "output_tokens, created_ms, cost_usd, n_attempts, ttft_ms, template_hash,"
+    " schema_valid, cached, n_repeats, flaky, repeats_json)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
+    " $15, $16, $17, $18, $19, $20, $21)"
+    " ON CONFLICT (run_id, suite, item_id) DO UPDATE SET"
+    " content_hash = excluded.content_hash, answer = excluded.answer,"
+    " error = excluded.error, error_kind = excluded.error_kind,"
+    " latency_ms = excluded.latency_ms,"
+    " model_version = excluded.model_version,"
+    " input_tokens = excluded.input_tokens,"
+    " output_tokens = excluded.output_tokens,"
+    " created_ms = excluded.created_ms, cost_usd = excluded.cost_usd,"
+    " n_attempts = excluded.n_attempts, ttft_ms = excluded.ttft_ms,"
+    " template_hash = excluded.template_hash,"
+    " schema_valid = excluded.schema_valid, cached = excluded.cached,"
+    " n_repeats = excluded.n_repeats, flaky = excluded.flaky,"
+    " repeats_json = excluded.repeats_json";
+
+constexpr const char* kSelectItems =
+    "SELECT i.suite, i.item_id, i.content_hash, i.modality, i.group_id,"
+    " i.expect, i.slices_json, i.reference_json, i.prompt, i.media_json,"
+    " i.line, r.item_id IS NOT NULL, r.content_hash, r.answer, r.error,"
+    " r.error_kind, r.latency_ms, r.model_version, r.input_tokens,"
+    " r.output_tokens, r.created_ms, i.metric, r.cost_usd, r.n_attempts,"
+    " r.ttft_ms, r.template_hash, r.schema_valid, r.cached, r.n_repeats,"
+    " r.flaky, r.repeats_json"
+    " FROM items i LEFT JOIN responses r"
+    " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id"
+    " WHERE i.run_id = $1 ORDER BY i.suite, i.line, i.item_id";
+
+ResponseRecord ReadResponse(const pqxx::row& row, const ItemRecord& it) {
+  ResponseRecord r;
+  r.suite = it.suite;
+  r.item_id = it.item_id;
+  r.content_hash = Text(row, 12);
+  r.answer = pg::OptText(row, 13);
+  r.error = pg::OptText(row, 14);
+  r.error_kind = Text(row, 15);
+  r.latency_ms = Double(row, 16);
+  r.model_version = Text(row, 17);
+  r.input_tokens = Int(row, 18);
+  r.output_tokens = Int(row, 19);
+  r.created_ms = Int(row, 20);
+  r.cost_usd = Double(row, 22);
+  r.n_attempts = Int(row, 23);
+  r.ttft_ms = Double(row, 24);
+  r.template_hash = Text(row, 25);
+  r.schema_valid = Int(row, 26);
+  r.cached = Int(row, 27) != 0;
+  r.n_repeats = Int(row, 28);
+  r.flaky = Int(row, 29) != 0;
+  r.repeats_json = Text(row, 30);
+  return r;
+}
+
+ItemResult ReadItem(const pqxx::row& row, const std::string& run_id) {
+  ItemResult res;
+  ItemRecord& it = res.item;
+  it.suite = Text(row, 0);
+  it.item_id = Text(row, 1);
+  it.content_hash = Text(row, 2);
+  it.modality = Text(row, 3);
+  it.group = Text(row, 4);
+  it.expect = Text(row, 5);
+  it.reference_json = Text(row, 7);
+  it.prompt = Text(row, 8);
+  it.media_json = Text(row, 9);
+  it.line = Int(row, 10);
+  it.metric = Text(row, 21);
+  if (row[11].as<bool>()) res.response = ReadResponse(row, it);
+  internal::DecodeItem(run_id, Text(row, 6), &res);
+  return res;
+}
+
+// Scores of a run joined onto its items; a corrupt item keeps none (they
+// were computed from what cannot be read back).
+void ReadScores(pqxx::work& w, const std::string& run_id,
+                std::vector<ItemResult>* out) {
+  std::map<std::pair<std::string, std::string>, ItemResult*> index;
+  for (ItemResult& r : *out) {
+    bool corrupt = r.response && r.response->error_kind == kCorruptRowKind;
+    if (!corrupt) index[{r.item.suite, r.item.item_id}] = &r;
+  }
+  for (const auto& row : w.exec_params(
+           "SELECT suite, item_id, metric, value, numerator, denominator,"
+           " detail FROM scores WHERE run_id = $1",
+           run_id)) {
+    auto found = index.find({Text(row, 0), Text(row, 1)});
+    if (found == index.end()) continue;
+    ScoreRecord s{Text(row, 2), Double(row, 3), Double(row, 4), Double(row, 5),
+                  Text(row, 6)};
+    found->second->scores[s.metric] = std::move(s);
+  }
+}
+
+}  // namespace
+
+Status PgStore::CreateRun(const RunRecord& run) {
+  return Tx("creating run " + run.run_id, [&](pqxx::work& w) {
+    w.exec_params(std::string("INSERT INTO runs (") + kRunColumns +
+                      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                  run.run_id, run.model, run.model_version, run.spec_json,
+                  run.config_path, std::string(RunStatusName(run.status)),
+                  run.created_ms, run.finished_ms, run.source_run);
+    return Status::Ok();
+  });
+}
+
+Result<std::optional<RunRecord>> PgStore::GetRun(const std::string& run_id) {
+  return Tx("reading run " + run_id,
+            [&](pqxx::work& w) -> Result<std::optional<RunRecord>> {
+              auto rows = w.exec_params(std::string("SELECT ") + kRunColumns +
+                                            " FROM runs WHERE run_id = $1",
+                                        run_id);
+              if (rows.empty()) return std::optional<RunRecord>();
+              return std::optional<RunRecord>(ReadRun(rows[0]));
+            });
+}
+
+Result<std::vector<RunRecord>> PgStore::ListRuns() {
+  return Tx(
+      "listing runs", [&](pqxx::work& w) -> Result<std::vector<RunRecord>> {
+        std::vector<RunRecord> out;
+        for (const auto& row : w.exec(std::string("SELECT ") + kRunColumns +
+                                      " FROM runs ORDER BY created_ms, run_id"))
+          out.push_back(ReadRun(row));
+        return out;
+      });
+}
+
+Status PgStore::SetRunStatus(const std::string& run_id, RunStatus status,
+                             int64_t finished_ms) {
+  return Tx("setting the status of run " + run_id, [&](pqxx::work& w) {
+    w.exec_params(
+        "UPDATE runs SET status = $2, finished_ms = $3 WHERE run_id = $1",
+        run_id, std::string(RunStatusName(status)), finished_ms);
+    return Status::Ok();
+  });
+}
+
+Status PgStore::PutSuite(const std::string& run_id, const SuiteRecord& suite,
+                         const std::vector<ItemRecord>& items) {
+  return Tx(
+      "storing suite " + suite.suite + " of run " + run_id, [&](pqxx::work& w) {
+        w.exec_params(
+            "INSERT INTO run_suites (run_id, suite, modality, metric,"
+            " metrics_json, version_hash, n_items)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " ON CONFLICT (run_id, suite) DO UPDATE SET"
+            " modality = excluded.modality, metric = excluded.metric,"
+            " metrics_json = excluded.metrics_json,"
+            " version_hash = excluded.version_hash,"
+            " n_items = excluded.n_items",
+            run_id, suite.suite, suite.modality, suite.metric,
+            internal::EncodeMetrics(suite.metrics), suite.version_hash,
+            suite.n_items);
+        std::vector<std::string> keep;
+        for (const ItemRecord& it : items) {
+          w.exec_params(kUpsertItem, run_id, suite.suite, it.item_id,
+                        it.content_hash, it.modality, it.metric, it.group,
+                        it.expect, internal::EncodeSlices(it.slices),
+                        it.reference_json, it.prompt, it.media_json, it.line);
+          keep.push_back(it.item_id);
+        }
+        // Items the suite no longer holds leave the run; children
+        // first, as the foreign keys point from scores to items.
+        std::string kept = pg::TextArray(keep);
+        for (const char* table :
+             {"scores", "responses", "extra_responses", "stages", "items"})
+          w.exec_params(std::string("DELETE FROM ") + table +
+                            " WHERE run_id = $1 AND suite = $2 AND"
+                            " NOT (item_id = ANY ($3::text[]))",
+                        run_id, suite.suite, kept);
+        return Status::Ok();
+      });
+}
+
+Result<std::vector<SuiteRecord>> PgStore::GetSuites(const std::string& run_id) {
+  return Tx("reading the suites of run " + run_id,
+            [&](pqxx::work& w) -> Result<std::vector<SuiteRecord>> {
+              std::vector<SuiteRecord> out;
+              for (const auto& row :
+                   w.exec_params("SELECT suite, modality, metric, metrics_json,"
+                                 " version_hash, n_items FROM run_suites"
+                                 " WHERE run_id = $1 ORDER BY suite",
+                                 run_id)) {
+                SuiteRecord s;
+                s.suite = Text(row, 0);
+                s.modality = Text(row, 1);
+                s.metric = Text(row, 2);
+                internal::DecodeSuiteMetrics(run_id, Text(row, 3), &s);
+                s.version_hash = Text(row, 4);
+                s.n_items = Int(row, 5);
+                out.push_back(std::move(s));
+              }
+              return out;
+            });
+}
+
+Result<RunCounts> PgStore::CountResults(const std::string& run_id) {
+  return Tx("counting the results of run " + run_id,
+            [&](pqxx::work& w) -> Result<RunCounts> {
+              auto row = w.exec_params1(
+                  "SELECT COUNT(*), COUNT(r.answer), COUNT(r.error)"
+                  " FROM items i LEFT JOIN responses r ON r.run_id = i.run_id"
+                  " AND r.suite = i.suite AND r.item_id = i.item_id"
+                  " WHERE i.run_id = $1",
+                  run_id);
+              return RunCounts{Int(row, 0), Int(row, 1), Int(row, 2)};
+            });
+}
+
+Result<std::map<std::pair<std::string, std::string>, std::string>>
+PgStore::FinishedItems(const std::string& run_id) {
+  using Finished = std::map<std::pair<std::string, std::string>, std::string>;
+  return Tx("reading the finished items of run " + run_id,
+            [&](pqxx::work& w) -> Result<Finished> {
+              Finished out;
+              for (const auto& row : w.exec_params(
+                       "SELECT suite, item_id, content_hash FROM responses"
+                       " WHERE run_id = $1 AND error IS NULL",
+                       run_id))
+                out[{Text(row, 0), Text(row, 1)}] = Text(row, 2);
+              return out;
+            });
+}
+
+Status PgStore::PutResult(const std::string& run_id, const ResponseRecord& r,
+                          const std::vector<ScoreRecord>& scores,
+                          const std::vector<AttemptRecord>& attempts,
+                          const std::optional<CacheEntry>& cache) {
+  return Tx("storing item " + r.item_id + " of run " + run_id,
+            [&](pqxx::work& w) {
+              WriteResult(w, run_id, r, scores, attempts, cache);
+              return Status::Ok();
+            });
+}
+
+void PgStore::WriteResult(pqxx::work& w, const std::string& run_id,
+                          const ResponseRecord& r,
+                          const std::vector<ScoreRecord>& scores,
+                          const std::vector<AttemptRecord>& attempts,
+                          const std::optional<CacheEntry>& cache) {
+  w.exec_params(
+      "DELETE FROM scores WHERE run_id = $1 AND suite = $2 AND item_id = $3",
+      run_id, r.suite, r.item_id);
+  w.exec_params(kUpsertResponse, run_id, r.suite, r.item_id, r.content_hash,
+                pg::Nullable(r.answer), pg::Nullable(r.error), r.error_kind,
+                r.latency_ms, r.model_version, r.input_tokens, r.output_tokens,
+                r.created_ms, r.cost_usd, r.n_attempts, r.ttft_ms,
+                r.template_hash, r.schema_valid, int64_t{r.cached ? 1 : 0},
+                r.n_repeats, int64_t{r.flaky ? 1 : 0}, r.repeats_json);
+  InsertAttempts(w, run_id, attempts);
+  if (cache) InsertCache(w, *cache);
+  for (const ScoreRecord& s : scores) {
+    w.exec_params(
+        "INSERT INTO scores (run_id, suite, item_id, metric, value, numerator,"
+        " denominator, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        run_id, r.suite, r.item_id, s.metric, s.value, s.numerator,
+        s.denominator, s.detail);
+  }
+}
+
+Result<std::vector<ItemResult>> PgStore::LoadResults(
+    const std::string& run_id) {
+  return Tx("reading run " + run_id,
+            [&](pqxx::work& w) -> Result<std::vector<ItemResult>> {
+              std::vector<ItemResult> out;
+              for (const auto& row : w.exec_params(kSelectItems, run_id))
+                out.push_back(ReadItem(row, run_id));
+              ReadScores(w, run_id, &out);
+              return out;
+            });
+}
+
+Result<std::vector<Outcome>> PgStore::Outcomes(
+    const std::vector<std::string>& exclude_runs) {
+  return Tx(
+      "reading outcomes", [&](pqxx::work& w) -> Result<std::vector<Outcome>> {
+        std::map<std::string, std::string> source;
+        for (const auto& row : w.exec("SELECT run_id, source_run FROM runs"))
+          source[Text(row, 0)] = Text(row, 1);
+        auto root = internal::LineageRoots(source);
+        auto lineage = [&](const std::string& run) {
+          auto it = root.find(run);
+          return it == root.end() ? run : it->second;
+        };
+        std::set<std::string> excluded;
+        for (const std::string& run : exclude_runs)
+          excluded.insert(lineage(run));
+        // Oldest run first: the newest scoring of a lineage wins.
+        std::map<std::tuple<std::string, std::string, std::string>, Outcome>
+            once;
+        for (
+            const auto& row : w.exec(
+                "SELECT i.run_id, i.suite, i.item_id, i.content_hash, i.metric,"
+                " r.error IS NOT NULL, s.value"
+                " FROM items i JOIN runs u ON u.run_id = i.run_id"
+                " JOIN responses r ON r.run_id = i.run_id AND r.suite = i.suite"
+                " AND r.item_id = i.item_id"
+                " LEFT JOIN scores s ON s.run_id = i.run_id AND s.suite = "
+                "i.suite"
+                " AND s.item_id = i.item_id AND s.metric = i.metric"
+                " WHERE i.content_hash != '' ORDER BY u.created_ms, "
+                "u.run_id")) {
+          std::string run = lineage(Text(row, 0));
+          if (excluded.count(run)) continue;
+          once[{run, Text(row, 1), Text(row, 2)}] =
+              Outcome{Text(row, 1),
+                      Text(row, 2),
+                      Text(row, 3),
+                      Text(row, 4),
+                      row[5].as<bool>() || row[6].is_null(),
+                      Double(row, 6)};
+        }
+        std::vector<Outcome> out;
+        out.reserve(once.size());
+        for (auto& [_, o] : once) out.push_back(std::move(o));
+        return out;
+      });
+}
+
+}  // namespace mmgate::store

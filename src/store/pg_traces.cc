@@ -1,0 +1,200 @@
+// PgStore: production traces, pipeline stages and extra responses (the SQL of
+// traces.cc and extra_responses.cc).
+#include <nlohmann/json.hpp>
+#include <set>
+#include <tuple>
+
+#include "store/pg_store.h"
+
+namespace mmgate::store {
+namespace {
+
+using pg::Double;
+using pg::Int;
+using pg::Text;
+
+constexpr const char* kTraceColumns =
+    "trace_id, created_ms, model_version, inputs_ref, inputs_json, decision,"
+    " category, outcome, request_hash";
+
+TraceRecord ReadTrace(const pqxx::row& r) {
+  return TraceRecord{Text(r, 0), Int(r, 1),  Text(r, 2), Text(r, 3), Text(r, 4),
+                     Text(r, 5), Text(r, 6), Text(r, 7), Text(r, 8)};
+}
+
+}  // namespace
+
+Status PgStore::PutTraces(const std::vector<TraceRecord>& traces) {
+  for (const TraceRecord& t : traces) {
+    if (t.trace_id.empty()) return Status::Invalid("a trace needs an id");
+    if (!nlohmann::json::accept(t.inputs_json))
+      return Status::Invalid("trace " + t.trace_id +
+                             ": inputs_json is not valid JSON");
+  }
+  return Tx("storing traces", [&](pqxx::work& w) {
+    for (const TraceRecord& t : traces) {
+      w.exec_params(
+          std::string("INSERT INTO traces (") + kTraceColumns +
+              ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+              " ON CONFLICT (trace_id) DO UPDATE SET"
+              " created_ms = excluded.created_ms,"
+              " model_version = excluded.model_version,"
+              " inputs_ref = excluded.inputs_ref,"
+              " inputs_json = excluded.inputs_json,"
+              " decision = excluded.decision, category = excluded.category,"
+              " outcome = excluded.outcome,"
+              " request_hash = excluded.request_hash",
+          t.trace_id, t.created_ms, t.model_version, t.inputs_ref,
+          t.inputs_json, t.decision, t.category, t.outcome, t.request_hash);
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::optional<TraceRecord>> PgStore::GetTrace(
+    const std::string& trace_id) {
+  return Tx("reading trace " + trace_id,
+            [&](pqxx::work& w) -> Result<std::optional<TraceRecord>> {
+              auto rows = w.exec_params(std::string("SELECT ") + kTraceColumns +
+                                            " FROM traces WHERE trace_id = $1",
+                                        trace_id);
+              if (rows.empty()) return std::optional<TraceRecord>();
+              return std::optional<TraceRecord>(ReadTrace(rows[0]));
+            });
+}
+
+Result<std::vector<TraceRecord>> PgStore::ListTraces(
+    const TraceFilter& filter) {
+  return Tx(
+      "listing traces", [&](pqxx::work& w) -> Result<std::vector<TraceRecord>> {
+        std::vector<TraceRecord> out;
+        for (const auto& r :
+             w.exec_params(std::string("SELECT ") + kTraceColumns +
+                               " FROM traces WHERE created_ms >= $1 AND"
+                               " created_ms < $2 AND ($3::text = '' OR"
+                               " category = $3) ORDER BY created_ms, trace_id",
+                           filter.since_ms, filter.until_ms, filter.category))
+          out.push_back(ReadTrace(r));
+        return out;
+      });
+}
+
+Status PgStore::PutStages(const std::string& run_id,
+                          const std::vector<StageRecord>& stages) {
+  for (const StageRecord& s : stages) {
+    if (s.item_id.empty() == s.trace_id.empty())
+      return Status::Invalid("stage " + s.stage + " of run " + run_id +
+                             ": a stage belongs to one item or one trace");
+  }
+  return Tx("storing the stages of run " + run_id, [&](pqxx::work& w) {
+    // A redone item's stages replace its old ones, however many there were.
+    std::set<std::tuple<std::string, std::string, std::string>> subjects;
+    for (const StageRecord& s : stages)
+      subjects.insert({s.suite, s.item_id, s.trace_id});
+    for (const auto& [suite, item, trace] : subjects) {
+      w.exec_params(
+          "DELETE FROM stages WHERE run_id = $1 AND suite = $2 AND"
+          " item_id = $3 AND trace_id = $4",
+          run_id, suite, item, trace);
+    }
+    for (const StageRecord& s : stages) {
+      w.exec_params(
+          "INSERT INTO stages (run_id, suite, item_id, trace_id, seq, stage,"
+          " input_ref, output_ref, answer, error, error_kind, latency_ms,"
+          " created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+          " $12, $13)",
+          run_id, s.suite, s.item_id, s.trace_id, s.seq, s.stage, s.input_ref,
+          s.output_ref, pg::Nullable(s.answer), pg::Nullable(s.error),
+          s.error_kind, s.latency_ms, s.created_ms);
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<StageRecord>> PgStore::LoadStages(
+    const std::string& run_id) {
+  return Tx("reading the stages of run " + run_id,
+            [&](pqxx::work& w) -> Result<std::vector<StageRecord>> {
+              std::vector<StageRecord> out;
+              for (const auto& r : w.exec_params(
+                       "SELECT suite, item_id, trace_id, seq, stage,"
+                       " input_ref, output_ref, answer, error, error_kind,"
+                       " latency_ms, created_ms FROM stages WHERE run_id = $1"
+                       " ORDER BY suite, item_id, trace_id, seq",
+                       run_id)) {
+                out.push_back(StageRecord{
+                    Text(r, 0), Text(r, 1), Text(r, 2), Int(r, 3), Text(r, 4),
+                    Text(r, 5), Text(r, 6), pg::OptText(r, 7),
+                    pg::OptText(r, 8), Text(r, 9), Double(r, 10), Int(r, 11)});
+              }
+              return out;
+            });
+}
+
+Status PgStore::PutExtraResponses(
+    const std::string& run_id,
+    const std::vector<ExtraResponseRecord>& responses) {
+  return Tx("storing extra responses of run " + run_id, [&](pqxx::work& w) {
+    // Redone repeats replace the old ones, however many there were.
+    std::set<std::tuple<std::string, std::string, std::string>> groups;
+    for (const ExtraResponseRecord& r : responses)
+      groups.insert(
+          {r.suite, r.item_id, std::string(ResponseKindName(r.kind))});
+    for (const auto& [suite, item, kind] : groups) {
+      w.exec_params(
+          "DELETE FROM extra_responses WHERE run_id = $1 AND suite = $2"
+          " AND item_id = $3 AND kind = $4",
+          run_id, suite, item, kind);
+    }
+    for (const ExtraResponseRecord& r : responses) {
+      pg::NullableNumber value(r.value);
+      w.exec_params(
+          "INSERT INTO extra_responses (run_id, suite, item_id, kind, seq,"
+          " content_hash, answer, error, error_kind, latency_ms,"
+          " model_version, input_tokens, output_tokens, cost_usd, value,"
+          " created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
+          " $12, $13, $14, $15, $16)",
+          run_id, r.suite, r.item_id, std::string(ResponseKindName(r.kind)),
+          r.seq, r.content_hash, pg::Nullable(r.answer), pg::Nullable(r.error),
+          r.error_kind, r.latency_ms, r.model_version, r.input_tokens,
+          r.output_tokens, r.cost_usd, value.get(), r.created_ms);
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<ExtraResponseRecord>> PgStore::LoadExtraResponses(
+    const std::string& run_id, ResponseKind kind) {
+  return Tx("reading extra responses of run " + run_id,
+            [&](pqxx::work& w) -> Result<std::vector<ExtraResponseRecord>> {
+              std::vector<ExtraResponseRecord> out;
+              for (const auto& r : w.exec_params(
+                       "SELECT suite, item_id, seq, content_hash, answer,"
+                       " error, error_kind, latency_ms, model_version,"
+                       " input_tokens, output_tokens, cost_usd, value,"
+                       " created_ms FROM extra_responses WHERE run_id = $1"
+                       " AND kind = $2 ORDER BY suite, item_id, seq",
+                       run_id, std::string(ResponseKindName(kind)))) {
+                ExtraResponseRecord e;
+                e.suite = Text(r, 0);
+                e.item_id = Text(r, 1);
+                e.kind = kind;
+                e.seq = Int(r, 2);
+                e.content_hash = Text(r, 3);
+                e.answer = pg::OptText(r, 4);
+                e.error = pg::OptText(r, 5);
+                e.error_kind = Text(r, 6);
+                e.latency_ms = Double(r, 7);
+                e.model_version = Text(r, 8);
+                e.input_tokens = Int(r, 9);
+                e.output_tokens = Int(r, 10);
+                e.cost_usd = Double(r, 11);
+                e.value = pg::OptDouble(r, 12);
+                e.created_ms = Int(r, 13);
+                out.push_back(std::move(e));
+              }
+              return out;
+            });
+}
+
+}  // namespace mmgate::store

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Four `mmgate run --worker` processes and a coordinator finish one run
+# together in a shared PostgreSQL (started by tests/store/with_postgres.sh):
+# every item is called exactly once (the exec model, a stand-in for a user's
+# model, logs each call), every item has its response, the run is marked
+# finished, and its scores equal a single-process run's.
+source "$(dirname "$0")/lib.sh"
+[ -n "${MMGATE_TEST_PG_URL:-}" ] || fail "run me through tests/store/with_postgres.sh"
+PG="$MMGATE_TEST_PG_URL"
+n=200
+make_project "$WORK/p" "$n"
+cd "$WORK/p"
+
+"$MMGATE" run -m scripted --run-id shared --coordinate --db "$PG" --lease-ms 5000 \
+  >"$WORK/coord.out" 2>"$WORK/coord.err" &
+coord=$!
+pids=()
+for w in 1 2 3 4; do
+  "$MMGATE" run -m scripted --run-id shared --worker --worker-id "w$w" --db "$PG" \
+    --batch-size 8 --lease-ms 5000 --json >"$WORK/w$w.json" 2>"$WORK/w$w.err" &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p" || fail "a worker failed: $(cat "$WORK"/w*.err)"; done
+wait "$coord" || fail "the coordinator failed: $(cat "$WORK/coord.err")"
+
+expect_eq "$(wc -l <calls)" "$n" "every item called once"
+expect_eq "$(sort -u calls | wc -l)" "$n" "no item called twice"
+$PY - "$WORK" "$n" <<'PY'
+import json, sys
+work, n = sys.argv[1], int(sys.argv[2])
+done = [json.load(open(f"{work}/w{w}.json")) for w in range(1, 5)]
+assert sum(d["items"] for d in done) == n, done
+assert sum(1 for d in done if d["items"] > 0) >= 2, f"the work was shared: {done}"
+assert all(d["run_finished"] and d["refused_writes"] == 0 for d in done), done
+PY
+"$MMGATE" runs --db "$PG" --json >"$WORK/runs.json"
+$PY - "$WORK/runs.json" "$n" <<'PY'
+import json, sys
+runs = json.load(open(sys.argv[1]))
+runs = runs["runs"] if isinstance(runs, dict) else runs
+r = [r for r in runs if r["run_id"] == "shared"][0]
+assert r["status"] == "finished", r
+assert r["items"] == int(sys.argv[2]) and r["answered"] + r["errors"] == r["items"], r
+PY
+# The same run in one process gives the same per-item results.
+rm calls
+"$MMGATE" run -m scripted --run-id single --db "$WORK/s.db" >/dev/null 2>&1
+stored_results "$PG" shared >"$WORK/shared.txt"
+stored_results "$WORK/s.db" single >"$WORK/single.txt"
+expect_eq "$(wc -l <"$WORK/shared.txt")" "$n" "one stored result per item"
+cmp "$WORK/shared.txt" "$WORK/single.txt" || fail "worker and single-process results differ"
+echo "ok: four workers, $n items, each called once"

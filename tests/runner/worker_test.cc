@@ -1,0 +1,203 @@
+// Shared-database workers (runner/worker.h) on SQLite with an injected clock
+// and wait: batches run once, an abandoned batch is taken over after its
+// lease with its finished items left alone, and the stale holder's write is
+// refused.
+#include "runner/worker.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <mutex>
+
+#include "runner/plan.h"
+
+namespace mmgate::runner {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Time moves only when the test says so.
+class ManualClock final : public Clock {
+ public:
+  std::chrono::nanoseconds Monotonic() override {
+    return std::chrono::milliseconds(now_ms_.load());
+  }
+  int64_t WallMillis() override { return now_ms_.load(); }
+  void Advance(int64_t ms) { now_ms_ += ms; }
+
+ private:
+  std::atomic<int64_t> now_ms_{1'700'000'000'000};
+};
+
+// Answers "aN" for item qN and counts calls per item.
+class CountingModel : public Model {
+ public:
+  explicit CountingModel(std::map<std::string, int>* calls) : calls_(calls) {}
+  std::string Version() const override { return "counting 1"; }
+  Result<ModelResponse> Answer(const ModelRequest& r) override {
+    ++(*calls_)[r.item_id];
+    return ModelResponse{"a" + r.item_id.substr(1), 1, 1};
+  }
+
+ private:
+  std::map<std::string, int>* calls_;
+};
+
+class WorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("mmgate-worker-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    auto s = store::OpenStore((dir_ / "r.db").string());
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    store_ = std::move(*s);
+    project_.path = "mmgate.yaml";
+    project_.models["m"] = ModelSpec{"m", "scripted"};
+    Suite suite;
+    suite.name = "qa";
+    suite.modality = "text";
+    suite.metric = "exact";
+    suite.version_hash = "v1";
+    for (int i = 0; i < 20; ++i) {
+      Item it;
+      it.id = "q" + std::to_string(i);
+      it.modality = "text";
+      it.prompt = "say a" + std::to_string(i);
+      it.references = {"a" + std::to_string(i)};
+      it.group = it.id;
+      it.content_hash = "h" + std::to_string(i);
+      it.line = i + 1;
+      suite.items.push_back(it);
+    }
+    project_.suites.push_back(suite);
+    options_.run_id = "shared";
+    options_.owner = "w1";
+    options_.batch_size = 8;
+    options_.lease_ms = 1000;
+    options_.poll_ms = 100;
+    options_.wait = [this](int64_t ms) {
+      ++waits_;
+      clock_.Advance(ms);
+    };
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  ModelMaker Maker() {
+    return [this](const ModelSpec&) -> Result<std::unique_ptr<Model>> {
+      return std::unique_ptr<Model>(new CountingModel(&calls_));
+    };
+  }
+
+  fs::path dir_;
+  std::unique_ptr<store::Store> store_;
+  ProjectConfig project_;
+  WorkerOptions options_;
+  ManualClock clock_;
+  std::map<std::string, int> calls_;
+  int waits_ = 0;
+};
+
+TEST_F(WorkerTest, OneWorkerRunsEveryBatchOnceAndFinishesTheRun) {
+  auto s = RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->batches, 3) << "20 items in batches of 8";
+  EXPECT_EQ(s->items, 20);
+  EXPECT_TRUE(s->run_finished);
+  EXPECT_EQ(calls_.size(), 20u);
+  for (const auto& [item, n] : calls_) EXPECT_EQ(n, 1) << item;
+  auto run = store_->GetRun("shared");
+  ASSERT_TRUE(run.ok() && run->has_value());
+  EXPECT_EQ((*run)->status, store::RunStatus::kFinished);
+  auto leases = store_->ListLeases("shared");
+  ASSERT_TRUE(leases.ok());
+  ASSERT_EQ(leases->size(), 3u);
+  for (const store::Lease& l : *leases) EXPECT_GE(l.expires_ms, kBatchDoneMs);
+
+  // A late worker finds nothing to do and calls nothing.
+  options_.owner = "w2";
+  auto late =
+      RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
+  ASSERT_TRUE(late.ok()) << late.status().message();
+  EXPECT_EQ(late->items, 0);
+  EXPECT_TRUE(late->run_finished);
+  EXPECT_EQ(calls_.size(), 20u);
+}
+
+TEST_F(WorkerTest, AnAbandonedBatchIsTakenOverAfterItsLease) {
+  // A worker that planned the run, claimed the first batch, finished q0 and
+  // then stopped answering (killed, or paused).
+  ASSERT_TRUE(StartRun("shared", "m", "counting 1", project_.models["m"],
+                       project_.path, store_.get(), &clock_)
+                  .ok());
+  std::vector<const Suite*> suites = {&project_.suites[0]};
+  ASSERT_TRUE(
+      PlanRun(suites, "shared", "counting 1", store_.get(), &clock_).ok());
+  auto dead = store_->ClaimLease("shared", "qa/000000", "dead",
+                                 clock_.WallMillis(), options_.lease_ms);
+  ASSERT_TRUE(dead.ok() && dead->has_value());
+  store::ResponseRecord q0;
+  q0.suite = "qa";
+  q0.item_id = "q0";
+  q0.content_hash = "h0";
+  q0.answer = "a0";
+  ASSERT_TRUE(*store_->PutResultFenced(**dead, q0, {{"exact", 1, 1, 1, ""}}, {},
+                                       std::nullopt));
+
+  auto s = RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_GE(waits_, 1) << "it waited for the held batch's lease to run out";
+  EXPECT_EQ(s->items, 19);
+  EXPECT_TRUE(s->run_finished);
+  EXPECT_EQ(calls_.count("q0"), 0u) << "a finished item is not called again";
+  EXPECT_EQ(calls_.size(), 19u);
+  auto leases = store_->ListLeases("shared");
+  ASSERT_TRUE(leases.ok());
+  EXPECT_EQ((*leases)[0].batch_id, "qa/000000");
+  EXPECT_EQ((*leases)[0].owner, "w1");
+  EXPECT_EQ((*leases)[0].token, 2) << "taken over with a larger token";
+
+  // The stalled holder wakes up: its write is refused.
+  q0.answer = "stale";
+  auto stale = store_->PutResultFenced(**dead, q0, {}, {}, std::nullopt);
+  ASSERT_TRUE(stale.ok());
+  EXPECT_FALSE(*stale);
+  auto results = store_->LoadResults("shared");
+  ASSERT_TRUE(results.ok());
+  EXPECT_EQ((*results)[0].response->answer.value(), "a0");
+}
+
+TEST_F(WorkerTest, ACoordinatorRunsNoItemAndNeedsARunId) {
+  options_.coordinate = true;
+  int rounds = 0;
+  options_.wait = [&](int64_t ms) {
+    clock_.Advance(ms);
+    // Another worker finishes the run meanwhile.
+    if (++rounds == 2) {
+      WorkerOptions w = options_;
+      w.coordinate = false;
+      w.owner = "w2";
+      ASSERT_TRUE(
+          RunWorker(project_, "m", w, store_.get(), &clock_, Maker()).ok());
+    }
+  };
+  auto s = RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->items, 0);
+  EXPECT_TRUE(s->run_finished);
+  EXPECT_EQ(rounds, 2);
+  EXPECT_EQ(calls_.size(), 20u);
+
+  options_.run_id.clear();
+  EXPECT_FALSE(
+      RunWorker(project_, "m", options_, store_.get(), &clock_, Maker()).ok());
+}
+
+}  // namespace
+}  // namespace mmgate::runner
