@@ -27,6 +27,9 @@ struct Config {
   // The rubric of each judge-scored suite (`judge:` in the suite), by suite
   // name; its judge is in policy.judged_suites.
   std::map<std::string, judge::Rubric> rubrics;
+  // `stakes:` category -> weight (> 0) for ranking contested backfill
+  // decisions; a category not listed weighs 1.
+  std::map<std::string, double> stakes;
 };
 
 // Reads mmgate.yaml and the suite files it lists; with

@@ -41,7 +41,7 @@ class Ingester {
   Ingester(const std::string& file, const IngestOptions& opt,
            const TraceSink& sink, IngestSummary* sum)
       : file_(file),
-        folder_(fs::absolute(file).parent_path().lexically_normal().string()),
+        folder_(fs::absolute(file).lexically_normal().parent_path().string()),
         opt_(opt),
         sink_(sink),
         sum_(sum) {}
@@ -214,21 +214,20 @@ class Ingester {
   void CheckMedia(const LineFields& f, int64_t line) {
     for (const std::string& rel : f.media_paths) {
       std::string why;
-      fs::path abs = (fs::path(folder_) / rel).lexically_normal();
-      auto [a, b] = std::mismatch(fs::path(folder_).begin(),
-                                  fs::path(folder_).end(), abs.begin(),
-                                  abs.end());
+      const fs::path folder(folder_);
+      const fs::path abs = (folder / rel).lexically_normal();
+      auto [a, b] =
+          std::mismatch(folder.begin(), folder.end(), abs.begin(), abs.end());
       std::error_code ec;
-      if (fs::path(rel).is_absolute() || a != fs::path(folder_).end())
+      if (fs::path(rel).is_absolute() || a != folder.end())
         why = "outside the trace file's folder";
       else if (!fs::is_regular_file(abs, ec))
         why = "no such file";
       if (why.empty()) continue;
       sum_->not_replayable.push_back(
           {line, f.record.trace_id,
-           file_ + ":" + std::to_string(line) + ": trace " +
-               f.record.trace_id + ": media " + rel + ": " + why +
-               " (not replayable)"});
+           file_ + ":" + std::to_string(line) + ": trace " + f.record.trace_id +
+               ": media " + rel + ": " + why + " (not replayable)"});
       return;
     }
   }
@@ -241,7 +240,7 @@ class Ingester {
   simdjson::ondemand::parser fast_{kBatch};
   simdjson::ondemand::parser slow_;
   std::vector<int64_t> lines_;  // line number of each parsed object
-  int64_t line_base_ = 0;  // lines before the current block
+  int64_t line_base_ = 0;       // lines before the current block
   std::vector<store::TraceRecord> batch_;
 };
 
@@ -274,8 +273,7 @@ Result<IngestSummary> IngestFile(const std::string& file,
     MMGATE_RETURN_IF_ERROR(in.Block(buf.data(), end));
     buf.resize(size);
     buf.erase(0, end);
-    if (options.progress)
-      options.progress((*reader)->FileOffset(), sum.traces);
+    if (options.progress) options.progress((*reader)->FileOffset(), sum.traces);
   }
   if (!read_error.ok()) {
     if (read_error.code() != StatusCode::kCorrupt) return read_error;
