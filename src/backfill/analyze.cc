@@ -28,8 +28,7 @@ Result<std::map<std::string, std::string>> ReviewLabels(
   return out;
 }
 
-Replayed ToReplayed(const store::TraceRecord& t,
-                    const store::ItemResult& r) {
+Replayed ToReplayed(const store::TraceRecord& t, const store::ItemResult& r) {
   Replayed x;
   x.trace_id = t.trace_id;
   x.created_ms = t.created_ms;

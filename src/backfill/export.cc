@@ -86,12 +86,9 @@ json ReportJson(const FlipReport& r, int contested_limit) {
     if (contested_limit >= 0 && static_cast<int>(i) >= contested_limit) break;
     contested.push_back(ContestedJson(r.contested[i], static_cast<int>(i) + 1));
   }
-  return {{"population", r.population},
-          {"drawn", r.drawn},
-          {"answered", r.answered},
-          {"flips", r.contested.size()},
-          {"groups", groups},
-          {"review", RateJson(r.review)},
+  return {{"population", r.population}, {"drawn", r.drawn},
+          {"answered", r.answered},     {"flips", r.contested.size()},
+          {"groups", groups},           {"review", RateJson(r.review)},
           {"contested", contested}};
 }
 
@@ -109,10 +106,10 @@ Status WriteContestedCsv(const std::string& path,
         << trace::FormatRfc3339(c.created_ms) << ',' << CsvField(c.category)
         << ',' << CsvField(c.modality) << ',' << json(c.stakes).dump() << ','
         << CsvField(c.old_decision) << ',' << CsvField(c.new_decision) << ','
-        << conf(c.candidate_confidence) << ','
-        << conf(c.production_confidence) << ',' << CsvField(c.ground_truth)
-        << ',' << (c.negative ? "true" : "false") << ','
-        << CsvField(SlicesText(c)) << '\n';
+        << conf(c.candidate_confidence) << ',' << conf(c.production_confidence)
+        << ',' << CsvField(c.ground_truth) << ','
+        << (c.negative ? "true" : "false") << ',' << CsvField(SlicesText(c))
+        << '\n';
   }
   if (!out) return Status::IoError(path + ": write failed");
   return Status::Ok();

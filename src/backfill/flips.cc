@@ -59,8 +59,8 @@ RateEstimate Estimate(const std::vector<int64_t>& m,
   } else {
     // With no spread (p 0 or 1), the domain size corrected for the share
     // of the history it covers.
-    const double neff = var > 0 ? p * (1 - p) / var
-                                : e.n * e.n / std::max(1e-9, fpc_members);
+    const double neff =
+        var > 0 ? p * (1 - p) / var : e.n * e.n / std::max(1e-9, fpc_members);
     std::tie(e.lo, e.hi) = Wilson(p, std::max(1.0, neff));
   }
   e.count = p * nd;
@@ -121,8 +121,8 @@ int FlipAnalyzer::StratumOf(const Replayed& r) {
 }
 
 void FlipAnalyzer::AddTo(int group, int stratum, int old_id, int new_id,
-                         bool flip, bool has_gt, bool negative,
-                         bool new_right, bool old_right) {
+                         bool flip, bool has_gt, bool negative, bool new_right,
+                         bool old_right) {
   Group& g = groups_[group];
   if (g.cells.size() <= static_cast<size_t>(stratum))
     g.cells.resize(stratum + 1);
@@ -155,8 +155,8 @@ void FlipAnalyzer::Add(const Replayed& r) {
   const bool new_right = has_gt && new_n == gt_n;
   const int old_id = Intern(old_n), new_id = Intern(new_n);
   auto add = [&](const std::string& dim, const std::string& value) {
-    auto [it, fresh] = group_ids_.try_emplace(
-        {dim, value}, static_cast<int>(groups_.size()));
+    auto [it, fresh] =
+        group_ids_.try_emplace({dim, value}, static_cast<int>(groups_.size()));
     if (fresh) groups_.push_back({dim, value, {}, {}});
     AddTo(it->second, h, old_id, new_id, flip, has_gt, old_right && !new_right,
           new_right, old_right);
@@ -167,11 +167,11 @@ void FlipAnalyzer::Add(const Replayed& r) {
   for (const auto& [k, v] : r.slices) add("slice:" + k, v);
   if (!flip) return;
   auto st = stakes_.find(r.category);
-  report_.contested.push_back(
-      {r.trace_id, r.created_ms, r.category, r.modality,
-       st == stakes_.end() ? 1.0 : st->second, r.old_decision,
-       *r.new_decision, r.ground_truth, r.production_confidence,
-       r.candidate_confidence, old_right && !new_right, r.slices});
+  report_.contested.push_back({r.trace_id, r.created_ms, r.category, r.modality,
+                               st == stakes_.end() ? 1.0 : st->second,
+                               r.old_decision, *r.new_decision, r.ground_truth,
+                               r.production_confidence, r.candidate_confidence,
+                               old_right && !new_right, r.slices});
   auto label = labels_.find(r.trace_id);
   if (label == labels_.end()) return;
   if (review_.cells.size() <= static_cast<size_t>(h))
@@ -216,10 +216,9 @@ GroupFlips FlipAnalyzer::Summarize(const Group& g) const {
     c.new_decision = decisions_[on.second];
     out.matrix.push_back(std::move(c));
   }
-  std::stable_sort(out.matrix.begin(), out.matrix.end(),
-                   [](const MatrixCell& x, const MatrixCell& y) {
-                     return x.n > y.n;
-                   });
+  std::stable_sort(
+      out.matrix.begin(), out.matrix.end(),
+      [](const MatrixCell& x, const MatrixCell& y) { return x.n > y.n; });
   return out;
 }
 
@@ -245,8 +244,7 @@ FlipReport FlipAnalyzer::Finish() {
             [](const Contested& x, const Contested& y) {
               return std::tuple(-x.stakes, -x.candidate_confidence,
                                 x.trace_id) <
-                     std::tuple(-y.stakes, -y.candidate_confidence,
-                                y.trace_id);
+                     std::tuple(-y.stakes, -y.candidate_confidence, y.trace_id);
             });
   return std::move(report_);
 }

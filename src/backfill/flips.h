@@ -116,13 +116,13 @@ class FlipAnalyzer {
 
  private:
   struct Cell {
-    int64_t m = 0, a = 0;        // in the group; flipped
-    int64_t m_gt = 0, a_neg = 0;  // with ground truth; negative flips
+    int64_t m = 0, a = 0;                // in the group; flipped
+    int64_t m_gt = 0, a_neg = 0;         // with ground truth; negative flips
     int64_t old_only = 0, new_only = 0;  // McNemar's discordant pairs
   };
   struct Group {
     std::string dimension, value;
-    std::vector<Cell> cells;  // by stratum id
+    std::vector<Cell> cells;                       // by stratum id
     std::unordered_map<uint64_t, int64_t> matrix;  // (old, new, stratum)
   };
   int Intern(const std::string& s);

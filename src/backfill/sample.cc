@@ -32,9 +32,8 @@ std::vector<int64_t> Allocate(const std::vector<int64_t>& sizes, int64_t n,
   int64_t given = 0;
   for (size_t h = 0; h < sizes.size(); ++h) {
     const double want = static_cast<double>(n) * sizes[h] / total;
-    const int64_t extra =
-        std::clamp<int64_t>(static_cast<int64_t>(want) - alloc[h], 0,
-                            sizes[h] - alloc[h]);
+    const int64_t extra = std::clamp<int64_t>(
+        static_cast<int64_t>(want) - alloc[h], 0, sizes[h] - alloc[h]);
     alloc[h] += extra;
     given += extra;
     rem.push_back({want - std::floor(want), h});
@@ -72,8 +71,7 @@ Sample DrawSample(const std::vector<store::TraceRecord>& history, int64_t n,
   std::vector<int64_t> sizes;
   for (const auto& [key, idx] : members)
     sizes.push_back(static_cast<int64_t>(idx.size()));
-  std::vector<int64_t> alloc =
-      all ? sizes : Allocate(sizes, n, s.population);
+  std::vector<int64_t> alloc = all ? sizes : Allocate(sizes, n, s.population);
   std::vector<size_t> chosen;
   size_t h = 0;
   for (auto& [key, idx] : members) {

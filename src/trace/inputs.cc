@@ -35,8 +35,8 @@ bool Digits(std::string_view s, size_t at, size_t n, int64_t* out) {
 }
 
 bool InsideFolder(const fs::path& folder, const fs::path& abs) {
-  auto [a, b] = std::mismatch(folder.begin(), folder.end(), abs.begin(),
-                              abs.end());
+  auto [a, b] =
+      std::mismatch(folder.begin(), folder.end(), abs.begin(), abs.end());
   return a == folder.end();
 }
 
@@ -44,15 +44,15 @@ bool InsideFolder(const fs::path& folder, const fs::path& abs) {
 
 Result<int64_t> ParseRfc3339(std::string_view s) {
   auto bad = [&] {
-    return Status::Invalid(fmt::format(
-        "'{}' is not an RFC 3339 time (2026-09-01T12:00:00Z)", s));
+    return Status::Invalid(
+        fmt::format("'{}' is not an RFC 3339 time (2026-09-01T12:00:00Z)", s));
   };
   int64_t y, mo, d, h, mi, sec;
   if (!Digits(s, 0, 4, &y) || s.size() < 19 || s[4] != '-' ||
       !Digits(s, 5, 2, &mo) || s[7] != '-' || !Digits(s, 8, 2, &d) ||
-      (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-      !Digits(s, 11, 2, &h) || s[13] != ':' || !Digits(s, 14, 2, &mi) ||
-      s[16] != ':' || !Digits(s, 17, 2, &sec))
+      (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !Digits(s, 11, 2, &h) ||
+      s[13] != ':' || !Digits(s, 14, 2, &mi) || s[16] != ':' ||
+      !Digits(s, 17, 2, &sec))
     return bad();
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
     return bad();
@@ -134,8 +134,8 @@ Result<TraceInputs> ParseInputs(const store::TraceRecord& t) {
       in.media.push_back(std::move(tm));
     }
   } catch (const json::exception& e) {
-    return Status::Corrupt("trace " + t.trace_id + ": stored inputs: " +
-                           e.what());
+    return Status::Corrupt("trace " + t.trace_id +
+                           ": stored inputs: " + e.what());
   }
   return in;
 }

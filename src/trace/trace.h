@@ -45,9 +45,9 @@ struct IngestOptions {
 
 struct IngestSummary {
   std::string file;
-  int64_t lines = 0;   // non-blank lines seen
-  int64_t traces = 0;  // valid traces handed to the sink
-  int64_t bytes = 0;   // uncompressed bytes parsed
+  int64_t lines = 0;                         // non-blank lines seen
+  int64_t traces = 0;                        // valid traces handed to the sink
+  int64_t bytes = 0;                         // uncompressed bytes parsed
   std::vector<TraceProblem> malformed;       // skipped lines
   std::vector<TraceProblem> not_replayable;  // kept, listed with reason
 };
@@ -98,11 +98,10 @@ std::string FormatRfc3339(int64_t ms);
 // The hash a trace's request_hash is checked against: "sha256:" + hex of the
 // length-prefixed modality, prompt, and for each media entry its type and
 // bytes (docs/traces.md).
-Result<std::string> RequestHash(const std::string& modality,
-                                const std::string& prompt,
-                                const std::vector<std::pair<std::string,
-                                                            std::string>>&
-                                    media_type_and_path);
+Result<std::string> RequestHash(
+    const std::string& modality, const std::string& prompt,
+    const std::vector<std::pair<std::string, std::string>>&
+        media_type_and_path);
 
 }  // namespace mmgate::trace
 
