@@ -54,18 +54,26 @@ void ReadTime(value v, LineFields* out) {
   out->record.created_ms = *ms;
 }
 
+// A value ingest does not keep is only checked for its type (ParseInputs
+// reads it when the trace is replayed).
+void CheckType(value v, json_type want, std::string_view key, const char* what,
+               LineFields* out) {
+  json_type t;
+  if (Failed(v.type().get(t), out)) return;
+  if (t != want) Bad(out, "'" + std::string(key) + "' must be " + what);
+}
+
 void ReadStringMap(value v, std::string_view key, LineFields* out) {
   simdjson::ondemand::object o;
   if (v.get_object().get(o) != simdjson::SUCCESS)
     return Bad(out, "'" + std::string(key) + "' must be an object");
+  if (key != "slices") return;
   for (auto f : o) {
     if (Failed(f.error(), out)) return;
     simdjson::ondemand::field field = std::move(f).value_unsafe();
-    if (key == "slices") {
-      std::string_view s;
-      if (field.value().get_string().get(s) != simdjson::SUCCESS)
-        return Bad(out, "'slices' values must be strings");
-    }
+    CheckType(field.value(), json_type::string, "slices values", "strings",
+              out);
+    if (!out->error.empty()) return;
   }
 }
 
@@ -116,15 +124,11 @@ void ReadField(std::string_view key, value v, LineFields* out) {
     return;
   }
   if (key == "modality" || key == "prompt" || key == "ground_truth")
-    return ReadString(v, key, out, nullptr);
+    return CheckType(v, json_type::string, key, "a string", out);
   if (key == "media") return ReadMedia(v, out);
   if (key == "slices" || key == "signals") return ReadStringMap(v, key, out);
-  if (key == "confidence") {
-    double d;
-    if (v.get_double().get(d) != simdjson::SUCCESS)
-      Bad(out, "'confidence' must be a number");
-    return;
-  }
+  if (key == "confidence")
+    return CheckType(v, json_type::number, key, "a number", out);
   // Other keys are kept in inputs_json as written (the store checks that
   // the whole line is JSON).
 }

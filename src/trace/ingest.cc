@@ -48,14 +48,9 @@ class Ingester {
 
   // Parses the whole lines in [data, data+len); data has simdjson padding.
   Status Block(const char* data, size_t len) {
-    std::vector<std::pair<LineFields, std::string_view>> parsed;
-    if (!FastBlock(data, len, &parsed)) {
-      parsed.clear();
-      SlowBlock(data, len, &parsed);
-    }
-    for (size_t k = 0; k < parsed.size(); ++k)
-      MMGATE_RETURN_IF_ERROR(
-          Accept(&parsed[k].first, parsed[k].second, lines_[k]));
+    if (!FastBlock(data, len)) SlowBlock(data, len);
+    for (size_t k = 0; k < n_; ++k)
+      MMGATE_RETURN_IF_ERROR(Accept(&parsed_[k], texts_[k], lines_[k]));
     line_base_ += CountLines(data, len);
     return Status::Ok();
   }
@@ -83,17 +78,23 @@ class Ingester {
 
   // The fast path: false when the block must be parsed line by line. Each
   // object's line number goes to lines_.
-  bool FastBlock(const char* data, size_t len,
-                 std::vector<std::pair<LineFields, std::string_view>>* out) {
-    lines_.clear();
+  bool FastBlock(const char* data, size_t len) {
+    Restart();
     simdjson::ondemand::document_stream stream;
-    if (fast_.iterate_many(data, len, kBatch).get(stream)) return false;
+    // One window over the whole block: simdjson 3.0's document indexes are
+    // not reliable across windows, and a block is only a few MiB.
+    if (fast_.iterate_many(data, len, std::max(len, kBatch)).get(stream))
+      return false;
     const char* cur = data;  // start of the line the cursor is on
     const char* end = data + len;
     int64_t line = line_base_ + 1;
     bool cur_has_doc = false;
     for (auto it = stream.begin(); it != stream.end(); ++it) {
       const char* doc = data + it.current_index();
+      // simdjson 3.0 may end the stream with an empty document at the end
+      // of the input (trailing whitespace); there is nothing after it.
+      if (doc >= end) break;
+      if (doc < cur) return false;
       // Move to the line holding `doc`; lines passed over must be blank.
       for (;;) {
         const char* nl = static_cast<const char*>(
@@ -107,14 +108,16 @@ class Ingester {
       }
       if (cur_has_doc || !Blank(cur, doc)) return false;
       cur_has_doc = true;
+      const char* nl = static_cast<const char*>(
+          std::memchr(doc, '\n', static_cast<size_t>(end - doc)));
+      const std::string_view text =
+          Trim(std::string_view(cur, (nl ? nl : end) - cur));
       simdjson::ondemand::document_reference d;
       simdjson::ondemand::object obj;
       if ((*it).get(d) || d.get_object().get(obj)) return false;
-      LineFields f;
+      LineFields& f = Next(line, text);
       internal::ReadFields(obj, &f);
       if (f.json_error) return false;
-      lines_.push_back(line);
-      out->push_back({std::move(f), {}});
     }
     if (stream.truncated_bytes() != 0) return false;
     // The lines after the last object's must be blank too.
@@ -126,33 +129,26 @@ class Ingester {
       if (!Blank(p, q ? q : end)) return false;
       p = q ? q + 1 : end;
     }
-    if (out->empty() && !Blank(data, end)) return false;
-    return SetLineViews(data, len, out);
+    return n_ > 0 || Blank(data, end);
   }
 
-  // Points each parsed trace at its line's text (by line number).
-  bool SetLineViews(const char* data, size_t len,
-                    std::vector<std::pair<LineFields, std::string_view>>* out) {
-    const char* p = data;
-    const char* end = data + len;
-    int64_t line = line_base_ + 1;
-    for (size_t k = 0; k < out->size(); ++k) {
-      while (line < lines_[k]) {
-        p = static_cast<const char*>(
-                std::memchr(p, '\n', static_cast<size_t>(end - p))) +
-            1;
-        ++line;
-      }
-      const char* nl = static_cast<const char*>(
-          std::memchr(p, '\n', static_cast<size_t>(end - p)));
-      (*out)[k].second = Trim(std::string_view(p, (nl ? nl : end) - p));
-    }
-    return true;
+  // The next parsed line's fields (buffers reused from earlier blocks).
+  LineFields& Next(int64_t line, std::string_view text) {
+    if (n_ == parsed_.size()) parsed_.emplace_back();
+    lines_.push_back(line);
+    texts_.push_back(text);
+    LineFields& f = parsed_[n_++];
+    f.Reset();
+    return f;
   }
-
-  void SlowBlock(const char* data, size_t len,
-                 std::vector<std::pair<LineFields, std::string_view>>* out) {
+  void Restart() {
+    n_ = 0;
     lines_.clear();
+    texts_.clear();
+  }
+
+  void SlowBlock(const char* data, size_t len) {
+    Restart();
     const char* end = data + len;
     int64_t line = line_base_;
     for (const char* p = data; p < end;) {
@@ -163,15 +159,8 @@ class Ingester {
       std::string_view text = Trim(std::string_view(p, line_end - p));
       p = nl ? nl + 1 : end;
       if (text.empty()) continue;
-      LineFields f;
+      LineFields& f = Next(line, text);
       ParseOneLine(text, &f);
-      if (!f.error.empty()) {
-        ++sum_->lines;
-        Malformed(line, f.record.trace_id, f.error);
-        continue;
-      }
-      lines_.push_back(line);
-      out->push_back({std::move(f), text});
     }
   }
 
@@ -237,10 +226,14 @@ class Ingester {
   const IngestOptions& opt_;
   const TraceSink& sink_;
   IngestSummary* sum_;
-  simdjson::ondemand::parser fast_{kBatch};
+  simdjson::ondemand::parser fast_{2 * kBlock};
   simdjson::ondemand::parser slow_;
-  std::vector<int64_t> lines_;  // line number of each parsed object
-  int64_t line_base_ = 0;       // lines before the current block
+  // The block's parsed lines: fields, text and line number.
+  std::vector<LineFields> parsed_;
+  size_t n_ = 0;
+  std::vector<std::string_view> texts_;
+  std::vector<int64_t> lines_;
+  int64_t line_base_ = 0;  // lines before the current block
   std::vector<store::TraceRecord> batch_;
 };
 
