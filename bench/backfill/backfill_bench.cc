@@ -122,7 +122,7 @@ void Flips(int64_t n) {
   std::map<backfill::StratumKey, int64_t> pop;
   for (const char* c : cats)
     for (int w = 0; w < 13; ++w) pop[{c, 2957 + w}] = n / 65 * 10;
-  backfill::FlipAnalyzer a(pop, {{"fraud", 10}});
+  backfill::FlipAnalyzer a(pop, 1, {{"fraud", 10}});
   std::mt19937_64 rng(2);
   backfill::Replayed r;
   r.modality = "text";

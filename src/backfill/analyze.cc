@@ -1,20 +1,13 @@
 #include "backfill/analyze.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <unordered_map>
 
 #include "backfill/replay.h"
 #include "trace/trace.h"
 
 namespace mmgate::backfill {
-
-Result<std::map<StratumKey, int64_t>> HistoryStrata(store::Store* store) {
-  auto traces = store->ListTraces({});
-  if (!traces.ok()) return traces.status();
-  std::map<StratumKey, int64_t> out;
-  for (const store::TraceRecord& t : *traces)
-    ++out[{t.category, WeekOf(t.created_ms)}];
-  return out;
-}
 
 namespace {
 
@@ -51,21 +44,28 @@ Replayed ToReplayed(const store::TraceRecord& t, const store::ItemResult& r) {
 
 }  // namespace
 
+int64_t PeriodWeeks(const std::vector<store::ItemResult>& results) {
+  for (const store::ItemResult& r : results) {
+    if (r.item.suite != kSuiteName) continue;
+    for (const auto& [k, v] : r.item.slices)
+      if (k == kPeriodSlice) return std::max<int64_t>(1, std::atoll(v.c_str()));
+  }
+  return 1;
+}
+
 Result<FlipReport> AnalyzeRun(store::Store* store, const std::string& run_id,
                               const std::map<std::string, double>& stakes) {
   auto traces = store->ListTraces({});
   if (!traces.ok()) return traces.status();
-  std::map<StratumKey, int64_t> population;
   std::unordered_map<std::string, const store::TraceRecord*> by_id;
-  for (const store::TraceRecord& t : *traces) {
-    ++population[{t.category, WeekOf(t.created_ms)}];
-    by_id[t.trace_id] = &t;
-  }
+  for (const store::TraceRecord& t : *traces) by_id[t.trace_id] = &t;
   auto results = store->LoadResults(run_id);
   if (!results.ok()) return results.status();
   auto labels = ReviewLabels(store, run_id);
   if (!labels.ok()) return labels.status();
-  FlipAnalyzer analyzer(std::move(population), stakes, std::move(*labels));
+  const int64_t period = PeriodWeeks(*results);
+  FlipAnalyzer analyzer(CountStrata(*traces, period), period, stakes,
+                        std::move(*labels));
   bool any = false;
   for (const store::ItemResult& r : *results) {
     if (r.item.suite != kSuiteName) continue;

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "backfill/flips.h"
 #include "common/status.h"
@@ -17,8 +18,8 @@
 
 namespace mmgate::backfill {
 
-// Traces per stratum (category x week) of the whole stored history.
-Result<std::map<StratumKey, int64_t>> HistoryStrata(store::Store* store);
+// The sample's period length, as BuildSuite recorded it on the run's items.
+int64_t PeriodWeeks(const std::vector<store::ItemResult>& results);
 
 Result<FlipReport> AnalyzeRun(store::Store* store, const std::string& run_id,
                               const std::map<std::string, double>& stakes);

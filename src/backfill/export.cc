@@ -86,10 +86,10 @@ json ReportJson(const FlipReport& r, int contested_limit) {
     if (contested_limit >= 0 && static_cast<int>(i) >= contested_limit) break;
     contested.push_back(ContestedJson(r.contested[i], static_cast<int>(i) + 1));
   }
-  return {{"population", r.population}, {"drawn", r.drawn},
-          {"answered", r.answered},     {"flips", r.contested.size()},
-          {"groups", groups},           {"review", RateJson(r.review)},
-          {"contested", contested}};
+  return {{"population", r.population},   {"drawn", r.drawn},
+          {"answered", r.answered},       {"uncovered", r.uncovered},
+          {"flips", r.contested.size()},  {"groups", groups},
+          {"review", RateJson(r.review)}, {"contested", contested}};
 }
 
 Status WriteContestedCsv(const std::string& path,

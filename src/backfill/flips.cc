@@ -93,9 +93,11 @@ std::pair<std::string, double> ParseCandidateAnswer(const std::string& answer) {
 }
 
 FlipAnalyzer::FlipAnalyzer(std::map<StratumKey, int64_t> population,
+                           int64_t period_weeks,
                            std::map<std::string, double> stakes,
                            std::map<std::string, std::string> labels)
     : population_(std::move(population)),
+      period_weeks_(period_weeks),
       stakes_(std::move(stakes)),
       labels_(std::move(labels)) {
   for (const auto& [k, v] : population_) report_.population += v;
@@ -109,7 +111,7 @@ int FlipAnalyzer::Intern(const std::string& s) {
 }
 
 int FlipAnalyzer::StratumOf(const Replayed& r) {
-  StratumKey key{r.category, WeekOf(r.created_ms)};
+  StratumKey key{r.category, PeriodOf(r.created_ms, period_weeks_)};
   auto [it, fresh] =
       stratum_ids_.try_emplace(key, static_cast<int>(stratum_n_.size()));
   if (fresh) {
@@ -223,6 +225,9 @@ GroupFlips FlipAnalyzer::Summarize(const Group& g) const {
 }
 
 FlipReport FlipAnalyzer::Finish() {
+  report_.uncovered = report_.population;
+  for (const auto& [key, h] : stratum_ids_)
+    if (stratum_n_[h] > 0) report_.uncovered -= stratum_N_[h];
   std::vector<size_t> order(groups_.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   auto rank = [](const std::string& d) {

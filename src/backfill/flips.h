@@ -5,12 +5,14 @@
 // matched and the candidate does not (MUSCLE, arXiv 2407.09435).
 //
 // Rates are extrapolated to the whole history with the stratified
-// estimator: each replayed trace of stratum h (category x week) weighs
+// estimator: each replayed trace of stratum h (category x period) weighs
 // N_h / n_h (n_h: traces of the stratum answered), a group's rate is the
 // weighted ratio, its variance the stratified linearization with the
 // finite-population correction, and its 95% interval Wilson's at the
 // effective sample size p(1-p)/var (Korn & Graubard). Traces drawn but not
-// answered are treated as missing at random within their stratum.
+// answered are treated as missing at random within their stratum; a stratum
+// with no answered trace cannot be extrapolated to and is counted apart
+// (FlipReport::uncovered).
 // McNemar (exact) compares production and candidate on the replayed traces
 // with ground truth.
 //
@@ -95,6 +97,9 @@ struct FlipReport {
   int64_t population = 0;  // traces in the history
   int64_t drawn = 0;       // replayed traces added
   int64_t answered = 0;
+  // Traces of the history in strata with no answered replay: the rates
+  // describe the rest of the history.
+  int64_t uncovered = 0;
   std::vector<GroupFlips> groups;  // all, then by dimension and value
   // Flips, by category stakes (highest first), then the candidate's
   // confidence (highest first), then trace id.
@@ -105,10 +110,10 @@ struct FlipReport {
 
 class FlipAnalyzer {
  public:
-  // population: traces per stratum in the history; stakes by category
-  // (absent: 1); labels: trace id -> "new" | "old" | "neither", for the
-  // reviewed flips.
-  FlipAnalyzer(std::map<StratumKey, int64_t> population,
+  // population: traces per stratum (of `period_weeks`) in the history;
+  // stakes by category (absent: 1); labels: trace id -> "new" | "old" |
+  // "neither", for the reviewed flips.
+  FlipAnalyzer(std::map<StratumKey, int64_t> population, int64_t period_weeks,
                std::map<std::string, double> stakes,
                std::map<std::string, std::string> labels = {});
   void Add(const Replayed& r);
@@ -132,6 +137,7 @@ class FlipAnalyzer {
   GroupFlips Summarize(const Group& g) const;
 
   std::map<StratumKey, int64_t> population_;
+  int64_t period_weeks_;
   std::map<std::string, double> stakes_;
   std::map<std::string, std::string> labels_;
   std::map<StratumKey, int> stratum_ids_;

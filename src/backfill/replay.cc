@@ -46,7 +46,7 @@ Result<std::string> Materialize(const trace::TraceMedia& m,
 
 // The item a trace replays as, or why it cannot be replayed.
 Result<Item> ToItem(const store::TraceRecord& t, const std::string& media_dir,
-                    Skipped* skip) {
+                    int64_t period_weeks, Skipped* skip) {
   auto in = trace::ParseInputs(t);
   if (!in.ok()) {
     *skip = {t.trace_id, "bad_trace", in.status().message()};
@@ -95,6 +95,7 @@ Result<Item> ToItem(const store::TraceRecord& t, const std::string& media_dir,
   it.metric = "exact";
   it.slices.emplace_back("category", t.category);
   it.slices.emplace_back("modality", in->modality);
+  it.slices.emplace_back(kPeriodSlice, std::to_string(period_weeks));
   for (auto& s : in->slices) it.slices.push_back(std::move(s));
   it.group = it.id;
   it.content_hash = Sha256Hex(t.trace_id + "\n" + *hash + "\n" + t.decision);
@@ -104,7 +105,8 @@ Result<Item> ToItem(const store::TraceRecord& t, const std::string& media_dir,
 }  // namespace
 
 Result<ReplaySuite> BuildSuite(const std::vector<store::TraceRecord>& traces,
-                               const std::string& media_dir) {
+                               const std::string& media_dir,
+                               int64_t period_weeks) {
   ReplaySuite r;
   Suite& s = r.suite;
   s.name = kSuiteName;
@@ -117,7 +119,7 @@ Result<ReplaySuite> BuildSuite(const std::vector<store::TraceRecord>& traces,
   for (const store::TraceRecord& t : traces) {
     ++line;
     Skipped skip;
-    auto it = ToItem(t, media_dir, &skip);
+    auto it = ToItem(t, media_dir, period_weeks, &skip);
     if (!it.ok()) {
       s.problems.push_back({line, t.trace_id, skip.reason});
       r.skipped.push_back(std::move(skip));

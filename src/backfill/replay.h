@@ -30,6 +30,9 @@
 namespace mmgate::backfill {
 
 inline constexpr const char* kSuiteName = "backfill";
+// The item slice that records the sample's period length (weeks), so the
+// analysis strata are the sample's.
+inline constexpr const char* kPeriodSlice = "period_weeks";
 
 struct Skipped {
   std::string trace_id;
@@ -42,9 +45,11 @@ struct ReplaySuite {
   std::vector<Skipped> skipped;  // also in suite.problems
 };
 
-// Builds the suite from the sampled traces (history order kept).
+// Builds the suite from the sampled traces (history order kept), drawn
+// with strata of `period_weeks`.
 Result<ReplaySuite> BuildSuite(const std::vector<store::TraceRecord>& traces,
-                               const std::string& media_dir);
+                               const std::string& media_dir,
+                               int64_t period_weeks);
 
 // The project with the backfill suite as its only suite.
 ProjectConfig WithSuite(const ProjectConfig& project, const Suite& suite);

@@ -17,38 +17,34 @@ uint64_t DrawKey(uint64_t seed, const std::string& id) {
   return std::stoull(hex.substr(0, 16), nullptr, 16);
 }
 
-// Proportional allocation with at least min(2, N_h) per stratum, the rest by
-// largest remainder.
-std::vector<int64_t> Allocate(const std::vector<int64_t>& sizes, int64_t n,
-                              int64_t total) {
+// Proportional allocation with at least min(2, N_h) per stratum: the rest
+// of the sample goes out in proportion to what each stratum has left, by
+// largest remainder, so the total is exactly n.
+std::vector<int64_t> Allocate(const std::vector<int64_t>& sizes, int64_t n) {
   std::vector<int64_t> alloc(sizes.size());
-  int64_t left = n;
+  int64_t left = n, spare = 0;
   for (size_t h = 0; h < sizes.size(); ++h) {
     alloc[h] = std::min<int64_t>(2, sizes[h]);
     left -= alloc[h];
+    spare += sizes[h] - alloc[h];
   }
-  if (left <= 0) return alloc;
+  if (left <= 0 || spare == 0) return alloc;
   std::vector<std::pair<double, size_t>> rem;
-  int64_t given = 0;
   for (size_t h = 0; h < sizes.size(); ++h) {
-    const double want = static_cast<double>(n) * sizes[h] / total;
-    const int64_t extra = std::clamp<int64_t>(
-        static_cast<int64_t>(want) - alloc[h], 0, sizes[h] - alloc[h]);
+    const double want =
+        static_cast<double>(left) * (sizes[h] - alloc[h]) / spare;
+    const int64_t extra = static_cast<int64_t>(want);
     alloc[h] += extra;
-    given += extra;
-    rem.push_back({want - std::floor(want), h});
+    rem.push_back({want - static_cast<double>(extra), h});
   }
-  left -= given;
+  int64_t given = 0;
+  for (size_t h = 0; h < sizes.size(); ++h) given += alloc[h];
   std::sort(rem.begin(), rem.end(), std::greater<>());
-  for (bool progress = true; left > 0 && progress;) {
-    progress = false;
-    for (const auto& [r, h] : rem) {
-      if (left == 0) break;
-      if (alloc[h] < sizes[h]) {
-        ++alloc[h];
-        --left;
-        progress = true;
-      }
+  for (const auto& [r, h] : rem) {
+    if (given >= n) break;
+    if (alloc[h] < sizes[h]) {
+      ++alloc[h];
+      ++given;
     }
   }
   return alloc;
@@ -60,18 +56,34 @@ int64_t WeekOf(int64_t ms) {
   return ms >= 0 ? ms / kWeekMs : -((-ms + kWeekMs - 1) / kWeekMs);
 }
 
+std::map<StratumKey, int64_t> CountStrata(
+    const std::vector<store::TraceRecord>& history, int64_t period_weeks) {
+  std::map<StratumKey, int64_t> out;
+  for (const store::TraceRecord& t : history)
+    ++out[{t.category, PeriodOf(t.created_ms, period_weeks)}];
+  return out;
+}
+
 Sample DrawSample(const std::vector<store::TraceRecord>& history, int64_t n,
                   uint64_t seed) {
-  std::map<StratumKey, std::vector<size_t>> members;
-  for (size_t i = 0; i < history.size(); ++i)
-    members[{history[i].category, WeekOf(history[i].created_ms)}].push_back(i);
   Sample s;
   s.population = static_cast<int64_t>(history.size());
   const bool all = n <= 0 || n >= s.population;
+  // The shortest period that leaves two draws per stratum.
+  for (int64_t p : {1, 2, 4, 13, 26, 52, 1 << 20}) {
+    s.period_weeks = p;
+    if (all || 2 * static_cast<int64_t>(CountStrata(history, p).size()) <= n)
+      break;
+  }
+  std::map<StratumKey, std::vector<size_t>> members;
+  for (size_t i = 0; i < history.size(); ++i)
+    members[{history[i].category,
+             PeriodOf(history[i].created_ms, s.period_weeks)}]
+        .push_back(i);
   std::vector<int64_t> sizes;
   for (const auto& [key, idx] : members)
     sizes.push_back(static_cast<int64_t>(idx.size()));
-  std::vector<int64_t> alloc = all ? sizes : Allocate(sizes, n, s.population);
+  std::vector<int64_t> alloc = all ? sizes : Allocate(sizes, n);
   std::vector<size_t> chosen;
   size_t h = 0;
   for (auto& [key, idx] : members) {

@@ -109,7 +109,7 @@ class ReplayTest : public ::testing::Test {
   ReplaySuite Suite() {
     auto all = store_->ListTraces({});
     EXPECT_TRUE(all.ok());
-    auto r = BuildSuite(*all, (dir_ / "trace_media").string());
+    auto r = BuildSuite(*all, (dir_ / "trace_media").string(), 1);
     EXPECT_TRUE(r.ok());
     return *r;
   }

@@ -62,7 +62,7 @@ TEST(FlipSimulation, IntervalsCoverTheTrueRateAtNominal95) {
     Sample s = DrawSample(history, kSample, 7 + sim);
     std::map<StratumKey, int64_t> pop;
     for (const Stratum& st : s.strata) pop[st.key] = st.population;
-    FlipAnalyzer a(pop, {});
+    FlipAnalyzer a(pop, s.period_weeks, {});
     std::set<std::string> drawn(s.trace_ids.begin(), s.trace_ids.end());
     for (const Replayed& r : all)
       if (drawn.count(r.trace_id)) a.Add(r);

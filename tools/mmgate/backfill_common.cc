@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <set>
 
+#include "backfill/analyze.h"
+
 namespace mmgate::cli {
 namespace {
 
@@ -116,6 +118,7 @@ Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
         "`mmgate backfill import FILE`)");
   Selection s;
   std::set<std::string> existing;
+  int64_t period = 1;
   if (!run_id.empty()) {
     auto run = store->GetRun(run_id);
     if (!run.ok()) return run.status();
@@ -125,6 +128,7 @@ Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
       for (const auto& r : *items)
         if (r.item.suite == backfill::kSuiteName)
           existing.insert(r.item.item_id);
+      period = backfill::PeriodWeeks(*items);
       if (f.sample > 0 || f.precision > 0 || f.all)
         return Status::Invalid(
             "run " + run_id +
@@ -139,20 +143,23 @@ Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
             ? backfill::SampleSizeFor(f.precision, N, f.expected_rate)
         : f.sample > 0 ? f.sample
                        : std::min<int64_t>(N, 1000);
-  if (s.resumed) s.n = static_cast<int64_t>(existing.size());
-  s.sample = backfill::DrawSample(*history, s.resumed ? N : s.n, f.seed);
+  if (s.resumed) {
+    s.n = static_cast<int64_t>(existing.size());
+    s.sample.population = N;
+    s.sample.period_weeks = period;
+    auto strata = backfill::CountStrata(*history, period);
+    for (const store::TraceRecord& t : *history)
+      if (existing.count(t.trace_id)) s.traces.push_back(t);
+    auto drawn = backfill::CountStrata(s.traces, period);
+    for (const auto& [key, size] : strata)
+      s.sample.strata.push_back({key, size, drawn[key]});
+    return s;
+  }
+  s.sample = backfill::DrawSample(*history, s.n, f.seed);
   std::set<std::string> chosen(s.sample.trace_ids.begin(),
                                s.sample.trace_ids.end());
-  if (s.resumed) chosen = existing;
   for (store::TraceRecord& t : *history)
     if (chosen.count(t.trace_id)) s.traces.push_back(std::move(t));
-  if (s.resumed) {
-    for (auto& st : s.sample.strata) st.sampled = 0;
-    std::map<backfill::StratumKey, int64_t> drawn;
-    for (const auto& t : s.traces)
-      ++drawn[{t.category, backfill::WeekOf(t.created_ms)}];
-    for (auto& st : s.sample.strata) st.sampled = drawn[st.key];
-  }
   return s;
 }
 
@@ -164,7 +171,9 @@ json PlanJson(const Selection& s, const backfill::ReplaySuite& r,
   for (const backfill::Stratum& st : s.sample.strata)
     strata.push_back(
         {{"category", st.key.category},
-         {"week_start", trace::FormatRfc3339(st.key.week * backfill::kWeekMs)},
+         {"period_start",
+          trace::FormatRfc3339(st.key.period * s.sample.period_weeks *
+                               backfill::kWeekMs)},
          {"population", st.population},
          {"sampled", st.sampled}});
   json skipped = json::array();
@@ -176,6 +185,7 @@ json PlanJson(const Selection& s, const backfill::ReplaySuite& r,
           {"replayable", static_cast<int64_t>(r.suite.items.size())},
           {"seed", f.seed},
           {"resumed", s.resumed},
+          {"period_weeks", s.sample.period_weeks},
           {"precision",
            {{"expected_flip_rate", f.expected_rate},
             {"half_width", backfill::HalfWidth(n, N, f.expected_rate)},

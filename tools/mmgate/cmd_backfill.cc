@@ -84,7 +84,8 @@ Result<Prepared> Prepare(const BackfillFlags& f) {
   const std::string media =
       (fs::path(DatabasePath(f.config, f.db)).parent_path() / "trace_media")
           .string();
-  auto suite = backfill::BuildSuite(p.selection.traces, media);
+  auto suite = backfill::BuildSuite(p.selection.traces, media,
+                                    p.selection.sample.period_weeks);
   if (!suite.ok()) return suite.status();
   p.replay = std::move(*suite);
   return p;
@@ -124,7 +125,7 @@ int PlanCommand(const BackfillFlags& f) {
   }
   PrintSkipped(p->replay);
   std::printf(
-      "history: %lld traces in %zu strata (category x week)\n"
+      "history: %lld traces in %zu strata (category x %lld-week period)\n"
       "sample: %lld traces (seed %llu), %zu replayable, %zu skipped\n"
       "precision: flip-rate 95%% interval +/- %.3f at an expected rate of "
       "%.2f (+/- %.3f at worst)\n"
@@ -133,6 +134,7 @@ int PlanCommand(const BackfillFlags& f) {
       "run` and the same sample flags\n",
       static_cast<long long>(j["history"].get<int64_t>()),
       p->selection.sample.strata.size(),
+      static_cast<long long>(p->selection.sample.period_weeks),
       static_cast<long long>(j["sample"].get<int64_t>()),
       static_cast<unsigned long long>(f.sample.seed),
       p->replay.suite.items.size(), p->replay.skipped.size(),
@@ -208,7 +210,8 @@ void AddSampleOptions(CLI::App* c, BackfillFlags* f) {
                 "the model to replay through (default: config's candidate)");
   auto* n = c->add_option("--sample", f->sample.sample,
                           "traces to replay (default 1000), stratified by "
-                          "category and week");
+                          "category and week (longer periods when the "
+                          "sample is small)");
   auto* x = c->add_option("--precision", f->sample.precision,
                           "instead: the flip-rate interval half-width wanted");
   auto* all = c->add_flag("--all", f->sample.all, "replay every trace");

@@ -49,6 +49,11 @@ void PrintReport(const backfill::FlipReport& r, int top) {
               static_cast<long long>(r.population),
               static_cast<long long>(r.drawn),
               static_cast<long long>(r.answered), r.contested.size());
+  if (r.uncovered > 0)
+    std::printf(
+        "%lld traces are in strata with no answered replay: the "
+        "rates below describe the rest of the history\n",
+        static_cast<long long>(r.uncovered));
   std::printf("%-22s %-18s %6s %6s  %-36s %-36s %s\n", "dimension", "value",
               "n", "flips", "flip rate [95% CI] ~history",
               "negative flips [95% CI] ~history", "McNemar p");
