@@ -17,6 +17,7 @@
 #include "common/hash.h"
 #include "project.h"
 #include "report/flip_view.h"
+#include "trace/trace.h"
 
 namespace mmgate::cli {
 namespace {
@@ -120,7 +121,7 @@ int AnalyzeCommand(const AnalyzeFlags& f) {
 
 // A seeded draw of up to `size` flips, for people to say who is right.
 int ExportReview(const AnalyzeFlags& f, const backfill::FlipReport& r,
-                 const std::string& run) {
+                 const std::string& run, store::Store* store) {
   std::vector<std::pair<std::string, const backfill::Contested*>> order;
   for (const backfill::Contested& c : r.contested)
     order.push_back({Sha256Hex(std::to_string(f.seed) + ":" + c.trace_id), &c});
@@ -134,6 +135,19 @@ int ExportReview(const AnalyzeFlags& f, const backfill::FlipReport& r,
     if (n >= f.size) break;
     json line = backfill::ContestedJson(*c, ++n);
     line["run"] = run;
+    // What the reviewer needs to judge: the request, media as absolute paths.
+    auto t = store->GetTrace(c->trace_id);
+    auto in = t.ok() && t->has_value()
+                  ? trace::ParseInputs(**t)
+                  : Result<trace::TraceInputs>(Status::NotFound(c->trace_id));
+    if (in.ok()) {
+      line["prompt"] = in->prompt;
+      json media = json::array();
+      for (const trace::TraceMedia& m : in->media)
+        media.push_back({{"type", m.type},
+                         {"path", m.abs_path.empty() ? m.path : m.abs_path}});
+      line["media"] = media;
+    }
     line["right"] = nullptr;  // for the reviewer: "new", "old" or "neither"
     out << line.dump() << '\n';
   }
@@ -202,7 +216,7 @@ int ReviewCommand(const AnalyzeFlags& f) {
   std::string run;
   auto r = Analyze(f, &store, &run);
   if (!r.ok()) return Fail("backfill review", r.status());
-  if (!f.export_path.empty()) return ExportReview(f, *r, run);
+  if (!f.export_path.empty()) return ExportReview(f, *r, run, store.get());
   int added = 0;
   Status st = ImportLabels(f, *r, run, store.get(), &added);
   if (!st.ok()) return Fail("backfill review", st);
