@@ -28,7 +28,7 @@ packages=(
   # shared store and work queue for many workers (issue 14); its tests start a server on loopback
   libpqxx-dev postgresql
   # production traces: JSON ingest and .zst files (backfill)
-  libsimdjson-dev libzstd-dev
+  libsimdjson-dev libzstd-dev zstd jq
 )
 # The report's chart libraries come from npm at build time (node >= 18);
 # Debian's nodejs and npm unless a node is installed already.

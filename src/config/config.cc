@@ -85,6 +85,25 @@ Status ReadDatabase(Source* src, const std::optional<Field>&, Config* cfg) {
   return Status::Ok();
 }
 
+Status ReadStakes(Source* src, const std::optional<Field>& field, Config* cfg) {
+  if (!field) return Status::Ok();
+  const YAML::Node& node = field->value;
+  if (!node.IsMap())
+    return ErrorAt(src->file, node,
+                   "'stakes' must map categories to numbers (refund: 5)");
+  for (const auto& kv : node) {
+    const std::string category = kv.first.as<std::string>();
+    double w = 0;
+    if (!kv.second.IsScalar() || !YAML::convert<double>::decode(kv.second, w) ||
+        !(w > 0))
+      return ErrorAt(
+          src->file, kv.second,
+          fmt::format("stakes.{}: must be a number above 0", category));
+    cfg->stakes[category] = w;
+  }
+  return Status::Ok();
+}
+
 }  // namespace internal
 
 namespace {
@@ -107,6 +126,7 @@ constexpr Section kSections[] = {
     {"prices", internal::ReadPrices},
     {"suites", internal::ReadSuites},
     {"db", internal::ReadDatabase},
+    {"stakes", internal::ReadStakes},
 };
 
 }  // namespace

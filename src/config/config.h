@@ -30,6 +30,9 @@ struct Config {
   // `db`: the results database (a path, sqlite:PATH or a postgresql:// URL;
   // a relative path is taken from mmgate.yaml's folder); empty when unset.
   std::string db;
+  // `stakes:` category -> weight (> 0) for ranking contested backfill
+  // decisions; a category not listed weighs 1.
+  std::map<std::string, double> stakes;
 };
 
 // Reads mmgate.yaml and the suite files it lists; with

@@ -62,6 +62,10 @@ constexpr Command kCommands[] = {
      "open-loop traffic from a profile (poisson, burst, ramp, sweep...) "
      "against a model's endpoint: latency from the schedule, TTFT, errors",
      mmgate::cli::AddLoadCommand},
+    {"backfill",
+     "replay production traces through a candidate: import, plan (sample, "
+     "precision, cost), run, analyze (flips), review",
+     mmgate::cli::AddBackfillCommand},
     {"score",
      "score sclite trn transcripts: mmgate score wer|cer --ref R --hyp H",
      mmgate::cli::AddScoreCommand},

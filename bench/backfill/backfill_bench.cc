@@ -1,0 +1,199 @@
+// backfill_bench DIR [--mb N] [--decisions N]
+// 1. Writes a trace file of about N MB (default 512) into DIR, and its zstd
+//    copy; then, in one process and one after the other, times (a) the
+//    reference: simdjson's iterate_many over the file loaded in memory,
+//    reading each trace's id, time, category and decision, (b) mmgate's
+//    IngestFile over the same file (records made, media check off, sink
+//    discarding) and (c) over the .zst copy. Best of three each.
+// 2. Streams N (default 10,000,000) replayed decisions through the flip
+//    analyzer and reports the time and the process's peak memory.
+#include <simdjson.h>
+#include <sys/resource.h>
+#include <zstd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "backfill/flips.h"
+#include "trace/trace.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+using namespace mmgate;
+
+double Secs(Clock::time_point a) {
+  return std::chrono::duration<double>(Clock::now() - a).count();
+}
+
+void WriteTraces(const std::string& path, int64_t mb) {
+  std::ofstream out(path, std::ios::binary);
+  std::mt19937_64 rng(1);
+  const char* cats[] = {"refund", "shipping", "account", "fraud", "damage"};
+  const char* dec[] = {"approve", "deny", "escalate"};
+  std::string line;
+  int64_t bytes = 0;
+  for (int64_t i = 0; bytes < mb * 1000000; ++i) {
+    line =
+        "{\"id\": \"t-" + std::to_string(i) + "\", \"time\": \"2026-09-" +
+        std::to_string(10 + i % 20) +
+        "T12:00:00Z\", \"model_version\": \"prod-2026-08\", \"category\": \"" +
+        cats[rng() % 5] +
+        "\", \"modality\": \"text\", \"slices\": "
+        "{\"region\": \"eu\", \"tier\": \"gold\"}, \"prompt\": \"Customer "
+        "writes about order " +
+        std::to_string(rng() % 1000000) +
+        ": the parcel arrived late and the box was damaged, asks what "
+        "happens next\", \"decision\": \"" +
+        dec[rng() % 3] + "\", \"confidence\": 0." +
+        std::to_string(rng() % 1000) +
+        ", \"signals\": {\"thumbs_down\": false, \"retries\": 0}}\n";
+    out << line;
+    bytes += static_cast<int64_t>(line.size());
+  }
+}
+
+void Compress(const std::string& in, const std::string& out) {
+  std::ifstream f(in, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(f)), {});
+  std::string z(ZSTD_compressBound(text.size()), '\0');
+  z.resize(ZSTD_compress(z.data(), z.size(), text.data(), text.size(), 3));
+  std::ofstream(out, std::ios::binary) << z;
+}
+
+// The reference loop: what simdjson does alone over the same file.
+double Reference(const std::string& path, int64_t* docs, int64_t* bytes) {
+  const auto t0 = Clock::now();
+  simdjson::padded_string json;
+  if (simdjson::padded_string::load(path).get(json)) std::abort();
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document_stream stream;
+  if (parser.iterate_many(json, 1 << 20).get(stream)) std::abort();
+  int64_t n = 0;
+  size_t sink = 0;
+  for (auto doc : stream) {
+    std::string_view id, time, cat, decision;
+    for (auto field : doc.get_object()) {
+      std::string_view key = field.unescaped_key();
+      if (key == "id")
+        id = field.value().get_string();
+      else if (key == "time")
+        time = field.value().get_string();
+      else if (key == "category")
+        cat = field.value().get_string();
+      else if (key == "decision")
+        decision = field.value().get_string();
+    }
+    sink += id.size() + time.size() + cat.size() + decision.size();
+    ++n;
+  }
+  *docs = n + static_cast<int64_t>(sink == 0);
+  *bytes = static_cast<int64_t>(json.size());
+  return Secs(t0);
+}
+
+double Ingest(const std::string& path, int64_t* traces) {
+  const auto t0 = Clock::now();
+  trace::IngestOptions opt;
+  opt.check_media = false;
+  int64_t n = 0;
+  auto s =
+      trace::IngestFile(path, opt, [&](std::vector<store::TraceRecord>* b) {
+        n += static_cast<int64_t>(b->size());
+        return Status::Ok();
+      });
+  if (!s.ok() || !s->malformed.empty()) {
+    std::fprintf(stderr, "ingest failed\n");
+    std::abort();
+  }
+  *traces = n;
+  return Secs(t0);
+}
+
+void Flips(int64_t n) {
+  const char* cats[] = {"refund", "shipping", "account", "fraud", "damage"};
+  const char* dec[] = {"approve", "deny", "escalate"};
+  std::map<backfill::StratumKey, int64_t> pop;
+  for (const char* c : cats)
+    for (int w = 0; w < 13; ++w) pop[{c, 2957 + w}] = n / 65 * 10;
+  backfill::FlipAnalyzer a(pop, 1, {{"fraud", 10}});
+  std::mt19937_64 rng(2);
+  backfill::Replayed r;
+  r.modality = "text";
+  const auto t0 = Clock::now();
+  for (int64_t i = 0; i < n; ++i) {
+    const uint64_t x = rng();
+    r.trace_id = "t-" + std::to_string(i);
+    r.category = cats[x % 5];
+    r.created_ms =
+        (2957 + static_cast<int64_t>(x >> 8) % 13) * backfill::kWeekMs + 1000;
+    r.slices = {{"region", (x >> 20) % 2 ? "eu" : "us"}};
+    r.old_decision = dec[(x >> 24) % 3];
+    r.new_decision = (x >> 32) % 100 < 5 ? dec[(x >> 40) % 3] : r.old_decision;
+    r.ground_truth = (x >> 48) % 3 == 0 ? dec[(x >> 50) % 3] : "";
+    a.Add(r);
+  }
+  backfill::FlipReport rep = a.Finish();
+  const double s = Secs(t0);
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  std::printf(
+      "flip analysis: %lld decisions, %zu flips, %zu groups: %.2f s, "
+      "peak RSS %.0f MB\n",
+      static_cast<long long>(n), rep.contested.size(), rep.groups.size(), s,
+      u.ru_maxrss / 1024.0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr,
+                 "usage: backfill_bench DIR [--mb N] [--decisions N]\n");
+    return 2;
+  }
+  const std::string dir = argv[1];
+  int64_t mb = 512, decisions = 10000000;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--mb")) mb = std::atoll(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--decisions"))
+      decisions = std::atoll(argv[i + 1]);
+  }
+  fs::create_directories(dir);
+  const std::string path = dir + "/bench_traces.jsonl";
+  if (mb > 0) {
+    WriteTraces(path, mb);
+    Compress(path, path + ".zst");
+    std::printf("simdjson implementation: %s (built for %s)\n",
+                simdjson::get_active_implementation()->name().c_str(),
+                simdjson::builtin_implementation()->name().c_str());
+    double ref = 1e9, ing = 1e9, zst = 1e9;
+    int64_t docs = 0, bytes = 0, traces = 0, ztraces = 0;
+    for (int k = 0; k < 3; ++k) {
+      ref = std::min(ref, Reference(path, &docs, &bytes));
+      ing = std::min(ing, Ingest(path, &traces));
+      zst = std::min(zst, Ingest(path + ".zst", &ztraces));
+    }
+    const double gb = bytes / 1e9;
+    std::printf("file: %.1f MB, %lld traces (zst %.1f MB)\n", bytes / 1e6,
+                static_cast<long long>(traces),
+                fs::file_size(path + ".zst") / 1e6);
+    std::printf("reference iterate_many: %.3f s, %.2f GB/s\n", ref, gb / ref);
+    std::printf(
+        "mmgate ingest (.jsonl): %.3f s, %.2f GB/s, %.2fx of the "
+        "reference\n",
+        ing, gb / ing, ref / ing);
+    std::printf("mmgate ingest (.zst):   %.3f s, %.2f GB/s of JSON, %.2fx\n",
+                zst, gb / zst, ref / zst);
+    fs::remove(path);
+    fs::remove(path + ".zst");
+  }
+  if (decisions > 0) Flips(decisions);
+  return 0;
+}

@@ -1,0 +1,29 @@
+// Flip analysis of a stored backfill run: the run's items (suite
+// "backfill") joined with their traces, the history's size per stratum from
+// every stored trace, and reviewers' labels of the run's flips from the
+// store (grade "new", "old" or "neither": whose decision is right).
+//
+// Failure behaviour: a store error or a run without a backfill suite is an
+// error; a trace whose stored row cannot be decoded counts as not answered.
+#ifndef MMGATE_BACKFILL_ANALYZE_H_
+#define MMGATE_BACKFILL_ANALYZE_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "backfill/flips.h"
+#include "common/status.h"
+#include "store/store.h"
+
+namespace mmgate::backfill {
+
+// The sample's period length, as BuildSuite recorded it on the run's items.
+int64_t PeriodWeeks(const std::vector<store::ItemResult>& results);
+
+Result<FlipReport> AnalyzeRun(store::Store* store, const std::string& run_id,
+                              const std::map<std::string, double>& stakes);
+
+}  // namespace mmgate::backfill
+
+#endif  // MMGATE_BACKFILL_ANALYZE_H_

@@ -1,0 +1,197 @@
+#include "backfill_common.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <set>
+
+#include "backfill/analyze.h"
+
+namespace mmgate::cli {
+namespace {
+
+using nlohmann::json;
+
+void PrintProblems(const char* what,
+                   const std::vector<trace::TraceProblem>& problems) {
+  size_t shown = 0;
+  for (const trace::TraceProblem& p : problems) {
+    if (++shown > 20) break;
+    std::fprintf(stderr, "%s: %s\n", what, p.message.c_str());
+  }
+  if (problems.size() > 20)
+    std::fprintf(stderr, "%s: ... and %zu more\n", what, problems.size() - 20);
+}
+
+// Puts a batch; a batch the store refuses is put trace by trace so one bad
+// line costs only itself (its refusal is returned in *refused).
+Status PutBatch(store::Store* store, std::vector<store::TraceRecord>* batch,
+                std::vector<trace::TraceProblem>* refused) {
+  if (store->PutTraces(*batch).ok()) return Status::Ok();
+  for (const store::TraceRecord& t : *batch) {
+    Status st = store->PutTraces({t});
+    if (st.code() == StatusCode::kInvalidArgument)
+      refused->push_back({0, t.trace_id, st.message()});
+    else if (!st.ok())
+      return st;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ImportTotals> ImportTraces(const std::vector<std::string>& files,
+                                  store::Store* store, bool progress,
+                                  bool quiet) {
+  ImportTotals totals;
+  const auto start = std::chrono::steady_clock::now();
+  const bool tty = progress && ::isatty(STDERR_FILENO);
+  for (const std::string& file : files) {
+    trace::IngestOptions opt;
+    if (tty)
+      opt.progress = [&](int64_t bytes, int64_t traces) {
+        const double s = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - start)
+                             .count();
+        std::fprintf(stderr,
+                     "\rimport %s: %.1f MB read, %lld traces, %.0f MB/s",
+                     file.c_str(), bytes / 1e6,
+                     static_cast<long long>(totals.traces + traces),
+                     s > 0 ? bytes / 1e6 / s : 0.0);
+      };
+    std::vector<trace::TraceProblem> refused;
+    auto sum = trace::IngestFile(file, opt,
+                                 [&](std::vector<store::TraceRecord>* batch) {
+                                   return PutBatch(store, batch, &refused);
+                                 });
+    if (tty) std::fprintf(stderr, "\n");
+    if (!sum.ok()) return sum.status();
+    for (auto& r : refused) sum->malformed.push_back(std::move(r));
+    sum->traces -= static_cast<int64_t>(refused.size());
+    if (!quiet) {
+      PrintProblems("skipped", sum->malformed);
+      PrintProblems("not replayable", sum->not_replayable);
+    }
+    totals.traces += sum->traces;
+    totals.malformed += static_cast<int64_t>(sum->malformed.size());
+    totals.not_replayable += static_cast<int64_t>(sum->not_replayable.size());
+    totals.files.push_back(std::move(*sum));
+  }
+  totals.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return totals;
+}
+
+json ImportJson(const ImportTotals& t) {
+  json files = json::array();
+  for (const trace::IngestSummary& s : t.files) {
+    json bad = json::array(), gone = json::array();
+    for (const auto& p : s.malformed)
+      bad.push_back(
+          {{"line", p.line}, {"id", p.trace_id}, {"error", p.message}});
+    for (const auto& p : s.not_replayable)
+      gone.push_back(
+          {{"line", p.line}, {"id", p.trace_id}, {"reason", p.message}});
+    files.push_back({{"file", s.file},
+                     {"lines", s.lines},
+                     {"traces", s.traces},
+                     {"bytes", s.bytes},
+                     {"malformed", bad},
+                     {"not_replayable", gone}});
+  }
+  return {{"traces", t.traces},
+          {"malformed", t.malformed},
+          {"not_replayable", t.not_replayable},
+          {"seconds", t.seconds},
+          {"files", files}};
+}
+
+Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
+                               const std::string& run_id) {
+  auto history = store->ListTraces({});
+  if (!history.ok()) return history.status();
+  if (history->empty())
+    return Status::Invalid(
+        "no traces stored: import them first (--traces FILE or "
+        "`mmgate backfill import FILE`)");
+  Selection s;
+  std::set<std::string> existing;
+  int64_t period = 1;
+  if (!run_id.empty()) {
+    auto run = store->GetRun(run_id);
+    if (!run.ok()) return run.status();
+    if (run->has_value()) {
+      auto items = store->LoadResults(run_id);
+      if (!items.ok()) return items.status();
+      for (const auto& r : *items)
+        if (r.item.suite == backfill::kSuiteName)
+          existing.insert(r.item.item_id);
+      period = backfill::PeriodWeeks(*items);
+      if (f.sample > 0 || f.precision > 0 || f.all)
+        return Status::Invalid(
+            "run " + run_id +
+            " exists: it resumes with its own sample (drop --sample, "
+            "--precision and --all, or pick a new --run-id)");
+      s.resumed = true;
+    }
+  }
+  const int64_t N = static_cast<int64_t>(history->size());
+  s.n = f.all ? N
+        : f.precision > 0
+            ? backfill::SampleSizeFor(f.precision, N, f.expected_rate)
+        : f.sample > 0 ? f.sample
+                       : std::min<int64_t>(N, 1000);
+  if (s.resumed) {
+    s.n = static_cast<int64_t>(existing.size());
+    s.sample.population = N;
+    s.sample.period_weeks = period;
+    auto strata = backfill::CountStrata(*history, period);
+    for (const store::TraceRecord& t : *history)
+      if (existing.count(t.trace_id)) s.traces.push_back(t);
+    auto drawn = backfill::CountStrata(s.traces, period);
+    for (const auto& [key, size] : strata)
+      s.sample.strata.push_back({key, size, drawn[key]});
+    return s;
+  }
+  s.sample = backfill::DrawSample(*history, s.n, f.seed);
+  std::set<std::string> chosen(s.sample.trace_ids.begin(),
+                               s.sample.trace_ids.end());
+  for (store::TraceRecord& t : *history)
+    if (chosen.count(t.trace_id)) s.traces.push_back(std::move(t));
+  return s;
+}
+
+json PlanJson(const Selection& s, const backfill::ReplaySuite& r,
+              const SampleFlags& f) {
+  const int64_t n = static_cast<int64_t>(s.traces.size());
+  const int64_t N = s.sample.population;
+  json strata = json::array();
+  for (const backfill::Stratum& st : s.sample.strata)
+    strata.push_back(
+        {{"category", st.key.category},
+         {"period_start",
+          trace::FormatRfc3339(st.key.period * s.sample.period_weeks *
+                               backfill::kWeekMs)},
+         {"population", st.population},
+         {"sampled", st.sampled}});
+  json skipped = json::array();
+  for (const backfill::Skipped& k : r.skipped)
+    skipped.push_back(
+        {{"id", k.trace_id}, {"kind", k.kind}, {"reason", k.reason}});
+  return {{"history", N},
+          {"sample", n},
+          {"replayable", static_cast<int64_t>(r.suite.items.size())},
+          {"seed", f.seed},
+          {"resumed", s.resumed},
+          {"period_weeks", s.sample.period_weeks},
+          {"precision",
+           {{"expected_flip_rate", f.expected_rate},
+            {"half_width", backfill::HalfWidth(n, N, f.expected_rate)},
+            {"half_width_worst_case", backfill::HalfWidth(n, N, 0.5)}}},
+          {"strata", strata},
+          {"skipped", skipped}};
+}
+
+}  // namespace mmgate::cli
