@@ -28,9 +28,10 @@ struct Fd {
 
 struct Voice {
   std::string name = "en-us";
-  int rate = 175;   // words per minute (eSpeak NG clamps to 80..450)
-  int pitch = 50;   // 0..99
-  int range = 50;   // pitch range, 0..99 (0: monotone)
+  int rate = 175;    // words per minute (eSpeak NG clamps to 80..450)
+  int pitch = 50;    // 0..99
+  int range = 50;    // pitch range, 0..99 (0: monotone)
+  int volume = 100;  // amplitude, 0..200 (above 100 may clip)
   uint32_t seed = 1;
 };
 
@@ -64,6 +65,7 @@ bool WriteAll(int fd, const void* data, size_t n) {
   espeak_SetParameter(espeakRATE, v.rate, 0);
   espeak_SetParameter(espeakPITCH, v.pitch, 0);
   espeak_SetParameter(espeakRANGE, v.range, 0);
+  espeak_SetParameter(espeakVOLUME, v.volume, 0);
   std::srand(v.seed);
   std::vector<int16_t> samples;
   if (espeak_Synth(text.c_str(), text.size() + 1, 0, POS_CHARACTER, 0,
@@ -92,7 +94,8 @@ std::string ReadAll(int fd) {
 }
 
 void PutLe(std::string* out, uint32_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+  for (int i = 0; i < bytes; ++i)
+    out->push_back(static_cast<char>(v >> (8 * i)));
 }
 
 // A RIFF WAV file of 16-bit mono PCM.
@@ -127,9 +130,8 @@ class EspeakModel final : public Model {
 
   Result<ModelResponse> Answer(const ModelRequest& request) override {
     if (request.prompt.empty()) {
-      return Status::Invalid(
-          fmt::format("item {}: nothing to speak (empty text)",
-                      request.item_id));
+      return Status::Invalid(fmt::format(
+          "item {}: nothing to speak (empty text)", request.item_id));
     }
     int fds[2];
     if (pipe(fds) != 0)
@@ -151,12 +153,12 @@ class EspeakModel final : public Model {
     const int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
     uint32_t header[2] = {0, 0};
     if (code != 0 || bytes.size() < sizeof(header)) {
-      return Status::EngineError(fmt::format(
-          "item {}: eSpeak NG ({}) failed (exit {}: {})", request.item_id,
-          voice_.name, code,
-          code == 2   ? "no espeak-ng-data"
-          : code == 3 ? "unknown voice"
-                      : "synthesis failed"));
+      return Status::EngineError(
+          fmt::format("item {}: eSpeak NG ({}) failed (exit {}: {})",
+                      request.item_id, voice_.name, code,
+                      code == 2   ? "no espeak-ng-data"
+                      : code == 3 ? "unknown voice"
+                                  : "synthesis failed"));
     }
     std::memcpy(header, bytes.data(), sizeof(header));
     const uint64_t pcm = uint64_t{header[1]} * sizeof(int16_t);
@@ -182,7 +184,7 @@ class EspeakModel final : public Model {
 
 Result<std::unique_ptr<Model>> CreateEspeakModel(const ModelSpec& spec) {
   MMGATE_RETURN_IF_ERROR(
-      CheckKeys(spec, {"voice", "rate", "pitch", "range", "seed"}));
+      CheckKeys(spec, {"voice", "rate", "pitch", "range", "volume", "seed"}));
   Voice v;
   Result<std::string> name = GetString(spec, "voice", v.name);
   if (!name.ok()) return name.status();
@@ -193,10 +195,10 @@ Result<std::unique_ptr<Model>> CreateEspeakModel(const ModelSpec& spec) {
     int lo, hi;
   };
   int seed = 1;
-  for (const Bounded& b : {Bounded{"rate", &v.rate, 80, 450},
-                           Bounded{"pitch", &v.pitch, 0, 99},
-                           Bounded{"range", &v.range, 0, 99},
-                           Bounded{"seed", &seed, 0, 1 << 30}}) {
+  for (const Bounded& b :
+       {Bounded{"rate", &v.rate, 80, 450}, Bounded{"pitch", &v.pitch, 0, 99},
+        Bounded{"range", &v.range, 0, 99}, Bounded{"volume", &v.volume, 0, 200},
+        Bounded{"seed", &seed, 0, 1 << 30}}) {
     Result<int> got = GetInt(spec, b.key, *b.value);
     if (!got.ok()) return got.status();
     if (*got < b.lo || *got > b.hi) {
@@ -209,9 +211,9 @@ Result<std::unique_ptr<Model>> CreateEspeakModel(const ModelSpec& spec) {
   v.seed = static_cast<uint32_t>(seed);
   const char* path = nullptr;
   const char* version = espeak_Info(&path);
-  nlohmann::json config = {{"voice", v.name}, {"rate", v.rate},
-                           {"pitch", v.pitch}, {"range", v.range},
-                           {"seed", v.seed}};
+  nlohmann::json config = {{"voice", v.name},    {"rate", v.rate},
+                           {"pitch", v.pitch},   {"range", v.range},
+                           {"volume", v.volume}, {"seed", v.seed}};
   return std::unique_ptr<Model>(new EspeakModel(
       v, fmt::format("espeak-ng {} cfg:{}", version ? version : "unknown",
                      ConfigHash(config))));

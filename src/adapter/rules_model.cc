@@ -25,7 +25,8 @@ std::set<std::string> Words(const std::string& text) {
   std::string w;
   for (char c : text + " ") {
     if (std::isalnum(static_cast<unsigned char>(c)) || c == '\'') {
-      w.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+      w.push_back(
+          static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     } else if (!w.empty()) {
       out.insert(w);
       w.clear();
@@ -49,8 +50,9 @@ class RulesModel final : public Model {
     ModelResponse r;
     r.answer = otherwise_;
     for (const Rule& rule : rules_) {
-      if (std::all_of(rule.when.begin(), rule.when.end(),
-                      [&](const std::string& w) { return words.contains(w); })) {
+      if (std::all_of(
+              rule.when.begin(), rule.when.end(),
+              [&](const std::string& w) { return words.contains(w); })) {
         r.answer = rule.say;
         break;
       }
@@ -90,9 +92,9 @@ Result<std::unique_ptr<Model>> CreateRulesModel(const ModelSpec& spec) {
   MMGATE_RETURN_IF_ERROR(CheckKeys(spec, {"rules", "otherwise"}));
   const nlohmann::json& list = spec.params.value("rules", nlohmann::json());
   if (!list.is_array() || list.empty()) {
-    return Status::Invalid(fmt::format(
-        "{}: 'rules' must be a non-empty list of {{when, say}}",
-        ModelLabel(spec)));
+    return Status::Invalid(
+        fmt::format("{}: 'rules' must be a non-empty list of {{when, say}}",
+                    ModelLabel(spec)));
   }
   std::vector<Rule> rules;
   for (size_t i = 0; i < list.size(); ++i) {
@@ -103,10 +105,9 @@ Result<std::unique_ptr<Model>> CreateRulesModel(const ModelSpec& spec) {
   Result<std::string> otherwise = GetString(spec, "otherwise", "");
   if (!otherwise.ok()) return otherwise.status();
   nlohmann::json config = {{"rules", list}, {"otherwise", *otherwise}};
-  return std::unique_ptr<Model>(
-      new RulesModel(std::move(rules), *otherwise,
-                     fmt::format("rules {} cfg:{}", rules.size(),
-                                 ConfigHash(config))));
+  return std::unique_ptr<Model>(new RulesModel(
+      std::move(rules), *otherwise,
+      fmt::format("rules {} cfg:{}", rules.size(), ConfigHash(config))));
 }
 
 }  // namespace mmgate::adapter

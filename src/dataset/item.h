@@ -85,7 +85,7 @@ struct Suite {
   nlohmann::json gate = nlohmann::json::object();  // thresholds, read by gate/
   nlohmann::json params = nlohmann::json::object();  // metric parameters
   std::vector<StageSpec> stages;  // a pipeline suite's, in order
-  std::vector<Item> items;  // empty when the dataset was not read
+  std::vector<Item> items;        // empty when the dataset was not read
   std::vector<ItemProblem> problems;
   std::string version_hash;  // hash of the suite file and all item hashes
                              // (empty when the dataset was not read)

@@ -18,12 +18,12 @@ const std::set<std::string>& StageKinds() {
 Result<StageSpec> ReadStage(const FieldReader& suite, const YAML::Node& node,
                             const std::vector<StageSpec>& earlier) {
   if (!node.IsMap()) {
-    return suite.Error(node, fmt::format("a stage must be a mapping, got {}",
-                                         NodeKind(node)));
+    return suite.Error(
+        node, fmt::format("a stage must be a mapping, got {}", NodeKind(node)));
   }
   FieldReader r(suite.file(), node);
-  MMGATE_RETURN_IF_ERROR(r.OnlyKeys({"name", "model", "kind", "metric",
-                                     "threshold", "schema", "verifies"}));
+  MMGATE_RETURN_IF_ERROR(r.OnlyKeys(
+      {"name", "model", "kind", "metric", "threshold", "schema", "verifies"}));
   StageSpec s;
   s.where = Where(suite.file(), node);
   auto name = r.RequiredString("name");
