@@ -21,6 +21,19 @@ Result<StoredRun> LoadRun(store::Store* store, const std::string& run_id) {
                     run_id, out.run.model));
   }
   out.suite = out.run.model.substr(std::string("pipeline:").size());
+  auto spec = nlohmann::json::parse(out.run.spec_json, nullptr, false);
+  if (spec.is_object() && spec.contains("stages") &&
+      spec["stages"].is_array()) {
+    for (const nlohmann::json& st : spec["stages"]) {
+      if (!st.is_object()) continue;
+      out.stages.push_back({st.value("stage", ""), st.value("model", ""),
+                            st.value("provider", ""), st.value("kind", "")});
+    }
+  }
+  auto suites = store->GetSuites(run_id);
+  if (!suites.ok()) return suites.status();
+  for (const store::SuiteRecord& sr : *suites)
+    if (sr.suite == out.suite) out.suite_version = sr.version_hash;
   auto results = store->LoadResults(run_id);
   if (!results.ok()) return results.status();
   auto stages = store->LoadStages(run_id);
@@ -74,8 +87,8 @@ Result<StoredRun> LoadRun(store::Store* store, const std::string& run_id) {
       for (const Boundary& b : v->boundaries) out.units.push_back(b.unit);
     v->stages = std::move(by_item[ir.item.item_id]);
     out.items.push_back(StoredItem{ir.item.suite, ir.item.item_id,
-                                   ir.item.group, ir.item.slices,
-                                   std::move(*v)});
+                                   ir.item.group, ir.item.content_hash,
+                                   ir.item.slices, std::move(*v)});
   }
   return out;
 }

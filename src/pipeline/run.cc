@@ -45,7 +45,10 @@ Result<StageModels> MakeModels(const ProjectConfig& project, const Suite& suite,
     if (!price.ok()) return price.status();
     out.models.push_back(std::move(*made));
     out.prices.push_back(*price);
-    spec->push_back({{"stage", st.name}, {"model", name}});
+    spec->push_back({{"stage", st.name},
+                     {"model", name},
+                     {"kind", st.kind},
+                     {"provider", m->second.provider}});
   }
   return out;
 }

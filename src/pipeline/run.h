@@ -51,7 +51,7 @@ Result<RunSummary> RunSuite(const ProjectConfig& project, const Suite& suite,
 
 // One item of a stored pipeline run, as the gate and the reports read it.
 struct StoredItem {
-  std::string suite, item_id, group;
+  std::string suite, item_id, group, content_hash;
   std::vector<std::pair<std::string, std::string>> slices;
   ItemVerdict verdict;  // stages filled from the stages table
 };
@@ -59,7 +59,13 @@ struct StoredItem {
 struct StoredRun {
   store::RunRecord run;
   std::string suite;
+  std::string suite_version;       // the suite's version hash
   std::vector<std::string> units;  // blame units in stage order
+  // Per stage in order, from the run's spec: its model name, provider, kind.
+  struct Stage {
+    std::string name, model, provider, kind;
+  };
+  std::vector<Stage> stages;
   std::vector<StoredItem> items;
   std::vector<std::string> problems;  // rows that could not be read, named
 };

@@ -4,10 +4,15 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "common/clock.h"
 #include "config/config.h"
+#include "pipeline/gate.h"
+#include "pipeline/html.h"
+#include "pipeline/otel.h"
 #include "pipeline/run.h"
+#include "pipeline/summary.h"
 #include "score/metrics.h"
 #include "store/store.h"
 #include "voice_fixture.h"
@@ -34,14 +39,19 @@ class BlameTest : public ::testing::Test {
   }
 
   // Runs the pipeline with `overrides` and returns its stored run.
-  StoredRun RunWith(std::map<std::string, std::string> overrides,
-                    const std::string& run_id) {
+  static config::Config LoadConfig() {
     dataset::LoadOptions lo;
     lo.metric_known = [](std::string_view m) {
       return score::FindMetric(m) != nullptr;
     };
     auto cfg = config::Load(project_->config, lo);
     EXPECT_TRUE(cfg.ok()) << cfg.status().message();
+    return *cfg;
+  }
+
+  StoredRun RunWith(std::map<std::string, std::string> overrides,
+                    const std::string& run_id) {
+    std::optional<config::Config> cfg = LoadConfig();
     auto store = store::OpenStore((fs::path(*dir_) / "results.db").string());
     EXPECT_TRUE(store.ok());
     FakeClock clock;
@@ -126,6 +136,52 @@ TEST_F(BlameTest, MangledVoiceIsBlamedOnSynthesis) {
             (std::map<std::string, int>{{"synthesize", 4}, {"transcribe", 1}}));
   EXPECT_EQ(c.agree, 4);
   EXPECT_EQ(c.disagree, 1);
+}
+
+// The per-stage gate pairs the two runs stage by stage; the OTLP export has
+// one trace per item, a root span and one child span per stage.
+TEST_F(BlameTest, StagesAreGatedAndExportedAsTraces) {
+  StoredRun base = RunWith({}, "gate-base");
+  StoredRun cand = RunWith({{"reason", "rules-wrong"}}, "gate-cand");
+  auto e = GateStages(base, cand, LoadConfig().policy);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  std::map<std::string, std::pair<int64_t, int64_t>> strata;  // n, worse
+  for (const gate::SuiteVerdict& v : e->outcome.results.at(0).suites)
+    strata[v.suite] = {v.total.n, v.total.worse};
+  EXPECT_EQ(strata, (std::map<std::string, std::pair<int64_t, int64_t>>{
+                        {"voice/end_to_end", {6, 1}},
+                        {"voice/reason", {6, 1}},
+                        {"voice/synthesize", {6, 1}},
+                        {"voice/transcribe", {6, 0}}}));
+
+  const std::string html =
+      RenderStagesHtml(Summarise(base), Summarise(cand), e->outcome);
+  EXPECT_NE(html.find("class=\"bar cand\" data-stage=\"reason\""),
+            std::string::npos);
+
+  nlohmann::json otlp = OtlpTraces(cand);
+  const nlohmann::json& spans =
+      otlp["resourceSpans"][0]["scopeSpans"][0]["spans"];
+  ASSERT_EQ(spans.size(), 6u * 5u);
+  std::map<std::string, int> roots, children;
+  for (const nlohmann::json& s : spans) {
+    if (s.contains("parentSpanId")) {
+      ++children[s["traceId"]];
+      std::map<std::string, std::string> attrs;
+      for (const nlohmann::json& a : s["attributes"])
+        if (a["value"].contains("stringValue"))
+          attrs[a["key"]] = a["value"]["stringValue"];
+      EXPECT_TRUE(attrs.contains("gen_ai.operation.name"));
+      EXPECT_TRUE(attrs.contains("gen_ai.request.model"));
+      EXPECT_TRUE(attrs.contains("gen_ai.system"));
+      if (attrs["mmgate.stage"] == "reason")
+        EXPECT_EQ(attrs["gen_ai.request.model"], "rules-wrong");
+    } else {
+      ++roots[s["traceId"]];
+    }
+  }
+  EXPECT_EQ(roots.size(), 6u);
+  for (const auto& [trace, n] : children) EXPECT_EQ(n, 4) << trace;
 }
 
 }  // namespace
