@@ -90,8 +90,8 @@ std::string Grammar() {
 
 }  // namespace
 
-Result<VoicePipeline> BuildVoicePipeline(const std::string& dir,
-                                         uint64_t seed, bool small) {
+Result<VoicePipeline> BuildVoicePipeline(const std::string& dir, uint64_t seed,
+                                         bool small) {
   VoicePipeline out;
   out.config = (fs::path(dir) / "mmgate.yaml").string();
   const fs::path data = fs::path(dir) / "data";
@@ -139,7 +139,8 @@ Result<VoicePipeline> BuildVoicePipeline(const std::string& dir,
            {{"voice", VoiceId(voice)}, {"line", phone ? "gsm8k" : "clean"}}},
           {"group", r.id},
           {"gold",
-           {{"transcribe", r.sentence}, {"reason", r.reply},
+           {{"transcribe", r.sentence},
+            {"reason", r.reply},
             {"synthesize", r.reply}}}};
       lines += item.dump() + "\n";
       ++out.items;

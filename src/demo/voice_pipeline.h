@@ -17,15 +17,15 @@ namespace mmgate::demo {
 struct VoicePipeline {
   std::string config;  // <dir>/mmgate.yaml
   std::string suite = "voice";
-  std::string candidate_stage = "reason";  // what the candidate swaps...
+  std::string candidate_stage = "reason";    // what the candidate swaps...
   std::string candidate_model = "rules-v2";  // ...for this model
   int items = 0;
 };
 
 // Writes <dir>/mmgate.yaml, voice.yaml, replies.gram and data/ (items.jsonl,
 // media/), replacing data/ as a whole. `small`: fewer items.
-Result<VoicePipeline> BuildVoicePipeline(const std::string& dir,
-                                         uint64_t seed, bool small);
+Result<VoicePipeline> BuildVoicePipeline(const std::string& dir, uint64_t seed,
+                                         bool small);
 
 }  // namespace mmgate::demo
 

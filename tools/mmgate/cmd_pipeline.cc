@@ -220,12 +220,11 @@ Status RunDemoPipeline(const std::string& out, uint64_t seed, bool small,
     opt.progress = [i](int64_t done, int64_t total) {
       std::fprintf(stderr, "\r  %s: %lld/%lld items",
                    i == 0 ? "baseline" : "candidate",
-                   static_cast<long long>(done),
-                   static_cast<long long>(total));
+                   static_cast<long long>(done), static_cast<long long>(total));
       if (done == total) std::fputc('\n', stderr);
     };
-    auto sum = pipeline::RunSuite(cfg->project, *suite, opt,
-                                  DefaultModelEnv(), store->get(), &clock);
+    auto sum = pipeline::RunSuite(cfg->project, *suite, opt, DefaultModelEnv(),
+                                  store->get(), &clock);
     if (!sum.ok()) return sum.status();
     if (sum->interrupted) return Status::Internal("interrupted");
     runs[i] = sum->run_id;
@@ -241,17 +240,16 @@ Status RunDemoPipeline(const std::string& out, uint64_t seed, bool small,
   std::printf("\nVoice pipeline, candidate swaps %s -> %s\n%s",
               built->candidate_stage.c_str(), built->candidate_model.c_str(),
               report::RenderVerdictTerminal(e->outcome).c_str());
-  std::printf("\nbaseline %s\ncandidate %s",
-              pipeline::SummaryText(bs).c_str(),
+  std::printf("\nbaseline %s\ncandidate %s", pipeline::SummaryText(bs).c_str(),
               pipeline::SummaryText(cs).c_str());
   const fs::path dir(out);
   MMGATE_RETURN_IF_ERROR(
       WriteFileAtomic((dir / "pipeline.html").string(),
                       pipeline::RenderStagesHtml(bs, cs, e->outcome)));
-  MMGATE_RETURN_IF_ERROR(WriteFileAtomic(
-      (dir / "pipeline.md").string(),
-      report::RenderVerdictMarkdown(e->outcome) + "\n```\n" +
-          pipeline::SummaryText(cs) + "```\n"));
+  MMGATE_RETURN_IF_ERROR(
+      WriteFileAtomic((dir / "pipeline.md").string(),
+                      report::RenderVerdictMarkdown(e->outcome) + "\n```\n" +
+                          pipeline::SummaryText(cs) + "```\n"));
   MMGATE_RETURN_IF_ERROR(
       WriteFileAtomic((dir / "pipeline-otel.json").string(),
                       pipeline::OtlpTraces(*cand).dump(2) + "\n"));
