@@ -113,8 +113,10 @@ Result<VoicePipeline> BuildVoicePipeline(const std::string& dir, uint64_t seed,
   auto gsm = perturb::ParseAudioOp("codec:gsm8k");
   if (!gsm.ok()) return gsm.status();
   std::string lines;
-  const size_t n = small ? 3 : std::size(kRequests);
-  for (size_t i = 0; i < n; ++i) {
+  // A small build keeps one request the candidate still answers and the two
+  // it lost, so the regression shows there too.
+  for (size_t i = 0; i < std::size(kRequests); ++i) {
+    if (small && i != 0 && i != 3 && i != 4) continue;
     const Request& r = kRequests[i];
     for (int v = 0; v < 3; ++v) {
       const Voice& voice = voices[v % 2];

@@ -2,11 +2,28 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace mmgate::pipeline {
 namespace {
 
 constexpr char kMetric[] = "exact";
 constexpr char kEndToEnd[] = "end_to_end";
+
+// Latency of the stratum's stage with the verifier that follows it, or of
+// the whole pass for the end-to-end stratum.
+double LatencyOf(const StoredRun& run, const StoredItem& it,
+                 const std::string& stratum) {
+  double ms = 0;
+  std::string unit;
+  for (const StageResult& r : it.verdict.stages) {
+    if (std::find(run.units.begin(), run.units.end(), r.stage) !=
+        run.units.end())
+      unit = r.stage;
+    if (stratum == kEndToEnd || unit == stratum) ms += r.latency_ms;
+  }
+  return ms;
+}
 
 store::ItemResult Row(const StoredRun& run, const StoredItem& it,
                       const std::string& stratum, bool pass) {
@@ -27,6 +44,7 @@ store::ItemResult Row(const StoredRun& run, const StoredItem& it,
   resp.content_hash = it.content_hash;
   resp.answer = pass ? "pass" : "fail";
   resp.model_version = run.run.model_version;
+  resp.latency_ms = LatencyOf(run, it, stratum);
   r.response = std::move(resp);
   const double v = pass ? 1 : 0;
   r.scores[kMetric] = store::ScoreRecord{kMetric, v, v, 1, ""};

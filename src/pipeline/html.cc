@@ -58,7 +58,7 @@ std::string Bars(const RunSummaryView& b, const RunSummaryView& c) {
   std::string svg = fmt::format(
       "<svg role=\"img\" aria-label=\"failure rate per stage\" "
       "width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\">",
-      label + width + 80, h, label + width + 80, h);
+      label + width + 140, h, label + width + 140, h);
   int y = 10;
   for (const StageSummary& cs : c.stages) {
     const StageSummary* bs = Find(b, cs.stage);
