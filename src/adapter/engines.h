@@ -11,6 +11,10 @@ namespace mmgate::adapter {
 Result<std::unique_ptr<Model>> CreateTesseractModel(const ModelSpec& spec);
 Result<std::unique_ptr<Model>> CreatePocketSphinxModel(const ModelSpec& spec);
 Result<std::unique_ptr<Model>> CreateExecModel(const ModelSpec& spec);
+// Speech synthesis: the answer is the text, the audio an output medium.
+Result<std::unique_ptr<Model>> CreateEspeakModel(const ModelSpec& spec);
+// A keyword-rule text step (the voice pipeline's reasoning stage).
+Result<std::unique_ptr<Model>> CreateRulesModel(const ModelSpec& spec);
 // Its sub-models are made in `env`.
 Result<std::unique_ptr<Model>> CreateRouteModel(const ModelSpec& spec,
                                                 const ModelEnv& env);

@@ -44,6 +44,8 @@ Result<std::unique_ptr<Model>> CreateModel(const ModelSpec& spec,
   // Local engines take nothing from the environment.
   static const std::pair<const char*, Factory> kProviders[] = {
       {"anthropic", adapter::CreateRemoteModel},
+      {"espeak", [](const ModelSpec& s,
+                    const ModelEnv&) { return adapter::CreateEspeakModel(s); }},
       {"exec", [](const ModelSpec& s,
                   const ModelEnv&) { return adapter::CreateExecModel(s); }},
       {"gemini", adapter::CreateRemoteModel},
@@ -53,6 +55,8 @@ Result<std::unique_ptr<Model>> CreateModel(const ModelSpec& spec,
          return adapter::CreatePocketSphinxModel(s);
        }},
       {"route", adapter::CreateRouteModel},
+      {"rules", [](const ModelSpec& s,
+                   const ModelEnv&) { return adapter::CreateRulesModel(s); }},
       {"tesseract",
        [](const ModelSpec& s, const ModelEnv&) {
          return adapter::CreateTesseractModel(s);

@@ -162,11 +162,16 @@ class PocketSphinxModel final : public Model {
 Result<std::unique_ptr<Model>> CreatePocketSphinxModel(const ModelSpec& spec) {
   MMGATE_RETURN_IF_ERROR(
       CheckKeys(spec, {"beam", "wbeam", "pbeam", "lw", "maxhmmpf", "fwdflat",
-                       "bestpath", "hmm", "lm", "dict"}));
+                       "bestpath", "hmm", "lm", "dict", "jsgf"}));
   const std::string dir = kModelDir;
   Result<std::string> hmm = ModelPath(spec, "hmm", dir + "en-us", true);
   if (!hmm.ok()) return hmm.status();
-  Result<std::string> lm = ModelPath(spec, "lm", dir + "en-us.lm.bin", false);
+  // A JSGF grammar replaces the language model: the recogniser then hears
+  // only the sentences the grammar allows (a verifier of known replies).
+  const bool grammar = spec.params.contains("jsgf");
+  Result<std::string> lm =
+      grammar ? ModelPath(spec, "jsgf", "", false)
+              : ModelPath(spec, "lm", dir + "en-us.lm.bin", false);
   if (!lm.ok()) return lm.status();
   Result<std::string> dict =
       ModelPath(spec, "dict", dir + "cmudict-en-us.dict", false);
@@ -174,8 +179,8 @@ Result<std::unique_ptr<Model>> CreatePocketSphinxModel(const ModelSpec& spec) {
 
   QuietLogging();
   CmdLnPtr config(cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm->c_str(),
-                              "-lm", lm->c_str(), "-dict", dict->c_str(),
-                              nullptr));
+                              grammar ? "-jsgf" : "-lm", lm->c_str(), "-dict",
+                              dict->c_str(), nullptr));
   if (!config) {
     return Status::Invalid(fmt::format("{}: bad pocketsphinx configuration: {}",
                                        ModelLabel(spec), last_error));
@@ -223,7 +228,8 @@ Result<std::unique_ptr<Model>> CreatePocketSphinxModel(const ModelSpec& spec) {
   }
   // The effective values, defaults included, so equal configurations hash
   // equally however they were written.
-  nlohmann::json canonical = {{"hmm", *hmm}, {"lm", *lm}, {"dict", *dict}};
+  nlohmann::json canonical = {
+      {"hmm", *hmm}, {grammar ? "jsgf" : "lm", *lm}, {"dict", *dict}};
   for (const Option& o : kOptions) {
     switch (o.kind) {
       case Option::Kind::kFloat:

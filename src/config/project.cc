@@ -188,6 +188,19 @@ Status ReadJudge(const Suite& suite, Config* cfg) {
   return Status::Ok();
 }
 
+// A pipeline suite: every stage names a model of mmgate.yaml.
+Status CheckStageModels(const Suite& suite, const Config& cfg) {
+  for (const StageSpec& st : suite.stages) {
+    if (!cfg.project.models.contains(st.model)) {
+      return Status::Invalid(fmt::format(
+          "{}: suite '{}': stage '{}' names model '{}', which is not among "
+          "the models of {}",
+          st.where, suite.name, st.name, st.model, cfg.project.path));
+    }
+  }
+  return Status::Ok();
+}
+
 Status ReadSuites(Source* src, const std::optional<Field>& f, Config* cfg) {
   const std::string& file = src->file;
   if (!f) return ErrorAt(file, src->root, "missing required key 'suites'");
@@ -213,6 +226,7 @@ Status ReadSuites(Source* src, const std::optional<Field>& f, Config* cfg) {
     MMGATE_RETURN_IF_ERROR(
         AddSuitePolicy(loaded->doc_file, loaded->doc, suite, &cfg->policy));
     MMGATE_RETURN_IF_ERROR(ReadJudge(suite, cfg));
+    MMGATE_RETURN_IF_ERROR(CheckStageModels(suite, *cfg));
     cfg->project.suites.push_back(std::move(loaded->suite));
   }
   return Status::Ok();

@@ -54,6 +54,22 @@ struct JudgeSpec {
   std::string where;           // "suite.yaml:12", for later errors
 };
 
+// One stage of a pipeline suite (`stages:`; docs/pipeline.md): a model of
+// mmgate.yaml fed the previous stage's output (the item's own input for the
+// first) and scored at its boundary against the item's gold for the stage.
+struct StageSpec {
+  std::string name;    // "transcribe"; the key of its gold in the item
+  std::string model;   // a model of mmgate.yaml
+  std::string kind;    // asr | text | tts: what it reads and writes
+  std::string metric;  // its boundary metric; empty: not scored itself
+  // Passes at the boundary when the metric is at least (higher-is-better)
+  // or at most (error rates) this.
+  double threshold = 0;
+  nlohmann::json schema;  // a JSON Schema its output must meet (hard check)
+  std::string verifies;   // the earlier (tts) stage this one's score checks
+  std::string where;      // "suite.yaml:12", for later errors
+};
+
 // A suite: one modality, its dataset, metric(s), rubric and gate thresholds.
 struct Suite {
   std::string name;
@@ -68,7 +84,8 @@ struct Suite {
   std::optional<JudgeSpec> judge;             // scored by a judge model
   nlohmann::json gate = nlohmann::json::object();  // thresholds, read by gate/
   nlohmann::json params = nlohmann::json::object();  // metric parameters
-  std::vector<Item> items;  // empty when the dataset was not read
+  std::vector<StageSpec> stages;  // a pipeline suite's, in order
+  std::vector<Item> items;        // empty when the dataset was not read
   std::vector<ItemProblem> problems;
   std::string version_hash;  // hash of the suite file and all item hashes
                              // (empty when the dataset was not read)

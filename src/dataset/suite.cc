@@ -94,7 +94,7 @@ Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
   FieldReader r(source.file, node);
   MMGATE_RETURN_IF_ERROR(
       r.OnlyKeys({"name", "modality", "description", "dataset", "metric",
-                  "metrics", "params", "rubric", "gate", "judge"}));
+                  "metrics", "params", "rubric", "gate", "judge", "stages"}));
   Suite suite;
   suite.path = fs::absolute(source.file).lexically_normal().string();
 
@@ -156,6 +156,10 @@ Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
       suite.rubric[kv.first.Scalar()] = kv.second.Scalar();
     }
   }
+
+  auto stages = ReadStages(r, suite.modality);
+  if (!stages.ok()) return stages.status();
+  suite.stages = std::move(*stages);
 
   auto judge = ReadJudge(r, source, suite);
   if (!judge.ok()) return judge.status();

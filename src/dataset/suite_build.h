@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "dataset/item.h"
@@ -22,6 +23,12 @@ struct SuiteSource {
 
 Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
                          const LoadOptions& opt);
+
+// A suite's `stages:` (stages.cc): required for modality pipeline, refused
+// for any other; errors name file and line.
+class FieldReader;
+Result<std::vector<StageSpec>> ReadStages(const FieldReader& r,
+                                          const std::string& modality);
 
 // A suite file read and parsed, not yet validated.
 struct SuiteDocument {

@@ -235,7 +235,8 @@ std::vector<store::AttemptRecord> ItemExecutor::RecordAttempts(
 
 std::optional<store::CacheEntry> ItemExecutor::CacheEntryFor(
     const Call& c, const std::string& key) {
-  if (!c.answer.ok() || c.cached || key.empty()) return std::nullopt;
+  if (!c.answer.ok() || c.cached || key.empty() || !c.answer->media.empty())
+    return std::nullopt;
   return store::CacheEntry{key,
                            config_.model_version,
                            c.answer->answer,
@@ -305,6 +306,7 @@ void ItemExecutor::ExecuteUnfenced(const Suite& suite, const Item& item,
     }
     fold.Add(c.answer->answer, std::move(*these));
     if (k == 0) {
+      out->media = std::move(c.answer->media);
       r.answer = c.answer->answer;
       r.ttft_ms = c.answer->ttft_ms;
       r.template_hash = c.answer->template_hash;

@@ -96,6 +96,10 @@ struct ItemOutcome {
   // attempt totals over every repeat, repeats and flaky flag.
   store::ResponseRecord response;
   std::vector<store::ScoreRecord> scores;  // empty on error
+  // The first call's output media (a speech synthesiser's audio). The
+  // response cache keeps text only, so an answer with media is never cached
+  // and always comes from the model.
+  std::vector<MediaOutput> media;
   // With one call per item: its attempts and, for a fresh answer, its cache
   // entry (written with the response). With repeats each call's attempts and
   // entry are written as the call ends, so these stay empty.

@@ -109,7 +109,8 @@ TEST_F(RouteTest, UnknownProviderListsTheKnownOnes) {
   EXPECT_EQ(model.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(model.status().message(),
             "model gpt: unknown provider 'openai-ish' (known: anthropic, "
-            "exec, gemini, openai, pocketsphinx, route, tesseract)");
+            "espeak, exec, gemini, openai, pocketsphinx, route, rules, "
+            "tesseract)");
 }
 
 }  // namespace

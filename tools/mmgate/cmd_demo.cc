@@ -9,6 +9,7 @@
 #include "common/hash.h"
 #include "demo/gold_set.h"
 #include "gate/evaluate.h"
+#include "pipeline_demo.h"
 #include "project.h"
 #include "quickstart_config.h"
 #include "report/scorecard.h"
@@ -118,6 +119,8 @@ int DemoCommand(const DemoFlags& f) {
   std::printf(
       "Gate again with:  mmgate gate -c %s --baseline %s --candidate %s\n",
       config.c_str(), run_ids[0].c_str(), run_ids[1].c_str());
+  st = RunDemoPipeline(f.out, f.seed, f.small, stop);
+  if (!st.ok()) return Fail("demo", st);
   return kExitOk;
 }
 

@@ -36,6 +36,7 @@ void AddLoadCommand(CLI::App* sub, int* exit_code);
 void AddCalibrateCommand(CLI::App* sub, int* exit_code);
 void AddLabelCommand(CLI::App* sub, int* exit_code);
 void AddBackfillCommand(CLI::App* sub, int* exit_code);
+void AddPipelineCommand(CLI::App* sub, int* exit_code);
 
 }  // namespace mmgate::cli
 

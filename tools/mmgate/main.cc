@@ -34,6 +34,10 @@ constexpr Command kCommands[] = {
      "block, 3 "
      "inconclusive",
      mmgate::cli::AddGateCommand},
+    {"pipeline",
+     "run a pipeline suite (transcribe -> reason -> synthesize), score each "
+     "stage and blame failing items on a stage (run, show)",
+     mmgate::cli::AddPipelineCommand},
     {"rescore",
      "score a stored run again from its stored answers (another metric or "
      "normalizer), no model call; prints the new run id",

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The pipeline commands end to end on the real local engines, and the
+# per-stage page in headless Chromium. Input speech is made with sox (tones
+# and noise, not words), so transcription fails on every item: the page must
+# still show both runs' bars, both blame counts and every failing item.
+# usage: cli_browser_test.sh MMGATE NODE_MODULES ARTIFACT_DIR
+set -euo pipefail
+MMGATE=$(realpath "$1")
+export NODE_PATH=$(realpath "$2")
+ARTIFACTS=$(realpath -m "$3")
+HERE=$(cd "$(dirname "$0")" && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-pipeline.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+mkdir -p "$ARTIFACTS" "$WORK/p/data/media"
+cd "$WORK/p"
+
+for i in 0 1 2 3; do
+  sox -n -r 16000 -c 1 -b 16 "data/media/a$i.wav" synth 1.$i sine $((300 + 100 * i))
+done
+for i in 0 1 2 3; do
+  echo "{\"id\": \"req-$i\", \"modality\": \"pipeline\", \"prompt\": \"\", \"media\": [{\"type\": \"audio\", \"path\": \"media/a$i.wav\"}], \"reference\": \"your timer is set\", \"gold\": {\"transcribe\": \"set a timer\", \"reason\": \"your timer is set\"}, \"slices\": {\"tone\": \"t$i\"}}"
+done >data/items.jsonl
+cat >replies.gram <<'G'
+#JSGF V1.0;
+grammar replies;
+public <reply> = your timer is set | sorry;
+G
+cat >voice.yaml <<'Y'
+name: voice
+modality: pipeline
+dataset: data/items.jsonl
+metric: wer
+stages:
+  - {name: transcribe, model: asr, kind: asr, metric: wer}
+  - {name: reason, model: rules, kind: text, metric: normalized_match}
+  - {name: synthesize, model: tts, kind: tts}
+  - {name: verify, model: asr-replies, kind: asr, metric: wer, verifies: synthesize}
+Y
+cat >mmgate.yaml <<'Y'
+models:
+  asr: {provider: pocketsphinx}
+  asr-replies: {provider: pocketsphinx, jsgf: replies.gram}
+  tts: {provider: espeak, voice: en-us, rate: 130, pitch: 40, range: 20}
+  rules: {provider: rules, otherwise: sorry, rules: [{when: timer, say: "your timer is set"}]}
+  rules-v2: {provider: rules, otherwise: "sorry", rules: [{when: timer set, say: "your timer is set"}]}
+suites: [voice.yaml]
+gate: {min_n: 2}
+Y
+
+"$MMGATE" pipeline run -c mmgate.yaml -s voice --run-id base >run.txt 2>run.err || { cat run.err; fail "baseline run"; }
+grep -q "0 of 4 items pass" run.txt || fail "baseline summary: $(cat run.txt)"
+"$MMGATE" pipeline run -c mmgate.yaml -s voice --run-id cand --set reason=rules-v2 --json >cand.json 2>run.err \
+  || { cat run.err; fail "candidate run"; }
+/usr/bin/python3 -c 'import json,sys; j=json.load(open("cand.json")); assert j["items"] == 4 and j["failed"] == 4, j' \
+  || fail "candidate JSON: $(cat cand.json)"
+# Resuming a finished run redoes nothing.
+"$MMGATE" pipeline run -c mmgate.yaml -s voice --run-id base >/dev/null 2>&1 || fail "resume"
+"$MMGATE" pipeline run -c mmgate.yaml -s voice --set nosuch=x >/dev/null 2>err.txt && fail "unknown stage accepted"
+grep -q "no stage 'nosuch'" err.txt || fail "unknown stage message: $(cat err.txt)"
+
+rc=0
+"$MMGATE" pipeline gate -c mmgate.yaml --baseline base --candidate cand --html stages.html \
+  --markdown stages.md >gate.txt || rc=$?
+[ "$rc" = 0 ] || [ "$rc" = 3 ] || fail "gate exit $rc: $(cat gate.txt)"
+grep -q "voice/transcribe" gate.txt || fail "gate lacks the transcribe stratum: $(cat gate.txt)"
+grep -q "## Stages" stages.md || fail "markdown"
+
+"$MMGATE" pipeline export-otel cand -c mmgate.yaml -o otel.json >/dev/null
+/usr/bin/python3 - <<'PY' || fail "OTLP JSON"
+import json
+spans = json.load(open("otel.json"))["resourceSpans"][0]["scopeSpans"][0]["spans"]
+roots = [s for s in spans if "parentSpanId" not in s]
+assert len(roots) == 4, len(roots)
+for s in spans:
+    if "parentSpanId" in s:
+        keys = {a["key"] for a in s["attributes"]}
+        assert {"gen_ai.operation.name", "gen_ai.request.model", "gen_ai.system"} <= keys, keys
+PY
+
+node "$HERE/stages_check.cjs" "$WORK/p/stages.html" "$ARTIFACTS"
+echo "pipeline_cli_browser: ok"
