@@ -16,6 +16,12 @@
 
 namespace mmgate::config {
 
+// `goldset:`: how the gold set is kept fresh (`mmgate goldset health`).
+struct GoldsetPolicy {
+  // The release cadence: a label older than this is due for review.
+  int cadence_days = 90;
+};
+
 // One member per top-level section of mmgate.yaml (config.cc lists them).
 struct Config {
   // `models`, `suites` (their files and datasets), `baseline`, `candidate`,
@@ -27,6 +33,7 @@ struct Config {
   // The rubric of each judge-scored suite (`judge:` in the suite), by suite
   // name; its judge is in policy.judged_suites.
   std::map<std::string, judge::Rubric> rubrics;
+  GoldsetPolicy goldset;  // `goldset:`
 };
 
 // Reads mmgate.yaml and the suite files it lists; with

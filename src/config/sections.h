@@ -41,6 +41,7 @@ Status ReadCandidate(Source* src, const std::optional<Field>& field,
 Status ReadGate(Source* src, const std::optional<Field>& field, Config* cfg);
 Status ReadPrices(Source* src, const std::optional<Field>& field, Config* cfg);
 Status ReadSuites(Source* src, const std::optional<Field>& field, Config* cfg);
+Status ReadGoldset(Source* src, const std::optional<Field>& field, Config* cfg);
 
 // A suite's own `gate:` thresholds and `params` join the policy. `doc` is
 // the suite's mapping in `file` (its own file, or mmgate.yaml if inline).

@@ -35,6 +35,7 @@ void AddRunsCommand(CLI::App* sub, int* exit_code);
 void AddLoadCommand(CLI::App* sub, int* exit_code);
 void AddCalibrateCommand(CLI::App* sub, int* exit_code);
 void AddLabelCommand(CLI::App* sub, int* exit_code);
+void AddGoldsetCommand(CLI::App* sub, int* exit_code);
 
 }  // namespace mmgate::cli
 
