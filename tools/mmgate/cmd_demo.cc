@@ -19,20 +19,12 @@
 #include "runner/runner.h"
 
 namespace mmgate::cli {
-namespace {
-
-struct DemoFlags {
-  std::string out = "mmgate-demo";
-  bool small = false;
-  int workers = 0;
-  uint64_t seed = demo::BuildOptions{}.seed;
-};
 
 // The judge of the judge-scored suite against the reference labels the
 // demo derived from the gold set (not people's), stored for the gate: the
 // suite is gated only with a calibration above the floor.
 int CalibrateDemoJudge(const config::Config& cfg,
-                       const demo::BuildSummary& built, const DemoFlags& f,
+                       const demo::BuildSummary& built, int workers,
                        store::Store* store, Clock* clock) {
   std::fprintf(stderr,
                "\nCalibrating judge '%s' against reference labels derived "
@@ -41,7 +33,7 @@ int CalibrateDemoJudge(const config::Config& cfg,
   judge::CalibrateOptions opt;
   opt.judge = built.judge_model;
   opt.labels_path = built.judge_labels;
-  opt.workers = f.workers > 0 ? f.workers : 2;
+  opt.workers = workers > 0 ? workers : 2;
   opt.progress = true;
   auto r = judge::Calibrate(cfg, opt, store, clock, CreateDefaultModel);
   if (!r.ok()) return Fail("demo", r.status());
@@ -62,6 +54,15 @@ int CalibrateDemoJudge(const config::Config& cfg,
   }
   return kExitOk;
 }
+
+namespace {
+
+struct DemoFlags {
+  std::string out = "mmgate-demo";
+  bool small = false;
+  int workers = 0;
+  uint64_t seed = demo::BuildOptions{}.seed;
+};
 
 int DemoCommand(const DemoFlags& f) {
   namespace fs = std::filesystem;
@@ -89,7 +90,8 @@ int DemoCommand(const DemoFlags& f) {
   if (!store.ok()) return Fail("demo", store.status());
   SystemClock clock;
   const std::atomic<bool>* stop = InstallStopHandler();
-  if (int code = CalibrateDemoJudge(*cfg, *built, f, store->get(), &clock))
+  if (int code =
+          CalibrateDemoJudge(*cfg, *built, f.workers, store->get(), &clock))
     return code;
 
   std::string run_ids[2];
