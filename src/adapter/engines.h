@@ -19,6 +19,11 @@ Result<std::unique_ptr<Model>> CreateRulesModel(const ModelSpec& spec);
 Result<std::unique_ptr<Model>> CreateRouteModel(const ModelSpec& spec,
                                                 const ModelEnv& env);
 
+// The local evidence judge (rules_judge.cc); readings are shared through
+// env.shared.
+Result<std::unique_ptr<Model>> CreateRulesJudgeModel(const ModelSpec& spec,
+                                                     const ModelEnv& env);
+
 // The first medium of `type` in the request, or an error naming the item.
 Result<const MediaRef*> FirstMedium(const ModelRequest& request,
                                     const std::string& type);

@@ -37,6 +37,18 @@ std::shared_ptr<remote::Limiter> ModelShared::Limiter(
   return limiter;
 }
 
+std::optional<std::string> ModelShared::Recall(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = readings_.find(key);
+  if (it == readings_.end()) return std::nullopt;
+  return it->second;
+}
+
+void ModelShared::Remember(const std::string& key, std::string reading) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (readings_.size() < kMaxReadings) readings_[key] = std::move(reading);
+}
+
 Result<std::unique_ptr<Model>> CreateModel(const ModelSpec& spec,
                                            const ModelEnv& env) {
   using Factory =
@@ -57,6 +69,7 @@ Result<std::unique_ptr<Model>> CreateModel(const ModelSpec& spec,
       {"route", adapter::CreateRouteModel},
       {"rules", [](const ModelSpec& s,
                    const ModelEnv&) { return adapter::CreateRulesModel(s); }},
+      {"rules-judge", adapter::CreateRulesJudgeModel},
       {"tesseract",
        [](const ModelSpec& s, const ModelEnv&) {
          return adapter::CreateTesseractModel(s);

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
@@ -24,8 +25,9 @@ namespace mmgate {
 
 // What the models made from one environment (and its copies) share: one
 // limiter per remote model, so every worker instance of it is paced together,
-// and the count of instances made, which gives each its own jitter stream.
-// Thread-safe.
+// the count of instances made, which gives each its own jitter stream, and
+// the rules judge's readings of media (one OCR or transcript per medium for
+// every instance and every command of the process). Thread-safe.
 class ModelShared {
  public:
   // The limiter of the model named `key` (name and version), made with
@@ -35,11 +37,17 @@ class ModelShared {
                                            Clock* clock);
   // 0, 1, 2...: the index of the next instance made.
   uint64_t NextInstance() { return instances_++; }
+  // A reading kept by Remember under `key`; nullopt when there is none.
+  std::optional<std::string> Recall(const std::string& key);
+  // Keeps at most kMaxReadings; past that, nothing more is kept.
+  void Remember(const std::string& key, std::string reading);
+  static constexpr size_t kMaxReadings = 4096;
 
  private:
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<remote::Limiter>> limiters_;
   std::atomic<uint64_t> instances_{0};
+  std::map<std::string, std::string> readings_;
 };
 
 // Local engines use none of it; remote models need the clock, transport,

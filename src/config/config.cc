@@ -104,6 +104,28 @@ Status ReadStakes(Source* src, const std::optional<Field>& field, Config* cfg) {
   return Status::Ok();
 }
 
+// `goldset: {cadence_days: 30}`.
+Status ReadGoldset(Source* src, const std::optional<Field>& field,
+                   Config* cfg) {
+  if (!field) return Status::Ok();
+  const YAML::Node& node = field->value;
+  if (!node.IsMap())
+    return ErrorAt(src->file, field->key,
+                   "'goldset' must be a mapping {cadence_days: DAYS}");
+  MMGATE_RETURN_IF_ERROR(
+      FieldReader(src->file, node).OnlyKeys({"cadence_days"}));
+  auto days = FindField(node, "cadence_days");
+  if (!days) return Status::Ok();
+  int v = 0;
+  if (!days->value.IsScalar() || !YAML::convert<int>::decode(days->value, v) ||
+      v < 1 || v > 3650)
+    return ErrorAt(src->file, days->value,
+                   "goldset.cadence_days must be a whole number of days, "
+                   "1..3650");
+  cfg->goldset.cadence_days = v;
+  return Status::Ok();
+}
+
 }  // namespace internal
 
 namespace {
@@ -127,6 +149,7 @@ constexpr Section kSections[] = {
     {"suites", internal::ReadSuites},
     {"db", internal::ReadDatabase},
     {"stakes", internal::ReadStakes},
+    {"goldset", internal::ReadGoldset},
 };
 
 }  // namespace

@@ -16,6 +16,12 @@
 
 namespace mmgate::config {
 
+// `goldset:`: how the gold set is kept fresh (`mmgate goldset health`).
+struct GoldsetPolicy {
+  // The release cadence: a label older than this is due for review.
+  int cadence_days = 90;
+};
+
 // One member per top-level section of mmgate.yaml (config.cc lists them).
 struct Config {
   // `models`, `suites` (their files and datasets), `baseline`, `candidate`,
@@ -33,6 +39,7 @@ struct Config {
   // `stakes:` category -> weight (> 0) for ranking contested backfill
   // decisions; a category not listed weighs 1.
   std::map<std::string, double> stakes;
+  GoldsetPolicy goldset;  // `goldset:`
 };
 
 // Reads mmgate.yaml and the suite files it lists; with

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "common/files.h"
+#include "demo/judged.h"
 #include "demo/render.h"
 #include "demo/suites.h"
 
@@ -23,6 +24,7 @@ struct SuiteText {
   const char* metric;
   std::vector<std::pair<const char*, const char*>> rubric;
   std::vector<std::pair<const char*, const char*>> params = {};
+  bool judged = false;  // metric judge, graded by the rules judge
 };
 
 const std::vector<SuiteText>& Suites() {
@@ -99,6 +101,17 @@ const std::vector<SuiteText>& Suites() {
         {"ungrounded", "a quoted line the document does not contain"},
         {"conflict", "the note's value, or a blend, instead of the image's"}},
        {{"conflict_policy", "image_wins"}, {"answer_field", "answer"}}},
+      {kJudgedSuite,
+       "document",
+       "The first documents items, graded by a local evidence judge "
+       "(evidence-judge, provider rules-judge: rules over Tesseract's reading "
+       "of the page, not a language model) on document_rubric.yaml; it is "
+       "calibrated against reference labels derived from the gold set, not "
+       "from people (data/documents-judged/README.md).",
+       "judge",
+       {},
+       {},
+       true},
   };
   return *suites;
 }
@@ -115,9 +128,16 @@ std::string SuiteYaml(const SuiteText& s, const BuildOptions& opt) {
   e << YAML::Key << "dataset" << YAML::Value
     << fmt::format("../data/{}/items.jsonl", s.name);
   e << YAML::Key << "metric" << YAML::Value << s.metric;
-  e << YAML::Key << "rubric" << YAML::Value << YAML::BeginMap;
-  for (const auto& [k, v] : s.rubric) e << YAML::Key << k << YAML::Value << v;
-  e << YAML::EndMap;
+  if (s.judged) {
+    e << YAML::Key << "judge" << YAML::Value << YAML::Flow << YAML::BeginMap
+      << YAML::Key << "model" << YAML::Value << "evidence-judge" << YAML::Key
+      << "rubric" << YAML::Value << "document_rubric.yaml" << YAML::Key
+      << "mode" << YAML::Value << "score" << YAML::EndMap;
+  } else {
+    e << YAML::Key << "rubric" << YAML::Value << YAML::BeginMap;
+    for (const auto& [k, v] : s.rubric) e << YAML::Key << k << YAML::Value << v;
+    e << YAML::EndMap;
+  }
   if (!s.params.empty()) {
     e << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
     for (const auto& [k, v] : s.params) e << YAML::Key << k << YAML::Value << v;
@@ -177,7 +197,7 @@ Result<BuildSummary> BuildGoldSet(const std::string& out_dir,
   std::map<std::string, std::vector<std::string>> lines;
   Status first_error;
   for (const SuiteText& s : Suites()) {
-    if (std::string(s.name) == "speech") continue;
+    if (std::string(s.name) == "speech" || s.judged) continue;
     auto built = BuildSuite(s.name, (root / "data" / s.name).string(), opt);
     if (!built.ok()) {
       first_error = built.status().WithContext(fmt::format("suite {}", s.name));
@@ -192,7 +212,20 @@ Result<BuildSummary> BuildGoldSet(const std::string& out_dir,
   lines["speech"] = std::move(*speech_lines);
 
   BuildSummary summary;
+  auto judged = BuildJudgedSuite(out_dir, lines["documents"], kJudgedItems);
+  if (!judged.ok()) return judged.status().WithContext(kJudgedSuite);
+  summary.judge_labels =
+      (root / "data" / kJudgedSuite / "reference_labels.jsonl").string();
   for (const SuiteText& s : Suites()) {
+    if (s.judged) {
+      summary.items += *judged;
+      summary.items_per_suite[s.name] = *judged;
+      const std::string file =
+          (root / "suites" / (std::string(s.name) + ".yaml")).string();
+      MMGATE_RETURN_IF_ERROR(WriteFileAtomic(file, SuiteYaml(s, opt)));
+      summary.suite_files.push_back(file);
+      continue;
+    }
     std::string jsonl;
     for (const std::string& l : lines[s.name]) jsonl += l + "\n";
     MMGATE_RETURN_IF_ERROR(WriteFileAtomic(

@@ -25,11 +25,17 @@ struct BuildSummary {
   int items = 0;
   std::map<std::string, int> items_per_suite;
   std::vector<std::string> suite_files;  // <out_dir>/suites/<name>.yaml
+  // The judge-scored suite's reference labels, derived from the gold set
+  // (not from people), and the judge of mmgate.yaml they calibrate.
+  std::string judge_labels;
+  std::string judge_model = "evidence-judge";
 };
 
 // Writes <out_dir>/suites/<name>.yaml and <out_dir>/data/<name>/items.jsonl
 // with its media/ folder for the suites documents, tables, charts,
-// screenshots (modality image) and speech (modality audio). Each suite's
+// screenshots (modality image) and speech (modality audio), and the
+// judge-scored documents-judged (a prefix of documents, graded by the local
+// rules judge, with reference labels derived from the gold set). Each suite's
 // data folder is replaced as a whole. The same seed gives byte-identical
 // files.
 Result<BuildSummary> BuildGoldSet(const std::string& out_dir,

@@ -19,9 +19,12 @@ namespace mmgate::gate {
 // -1 (unknown) when `model` has no entry in the policy's prices, or when no
 // response reported its tokens, so nothing could be priced. This is the one
 // computation of cost per query; prices turn into dollars only when the
-// runner stores each attempt. Never fails; pure function.
+// runner stores each attempt. On a judge-scored suite whose judge is
+// priced, `run`'s judge calls on these items are added to the cost per
+// query and given alone as judge_cost_per_query. Never fails; pure function.
 RunCost CostOf(const std::vector<const store::ItemResult*>& items,
-               const std::string& model, const Policy& policy);
+               const std::string& model, const Policy& policy,
+               const RunData* run = nullptr);
 
 }  // namespace mmgate::gate
 

@@ -64,8 +64,10 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   }
   MMGATE_RETURN_IF_ERROR(AdjustFamily(&*works, policy));
   for (auto& [key, w] : *works) {
-    w.v.baseline_cost = CostOf(w.base_items, baseline.run.model, policy);
-    w.v.candidate_cost = CostOf(w.cand_items, candidate.run.model, policy);
+    w.v.baseline_cost =
+        CostOf(w.base_items, baseline.run.model, policy, &baseline);
+    w.v.candidate_cost =
+        CostOf(w.cand_items, candidate.run.model, policy, &candidate);
     DecideSuite(&w, policy);
     DecideSlos(&w, policy);
     out.verdict = Worst(out.verdict, w.v.verdict);

@@ -90,7 +90,22 @@ struct Residual {
 // (computed by cost.h from the stored attempt costs).
 struct RunCost {
   double p50_latency_ms = 0;
-  double cost_per_query = -1;  // -1: no price or no token counts
+  // The model's and, on a judge-scored suite, its judge's calls per item;
+  // -1: the model has no price or no token counts.
+  double cost_per_query = -1;
+  // The judge's calls alone; -1: no judge, or the judge has no price.
+  double judge_cost_per_query = -1;
+};
+
+// The judge of a judge-scored suite and the calibration the gate read.
+struct JudgeCalibration {
+  std::string judge;
+  std::string kappa_kind;  // "" when there is no calibration
+  std::optional<double> kappa, kappa_lo, kappa_hi;
+  int64_t n = 0;
+  int64_t calibration_id = 0;
+  double floor = 0;
+  bool trusted = false;  // the lower bound reaches the floor
 };
 
 // One point of a degradation curve: the items perturbed by one kind at one
@@ -186,6 +201,7 @@ struct SuiteVerdict {
   RunCost baseline_cost;
   RunCost candidate_cost;
   std::vector<SloCheck> slos;  // the policy's SLOs scoped to this suite
+  std::optional<JudgeCalibration> judge;  // judge-scored suites
   Verdict verdict = Verdict::kPass;
   std::vector<std::string> reasons;
 };
@@ -220,6 +236,9 @@ struct RunData {
   store::RunRecord run;
   std::vector<store::SuiteRecord> suites;
   std::vector<store::ItemResult> items;
+  // Dollars of the judge calls per (suite, item id) (extra responses of
+  // kind judge); empty for a run without judges.
+  std::map<std::pair<std::string, std::string>, double> judge_cost;
 };
 
 // Per (suite, item id, content hash): how many runs independent of the

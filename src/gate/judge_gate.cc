@@ -100,6 +100,27 @@ std::string Untrusted(const Policy& policy, const JudgeRequirement& req,
   return "";
 }
 
+// What the reports show beside the suite: the calibration the rule read.
+JudgeCalibration Shown(const Policy& policy, const JudgeRequirement& req,
+                       const std::set<std::string>& versions,
+                       const std::string& modality,
+                       const std::vector<store::CalibrationRecord>& all) {
+  JudgeCalibration jc;
+  jc.judge = req.judge;
+  jc.floor = policy.judge_kappa_floor;
+  if (versions.size() > 1) return jc;
+  const std::string version = versions.empty() ? "" : *versions.begin();
+  const store::CalibrationRecord* c = Find(all, req, version, modality);
+  if (c == nullptr) return jc;
+  jc.kappa_kind = c->kappa_kind;
+  jc.kappa = c->kappa;
+  jc.kappa_lo = c->kappa_lo;
+  jc.kappa_hi = c->kappa_hi;
+  jc.n = c->n;
+  jc.calibration_id = c->calibration_id;
+  return jc;
+}
+
 Verdict Worse(Verdict a, Verdict b) {
   if (a == Verdict::kBlock || b == Verdict::kBlock) return Verdict::kBlock;
   if (a == Verdict::kInconclusive || b == Verdict::kInconclusive)
@@ -137,6 +158,8 @@ Status ApplyJudgeRule(const Policy& policy, const RunData& baseline,
     std::string note;
     std::string why =
         Untrusted(policy, req->second, g.versions, v.modality, *all, &note);
+    v.judge = Shown(policy, req->second, g.versions, v.modality, *all);
+    v.judge->trusted = why.empty();
     if (why.empty()) {
       v.reasons.push_back(note);
       continue;

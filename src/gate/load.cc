@@ -20,6 +20,10 @@ Result<RunData> LoadRun(store::Store* store, const std::string& run_id) {
   auto items = store->LoadResults(run_id);
   if (!items.ok()) return items.status();
   d.items = std::move(*items);
+  auto judged = store->LoadExtraResponses(run_id, store::ResponseKind::kJudge);
+  if (!judged.ok()) return judged.status();
+  for (const store::ExtraResponseRecord& r : *judged)
+    d.judge_cost[{r.suite, r.item_id}] += r.cost_usd;
   return d;
 }
 

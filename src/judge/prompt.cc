@@ -180,6 +180,76 @@ Result<ScoreVerdict> ParseScoreVerdict(const std::string& reply,
   return v;
 }
 
+namespace {
+
+// The "- name: what" lines after `heading`, names only.
+std::vector<std::string> ListAfter(const std::string& prompt,
+                                   const std::string& heading) {
+  std::vector<std::string> names;
+  size_t at = prompt.find(heading);
+  if (at == std::string::npos) return names;
+  at += heading.size();
+  while (prompt.compare(at, 2, "- ") == 0) {
+    size_t end = prompt.find('\n', at);
+    if (end == std::string::npos) end = prompt.size();
+    std::string line = prompt.substr(at + 2, end - at - 2);
+    names.push_back(line.substr(0, line.find(": ")));
+    at = end + 1;
+  }
+  return names;
+}
+
+// The JSON string literal on the line after "<<LABEL nonce>>".
+Result<std::string> BlockText(const std::string& prompt,
+                              const std::string& label) {
+  size_t at = prompt.find("\n<<" + label + " ");
+  if (at == std::string::npos)
+    return Status::Invalid("the judge prompt has no " + label + " block");
+  size_t open = prompt.find('\n', at + 1);
+  size_t close = open == std::string::npos ? open : prompt.find('\n', open + 1);
+  if (close == std::string::npos)
+    return Status::Invalid("the " + label + " block is cut short");
+  auto j = ParseJsonInput(
+      std::string_view(prompt).substr(open + 1, close - open - 1));
+  if (!j.ok() || !j->is_string())
+    return Status::Invalid("the " + label + " block is not a JSON string");
+  return j->get<std::string>();
+}
+
+}  // namespace
+
+Result<PromptParts> ParsePrompt(const std::string& prompt) {
+  PromptParts p;
+  p.grades = ListAfter(prompt, "Grades, worst first:\n");
+  p.failure_modes =
+      ListAfter(prompt, "Failure modes (name: what it looks like):\n");
+  if (p.grades.empty())
+    return Status::Invalid("the judge prompt lists no grades");
+  const std::string refs = "Reference answer(s), a JSON list: ";
+  size_t at = prompt.find(refs);
+  if (at == std::string::npos)
+    return Status::Invalid("the judge prompt has no reference list");
+  at += refs.size();
+  auto list = ParseJsonInput(
+      std::string_view(prompt).substr(at, prompt.find('\n', at) - at));
+  if (!list.ok() || !list->is_array())
+    return Status::Invalid("the reference list is not a JSON list");
+  for (const json& r : *list)
+    if (r.is_string()) p.references.push_back(r.get<std::string>());
+  auto task = BlockText(prompt, "TASK");
+  if (!task.ok()) return task.status();
+  p.task = *task;
+  p.pairwise = prompt.find("\n<<ANSWER_A ") != std::string::npos;
+  for (const char* label :
+       p.pairwise ? std::vector<const char*>{"ANSWER_A", "ANSWER_B"}
+                  : std::vector<const char*>{"ANSWER"}) {
+    auto text = BlockText(prompt, label);
+    if (!text.ok()) return text.status();
+    p.answers.push_back(*text);
+  }
+  return p;
+}
+
 Result<PairVerdict> ParsePairVerdict(const std::string& reply) {
   auto j = ReplyObject(reply);
   if (!j.ok()) return j.status();

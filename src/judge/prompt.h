@@ -55,6 +55,21 @@ Result<ScoreVerdict> ParseScoreVerdict(const std::string& reply,
                                        const Rubric& rubric);
 Result<PairVerdict> ParsePairVerdict(const std::string& reply);
 
+// A judge prompt read back: what a local judge (the adapter's rules-judge)
+// takes from the same text an LLM judge is sent. The untrusted blocks are
+// decoded from their JSON literals, so an answer holding a forged marker
+// stays inside its block.
+struct PromptParts {
+  bool pairwise = false;
+  std::vector<std::string> grades;         // worst first
+  std::vector<std::string> failure_modes;  // names, rubric order
+  std::vector<std::string> references;
+  std::string task;
+  std::vector<std::string> answers;  // score: one; pairwise: A then B
+};
+// An error names the section that is missing or malformed.
+Result<PromptParts> ParsePrompt(const std::string& prompt);
+
 }  // namespace mmgate::judge
 
 #endif  // MMGATE_JUDGE_PROMPT_H_

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "report/judge_info.h"
 #include "report/side_by_side.h"
 #include "stats/bootstrap.h"
 #include "stats/pairing.h"
@@ -94,6 +95,10 @@ json SuiteFigures(const gate::SuiteVerdict& v, bool candidate,
       {"latency", latency},
       {"cost_per_query",
        cost.cost_per_query < 0 ? json(nullptr) : json(cost.cost_per_query)},
+      {"judge_cost_per_query", cost.judge_cost_per_query < 0
+                                   ? json(nullptr)
+                                   : json(cost.judge_cost_per_query)},
+      {"judge", JudgeCalibrationJson(v)},
       {"cost_per_correct", cost.cost_per_query < 0 || correct == 0
                                ? json(nullptr)
                                : json(dollars / static_cast<double>(correct))},
@@ -169,6 +174,11 @@ Rows SuiteRows(const json& card, size_t s) {
     return Fig(f["cost_per_query"], "${:.6f}") + " / " +
            Fig(f["cost_per_correct"], "${:.6f}");
   });
+  if (!first["judge"].is_null()) {
+    add("judge cost per query (included above)", [](const json& f) {
+      return Fig(f["judge_cost_per_query"], "${:.6f}");
+    });
+  }
   add("hallucination / over-refusal", [](const json& f) {
     return Fig(f["hallucination_rate"], "{:.1f}%", 100) + " / " +
            Fig(f["over_refusal_rate"], "{:.1f}%", 100);
@@ -237,11 +247,14 @@ std::string ScorecardTerminal(const gate::Evaluation& e) {
   line("", heads);
   for (const auto& [label, cells] : RunRows(card)) line(label, cells);
   const json& suites = card["runs"][0]["suites"];
+  const auto& verdicts = e.outcome.results[0].suites;
   for (size_t s = 0; s < suites.size(); ++s) {
     out += fmt::format("  {} ({}, {})\n",
                        EscapeControl(suites[s]["suite"].get<std::string>()),
                        EscapeControl(suites[s]["modality"].get<std::string>()),
                        suites[s]["metric"].get<std::string>());
+    if (s < verdicts.size() && verdicts[s].judge)
+      out += "    " + EscapeControl(JudgeCalibrationLine(verdicts[s])) + "\n";
     for (const auto& [label, cells] : SuiteRows(card, s))
       line("  " + label, cells);
   }
@@ -269,11 +282,15 @@ std::string ScorecardMarkdown(const gate::Evaluation& e) {
   };
   for (const auto& [label, cells] : RunRows(card)) line(label, cells);
   const json& suites = card["runs"][0]["suites"];
+  const auto& verdicts = e.outcome.results[0].suites;
   for (size_t s = 0; s < suites.size(); ++s) {
     line(fmt::format("**{}** ({})",
                      EscapeControl(suites[s]["suite"].get<std::string>()),
                      EscapeControl(suites[s]["modality"].get<std::string>())),
          std::vector<std::string>(card["runs"].size(), ""));
+    if (s < verdicts.size() && verdicts[s].judge)
+      line(EscapeControl(JudgeCalibrationLine(verdicts[s])),
+           std::vector<std::string>(card["runs"].size(), ""));
     for (const auto& [label, cells] : SuiteRows(card, s)) line(label, cells);
   }
   return out;

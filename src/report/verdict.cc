@@ -7,6 +7,7 @@
 
 #include "report/behaviour.h"
 #include "report/curves.h"
+#include "report/judge_info.h"
 #include "report/ranking.h"
 #include "report/side_by_side.h"
 #include "report/slo.h"
@@ -402,6 +403,7 @@ json VerdictJson(const GateResult& r) {
       j["difficulty"].push_back(StratumJson(v, s));
     j["curves"] = CurvesJson(v);
     j["slo"] = SloJson(v);
+    j["judge"] = JudgeCalibrationJson(v);
     j["behaviour"] = {{"baseline", BehaviourJson(v.baseline_behaviour)},
                       {"candidate", BehaviourJson(v.candidate_behaviour)}};
     j["residual_failures"] = {
@@ -414,7 +416,10 @@ json VerdictJson(const GateResult& r) {
       return json{
           {"p50_latency_ms", c.p50_latency_ms},
           {"cost_per_query",
-           c.cost_per_query < 0 ? json(nullptr) : json(c.cost_per_query)}};
+           c.cost_per_query < 0 ? json(nullptr) : json(c.cost_per_query)},
+          {"judge_cost_per_query", c.judge_cost_per_query < 0
+                                       ? json(nullptr)
+                                       : json(c.judge_cost_per_query)}};
     };
     j["cost"] = {{"baseline", cost(v.baseline_cost)},
                  {"candidate", cost(v.candidate_cost)}};

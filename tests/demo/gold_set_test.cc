@@ -80,7 +80,7 @@ fs::path* SmallGoldSet::dir_ = nullptr;
 BuildSummary* SmallGoldSet::summary_ = nullptr;
 
 TEST_F(SmallGoldSet, SummaryMatchesTheFiles) {
-  ASSERT_EQ(summary_->items_per_suite.size(), 7u);
+  ASSERT_EQ(summary_->items_per_suite.size(), 8u);
   int total = 0;
   for (const auto& [suite, n] : summary_->items_per_suite) {
     EXPECT_EQ(static_cast<size_t>(n),
@@ -90,7 +90,47 @@ TEST_F(SmallGoldSet, SummaryMatchesTheFiles) {
     total += n;
   }
   EXPECT_EQ(summary_->items, total);
-  EXPECT_EQ(summary_->suite_files.size(), 7u);
+  EXPECT_EQ(summary_->suite_files.size(), 8u);
+}
+
+// The judge-scored suite: the first documents items with metric judge, the
+// rules judge of mmgate.yaml, its rubric, and reference labels that say they
+// were derived from the gold set, not graded by people.
+TEST_F(SmallGoldSet, JudgedSuiteHasRubricAndGoldDerivedLabels) {
+  YAML::Node y =
+      YAML::LoadFile((*dir_ / "suites" / "documents-judged.yaml").string());
+  EXPECT_EQ(y["metric"].as<std::string>(), "judge");
+  EXPECT_EQ(y["judge"]["model"].as<std::string>(), "evidence-judge");
+  EXPECT_TRUE(
+      fs::exists(*dir_ / "suites" / y["judge"]["rubric"].as<std::string>()));
+  const auto judged =
+      ReadItems(*dir_ / "data" / "documents-judged" / "items.jsonl");
+  const auto docs = ReadItems(*dir_ / "data" / "documents" / "items.jsonl");
+  ASSERT_EQ(judged.size(), 6u);  // every documents item of a small build
+  for (size_t i = 0; i < judged.size(); ++i) {
+    EXPECT_EQ(judged[i]["id"], docs[i]["id"]);
+    EXPECT_EQ(judged[i]["metric"], "judge");
+    EXPECT_TRUE(fs::exists(*dir_ / "data" / "documents-judged" /
+                           judged[i]["media"][0]["path"].get<std::string>()));
+  }
+  EXPECT_EQ(summary_->judge_labels,
+            (*dir_ / "data" / "documents-judged" / "reference_labels.jsonl")
+                .string());
+  const auto labels = ReadItems(summary_->judge_labels);
+  // Five edits per item and "cannot determine" on every other one.
+  EXPECT_EQ(labels.size(), 6u * 5 + 3);
+  std::map<int, int> grades;
+  for (const auto& l : labels) {
+    EXPECT_EQ(l["grader"], "gold-set-derived");
+    EXPECT_NE(l["note"].get<std::string>().find("not graded by a person"),
+              std::string::npos);
+    ++grades[l["grade"].get<int>()];
+  }
+  EXPECT_EQ(grades,
+            (std::map<int, int>{{1, 9}, {2, 6}, {3, 6}, {4, 6}, {5, 6}}));
+  std::ifstream readme(*dir_ / "data" / "documents-judged" / "README.md");
+  std::string text((std::istreambuf_iterator<char>(readme)), {});
+  EXPECT_NE(text.find("No\nperson graded these answers"), std::string::npos);
 }
 
 TEST_F(SmallGoldSet, SuiteFilesFollowTheSharedFormat) {

@@ -38,5 +38,33 @@ TEST(CostTest, CostPerQueryIsTheStoredAttemptCostsOverTheItems) {
       << "no tokens reported: nothing could be priced";
 }
 
+TEST(CostTest, APricedJudgesCallsAreAddedAndShownApart) {
+  std::vector<store::ItemResult> items = {Answered(10, 0.003, 1000),
+                                          Answered(20, 0.001, 500)};
+  items[0].item.suite = items[1].item.suite = "charts";
+  items[0].item.item_id = "c1";
+  items[1].item.item_id = "c2";
+  std::vector<const store::ItemResult*> ptrs = {&items[0], &items[1]};
+  RunData run;
+  run.judge_cost[{"charts", "c1"}] = 0.0005;  // two calls: pairwise orders
+  run.judge_cost[{"charts", "c2"}] = 0.0002;
+  run.judge_cost[{"other", "c1"}] = 9;  // another suite's judge
+  Policy policy;
+  policy.prices["gpt"] = {1000, 1000};
+  policy.judged_suites["charts"] = {"grader", "hash", "score"};
+
+  RunCost unpriced_judge = CostOf(ptrs, "gpt", policy, &run);
+  EXPECT_DOUBLE_EQ(unpriced_judge.cost_per_query, 0.004 / 2);
+  EXPECT_EQ(unpriced_judge.judge_cost_per_query, -1);
+
+  policy.prices["grader"] = {3, 15};
+  RunCost c = CostOf(ptrs, "gpt", policy, &run);
+  EXPECT_DOUBLE_EQ(c.judge_cost_per_query, 0.0007 / 2);
+  EXPECT_DOUBLE_EQ(c.cost_per_query, (0.004 + 0.0007) / 2);
+  EXPECT_EQ(CostOf(ptrs, "unpriced", policy, &run).cost_per_query, -1);
+  EXPECT_DOUBLE_EQ(CostOf(ptrs, "unpriced", policy, &run).judge_cost_per_query,
+                   0.0007 / 2);
+}
+
 }  // namespace
 }  // namespace mmgate::gate

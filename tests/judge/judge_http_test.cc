@@ -19,6 +19,8 @@
 #include "common/base64.h"
 #include "common/files.h"
 #include "fault_server.h"
+#include "gate/cost.h"
+#include "gate/load.h"
 #include "judge/scorer.h"
 #include "providers.h"
 #include "remote/curl_transport.h"
@@ -291,6 +293,35 @@ TEST_P(JudgeHttpTest, JudgeReceivesTheItemsMediaByteForByteAndIsStoredApart) {
   ASSERT_TRUE(
       runner::Run(cfg.project, "mut", opt, store->get(), &clock_, make).ok());
   EXPECT_EQ(judge_bodies_.size(), 2u) << "judge calls are cached";
+}
+
+// Every stand-in reply bills 1200 input and 40 output tokens: the model
+// under test at $0.5/$4 per million costs $0.00076 a call, the judge at
+// $1/$2 $0.00128; the suite's cost per query is both, the judge's alone
+// is shown apart.
+TEST_P(JudgeHttpTest, JudgeCostIsAddedToTheCostPerQueryAndShownApart) {
+  Serve("rules");
+  auto cfg = Config({"41.5", "14.5"});
+  cfg.project.prices["mut"] = {0.5, 4.0};
+  auto store = store::OpenStore((dir_ / "results.db").string());
+  ASSERT_TRUE(store.ok());
+  auto tally = std::make_shared<judge::JudgeTally>();
+  auto s = RunAll(cfg, store->get(), tally);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_NEAR(s->cost_usd, 2 * 0.00076, 1e-12) << "the model's own calls";
+  EXPECT_NEAR(tally->cost_usd(), 2 * 0.00128, 1e-12);
+
+  auto run = gate::LoadRun(store->get(), "r1");
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  ASSERT_EQ(run->judge_cost.size(), 2u);
+  EXPECT_NEAR((run->judge_cost[{"shots", "item-0"}]), 0.00128, 1e-12);
+  std::vector<const store::ItemResult*> items;
+  for (const store::ItemResult& r : run->items) items.push_back(&r);
+  cfg.policy.prices["mut"] = {0.5, 4.0};  // only which models are priced
+  cfg.policy.prices["grader"] = {1.0, 2.0};
+  gate::RunCost c = gate::CostOf(items, "mut", cfg.policy, &*run);
+  EXPECT_NEAR(c.cost_per_query, 0.00076 + 0.00128, 1e-12);
+  EXPECT_NEAR(c.judge_cost_per_query, 0.00128, 1e-12);
 }
 
 TEST_P(JudgeHttpTest, InjectedAnswersLeaveTheVerdictUnchanged) {

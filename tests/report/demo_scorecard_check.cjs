@@ -43,6 +43,13 @@ const check = (ok, what) => { if (!ok) problems.push(what); };
         .map((r) => [...r.cells].slice(1).map((c) => c.innerText)));
     check(latencies.length >= 5 && latencies.every((r) => r.every((c) => /^\d+ \/ \d+ \/ \d+$/.test(c))),
           `latency cells: ${JSON.stringify(latencies)}`);
+    // The judge-scored suite shows its judge's calibration beside it: kappa
+    // with its interval, n and the floor (the demo's rules judge, calibrated
+    // on labels derived from the gold set).
+    check(text.includes('judge cost per query (included above)'), 'no judge cost row');
+    const judged = await page.$$eval('.card p.judge-calibration', (p) => p.map((x) => x.innerText));
+    check(judged.length === 1 && /^judge evidence-judge: quadratic κ \d\.\d{3} \(95% \d\.\d{3} … \d\.\d{3}\), n \d+, floor 0\.60: gated$/.test(judged[0]),
+          `judge calibration beside the suite: ${JSON.stringify(judged)}`);
     const section = await page.$('section:has(table.scorecard)');
     await page.waitForFunction((s) => s.querySelector('.chart svg'), section, {timeout: 20000});
     check(await section.$$eval('.chart svg rect, .chart svg path', (e) => e.length) > 5, 'scorecard chart empty');

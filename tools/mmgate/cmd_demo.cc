@@ -4,11 +4,14 @@
 #include <filesystem>
 #include <string>
 
+#include "adapter/factory.h"
 #include "commands.h"
 #include "common/files.h"
 #include "common/hash.h"
 #include "demo/gold_set.h"
 #include "gate/evaluate.h"
+#include "judge/calibrate.h"
+#include "judge/scorer.h"
 #include "pipeline_demo.h"
 #include "project.h"
 #include "quickstart_config.h"
@@ -17,6 +20,42 @@
 #include "runner/runner.h"
 
 namespace mmgate::cli {
+
+// The judge of the judge-scored suite against the reference labels the
+// demo derived from the gold set (not people's), stored for the gate: the
+// suite is gated only with a calibration above the floor.
+int CalibrateDemoJudge(const config::Config& cfg,
+                       const demo::BuildSummary& built, int workers,
+                       store::Store* store, Clock* clock) {
+  std::fprintf(stderr,
+               "\nCalibrating judge '%s' against reference labels derived "
+               "from the gold set (not from people)...\n",
+               built.judge_model.c_str());
+  judge::CalibrateOptions opt;
+  opt.judge = built.judge_model;
+  opt.labels_path = built.judge_labels;
+  opt.workers = workers > 0 ? workers : 2;
+  opt.progress = true;
+  auto r = judge::Calibrate(cfg, opt, store, clock, CreateDefaultModel);
+  if (!r.ok()) return Fail("demo", r.status());
+  for (const std::string& p : r->problems)
+    std::fprintf(stderr, "  bad label (skipped): %s\n", p.c_str());
+  for (const judge::StratumCalibration& s : r->strata) {
+    const store::CalibrationRecord& c = s.record;
+    if (!c.slice_key.empty()) continue;
+    std::fprintf(
+        stderr,
+        "  %s: %s kappa %s (95%% interval %s..%s), n %lld, floor "
+        "%.2f\n",
+        c.modality.c_str(), c.kappa_kind.c_str(),
+        c.kappa ? fmt::format("{:.3f}", *c.kappa).c_str() : "n/a",
+        c.kappa_lo ? fmt::format("{:.3f}", *c.kappa_lo).c_str() : "n/a",
+        c.kappa_hi ? fmt::format("{:.3f}", *c.kappa_hi).c_str() : "n/a",
+        static_cast<long long>(c.n), cfg.policy.judge_kappa_floor);
+  }
+  return kExitOk;
+}
+
 namespace {
 
 struct DemoFlags {
@@ -52,6 +91,9 @@ int DemoCommand(const DemoFlags& f) {
   if (!store.ok()) return Fail("demo", store.status());
   SystemClock clock;
   const std::atomic<bool>* stop = InstallStopHandler();
+  if (int code =
+          CalibrateDemoJudge(*cfg, *built, f.workers, store->get(), &clock))
+    return code;
 
   std::string run_ids[2];
   const std::string models[2] = {project.baseline, project.candidate};
@@ -60,6 +102,9 @@ int DemoCommand(const DemoFlags& f) {
     opt.workers = f.workers;
     opt.progress = true;
     opt.stop = stop;
+    auto judged = std::make_shared<judge::JudgeTally>();
+    opt.score_hook = judge::JudgeScoring(*cfg, store->get(), &clock,
+                                         CreateDefaultModel, judged);
     // The run id follows the model's configuration, so running the demo again
     // resumes (and skips) finished work instead of repeating it.
     auto model = project.models.find(models[i]);
@@ -83,6 +128,10 @@ int DemoCommand(const DemoFlags& f) {
                  static_cast<long long>(summary->total),
                  static_cast<long long>(summary->skipped),
                  static_cast<long long>(summary->errors));
+    std::fprintf(stderr, "  judge: %lld answers graded, %lld unscored, $%.4f\n",
+                 static_cast<long long>(judged->graded()),
+                 static_cast<long long>(judged->unscored()),
+                 judged->cost_usd());
     run_ids[i] = summary->run_id;
   }
 

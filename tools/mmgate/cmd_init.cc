@@ -107,6 +107,16 @@ int InitCommand(const InitFlags& f) {
   if (st.ok())
     st = WriteFileAtomic((dir / "mmgate.yaml").string(), StarterConfig());
   if (!st.ok()) return Fail("init", st);
+  // The example judge-scored suite gates only with a calibration: one on the
+  // gold-derived labels is made now, and said to be no person's.
+  const std::string config = (dir / "mmgate.yaml").string();
+  auto cfg = LoadConfigFile(config);
+  if (!cfg.ok()) return Fail("init", cfg.status());
+  auto store = OpenStore(config, "");
+  if (!store.ok()) return Fail("init", store.status());
+  SystemClock clock;
+  if (int code = CalibrateDemoJudge(*cfg, *built, 0, store->get(), &clock))
+    return code;
   std::printf("Wrote %s/mmgate.yaml and example suites:\n", f.dir.c_str());
   for (const auto& [suite, n] : built->items_per_suite) {
     std::printf("  suites/%s.yaml (%d items)\n", suite.c_str(), n);

@@ -197,17 +197,30 @@ void LimitItems(int limit, ProjectConfig* project) {
 }
 
 // Judge-scored suites: answers graded, answers left unscored, and what the
-// judge's calls cost (kept apart from the model under test's cost).
-void PrintJudged(const judge::JudgeTally& t) {
+// judge's calls cost, apart from the model under test's and added to it.
+void PrintJudged(const judge::JudgeTally& t, const runner::RunSummary& s) {
   if (t.graded() + t.unscored() == 0) return;
+  const double total = s.cost_usd + t.cost_usd();
   std::fprintf(stderr,
                "judge: %lld answers graded, %lld unscored (no verdict; not "
                "counted as failures), %lld judge calls, %lld from cache, "
-               "$%.4f\n",
+               "$%.4f; with the model's calls $%.4f, $%.6f per item\n",
                static_cast<long long>(t.graded()),
                static_cast<long long>(t.unscored()),
                static_cast<long long>(t.attempts()),
-               static_cast<long long>(t.cached()), t.cost_usd());
+               static_cast<long long>(t.cached()), t.cost_usd(), total,
+               s.total > 0 ? total / static_cast<double>(s.total) : 0.0);
+}
+
+nlohmann::json JudgedJson(const judge::JudgeTally& t,
+                          const runner::RunSummary& s) {
+  if (t.graded() + t.unscored() == 0) return nullptr;
+  return {{"graded", t.graded()},
+          {"unscored", t.unscored()},
+          {"calls", t.attempts()},
+          {"cache_hits", t.cached()},
+          {"cost_usd", t.cost_usd()},
+          {"cost_usd_with_model", s.cost_usd + t.cost_usd()}};
 }
 
 struct RunOutcome {
@@ -252,9 +265,10 @@ RunOutcome RunModel(const RunFlags& f, const config::Config& cfg,
     named.model = model;
     out.json = SummaryJson(named, s, failed, store->Describe());
     out.json["scores"] = report::RunScoresJson(scores);
+    out.json["judge"] = JudgedJson(*judged, s);
   } else {
     PrintRunText(f, s, failed, all_failed, scores);
-    PrintJudged(*judged);
+    PrintJudged(*judged, s);
     std::printf("%s\n", s.run_id.c_str());
   }
   if (s.interrupted)

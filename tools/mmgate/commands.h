@@ -37,6 +37,7 @@ void AddCalibrateCommand(CLI::App* sub, int* exit_code);
 void AddLabelCommand(CLI::App* sub, int* exit_code);
 void AddBackfillCommand(CLI::App* sub, int* exit_code);
 void AddPipelineCommand(CLI::App* sub, int* exit_code);
+void AddGoldsetCommand(CLI::App* sub, int* exit_code);
 
 }  // namespace mmgate::cli
 

@@ -50,6 +50,10 @@ constexpr Command kCommands[] = {
      "a local page where people grade stored answers by keyboard (label "
      "stats: agreement between graders; label export: gold JSONL)",
      mmgate::cli::AddLabelCommand},
+    {"goldset",
+     "goldset health: label age against the release cadence, items that no "
+     "longer discriminate, slices below min_n, what to refresh first",
+     mmgate::cli::AddGoldsetCommand},
     {"report",
      "compare two runs side by side per suite and slice (text, json, md, html)",
      mmgate::cli::AddReportCommand},

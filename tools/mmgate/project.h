@@ -9,15 +9,25 @@
 #include <string_view>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "config/config.h"
 #include "dataset/item.h"
+#include "demo/gold_set.h"
 #include "gate/evaluate.h"
 #include "report/html_report.h"
 #include "report/verdict.h"
 #include "store/store.h"
 
 namespace mmgate::cli {
+
+// `mmgate demo` and `mmgate init`: calibrates the bundled rules judge on the
+// reference labels the gold set build derived (not people's), stored for
+// the gate; prints the kappa with its interval, n and the floor. Returns an
+// exit code (0 on success). Defined in cmd_demo.cc.
+int CalibrateDemoJudge(const config::Config& cfg,
+                       const demo::BuildSummary& built, int workers,
+                       store::Store* store, Clock* clock);
 
 // With `read_items` false the suites' datasets are not read: for commands
 // that work from the results database (gate, report, serve).

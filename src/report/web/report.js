@@ -91,6 +91,19 @@
                                    h('ul', {}, reasons.slice(shown).map(li))) : null);
   }
 
+  // A judge-scored suite's judge and the calibration the gate read.
+  function judgeLine(j) {
+    if (!j) return null;
+    if (!j.calibrated) {
+      return h('p', {class: 'judge-calibration untrusted'}, 'judge ', j.judge,
+               ': no calibration (floor ' + fmt(j.floor, 2) + '): not gated');
+    }
+    return h('p', {class: 'judge-calibration ' + (j.trusted ? 'trusted' : 'untrusted')},
+             'judge ', j.judge, ': ', j.kappa_kind, ' κ ', h('b', {}, fmt(j.kappa)),
+             ' (95% ' + fmt(j.ci[0]) + ' … ' + fmt(j.ci[1]) + '), n ' + j.n +
+             ', floor ' + fmt(j.floor, 2) + ': ' + (j.trusted ? 'gated' : 'below the floor, not gated'));
+  }
+
   // One card per suite (one modality each): never a figure across them.
   function scorecards(gate) {
     return section('Per-modality scorecards', h('div', {class: 'cards'}, gate.suites.map((s) => {
@@ -104,6 +117,7 @@
               h('div', {}, h('b', {}, fmt(s.candidate)), h('br'), 'candidate'),
               h('div', {}, h('b', {}, signed(s.delta)), h('br'),
                 'CI ' + signed(s.ci[0]) + ' … ' + signed(s.ci[1]))),
+          judgeLine(s.judge),
           chart({
             width: 240, height: 40, data: {values: rows},
             layer: [
@@ -383,6 +397,9 @@
         return l ? [l.p50, l.p95, l.p99].map((x) => x.toFixed(0)).join(' / ') : '–';
       }));
       body.push(row('cost per query / per correct', (r) => usd(at(r).cost_per_query) + ' / ' + usd(at(r).cost_per_correct)));
+      if (first.judge) {
+        body.push(row('judge cost per query (included above)', (r) => usd(at(r).judge_cost_per_query)));
+      }
       body.push(row('hallucination / over-refusal', (r) => pct(at(r).hallucination_rate) + ' / ' + pct(at(r).over_refusal_rate)));
       for (const kind of Object.keys(first.degradation || {})) {
         body.push(row('worst degradation ' + kind, (r) => pct((at(r).degradation || {})[kind])));
