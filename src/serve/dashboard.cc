@@ -2,11 +2,9 @@
 
 #include <httplib.h>
 
-#include <chrono>
-#include <thread>
-
 #include "report/dashboard.h"
 #include "report/html.h"
+#include "serve/listen.h"
 #include "store/store.h"
 
 namespace mmgate::serve {
@@ -55,38 +53,16 @@ Status RunDashboard(const DashboardOptions& opt) {
                auto store = store::OpenStore(opt.db);
                if (!store.ok())
                  return SendError(res, 500, store.status().message());
-               auto e = gate::EvaluateRuns(*opt.policy, store->get(),
-                                             baseline, {candidate});
+               auto e = gate::EvaluateRuns(*opt.policy, store->get(), baseline,
+                                           {candidate});
                if (!e.ok()) return SendError(res, 404, e.status().message());
                json data = report::ReportData(*e, opt.report);
                data["home"] = "./";
                SendPage(res, data);
              });
 
-  int port = opt.port;
-  if (port == 0) {
-    port = server.bind_to_any_port(opt.host);
-  } else if (!server.bind_to_port(opt.host, port)) {
-    port = -1;
-  }
-  if (port < 0) {
-    return Status::Invalid("cannot listen on " + opt.host + ":" +
-                           std::to_string(opt.port));
-  }
-  std::atomic<bool> done{false};
-  std::thread watcher([&] {
-    while (!done && !(opt.stop && opt.stop->load())) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    server.stop();
-  });
-  if (opt.on_listen) opt.on_listen(port);
-  bool ok = server.listen_after_bind();
-  done = true;
-  watcher.join();
-  return ok || (opt.stop && opt.stop->load())
-             ? Status::Ok()
-             : Status::IoError("serving on " + opt.host + " stopped");
+  return ListenUntilStopped(&server, opt.host, opt.port, opt.on_listen,
+                            opt.stop);
 }
 
 }  // namespace mmgate::serve

@@ -3,13 +3,12 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
-#include <chrono>
 #include <filesystem>
-#include <thread>
 
 #include "common/files.h"
 #include "common/json_input.h"
 #include "judge/labeling.h"
+#include "serve/listen.h"
 #include "store/store.h"
 
 namespace mmgate::serve {
@@ -230,28 +229,8 @@ Status RunLabelPage(const LabelPageOptions& opt) {
   LabelServer labels(opt, std::move(*tasks));
   httplib::Server server;
   labels.Install(&server);
-  int port = opt.port;
-  if (port == 0) {
-    port = server.bind_to_any_port(opt.host);
-  } else if (!server.bind_to_port(opt.host, port)) {
-    port = -1;
-  }
-  if (port < 0)
-    return Status::Invalid("cannot listen on " + opt.host + ":" +
-                           std::to_string(opt.port));
-  std::atomic<bool> done{false};
-  std::thread watcher([&] {
-    while (!done && !(opt.stop && opt.stop->load()))
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    server.stop();
-  });
-  if (opt.on_listen) opt.on_listen(port);
-  bool ok = server.listen_after_bind();
-  done = true;
-  watcher.join();
-  return ok || (opt.stop && opt.stop->load())
-             ? Status::Ok()
-             : Status::IoError("serving on " + opt.host + " stopped");
+  return ListenUntilStopped(&server, opt.host, opt.port, opt.on_listen,
+                            opt.stop);
 }
 
 }  // namespace mmgate::serve

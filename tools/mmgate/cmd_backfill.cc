@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backfill_common.h"
@@ -81,9 +82,24 @@ Result<Prepared> Prepare(const BackfillFlags& f) {
   auto sel = SelectTraces(p.store.get(), f.sample, f.run_id);
   if (!sel.ok()) return sel.status();
   p.selection = std::move(*sel);
-  const std::string media =
-      (fs::path(DatabasePath(f.config, f.db)).parent_path() / "trace_media")
-          .string();
+  // Inline media of traces are written beside a SQLite database, or under
+  // the project's .mmgate/ when the database is a server.
+  auto db = DatabasePath(f.config, f.db);
+  if (!db.ok()) return db.status();
+  std::string_view db_path(*db);
+  fs::path media_dir;
+  if (db_path.starts_with("postgres")) {
+    media_dir = fs::absolute(f.config).parent_path() / ".mmgate";
+  } else {
+    for (std::string_view prefix : {"sqlite://", "sqlite:"}) {
+      if (db_path.starts_with(prefix)) {
+        db_path.remove_prefix(prefix.size());
+        break;
+      }
+    }
+    media_dir = fs::path(db_path).parent_path();
+  }
+  const std::string media = (media_dir / "trace_media").string();
   auto suite = backfill::BuildSuite(p.selection.traces, media,
                                     p.selection.sample.period_weeks);
   if (!suite.ok()) return suite.status();

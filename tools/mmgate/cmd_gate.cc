@@ -31,18 +31,6 @@ struct GateFlags {
   double churn = -1;  // --churn: assumed discordant share, no runs needed
 };
 
-int ExitFor(gate::Verdict v) {
-  switch (v) {
-    case gate::Verdict::kPass:
-      return kExitOk;
-    case gate::Verdict::kBlock:
-      return kExitBlocked;
-    case gate::Verdict::kInconclusive:
-      return kExitInconclusive;
-  }
-  return kExitInconclusive;
-}
-
 }  // namespace
 
 Status WriteGateOutputs(const gate::Evaluation& e, const std::string& markdown,
@@ -211,7 +199,7 @@ int GateCommand(const GateFlags& f) {
                          report::RenderHtmlReport(*e, HtmlReportOptions(*cfg)));
   }
   if (!st.ok()) return Fail("gate", st);
-  return ExitFor(outcome.verdict);
+  return ExitForVerdict(outcome.verdict);
 }
 
 }  // namespace

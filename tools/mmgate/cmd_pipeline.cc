@@ -95,18 +95,6 @@ int ShowCommand(const PipelineFlags& f) {
   return Show(store->get(), *id, f.json);
 }
 
-int ExitFor(gate::Verdict v) {
-  switch (v) {
-    case gate::Verdict::kPass:
-      return kExitOk;
-    case gate::Verdict::kBlock:
-      return kExitBlocked;
-    case gate::Verdict::kInconclusive:
-      return kExitInconclusive;
-  }
-  return kExitUsage;
-}
-
 Result<pipeline::StoredRun> LoadResolved(store::Store* store,
                                          const std::string& ref) {
   auto id = ResolveRun(store, ref);
@@ -156,7 +144,7 @@ int GateCommand(const PipelineFlags& f) {
                    .c_str(),
                stdout);
   }
-  return ExitFor(e->outcome.verdict);
+  return ExitForVerdict(e->outcome.verdict);
 }
 
 int ExportOtel(const PipelineFlags& f) {

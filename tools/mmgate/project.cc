@@ -276,6 +276,18 @@ std::string TerminalSafe(const std::string& text) {
   return out;
 }
 
+int ExitForVerdict(gate::Verdict v) {
+  switch (v) {
+    case gate::Verdict::kPass:
+      return kExitOk;
+    case gate::Verdict::kBlock:
+      return kExitBlocked;
+    case gate::Verdict::kInconclusive:
+      return kExitInconclusive;
+  }
+  return kExitInconclusive;
+}
+
 int Fail(const char* command, const Status& status) {
   // Messages quote item ids, dataset lines and model output, and may quote a
   // request that carried a key.

@@ -89,6 +89,9 @@ Status WriteGateOutputs(const gate::Evaluation& e, const std::string& markdown,
 // (report::EscapeControl), line breaks kept.
 std::string TerminalSafe(const std::string& text);
 
+// The exit code DESIGN.md gives a verdict: 0 pass, 1 block, 3 inconclusive.
+int ExitForVerdict(gate::Verdict v);
+
 // Prints "mmgate <command>: <message>" to stderr and returns kExitUsage.
 int Fail(const char* command, const Status& status);
 
