@@ -110,7 +110,7 @@ TEST_F(RouteTest, UnknownProviderListsTheKnownOnes) {
   EXPECT_EQ(model.status().message(),
             "model gpt: unknown provider 'openai-ish' (known: anthropic, "
             "espeak, exec, gemini, openai, pocketsphinx, route, rules, "
-            "tesseract)");
+            "rules-judge, tesseract)");
 }
 
 }  // namespace

@@ -95,7 +95,8 @@ TEST(CoordinatedOmission, ScheduleRelativeP99MatchesTheAnalyticValue) {
   EXPECT_GE(s.latency_send.max_ms, 1000);
   // The requests held behind it were paced at twice the target rate, never
   // sent in a burst: planned 5 ms apart; no 100 ms holds more than 20 sends
-  // (the timer's own lag may shift one send; allow two).
+  // (a loaded machine's timer lag shifts a few sends; a burst would release
+  // the whole backlog of about a hundred at once).
   std::vector<int64_t> planned, sent;
   for (const RequestRecord& r : run.records) {
     planned.push_back(r.planned_ns);
@@ -106,7 +107,7 @@ TEST(CoordinatedOmission, ScheduleRelativeP99MatchesTheAnalyticValue) {
     EXPECT_GE(planned[i] - planned[i - 1], 5 * kMs) << i;
   for (size_t i = 0, j = 0; i < sent.size(); ++i) {
     while (sent[i] - sent[j] >= 100 * kMs) ++j;
-    EXPECT_LE(i - j + 1, 22u) << "100 ms ending at send " << i;
+    EXPECT_LE(i - j + 1, 26u) << "100 ms ending at send " << i;
   }
 }
 
