@@ -11,6 +11,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "fixture.h"
 #include "runner/executor.h"
 #include "runner/runner.h"
 
@@ -48,45 +49,21 @@ class PoisonModel : public Model {
   std::vector<AttemptInfo> pending_;
 };
 
-class PoisonTest : public ::testing::Test {
+class PoisonTest : public testing::StoreTest {
  protected:
+  PoisonTest() : StoreTest("poison", "poison") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mmgate-poison-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    auto s = store::OpenStore((dir_ / "r.db").string());
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
-    project_.path = "mmgate.yaml";
-    project_.models["m"] = ModelSpec{"m", "poison"};
-    Suite suite;
-    suite.name = "qa";
-    suite.modality = "text";
-    suite.metric = "exact";
+    StoreTest::SetUp();
+    Suite suite = testing::TextSuite(30);
     suite.extra_metrics = {"grounding"};
     suite.params = {{"require_evidence", false}};
-    suite.version_hash = "v1";
-    for (int i = 0; i < 30; ++i) {
-      Item it;
-      it.id = "q" + std::to_string(i);
-      it.modality = "text";
-      it.prompt = "say a" + std::to_string(i);
-      it.references = {"a" + std::to_string(i)};
-      it.group = it.id;
-      it.content_hash = "h" + it.id;
-      it.line = i + 1;
+    for (Item& it : suite.items) {
       // Items with media are grounded in their recognised text.
-      if (i == 12 || i == 15)
+      if (it.id == "q12" || it.id == "q15")
         it.media = {{"image", it.id + ".png", "/nonexistent/" + it.id}};
-      answers_[it.id] = "a" + std::to_string(i);
-      suite.items.push_back(it);
+      answers_[it.id] = it.references[0];
     }
     project_.suites.push_back(suite);
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
   }
   ModelMaker Maker() {
     return [this](const ModelSpec&) -> Result<std::unique_ptr<Model>> {
@@ -111,9 +88,6 @@ class PoisonTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
-  ProjectConfig project_;
   std::map<std::string, std::string> answers_;
   FakeClock clock_;
 };

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 
+#include "fixture.h"
 #include "runner/runner.h"
 
 namespace mmgate::runner {
@@ -63,36 +64,16 @@ int64_t CountRows(const fs::path& db, const std::string& table) {
   return n;
 }
 
-class RescoreTest : public ::testing::Test {
+class RescoreTest : public testing::StoreTest {
  protected:
+  RescoreTest() : StoreTest("rescore", "counting") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mmgate-rescore-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    auto s = store::OpenStore(db().string());
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
-    project_.path = "mmgate.yaml";
-    project_.models["m"] = ModelSpec{"m", "counting"};
-    Suite suite;
-    suite.name = "qa";
-    suite.modality = "text";
-    suite.metric = "exact";
-    suite.version_hash = "v1";
+    StoreTest::SetUp();
+    Suite suite = testing::TextSuite(20);
     for (int i = 0; i < 20; ++i) {
-      Item it;
-      it.id = "q" + std::to_string(i);
-      it.modality = "text";
-      it.prompt = "say a" + std::to_string(i);
-      it.references = {"a" + std::to_string(i)};
-      it.group = it.id;
-      it.content_hash = "h" + it.id;
-      it.line = i + 1;
-      suite.items.push_back(it);
       // Every fourth answer differs from its reference only in case and
       // punctuation: wrong for `exact`, right for `normalized_match`.
-      answers_[it.id] =
+      answers_["q" + std::to_string(i)] =
           i % 4 == 0 ? "A" + std::to_string(i) + "." : "a" + std::to_string(i);
     }
     Item broken = suite.items[0];
@@ -109,11 +90,6 @@ class RescoreTest : public ::testing::Test {
     for (Item& it : other.items) it.prompt = "tell " + it.id;
     project_.suites.push_back(other);
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-  fs::path db() const { return dir_ / "r.db"; }
   ModelMaker Maker() {
     return [this](const ModelSpec&) -> Result<std::unique_ptr<Model>> {
       return std::unique_ptr<Model>(
@@ -138,9 +114,6 @@ class RescoreTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
-  ProjectConfig project_;
   std::map<std::string, std::string> answers_;
   int calls_ = 0;
   std::mutex mu_;

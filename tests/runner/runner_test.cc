@@ -6,6 +6,8 @@
 #include <map>
 #include <mutex>
 
+#include "fixture.h"
+
 namespace mmgate::runner {
 namespace {
 
@@ -53,18 +55,11 @@ Item MakeItem(const std::string& id, const std::string& ref, int line) {
   return it;
 }
 
-class RunnerTest : public ::testing::Test {
+class RunnerTest : public testing::StoreTest {
  protected:
+  RunnerTest() : StoreTest("runner", "scripted") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mmgate-runner-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    auto s = store::OpenStore((dir_ / "r.db").string());
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
-    project_.path = "mmgate.yaml";
-    project_.models["m"] = ModelSpec{"m", "scripted"};
+    StoreTest::SetUp();
     Suite suite;
     suite.name = "qa";
     suite.modality = "text";
@@ -80,10 +75,6 @@ class RunnerTest : public ::testing::Test {
         {42, "bad", "items.jsonl:42: item bad: missing media"});
     project_.suites.push_back(suite);
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
   ModelMaker Maker() {
     return [this](const ModelSpec&) -> Result<std::unique_ptr<Model>> {
       return std::unique_ptr<Model>(new ScriptedModel(&script_));
@@ -96,9 +87,6 @@ class RunnerTest : public ::testing::Test {
     return o;
   }
 
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
-  ProjectConfig project_;
   Script script_;
   FakeClock clock_;
 };

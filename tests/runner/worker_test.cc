@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 
+#include "fixture.h"
 #include "runner/plan.h"
 
 namespace mmgate::runner {
@@ -46,35 +47,12 @@ class CountingModel : public Model {
   std::map<std::string, int>* calls_;
 };
 
-class WorkerTest : public ::testing::Test {
+class WorkerTest : public testing::StoreTest {
  protected:
+  WorkerTest() : StoreTest("worker", "scripted") {}
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mmgate-worker-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    auto s = store::OpenStore((dir_ / "r.db").string());
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    store_ = std::move(*s);
-    project_.path = "mmgate.yaml";
-    project_.models["m"] = ModelSpec{"m", "scripted"};
-    Suite suite;
-    suite.name = "qa";
-    suite.modality = "text";
-    suite.metric = "exact";
-    suite.version_hash = "v1";
-    for (int i = 0; i < 20; ++i) {
-      Item it;
-      it.id = "q" + std::to_string(i);
-      it.modality = "text";
-      it.prompt = "say a" + std::to_string(i);
-      it.references = {"a" + std::to_string(i)};
-      it.group = it.id;
-      it.content_hash = "h" + std::to_string(i);
-      it.line = i + 1;
-      suite.items.push_back(it);
-    }
-    project_.suites.push_back(suite);
+    StoreTest::SetUp();
+    project_.suites.push_back(testing::TextSuite(20));
     options_.run_id = "shared";
     options_.owner = "w1";
     options_.batch_size = 8;
@@ -85,19 +63,12 @@ class WorkerTest : public ::testing::Test {
       clock_.Advance(ms);
     };
   }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
   ModelMaker Maker() {
     return [this](const ModelSpec&) -> Result<std::unique_ptr<Model>> {
       return std::unique_ptr<Model>(new CountingModel(&calls_));
     };
   }
 
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
-  ProjectConfig project_;
   WorkerOptions options_;
   ManualClock clock_;
   std::map<std::string, int> calls_;
@@ -145,7 +116,7 @@ TEST_F(WorkerTest, AnAbandonedBatchIsTakenOverAfterItsLease) {
   store::ResponseRecord q0;
   q0.suite = "qa";
   q0.item_id = "q0";
-  q0.content_hash = "h0";
+  q0.content_hash = "hq0";
   q0.answer = "a0";
   ASSERT_TRUE(*store_->PutResultFenced(**dead, q0, {{"exact", 1, 1, 1, ""}}, {},
                                        std::nullopt));
