@@ -18,6 +18,7 @@
 #include "fault_server.h"
 #include "providers.h"
 #include "remote/curl_transport.h"
+#include "run_fixture.h"
 #include "runner/runner.h"
 
 namespace mmgate::testing {
@@ -225,23 +226,7 @@ TEST_F(PoisonTest, RunFinishesWithExactlyThePoisonedItemsErrored) {
   project.path = (dir_ / "mmgate.yaml").string();
   project.base_dir = dir_.string();
   project.models["gpt"] = Spec("openai", server, {{"concurrency", 8}});
-  Suite suite;
-  suite.name = "qa";
-  suite.modality = "text";
-  suite.metric = "exact";
-  suite.version_hash = "v1";
-  for (int i = 0; i < kItems; ++i) {
-    Item it;
-    it.id = "q" + std::to_string(i);
-    it.modality = "text";
-    it.prompt = "Say a" + std::to_string(i);
-    it.references = {"a" + std::to_string(i)};
-    it.group = it.id;
-    it.content_hash = "h" + std::to_string(i);
-    it.line = i + 1;
-    suite.items.push_back(std::move(it));
-  }
-  project.suites.push_back(std::move(suite));
+  project.suites.push_back(runner::testing::TextSuite(kItems));
 
   auto store = store::OpenStore((dir_ / "r.db").string());
   ASSERT_TRUE(store.ok());

@@ -16,6 +16,7 @@
 #include "fault_server.h"
 #include "providers.h"
 #include "remote/curl_transport.h"
+#include "run_fixture.h"
 #include "runner/estimate.h"
 #include "runner/runner.h"
 
@@ -102,23 +103,7 @@ class RemoteRunTest : public ::testing::Test {
                    dir_.string()};
     p.models["gpt"] = spec;
     p.prices["gpt"] = {2.5, 10};  // $ per Mtok in, out
-    Suite s;
-    s.name = "qa";
-    s.modality = "text";
-    s.metric = "exact";
-    s.version_hash = "v1";
-    for (int i = 0; i < n; ++i) {
-      Item it;
-      it.id = "q" + std::to_string(i);
-      it.modality = "text";
-      it.prompt = "Say a" + std::to_string(i);
-      it.references = {"a" + std::to_string(i)};
-      it.group = it.id;
-      it.content_hash = "h" + std::to_string(i);
-      it.line = i + 1;
-      s.items.push_back(std::move(it));
-    }
-    p.suites.push_back(std::move(s));
+    p.suites.push_back(runner::testing::TextSuite(n));
     return p;
   }
 

@@ -11,7 +11,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "fixture.h"
+#include "run_fixture.h"
 #include "runner/executor.h"
 #include "runner/runner.h"
 

@@ -7,7 +7,7 @@
 #include <map>
 #include <mutex>
 
-#include "fixture.h"
+#include "run_fixture.h"
 #include "runner/runner.h"
 
 namespace mmgate::runner {

@@ -6,7 +6,7 @@
 #include <map>
 #include <mutex>
 
-#include "fixture.h"
+#include "run_fixture.h"
 
 namespace mmgate::runner {
 namespace {

@@ -12,7 +12,7 @@
 #include <map>
 #include <mutex>
 
-#include "fixture.h"
+#include "run_fixture.h"
 #include "runner/plan.h"
 
 namespace mmgate::runner {

@@ -1,8 +1,9 @@
-// What the runner's tests share: a fresh SQLite store per test in a folder
-// named after the test (removed afterwards), and a text suite "qa" whose item
-// qN asks for "aN" with that as its reference.
-#ifndef MMGATE_TESTS_RUNNER_FIXTURE_H_
-#define MMGATE_TESTS_RUNNER_FIXTURE_H_
+// What tests of whole runs share (tests/runner, tests/remote): a fresh SQLite
+// store per test in a folder named after the test (removed afterwards), and a
+// text suite "qa" whose item qN says "Say aN" (what the stand-in providers
+// of tests/remote echo as "aN") with "aN" as its reference.
+#ifndef MMGATE_TESTS_RUNNER_RUN_FIXTURE_H_
+#define MMGATE_TESTS_RUNNER_RUN_FIXTURE_H_
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -16,13 +17,13 @@
 
 namespace mmgate::runner::testing {
 
-// Item qN of the "qa" suite: prompt "say aN", reference "aN", its own group,
+// Item qN of the "qa" suite: prompt "Say aN", reference "aN", its own group,
 // content hash "hqN", on line N + 1 of its file.
 inline Item TextItem(int n) {
   Item it;
   it.id = "q" + std::to_string(n);
   it.modality = "text";
-  it.prompt = "say a" + std::to_string(n);
+  it.prompt = "Say a" + std::to_string(n);
   it.references = {"a" + std::to_string(n)};
   it.group = it.id;
   it.content_hash = "h" + it.id;
@@ -75,4 +76,4 @@ class StoreTest : public ::testing::Test {
 
 }  // namespace mmgate::runner::testing
 
-#endif  // MMGATE_TESTS_RUNNER_FIXTURE_H_
+#endif  // MMGATE_TESTS_RUNNER_RUN_FIXTURE_H_
