@@ -60,7 +60,9 @@ models:
     provider: rules
 {}  rules-v2:
     provider: rules
-{}suites:
+{}baseline: rules
+candidate: rules-v2
+suites:
   - voice.yaml
 gate:
   min_n: 10

@@ -17,8 +17,11 @@ namespace mmgate::demo {
 struct VoicePipeline {
   std::string config;  // <dir>/mmgate.yaml
   std::string suite = "voice";
-  std::string candidate_stage = "reason";    // what the candidate swaps...
-  std::string candidate_model = "rules-v2";  // ...for this model
+  // The config's baseline and candidate: `mmgate run` runs the pipeline
+  // with each, the candidate taking the baseline's stage (reason).
+  std::string baseline = "rules";
+  std::string candidate_stage = "reason";
+  std::string candidate_model = "rules-v2";
   int items = 0;
 };
 

@@ -7,10 +7,12 @@ namespace mmgate::gate {
 
 Result<Evaluation> EvaluateRuns(const Policy& policy, store::Store* store,
                                 const std::string& baseline,
-                                const std::vector<std::string>& candidates) {
+                                const std::vector<std::string>& candidates,
+                                const RunExpander& expand) {
   Evaluation e;
   auto base = gate::LoadRun(store, baseline);
   if (!base.ok()) return base.status();
+  if (expand) MMGATE_RETURN_IF_ERROR(expand(store, &*base));
   e.baseline = std::move(*base);
   // Tiers must not come from the compared runs' own outcomes (tiers.cc).
   std::vector<std::string> compared = candidates;
@@ -20,6 +22,7 @@ Result<Evaluation> EvaluateRuns(const Policy& policy, store::Store* store,
   for (const std::string& id : candidates) {
     auto cand = gate::LoadRun(store, id);
     if (!cand.ok()) return cand.status();
+    if (expand) MMGATE_RETURN_IF_ERROR(expand(store, &*cand));
     auto result = gate::Evaluate(e.baseline, *cand, policy, *history);
     if (!result.ok())
       return result.status().WithContext(baseline + " vs " + id);

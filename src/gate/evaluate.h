@@ -6,6 +6,7 @@
 #define MMGATE_GATE_EVALUATE_H_
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,13 +31,19 @@ struct Evaluation {
   std::vector<RunData> candidates;  // parallel to outcome.results
 };
 
+// Rewrites a run as read from the store before it is gated (pipeline suites
+// become their per-stage strata: pipeline/gate.h); an error stops the gate.
+using RunExpander = std::function<Status(store::Store*, RunData*)>;
+
 // Gates each candidate against the baseline under `policy` (the config's) and
-// ranks the ones that pass. A database or unknown-run error, or a
-// refused comparison (Evaluate), is returned with the runs as context. Reads
-// the store only; safe to call concurrently on a store that allows it.
+// ranks the ones that pass; `expand`, when set, rewrites every run first. A
+// database or unknown-run error, or a refused comparison (Evaluate), is
+// returned with the runs as context. Reads the store only; safe to call
+// concurrently on a store that allows it.
 Result<Evaluation> EvaluateRuns(const Policy& policy, store::Store* store,
                                 const std::string& baseline,
-                                const std::vector<std::string>& candidates);
+                                const std::vector<std::string>& candidates,
+                                const RunExpander& expand = {});
 
 }  // namespace mmgate::gate
 

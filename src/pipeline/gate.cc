@@ -82,6 +82,28 @@ gate::RunData StageRunData(const StoredRun& run) {
   return d;
 }
 
+Status ExpandStages(store::Store* store, gate::RunData* run) {
+  std::vector<std::string> staged;
+  for (const store::SuiteRecord& s : run->suites)
+    if (s.modality == "pipeline") staged.push_back(s.suite);
+  for (const std::string& suite : staged) {
+    auto stored = LoadRun(store, run->run.run_id, suite);
+    if (!stored.ok()) return stored.status();
+    gate::RunData stages = StageRunData(*stored);
+    std::erase_if(run->suites, [&](const store::SuiteRecord& s) {
+      return s.suite == suite;
+    });
+    std::erase_if(run->items, [&](const store::ItemResult& r) {
+      return r.item.suite == suite;
+    });
+    for (store::SuiteRecord& s : stages.suites)
+      run->suites.push_back(std::move(s));
+    for (store::ItemResult& r : stages.items)
+      run->items.push_back(std::move(r));
+  }
+  return Status::Ok();
+}
+
 Result<gate::Evaluation> GateStages(const StoredRun& baseline,
                                     const StoredRun& candidate,
                                     const gate::Policy& policy) {

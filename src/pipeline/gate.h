@@ -27,6 +27,11 @@ Result<gate::Evaluation> GateStages(const StoredRun& baseline,
                                     const StoredRun& candidate,
                                     const gate::Policy& policy);
 
+// gate::RunExpander: the run's pipeline suites (modality pipeline) replaced
+// by their per-stage strata, so `mmgate gate` on runs of `mmgate run` gates
+// each stage like a slice. A run without pipeline suites is left as it is.
+Status ExpandStages(store::Store* store, gate::RunData* run);
+
 }  // namespace mmgate::pipeline
 
 #endif  // MMGATE_PIPELINE_GATE_H_

@@ -1,5 +1,6 @@
 // Reading a pipeline run back from the store (run.h).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <map>
 
@@ -7,7 +8,46 @@
 
 namespace mmgate::pipeline {
 
-Result<StoredRun> LoadRun(store::Store* store, const std::string& run_id) {
+namespace {
+
+void ReadStageSpec(const nlohmann::json& stages, StoredRun* out) {
+  if (!stages.is_array()) return;
+  for (const nlohmann::json& st : stages) {
+    if (!st.is_object()) continue;
+    out->stages.push_back({st.value("stage", ""), st.value("model", ""),
+                           st.value("provider", ""), st.value("kind", "")});
+  }
+}
+
+// A run of `mmgate run` holds pipeline suites beside the others: `suite`
+// names one, or the run holds just one.
+Result<std::string> PipelineSuiteOf(store::Store* store,
+                                    const std::string& run_id,
+                                    const std::string& model,
+                                    const std::string& suite) {
+  auto suites = store->GetSuites(run_id);
+  if (!suites.ok()) return suites.status();
+  std::vector<std::string> names;
+  for (const store::SuiteRecord& sr : *suites)
+    if (sr.modality == "pipeline") names.push_back(sr.suite);
+  for (const std::string& n : names)
+    if (n == suite) return n;
+  if (suite.empty() && names.size() == 1) return names[0];
+  if (names.empty()) {
+    return Status::Invalid(
+        fmt::format("run '{}' is a run of model '{}' with no pipeline suite",
+                    run_id, model));
+  }
+  return Status::Invalid(fmt::format(
+      "run '{}' holds pipeline suites {}: name one{}", run_id,
+      fmt::join(names, ", "),
+      suite.empty() ? "" : fmt::format(" ('{}' is not among them)", suite)));
+}
+
+}  // namespace
+
+Result<StoredRun> LoadRun(store::Store* store, const std::string& run_id,
+                          const std::string& suite) {
   auto run = store->GetRun(run_id);
   if (!run.ok()) return run.status();
   if (!run->has_value())
@@ -15,20 +55,15 @@ Result<StoredRun> LoadRun(store::Store* store, const std::string& run_id) {
         fmt::format("no run '{}' in {}", run_id, store->Describe()));
   StoredRun out;
   out.run = **run;
-  if (out.run.model.rfind("pipeline:", 0) != 0) {
-    return Status::Invalid(
-        fmt::format("run '{}' is a run of model '{}', not a pipeline run",
-                    run_id, out.run.model));
-  }
-  out.suite = out.run.model.substr(std::string("pipeline:").size());
-  auto spec = nlohmann::json::parse(out.run.spec_json, nullptr, false);
-  if (spec.is_object() && spec.contains("stages") &&
-      spec["stages"].is_array()) {
-    for (const nlohmann::json& st : spec["stages"]) {
-      if (!st.is_object()) continue;
-      out.stages.push_back({st.value("stage", ""), st.value("model", ""),
-                            st.value("provider", ""), st.value("kind", "")});
-    }
+  if (out.run.model.rfind("pipeline:", 0) == 0) {
+    out.suite = out.run.model.substr(std::string("pipeline:").size());
+    auto spec = nlohmann::json::parse(out.run.spec_json, nullptr, false);
+    if (spec.is_object() && spec.contains("stages"))
+      ReadStageSpec(spec["stages"], &out);
+  } else {
+    auto name = PipelineSuiteOf(store, run_id, out.run.model, suite);
+    if (!name.ok()) return name.status();
+    out.suite = *name;
   }
   auto suites = store->GetSuites(run_id);
   if (!suites.ok()) return suites.status();
@@ -40,6 +75,7 @@ Result<StoredRun> LoadRun(store::Store* store, const std::string& run_id) {
   if (!stages.ok()) return stages.status();
   std::map<std::string, std::vector<StageResult>> by_item;
   for (const store::StageRecord& s : *stages) {
+    if (s.suite != out.suite) continue;
     StageResult r;
     r.stage = s.stage;
     r.input_ref = s.input_ref;
@@ -54,6 +90,7 @@ Result<StoredRun> LoadRun(store::Store* store, const std::string& run_id) {
   auto extra = store->LoadExtraResponses(run_id, store::ResponseKind::kStage);
   if (!extra.ok()) return extra.status();
   for (const store::ExtraResponseRecord& e : *extra) {
+    if (e.suite != out.suite) continue;
     auto it = by_item.find(e.item_id);
     if (it == by_item.end() || e.seq < 0 ||
         e.seq >= static_cast<int64_t>(it->second.size()))
@@ -66,6 +103,7 @@ Result<StoredRun> LoadRun(store::Store* store, const std::string& run_id) {
     r.output_tokens = e.output_tokens;
   }
   for (const store::ItemResult& ir : *results) {
+    if (ir.item.suite != out.suite) continue;
     auto sc = ir.scores.find("pipeline_pass");
     if (sc == ir.scores.end()) {
       std::string why =
@@ -85,6 +123,8 @@ Result<StoredRun> LoadRun(store::Store* store, const std::string& run_id) {
     }
     if (out.units.empty())
       for (const Boundary& b : v->boundaries) out.units.push_back(b.unit);
+    if (out.stages.empty() && parsed.contains("stages_spec"))
+      ReadStageSpec(parsed["stages_spec"], &out);
     v->stages = std::move(by_item[ir.item.item_id]);
     out.items.push_back(StoredItem{ir.item.suite, ir.item.item_id,
                                    ir.item.group, ir.item.content_hash,

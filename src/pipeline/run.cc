@@ -94,8 +94,8 @@ std::vector<store::ExtraResponseRecord> StageResponses(const Suite& suite,
 }
 
 Status Write(store::Store* store, const std::string& run_id, const Suite& suite,
-             const Item& item, const std::string& version, const ItemVerdict& v,
-             Clock* clock) {
+             const Item& item, const std::string& version, const json& stages,
+             const ItemVerdict& v, Clock* clock) {
   MMGATE_RETURN_IF_ERROR(store->PutStages(run_id, StageRecords(suite, v)));
   MMGATE_RETURN_IF_ERROR(
       store->PutExtraResponses(run_id, StageResponses(suite, item, v)));
@@ -117,7 +117,11 @@ Status Write(store::Store* store, const std::string& run_id, const Suite& suite,
   }
   std::vector<store::ScoreRecord> scores;
   const double pass = v.pass ? 1 : 0;
-  scores.push_back({kPassMetric, pass, pass, 1, VerdictJson(v).dump()});
+  // The stages' models ride with the verdict: in a run of `mmgate run` the
+  // run record names the run's model, not the pipeline's.
+  json verdict = VerdictJson(v);
+  verdict["stages_spec"] = stages;
+  scores.push_back({kPassMetric, pass, pass, 1, verdict.dump()});
   for (const Boundary& b : v.boundaries) {
     if (!b.checked) continue;
     const double ok = b.pass ? 1 : 0;
@@ -126,7 +130,56 @@ Status Write(store::Store* store, const std::string& run_id, const Suite& suite,
   return store->PutResult(run_id, r, scores);
 }
 
+std::string MediaDir(const ProjectConfig& project, const std::string& run_id) {
+  return (fs::path(project.base_dir) / ".mmgate" / "pipeline" / run_id)
+      .string();
+}
+
 }  // namespace
+
+std::map<std::string, std::string> StagesForModel(
+    const ProjectConfig& project, const Suite& suite, const std::string& model,
+    const std::map<std::string, std::string>& overrides) {
+  std::map<std::string, std::string> out;
+  if (!project.baseline.empty() && model != project.baseline) {
+    for (const StageSpec& st : suite.stages)
+      if (st.model == project.baseline) out[st.name] = model;
+  }
+  for (const auto& [stage, m] : overrides)
+    for (const StageSpec& st : suite.stages)
+      if (st.name == stage) out[stage] = m;
+  return out;
+}
+
+runner::StageRunner MakeStageRunner(const ProjectConfig& project,
+                                    InRunOptions opt, const ModelEnv& env,
+                                    store::Store* store, Clock* clock) {
+  return [&project, opt = std::move(opt), env, store, clock](
+             const Suite& suite, const std::string& run_id,
+             const std::vector<const Item*>& items,
+             const std::atomic<bool>* stop) -> Result<runner::SuiteTally> {
+    RunOptions ro;
+    ro.overrides = StagesForModel(project, suite, opt.model, opt.overrides);
+    json spec_stages;
+    auto models = MakeModels(project, suite, ro, env, &spec_stages);
+    if (!models.ok()) return models.status();
+    Pipeline p(suite, std::move(*models), run_id, MediaDir(project, run_id),
+               store, clock);
+    const std::string version = p.Version();
+    runner::SuiteTally t;
+    for (const Item* item : items) {
+      if (stop != nullptr && stop->load()) break;
+      ItemVerdict v = p.Run(*item);
+      MMGATE_RETURN_IF_ERROR(
+          Write(store, run_id, suite, *item, version, spec_stages, v, clock));
+      ++t.done;
+      if (!v.error.empty()) ++t.errors;
+      t.cost_usd += v.cost_usd;
+      if (opt.progress) opt.progress(suite.name, t.done, items.size());
+    }
+    return t;
+  };
+}
 
 json VerdictJson(const ItemVerdict& v) {
   json j = {{"item", v.item_id},
@@ -193,10 +246,7 @@ Result<RunSummary> RunSuite(const ProjectConfig& project, const Suite& suite,
     sum.run_id = *id;
   }
   const std::string media_dir =
-      !opt.media_dir.empty()
-          ? opt.media_dir
-          : (fs::path(project.base_dir) / ".mmgate" / "pipeline" / sum.run_id)
-                .string();
+      !opt.media_dir.empty() ? opt.media_dir : MediaDir(project, sum.run_id);
   Pipeline p(suite, std::move(*models), sum.run_id, media_dir, store, clock);
   const std::string version = p.Version();
   ModelSpec spec{"pipeline:" + suite.name, kProvider,
@@ -217,8 +267,8 @@ Result<RunSummary> RunSuite(const ProjectConfig& project, const Suite& suite,
       break;
     }
     ItemVerdict v = p.Run(*w.item);
-    MMGATE_RETURN_IF_ERROR(
-        Write(store, sum.run_id, suite, *w.item, version, v, clock));
+    MMGATE_RETURN_IF_ERROR(Write(store, sum.run_id, suite, *w.item, version,
+                                 spec_stages, v, clock));
     (v.pass ? sum.passed : sum.failed) += 1;
     if (opt.progress) opt.progress(++done, plan->work.size());
   }

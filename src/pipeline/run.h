@@ -25,6 +25,7 @@
 #include "common/status.h"
 #include "dataset/item.h"
 #include "pipeline/pipeline.h"
+#include "runner/runner.h"
 #include "store/store.h"
 
 namespace mmgate::pipeline {
@@ -49,6 +50,31 @@ Result<RunSummary> RunSuite(const ProjectConfig& project, const Suite& suite,
                             const RunOptions& opt, const ModelEnv& env,
                             store::Store* store, Clock* clock);
 
+// The stage -> model swaps of a pipeline suite in a run of `model`: where a
+// stage names the config's baseline and `model` is another model, the stage
+// runs `model` (the candidate replaces the baseline wherever it serves);
+// `overrides` (stage -> model) are applied last, those naming a stage of
+// this suite (a project may have several pipeline suites).
+std::map<std::string, std::string> StagesForModel(
+    const ProjectConfig& project, const Suite& suite, const std::string& model,
+    const std::map<std::string, std::string>& overrides);
+
+struct InRunOptions {
+  std::string model;                             // the run's model
+  std::map<std::string, std::string> overrides;  // stage -> model
+  std::function<void(const std::string& suite, int64_t done, int64_t total)>
+      progress;
+};
+
+// The runner's stage runner (runner/runner.h) for `mmgate run`: a pipeline
+// suite's items run through its stages (models from StagesForModel) into the
+// model's run, written as RunSuite writes them (tts audio under
+// .mmgate/pipeline/RUN/ beside the config). `project`, `store` and `clock`
+// must outlive it. A stage model that cannot be made is an Invalid status.
+runner::StageRunner MakeStageRunner(const ProjectConfig& project,
+                                    InRunOptions opt, const ModelEnv& env,
+                                    store::Store* store, Clock* clock);
+
 // One item of a stored pipeline run, as the gate and the reports read it.
 struct StoredItem {
   std::string suite, item_id, group, content_hash;
@@ -70,8 +96,10 @@ struct StoredRun {
   std::vector<std::string> problems;  // rows that could not be read, named
 };
 
-// Refuses a run that is not a pipeline run.
-Result<StoredRun> LoadRun(store::Store* store, const std::string& run_id);
+// A pipeline run, or pipeline suite `suite` of a run of `mmgate run` (empty:
+// its only one). Refuses a run holding no such suite.
+Result<StoredRun> LoadRun(store::Store* store, const std::string& run_id,
+                          const std::string& suite = "");
 
 // The verdict without its stages, as stored in `pipeline_pass`'s detail.
 nlohmann::json VerdictJson(const ItemVerdict& v);

@@ -2,7 +2,8 @@
 // Input tokens come from the model's own estimate (prompt length, images,
 // seconds of audio), output tokens from the reference answers' length; the
 // config's prices: table turns them into dollars. Items whose answer is
-// already stored (resumed run id) or cached cost nothing.
+// already stored (resumed run id) or cached cost nothing. Pipeline suites
+// (their stages call other models, often several times) are left out.
 #ifndef MMGATE_RUNNER_ESTIMATE_H_
 #define MMGATE_RUNNER_ESTIMATE_H_
 

@@ -101,6 +101,59 @@ Result<std::vector<std::unique_ptr<Model>>> MakeModels(
   return models;
 }
 
+// A pipeline suite needs the stage runner: the model alone would be asked
+// the items its stages answer.
+Status CheckStaged(const std::vector<const Suite*>& suites,
+                   const RunOptions& options) {
+  if (options.stage_runner) return Status::Ok();
+  for (const Suite* s : suites) {
+    if (!s->stages.empty()) {
+      return Status::Invalid(fmt::format(
+          "suite '{}' ({}) is a pipeline suite: this command cannot run its "
+          "stages (use mmgate run)",
+          s->name, s->path));
+    }
+  }
+  return Status::Ok();
+}
+
+// The pipeline suites' share of the work, one suite after another, in plan
+// order; the rest stays in `work` for the pool.
+std::vector<std::pair<const Suite*, std::vector<const Item*>>> TakeStaged(
+    std::vector<WorkItem>* work) {
+  std::vector<std::pair<const Suite*, std::vector<const Item*>>> staged;
+  std::vector<WorkItem> rest;
+  for (const WorkItem& w : *work) {
+    if (w.suite->stages.empty()) {
+      rest.push_back(w);
+      continue;
+    }
+    if (staged.empty() || staged.back().first != w.suite)
+      staged.push_back({w.suite, {}});
+    staged.back().second.push_back(w.item);
+  }
+  *work = std::move(rest);
+  return staged;
+}
+
+// Runs the pipeline suites' items through the stage runner, counted with the
+// session's.
+Status RunStaged(
+    const std::vector<std::pair<const Suite*, std::vector<const Item*>>>&
+        staged,
+    const std::string& run_id, const RunOptions& options, Tally* tally) {
+  for (const auto& [suite, items] : staged) {
+    if (options.stop && options.stop->load()) break;
+    auto t = options.stage_runner(*suite, run_id, items, options.stop);
+    if (!t.ok()) return t.status().WithContext("suite " + suite->name);
+    std::lock_guard<std::mutex> lock(tally->mu);
+    tally->done += t->done;
+    tally->errors += t->errors;
+    tally->cost_usd += t->cost_usd;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<RunSummary> Run(const ProjectConfig& project,
@@ -118,6 +171,7 @@ Result<RunSummary> Run(const ProjectConfig& project,
   const ModelSpec& spec = spec_it->second;
   auto suites = SelectSuites(project, options.suites);
   if (!suites.ok()) return suites.status();
+  MMGATE_RETURN_IF_ERROR(CheckStaged(*suites, options));
   auto price = PriceOf(project, model_name);
   if (!price.ok()) return price.status();
   auto first = make_model(spec);
@@ -143,6 +197,8 @@ Result<RunSummary> Run(const ProjectConfig& project,
   summary.total = plan->total;
   summary.errors = plan->invalid;
   summary.skipped = plan->skipped;
+  const size_t planned = plan->work.size();
+  const auto staged = TakeStaged(&plan->work);
   const std::vector<WorkItem>& work = plan->work;
 
   const int workers =
@@ -167,8 +223,9 @@ Result<RunSummary> Run(const ProjectConfig& project,
   Tally tally;
   MMGATE_RETURN_IF_ERROR(
       ExecuteAll(work, *models, options, &executor, clock, &tally));
+  MMGATE_RETURN_IF_ERROR(RunStaged(staged, summary.run_id, options, &tally));
   tally.CopyTo(&summary);
-  summary.interrupted = summary.done < static_cast<int64_t>(work.size());
+  summary.interrupted = summary.done < static_cast<int64_t>(planned);
   MMGATE_RETURN_IF_ERROR(
       store->SetRunStatus(summary.run_id,
                           summary.interrupted ? store::RunStatus::kInterrupted

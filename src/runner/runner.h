@@ -25,6 +25,21 @@ namespace mmgate::runner {
 using ModelMaker =
     std::function<Result<std::unique_ptr<Model>>(const ModelSpec&)>;
 
+// What a stage runner did with one suite's work in this session.
+struct SuiteTally {
+  int64_t done = 0;    // items finished and written
+  int64_t errors = 0;  // ...of which recorded with an error
+  double cost_usd = 0;
+};
+
+// Runs the items of a suite with `stages:` (a pipeline suite) into run
+// `run_id`: each item through every stage, written to the store as it ends
+// (pipeline/in_run.h makes it; runner cannot depend on pipeline). Stops
+// starting items once `stop` is set; a store failure is returned.
+using StageRunner = std::function<Result<SuiteTally>(
+    const Suite& suite, const std::string& run_id,
+    const std::vector<const Item*>& items, const std::atomic<bool>* stop)>;
+
 struct RunOptions {
   std::string run_id;  // empty: a new id from the model name and clock
   std::vector<std::string> suites;  // empty: every suite of the project
@@ -40,6 +55,9 @@ struct RunOptions {
   score::ScoreContext score_context;
   // Set: makes the scoring hook (judge-scored suites, judge/scorer.h).
   ScoreHookFactory score_hook;
+  // Set: runs the selected pipeline suites (after the other suites, one item
+  // at a time). Unset: a selected pipeline suite is an Invalid status.
+  StageRunner stage_runner;
 };
 
 struct RunSummary {

@@ -193,6 +193,15 @@ Result<WorkerSummary> RunWorker(const ProjectConfig& project,
         fmt::format("{}: no model named '{}'", project.path, model_name));
   auto suites = SelectSuites(project, options.suites);
   if (!suites.ok()) return suites.status();
+  for (const Suite* s : *suites) {
+    // Leases hand out single items; a pipeline item is several model calls
+    // whose stage models this worker does not make.
+    if (!s->stages.empty())
+      return Status::Invalid(fmt::format(
+          "suite '{}' is a pipeline suite: run it without --worker (select "
+          "the other suites with -s)",
+          s->name));
+  }
   auto price = PriceOf(project, model_name);
   if (!price.ok()) return price.status();
   auto model = make_model(spec->second);

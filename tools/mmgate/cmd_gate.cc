@@ -11,6 +11,7 @@
 #include "common/files.h"
 #include "gate/evaluate.h"
 #include "gate/plan.h"
+#include "pipeline/gate.h"
 #include "project.h"
 #include "report/scorecard.h"
 #include "report/verdict.h"
@@ -140,7 +141,8 @@ int PlanCommand(const GateFlags& f) {
   const std::vector<std::string> candidates(runs->begin() + 1, runs->end());
   if (isatty(fileno(stderr)))
     std::fputs("measuring the strata of the runs...\n", stderr);
-  auto e = gate::EvaluateRuns(cfg->policy, store->get(), baseline, candidates);
+  auto e = gate::EvaluateRuns(cfg->policy, store->get(), baseline, candidates,
+                              pipeline::ExpandStages);
   if (!e.ok()) return Fail("gate", e.status());
   PrintPlan(gate::PlanFromResult(e->outcome.results.front(), cfg->policy),
             "runs " + baseline + " and " + candidates.front(), f.json);
@@ -169,7 +171,8 @@ int GateCommand(const GateFlags& f) {
                               c)));
     }
   }
-  auto e = gate::EvaluateRuns(cfg->policy, store->get(), baseline, candidates);
+  auto e = gate::EvaluateRuns(cfg->policy, store->get(), baseline, candidates,
+                              pipeline::ExpandStages);
   if (!e.ok()) return Fail("gate", e.status());
   const gate::GateOutcome& outcome = e->outcome;
   auto flaky = FlakyItems(store->get(), *runs);

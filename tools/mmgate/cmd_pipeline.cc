@@ -21,6 +21,7 @@
 #include "pipeline_demo.h"
 #include "project.h"
 #include "report/verdict.h"
+#include "runner/runner.h"
 
 namespace mmgate::cli {
 namespace {
@@ -62,14 +63,9 @@ int RunPipeline(const PipelineFlags& f) {
   PrintProblems(project);
   pipeline::RunOptions opt;
   opt.run_id = f.run_id;
-  for (const std::string& set : f.sets) {
-    const size_t eq = set.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == set.size()) {
-      return Fail("pipeline", Status::Invalid(fmt::format(
-                                  "--set '{}': expected STAGE=MODEL", set)));
-    }
-    opt.overrides[set.substr(0, eq)] = set.substr(eq + 1);
-  }
+  auto sets = ParseStageSets(f.sets);
+  if (!sets.ok()) return Fail("pipeline", sets.status());
+  opt.overrides = std::move(*sets);
   opt.stop = InstallStopHandler();
   opt.progress = [](int64_t done, int64_t total) {
     std::fprintf(stderr, "\rpipeline: %lld/%lld items",
@@ -179,6 +175,19 @@ void CommonFlags(CLI::App* app, PipelineFlags* f) {
 
 }  // namespace
 
+Result<std::map<std::string, std::string>> ParseStageSets(
+    const std::vector<std::string>& sets) {
+  std::map<std::string, std::string> out;
+  for (const std::string& set : sets) {
+    const size_t eq = set.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == set.size())
+      return Status::Invalid(
+          fmt::format("--set '{}': expected STAGE=MODEL", set));
+    out[set.substr(0, eq)] = set.substr(eq + 1);
+  }
+  return out;
+}
+
 Status RunDemoPipeline(const std::string& out, uint64_t seed, bool small,
                        const std::atomic<bool>* stop) {
   namespace fs = std::filesystem;
@@ -197,22 +206,27 @@ Status RunDemoPipeline(const std::string& out, uint64_t seed, bool small,
   auto store = OpenStore(built->config, "");
   if (!store.ok()) return store.status();
   SystemClock clock;
+  // As `mmgate run` runs them: the baseline, then the candidate, which takes
+  // the baseline's place at the stage that names it.
+  const std::string models[2] = {built->baseline, built->candidate_model};
   std::string runs[2];
   for (int i = 0; i < 2; ++i) {
-    pipeline::RunOptions opt;
-    if (i == 1) opt.overrides[built->candidate_stage] = built->candidate_model;
-    // The run id follows the suite's version: a second demo resumes.
-    opt.run_id = fmt::format("voice-{}-{}", i == 0 ? "baseline" : "candidate",
-                             suite->version_hash.substr(0, 8));
-    opt.stop = stop;
-    opt.progress = [i](int64_t done, int64_t total) {
+    pipeline::InRunOptions po;
+    po.model = models[i];
+    po.progress = [i](const std::string&, int64_t done, int64_t total) {
       std::fprintf(stderr, "\r  %s: %lld/%lld items",
                    i == 0 ? "baseline" : "candidate",
                    static_cast<long long>(done), static_cast<long long>(total));
       if (done == total) std::fputc('\n', stderr);
     };
-    auto sum = pipeline::RunSuite(cfg->project, *suite, opt, DefaultModelEnv(),
-                                  store->get(), &clock);
+    runner::RunOptions opt;
+    // The run id follows the suite's version: a second demo resumes.
+    opt.run_id =
+        fmt::format("voice-{}-{}", models[i], suite->version_hash.substr(0, 8));
+    opt.stop = stop;
+    opt.stage_runner = pipeline::MakeStageRunner(
+        cfg->project, std::move(po), DefaultModelEnv(), store->get(), &clock);
+    auto sum = runner::Run(cfg->project, models[i], opt, store->get(), &clock);
     if (!sum.ok()) return sum.status();
     if (sum->interrupted) return Status::Internal("interrupted");
     runs[i] = sum->run_id;

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "common/files.h"
 #include "gate/evaluate.h"
+#include "pipeline/gate.h"
 #include "project.h"
 #include "report/behaviour.h"
 #include "report/curves.h"
@@ -60,7 +61,8 @@ Result<std::string> Comparison(const ReportFlags& f, store::Store* store,
   auto cfg = LoadConfigFile(f.config, /*read_items=*/false);
   std::vector<gate::SuiteVerdict> suites;
   if (cfg.ok()) {
-    auto gated = gate::EvaluateRuns(cfg->policy, store, f.runs[0], {f.runs[1]});
+    auto gated = gate::EvaluateRuns(cfg->policy, store, f.runs[0], {f.runs[1]},
+                                    pipeline::ExpandStages);
     if (gated.ok() && !gated->outcome.results.empty())
       suites = gated->outcome.results[0].suites;
   }
@@ -104,7 +106,8 @@ Result<std::string> Html(const ReportFlags& f, store::Store* store) {
   if (!cfg.ok()) return cfg.status();
   if (f.output.empty() || f.output == "-")
     return Status::Invalid("--format html needs -o FILE");
-  auto e = gate::EvaluateRuns(cfg->policy, store, f.runs[0], {f.runs[1]});
+  auto e = gate::EvaluateRuns(cfg->policy, store, f.runs[0], {f.runs[1]},
+                              pipeline::ExpandStages);
   if (!e.ok()) return e.status();
   return report::RenderHtmlReport(*e, HtmlReportOptions(*cfg));
 }

@@ -4,16 +4,21 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "commands.h"
 #include "judge/scorer.h"
+#include "pipeline/run.h"
+#include "pipeline/summary.h"
+#include "pipeline_demo.h"
 #include "project.h"
 #include "report/failed_items.h"
 #include "report/run_scores.h"
 #include "runner/estimate.h"
+#include "runner/plan.h"
 #include "runner/runner.h"
 #include "runner/worker.h"
 #include "stats/compare.h"
@@ -25,6 +30,7 @@ struct RunFlags {
   std::string config = "mmgate.yaml";
   std::string model;
   std::vector<std::string> suites;
+  std::vector<std::string> stage_sets;  // --set STAGE=MODEL (pipelines)
   std::string db;
   std::string run_id;
   int workers = 0;
@@ -223,6 +229,48 @@ nlohmann::json JudgedJson(const judge::JudgeTally& t,
           {"cost_usd_with_model", s.cost_usd + t.cost_usd()}};
 }
 
+// Pipeline suites run through their stages (pipeline/run.h), the
+// baseline's stages swapped for `model`, then --set.
+runner::StageRunner StageRunnerFor(
+    const RunFlags& f, const ProjectConfig& project, const std::string& model,
+    const std::map<std::string, std::string>& sets, store::Store* store,
+    Clock* clock) {
+  pipeline::InRunOptions po;
+  po.model = model;
+  po.overrides = sets;
+  if (!f.json) {
+    po.progress = [](const std::string& suite, int64_t done, int64_t total) {
+      std::fprintf(stderr, "\rpipeline %s: %lld/%lld items", suite.c_str(),
+                   static_cast<long long>(done), static_cast<long long>(total));
+      if (done == total) std::fputc('\n', stderr);
+    };
+  }
+  return pipeline::MakeStageRunner(project, std::move(po), DefaultModelEnv(),
+                                   store, clock);
+}
+
+// Per-stage failure rates and blame of the run's pipeline suites: text on
+// stderr, or the JSON array of their summaries.
+Result<nlohmann::json> PipelineSummaries(
+    store::Store* store, const std::string& run_id,
+    const std::vector<store::SuiteRecord>& suites, bool json) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const store::SuiteRecord& s : suites) {
+    if (s.modality != "pipeline") continue;
+    auto run = pipeline::LoadRun(store, run_id, s.suite);
+    if (!run.ok()) return run.status();
+    for (const std::string& p : run->problems)
+      std::fprintf(stderr, "%s\n", TerminalSafe(p).c_str());
+    const pipeline::RunSummaryView v = pipeline::Summarise(*run);
+    if (json)
+      out.push_back(pipeline::SummaryJson(v));
+    else
+      std::fprintf(stderr, "%s",
+                   TerminalSafe(pipeline::SummaryText(v)).c_str());
+  }
+  return out;
+}
+
 struct RunOutcome {
   int exit_code = kExitOk;
   nlohmann::json json;
@@ -232,6 +280,7 @@ struct RunOutcome {
 RunOutcome RunModel(const RunFlags& f, const config::Config& cfg,
                     const ProjectConfig& project,
                     const std::vector<std::string>& suites,
+                    const std::map<std::string, std::string>& sets,
                     const std::string& model, store::Store* store) {
   SystemClock clock;
   runner::RunOptions opt;
@@ -245,6 +294,7 @@ RunOutcome RunModel(const RunFlags& f, const config::Config& cfg,
   if (judge::HasJudges(cfg))
     opt.score_hook =
         judge::JudgeScoring(cfg, store, &clock, CreateDefaultModel, judged);
+  opt.stage_runner = StageRunnerFor(f, project, model, sets, store, &clock);
   auto summary = runner::Run(project, model, opt, store, &clock);
   if (!summary.ok()) return {Fail("run", summary.status())};
   const runner::RunSummary& s = *summary;
@@ -260,12 +310,15 @@ RunOutcome RunModel(const RunFlags& f, const config::Config& cfg,
   // that cannot start, media it cannot read.
   const bool all_failed = !results->empty() && failed.size() == results->size();
   RunOutcome out;
+  auto pipelines = PipelineSummaries(store, s.run_id, *suite_records, f.json);
+  if (!pipelines.ok()) return {Fail("run", pipelines.status())};
   if (f.json) {
     RunFlags named = f;
     named.model = model;
     out.json = SummaryJson(named, s, failed, store->Describe());
     out.json["scores"] = report::RunScoresJson(scores);
     out.json["judge"] = JudgedJson(*judged, s);
+    if (!pipelines->empty()) out.json["pipelines"] = *pipelines;
   } else {
     PrintRunText(f, s, failed, all_failed, scores);
     PrintJudged(*judged, s);
@@ -358,6 +411,26 @@ int RunAsWorker(const RunFlags& f, const config::Config& cfg,
   return s->run_finished ? kExitOk : kExitInterrupted;
 }
 
+// --set STAGE=MODEL, each naming a stage of a selected pipeline suite.
+Result<std::map<std::string, std::string>> StageSets(
+    const RunFlags& f, const ProjectConfig& project,
+    const std::vector<std::string>& selected) {
+  auto sets = ParseStageSets(f.stage_sets);
+  if (!sets.ok()) return sets.status();
+  auto suites = runner::SelectSuites(project, selected);
+  if (!suites.ok()) return suites.status();
+  for (const auto& [stage, model] : *sets) {
+    bool found = false;
+    for (const Suite* s : *suites)
+      for (const StageSpec& st : s->stages) found |= st.name == stage;
+    if (!found)
+      return Status::Invalid(fmt::format(
+          "--set {}={}: no selected pipeline suite has a stage '{}'", stage,
+          model, stage));
+  }
+  return sets;
+}
+
 int RunCommand(const RunFlags& f) {
   auto cfg = LoadConfigFile(f.config);
   if (!cfg.ok()) return Fail("run", cfg.status());
@@ -366,6 +439,8 @@ int RunCommand(const RunFlags& f) {
   if (!suites.ok()) return Fail("run", suites.status());
   auto models = ModelsToRun(f, project);
   if (!models.ok()) return Fail("run", models.status());
+  auto sets = StageSets(f, project, *suites);
+  if (!sets.ok()) return Fail("run", sets.status());
   LimitItems(f.limit, &project);
   PrintProblems(project);
   auto store = OpenStore(f.config, f.db);
@@ -388,7 +463,7 @@ int RunCommand(const RunFlags& f) {
     if (models->size() > 1 && !f.json)
       std::fprintf(stderr, "running the %s, model '%s'\n",
                    m == project.baseline ? "baseline" : "candidate", m.c_str());
-    RunOutcome o = RunModel(f, *cfg, project, *suites, m, store->get());
+    RunOutcome o = RunModel(f, *cfg, project, *suites, *sets, m, store->get());
     if (o.exit_code == kExitUsage || o.exit_code == kExitInterrupted)
       return o.exit_code;
     rc = std::max(rc, o.exit_code);
@@ -414,6 +489,10 @@ void AddRunCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("-s,--suite", f->suites,
                   "suite name in the config, or a suite YAML file "
                   "(repeatable; default: all of the config's)");
+  sub->add_option("--set", f->stage_sets,
+                  "STAGE=MODEL: a pipeline suite's stage runs another model "
+                  "of the config (stages naming the baseline run the model "
+                  "being run without it)");
   sub->add_option("--limit", f->limit,
                   "only the first N items of each suite (a quick try)")
       ->check(CLI::PositiveNumber);

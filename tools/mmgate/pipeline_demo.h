@@ -1,10 +1,13 @@
-// The voice pipeline part of `mmgate demo` (cmd_pipeline.cc).
+// The voice pipeline part of `mmgate demo`, and the pipeline flags `run`
+// shares (cmd_pipeline.cc).
 #ifndef MMGATE_TOOLS_MMGATE_PIPELINE_DEMO_H_
 #define MMGATE_TOOLS_MMGATE_PIPELINE_DEMO_H_
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -16,6 +19,11 @@ namespace mmgate::cli {
 // per-stage verdict.
 Status RunDemoPipeline(const std::string& out, uint64_t seed, bool small,
                        const std::atomic<bool>* stop);
+
+// `--set STAGE=MODEL` values as a stage -> model map; a value without a
+// stage or a model is an Invalid status naming it.
+Result<std::map<std::string, std::string>> ParseStageSets(
+    const std::vector<std::string>& sets);
 
 }  // namespace mmgate::cli
 
