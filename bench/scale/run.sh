@@ -50,8 +50,8 @@ if [ -n "$phase" ]; then
     measure "$backend-run-$model" "$mmgate" run -c mmgate.yaml -m "$model" --run-id "$model" --db "$db" --json
     /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('  ', {k: d.get(k) for k in ('total', 'done', 'errors', 'skipped')})" \
       "$work/$backend-run-$model.out" 2>/dev/null || head -c 400 "$work/$backend-run-$model.out"
-    book_figure scale "$size items, $backend, run: peak RSS" "$rss_mb" MB lower
-    book_figure scale "$size items, $backend, run: wall" "$wall" s lower
+    book_figure scale "$size items, $backend, run $model: peak RSS" "$rss_mb" MB lower
+    book_figure scale "$size items, $backend, run $model: wall" "$wall" s lower
   done
   best_wall= best_cpu=
   for r in $(seq "$repeats"); do
