@@ -117,7 +117,8 @@ if wanted ocr; then
   fi
 fi
 wanted queue && step queue bash bench/queue/run.sh "$bin" "${queue_args[@]}"
-# A million items run twice per backend against nginx: the longest step (about an hour on two cores).
+# A million items run twice per backend against nginx: by far the longest step (on two cores about half an hour
+# on SQLite and over an hour on PostgreSQL, whose runs write a few hundred items per second through one connection).
 wanted scale && step scale bash bench/scale/run.sh "$bin" "${scale_args[@]}"
 if wanted backfill; then
   step backfill "$bin/bench/backfill/backfill_bench" "$work/backfill" "${backfill_args[@]}"
