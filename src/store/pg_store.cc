@@ -229,7 +229,10 @@ Status PgStore::PutSuite(const std::string& run_id, const SuiteRecord& suite,
               it.prompt, it.media_json, it.line, seq++);
         }
         copy.complete();
-        // Statistics, so the anti-joins below hash rather than loop.
+        // An index and statistics: the anti-joins below probe it rather
+        // than scan the whole copy per item when the planner misjudges a
+        // fresh run's rows (stale statistics of `items`).
+        w.exec("CREATE INDEX ON suite_items (item_id)");
         w.exec("ANALYZE suite_items");
         w.exec_params(kUpsertSuiteItems, run_id, suite.suite);
         // Items the suite no longer holds leave the run; children
