@@ -7,7 +7,7 @@
 #
 #   usage: bench/run_all.sh [--quick] [--only NAME[,NAME...]] [--dry-run] [BUILD_DIR]
 #     --quick     smaller sizes (minutes, not the better part of an hour); kept as its own record
-#     --only      some of: stats gate wer promptfoo load ocr (default: all)
+#     --only      some of: stats gate wer promptfoo load ocr queue scale backfill (default: all)
 #     --dry-run   print the book, change no file
 #     BUILD_DIR   default build/ (built here: mmgate and the benchmark targets)
 # Exit status: 0; 1 when a figure got worse than its last record or a benchmark failed (the others still run
@@ -16,7 +16,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 mode=full
-only=stats,gate,wer,promptfoo,load,ocr
+only=stats,gate,wer,promptfoo,load,ocr,queue,scale,backfill
 dry=()
 build=build
 while [ $# -gt 0 ]; do
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 for name in ${only//,/ }; do
-  case "$name" in stats | gate | wer | promptfoo | load | ocr) ;; *) echo "run_all.sh: no benchmark '$name'" >&2; exit 2 ;; esac
+  case "$name" in stats | gate | wer | promptfoo | load | ocr | queue | scale | backfill) ;; *) echo "run_all.sh: no benchmark '$name'" >&2; exit 2 ;; esac
 done
 wanted() { [[ ",$only," == *",$1,"* ]]; }
 
@@ -75,6 +75,8 @@ targets=(mmgate)
 wanted wer && targets+=(trn_gen)
 wanted gate && targets+=(gate_bench)
 wanted stats && targets+=(stats_bench stats_bootstrap_tool)
+wanted queue && targets+=(queue_bench)
+wanted backfill && targets+=(backfill_bench)
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE="${MMGATE_BUILD_TYPE:-RelWithDebInfo}" >/dev/null &&
   cmake --build "$build" -j "$(nproc)" $(printf -- '--target %s ' "${targets[@]}") >"$work/build.log" 2>&1 ||
   { tail -n 30 "$work/build.log" >&2; echo "run_all.sh: the build failed" >&2; exit 1; }
@@ -84,8 +86,10 @@ bin=$root/$build
 if [ "$mode" = quick ]; then
   wer_args=(20000 1) stats_args=(--items 20000 --resamples 2000 --repeats 1) pf_args=(300 8)
   load_args=(3 32 5) gate_filter=binary stats_filter=Bootstrap100kItems/
+  queue_args=(1000 8) scale_args=(20000 sqlite,postgresql 1) backfill_args=(--mb 30 --decisions 1000000)
 else
   wer_args=(100000 3) stats_args=() pf_args=(2000 8) load_args=(10 32 30) gate_filter=. stats_filter=.
+  queue_args=(5000 8) scale_args=(1000000 sqlite,postgresql 3) backfill_args=(--mb 300 --decisions 10000000)
 fi
 
 if wanted stats; then
@@ -111,6 +115,27 @@ if wanted ocr; then
     tail -n 20 "$work/ocr-init.log" >&2
     failed+=(ocr)
   fi
+fi
+wanted queue && step queue bash bench/queue/run.sh "$bin" "${queue_args[@]}"
+# A million items run twice per backend against nginx: by far the longest step (on two cores about half an hour
+# on SQLite and over an hour on PostgreSQL, whose runs write a few hundred items per second through one connection).
+wanted scale && step scale bash bench/scale/run.sh "$bin" "${scale_args[@]}"
+if wanted backfill; then
+  step backfill "$bin/bench/backfill/backfill_bench" "$work/backfill" "${backfill_args[@]}"
+  /usr/bin/python3 - "$work/backfill.log" <<'PY'
+import os, re, sys
+sys.path.insert(0, os.path.join(os.getcwd(), "bench", "book"))
+import figure
+text = open(sys.argv[1]).read()
+ref = re.search(r"reference iterate_many: ([0-9.]+) s", text)
+ing = re.search(r"mmgate ingest \(\.jsonl\): ([0-9.]+) s", text)
+if ref and ing:
+    figure.record("backfill", "ingest, .jsonl: seconds", ing.group(1), "s", "lower", "simdjson iterate_many", ref.group(1))
+flips = re.search(r"flip analysis: ([0-9]+) decisions.*: ([0-9.]+) s, peak RSS ([0-9]+) MB", text)
+if flips:
+    figure.record("backfill", f"flip analysis, {flips.group(1)} decisions: seconds", flips.group(2), "s", "lower")
+    figure.record("backfill", f"flip analysis, {flips.group(1)} decisions: peak RSS", flips.group(3), "MB", "lower")
+PY
 fi
 
 echo "== book"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # mmgate load against its peers on the same endpoint, in one run: nginx (Debian) on 127.0.0.1, started here as
-# our own process from a config in a temp folder, answers every POST /v1/chat/completions with a canned
-# OpenAI-style JSON reply (no model behind it, so the clients' own costs show). Measured:
+# our own process (bench/load/nginx.sh), answers every POST /v1/chat/completions with a canned OpenAI-style
+# JSON reply (no model behind it, so the clients' own costs show). Measured:
 #   1. the maximum request rate with C connections kept busy: wrk, mmgate (closed loop, `sweep`) and locust
 #      (FastHttpUser, headless), each for D seconds; the ratios to wrk;
 #   2. mmgate open loop at 0.8x its own closed-loop rate: achieved rate, its error and the dispatch lag P99;
@@ -17,53 +17,23 @@ secs=${2:-10}
 conns=${3:-32}
 psecs=${4:-30}
 mmgate=$build/mmgate
-for tool in nginx wrk locust; do
-  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] ||
+for tool in wrk locust; do
+  command -v "$tool" >/dev/null ||
     { echo "run.sh: $tool is not installed (scripts/setup.sh installs it)" >&2; exit 2; }
 done
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+source "$here/nginx.sh"
 PY=/usr/bin/python3
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-bench-load.XXXXXX")
-nginx_pid=
 cleanup() {
-  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  canned_nginx_stop
   [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
-
-port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-url="http://127.0.0.1:$port/v1/chat/completions"
-reply='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"canned","choices":[{"index":0,"message":{"role":"assistant","content":"Build finished"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":2,"total_tokens":14}}'
-body='{"model":"canned","messages":[{"role":"user","content":"What does the build log say?"}]}'
-mkdir -p "$work/tmp"
-cat >"$work/nginx.conf" <<NGINX
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/tmp/body;
-  proxy_temp_path $work/tmp/proxy;
-  fastcgi_temp_path $work/tmp/fastcgi;
-  uwsgi_temp_path $work/tmp/uwsgi;
-  scgi_temp_path $work/tmp/scgi;
-  keepalive_requests 10000000;
-  server {
-    listen 127.0.0.1:$port;
-    location = /v1/chat/completions {
-      default_type application/json;
-      return 200 '$reply';
-    }
-  }
-}
-NGINX
-"$NGINX" -c "$work/nginx.conf" -p "$work" &
-nginx_pid=$!
-for _ in $(seq 50); do curl -s -o /dev/null -d "$body" "$url" && break; sleep 0.1; done
-curl -sf -d "$body" "$url" | grep -q "Build finished" || { cat "$work/error.log" >&2; exit 2; }
+canned_nginx_start "$work"
+port=$NGINX_PORT
+url=$NGINX_URL
+body=$NGINX_BODY
 
 load() { cut -d' ' -f1 /proc/loadavg; }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <string_view>
 
@@ -39,15 +40,33 @@ double IntervalSe(double oriented_delta, double oriented_lower, double level,
 }  // namespace
 
 void NumberClusters(std::vector<Pair>* pairs) {
-  std::vector<std::string_view> names;
-  names.reserve(pairs->size());
-  for (const Pair& p : *pairs) names.push_back(*p.group);
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  for (Pair& p : *pairs) {
-    p.cluster = static_cast<uint32_t>(
-        std::lower_bound(names.begin(), names.end(), *p.group) - names.begin());
+  // Items of a group sit together, in file order: number the runs of equal
+  // adjacent names, and sort only those (none at all when the runs are in
+  // name order already, as zero-padded ids and groups are). The numbers are
+  // the groups' ranks in name order either way.
+  std::vector<std::string_view> runs;
+  std::vector<uint32_t> run_of(pairs->size());
+  for (size_t i = 0; i < pairs->size(); ++i) {
+    const std::string_view name = *(*pairs)[i].group;
+    if (runs.empty() || runs.back() != name) runs.push_back(name);
+    run_of[i] = static_cast<uint32_t>(runs.size() - 1);
   }
+  std::vector<uint32_t> rank(runs.size());
+  if (std::adjacent_find(runs.begin(), runs.end(), std::greater_equal<>()) ==
+      runs.end()) {
+    for (size_t r = 0; r < runs.size(); ++r) rank[r] = static_cast<uint32_t>(r);
+  } else {
+    std::vector<std::string_view> names = runs;
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    for (size_t r = 0; r < runs.size(); ++r) {
+      rank[r] = static_cast<uint32_t>(
+          std::lower_bound(names.begin(), names.end(), runs[r]) -
+          names.begin());
+    }
+  }
+  for (size_t i = 0; i < pairs->size(); ++i)
+    (*pairs)[i].cluster = rank[run_of[i]];
 }
 
 Result<PairedStats> BinaryTest(const std::vector<Pair>& pairs,

@@ -14,8 +14,8 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "gate/steps.h"
@@ -82,6 +82,15 @@ struct FoldCounts {
   }
 };
 
+struct ViewPairHash {
+  size_t operator()(
+      const std::pair<std::string_view, std::string_view>& p) const {
+    const size_t h = std::hash<std::string_view>{}(p.first);
+    return h ^ (std::hash<std::string_view>{}(p.second) + 0x9e3779b97f4a7c15 +
+                (h << 6) + (h >> 2));
+  }
+};
+
 // Each item's predicted difficulty from the baseline's other folds: the mean,
 // over the item's slice values, of how much more often the baseline failed
 // that value than its items overall (shrunk by kShrink). Whole groups share
@@ -92,45 +101,66 @@ std::vector<double> CrossFitScores(const SuiteWork& w) {
   std::vector<int> fold(n);
   std::vector<bool> failed(n);
   FoldCounts all;
-  std::map<std::pair<std::string, std::string>, FoldCounts> by_value;
+  // Slice values numbered in order of appearance; value_of lists each item's
+  // numbers in slice order (offsets in `first`).
+  std::unordered_map<std::pair<std::string_view, std::string_view>, uint32_t,
+                     ViewPairHash>
+      value_index;
+  std::vector<FoldCounts> by_value;
+  std::vector<uint32_t> value_of, first(n + 1, 0);
   for (size_t i = 0; i < n; ++i) {
     const store::ItemRecord& it = w.base_items[i]->item;
     fold[i] = static_cast<int>(Fnv1a(kFoldSeed, it.group) % kFolds);
     failed[i] = FailedItem(*w.base_items[i], w.v.metric, w.v.higher_is_better);
     all.fails[fold[i]] += failed[i];
     ++all.n[fold[i]];
-    for (const auto& kv : it.slices) {
-      by_value[kv].fails[fold[i]] += failed[i];
-      ++by_value[kv].n[fold[i]];
+    first[i] = static_cast<uint32_t>(value_of.size());
+    for (const auto& [k, v] : it.slices) {
+      auto [at, fresh] = value_index.try_emplace({k, v}, by_value.size());
+      if (fresh) by_value.emplace_back();
+      by_value[at->second].fails[fold[i]] += failed[i];
+      ++by_value[at->second].n[fold[i]];
+      value_of.push_back(at->second);
     }
   }
+  first[n] = static_cast<uint32_t>(value_of.size());
   std::vector<double> score(n, 0);
   for (size_t i = 0; i < n; ++i) {
-    const auto& slices = w.base_items[i]->item.slices;
-    if (slices.empty() || all.N(fold[i]) == 0) continue;
+    const size_t n_slices = first[i + 1] - first[i];
+    if (n_slices == 0 || all.N(fold[i]) == 0) continue;
     double overall = static_cast<double>(all.Fails(fold[i])) / all.N(fold[i]);
-    for (const auto& kv : slices) {
-      const FoldCounts& c = by_value.at(kv);
+    for (uint32_t j = first[i]; j < first[i + 1]; ++j) {
+      const FoldCounts& c = by_value[value_of[j]];
       double rate =
           (c.Fails(fold[i]) + kShrink * overall) / (c.N(fold[i]) + kShrink);
-      score[i] += (rate - overall) / static_cast<double>(slices.size());
+      score[i] += (rate - overall) / static_cast<double>(n_slices);
     }
   }
   return score;
 }
 
+// Whether the items hold at least `k` distinct groups.
+bool AtLeastGroups(const std::vector<const store::ItemResult*>& items,
+                   size_t k) {
+  std::vector<std::string_view> seen;
+  for (const store::ItemResult* r : items) {
+    const std::string_view g = r->item.group;
+    if (std::find(seen.begin(), seen.end(), g) != seen.end()) continue;
+    seen.push_back(g);
+    if (seen.size() >= k) return true;
+  }
+  return false;
+}
+
 // Tiers by cross-fitting: thirds of the predicted difficulty (ties kept
 // together). Returns the source, or why there are no tiers.
 std::string CrossFitTiers(SuiteWork* w) {
-  std::set<std::string> groups;
-  bool any_slice = false;
-  for (const store::ItemResult* r : w->base_items) {
-    groups.insert(r->item.group);
-    any_slice |= !r->item.slices.empty();
-  }
+  const bool any_slice = std::any_of(
+      w->base_items.begin(), w->base_items.end(),
+      [](const store::ItemResult* r) { return !r->item.slices.empty(); });
   const std::string none = "none: no independent history, and ";
   if (!any_slice) return none + "no slices to cross-fit on";
-  if (groups.size() < static_cast<size_t>(kFolds))
+  if (!AtLeastGroups(w->base_items, kFolds))
     return none + fmt::format("fewer than {} groups to cross-fit", kFolds);
   std::vector<double> score = CrossFitScores(*w);
   std::vector<double> sorted = score;

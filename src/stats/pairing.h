@@ -36,7 +36,10 @@ struct Pairing {
 
 // Never fails; pointers refer into `baseline` and `candidate`, which must
 // outlive the result. Pure function, safe to call from any thread. Items are
-// looked up by (suite, id) views, so pairing builds no key strings.
+// looked up by (suite, id) views, so pairing builds no key strings; two runs
+// listing the same items in the same order (the usual case) are paired
+// position by position without a lookup. (suite, id) is unique within a run,
+// as the store keeps it.
 Pairing PairItems(const std::vector<store::ItemResult>& baseline,
                   const std::vector<store::ItemResult>& candidate);
 

@@ -245,24 +245,6 @@ constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7130541)";
 
 }  // namespace
 
-namespace pg {
-
-std::string TextArray(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-}  // namespace pg
-
 Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url) {
   // Whatever carries the password is redacted wherever it may appear.
   RegisterSecret(internal::UrlPassword(url));

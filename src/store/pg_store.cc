@@ -3,6 +3,7 @@
 // parameters; decoding is shared (decode.h).
 #include "store/pg_store.h"
 
+#include <pqxx/stream_to>
 #include <set>
 #include <tuple>
 
@@ -31,11 +32,22 @@ RunRecord ReadRun(const pqxx::row& r) {
                    Int(r, 6),  Int(r, 7),  Text(r, 8)};
 }
 
-constexpr const char* kUpsertItem =
+// A suite's items arrive by COPY into this temporary table (one round trip
+// for the lot, not one per item), then are upserted with one statement.
+constexpr const char* kCreateSuiteItems =
+    "CREATE TEMP TABLE suite_items (item_id TEXT COLLATE \"C\","
+    " content_hash TEXT, modality TEXT, metric TEXT, group_id TEXT,"
+    " expect TEXT, slices_json TEXT, reference_json TEXT, prompt TEXT,"
+    " media_json TEXT, line BIGINT, seq BIGINT) ON COMMIT DROP";
+
+// The last copy of an item id wins, as it did when each was upserted in turn.
+constexpr const char* kUpsertSuiteItems =
     "INSERT INTO items (run_id, suite, item_id, content_hash, modality, "
     "metric, group_id, expect, slices_json, reference_json, prompt, "
     "media_json, line)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+    " SELECT DISTINCT ON (item_id) $1, $2, item_id, content_hash, modality,"
+    " metric, group_id, expect, slices_json, reference_json, prompt,"
+    " media_json, line FROM suite_items ORDER BY item_id, seq DESC"
     " ON CONFLICT (run_id, suite, item_id) DO UPDATE SET"
     " content_hash = excluded.content_hash, modality = excluded.modality,"
     " metric = excluded.metric, group_id = excluded.group_id,"
@@ -202,23 +214,36 @@ Status PgStore::PutSuite(const std::string& run_id, const SuiteRecord& suite,
             run_id, suite.suite, suite.modality, suite.metric,
             internal::EncodeMetrics(suite.metrics), suite.version_hash,
             suite.n_items);
-        std::vector<std::string> keep;
+        w.exec(kCreateSuiteItems);
+        pqxx::stream_to copy(
+            w, "suite_items",
+            std::vector<std::string>{"item_id", "content_hash", "modality",
+                                     "metric", "group_id", "expect",
+                                     "slices_json", "reference_json", "prompt",
+                                     "media_json", "line", "seq"});
+        int64_t seq = 0;
         for (const ItemRecord& it : items) {
-          w.exec_params(kUpsertItem, run_id, suite.suite, it.item_id,
-                        it.content_hash, it.modality, it.metric, it.group,
-                        it.expect, internal::EncodeSlices(it.slices),
-                        it.reference_json, it.prompt, it.media_json, it.line);
-          keep.push_back(it.item_id);
+          copy << std::make_tuple(
+              it.item_id, it.content_hash, it.modality, it.metric, it.group,
+              it.expect, internal::EncodeSlices(it.slices), it.reference_json,
+              it.prompt, it.media_json, it.line, seq++);
         }
+        copy.complete();
+        // An index and statistics: the anti-joins below probe it rather
+        // than scan the whole copy per item when the planner misjudges a
+        // fresh run's rows (stale statistics of `items`).
+        w.exec("CREATE INDEX ON suite_items (item_id)");
+        w.exec("ANALYZE suite_items");
+        w.exec_params(kUpsertSuiteItems, run_id, suite.suite);
         // Items the suite no longer holds leave the run; children
         // first, as the foreign keys point from scores to items.
-        std::string kept = pg::TextArray(keep);
         for (const char* table :
              {"scores", "responses", "extra_responses", "stages", "items"})
           w.exec_params(std::string("DELETE FROM ") + table +
-                            " WHERE run_id = $1 AND suite = $2 AND"
-                            " NOT (item_id = ANY ($3::text[]))",
-                        run_id, suite.suite, kept);
+                            " t WHERE t.run_id = $1 AND t.suite = $2 AND"
+                            " NOT EXISTS (SELECT 1 FROM suite_items k"
+                            " WHERE k.item_id = t.item_id)",
+                        run_id, suite.suite);
         return Status::Ok();
       });
 }

@@ -181,9 +181,6 @@ class NullableNumber {
   bool null_;
 };
 
-// A PostgreSQL array literal of text values, for `= ANY($n::text[])`.
-std::string TextArray(const std::vector<std::string>& values);
-
 }  // namespace pg
 }  // namespace mmgate::store
 

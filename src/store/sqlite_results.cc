@@ -1,6 +1,10 @@
 // SqliteStore: reading a run back (suites, items with responses and scores).
 // JSON columns are decoded by decode.h: a malformed value becomes an error on
 // its one record.
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
 #include "store/decode.h"
 #include "store/sqlite_store.h"
 
@@ -43,6 +47,15 @@ ResponseRecord ReadResponse(const Statement& st, const ItemRecord& it) {
   r.repeats_json = st.Text(30);
   return r;
 }
+
+struct ViewPairHash {
+  size_t operator()(
+      const std::pair<std::string_view, std::string_view>& p) const {
+    const size_t h = std::hash<std::string_view>{}(p.first);
+    return h ^ (std::hash<std::string_view>{}(p.second) + 0x9e3779b97f4a7c15 +
+                (h << 6) + (h >> 2));
+  }
+};
 
 // Decodes one row of kSelectItems.
 ItemResult ReadItem(const Statement& st, const std::string& run_id) {
@@ -132,12 +145,17 @@ Result<std::vector<ItemResult>> SqliteStore::LoadResults(
 
 Status SqliteStore::ReadScores(const std::string& run_id,
                                std::vector<ItemResult>* out) {
-  std::map<std::pair<std::string, std::string>, ItemResult*> index;
+  // Views into `out`, which does not move while the index lives: a million
+  // items index without copying a key.
+  std::unordered_map<std::pair<std::string_view, std::string_view>, ItemResult*,
+                     ViewPairHash>
+      index;
+  index.reserve(out->size());
   for (ItemResult& r : *out) {
     // A corrupt item keeps no scores: they were computed from what cannot be
     // read back.
     bool corrupt = r.response && r.response->error_kind == kCorruptRowKind;
-    if (!corrupt) index[{r.item.suite, r.item.item_id}] = &r;
+    if (!corrupt) index.insert_or_assign({r.item.suite, r.item.item_id}, &r);
   }
   auto sc = db_->Prepare(
       "SELECT suite, item_id, metric, value, numerator, denominator, detail"
@@ -148,7 +166,8 @@ Status SqliteStore::ReadScores(const std::string& run_id,
     auto row = sc->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    auto found = index.find({sc->Text(0), sc->Text(1)});
+    const std::string suite = sc->Text(0), item_id = sc->Text(1);
+    auto found = index.find({suite, item_id});
     if (found == index.end()) continue;
     ScoreRecord s;
     s.metric = sc->Text(2);
