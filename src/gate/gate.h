@@ -106,6 +106,12 @@ struct JudgeCalibration {
   int64_t calibration_id = 0;
   double floor = 0;
   bool trusted = false;  // the lower bound reaches the floor
+  // Pairwise suites: the candidate's answer preferred, tied (position flips
+  // included) or the baseline's preferred, over the items judged.
+  struct Pairwise {
+    int64_t wins = 0, ties = 0, losses = 0, position_flips = 0;
+  };
+  std::optional<Pairwise> pairwise;
 };
 
 // One point of a degradation curve: the items perturbed by one kind at one

@@ -15,6 +15,7 @@ struct Graded {
   std::set<std::string> versions;  // judge versions in the score details
   int64_t unscored = 0;            // answered, but no verdict
   int64_t pairs = 0, flips = 0;    // pairwise: judged, flipped with order
+  int64_t wins = 0, ties = 0, losses = 0;  // pairwise, the candidate's side
 };
 
 void Collect(const RunData& run, const std::string& suite, Graded* g) {
@@ -34,6 +35,9 @@ void Collect(const RunData& run, const std::string& suite, Graded* g) {
     if (d.value("role", "") == "candidate") {
       ++g->pairs;
       g->flips += d.value("position_flip", false);
+      // The candidate's copy scores its preference: 1, 0.5 or 0.
+      const double p = s->second.value;
+      (p > 0.75 ? g->wins : p < 0.25 ? g->losses : g->ties) += 1;
     }
   }
 }
@@ -121,6 +125,18 @@ JudgeCalibration Shown(const Policy& policy, const JudgeRequirement& req,
   return jc;
 }
 
+// The suite cannot be gated: its own verdict, and no cause of a block.
+void MarkInconclusive(const std::string& why, SuiteVerdict* v,
+                      GateResult* result) {
+  v->verdict = Verdict::kInconclusive;
+  v->reasons.insert(v->reasons.begin(), why);
+  auto& causes = result->causes;
+  causes.erase(
+      std::remove_if(causes.begin(), causes.end(),
+                     [&](const StratumRef& r) { return r.suite == v->suite; }),
+      causes.end());
+}
+
 Verdict Worse(Verdict a, Verdict b) {
   if (a == Verdict::kBlock || b == Verdict::kBlock) return Verdict::kBlock;
   if (a == Verdict::kInconclusive || b == Verdict::kInconclusive)
@@ -142,10 +158,25 @@ Status ApplyJudgeRule(const Policy& policy, const RunData& baseline,
     Collect(candidate, v.suite, &g);
     if (g.pairs > 0) {
       v.reasons.push_back(fmt::format(
+          "pairwise: candidate preferred on {}, tie on {}, baseline preferred "
+          "on {} of {} items",
+          g.wins, g.ties, g.losses, g.pairs));
+      v.reasons.push_back(fmt::format(
           "position bias: {} of {} pairwise verdicts ({:.1f}%) flipped when "
           "the answers' order was swapped; counted as ties",
           g.flips, g.pairs,
           100.0 * static_cast<double>(g.flips) / static_cast<double>(g.pairs)));
+    }
+    if (req->second.mode == "pairwise" && g.pairs == 0) {
+      // The runs hold answers, not preferences: the judge compares them in
+      // the rescore step, which the gate names rather than calls a model.
+      const std::string why = fmt::format(
+          "pairwise judge '{}' has not compared these runs: run `mmgate "
+          "rescore {} --judge --against {}` and gate the two runs it prints",
+          req->second.judge, candidate.run.run_id, baseline.run.run_id);
+      MarkInconclusive(why, &v, result);
+      changed = true;
+      continue;
     }
     if (g.unscored > 0) {
       v.reasons.push_back(fmt::format(
@@ -160,17 +191,14 @@ Status ApplyJudgeRule(const Policy& policy, const RunData& baseline,
         Untrusted(policy, req->second, g.versions, v.modality, *all, &note);
     v.judge = Shown(policy, req->second, g.versions, v.modality, *all);
     v.judge->trusted = why.empty();
+    if (g.pairs > 0)
+      v.judge->pairwise =
+          JudgeCalibration::Pairwise{g.wins, g.ties, g.losses, g.flips};
     if (why.empty()) {
       v.reasons.push_back(note);
       continue;
     }
-    v.verdict = Verdict::kInconclusive;
-    v.reasons.insert(v.reasons.begin(), why);
-    auto& causes = result->causes;
-    causes.erase(
-        std::remove_if(causes.begin(), causes.end(),
-                       [&](const StratumRef& r) { return r.suite == v.suite; }),
-        causes.end());
+    MarkInconclusive(why, &v, result);
     changed = true;
   }
   if (changed) {

@@ -36,13 +36,44 @@ using AnswerKey = std::tuple<std::string, std::string, std::string>;
 
 }  // namespace
 
-Result<std::vector<LabelTask>> BuildQueue(const config::Config& cfg,
-                                          store::Store* store,
-                                          const std::vector<std::string>& runs,
-                                          uint64_t seed) {
+namespace {
+
+// A run made by `mmgate mine`: each logged answer is one task, graded on the
+// rubric the run was mined with.
+Result<bool> AddMined(store::Store* store, const std::string& run,
+                      LabelQueue* q) {
+  auto mined = mine::LoadMinedRun(store, run);
+  if (!mined.ok()) return mined.status();
+  if (!*mined) return false;
+  auto owned = std::make_unique<mine::MinedRun>(std::move(**mined));
+  for (const mine::MinedSuite& s : owned->suites)
+    for (const Item& it : s.suite.items) {
+      LabelTask t{s.suite.name + "/" + it.id + "/" + run,
+                  &s.suite,
+                  &it,
+                  &s.rubric,
+                  run,
+                  owned->answers.at({s.suite.name, it.id})};
+      q->tasks.push_back(std::move(t));
+    }
+  q->mined.push_back(std::move(owned));
+  return true;
+}
+
+}  // namespace
+
+Result<LabelQueue> BuildQueue(const config::Config& cfg, store::Store* store,
+                              const std::vector<std::string>& runs,
+                              uint64_t seed) {
   if (runs.empty() || runs.size() > 2)
     return Status::Invalid(
         "label one run's answers, or two runs' side by side");
+  LabelQueue q;
+  if (runs.size() == 1) {
+    auto mined = AddMined(store, runs[0], &q);
+    if (!mined.ok()) return mined.status();
+    if (*mined) return q;
+  }
   std::vector<std::map<std::pair<std::string, std::string>, std::string>> ans;
   for (const std::string& r : runs) {
     auto a = Answers(store, r);
@@ -50,15 +81,19 @@ Result<std::vector<LabelTask>> BuildQueue(const config::Config& cfg,
     ans.push_back(std::move(*a));
   }
   stats::Xoshiro256 rng(seed);
-  std::vector<LabelTask> out;
   for (const Suite& s : cfg.project.suites) {
-    if (!cfg.rubrics.contains(s.name)) continue;
+    auto rubric = cfg.rubrics.find(s.name);
+    if (rubric == cfg.rubrics.end()) continue;
     for (const Item& it : s.items) {
       std::vector<LabelTask> both;
       for (size_t r = 0; r < runs.size(); ++r) {
         auto a = ans[r].find({s.name, it.id});
         if (a == ans[r].end()) break;
-        LabelTask t{s.name + "/" + it.id + "/" + runs[r], &s, &it, runs[r],
+        LabelTask t{s.name + "/" + it.id + "/" + runs[r],
+                    &s,
+                    &it,
+                    &rubric->second,
+                    runs[r],
                     a->second};
         both.push_back(std::move(t));
       }
@@ -71,14 +106,14 @@ Result<std::vector<LabelTask>> BuildQueue(const config::Config& cfg,
         both[0].position = "1";
         both[1].position = "2";
       }
-      for (LabelTask& t : both) out.push_back(std::move(t));
+      for (LabelTask& t : both) q.tasks.push_back(std::move(t));
     }
   }
-  return out;
+  return q;
 }
 
-json TaskJson(const config::Config& cfg, const LabelTask& t, size_t index) {
-  const Rubric& r = cfg.rubrics.at(t.suite->name);
+json TaskJson(const LabelTask& t, size_t index) {
+  const Rubric& r = *t.rubric;
   json grades = json::array(), modes = json::array(), media = json::array();
   for (const auto& [g, d] : r.scale)
     grades.push_back({{"grade", g}, {"what", d}});

@@ -1,9 +1,10 @@
 // What the labeling page (serve/label_page.h) shows and stores: the queue of
 // answers to grade (each judge-scored suite's items with a stored run's
 // answers; with two runs, both answers of an item, in a seeded random order
-// that hides which run gave which), people's labels written through the
-// store, agreement between graders, and the gold JSONL export that
-// `mmgate calibrate` reads (labels_file.h).
+// that hides which run gave which; a run made by `mmgate mine` brings its
+// own suites and rubrics: the logged answers), people's labels written through
+// the store, agreement between graders, and the gold JSONL export that `mmgate
+// calibrate` reads (labels_file.h).
 //
 // Labels are only ever added: an undo adds a label withdrawing the grader's
 // latest one, and every figure uses each grader's newest label per answer.
@@ -13,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
@@ -21,6 +23,7 @@
 
 #include "common/status.h"
 #include "config/config.h"
+#include "mine/queue.h"
 #include "store/store.h"
 
 namespace mmgate::judge {
@@ -31,6 +34,7 @@ struct LabelTask {
   std::string key;  // "suite/item/run": what a label is about
   const Suite* suite = nullptr;
   const Item* item = nullptr;
+  const Rubric* rubric = nullptr;  // the grades and failure modes offered
   std::string run_id;
   std::string answer;
   // With two runs: the other run's answer to the same item (shown beside it,
@@ -39,16 +43,22 @@ struct LabelTask {
   std::string position;
 };
 
+// The tasks, and the mined runs whose suites, items and rubrics they point
+// at (config suites are the config's).
+struct LabelQueue {
+  std::vector<LabelTask> tasks;
+  std::vector<std::unique_ptr<mine::MinedRun>> mined;
+};
+
 // Judge-scored suites only (their rubric gives the grades); `runs` one or
-// two stored runs. A run without an answer to an item leaves it out.
-Result<std::vector<LabelTask>> BuildQueue(const config::Config& cfg,
-                                          store::Store* store,
-                                          const std::vector<std::string>& runs,
-                                          uint64_t seed);
+// two stored runs. A run without an answer to an item leaves it out. A
+// mined run is labelled on its own (its answers are production's).
+Result<LabelQueue> BuildQueue(const config::Config& cfg, store::Store* store,
+                              const std::vector<std::string>& runs,
+                              uint64_t seed);
 
 // The task as the page's JSON (text only; media as URLs /media/INDEX/N).
-nlohmann::json TaskJson(const config::Config& cfg, const LabelTask& t,
-                        size_t index);
+nlohmann::json TaskJson(const LabelTask& t, size_t index);
 
 // Each grader's newest label per (run, suite, item), withdrawn ones dropped.
 std::vector<store::LabelRecord> Current(

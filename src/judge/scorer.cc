@@ -1,7 +1,5 @@
 #include "judge/scorer.h"
 
-#include <fmt/format.h>
-
 #include <map>
 
 #include "judge/judge.h"
@@ -18,12 +16,9 @@ Result<Judges> MakeJudges(const config::Config& cfg, const std::string& run_id,
   Judges judges;
   for (const Suite& s : cfg.project.suites) {
     if (!s.judge) continue;
-    if (s.judge->mode == "pairwise" && !pairs)
-      return Status::Invalid(fmt::format(
-          "{}: suite '{}' has a pairwise judge, which compares two runs: "
-          "grade them with `mmgate rescore CANDIDATE --judge --against "
-          "BASELINE`",
-          s.judge->where, s.name));
+    // A pairwise judge compares two runs: one run's answers wait for
+    // `gate` (or `rescore --against`) to compare them.
+    if (s.judge->mode == "pairwise" && !pairs) continue;
     JudgeSetup setup;
     setup.name = s.judge->model;
     setup.spec = cfg.project.models.at(s.judge->model);
@@ -149,6 +144,9 @@ runner::ScoreHookFactory JudgeScoring(const config::Config& cfg,
           continue;
         }
         auto j = judges->find(suite.name);
+        if (j == judges->end() && suite.judge &&
+            suite.judge->mode == "pairwise")
+          continue;  // unscored until compared with another run
         if (j == judges->end())
           return Status::Invalid("scoring judge: suite '" + suite.name +
                                  "' has no judge");

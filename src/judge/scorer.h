@@ -61,8 +61,9 @@ struct PairContext {
 bool HasJudges(const config::Config& cfg);
 
 // The hook factory for RunOptions/RescoreOptions::score_hook. A pairwise
-// judge cannot grade one run alone: without `pair`, making the hook of a run
-// with a pairwise-mode suite fails, naming the suite. `cfg`, `store`, `clock`
+// judge cannot grade one run alone: without `pair`, a pairwise-mode suite's
+// answers are left without a judge score until `gate` (or `rescore
+// --against`) compares the two runs. `cfg`, `store`, `clock`
 // and `tally` must outlive the hooks made.
 runner::ScoreHookFactory JudgeScoring(
     const config::Config& cfg, store::Store* store, Clock* clock,

@@ -29,6 +29,19 @@ nlohmann::json JudgeCalibrationJson(const gate::SuiteVerdict& v) {
     out["n"] = j.n;
     out["calibration"] = j.calibration_id;
   }
+  if (j.pairwise) {
+    const auto& p = *j.pairwise;
+    const int64_t n = p.wins + p.ties + p.losses;
+    out["pairwise"] = {
+        {"wins", p.wins},
+        {"ties", p.ties},
+        {"losses", p.losses},
+        {"position_flips", p.position_flips},
+        {"position_bias_rate",
+         n > 0 ? nlohmann::json(static_cast<double>(p.position_flips) /
+                                static_cast<double>(n))
+               : nlohmann::json(nullptr)}};
+  }
   return out;
 }
 

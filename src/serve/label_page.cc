@@ -58,8 +58,8 @@ std::string MediaType(const std::string& path) {
 
 class LabelServer {
  public:
-  LabelServer(const LabelPageOptions& opt, std::vector<judge::LabelTask> tasks)
-      : opt_(opt), tasks_(std::move(tasks)) {}
+  LabelServer(const LabelPageOptions& opt, judge::LabelQueue queue)
+      : opt_(opt), queue_(std::move(queue)), tasks_(queue_.tasks) {}
 
   void Install(httplib::Server* s) {
     s->set_pre_routing_handler([this](const auto& req, auto& res) {
@@ -131,7 +131,7 @@ class LabelServer {
       mine[l.suite + "/" + l.item_id + "/" + l.run_id] = &l;
     json tasks = json::array();
     for (size_t i = 0; i < tasks_.size(); ++i) {
-      json t = judge::TaskJson(*opt_.config, tasks_[i], i);
+      json t = judge::TaskJson(tasks_[i], i);
       auto l = mine.find(tasks_[i].key);
       if (l != mine.end())
         t["label"] = {{"grade", l->second->grade},
@@ -163,7 +163,7 @@ class LabelServer {
     size_t i = (*body)["index"].get<size_t>();
     if (i >= tasks_.size()) return SendError(res, 404, "no such task");
     const judge::LabelTask& t = tasks_[i];
-    const judge::Rubric& r = opt_.config->rubrics.at(t.suite->name);
+    const judge::Rubric& r = *t.rubric;
     store::LabelRecord l;
     l.run_id = t.run_id;
     l.suite = t.suite->name;
@@ -208,7 +208,8 @@ class LabelServer {
   }
 
   const LabelPageOptions& opt_;
-  std::vector<judge::LabelTask> tasks_;
+  judge::LabelQueue queue_;
+  const std::vector<judge::LabelTask>& tasks_;
 };
 
 }  // namespace
@@ -219,14 +220,14 @@ Status RunLabelPage(const LabelPageOptions& opt) {
                            " (beyond loopback) needs a token (--token-env)");
   auto store = store::OpenStore(opt.db);
   if (!store.ok()) return store.status();
-  auto tasks = judge::BuildQueue(*opt.config, store->get(), opt.runs, opt.seed);
-  if (!tasks.ok()) return tasks.status();
-  if (tasks->empty())
+  auto queue = judge::BuildQueue(*opt.config, store->get(), opt.runs, opt.seed);
+  if (!queue.ok()) return queue.status();
+  if (queue->tasks.empty())
     return Status::Invalid(
         "nothing to label: no judge-scored suite has answers in the given "
         "run(s)");
   store->reset();
-  LabelServer labels(opt, std::move(*tasks));
+  LabelServer labels(opt, std::move(*queue));
   httplib::Server server;
   labels.Install(&server);
   return ListenUntilStopped(&server, opt.host, opt.port, opt.on_listen,

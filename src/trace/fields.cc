@@ -63,11 +63,36 @@ void CheckType(value v, json_type want, std::string_view key, const char* what,
   if (t != want) Bad(out, "'" + std::string(key) + "' must be " + what);
 }
 
+// The feedback signals `mmgate mine` selects by (docs/traces.md): a known
+// signal of the wrong type is a bad line, so a typo never silently hides a
+// failure; other signals are kept as written.
+void CheckSignals(simdjson::ondemand::object o, LineFields* out) {
+  for (auto f : o) {
+    if (Failed(f.error(), out)) return;
+    simdjson::ondemand::field field = std::move(f).value_unsafe();
+    std::string_view k;
+    if (Failed(field.unescaped_key().get(k), out)) return;
+    const std::string key = "signals." + std::string(k);
+    if (k == "thumbs_down")
+      CheckType(field.value(), json_type::boolean, key, "true or false", out);
+    if (k == "rating" || k == "confidence")
+      CheckType(field.value(), json_type::number, key, "a number", out);
+    if (k == "ticket_tag")
+      CheckType(field.value(), json_type::string, key, "a string", out);
+    if (k == "retries") {
+      int64_t n;
+      if (field.value().get_int64().get(n) != simdjson::SUCCESS || n < 0)
+        Bad(out, "'" + key + "' must be a whole number, 0 or more");
+    }
+    if (!out->error.empty()) return;
+  }
+}
+
 void ReadStringMap(value v, std::string_view key, LineFields* out) {
   simdjson::ondemand::object o;
   if (v.get_object().get(o) != simdjson::SUCCESS)
     return Bad(out, "'" + std::string(key) + "' must be an object");
-  if (key != "slices") return;
+  if (key == "signals") return CheckSignals(o, out);
   for (auto f : o) {
     if (Failed(f.error(), out)) return;
     simdjson::ondemand::field field = std::move(f).value_unsafe();

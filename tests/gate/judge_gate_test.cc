@@ -154,5 +154,81 @@ TEST_F(JudgeGateTest, UnscoredAnswersAreLeftOutAndCounted) {
       << Reasons(r);
 }
 
+// Pairwise suites: runs that hold answers only make the gate name the
+// rescore that compares them; the rescored copies report wins, ties, losses
+// and the position-bias rate, and the calibration rule still applies.
+SynthRuns PairwiseRuns(bool compared) {
+  std::vector<SynthItem> items;
+  for (int i = 0; i < 40; ++i) {
+    SynthItem it;
+    it.suite = "charts";
+    it.id = "c" + std::to_string(i);
+    it.metric = "judge";
+    // Candidate preferred on 20, tie on 12 (4 of them position flips),
+    // baseline preferred on 8.
+    it.cand = i < 20 ? 1.0 : i < 32 ? 0.5 : 0.0;
+    it.base = 1.0 - it.cand;
+    items.push_back(it);
+  }
+  SynthRuns runs = MakeRuns(items);
+  for (auto* run : {&runs.baseline, &runs.candidate}) {
+    const bool cand = run == &runs.candidate;
+    for (size_t i = 0; i < run->items.size(); ++i) {
+      nlohmann::json d = {{"judge", "grader"}, {"judge_version", "v1"}};
+      if (compared) {
+        d["role"] = cand ? "candidate" : "baseline";
+        d["position_flip"] = i >= 20 && i < 24;
+      }
+      run->items[i].scores["judge"].detail = d.dump();
+    }
+  }
+  return runs;
+}
+
+TEST_F(JudgeGateTest, PairwiseRunsNotComparedNameTheRescore) {
+  policy_.judged_suites["charts"].mode = "pairwise";
+  SynthRuns runs = PairwiseRuns(false);
+  GateResult r = Gate(runs);
+  EXPECT_EQ(r.verdict, Verdict::kInconclusive);
+  EXPECT_NE(
+      Reasons(r).find("run `mmgate rescore " + runs.candidate.run.run_id +
+                      " --judge --against " + runs.baseline.run.run_id + "`"),
+      std::string::npos)
+      << Reasons(r);
+}
+
+TEST_F(JudgeGateTest, PairwiseCountsAndPositionBiasUnderTheCalibrationRule) {
+  policy_.judged_suites["charts"].mode = "pairwise";
+  GateResult uncalibrated = Gate(PairwiseRuns(true));
+  EXPECT_EQ(uncalibrated.verdict, Verdict::kInconclusive);
+  EXPECT_NE(Reasons(uncalibrated).find("has no pairwise calibration"),
+            std::string::npos)
+      << Reasons(uncalibrated);
+  store::CalibrationRecord c;
+  c.judge = "grader";
+  c.judge_version = "v1";
+  c.rubric_hash = "rubric-hash";
+  c.modality = "charts";
+  c.n = 90;
+  c.kappa_kind = "pairwise-quadratic";
+  c.kappa = 0.8;
+  c.kappa_lo = 0.7;
+  c.kappa_hi = 0.9;
+  ASSERT_TRUE(store_->PutCalibration(c).ok());
+  GateResult r = Gate(PairwiseRuns(true));
+  EXPECT_NE(r.suites[0].verdict, Verdict::kInconclusive) << Reasons(r);
+  EXPECT_NE(Reasons(r).find("candidate preferred on 20, tie on 12, baseline "
+                            "preferred on 8 of 40 items"),
+            std::string::npos)
+      << Reasons(r);
+  EXPECT_NE(Reasons(r).find("4 of 40 pairwise verdicts (10.0%) flipped"),
+            std::string::npos);
+  ASSERT_TRUE(r.suites[0].judge && r.suites[0].judge->pairwise);
+  EXPECT_EQ(r.suites[0].judge->pairwise->wins, 20);
+  EXPECT_EQ(r.suites[0].judge->pairwise->ties, 12);
+  EXPECT_EQ(r.suites[0].judge->pairwise->losses, 8);
+  EXPECT_EQ(r.suites[0].judge->pairwise->position_flips, 4);
+}
+
 }  // namespace
 }  // namespace mmgate::gate

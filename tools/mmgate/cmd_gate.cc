@@ -3,14 +3,19 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "adapter/factory.h"
 #include "commands.h"
+#include "common/clock.h"
 #include "common/files.h"
 #include "gate/evaluate.h"
 #include "gate/plan.h"
+#include "judge/pairwise.h"
 #include "pipeline/gate.h"
 #include "project.h"
 #include "report/scorecard.h"
@@ -149,6 +154,51 @@ int PlanCommand(const GateFlags& f) {
   return kExitOk;
 }
 
+// Whether `run` holds pairwise judgements (the candidate's copy of a
+// `rescore --against`) for any pairwise-judged suite of the project.
+Result<bool> NeedsPairwise(const config::Config& cfg, store::Store* store,
+                           const std::string& run) {
+  std::set<std::string> pairwise;
+  for (const Suite& s : cfg.project.suites)
+    if (s.judge && s.judge->mode == "pairwise") pairwise.insert(s.name);
+  if (pairwise.empty()) return false;
+  auto results = store->LoadResults(run);
+  if (!results.ok()) return results.status();
+  for (const store::ItemResult& r : *results) {
+    if (!pairwise.contains(r.item.suite)) continue;
+    auto s = r.scores.find("judge");
+    if (s != r.scores.end() &&
+        s->second.detail.find("\"role\"") != std::string::npos)
+      return false;
+  }
+  return true;
+}
+
+// Pairwise-judged suites: the judge compares the candidate's answers with
+// the baseline's in both orders (judge::RescoreAgainst, through the item
+// executor and its cache, so gating again pays nothing), and the gate reads
+// the two rescored runs. Returns the runs to gate.
+Result<std::pair<std::string, std::string>> ComparePairwise(
+    const GateFlags& f, store::Store* store, const std::string& baseline,
+    const std::string& candidate) {
+  auto cfg = LoadConfigFile(f.config, /*read_items=*/true);
+  if (!cfg.ok()) return cfg.status();
+  SystemClock clock;
+  auto tally = std::make_shared<judge::JudgeTally>();
+  auto r = judge::RescoreAgainst(*cfg, candidate, baseline, {}, store, &clock,
+                                 CreateDefaultModel, tally);
+  if (!r.ok()) return r.status().WithContext("pairwise judge");
+  std::fprintf(stderr,
+               "pairwise judge: compared %s with %s in both orders (%lld "
+               "verdicts, %lld from cache, $%.4f); gating the rescored runs "
+               "%s (baseline) and %s (candidate)\n",
+               candidate.c_str(), baseline.c_str(),
+               static_cast<long long>(tally->graded() + tally->unscored()),
+               static_cast<long long>(tally->cached()), tally->cost_usd(),
+               r->baseline.run_id.c_str(), r->candidate.run_id.c_str());
+  return std::make_pair(r->baseline.run_id, r->candidate.run_id);
+}
+
 int GateCommand(const GateFlags& f) {
   if (f.plan) return PlanCommand(f);
   if (f.baseline.empty() || f.candidates.empty()) {
@@ -161,14 +211,25 @@ int GateCommand(const GateFlags& f) {
   if (!store.ok()) return Fail("gate", store.status());
   auto runs = ResolveGateRuns(store->get(), f);
   if (!runs.ok()) return Fail("gate", runs.status());
-  const std::string& baseline = runs->front();
-  const std::vector<std::string> candidates(runs->begin() + 1, runs->end());
+  std::string baseline = runs->front();
+  std::vector<std::string> candidates(runs->begin() + 1, runs->end());
   for (const std::string& c : candidates) {
     if (c == baseline) {
       return Fail("gate", Status::Invalid(fmt::format(
                               "--candidate {} is also the --baseline: a run "
                               "compared with itself shows no change",
                               c)));
+    }
+  }
+  // With several candidates the judge rule names the rescore to run.
+  if (candidates.size() == 1) {
+    auto needs = NeedsPairwise(*cfg, store->get(), candidates[0]);
+    if (!needs.ok()) return Fail("gate", needs.status());
+    if (*needs) {
+      auto pair = ComparePairwise(f, store->get(), baseline, candidates[0]);
+      if (!pair.ok()) return Fail("gate", pair.status());
+      baseline = pair->first;
+      candidates[0] = pair->second;
     }
   }
   auto e = gate::EvaluateRuns(cfg->policy, store->get(), baseline, candidates,

@@ -34,7 +34,13 @@ struct LabelFlags {
 };
 
 int Serve(const LabelFlags& f) {
-  auto cfg = LoadConfigFile(f.config);
+  // A mined run (mmgate mine) carries its own suites and rubrics: with
+  // --db, no project config is needed to grade it.
+  std::error_code ec;
+  const bool no_config =
+      !f.db.empty() && !std::filesystem::exists(f.config, ec);
+  auto cfg = no_config ? Result<config::Config>(config::Config{})
+                       : LoadConfigFile(f.config);
   if (!cfg.ok()) return Fail("label", cfg.status());
   auto store = OpenResults(f.config, f.db, "label");
   if (!store.ok()) return Fail("label", store.status());

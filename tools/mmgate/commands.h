@@ -38,6 +38,7 @@ void AddLabelCommand(CLI::App* sub, int* exit_code);
 void AddBackfillCommand(CLI::App* sub, int* exit_code);
 void AddPipelineCommand(CLI::App* sub, int* exit_code);
 void AddGoldsetCommand(CLI::App* sub, int* exit_code);
+void AddMineCommand(CLI::App* sub, int* exit_code);
 
 }  // namespace mmgate::cli
 

@@ -54,6 +54,10 @@ constexpr Command kCommands[] = {
      "goldset health: label age against the release cadence, items that no "
      "longer discriminate, slices below min_n, what to refresh first",
      mmgate::cli::AddGoldsetCommand},
+    {"mine",
+     "production failures (thumbs down, tickets, low confidence, retries), "
+     "duplicate media removed, a stratified sample queued for labeling",
+     mmgate::cli::AddMineCommand},
     {"report",
      "compare two runs side by side per suite and slice (text, json, md, html)",
      mmgate::cli::AddReportCommand},
