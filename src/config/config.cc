@@ -150,6 +150,7 @@ constexpr Section kSections[] = {
     {"db", internal::ReadDatabase},
     {"stakes", internal::ReadStakes},
     {"goldset", internal::ReadGoldset},
+    {"caps", internal::ReadCaps},
 };
 
 }  // namespace

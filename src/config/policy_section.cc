@@ -69,22 +69,23 @@ Status ReadGate(Source* src, const std::optional<Field>& field, Config* cfg) {
       field ? dataset::YamlToJson(field->value) : nlohmann::json();
   auto policy = gate::ParsePolicy(section, "gate");
   if (!policy.ok()) return AtPathLine(src->file, src->root, policy.status());
-  // A misspelled modality would silently lose its stricter thresholds.
-  if (auto mods = field ? FindField(field->value, "modalities") : std::nullopt;
-      mods && mods->value.IsMap()) {
-    const std::set<std::string> known = src->Modalities();
+  // A misspelled modality would silently lose its stricter thresholds, or
+  // its latency budgets.
+  const std::set<std::string> known = src->Modalities();
+  for (const char* section : {"modalities", "budgets"}) {
+    auto mods = field ? FindField(field->value, section) : std::nullopt;
+    if (!mods || !mods->value.IsMap()) continue;
     for (const auto& kv : mods->value) {
       if (kv.first.IsScalar() && !known.contains(kv.first.Scalar())) {
         return dataset::internal::ErrorAt(
             src->file, kv.first,
-            fmt::format("gate.modalities: unknown modality '{}' (known: {}; "
+            fmt::format("gate.{}: unknown modality '{}' (known: {}; "
                         "declare others under 'modalities:')",
-                        kv.first.Scalar(), fmt::join(known, ", ")));
+                        section, kv.first.Scalar(), fmt::join(known, ", ")));
       }
     }
   }
   // So does an SLO scoped to a misspelled modality: it would check nothing.
-  const std::set<std::string> known = src->Modalities();
   for (size_t i = 0; i < policy->slos.size(); ++i) {
     const std::string& m = policy->slos[i].modality;
     if (m.empty() || known.contains(m)) continue;

@@ -45,6 +45,7 @@ Status ReadDatabase(Source* src, const std::optional<Field>& field,
                     Config* cfg);
 Status ReadStakes(Source* src, const std::optional<Field>& field, Config* cfg);
 Status ReadGoldset(Source* src, const std::optional<Field>& field, Config* cfg);
+Status ReadCaps(Source* src, const std::optional<Field>& field, Config* cfg);
 
 // A suite's own `gate:` thresholds and `params` join the policy. `doc` is
 // the suite's mapping in `file` (its own file, or mmgate.yaml if inline).

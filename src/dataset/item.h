@@ -2,6 +2,7 @@
 #ifndef MMGATE_DATASET_ITEM_H_
 #define MMGATE_DATASET_ITEM_H_
 
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -99,6 +100,18 @@ struct ModelSpec {
   std::string base_dir;  // folder of mmgate.yaml, for relative paths
 };
 
+// Input caps of one modality's items (`caps:` in mmgate.yaml), checked
+// before any request (runner/caps.h): an item whose media exceed one is a
+// failed item, never sent. 0: no cap.
+struct InputCaps {
+  int64_t image_bytes = 0;   // each image file's size
+  int64_t image_pixels = 0;  // each image's width x height
+  double audio_seconds = 0;  // each audio file's duration
+  bool Any() const {
+    return image_bytes > 0 || image_pixels > 0 || audio_seconds > 0;
+  }
+};
+
 // What running a model over the suites needs from mmgate.yaml; config/
 // reads it, with the gate policy, in one pass (config/config.h).
 struct ProjectConfig {
@@ -109,6 +122,7 @@ struct ProjectConfig {
   std::string baseline;  // optional default model names
   std::string candidate;
   PriceTable prices;  // `prices:`; a model not listed is not billed
+  std::map<std::string, InputCaps> caps;  // `caps:`, by item modality
 };
 
 }  // namespace mmgate

@@ -55,9 +55,10 @@ void Decide(const SuiteVerdict& v, Stratum* s, double margin,
     s->status = StratumStatus::kBlock;
     s->verdict = Verdict::kBlock;
     s->reasons.push_back(fmt::format(
-        "{}: regression beyond the margin {} (p={:.2g}, adjusted {:.2g}, "
-        "level {:.2g})",
-        What(v, *s), Fmt(margin), s->p, s->p_adjusted, s->level));
+        "{}: {} beyond the margin {} (p={:.2g}, adjusted {:.2g}, level "
+        "{:.2g})",
+        What(v, *s), v.condition.empty() ? "regression" : "quality dropped",
+        Fmt(margin), s->p, s->p_adjusted, s->level));
   } else if (s->n >= t.min_n && worst_end >= -margin) {
     s->status = StratumStatus::kPass;
     s->verdict = Verdict::kPass;
@@ -99,8 +100,10 @@ bool Blocks(const SuiteVerdict& v, const Stratum& s, double margin,
 }
 
 std::string Label(const SuiteVerdict& v, const Stratum& s) {
-  return s.key.empty() ? v.suite
-                       : fmt::format("{} {}={}", v.suite, s.key, s.value);
+  std::string label = s.key.empty()
+                          ? v.suite
+                          : fmt::format("{} {}={}", v.suite, s.key, s.value);
+  return v.condition.empty() ? label : label + " " + v.condition;
 }
 
 Verdict Worst(Verdict a, Verdict b) {

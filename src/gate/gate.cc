@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 #include <string_view>
 
 #include "gate/cost.h"
@@ -42,6 +43,33 @@ std::string_view VerdictName(Verdict v) {
   return "inconclusive";
 }
 
+namespace {
+
+std::string StageList(const std::set<std::string>& stages) {
+  std::string out = stages.size() == 1 ? "stage " : "stages ";
+  for (const std::string& s : stages)
+    out += (&s == &*stages.begin() ? "" : ", ") + s;
+  return out;
+}
+
+}  // namespace
+
+std::string LoadCondition(const RunData& baseline, const RunData& candidate,
+                          const std::string& suite) {
+  auto c = candidate.load_stages.find(suite);
+  auto b = baseline.load_stages.find(suite);
+  const bool cand = c != candidate.load_stages.end();
+  const bool base = b != baseline.load_stages.end();
+  if (cand && !base) return "under load at " + StageList(c->second);
+  if (cand && c->second != b->second) {
+    return "under load at " + StageList(c->second) + " (baseline at " +
+           StageList(b->second) + ")";
+  }
+  if (base && !cand)
+    return "idle (baseline under load at " + StageList(b->second) + ")";
+  return {};
+}
+
 // The steps are in steps.h: pairing, tiers, measurement (with one
 // correction over every suite), decision.
 Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
@@ -52,6 +80,8 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   out.policy_hash = policy.Hash();
   auto works = PairRuns(baseline, candidate, policy, &out);
   if (!works.ok()) return works.status();
+  for (auto& [key, w] : *works)
+    w.v.condition = LoadCondition(baseline, candidate, w.v.suite);
   for (auto& [key, w] : *works) AssignTiers(&w, history);
   for (auto& [key, w] : *works) {
     PrepareSuite(&w, policy);

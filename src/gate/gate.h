@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -208,6 +209,10 @@ struct SuiteVerdict {
   RunCost candidate_cost;
   std::vector<SloCheck> slos;  // the policy's SLOs scoped to this suite
   std::optional<JudgeCalibration> judge;  // judge-scored suites
+  // Under what the candidate answered, when not as the baseline did: "under
+  // load at stage c=4" for a load run against an idle one. Every stratum of
+  // the suite is that comparison, so its label names it.
+  std::string condition;
   Verdict verdict = Verdict::kPass;
   std::vector<std::string> reasons;
 };
@@ -245,6 +250,9 @@ struct RunData {
   // Dollars of the judge calls per (suite, item id) (extra responses of
   // kind judge); empty for a run without judges.
   std::map<std::pair<std::string, std::string>, double> judge_cost;
+  // A `mmgate load --score` run: suite -> the traffic stages its stored
+  // answers came from (store::kLoadStage records); empty for an idle run.
+  std::map<std::string, std::set<std::string>> load_stages;
 };
 
 // Per (suite, item id, content hash): how many runs independent of the
@@ -256,6 +264,12 @@ using History = std::map<std::tuple<std::string, std::string, std::string>,
 // failure set) when it errored or scored on the wrong side of 0.5: accuracy-
 // like metrics fail below it, error rates such as WER above it.
 bool IsFailure(bool error, double value, bool higher_is_better);
+
+// How the candidate's answers to `suite` were made, when it differs from the
+// baseline's: "under load at stage c=4" for a load run (RunData::load_stages)
+// against an idle run; empty when both ran alike.
+std::string LoadCondition(const RunData& baseline, const RunData& candidate,
+                          const std::string& suite);
 
 // Refuses (Status) what must not be compared: different suite versions, or
 // different item sets unless the policy allows the intersection.

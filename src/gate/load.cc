@@ -24,6 +24,12 @@ Result<RunData> LoadRun(store::Store* store, const std::string& run_id) {
   if (!judged.ok()) return judged.status();
   for (const store::ExtraResponseRecord& r : *judged)
     d.judge_cost[{r.suite, r.item_id}] += r.cost_usd;
+  auto stages = store->LoadStages(run_id);
+  if (!stages.ok()) return stages.status();
+  for (const store::StageRecord& st : *stages) {
+    if (st.stage == store::kLoadStage && !st.suite.empty())
+      d.load_stages[st.suite].insert(st.input_ref);
+  }
   return d;
 }
 

@@ -307,6 +307,8 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
       MMGATE_RETURN_IF_ERROR(Expect(b == "margin" || b == "significance", at,
                                     "block is margin or significance"));
       p.block = b == "margin" ? BlockRule::kMargin : BlockRule::kSignificance;
+    } else if (key == "budgets") {
+      MMGATE_RETURN_IF_ERROR(ParseBudgets(v, at, &p));
     } else if (key == "weights") {
       MMGATE_RETURN_IF_ERROR(ParseWeights(v, at, &p.weights));
     } else if (key == "slices") {
@@ -324,7 +326,7 @@ Result<Policy> ParsePolicy(const json& gate, const std::string& where) {
                       "min_n, robustness, modalities, correction, "
                       "errors_as_failures, allow_partial, gated_slices, "
                       "bootstrap, hard_tail, block, weights, slices, rank, "
-                      "slo, judge_kappa_floor)",
+                      "slo, budgets, judge_kappa_floor)",
                       at));
     }
   }

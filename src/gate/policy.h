@@ -93,8 +93,8 @@ struct SliceRule {
 // A judge-scored suite (`judge:` in the suite): which judge and rubric a
 // calibration must be for before the gate trusts the suite (judge_gate.h).
 struct JudgeRequirement {
-  std::string judge;        // the judge model's name
-  std::string rubric_hash;  // sha256 of its rubric file
+  std::string judge;           // the judge model's name
+  std::string rubric_hash;     // sha256 of its rubric file
   std::string mode = "score";  // score | pairwise: calibrated on its own
 };
 
@@ -158,6 +158,12 @@ Status AddSuiteThresholds(Policy* policy, const std::string& suite,
 // Errors name `where.N.field`.
 Status ParseSlos(const nlohmann::json& list, const std::string& where,
                  Policy* policy);
+// The `budgets:` map, a spelling of latency SLOs: `image: {p99_ms: 2000}` is
+// `{figure: latency_p99, max: 2000, modality: image}`, and
+// `slices: {KEY: {VALUE: {p95_ms: MS}}}` under a modality adds that slice
+// value's own. Errors name `where.MODALITY.field`.
+Status ParseBudgets(const nlohmann::json& budgets, const std::string& where,
+                    Policy* policy);
 nlohmann::json SlosJson(const Policy& policy);
 
 Status ParsePrices(Policy* policy, const nlohmann::json& prices,

@@ -124,7 +124,68 @@ Status ApplyDegradation(const json& e, const std::string& at, Policy* p) {
   return Status::Ok();
 }
 
+// One budget's `p50_ms`/`p95_ms`/`p99_ms` keys as latency SLOs of
+// `modality` (and of one slice value when `key` is set).
+Status ParseBudgetBounds(const json& v, const std::string& at,
+                         const std::string& modality, const std::string& key,
+                         const std::string& value, bool allow_slices,
+                         Policy* p) {
+  if (!v.is_object() || v.empty())
+    return Bad(at, "expected {p50_ms|p95_ms|p99_ms: MS}, e.g. {p99_ms: 2000}");
+  for (const auto& [k, ms] : v.items()) {
+    const std::string kat = at + "." + k;
+    if (k == "slices" && allow_slices) continue;
+    SloFigure figure = k == "p50_ms"   ? SloFigure::kLatencyP50
+                       : k == "p95_ms" ? SloFigure::kLatencyP95
+                       : k == "p99_ms" ? SloFigure::kLatencyP99
+                                       : SloFigure::kMean;
+    if (figure == SloFigure::kMean) {
+      return Bad(kat, allow_slices ? "unknown budget key (known: p50_ms, "
+                                     "p95_ms, p99_ms, slices)"
+                                   : "unknown budget key (known: p50_ms, "
+                                     "p95_ms, p99_ms)");
+    }
+    if (!ms.is_number() || !(ms.get<double>() > 0))
+      return Bad(kat, "a latency budget is a number of milliseconds above 0");
+    Slo s;
+    s.figure = figure;
+    s.at_most = true;
+    s.threshold = ms.get<double>();
+    s.modality = modality;
+    s.slice_key = key;
+    s.slice_value = value;
+    p->slos.push_back(std::move(s));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+Status ParseBudgets(const json& budgets, const std::string& where,
+                    Policy* policy) {
+  if (!budgets.is_object())
+    return Bad(where, "expected MODALITY: {p99_ms: MS, slices: {...}}");
+  for (const auto& [modality, b] : budgets.items()) {
+    const std::string at = where + "." + modality;
+    MMGATE_RETURN_IF_ERROR(
+        ParseBudgetBounds(b, at, modality, "", "", true, policy));
+    if (!b.contains("slices")) continue;
+    const json& slices = b["slices"];
+    const std::string sat = at + ".slices";
+    if (!slices.is_object())
+      return Bad(sat, "expected KEY: {VALUE: {p99_ms: MS}}");
+    for (const auto& [key, values] : slices.items()) {
+      if (!values.is_object())
+        return Bad(sat + "." + key, "expected VALUE: {p99_ms: MS}");
+      for (const auto& [value, bounds] : values.items()) {
+        MMGATE_RETURN_IF_ERROR(
+            ParseBudgetBounds(bounds, sat + "." + key + "." + value, modality,
+                              key, value, false, policy));
+      }
+    }
+  }
+  return Status::Ok();
+}
 
 std::string_view SloFigureName(SloFigure f) {
   for (const auto& [name, fig] : kFigures) {

@@ -1,15 +1,12 @@
 #include "load/prepare.h"
 
 #include <fmt/format.h>
-#include <leptonica/allheaders.h>
 
 #include <algorithm>
-#include <filesystem>
 
 #include "adapter/remote_models.h"
-#include "media/audio.h"
-#include "media/image.h"
 #include "remote/curl_transport.h"
+#include "runner/caps.h"
 
 namespace mmgate::load {
 namespace {
@@ -40,41 +37,6 @@ Result<std::vector<LoadItem>> PickItems(const ProjectConfig& project,
 }
 
 }  // namespace
-
-std::string CapViolation(const Item& item, const InputCaps& caps) {
-  for (const MediaRef& m : item.media) {
-    if (m.type == "image" && (caps.image_bytes > 0 || caps.image_pixels > 0)) {
-      std::error_code ec;
-      auto bytes =
-          static_cast<int64_t>(std::filesystem::file_size(m.abs_path, ec));
-      if (ec)
-        return fmt::format("image {} cannot be read: {}", m.path, ec.message());
-      if (caps.image_bytes > 0 && bytes > caps.image_bytes)
-        return fmt::format("image {} is {} bytes, over the cap of {} bytes",
-                           m.path, bytes, caps.image_bytes);
-      if (caps.image_pixels > 0) {
-        auto pix = media::ReadImage(m.abs_path);
-        if (!pix.ok()) return pix.status().message();
-        int64_t px = static_cast<int64_t>(pixGetWidth(pix->get())) *
-                     pixGetHeight(pix->get());
-        if (px > caps.image_pixels)
-          return fmt::format(
-              "image {} is {}x{} = {} pixels, over the cap of {}", m.path,
-              pixGetWidth(pix->get()), pixGetHeight(pix->get()), px,
-              caps.image_pixels);
-      }
-    } else if (m.type == "audio" && caps.audio_seconds > 0) {
-      auto audio = media::ReadAudioMono(m.abs_path, media::kFileRate);
-      if (!audio.ok()) return audio.status().message();
-      double secs = static_cast<double>(audio->samples.size()) /
-                    std::max(1, audio->sample_rate);
-      if (secs > caps.audio_seconds)
-        return fmt::format("audio {} is {:.1f} s, over the cap of {:g} s",
-                           m.path, secs, caps.audio_seconds);
-    }
-  }
-  return {};
-}
 
 bool IsLoopback(const std::string& url) {
   size_t scheme = url.find("://");
@@ -128,10 +90,11 @@ Result<Prepared> Prepare(const ProjectConfig& project,
                          : settings->attempt_timeout.count() / 1000.0;
   for (const LoadItem& li : *items) {
     const Item& it = *li.item;
-    std::string over = CapViolation(it, options.caps);
+    std::string over = runner::CapViolation(
+        it, runner::CapsFor(project.caps, it.modality, options.caps));
     if (!over.empty()) {
-      p.skipped.push_back(
-          fmt::format("{}/{}: {}", li.suite->name, it.id, over));
+      p.over_cap.push_back(li);
+      p.over_cap_reasons.push_back(li.suite->name + ": " + over);
       continue;
     }
     ModelRequest req{it.id, it.modality, it.prompt, it.media};
@@ -147,9 +110,11 @@ Result<Prepared> Prepare(const ProjectConfig& project,
     p.items.push_back(li);
     p.ids.push_back(li.suite->name + "/" + it.id);
   }
-  if (requests.empty())
-    return Status::Invalid("no item could be built into a request: " +
-                           p.skipped.front());
+  if (requests.empty()) {
+    return Status::Invalid(
+        "no item could be built into a request: " +
+        (p.skipped.empty() ? p.over_cap_reasons.front() : p.skipped.front()));
+  }
   std::vector<std::shared_ptr<remote::Transport>> transports;
   remote::CurlOptions curl;
   curl.max_host_connections = options.connections;

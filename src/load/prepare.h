@@ -11,7 +11,8 @@
 // Failure: config errors (unknown model or suite, a local engine, a bad
 // profile, no items) are Invalid statuses naming the model, suite or key; an
 // item whose request cannot be built (unreadable media) is left out and
-// listed in `skipped` with its reason, never ending the run.
+// listed in `skipped` with its reason, and an item over its modality's input
+// cap is a failed item in `over_cap`; neither ends the run.
 #ifndef MMGATE_LOAD_PREPARE_H_
 #define MMGATE_LOAD_PREPARE_H_
 
@@ -26,14 +27,6 @@
 
 namespace mmgate::load {
 
-// Input caps per medium, checked before any request: an item over a cap is
-// left out with a message naming it, the medium, its size and the cap.
-struct InputCaps {
-  int64_t image_bytes = 0;   // 0: no cap
-  int64_t image_pixels = 0;  // width x height
-  double audio_seconds = 0;
-};
-
 struct LoadOptions {
   std::string model;
   std::vector<std::string> suites;  // empty: every suite of the config
@@ -45,11 +38,10 @@ struct LoadOptions {
   long connections = 256;
   bool allow_remote = false;
   bool keep_answers = false;
+  // Command-line caps: each set field replaces the config's `caps:` value
+  // for every modality.
   InputCaps caps;
 };
-
-// Why `item` breaks a cap (empty: it does not). Reads the media.
-std::string CapViolation(const Item& item, const InputCaps& caps);
 
 struct LoadItem {
   const Suite* suite;
@@ -61,6 +53,10 @@ struct Prepared {
   std::vector<LoadItem> items;   // request i is items[i]
   std::vector<std::string> ids;  // "suite/item" per request
   std::vector<std::string> skipped;
+  // Items over an input cap (runner/caps.h): failed before any request, each
+  // with its reason; never sent, stored as failed items with --score.
+  std::vector<LoadItem> over_cap;
+  std::vector<std::string> over_cap_reasons;
   std::string model_version;
   std::string base_url;
   std::unique_ptr<HttpSender> sender;

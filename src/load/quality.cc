@@ -159,6 +159,24 @@ void AddQualityAndCost(const RunResult& run, const std::vector<double>& scores,
   s->usd_per_correct = sum > 0 ? cost / sum : -1;
 }
 
+store::StageRecord LoadStageOf(const store::ResponseRecord& r,
+                               const Schedule& schedule, int stage) {
+  store::StageRecord st;
+  st.suite = r.suite;
+  st.item_id = r.item_id;
+  st.stage = std::string(store::kLoadStage);
+  st.input_ref =
+      stage >= 0 && static_cast<size_t>(stage) < schedule.stages.size()
+          ? schedule.stages[static_cast<size_t>(stage)].label
+          : schedule.profile;
+  st.answer = r.answer;
+  st.error = r.error;
+  st.error_kind = r.error_kind;
+  st.latency_ms = r.latency_ms;
+  st.created_ms = r.created_ms;
+  return st;
+}
+
 Result<std::string> StoreLoadRun(const ProjectConfig& project,
                                  const Prepared& p, const RunResult& run,
                                  const StoreOptions& o, store::Store* store,
@@ -170,11 +188,13 @@ Result<std::string> StoreLoadRun(const ProjectConfig& project,
                                   spec->second, o.config_path, store, clock);
   if (!started.ok()) return started.status();
   std::vector<const Suite*> suites;
-  for (const LoadItem& li : p.items)
-    if (std::find(suites.begin(), suites.end(), li.suite) == suites.end())
-      suites.push_back(li.suite);
+  for (const auto* list : {&p.items, &p.over_cap})
+    for (const LoadItem& li : *list)
+      if (std::find(suites.begin(), suites.end(), li.suite) == suites.end())
+        suites.push_back(li.suite);
   auto plan = runner::PlanRun(suites, o.run_id, p.model_version, store, clock);
   if (!plan.ok()) return plan.status();
+  std::vector<store::StageRecord> stages;
   std::vector<std::vector<const RequestRecord*>> by_item(p.items.size());
   for (const RequestRecord& r : run.records)
     if (r.item < by_item.size()) by_item[r.item].push_back(&r);
@@ -204,6 +224,7 @@ Result<std::string> StoreLoadRun(const ProjectConfig& project,
           "item {}: under load: {}", li.item->id,
           c->outcome.error.empty() ? rr.error_kind : c->outcome.error);
     }
+    stages.push_back(LoadStageOf(rr, p.schedule, c->stage));
     runner::ItemOutcome out = executor->Rescore(*li.suite, *li.item, rr);
     int64_t n = 0;
     for (const RequestRecord* r : by_item[i]) {
@@ -214,6 +235,23 @@ Result<std::string> StoreLoadRun(const ProjectConfig& project,
     }
     out.response.n_attempts = n;
     MMGATE_RETURN_IF_ERROR(executor->Write(out));
+  }
+  // Which traffic stage each stored answer came from: the gate names the
+  // comparison with an idle run after it (quality under load at stage X).
+  MMGATE_RETURN_IF_ERROR(store->PutStages(o.run_id, stages));
+  // Over-cap items failed before any request: stored as such, no attempt.
+  for (size_t i = 0; i < p.over_cap.size(); ++i) {
+    const LoadItem& li = p.over_cap[i];
+    store::ResponseRecord rr;
+    rr.suite = li.suite->name;
+    rr.item_id = li.item->id;
+    rr.content_hash = li.item->content_hash;
+    rr.model_version = p.model_version;
+    rr.created_ms = run.started_wall_ms;
+    rr.error = p.over_cap_reasons[i];
+    rr.error_kind = runner::kOverCapErrorKind;
+    MMGATE_RETURN_IF_ERROR(
+        executor->Write(executor->Rescore(*li.suite, *li.item, rr)));
   }
   MMGATE_RETURN_IF_ERROR(
       store->SetRunStatus(o.run_id,

@@ -46,6 +46,12 @@ struct StoreOptions {
   std::optional<Price> price;
 };
 
+// The stage record kept beside each stored answer of a load run: stage
+// kLoadStage (store/records.h's `load`), input_ref the traffic stage's label
+// ("c=4", "100 req/s") the answer came from.
+store::StageRecord LoadStageOf(const store::ResponseRecord& r,
+                               const Schedule& schedule, int stage);
+
 // Stores the load run as run `options.run_id` (made by `executor`, whose
 // config names that run); returns its run id.
 Result<std::string> StoreLoadRun(const ProjectConfig& project,

@@ -356,6 +356,7 @@ json ToJson(const Summary& s) {
             {"abandoned", s.abandoned}}},
           {"errors_by_kind", s.errors_by_kind},
           {"error_examples", s.error_examples},
+          {"failed_items", s.failed_items},
           {"latency", PJson(s.latency)},
           {"latency_from_send", PJson(s.latency_send)},
           {"ttft", PJson(s.ttft)},
@@ -387,6 +388,10 @@ std::string ToText(const Summary& s) {
   for (const auto& [kind, n] : s.errors_by_kind)
     out += fmt::format("  errors {}: {}\n", kind, n);
   for (const std::string& e : s.error_examples) out += "    e.g. " + e + "\n";
+  if (!s.failed_items.empty())
+    out += fmt::format("  items failed before any request: {}\n",
+                       s.failed_items.size());
+  for (const std::string& f : s.failed_items) out += "    " + f + "\n";
   out += PText("latency (from schedule)", s.latency);
   out += PText("latency (from send)", s.latency_send);
   if (s.ttft.n > 0) {

@@ -99,6 +99,9 @@ struct Summary {
   double cost_usd = 0, cost_per_query = 0, usd_per_mtok = 0;
   double usd_per_correct = -1;  // -1: nothing correct
   std::string run_id;           // the stored run, if any
+  // Items that failed before any request (over an input cap), each with its
+  // reason; never sent, so in no request count or latency figure.
+  std::vector<std::string> failed_items;
 };
 
 struct SummaryOptions {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_set>
+#include <vector>
 
 #include "remote/curl_handles.h"
 
@@ -152,7 +153,7 @@ class CurlMultiTransport final : public Transport {
     t->on_done = std::move(done);
     t->request = &t->owned_request;
     t->sink = &t->owned_sink;
-    t->easy.reset(curl_easy_init());
+    t->easy = TakeEasy();
     if (!multi_ || !t->easy || !Configure(t.get())) {
       t->response.error = TransportError::kOther;
       t->response.error_message = "libcurl could not set up the transfer";
@@ -170,7 +171,7 @@ class CurlMultiTransport final : public Transport {
     Transfer t;
     t.request = &request;
     t.sink = &sink;
-    t.easy.reset(curl_easy_init());
+    t.easy = TakeEasy();
     if (!multi_ || !t.easy || !Configure(&t)) {
       t.response.error = TransportError::kOther;
       t.response.error_message = "libcurl could not set up the transfer";
@@ -181,12 +182,38 @@ class CurlMultiTransport final : public Transport {
       pending_.push_back(&t);
     }
     curl_multi_wakeup(multi_.get());
-    std::unique_lock<std::mutex> lock(t.mu);
-    t.cv.wait(lock, [&] { return t.done; });
+    {
+      std::unique_lock<std::mutex> lock(t.mu);
+      t.cv.wait(lock, [&] { return t.done; });
+    }
+    GiveBack(std::move(t.easy));
     return std::move(t.response);
   }
 
  private:
+  // Easy handles are reused: building and freeing one per request (its
+  // buffers, its option block) was about 15% of a load run's client time
+  // (BENCHMARKS.md). A returned handle is reset to the default options;
+  // connections stay in the multi handle's pool either way.
+  CurlEasy TakeEasy() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!free_easy_.empty()) {
+        CurlEasy e = std::move(free_easy_.back());
+        free_easy_.pop_back();
+        return e;
+      }
+    }
+    return CurlEasy(curl_easy_init());
+  }
+
+  void GiveBack(CurlEasy easy) {
+    if (!easy) return;
+    curl_easy_reset(easy.get());
+    std::lock_guard<std::mutex> lock(mu_);
+    if (free_easy_.size() < kMaxFreeEasy) free_easy_.push_back(std::move(easy));
+  }
+
   // False when libcurl runs out of memory for the header list.
   static bool Configure(Transfer* t) {
     CURL* e = t->easy.get();
@@ -279,6 +306,7 @@ class CurlMultiTransport final : public Transport {
     if (t->on_done) {
       started_.erase(t);
       std::unique_ptr<Transfer> owned(t);
+      GiveBack(std::move(owned->easy));
       owned->on_done(std::move(owned->response));
       return;
     }
@@ -287,9 +315,12 @@ class CurlMultiTransport final : public Transport {
     t->cv.notify_one();
   }
 
+  static constexpr size_t kMaxFreeEasy = 1024;
+
   CurlMulti multi_;
   std::mutex mu_;
   std::deque<Transfer*> pending_;
+  std::vector<CurlEasy> free_easy_;        // reset, ready for the next transfer
   std::unordered_set<Transfer*> started_;  // loop thread only
   std::atomic<bool> stop_{false};
   std::thread thread_;

@@ -168,10 +168,11 @@ std::string Row(const SuiteVerdict& v, const Stratum& s,
 }
 
 std::string Title(const SuiteVerdict& v) {
-  return fmt::format("{} ({}, {}{}, {}, margin {:.3f})", EscapeControl(v.suite),
-                     EscapeControl(v.modality), v.metric,
-                     v.higher_is_better ? "" : " lower is better", v.test,
-                     v.thresholds.margin);
+  return fmt::format(
+      "{} ({}, {}{}, {}, margin {:.3f}){}", EscapeControl(v.suite),
+      EscapeControl(v.modality), v.metric,
+      v.higher_is_better ? "" : " lower is better", v.test, v.thresholds.margin,
+      v.condition.empty() ? "" : " " + EscapeControl(v.condition));
 }
 
 std::string Md(const std::string& s) {
@@ -395,6 +396,8 @@ json VerdictJson(const GateResult& r) {
     j["test"] = v.test;
     j["margin"] = v.thresholds.margin;
     j["verdict"] = gate::VerdictName(v.verdict);
+    // Additive: only when the candidate ran otherwise than the baseline.
+    if (!v.condition.empty()) j["condition"] = v.condition;
     j["reasons"] = v.reasons;
     j["slices"] = json::array();
     for (const Stratum& s : v.slices) j["slices"].push_back(StratumJson(v, s));

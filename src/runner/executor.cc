@@ -12,6 +12,7 @@
 #include "common/hash.h"
 #include "common/redact.h"
 #include "ground/input_text.h"
+#include "runner/caps.h"
 
 namespace mmgate::runner {
 namespace {
@@ -250,9 +251,18 @@ std::optional<store::CacheEntry> ItemExecutor::CacheEntryFor(
 void ItemExecutor::ExecuteUnfenced(const Suite& suite, const Item& item,
                                    Model* model, ItemOutcome* out) {
   const int repeat = config_.repeat;
+  store::ResponseRecord& r = out->response;
+  if (!config_.caps.empty()) {
+    std::string over = CapViolation(item, CapsFor(config_.caps, item.modality));
+    if (!over.empty()) {
+      r.error = std::move(over);
+      r.error_kind = kOverCapErrorKind;
+      r.created_ms = clock_->WallMillis();
+      return;
+    }
+  }
   ModelRequest req{item.id, item.modality, item.prompt, item.media};
   const std::string base_key = model->CacheKey(req);
-  store::ResponseRecord& r = out->response;
   RepeatFold fold(repeat);
   int64_t in = 0, out_tokens = 0;
   bool tokens = false, all_cached = true;

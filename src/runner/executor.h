@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -50,6 +51,9 @@ std::string_view ErrorKind(StatusCode code);
 
 // The error kind of an exception caught at the item boundary.
 inline constexpr std::string_view kInternalErrorKind = "internal_error";
+
+// The error kind of an item refused by an input cap before any request.
+inline constexpr std::string_view kOverCapErrorKind = "over_cap";
 
 // Metrics computed for an item: its own (or the suite's) first, then the
 // suite's extra metrics.
@@ -116,6 +120,9 @@ struct ExecutorConfig {
   std::optional<Price> price;  // prices every attempt; unset: free
   int repeat = 1;              // calls per item
   ScoreHook score;             // unset: MetricScorer({})
+  // Input caps by item modality (caps.h): an item over its cap is that
+  // item's error (kind kOverCapErrorKind) and no model is called.
+  std::map<std::string, InputCaps> caps;
 };
 
 class ItemExecutor {

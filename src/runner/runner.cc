@@ -213,6 +213,7 @@ Result<RunSummary> Run(const ProjectConfig& project,
   config.model_version = summary.model_version;
   config.price = *price;
   config.repeat = options.repeat;
+  config.caps = project.caps;
   score::ScoreContext context =
       RunScoreContext(project, work, options.score_context, &input_text);
   auto hook = MakeScoreHook(options.score_hook, summary.run_id, context);

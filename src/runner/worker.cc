@@ -224,6 +224,7 @@ Result<WorkerSummary> RunWorker(const ProjectConfig& project,
   config.run_id = options.run_id;
   config.model_version = version;
   config.price = *price;
+  config.caps = project.caps;
   auto hook = MakeScoreHook(
       options.score_hook, options.run_id,
       RunScoreContext(project, plan->work, options.score_context, &input_text));

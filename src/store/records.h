@@ -209,8 +209,8 @@ struct CalibrationRecord {
   std::string modality;
   std::string slice_key;  // empty: the whole modality
   std::string slice_value;
-  int64_t n = 0;          // labels compared (unscored ones left out)
-  int64_t unscored = 0;   // labels whose judge verdict was unparsable
+  int64_t n = 0;         // labels compared (unscored ones left out)
+  int64_t unscored = 0;  // labels whose judge verdict was unparsable
   // The kappa the gate reads: "quadratic" for ordinal scales of more than
   // two grades, "plain" for two.
   std::string kappa_kind;
@@ -261,6 +261,11 @@ struct StageRecord {
   double latency_ms = 0;
   int64_t created_ms = 0;
 };
+
+// The stage name of a `mmgate load --score` run's records: one per stored
+// answer, input_ref the traffic stage it was answered in ("c=4"), so the
+// gate can say a quality drop happened under load, and at which stage.
+inline constexpr std::string_view kLoadStage = "load";
 
 // What an extra response of an item is; the item's primary answer stays in
 // ResponseRecord.

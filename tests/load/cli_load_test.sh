@@ -121,7 +121,7 @@ set +e
 code=$?
 set -e
 [ $code -eq 1 ] || fail "over budget: exit $code: $(cat caps.err)"
-grep -q 'pics/p0: image media/a.png is [0-9]* bytes, over the cap of 10 bytes' caps.err ||
+grep -q 'item failed: pics: item p0: image media/a.png is [0-9]* bytes, over the image_bytes cap of 10$' caps.err ||
   fail "cap message: $(cat caps.err)"
 grep -q 'P99 OVER BUDGET' caps.out || fail "budget line: $(cat caps.out)"
 "$MMGATE" load -c mmgate.yaml -m local --profile constant:rate=20 --duration 0.5 --max-image-pixels 4000 \
@@ -129,7 +129,38 @@ grep -q 'P99 OVER BUDGET' caps.out || fail "budget line: $(cat caps.out)"
 grep -q '64x48 = 3072 pixels' caps2.err && fail "an image under the pixel cap was left out"
 "$MMGATE" load -c mmgate.yaml -m local --profile constant:rate=20 --duration 0.5 --max-image-pixels 3000 \
   -q >/dev/null 2>caps3.err || fail "pixel cap run"
-grep -q '64x48 = 3072 pixels, over the cap of 3000' caps3.err || fail "pixel cap message: $(cat caps3.err)"
+grep -q 'item p0: image media/a.png is 64x48 = 3072 pixels, over the image_pixels cap of 3000' caps3.err || fail "pixel cap message: $(cat caps3.err)"
+
+# The same caps and budgets from the policy (caps:, gate.budgets); flags replace them.
+sed -n '/^models:/,/^prices:/p' mmgate.yaml | grep -v '^prices:' >policy.yaml
+cat >>policy.yaml <<'YAML'
+caps:
+  image: {image_bytes: 10}
+gate:
+  budgets:
+    text: {p99_ms: 0.001}
+YAML
+set +e
+"$MMGATE" load -c policy.yaml -m local --profile constant:rate=20 --duration 0.5 --json -q >pol.json 2>pol.err
+code=$?
+set -e
+[ $code -eq 1 ] || fail "over the policy's budget: exit $code: $(cat pol.err)"
+[ "$(field pol.json 'len(d["failed_items"])')" = 1 ] || fail "one failed item: $(cat pol.err)"
+[ "$(field pol.json 'd["failed_items"][0].startswith("pics: item p0: image media/a.png is ")')" = True ] ||
+  fail "failed item reason: $(field pol.json 'd["failed_items"]')"
+[ "$(field pol.json '[m["budget_ms"] for m in d["modalities"] if m["modality"] == "text"][0]')" = 0.001 ] ||
+  fail "budget from the policy"
+"$MMGATE" load -c policy.yaml -m local --profile constant:rate=20 --duration 0.5 --max-image-bytes 100000 \
+  --budget text=60000 --json -q >pol2.json 2>pol2.err || fail "flags replace the policy: $(cat pol2.err)"
+[ "$(field pol2.json 'len(d["failed_items"])')" = 0 ] || fail "--max-image-bytes replaces caps.image"
+# mmgate run enforces the caps too: the item fails with its reason, the run goes on.
+"$MMGATE" run -c policy.yaml -m local -s qa -s pics --db caps.db --run-id capped >run.out 2>run.err ||
+  fail "run with a capped item: $(cat run.err)"
+[ "$(sqlite3 caps.db "SELECT count(*) FROM responses WHERE run_id = 'capped' AND error IS NULL")" = 5 ] ||
+  fail "the other 5 items answered"
+[ "$(sqlite3 caps.db "SELECT error_kind || ' ' || error FROM responses WHERE run_id = 'capped' AND error IS NOT NULL")" = \
+  "over_cap item p0: image media/a.png is $(stat -c %s pics/media/a.png) bytes, over the image_bytes cap of 10" ] ||
+  fail "run: over-cap item: $(sqlite3 caps.db "SELECT error FROM responses WHERE run_id = 'capped'")"
 
 # Quality under load: answers scored and the run stored; the gate compares it with an idle run.
 "$MMGATE" run -c mmgate.yaml -m local -s qa --db q.db --run-id idle >/dev/null 2>run.err || fail "idle run: $(cat run.err)"

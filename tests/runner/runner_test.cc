@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 
@@ -119,6 +120,51 @@ TEST_F(RunnerTest, ScoresEveryItemAndRecordsFailuresAsData) {
   }
   EXPECT_EQ(correct, 26);
   EXPECT_EQ((*store_->GetRun("r1"))->status, store::RunStatus::kFinished);
+}
+
+// `caps:` per modality: an item over its modality's cap fails before any
+// request, naming the item, the medium, its size and the cap; the others
+// (the text items, and an image under the cap) are answered.
+TEST_F(RunnerTest, ItemOverAnInputCapFailsWithoutAModelCall) {
+  fs::create_directories(dir_);
+  const auto write = [&](const std::string& name, size_t bytes) {
+    std::ofstream(dir_ / name) << std::string(bytes, 'x');
+    return MediaRef{"image", "media/" + name, (dir_ / name).string()};
+  };
+  Suite& suite = project_.suites[0];
+  for (auto [id, bytes] : {std::pair<std::string, size_t>{"big", 100},
+                           {"small", 20},
+                           {"edge", 50}}) {
+    Item it = MakeItem(id, "a", 50);
+    it.modality = "image";
+    it.media = {write(id + ".png", bytes)};
+    suite.items.push_back(it);
+    script_.answers[id] = "a";
+  }
+  project_.caps["image"].image_bytes = 50;
+  project_.caps["text"].image_bytes = 1;  // no text item has an image
+  auto s = runner::Run(project_, "m", Options("caps"), store_.get(), &clock_,
+                       Maker());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->total, 45);
+  EXPECT_EQ(s->errors, 3) << "the corrupt item, the invalid line, big";
+  EXPECT_EQ(script_.calls.count("big"), 0u)
+      << "no request for an over-cap item";
+  EXPECT_EQ(script_.calls["small"], 1);
+  EXPECT_EQ(script_.calls["edge"], 1) << "a cap is inclusive";
+  EXPECT_EQ(script_.calls["q1"], 1);
+  auto results = store_->LoadResults("caps");
+  ASSERT_TRUE(results.ok());
+  int over = 0;
+  for (const store::ItemResult& r : *results) {
+    if (r.response && r.response->error_kind == "over_cap") {
+      ++over;
+      EXPECT_EQ(*r.response->error,
+                "item big: image media/big.png is 100 bytes, over the "
+                "image_bytes cap of 50");
+    }
+  }
+  EXPECT_EQ(over, 1);
 }
 
 TEST_F(RunnerTest, InterruptedRunResumesWithoutRedoingFinishedItems) {

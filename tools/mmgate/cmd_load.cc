@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -155,18 +156,40 @@ Result<std::map<std::string, double>> ParseBudgets(
   return out;
 }
 
+// The policy's P99 budgets of whole modalities (`gate.budgets`, or latency_p99
+// SLOs scoped by modality alone), which the run checks itself; `given`
+// (--budget) replaces a modality's. Slice and P50/P95 budgets are gated by
+// `mmgate gate` on the stored run.
+std::map<std::string, double> Budgets(
+    const gate::Policy& policy, const std::map<std::string, double>& given) {
+  std::map<std::string, double> out;
+  for (const gate::Slo& slo : policy.slos) {
+    if (slo.figure != gate::SloFigure::kLatencyP99 || !slo.at_most ||
+        slo.modality.empty() || !slo.slice_key.empty())
+      continue;
+    auto [it, added] = out.emplace(slo.modality, slo.threshold);
+    if (!added) it->second = std::min(it->second, slo.threshold);
+  }
+  for (const auto& [modality, ms] : given) out[modality] = ms;
+  return out;
+}
+
 int LoadCommand(LoadFlags& f) {
   f.options.keep_answers = f.score;
-  auto budgets = ParseBudgets(f.budgets);
-  if (!budgets.ok()) return Fail("load", budgets.status());
+  auto given = ParseBudgets(f.budgets);
+  if (!given.ok()) return Fail("load", given.status());
   auto cfg = LoadConfigFile(f.config);
   if (!cfg.ok()) return Fail("load", cfg.status());
+  const std::map<std::string, double> budgets = Budgets(cfg->policy, *given);
   SystemClock clock;
   auto prepared = load::Prepare(cfg->project, f.options, &clock);
   if (!prepared.ok()) return Fail("load", prepared.status());
   load::Prepared& p = *prepared;
   for (const std::string& s : p.skipped)
     std::fprintf(stderr, "mmgate load: item left out: %s\n",
+                 TerminalSafe(s).c_str());
+  for (const std::string& s : p.over_cap_reasons)
+    std::fprintf(stderr, "mmgate load: item failed: %s\n",
                  TerminalSafe(s).c_str());
   if (!f.quiet && !f.json) {
     std::fprintf(stderr,
@@ -198,10 +221,11 @@ int LoadCommand(LoadFlags& f) {
   so.slo_ms = f.slo_ms;
   so.window_s = f.window_s;
   so.item_ids = p.ids;
-  so.budgets_ms = *budgets;
+  so.budgets_ms = budgets;
   for (const load::LoadItem& li : p.items)
     so.item_modalities.push_back(li.item->modality);
   load::Summary s = load::Summarize(p.schedule, run, so);
+  s.failed_items = p.over_cap_reasons;
   auto price = runner::PriceOf(cfg->project, f.options.model);
   if (!price.ok()) return Fail("load", price.status());
   if (f.score) {
@@ -235,14 +259,17 @@ void AddQualityOptions(CLI::App* sub, LoadFlags* f) {
   load::LoadOptions& o = f->options;
   sub->add_option("--budget", f->budgets,
                   "MODALITY=MS: P99 latency budget (from the schedule) of a "
-                  "modality; one over it exits 1 (blocked)");
+                  "modality, replacing gate.budgets' for it; one over it "
+                  "exits 1 (blocked)");
   sub->add_option("--max-image-bytes", o.caps.image_bytes,
-                  "leave out items with a larger image (checked before any "
-                  "request)");
+                  "items with a larger image fail before any request "
+                  "(replaces every modality's caps.image_bytes)");
   sub->add_option("--max-image-pixels", o.caps.image_pixels,
-                  "leave out items with an image of more pixels");
+                  "items with an image of more pixels fail (replaces "
+                  "caps.image_pixels)");
   sub->add_option("--max-audio-seconds", o.caps.audio_seconds,
-                  "leave out items with longer audio");
+                  "items with longer audio fail (replaces "
+                  "caps.audio_seconds)");
   sub->add_flag("--score", f->score,
                 "score every answer with its suite's metric (quality per "
                 "stage) and store the run, to gate it against an idle run");

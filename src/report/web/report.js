@@ -109,7 +109,7 @@
     return section('Per-modality scorecards', h('div', {class: 'cards'}, gate.suites.map((s) => {
       const rows = [{label: 'delta', delta: s.delta, lo: s.ci[0], hi: s.ci[1], verdict: s.verdict}];
       return h('div', {class: 'card ' + s.verdict},
-          h('h3', {}, s.modality, ' · ', s.suite, ' ', badge(s.verdict)),
+          h('h3', {}, s.modality, ' · ', s.suite, s.condition ? ' ' + s.condition : '', ' ', badge(s.verdict)),
           h('p', {class: 'muted'}, s.metric, s.higher_is_better === false ? ' (lower is better)' : '',
             ', ', s.test, ', margin ', fmt(s.margin), ', n ', s.n),
           h('div', {class: 'figures'},
