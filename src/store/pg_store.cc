@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "store/decode.h"
+#include "store/gate_rows.h"
 
 namespace mmgate::store {
 namespace {
@@ -152,6 +153,19 @@ void ReadScores(pqxx::work& w, const std::string& run_id,
     found->second->scores[s.metric] = std::move(s);
   }
 }
+
+// A libpqxx row as the row reader of gate_rows.h.
+struct PgRow {
+  const pqxx::row& row;
+  std::string_view View(int col) const {
+    const pqxx::field f = row[col];
+    return f.is_null() ? std::string_view()
+                       : std::string_view(f.c_str(), f.size());
+  }
+  int64_t Int(int col) const { return pg::Int(row, col); }
+  double Double(int col) const { return pg::Double(row, col); }
+  bool IsNull(int col) const { return row[col].is_null(); }
+};
 
 }  // namespace
 
@@ -342,6 +356,19 @@ Result<std::vector<ItemResult>> PgStore::LoadResults(
               for (const auto& row : w.exec_params(kSelectItems, run_id))
                 out.push_back(ReadItem(row, run_id));
               ReadScores(w, run_id, &out);
+              return out;
+            });
+}
+
+Result<std::vector<ItemResult>> PgStore::LoadGateResults(
+    const std::string& run_id) {
+  return Tx("reading run " + run_id,
+            [&](pqxx::work& w) -> Result<std::vector<ItemResult>> {
+              internal::GateRowDecoder decoder(run_id);
+              std::vector<ItemResult> out;
+              for (const auto& row :
+                   w.exec_params(internal::SelectGateRows("$1"), run_id))
+                internal::AddGateRow(PgRow{row}, &decoder, &out);
               return out;
             });
 }

@@ -50,6 +50,8 @@ class SqliteStore final : public Store {
       const std::string& run_id) override;
   Result<std::vector<ItemResult>> LoadResults(
       const std::string& run_id) override;
+  Result<std::vector<ItemResult>> LoadGateResults(
+      const std::string& run_id) override;
   Result<std::vector<Outcome>> Outcomes(
       const std::vector<std::string>& exclude_runs) override;
   Status PutVerdict(const VerdictRecord& v) override;

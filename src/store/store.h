@@ -100,6 +100,14 @@ class Store {
   virtual Result<std::vector<ItemResult>> LoadResults(
       const std::string& run_id) = 0;
 
+  // What the gate reads of every item of a run (gate/load.h): the rows and
+  // order of LoadResults, scores joined in the same query, without the
+  // item's prompt, reference_json and media_json and the response's
+  // repeats_json, which stay empty. Those columns are still checked, so a
+  // corrupt row is the same kCorruptRowKind error as in LoadResults.
+  virtual Result<std::vector<ItemResult>> LoadGateResults(
+      const std::string& run_id) = 0;
+
   // How other runs fared on each item (for difficulty estimated from
   // history): one outcome per item and lineage, a lineage being a run that
   // called its model and its rescores (`source_run`, followed through
