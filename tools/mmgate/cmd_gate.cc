@@ -286,8 +286,9 @@ int GateCommand(const GateFlags& f) {
   KeepVerdicts(store->get(), outcome);
   Status st = WriteGateOutputs(*e, f.markdown, f.junit);
   if (st.ok() && !f.html.empty()) {
-    st = WriteFileAtomic(f.html,
-                         report::RenderHtmlReport(*e, HtmlReportOptions(*cfg)));
+    auto opt = HtmlReportOptions(*cfg, store->get());
+    st = opt.ok() ? WriteFileAtomic(f.html, report::RenderHtmlReport(*e, *opt))
+                  : opt.status();
   }
   if (!st.ok()) return Fail("gate", st);
   return ExitForVerdict(outcome.verdict);

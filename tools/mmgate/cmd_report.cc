@@ -110,7 +110,9 @@ Result<std::string> Html(const ReportFlags& f, store::Store* store) {
   auto e = gate::EvaluateRuns(cfg->policy, store, f.runs[0], {f.runs[1]},
                               pipeline::ExpandStages);
   if (!e.ok()) return e.status();
-  return report::RenderHtmlReport(*e, HtmlReportOptions(*cfg));
+  auto opt = HtmlReportOptions(*cfg, store);
+  if (!opt.ok()) return opt.status();
+  return report::RenderHtmlReport(*e, *opt);
 }
 
 Result<std::string> Render(const ReportFlags& f, store::Store* store) {

@@ -543,8 +543,11 @@
                 h('td', {class: 'num'}, t.requests), h('td', {class: 'num'}, ms(t.max_ms)))))));
   }
 
+  const goldsetLib = {h, chart, section, fmt, visible};
   if (data.kind === 'load') {
     root.append(loadReport(data));
+  } else if (data.kind === 'goldset') {
+    root.append(h('h1', {}, 'mmgate gold-set health'), mmgateGoldsetSection(data.goldset, goldsetLib));
   } else if (data.kind === 'dashboard') {
     root.append(dashboard(data));
   } else {
@@ -554,6 +557,7 @@
     if (rank) root.append(rank);
     const card = scorecardSection(data.scorecard);
     if (card) root.append(card);
+    if (data.goldset) root.append(mmgateGoldsetSection(data.goldset, goldsetLib));
   }
   document.title = data.title;
 })();
