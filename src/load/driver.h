@@ -166,8 +166,12 @@ class Driver {
   struct Slot;
   bool SleepUntil(int64_t t_abs);            // false: stopped
   bool WaitForSlot(int cap, int64_t until);  // false: stopped or timed out
-  Slot* Send(int64_t index, size_t item, int stage, int64_t scheduled,
-             int64_t planned, bool closed);
+  Slot* NewSlot(int64_t index, size_t item, int stage, int64_t scheduled,
+                int64_t planned, bool closed);  // under shared_->mu
+  void Send(int64_t index, size_t item, int stage, int64_t scheduled,
+            int64_t planned, bool closed);
+  void Launch(Slot* slot);
+  Slot* NextClosed();  // under shared_->mu
   void RunOpen(const Schedule& s, const ItemPicker& pick);
   void Skip(size_t index, const Arrival& a, int64_t planned, RequestState state,
             const ItemPicker& pick);
@@ -184,6 +188,11 @@ class Driver {
   int64_t next_index_ = 0;
   std::vector<int64_t> per_stage_;  // requests picked so far per stage
   std::vector<RequestRecord> not_sent_;
+  // The closed stage in progress (NextClosed; guarded by shared_->mu).
+  int closed_stage_ = 0;
+  int closed_level_ = 0;
+  int64_t closed_end_ = 0;
+  const ItemPicker* closed_pick_ = nullptr;
 };
 
 }  // namespace mmgate::load
