@@ -13,7 +13,8 @@
 // out at up to that multiple of the target rate (still evenly spaced, never
 // all at once) until the schedule is met again. Closed-loop stages (sweeps)
 // hold N requests in flight instead; their latency can only be measured from
-// the send.
+// the send. There each completion starts the next request on its own thread
+// (no hand-off to the dispatcher per request).
 //
 // The client's own limit: at most `client_window` requests are handed to
 // the sender at once (its connections). A request due while the window is
@@ -146,9 +147,10 @@ struct RunResult {
   bool interrupted = false;
 };
 
-// Picks the item of a request: `nth` counts the requests of its stage from 0
-// (so a round robin starts every stage with the same items and stages can be
-// compared item by item); `trace_item` is the replay trace's id.
+// Picks the item of a request (never two calls at once; in a closed stage
+// possibly on an event loop's thread): `nth` counts the requests of its stage
+// from 0 (so a round robin starts every stage with the same items and stages
+// can be compared item by item); `trace_item` is the replay trace's id.
 using ItemPicker =
     std::function<size_t(int64_t nth, const std::string& trace_item)>;
 
