@@ -36,18 +36,12 @@ struct Driver::Slot {
 struct Driver::Shared {
   std::mutex mu;
   std::condition_variable cv;
-  std::deque<Slot> slots;  // appended under mu
+  std::deque<Slot> slots;  // appended by the dispatcher only
   std::atomic<int64_t> sent{0};
   std::atomic<int64_t> done{0};
   std::atomic<int64_t> errors{0};
   std::atomic<int64_t> in_flight{0};
   std::atomic<int64_t> late{0};
-  // A closed stage in progress: a completion on another thread starts the
-  // next request itself. Guarded by mu; `chain` is cleared before Run
-  // returns, and Run waits until no chained Start is under way.
-  Driver* chain = nullptr;
-  std::thread::id dispatcher;
-  int starting = 0;
 };
 
 Driver::Driver(Clock* clock, Sleeper* sleeper, Sender* sender,
@@ -83,8 +77,8 @@ bool Driver::WaitForSlot(int cap, int64_t until) {
   return true;
 }
 
-Driver::Slot* Driver::NewSlot(int64_t index, size_t item, int stage,
-                              int64_t scheduled, int64_t planned, bool closed) {
+Driver::Slot* Driver::Send(int64_t index, size_t item, int stage,
+                           int64_t scheduled, int64_t planned, bool closed) {
   Slot& slot = shared_->slots.emplace_back();
   RequestRecord& r = slot.record;
   r.index = index;
@@ -96,23 +90,9 @@ Driver::Slot* Driver::NewSlot(int64_t index, size_t item, int stage,
   r.state = RequestState::kDone;
   shared_->in_flight.fetch_add(1);
   shared_->sent.fetch_add(1);
-  return &slot;
-}
-
-void Driver::Send(int64_t index, size_t item, int stage, int64_t scheduled,
-                  int64_t planned, bool closed) {
-  Slot* slot;
-  {
-    std::lock_guard<std::mutex> lock(shared_->mu);
-    slot = NewSlot(index, item, stage, scheduled, planned, closed);
-  }
-  Launch(slot);
-}
-
-void Driver::Launch(Slot* slot) {
   int64_t start = start_.load();
-  slot->record.sent_ns = Now(clock_) - start;
-  sender_->Start(slot->record.item, [sh = shared_, s = slot, start](Outcome o) {
+  r.sent_ns = Now(clock_) - start;
+  sender_->Start(item, [sh = shared_, s = &slot, start](Outcome o) {
     int expected = kPending;
     if (!s->state.compare_exchange_strong(expected, kWriting)) return;
     bool failed = !o.error_kind.empty();
@@ -121,27 +101,11 @@ void Driver::Launch(Slot* slot) {
     s->state.store(kFilled, std::memory_order_release);
     sh->done.fetch_add(1);
     if (failed) sh->errors.fetch_add(1);
-    Driver* driver = nullptr;
-    Slot* next = nullptr;
-    {
-      std::lock_guard<std::mutex> lock(sh->mu);
-      sh->in_flight.fetch_sub(1);
-      // On the dispatcher's own thread (a sender that answers inside Start)
-      // the dispatcher tops up; chaining there would recurse.
-      if (sh->chain && std::this_thread::get_id() != sh->dispatcher)
-        next = sh->chain->NextClosed();
-      if (next) {
-        driver = sh->chain;
-        ++sh->starting;
-      } else {
-        sh->cv.notify_all();
-      }
-    }
-    if (!driver) return;
-    driver->Launch(next);
     std::lock_guard<std::mutex> lock(sh->mu);
-    if (--sh->starting == 0) sh->cv.notify_all();
+    sh->in_flight.fetch_sub(1);
+    sh->cv.notify_all();
   });
+  return &slot;
 }
 
 void Driver::Skip(size_t index, const Arrival& a, int64_t planned,
@@ -208,48 +172,16 @@ void Driver::RunOpen(const Schedule& s, const ItemPicker& pick) {
     Skip(i, s.arrivals[i], s.arrivals[i].t_ns, RequestState::kNotSent, pick);
 }
 
-// Called under shared_->mu.
-Driver::Slot* Driver::NextClosed() {
-  const int64_t start = start_.load();
-  const int64_t now = Now(clock_);
-  if (now >= start + closed_end_ || next_index_ >= options_.max_requests ||
-      Stopped() || shared_->in_flight.load() >= closed_level_)
-    return nullptr;
-  int64_t index = next_index_++;
-  size_t item = (*closed_pick_)(per_stage_[closed_stage_]++, {});
-  return NewSlot(index, item, closed_stage_, now - start, now - start, true);
-}
-
-// The dispatcher fills the level; from then on each completion on an event
-// loop starts the next request itself, so a closed loop pays no hand-off to
-// the dispatcher per request (on a busy machine each such wakeup waits for
-// a core). The dispatcher tops up what a completion could not (an answer
-// given inside Start) and ends the stage.
 void Driver::RunClosed(const Stage& st, int stage, const ItemPicker& pick) {
-  Shared& sh = *shared_;
-  const int64_t end = start_.load() + st.end_ns;
-  std::unique_lock<std::mutex> lock(sh.mu);
-  closed_stage_ = stage;
-  closed_level_ = st.concurrency;
-  closed_end_ = st.end_ns;
-  closed_pick_ = &pick;
-  sh.chain = this;
-  sh.dispatcher = std::this_thread::get_id();
-  for (;;) {
-    if (Slot* s = NextClosed()) {
-      lock.unlock();
-      Launch(s);
-      lock.lock();
-      continue;
-    }
-    int64_t now = Now(clock_);
-    if (now >= end || next_index_ >= options_.max_requests || Stopped()) break;
-    sleeper_->WaitFor(&sh.cv, &lock,
-                      std::chrono::nanoseconds(std::min(kPoll, end - now)));
+  const int64_t start = start_.load();
+  const int64_t end = start + st.end_ns;
+  while (next_index_ < options_.max_requests && !Stopped()) {
+    if (!WaitForSlot(st.concurrency, end)) return;
+    int64_t now = Now(clock_) - start;
+    if (start + now >= end) return;
+    int64_t index = next_index_++;
+    Send(index, pick(per_stage_[stage]++, {}), stage, now, now, true);
   }
-  sh.chain = nullptr;
-  while (sh.starting > 0)
-    sleeper_->WaitFor(&sh.cv, &lock, std::chrono::nanoseconds(kPoll));
 }
 
 void Driver::Drain() {

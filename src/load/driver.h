@@ -13,8 +13,7 @@
 // out at up to that multiple of the target rate (still evenly spaced, never
 // all at once) until the schedule is met again. Closed-loop stages (sweeps)
 // hold N requests in flight instead; their latency can only be measured from
-// the send. There each completion starts the next request on its own thread
-// (no hand-off to the dispatcher per request).
+// the send.
 //
 // The client's own limit: at most `client_window` requests are handed to
 // the sender at once (its connections). A request due while the window is
@@ -147,8 +146,7 @@ struct RunResult {
   bool interrupted = false;
 };
 
-// Picks the item of a request (never two calls at once; in a closed stage
-// possibly on an event loop's thread): `nth` counts the requests of its stage
+// Picks the item of a request: `nth` counts the requests of its stage
 // from 0 (so a round robin starts every stage with the same items and stages
 // can be compared item by item); `trace_item` is the replay trace's id.
 using ItemPicker =
@@ -168,12 +166,8 @@ class Driver {
   struct Slot;
   bool SleepUntil(int64_t t_abs);            // false: stopped
   bool WaitForSlot(int cap, int64_t until);  // false: stopped or timed out
-  Slot* NewSlot(int64_t index, size_t item, int stage, int64_t scheduled,
-                int64_t planned, bool closed);  // under shared_->mu
-  void Send(int64_t index, size_t item, int stage, int64_t scheduled,
-            int64_t planned, bool closed);
-  void Launch(Slot* slot);
-  Slot* NextClosed();  // under shared_->mu
+  Slot* Send(int64_t index, size_t item, int stage, int64_t scheduled,
+             int64_t planned, bool closed);
   void RunOpen(const Schedule& s, const ItemPicker& pick);
   void Skip(size_t index, const Arrival& a, int64_t planned, RequestState state,
             const ItemPicker& pick);
@@ -190,11 +184,6 @@ class Driver {
   int64_t next_index_ = 0;
   std::vector<int64_t> per_stage_;  // requests picked so far per stage
   std::vector<RequestRecord> not_sent_;
-  // The closed stage in progress (NextClosed; guarded by shared_->mu).
-  int closed_stage_ = 0;
-  int closed_level_ = 0;
-  int64_t closed_end_ = 0;
-  const ItemPicker* closed_pick_ = nullptr;
 };
 
 }  // namespace mmgate::load

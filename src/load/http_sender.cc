@@ -9,14 +9,6 @@
 #include "remote/sse.h"
 
 namespace mmgate::load {
-namespace {
-
-// The transport whose event loop is running a completion on this thread: a
-// request started from there (a closed loop's next request) stays on that
-// loop instead of waking another one.
-thread_local const remote::Transport* t_current_loop = nullptr;
-
-}  // namespace
 
 struct HttpSender::Exchange {
   std::unique_ptr<remote::StreamState> stream;
@@ -65,17 +57,10 @@ void HttpSender::Start(size_t item, OutcomeFn done) {
     });
     sink = [raw](std::string_view chunk) { return raw->sse->Feed(chunk); };
   }
-  remote::Transport* transport = nullptr;
-  for (const auto& t : transports_)
-    if (t.get() == t_current_loop) transport = t.get();
-  if (!transport) transport = transports_[next_++ % transports_.size()].get();
-  transport->Start(requests_[item % requests_.size()], std::move(sink),
-                   [this, x, transport](remote::HttpResponse r) {
-                     const remote::Transport* outer = t_current_loop;
-                     t_current_loop = transport;
-                     Finish(x.get(), std::move(r));
-                     t_current_loop = outer;
-                   });
+  auto& transport = transports_[next_++ % transports_.size()];
+  transport->Start(
+      requests_[item % requests_.size()], std::move(sink),
+      [this, x](remote::HttpResponse r) { Finish(x.get(), std::move(r)); });
 }
 
 void HttpSender::Finish(Exchange* x, remote::HttpResponse raw) const {

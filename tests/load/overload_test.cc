@@ -78,9 +78,8 @@ TEST(Overload, EndsOnTimeAndCountsWhatItCouldNotSend) {
   EXPECT_LE(server.connections(), 4);
 }
 
-// A closed loop whose completions start the next request on their own event
-// loop (two loops here) holds exactly its level in flight, never more, and
-// every request it sent is answered and counted once.
+// A closed loop over two event loops holds exactly its level in flight,
+// never more, and every request it sent is answered and counted once.
 TEST(ClosedLoop, CompletionsKeepExactlyTheLevelInFlight) {
   FaultServer server([](const ServerRequest&, int64_t) {
     return Script{Sleep(20), Send(Response(200, "application/json",
