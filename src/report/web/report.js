@@ -510,6 +510,7 @@
     return h('div', {},
         h('h1', {}, 'mmgate load: ' + d.profile), h('p', {class: 'muted'},
             `${d.requests.sent} sent, ${d.requests.ok} ok, ${d.requests.errors} errors over ${fmt(d.duration_s, 1)} s` +
+            (d.requests.late ? `; ${d.requests.late} not sent in time (beyond what the client could send)` : '') +
             (d.interrupted ? ' (interrupted)' : '')),
         section('Latency against offered load', chart({width: 520, height: 240, data: {values: offered},
             mark: {type: 'line', point: true},
