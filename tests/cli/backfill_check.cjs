@@ -3,22 +3,15 @@
 // the contested list, and a hostile category name shown as text (no script
 // ran, none was allowed).
 // usage: node backfill_check.cjs FLIPS.html ARTIFACT_DIR
-const {chromium} = require('playwright-core');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
+const {check, run, watch} = require('../lib/browser.cjs');
 
 const [file, artifacts] = process.argv.slice(2);
-const problems = [];
-const check = (ok, what) => { if (!ok) problems.push(what); };
 
-(async () => {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mmgate-flips-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox']});
+run('flip view ok', async (context) => {
   const page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('dialog', (d) => { problems.push(`a dialog fired: ${d.message()}`); d.dismiss(); });
+  watch(page, 'flip view');
   await page.goto('file://' + path.resolve(file));
   const bars = await page.$$eval('figure.chart', (figs) => figs.map((f) => {
     const svg = f.querySelector('svg');
@@ -47,10 +40,4 @@ const check = (ok, what) => { if (!ok) problems.push(what); };
   check(await page.$$eval('img, script', (e) => e.length) === 0, 'markup was injected');
   fs.mkdirSync(artifacts, {recursive: true});
   await page.screenshot({path: path.join(artifacts, 'backfill-flips.png'), fullPage: true});
-  await context.close();
-  if (problems.length) {
-    console.error(problems.join('\n'));
-    process.exit(1);
-  }
-  console.log('flip view ok');
-})().catch((e) => { console.error(e); process.exit(1); });
+});

@@ -9,7 +9,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 export NODE_PATH=$(realpath "$2")
 ARTIFACTS=$(realpath -m "$3")
-EX=$(cd "$(dirname "$0")/../../examples/backfill" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+EX=$(cd "$HERE/../../examples/backfill" && pwd)
 cp "$EX"/generate.py "$EX"/candidate.py "$EX"/mmgate.yaml "$WORK/"
 cd "$WORK"
 $PY generate.py history --traces 3000 --seed 3 >/dev/null
@@ -59,7 +60,7 @@ expect_eq "$(wc -l <contested.jsonl)" "$flips" "JSONL rows"
 expect_eq "$(head -1 contested.jsonl | jq -r .category)" fraud "highest stakes first"
 lo=$(jq '.groups[0].flip_rate.ci[0]' <<<"$a"); hi=$(jq '.groups[0].flip_rate.ci[1]' <<<"$a")
 $PY -c "assert 0 <= $lo < $hi <= 1" || fail "interval [$lo, $hi]"
-node "$(dirname "$0")/backfill_check.cjs" flips.html "$ARTIFACTS"
+node "$HERE/backfill_check.cjs" flips.html "$ARTIFACTS"
 
 # Review: a sample out, reviewers' answers in, an estimate with interval.
 "$MMGATE" backfill review bf -c mmgate.yaml --export review.jsonl --size 4 2>/dev/null

@@ -3,29 +3,12 @@
 // chart shows the cadence, the tables hold what `goldset health --json`
 // says, hostile slice text runs nothing, and no page or console error.
 // usage: node health_browser_check.cjs HEALTH.html GATE.html HEALTH.json ARTIFACT_DIR
-const {chromium} = require('playwright-core');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
+const {check, run, watch} = require('../lib/browser.cjs');
 
 const [healthFile, gateFile, jsonFile, artifacts] = process.argv.slice(2);
 const health = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
-const problems = [];
-function check(ok, what) {
-  if (!ok) problems.push(what);
-}
-
-function watch(page, label) {
-  page.on('pageerror', (e) => problems.push(`${label}: page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`${label}: console error: ${m.text()}`);
-  });
-  page.on('dialog', (d) => {
-    problems.push(`${label}: a dialog fired: ${d.message()}`);
-    d.dismiss();
-  });
-}
-
 async function checkSection(page, label) {
   await page.waitForFunction(() => document.querySelectorAll('.goldset .chart svg').length >= 3, null,
                              {timeout: 20000});
@@ -54,34 +37,16 @@ async function checkSection(page, label) {
   check(await page.evaluate(() => window.__xss === undefined), `${label}: injected markup ran`);
 }
 
-(async () => {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mmgate-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: {width: 1100, height: 900},
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const page = await browser.newPage();
+run('goldset health pages: ok', async (context) => {
+  const page = await context.newPage();
   watch(page, 'health');
   await page.goto('file://' + path.resolve(healthFile));
   await checkSection(page, 'health');
   await page.screenshot({path: path.join(artifacts, 'goldset_health.png'), fullPage: true});
-  const gate = await browser.newPage();
+  const gate = await context.newPage();
   watch(gate, 'gate report');
   await gate.goto('file://' + path.resolve(gateFile));
   await gate.waitForSelector('.comparison', {timeout: 20000});
   await checkSection(gate, 'gate report');
   await gate.screenshot({path: path.join(artifacts, 'gate_report_goldset.png'), fullPage: true});
-  await browser.close();
-  fs.rmSync(profile, {recursive: true, force: true});
-  if (problems.length) {
-    console.error(problems.join('\n'));
-    process.exit(1);
-  }
-  console.log('goldset health pages: ok');
-})().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+}, {viewport: {width: 1100, height: 900}});

@@ -7,16 +7,8 @@
 # stand-in for a run made two months ago, so part of the gold set is older
 # than the 30-day cadence. A slice and a small suite are below min_n.
 # usage: health_browser_test.sh MMGATE NODE_MODULES ARTIFACT_DIR
-set -euo pipefail
-MMGATE=$(realpath "$1")
-export NODE_PATH=$(realpath "$2")
-ARTIFACTS=$(realpath -m "$3")
-HERE=$(cd "$(dirname "$0")" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-goldset-browser.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-PY=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
-mkdir -p "$ARTIFACTS" "$WORK/data"
+source "$(dirname "$0")/../lib/browser.sh" goldset-browser "$@"
+mkdir -p "$WORK/data"
 cd "$WORK"
 
 $PY - <<'PY'

@@ -6,19 +6,7 @@
 # endpoint (every request an error: exit 4), Ctrl-C mid-run (exit 130 with
 # the partial report written), and SIGTERM on a rate beyond the client.
 # usage: cli_load_test.sh MMGATE NODE_MODULES
-set -euo pipefail
-MMGATE=$(realpath "$1")
-export NODE_PATH=$(realpath "$2")
-HERE=$(cd "$(dirname "$0")" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-load.XXXXXX")
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-PY=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/../lib/browser.sh" load "$@"
 field() { $PY -c "import json,sys; d=json.load(open('$1')); print($2)"; }
 cd "$WORK"
 

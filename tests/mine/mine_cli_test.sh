@@ -7,43 +7,16 @@
 # shows a mined image and audio clip in headless Chromium and stores a grade
 # given by keyboard.
 # usage: mine_cli_test.sh MMGATE NODE_MODULES ARTIFACT_DIR
-set -euo pipefail
-MMGATE=$(realpath "$1")
-export NODE_PATH=$(realpath "$2")
-ARTIFACTS=$(realpath -m "$3")
-HERE=$(cd "$(dirname "$0")" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-mine.XXXXXX")
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-PY=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
-mkdir -p "$ARTIFACTS" "$WORK/p/logs/media"
+source "$(dirname "$0")/../lib/browser.sh" mine "$@"
+mkdir -p "$WORK/p/logs/media"
 cd "$WORK/p"
 
 $PY - <<'PY'
-import base64, json, struct, zlib
-def png(path, bars, w=240, h=160):
-    rows = []
-    for y in range(h):
-        row = bytearray(b"\x00")
-        for x in range(w):
-            i = x * len(bars) // w
-            inside = y > h - bars[i] * h // 10
-            row += bytes((200, 60, 40) if inside else (250, 250, 250))
-        rows.append(bytes(row))
-    def chunk(t, d):
-        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
-    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-    data += chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b"")
-    open(path, "wb").write(data)
-    return data
-a = png("logs/media/a.png", [3, 7, 5])
-png("logs/media/a-copy.png", [3, 7, 5])   # the same bytes as a.png
-png("logs/media/b.png", [9, 1])
+import base64, json
+from media import bar_png
+a = bar_png("logs/media/a.png", [3, 7, 5], 240, 160, color=(200, 60, 40))
+bar_png("logs/media/a-copy.png", [3, 7, 5], 240, 160, color=(200, 60, 40))  # the same bytes as a.png
+bar_png("logs/media/b.png", [9, 1], 240, 160, color=(200, 60, 40))
 def t(i, modality, media, signals, slices, **kw):
     d = {"id": i, "time": "2026-11-02T10:00:00Z", "category": "support", "modality": modality,
          "prompt": f"What does {i} show?", "decision": kw.pop("decision", f"answer {i}"),
@@ -120,7 +93,7 @@ for _ in $(seq 100); do
 done
 url=$($PY -c 'import json; print(json.load(open("label.out"))["url"])') || { cat label.err; fail "label did not start"; }
 node "$HERE/mined_label_check.cjs" "$url" "$ARTIFACTS"
-kill "$server"; wait "$server" || true; server=""
+stop_server
 labels=$(sqlite3 .mmgate/results.db "SELECT run_id, suite, grade FROM labels ORDER BY label_id")
 grep -q "^mined-1|mined-chart|1$" <<<"$labels" || fail "label not stored: $labels"
 echo "mine_cli: ok"

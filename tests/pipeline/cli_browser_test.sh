@@ -4,15 +4,8 @@
 # and noise, not words), so transcription fails on every item: the page must
 # still show both runs' bars, both blame counts and every failing item.
 # usage: cli_browser_test.sh MMGATE NODE_MODULES ARTIFACT_DIR
-set -euo pipefail
-MMGATE=$(realpath "$1")
-export NODE_PATH=$(realpath "$2")
-ARTIFACTS=$(realpath -m "$3")
-HERE=$(cd "$(dirname "$0")" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-pipeline.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-mkdir -p "$ARTIFACTS" "$WORK/p/data/media"
+source "$(dirname "$0")/../lib/browser.sh" pipeline "$@"
+mkdir -p "$WORK/p/data/media"
 cd "$WORK/p"
 
 for i in 0 1 2 3; do

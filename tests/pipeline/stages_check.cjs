@@ -2,18 +2,13 @@
 // drawn for every stage, the stage table and the failing items shown, no
 // script error or refused resource.
 // usage: node stages_check.cjs STAGES.html ARTIFACT_DIR
-const {chromium} = require('playwright-core');
 const path = require('path');
+const {problems, run, watch} = require('../lib/browser.cjs');
 
 const [file, artifacts] = process.argv.slice(2);
-(async () => {
-  const problems = [];
-  const browser = await chromium.launch({executablePath: '/usr/bin/chromium'});
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
+run('pipeline stages page: ok', async (context) => {
+  const page = await context.newPage();
+  watch(page, 'stages page');
   await page.goto('file://' + path.resolve(file));
   const bars = await page.$$eval('.chart svg rect.bar', (rs) => rs.map((r) => {
     const b = r.getBoundingClientRect();
@@ -31,9 +26,4 @@ const [file, artifacts] = process.argv.slice(2);
   const failing = await page.$$eval('table.failing tr', (rs) => rs.length - 1);
   if (failing !== 4) problems.push(`${failing} failing items shown, expected 4`);
   await page.screenshot({path: path.join(artifacts, 'pipeline-stages.png'), fullPage: true});
-  await browser.close();
-  if (problems.length) {
-    console.error(problems.join('\n'));
-    process.exit(1);
-  }
-})();
+});

@@ -2,30 +2,10 @@
 // what a person would see: charts drawn, an image and an audio player in the
 // failure browser, hostile text shown as text with no script run.
 // usage: node browser_check.cjs REPORT.html DASHBOARD_URL ARTIFACT_DIR
-const {chromium} = require('playwright-core');
-const fs = require('fs');
-const os = require('os');
 const path = require('path');
+const {check, run, watch} = require('../lib/browser.cjs');
 
 const [reportFile, dashboardUrl, artifacts] = process.argv.slice(2);
-const problems = [];
-function check(ok, what) {
-  if (!ok) problems.push(what);
-}
-
-// Everything a page could do wrong: script errors, refused resources (a CSP
-// violation means an embedded script or a chart needed more than allowed),
-// dialogs from injected script.
-function watch(page, label) {
-  page.on('pageerror', (e) => problems.push(`${label}: page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`${label}: console error: ${m.text()}`);
-  });
-  page.on('dialog', (d) => {
-    problems.push(`${label}: a dialog fired: ${d.message()}`);
-    d.dismiss();
-  });
-}
 
 async function chartsDrawn(page, label, min) {
   await page.waitForFunction((n) => document.querySelectorAll('.chart svg').length >= n, min,
@@ -93,68 +73,48 @@ async function failureBrowser(page, label) {
   check(text.includes('more not shown') || text.includes('worse'), `${label}: no failure counts`);
 }
 
-(async () => {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mmgate-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: {width: 1280, height: 900},
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const page = await context.newPage();
-    watch(page, 'report');
-    await page.goto('file://' + path.resolve(reportFile));
-    await page.waitForSelector('.verdict', {timeout: 20000});
-    const verdict = await page.textContent('.verdict h1');
-    check(/BLOCK/.test(verdict), `report: verdict shown first should be BLOCK, got ${verdict}`);
-    // The banner says what kind of block it is and lists the blocking reasons first.
-    const meaning = await page.textContent('.verdict .meaning');
-    check(/do not roll forward: a regression against the baseline/.test(meaning),
-          `report: the banner does not say what kind of block: ${meaning}`);
-    const first = await page.textContent('.verdict li');
-    check(/^blocked \(regression\): /.test(first), `report: first banner reason is not a block: ${first}`);
-    const n = await chartsDrawn(page, 'report', 6);
-    await failureBrowser(page, 'report');
-    await sloAndScorecard(page, 'report', ['baseline · base', 'candidate · cand']);
-    await noScriptRan(page, 'report');
-    await page.screenshot({path: path.join(artifacts, 'report.png'), fullPage: true});
-    await page.screenshot({path: path.join(artifacts, 'report-top.png')});
-    const firstFailure = await page.$('details.stratum');
-    await firstFailure.screenshot({path: path.join(artifacts, 'report-failure.png')});
-    const audioItem = await page.$('.item:has(audio)');
-    await page.waitForFunction((el) => el.querySelector('audio').duration > 0, audioItem);
-    await audioItem.screenshot({path: path.join(artifacts, 'report-audio-item.png')});
-    const sections = await page.$$('section:has(.chart)');
-    for (let i = 0; i < sections.length; ++i) {
-      await sections[i].screenshot({path: path.join(artifacts, `report-section-${i}.png`)});
-    }
-    console.log(`report: ${n} charts`);
+run('browser checks: ok', async (context) => {
+  const page = await context.newPage();
+  watch(page, 'report');
+  await page.goto('file://' + path.resolve(reportFile));
+  await page.waitForSelector('.verdict', {timeout: 20000});
+  const verdict = await page.textContent('.verdict h1');
+  check(/BLOCK/.test(verdict), `report: verdict shown first should be BLOCK, got ${verdict}`);
+  // The banner says what kind of block it is and lists the blocking reasons first.
+  const meaning = await page.textContent('.verdict .meaning');
+  check(/do not roll forward: a regression against the baseline/.test(meaning),
+        `report: the banner does not say what kind of block: ${meaning}`);
+  const first = await page.textContent('.verdict li');
+  check(/^blocked \(regression\): /.test(first), `report: first banner reason is not a block: ${first}`);
+  const n = await chartsDrawn(page, 'report', 6);
+  await failureBrowser(page, 'report');
+  await sloAndScorecard(page, 'report', ['baseline · base', 'candidate · cand']);
+  await noScriptRan(page, 'report');
+  await page.screenshot({path: path.join(artifacts, 'report.png'), fullPage: true});
+  await page.screenshot({path: path.join(artifacts, 'report-top.png')});
+  const firstFailure = await page.$('details.stratum');
+  await firstFailure.screenshot({path: path.join(artifacts, 'report-failure.png')});
+  const audioItem = await page.$('.item:has(audio)');
+  await page.waitForFunction((el) => el.querySelector('audio').duration > 0, audioItem);
+  await audioItem.screenshot({path: path.join(artifacts, 'report-audio-item.png')});
+  const sections = await page.$$('section:has(.chart)');
+  for (let i = 0; i < sections.length; ++i) {
+    await sections[i].screenshot({path: path.join(artifacts, `report-section-${i}.png`)});
+  }
+  console.log(`report: ${n} charts`);
 
-    const dash = await context.newPage();
-    watch(dash, 'dashboard');
-    await dash.goto(dashboardUrl);
-    await dash.waitForSelector('h1', {timeout: 20000});
-    await chartsDrawn(dash, 'dashboard', 2);
-    const body = await dash.evaluate(() => document.body.innerText);
-    check(body.includes('base') && body.includes('cand'), 'dashboard: runs not listed');
-    await dash.screenshot({path: path.join(artifacts, 'dashboard.png'), fullPage: true});
-    await Promise.all([dash.waitForNavigation(), dash.click('text=open')]);
-    await dash.waitForSelector('.verdict', {timeout: 20000});
-    await chartsDrawn(dash, 'dashboard comparison', 6);
-    await failureBrowser(dash, 'dashboard comparison');
-    await noScriptRan(dash, 'dashboard comparison');
-    await dash.screenshot({path: path.join(artifacts, 'dashboard-compare.png'), fullPage: true});
-  } catch (e) {
-    problems.push('exception: ' + e.stack);
-  } finally {
-    await context.close();
-    fs.rmSync(profile, {recursive: true, force: true});
-  }
-  if (problems.length) {
-    console.error(problems.join('\n'));
-    process.exit(1);
-  }
-  console.log('browser checks: ok');
-})();
+  const dash = await context.newPage();
+  watch(dash, 'dashboard');
+  await dash.goto(dashboardUrl);
+  await dash.waitForSelector('h1', {timeout: 20000});
+  await chartsDrawn(dash, 'dashboard', 2);
+  const body = await dash.evaluate(() => document.body.innerText);
+  check(body.includes('base') && body.includes('cand'), 'dashboard: runs not listed');
+  await dash.screenshot({path: path.join(artifacts, 'dashboard.png'), fullPage: true});
+  await Promise.all([dash.waitForNavigation(), dash.click('text=open')]);
+  await dash.waitForSelector('.verdict', {timeout: 20000});
+  await chartsDrawn(dash, 'dashboard comparison', 6);
+  await failureBrowser(dash, 'dashboard comparison');
+  await noScriptRan(dash, 'dashboard comparison');
+  await dash.screenshot({path: path.join(artifacts, 'dashboard-compare.png'), fullPage: true});
+});

@@ -5,43 +5,16 @@
 # answers some items with markup, javascript: links, ANSI and bidi controls),
 # gated with --html, then `mmgate serve` on a free loopback port.
 # usage: browser_test.sh MMGATE NODE_MODULES ARTIFACT_DIR
-set -euo pipefail
-MMGATE=$(realpath "$1")
-export NODE_PATH=$(realpath "$2")
-ARTIFACTS=$(realpath -m "$3")
-HERE=$(cd "$(dirname "$0")" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-browser.XXXXXX")
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-PY=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
-mkdir -p "$ARTIFACTS" "$WORK/p/data/media"
+source "$(dirname "$0")/../lib/browser.sh" browser "$@"
+mkdir -p "$WORK/p/data/media"
 cd "$WORK/p"
 
-# Three bar-chart PNGs (pure-Python PNG writer) and two short WAV clips.
+# Three bar-chart PNGs (tests/lib/media.py) and two short WAV clips.
 $PY - <<'PY'
-import struct, zlib
-def png(path, bars, w=480, h=320):
-    rows = []
-    for y in range(h):
-        row = bytearray(b"\x00")
-        for x in range(w):
-            i = x * len(bars) // w
-            inside = (x % (w // len(bars))) > 12 and y > h - bars[i] * h // 10
-            row += bytes((40, 90, 200) if inside else (250, 250, 250))
-        rows.append(bytes(row))
-    def chunk(t, d):
-        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
-    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-    data += chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b"")
-    open(path, "wb").write(data)
-png("data/media/c0.png", [3, 7, 5, 9])
-png("data/media/c1.png", [8, 2, 6])
-png("data/media/c2.png", [4, 4, 9, 1, 6])
+from media import bar_png
+bar_png("data/media/c0.png", [3, 7, 5, 9], 480, 320, gap=12)
+bar_png("data/media/c1.png", [8, 2, 6], 480, 320, gap=12)
+bar_png("data/media/c2.png", [4, 4, 9, 1, 6], 480, 320, gap=12)
 PY
 sox -n -r 16000 -c 1 -b 16 data/media/a0.wav synth 1.2 sine 440 fade 0.05 1.2 0.1
 sox -n -r 16000 -c 1 -b 16 data/media/a1.wav synth 0.8 sine 660:880
@@ -128,5 +101,4 @@ grep -qi "^content-security-policy: default-src 'none'" <<<"$headers" || fail "d
 node "$HERE/browser_check.cjs" "$WORK/p/report.html" "$url" "$ARTIFACTS"
 kill "$server"
 wait "$server" || true
-server=""
 echo "report_browser: ok"

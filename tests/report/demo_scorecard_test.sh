@@ -3,14 +3,7 @@
 # baseline and candidate, on the bundled gold suites, `demo --small`) in the
 # HTML report, in headless Chromium.
 # usage: demo_scorecard_test.sh MMGATE NODE_MODULES ARTIFACT_DIR
-set -euo pipefail
-MMGATE=$(realpath "$1")
-export NODE_PATH=$(realpath "$2")
-ARTIFACTS=$(realpath -m "$3")
-HERE=$(cd "$(dirname "$0")" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-demo-card.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-mkdir -p "$ARTIFACTS"
+source "$(dirname "$0")/../lib/browser.sh" demo-card "$@"
 cd "$WORK"
 rc=0
 "$MMGATE" demo --small -o demo >demo.txt 2>demo.err || rc=$?

@@ -7,22 +7,8 @@
 # holds exactly those labels as new/old/neither and `backfill analyze` gives
 # the estimate of how often the candidate is right from them.
 # usage: backfill_review_browser_test.sh MMGATE NODE_MODULES ARTIFACT_DIR
-set -euo pipefail
-MMGATE=$(realpath "$1")
-export NODE_PATH=$(realpath "$2")
-ARTIFACTS=$(realpath -m "$3")
-HERE=$(cd "$(dirname "$0")" && pwd)
+source "$(dirname "$0")/../lib/browser.sh" review "$@"
 EX=$(cd "$HERE/../../examples/backfill" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-review.XXXXXX")
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-PY=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
-mkdir -p "$ARTIFACTS"
 cp "$EX"/generate.py "$EX"/candidate.py "$EX"/mmgate.yaml "$WORK/"
 cd "$WORK"
 $PY generate.py history --traces 1500 --seed 5 >/dev/null
@@ -41,7 +27,7 @@ url=$($PY -c 'import json; print(json.load(open("serve.out"))["url"])') || { cat
 [ "$($PY -c 'import json; print(json.load(open("serve.out"))["flips"])')" = 6 ] || fail "flips served: $(cat serve.out)"
 
 node "$HERE/backfill_review_check.cjs" "$url" "$ARTIFACTS" >graded.json
-kill "$server"; wait "$server" || true; server=""
+stop_server
 
 # What the grades must have become: A or B unblinded with the flip's own
 # decisions (contested.jsonl), the undone grade withdrawn.

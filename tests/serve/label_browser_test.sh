@@ -8,41 +8,15 @@
 # from another origin are refused; `label stats` gives their kappa and
 # `label export` gold JSONL that `mmgate calibrate` reads.
 # usage: label_browser_test.sh MMGATE NODE_MODULES ARTIFACT_DIR
-set -euo pipefail
-MMGATE=$(realpath "$1")
-export NODE_PATH=$(realpath "$2")
-ARTIFACTS=$(realpath -m "$3")
-HERE=$(cd "$(dirname "$0")" && pwd)
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-label.XXXXXX")
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-PY=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
-mkdir -p "$ARTIFACTS" "$WORK/p/data/media"
+source "$(dirname "$0")/../lib/browser.sh" label "$@"
+mkdir -p "$WORK/p/data/media"
 cd "$WORK/p"
 
 $PY - <<'PY'
-import json, struct, zlib
-def png(path, bars, w=320, h=200):
-    rows = []
-    for y in range(h):
-        row = bytearray(b"\x00")
-        for x in range(w):
-            i = x * len(bars) // w
-            inside = (x % (w // len(bars))) > 10 and y > h - bars[i] * h // 10
-            row += bytes((40, 90, 200) if inside else (250, 250, 250))
-        rows.append(bytes(row))
-    def chunk(t, d):
-        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
-    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-    data += chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b"")
-    open(path, "wb").write(data)
-png("data/media/c0.png", [3, 7, 5, 9])
-png("data/media/c1.png", [8, 2, 6])
+import json
+from media import bar_png
+bar_png("data/media/c0.png", [3, 7, 5, 9], 320, 200, gap=10)
+bar_png("data/media/c1.png", [8, 2, 6], 320, 200, gap=10)
 charts = [{"id": f"chart-{i}", "modality": "chart", "prompt": f"Tallest bar of chart {i}?",
            "media": [{"type": "image", "path": f"media/c{i % 2}.png"}], "reference": f"v{i}",
            "slices": {"chart_type": "bar"}} for i in range(2)]
@@ -118,7 +92,7 @@ headers=$(curl -sS -D - -o /dev/null "$url")
 grep -qi "^content-security-policy: default-src 'none'; script-src 'self'" <<<"$headers" || fail "CSP: $headers"
 
 node "$HERE/label_check.cjs" "$url" "$ARTIFACTS"
-kill "$server"; wait "$server" || true; server=""
+stop_server
 
 labels=$(sqlite3 .mmgate/results.db "SELECT COUNT(*) FROM labels WHERE grade != 'withdrawn'")
 [ "$labels" -ge 8 ] || fail "expected at least 8 labels in the store, found $labels"
