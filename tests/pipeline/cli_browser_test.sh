@@ -5,41 +5,22 @@
 # still show both runs' bars, both blame counts and every failing item.
 # usage: cli_browser_test.sh MMGATE NODE_MODULES ARTIFACT_DIR
 source "$(dirname "$0")/../lib/browser.sh" pipeline "$@"
+source "$HERE/voice_project.sh"
 mkdir -p "$WORK/p/data/media"
 cd "$WORK/p"
 
-for i in 0 1 2 3; do
-  sox -n -r 16000 -c 1 -b 16 "data/media/a$i.wav" synth 1.$i sine $((300 + 100 * i))
-done
+voice_tones
 for i in 0 1 2 3; do
   echo "{\"id\": \"req-$i\", \"modality\": \"pipeline\", \"prompt\": \"\", \"media\": [{\"type\": \"audio\", \"path\": \"media/a$i.wav\"}], \"reference\": \"your timer is set\", \"gold\": {\"transcribe\": \"set a timer\", \"reason\": \"your timer is set\"}, \"slices\": {\"tone\": \"t$i\"}}"
 done >data/items.jsonl
-cat >replies.gram <<'G'
-#JSGF V1.0;
-grammar replies;
-public <reply> = your timer is set | sorry;
-G
-cat >voice.yaml <<'Y'
-name: voice
-modality: pipeline
-dataset: data/items.jsonl
-metric: wer
-stages:
-  - {name: transcribe, model: asr, kind: asr, metric: wer}
-  - {name: reason, model: rules, kind: text, metric: normalized_match}
-  - {name: synthesize, model: tts, kind: tts}
-  - {name: verify, model: asr-replies, kind: asr, metric: wer, verifies: synthesize}
-Y
-cat >mmgate.yaml <<'Y'
-models:
-  asr: {provider: pocketsphinx}
-  asr-replies: {provider: pocketsphinx, jsgf: replies.gram}
-  tts: {provider: espeak, voice: en-us, rate: 130, pitch: 40, range: 20}
-  rules: {provider: rules, otherwise: sorry, rules: [{when: timer, say: "your timer is set"}]}
-  rules-v2: {provider: rules, otherwise: "sorry", rules: [{when: timer set, say: "your timer is set"}]}
+voice_suite
+{
+  voice_models
+  cat <<'Y'
 suites: [voice.yaml]
 gate: {min_n: 2}
 Y
+} >mmgate.yaml
 
 "$MMGATE" pipeline run -c mmgate.yaml -s voice --run-id base >run.txt 2>run.err || { cat run.err; fail "baseline run"; }
 grep -q "0 of 4 items pass" run.txt || fail "baseline summary: $(cat run.txt)"

@@ -7,6 +7,7 @@
 # transcription fails on every item, which makes the counts exact.
 # usage: run_test.sh MMGATE
 set -euo pipefail
+source "$(dirname "$0")/voice_project.sh"
 MMGATE=$(realpath "$1")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-pipeline-run.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -15,9 +16,7 @@ mkdir -p "$WORK/p/data/media"
 cd "$WORK/p"
 py() { /usr/bin/python3 -c "$@"; }
 
-for i in 0 1 2 3; do
-  sox -n -r 16000 -c 1 -b 16 "data/media/a$i.wav" synth 1.$i sine $((300 + 100 * i))
-done
+voice_tones
 printf 'not a wav file' >data/media/broken.wav
 for i in 0 1 2 3 broken; do
   f=a$i; [ "$i" = broken ] && f=broken
@@ -28,40 +27,22 @@ cat >data/text.jsonl <<'J'
 {"id": "t1", "modality": "text", "prompt": "timer now", "reference": "your timer is set"}
 {"id": "t2", "modality": "text", "prompt": "what else", "reference": "sorry"}
 J
-cat >replies.gram <<'G'
-#JSGF V1.0;
-grammar replies;
-public <reply> = your timer is set | sorry;
-G
-cat >voice.yaml <<'Y'
-name: voice
-modality: pipeline
-dataset: data/items.jsonl
-metric: wer
-stages:
-  - {name: transcribe, model: asr, kind: asr, metric: wer}
-  - {name: reason, model: rules, kind: text, metric: normalized_match}
-  - {name: synthesize, model: tts, kind: tts}
-  - {name: verify, model: asr-replies, kind: asr, metric: wer, verifies: synthesize}
-Y
+voice_suite
 cat >text.yaml <<'Y'
 name: replies
 modality: text
 dataset: data/text.jsonl
 metric: exact
 Y
-cat >mmgate.yaml <<'Y'
-models:
-  asr: {provider: pocketsphinx}
-  asr-replies: {provider: pocketsphinx, jsgf: replies.gram}
-  tts: {provider: espeak, voice: en-us, rate: 130, pitch: 40, range: 20}
-  rules: {provider: rules, otherwise: sorry, rules: [{when: timer, say: "your timer is set"}]}
-  rules-v2: {provider: rules, otherwise: "sorry", rules: [{when: timer set, say: "your timer is set"}]}
+{
+  voice_models
+  cat <<'Y'
 baseline: rules
 candidate: rules-v2
 suites: [text.yaml, voice.yaml]
 gate: {min_n: 2}
 Y
+} >mmgate.yaml
 
 # 0. --dry-run sends nothing and lists the pipeline suite beside the plain
 # one: its items, each stage's model (the candidate swapped in for the
