@@ -7,12 +7,7 @@
 # them) with a bad line are calibrated with file:line problems; then the
 # gate decides (exit 0), and a candidate that regresses blocks (exit 1).
 # usage: judge_test.sh MMGATE
-set -euo pipefail
-MMGATE=$(realpath "$1")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-judge-cli.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-PY=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 cd "$WORK"
 mkdir data
 $PY - <<'PY'

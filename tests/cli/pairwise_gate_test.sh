@@ -10,12 +10,7 @@
 # judge model (it prefers the answer holding the reference and, when neither
 # does, always the first one shown: a position bias the gate must count).
 # usage: pairwise_gate_test.sh MMGATE
-set -euo pipefail
-MMGATE=$(realpath "$1")
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mmgate-pairwise-cli.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-PY=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 cd "$WORK"
 mkdir data
 $PY - <<'PY'
