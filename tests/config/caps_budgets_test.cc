@@ -3,7 +3,6 @@
 // named by file and line.
 #include <gmock/gmock.h>
 
-#include <sstream>
 #include <string>
 
 #include "config/config.h"
@@ -12,19 +11,10 @@
 namespace mmgate::config {
 namespace {
 
+using dataset::LineOf;
 using ::testing::HasSubstr;
 
 constexpr char kHead[] = "models: {}\nsuites: []\n";
-
-int LineOf(const std::string& text, const std::string& needle) {
-  std::istringstream in(text);
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n) {
-    if (line.find(needle) != std::string::npos) return n;
-  }
-  ADD_FAILURE() << needle << " not in:\n" << text;
-  return 0;
-}
 
 class CapsBudgetsTest : public dataset::DatasetTest {
  protected:

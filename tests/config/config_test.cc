@@ -5,7 +5,6 @@
 #include <gmock/gmock.h>
 
 #include <filesystem>
-#include <sstream>
 #include <string>
 
 #include "fixture.h"
@@ -15,18 +14,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using dataset::GoodLine;
+using dataset::LineOf;
 using ::testing::HasSubstr;
-
-// 1-based line of the first line of `text` containing `needle`.
-int LineOf(const std::string& text, const std::string& needle) {
-  std::istringstream in(text);
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n) {
-    if (line.find(needle) != std::string::npos) return n;
-  }
-  ADD_FAILURE() << needle << " not in:\n" << text;
-  return 0;
-}
 
 class ConfigTest : public dataset::DatasetTest {
  protected:

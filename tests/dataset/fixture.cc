@@ -5,6 +5,7 @@
 #include <atomic>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 namespace mmgate::dataset {
 
@@ -73,6 +74,16 @@ std::string GoodLine(const std::string& id) {
   return R"({"id": ")" + id +
          R"(", "modality": "image", "prompt": "Read all the text in the image.", )"
          R"("media": [{"type": "image", "path": "media/good.png"}], "reference": "hello"})";
+}
+
+int LineOf(const std::string& text, const std::string& needle) {
+  std::istringstream in(text);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (line.find(needle) != std::string::npos) return n;
+  }
+  ADD_FAILURE() << needle << " not in:\n" << text;
+  return 0;
 }
 
 }  // namespace mmgate::dataset

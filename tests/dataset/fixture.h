@@ -37,6 +37,10 @@ class DatasetTest : public ::testing::Test {
 // A valid image item with a media file that the fixture writes.
 std::string GoodLine(const std::string& id = "good");
 
+// 1-based number of the first line of `text` holding `needle` (a test
+// failure and 0 when none does): where a file:line error must point.
+int LineOf(const std::string& text, const std::string& needle);
+
 }  // namespace mmgate::dataset
 
 #endif  // MMGATE_TESTS_DATASET_FIXTURE_H_
