@@ -54,7 +54,7 @@ Status RunDashboard(const DashboardOptions& opt) {
                if (!store.ok())
                  return SendError(res, 500, store.status().message());
                auto e = gate::EvaluateRuns(*opt.policy, store->get(), baseline,
-                                           {candidate});
+                                           {candidate}, opt.expand);
                if (!e.ok()) return SendError(res, 404, e.status().message());
                json data = report::ReportData(*e, opt.report);
                data["home"] = "./";

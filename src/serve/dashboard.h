@@ -1,7 +1,8 @@
 // `mmgate serve` without --engines: the dashboard over the results database
 // on cpp-httplib. `/` lists the runs and the stored verdicts over time per
 // modality (report/dashboard.h); `/compare?baseline=RUN&candidate=RUN` is the
-// HTML report of any two runs, gated under the config's policy.
+// HTML report of any two runs, gated under the config's policy (pipeline
+// suites split into their stages when `expand` says how, as `mmgate gate`).
 #ifndef MMGATE_SERVE_DASHBOARD_H_
 #define MMGATE_SERVE_DASHBOARD_H_
 
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "gate/evaluate.h"
 #include "gate/policy.h"
 #include "report/html_report.h"
 
@@ -23,6 +25,9 @@ struct DashboardOptions {
   // read: the runs are listed either way, and /compare answers 404 with it.
   Result<gate::Policy> policy = gate::Policy{};
   report::ReportOptions report;
+  // Rewrites each compared run before the gate (the CLI passes the pipeline
+  // box's stage expander; serve/ does not depend on pipeline/).
+  gate::RunExpander expand;
   // Called once listening, with the port (tests pass 0 and read it here).
   std::function<void(int port)> on_listen;
   const std::atomic<bool>* stop = nullptr;  // serving ends when set

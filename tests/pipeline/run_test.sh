@@ -139,6 +139,19 @@ assert n.get("voice/transcribe") == n.get("voice/reason") == 5, n
 assert "voice" not in n, n
 ' || fail "gate strata: $(cat gate.json)"
 
+# The dashboard's comparison of the same runs splits the pipeline the same way.
+"$MMGATE" serve -c mmgate.yaml --port 0 >serve.out 2>serve.err &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 100); do grep -qs "dashboard on" serve.out && break; sleep 0.1; done
+url=$(sed -n 's/.*\(http:[^ ]*\) .*/\1/p' serve.out)
+[ -n "$url" ] || fail "no dashboard: $(cat serve.out serve.err)"
+curl -sf "${url}compare?baseline=$BASE&candidate=$CAND" >compare.html || fail "dashboard comparison"
+kill "$server"; wait "$server" 2>/dev/null || true
+for stratum in voice/end_to_end voice/transcribe voice/reason replies; do
+  grep -q "\"$stratum\"" compare.html || fail "dashboard comparison lacks $stratum"
+done
+
 # 6. --set names a stage of a selected pipeline suite.
 "$MMGATE" run -c mmgate.yaml -m rules --set nosuch=x >/dev/null 2>err.txt && fail "unknown stage accepted"
 grep -q "no selected pipeline suite has a stage 'nosuch'" err.txt || fail "--set message: $(cat err.txt)"

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "pipeline/gate.h"
 #include "project.h"
 #include "serve/dashboard.h"
 #include "serve/server.h"
@@ -28,6 +29,7 @@ int ServeDashboard(const ServeFlags& f) {
   opt.db = *db_url;
   opt.host = o.host;
   opt.port = o.port;
+  opt.expand = pipeline::ExpandStages;
   auto cfg = LoadConfigFile(o.config, /*read_items=*/false);
   if (cfg.ok()) {
     opt.policy = cfg->policy;
