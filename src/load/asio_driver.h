@@ -66,6 +66,7 @@ struct AsioOptions {
   std::chrono::nanoseconds stop_drain = std::chrono::seconds(2);
   const std::atomic<bool>* stop = nullptr;
   bool keep_answers = false;
+  bool openai_chat = false;  // replies are OpenAI chat completions
 };
 
 class AsioDriver final : public Runner {

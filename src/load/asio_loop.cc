@@ -50,7 +50,9 @@ class ReplyParser final : public http::basic_parser<false> {
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& length,
                          error_code&) override {
-    if (length) body_->reserve(*length);
+    // simdjson reads up to 64 bytes past the end: room for them spares a
+    // copy of the body.
+    if (length) body_->reserve(*length + 64);
   }
   size_t on_body_impl(BeastView s, error_code&) override {
     body_->append(s.data(), s.size());
@@ -97,7 +99,10 @@ struct Loop::Conn {
 };
 
 Loop::Loop(AsioDriver::Shared* shared, int id)
-    : sh_(shared), ctr_(&shared->counters[id]) {}
+    : sh_(shared),
+      ctr_(&shared->counters[id]),
+      reader_(shared->wire.get(), &shared->config, shared->options.openai_chat,
+              shared->options.keep_answers) {}
 
 Loop::~Loop() = default;
 
@@ -484,8 +489,7 @@ void Loop::Complete(Conn* c) {
   Outcome& o = c->rec->outcome;
   o.end_ns = sh_->Now() - start_;
   bool keep = c->parser->keep_alive();
-  ReadWholeReply(*sh_->wire, sh_->config, c->parser->status(), c->body,
-                 sh_->options.keep_answers, &o);
+  reader_.Read(c->parser->status(), c->body, &o);
   c->reused = true;
   if (!keep) Close(c);
   Done(c);

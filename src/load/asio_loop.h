@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "load/asio_driver.h"
+#include "load/reply.h"
 
 namespace mmgate::load {
 
@@ -94,6 +95,7 @@ class Loop {
 
   AsioDriver::Shared* sh_;
   LoopCounters* ctr_;
+  ReplyReader reader_;
   int64_t start_ = 0;
   boost::asio::io_context ctx_{1};
   boost::asio::steady_timer tick_{ctx_};

@@ -125,6 +125,7 @@ Result<Prepared> Prepare(const ProjectConfig& project,
       p.asio_unfit = target.status().message();
   }
   p.asio_wire = WireFor(settings->provider);
+  p.provider = settings->provider;
   p.wire = wire;
   std::vector<std::shared_ptr<remote::Transport>> transports;
   remote::CurlOptions curl;
@@ -170,6 +171,7 @@ Result<std::unique_ptr<Runner>> MakeRunner(Prepared* p,
   ao.stop_drain = driver.stop_drain;
   ao.stop = driver.stop;
   ao.keep_answers = options.keep_answers;
+  ao.openai_chat = p->provider == "openai";
   *client = "asio";
   return std::unique_ptr<Runner>(std::make_unique<AsioDriver>(
       clock, std::move(*p->asio), std::move(p->asio_wire), p->wire, ao));

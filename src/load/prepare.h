@@ -72,6 +72,7 @@ struct Prepared {
   std::optional<AsioTarget> asio;
   std::string asio_unfit;
   std::unique_ptr<remote::Wire> asio_wire;
+  std::string provider;
   remote::WireConfig wire;
 };
 
