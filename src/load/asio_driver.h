@@ -21,7 +21,10 @@
 // streamed answers, a concurrency cap.
 //
 // Thread-safety: Run() once; Snapshot() from any thread. The clock must tick
-// with std::chrono::steady_clock (the loops' timers use it).
+// with std::chrono::steady_clock (the loops' timers use it). The ItemPicker
+// is called on the calling thread for open loops (every arrival, in schedule
+// order, before the first send) but from the loops' threads in closed-loop
+// stages: it must be safe to call from several threads at once.
 // Failure: each failed request is an Outcome with an error kind
 // ("connect_error", "timeout", "connection_reset", "truncated_body",
 // "bad_response", or load/reply.h's); nothing throws.

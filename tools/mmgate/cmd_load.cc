@@ -236,6 +236,7 @@ int LoadCommand(LoadFlags& f) {
   for (const load::LoadItem& li : p.items)
     so.item_modalities.push_back(li.item->modality);
   load::Summary s = load::Summarize(p.schedule, run, so);
+  s.client = client;
   s.failed_items = p.over_cap_reasons;
   auto price = runner::PriceOf(cfg->project, f.options.model);
   if (!price.ok()) return Fail("load", price.status());
