@@ -300,6 +300,12 @@ void Loop::ArmPoll() {
 void Loop::OnPoll() {
   int64_t now = sh_->Now();
   if (!stopping_ && sh_->Stopped()) Stop(now);
+  // Another loop reached max_requests: this one may hold no request to
+  // find that out by (a stage's share of 0).
+  if (closed_loop_ && !sending_done_ &&
+      sh_->next_index.load(std::memory_order_relaxed) >=
+          sh_->options.max_requests)
+    SendingDone();
   for (auto& c : conns_) {
     if (c->rec == nullptr || c->timed_out) continue;
     if (now > c->deadline || now > c->connect_deadline) {

@@ -134,6 +134,22 @@ TEST(AsioDriver, ClosedLoopStopsAtMaxRequests) {
   }
 }
 
+// Two loops, one stage of one connection: the loop with no share must end
+// when the other reaches max_requests, not at the stage's end.
+TEST(AsioDriver, AnIdleLoopEndsWhenMaxRequestsIsReached) {
+  FaultServer server([](const ServerRequest&, int64_t) { return Fine(); });
+  Schedule s = MakeOrDie("sweep:levels=1,each=20", 20, 5);
+  AsioOptions opt;
+  opt.threads = 2;
+  opt.connections = 1;
+  opt.max_requests = 5;
+  auto began = std::chrono::steady_clock::now();
+  RunResult run = RunAgainst(server.base_url(), s, opt);
+  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(5));
+  ASSERT_EQ(run.records.size(), 5u);
+  EXPECT_EQ(server.hits(), 5);
+}
+
 // One connection, one request at a time: each hit's script is one fault.
 TEST(AsioDriver, EveryFailureHasItsKindAndNoLatency) {
   FaultServer server([](const ServerRequest&, int64_t hit) {
