@@ -2,7 +2,8 @@
 # mmgate load against its peers on the same endpoint, in one run: nginx (Debian) on 127.0.0.1, started here as
 # our own process (bench/load/nginx.sh), answers every POST /v1/chat/completions with a canned OpenAI-style
 # JSON reply (no model behind it, so the clients' own costs show). Measured:
-#   1. the maximum request rate with C connections kept busy: wrk, mmgate (closed loop, `sweep`) and locust
+#   1. the maximum request rate with C connections kept busy: wrk, mmgate (closed loop, `sweep`; its event-loop
+#      client, and its libcurl client with `--client curl`, the one https and streams use) and locust
 #      (FastHttpUser, headless), each for D seconds; the ratios to wrk;
 #   2. mmgate open loop: the highest constant rate it sends as scheduled, tried at 0.8x, 0.6x, 0.4x and 0.2x its
 #      own closed-loop rate (achieved rate, its error, requests not sent in time, the dispatch lag P99);
@@ -76,12 +77,19 @@ wrk_rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$work/wrk.out")
 wrk_non2xx=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$work/wrk.out")
 echo "wrk        ${wrk_rps} req/s  (threads 2; non-2xx: ${wrk_non2xx:-0}; load avg before: $l)"
 
-l=$(load)
-"$mmgate" load -c "$work/p/mmgate.yaml" -m nginx --profile "sweep:levels=$conns,each=$secs" --duration "$secs" \
-  --max-requests 100000000 --event-loops 2 --connections "$conns" --json -q >"$work/closed.json"
-mm_rps=$(jq_py "$work/closed.json" '"%.0f" % d["stages"][0]["throughput"]')
-mm_err=$(jq_py "$work/closed.json" 'd["requests"]["errors"]')
-echo "mmgate     ${mm_rps} req/s  (closed loop, 2 event loops; errors: $mm_err; load avg before: $l)"
+# closed_run NAME CLIENT: mmgate's closed loop with one client; sets mm_rps.
+closed_run() {
+  local l
+  l=$(load)
+  "$mmgate" load -c "$work/p/mmgate.yaml" -m nginx --profile "sweep:levels=$conns,each=$secs" --duration "$secs" \
+    --max-requests 100000000 --event-loops 2 --connections "$conns" --client "$2" --json -q >"$work/closed-$2.json"
+  mm_rps=$(jq_py "$work/closed-$2.json" '"%.0f" % d["stages"][0]["throughput"]')
+  echo "$1 ${mm_rps} req/s  (closed loop, 2 event loops, --client $2; errors: $(jq_py "$work/closed-$2.json" \
+    'd["requests"]["errors"]'); load avg before: $l)"
+}
+closed_run "mmgate curl" curl
+curl_rps=$mm_rps
+closed_run "mmgate    " asio
 
 l=$(load)
 (cd "$work" && locust -f locustfile.py --headless -u "$conns" -r "$conns" -t "${secs}s" --host "http://127.0.0.1:$port" \
@@ -99,9 +107,10 @@ except (OSError, ValueError, KeyError):
 echo "locust     ${loc_rps} req/s  (FastHttpUser, 1 process; load avg before: $l)"
 $PY -c "
 def ratio(a, b): return '%.2f' % (a / b) if b > 0 else 'n/a (0 req/s)'
-print('ratios: mmgate/wrk %s, locust/wrk %s, mmgate/locust %s' % (
-    ratio($mm_rps, $wrk_rps), ratio($loc_rps, $wrk_rps), ratio($mm_rps, $loc_rps)))"
+print('ratios: mmgate/wrk %s, mmgate --client curl/wrk %s, locust/wrk %s, mmgate/locust %s' % (
+    ratio($mm_rps, $wrk_rps), ratio($curl_rps, $wrk_rps), ratio($loc_rps, $wrk_rps), ratio($mm_rps, $loc_rps)))"
 book_figure load "closed loop, $conns connections: requests/s" "$mm_rps" req/s higher wrk "$wrk_rps"
+book_figure load "closed loop, $conns connections: requests/s (libcurl client)" "$curl_rps" req/s higher wrk "$wrk_rps"
 [ "$loc_rps" = 0 ] ||
   book_figure load "closed loop, $conns connections: requests/s (vs locust)" "$mm_rps" req/s higher locust "$loc_rps"
 

@@ -152,13 +152,23 @@ struct RunResult {
 using ItemPicker =
     std::function<size_t(int64_t nth, const std::string& trace_item)>;
 
-class Driver {
+// What runs a schedule: Driver over any Sender, or AsioDriver
+// (asio_driver.h), the event-loop client for plain http:// endpoints.
+// Run() once; Snapshot() from any thread while it runs.
+class Runner {
+ public:
+  virtual ~Runner() = default;
+  virtual RunResult Run(const Schedule& schedule, const ItemPicker& pick) = 0;
+  virtual Progress Snapshot() const = 0;
+};
+
+class Driver final : public Runner {
  public:
   // `clock`, `sleeper` and `sender` must outlive Run().
   Driver(Clock* clock, Sleeper* sleeper, Sender* sender, DriverOptions options);
-  ~Driver();
-  RunResult Run(const Schedule& schedule, const ItemPicker& pick);
-  Progress Snapshot() const;
+  ~Driver() override;
+  RunResult Run(const Schedule& schedule, const ItemPicker& pick) override;
+  Progress Snapshot() const override;
 
   struct Shared;  // with the completions in flight
 

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "common/redact.h"
+#include "load/reply.h"
 #include "remote/retry.h"
 #include "remote/sse.h"
 
@@ -89,27 +90,15 @@ void HttpSender::Finish(Exchange* x, remote::HttpResponse raw) const {
   auto type = raw.Header("content-type");
   bool whole = !x->stream ||
                (type && type->find("application/json") != std::string::npos);
-  ModelResponse r;
-  if (!whole) {
-    if (!x->stream->Complete() || x->sse->HasPartial())
-      return fail("truncated_stream", "stream ended before its end marker");
-    r = std::move(x->stream->response);
-  } else {
-    Result<ModelResponse> parsed = Status::Internal("unparsed");
-    try {
-      parsed = wire_->Parse(raw.body, config_);
-    } catch (const std::exception& ex) {
-      parsed =
-          Status::Corrupt(fmt::format("reply has an unexpected shape ({}): {}",
-                                      ex.what(), remote::Preview(raw.body)));
-    }
-    if (!parsed.ok()) {
-      bool corrupt = parsed.status().code() == StatusCode::kCorrupt;
-      return fail(corrupt ? "bad_response" : "provider_error",
-                  parsed.status().message());
-    }
-    r = std::move(*parsed);
+  if (whole) {
+    ReadWholeReply(*wire_, config_, raw.status, raw.body, options_.keep_answers,
+                   &o);
+    x->done(std::move(o));
+    return;
   }
+  if (!x->stream->Complete() || x->sse->HasPartial())
+    return fail("truncated_stream", "stream ended before its end marker");
+  ModelResponse& r = x->stream->response;
   o.input_tokens = r.input_tokens;
   o.output_tokens = r.output_tokens;
   if (options_.keep_answers) o.answer = std::move(r.answer);

@@ -115,6 +115,18 @@ Result<Prepared> Prepare(const ProjectConfig& project,
         "no item could be built into a request: " +
         (p.skipped.empty() ? p.over_cap_reasons.front() : p.skipped.front()));
   }
+  if (wire.stream) {
+    p.asio_unfit = "streamed answers are read by libcurl";
+  } else {
+    auto target = MakeAsioTarget(requests);
+    if (target.ok())
+      p.asio = std::move(*target);
+    else
+      p.asio_unfit = target.status().message();
+  }
+  p.asio_wire = WireFor(settings->provider);
+  p.provider = settings->provider;
+  p.wire = wire;
   std::vector<std::shared_ptr<remote::Transport>> transports;
   remote::CurlOptions curl;
   curl.max_host_connections = options.connections;
@@ -127,6 +139,42 @@ Result<Prepared> Prepare(const ProjectConfig& project,
       std::make_unique<HttpSender>(std::move(requests), std::move(wire_format),
                                    wire, std::move(transports), clock, so);
   return p;
+}
+
+Result<std::unique_ptr<Runner>> MakeRunner(Prepared* p,
+                                           const LoadOptions& options,
+                                           const DriverOptions& driver,
+                                           Clock* clock, Sleeper* sleeper,
+                                           std::string* client) {
+  if (options.client != "auto" && options.client != "curl" &&
+      options.client != "asio") {
+    return Status::Invalid(fmt::format(
+        "--client {}: expected auto, curl or asio", options.client));
+  }
+  std::string unfit = p->asio_unfit;
+  if (driver.max_in_flight > 0)
+    unfit = "a concurrency cap is paced by the libcurl driver";
+  if (options.client == "asio" && !unfit.empty())
+    return Status::Invalid("--client asio: " + unfit);
+  if (options.client == "curl" || !unfit.empty() || !p->asio) {
+    *client = "curl";
+    return std::unique_ptr<Runner>(
+        std::make_unique<Driver>(clock, sleeper, p->sender.get(), driver));
+  }
+  AsioOptions ao;
+  ao.threads = std::max(1, options.event_loops);
+  ao.connections =
+      static_cast<int>(std::clamp<long>(options.connections, 1, 1 << 16));
+  ao.max_requests = driver.max_requests;
+  ao.max_lag = driver.max_lag;
+  ao.drain = driver.drain;
+  ao.stop_drain = driver.stop_drain;
+  ao.stop = driver.stop;
+  ao.keep_answers = options.keep_answers;
+  ao.openai_chat = p->provider == "openai";
+  *client = "asio";
+  return std::unique_ptr<Runner>(std::make_unique<AsioDriver>(
+      clock, std::move(*p->asio), std::move(p->asio_wire), p->wire, ao));
 }
 
 }  // namespace mmgate::load

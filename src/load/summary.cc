@@ -347,6 +347,7 @@ json ToJson(const Summary& s) {
                     {"requests", t.requests},
                     {"max_ms", t.max_ms}});
   return {{"profile", s.profile},
+          {"client", s.client},
           {"duration_s", s.duration_s},
           {"interrupted", s.interrupted},
           {"requests",
@@ -384,10 +385,11 @@ json ToJson(const Summary& s) {
 
 std::string ToText(const Summary& s) {
   std::string out = fmt::format(
-      "load {}: {:.1f} s{}\n  requests: {} scheduled, {} sent, {} ok, {} "
+      "load {}: {:.1f} s{}{}\n  requests: {} scheduled, {} sent, {} ok, {} "
       "errors, {} abandoned, {} not sent, {} not sent in time\n",
       s.profile, s.duration_s, s.interrupted ? " (interrupted)" : "",
-      s.scheduled, s.sent, s.ok, s.errors, s.abandoned, s.not_sent, s.late);
+      s.client.empty() ? "" : " (client: " + s.client + ")", s.scheduled,
+      s.sent, s.ok, s.errors, s.abandoned, s.not_sent, s.late);
   if (s.late > 0)
     out += fmt::format(
         "  the client could not send {} requests in time (every connection "

@@ -72,6 +72,7 @@ struct TailItem {
 
 struct Summary {
   std::string profile;
+  std::string client;  // "asio" (event loops) or "curl"; empty: not said
   double duration_s = 0;
   bool interrupted = false;
   int64_t scheduled = 0, sent = 0, not_sent = 0, ok = 0, errors = 0,

@@ -56,6 +56,18 @@ YAML
 [ "$(field out.json 'd["latency"]["n"]')" = 200 ] || fail "latency of every answer"
 [ "$(field out.json 'abs(d["stages"][0]["rate_error"]) < 0.05')" = True ] || fail "achieved rate"
 [ "$(field out.json 'd["goodput"] > 0')" = True ] || fail "goodput"
+[ "$(field out.json 'd["client"]')" = asio ] || fail "plain http:// is loaded by the event-loop client"
+"$MMGATE" load -c mmgate.yaml -m local -s qa --profile poisson:rate=100 --duration 1 --seed 3 --client curl \
+  --json -q >curl.json 2>err || fail "--client curl: $(cat err)"
+[ "$(field curl.json 'd["client"]')" = curl ] || fail "libcurl client run: $(head -c 300 curl.json)"
+[ "$(field curl.json 'd["requests"]["ok"]')" = 100 ] || fail "libcurl client run: $(field curl.json 'd["requests"]')"
+set +e
+"$MMGATE" load -c mmgate.yaml -m local --profile constant:rate=1 --duration 1 --client asio --stream \
+  >/dev/null 2>asio.err
+code=$?
+set -e
+[ $code -eq 2 ] || fail "--client asio --stream: exit $code"
+grep -q 'streamed answers are read by libcurl' asio.err || fail "says why not: $(cat asio.err)"
 cmp -s <($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["requests"])' out.json) \
        <($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["requests"])' r.json) ||
   fail "--report differs from --json"
@@ -66,6 +78,7 @@ node "$HERE/load_page_check.cjs" r.html "$WORK/page.png" || fail "the page in Ch
   fail "stream run: $(cat err)"
 grep -q 'time to first token' text.out || fail "no TTFT: $(cat text.out)"
 grep -q 'latency (from schedule)' text.out || fail "no latency lines"
+grep -q '(client: curl)' text.out || fail "streams go through libcurl: $(head -n 1 text.out)"
 
 set +e
 "$MMGATE" load -c mmgate.yaml -m far --profile constant:rate=1 --duration 1 >/dev/null 2>far.err

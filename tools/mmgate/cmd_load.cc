@@ -51,7 +51,7 @@ struct LoadFlags {
 // terminal it rewrites one line, elsewhere it prints one every 10 s.
 class ProgressLine {
  public:
-  ProgressLine(const load::Driver* driver, double total_s, bool enabled)
+  ProgressLine(const load::Runner* driver, double total_s, bool enabled)
       : driver_(driver), total_s_(total_s) {
     if (enabled) thread_ = std::thread([this] { Loop(); });
   }
@@ -87,7 +87,7 @@ class ProgressLine {
     if (tty && tick > 0) std::fprintf(stderr, "\r\033[K");
   }
 
-  const load::Driver* driver_;
+  const load::Runner* driver_;
   double total_s_;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -192,34 +192,38 @@ int LoadCommand(LoadFlags& f) {
   for (const std::string& s : p.over_cap_reasons)
     std::fprintf(stderr, "mmgate load: item failed: %s\n",
                  TerminalSafe(s).c_str());
-  if (!f.quiet && !f.json) {
-    std::fprintf(stderr,
-                 "mmgate load: %s at %s, %zu requests scheduled over %.0f s "
-                 "(%zu items)\n",
-                 p.schedule.profile.c_str(), p.base_url.c_str(),
-                 p.schedule.arrivals.size(), f.options.limits.duration_s,
-                 p.items.size());
-  }
   load::RealSleeper sleeper;
   load::DriverOptions dopt;
   dopt.max_in_flight = f.max_in_flight;
   dopt.catch_up = f.catch_up;
   dopt.max_requests = f.options.limits.max_requests;
-  // HTTP/1.1 carries one request per connection: more handed to libcurl
+  // HTTP/1.1 carries one request per connection: more handed to the client
   // would only queue inside it, hidden from the dispatch lag.
   dopt.client_window = static_cast<int>(std::min<long>(
       f.options.connections * std::max(1, f.options.event_loops), 1 << 20));
   dopt.max_lag = std::chrono::nanoseconds(
       static_cast<int64_t>(std::max(0.0, f.max_lag_s) * 1e9));
   dopt.stop = InstallStopHandler();
-  load::Driver driver(&clock, &sleeper, p.sender.get(), dopt);
+  std::string client;
+  auto engine =
+      load::MakeRunner(&p, f.options, dopt, &clock, &sleeper, &client);
+  if (!engine.ok()) return Fail("load", engine.status());
+  if (!f.quiet && !f.json) {
+    std::fprintf(stderr,
+                 "mmgate load: %s at %s, %zu requests scheduled over %.0f s "
+                 "(%zu items; client: %s)\n",
+                 p.schedule.profile.c_str(), p.base_url.c_str(),
+                 p.schedule.arrivals.size(), f.options.limits.duration_s,
+                 p.items.size(), client == "asio" ? "event loops" : "libcurl");
+  }
   load::RunResult run;
   {
-    ProgressLine progress(&driver, f.options.limits.duration_s, !f.quiet);
+    ProgressLine progress(engine->get(), f.options.limits.duration_s, !f.quiet);
     size_t n = p.items.size();
     std::map<std::string, size_t> by_id;
     for (size_t i = 0; i < n; ++i) by_id[p.items[i].item->id] = i;
-    run = driver.Run(p.schedule, [&](int64_t index, const std::string& id) {
+    // Called from the event loops' threads too: it only reads.
+    run = (*engine)->Run(p.schedule, [&](int64_t index, const std::string& id) {
       auto it = id.empty() ? by_id.end() : by_id.find(id);
       return it != by_id.end() ? it->second : static_cast<size_t>(index) % n;
     });
@@ -232,6 +236,7 @@ int LoadCommand(LoadFlags& f) {
   for (const load::LoadItem& li : p.items)
     so.item_modalities.push_back(li.item->modality);
   load::Summary s = load::Summarize(p.schedule, run, so);
+  s.client = client;
   s.failed_items = p.over_cap_reasons;
   auto price = runner::PriceOf(cfg->project, f.options.model);
   if (!price.ok()) return Fail("load", price.status());
@@ -338,7 +343,13 @@ void AddLoadCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("--window", f->window_s,
                   "seconds per window of the percentile-over-time series")
       ->capture_default_str();
-  sub->add_option("--event-loops", o.event_loops, "libcurl event-loop threads")
+  sub->add_option("--event-loops", o.event_loops,
+                  "event-loop threads, each with its connections")
+      ->capture_default_str();
+  sub->add_option("--client", o.client,
+                  "auto: the event-loop client (Boost.Asio) for plain "
+                  "http:// with whole answers and no --concurrency, else "
+                  "libcurl; curl or asio to choose")
       ->capture_default_str();
   sub->add_option("--connections", o.connections,
                   "connections to the host per event loop; also the most "
