@@ -1,4 +1,4 @@
-// SqliteStore: runs, suites and items, results and outcomes.
+// SqliteStore: runs, suites and items, and writing results.
 #include "store/sqlite_store.h"
 
 #include "store/decode.h"
