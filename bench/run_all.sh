@@ -10,6 +10,8 @@
 #     --only      some of: stats gate wer promptfoo load ocr queue scale backfill (default: all)
 #     --dry-run   print the book, change no file
 #     BUILD_DIR   default build/ (built here: mmgate and the benchmark targets)
+#   DB=FILE       the gate step's SQLite database of two runs (bench/gate/gate_db.sh): reused when it exists,
+#                 written and kept when not (the size must match the mode: 100,000 pairs quick, 1,000,000 full)
 # Exit status: 0; 1 when a figure got worse than its last record or a benchmark failed (the others still run
 # and the book is still written); 2 on a usage error.
 set -uo pipefail
@@ -24,7 +26,7 @@ while [ $# -gt 0 ]; do
     --quick) mode=quick ;;
     --only) only=${2:?--only needs a list}; shift ;;
     --dry-run) dry=(--dry-run) ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run_all.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) build=$1 ;;
   esac
@@ -73,7 +75,7 @@ PY
 echo "== build ($build)"
 targets=(mmgate)
 wanted wer && targets+=(trn_gen)
-wanted gate && targets+=(gate_bench)
+wanted gate && targets+=(gate_bench gate_db)
 wanted stats && targets+=(stats_bench stats_bootstrap_tool)
 wanted queue && targets+=(queue_bench)
 wanted backfill && targets+=(backfill_bench)
@@ -85,10 +87,11 @@ bin=$root/$build
 
 if [ "$mode" = quick ]; then
   wer_args=(20000 1) stats_args=(--items 20000 --resamples 2000 --repeats 1) pf_args=(300 8)
-  load_args=(3 32 5) gate_filter=binary stats_filter=Bootstrap100kItems/
+  load_args=(3 32 5) gate_filter=binary stats_filter=Bootstrap100kItems/ gate_db_args=(100000 1)
   queue_args=(1000 8) scale_args=(20000 sqlite,postgresql 1) backfill_args=(--mb 30 --decisions 1000000)
 else
   wer_args=(100000 3) stats_args=() pf_args=(2000 8) load_args=(10 32 30) gate_filter=. stats_filter=.
+  gate_db_args=(1000000 2)
   queue_args=(5000 8) scale_args=(1000000 sqlite,postgresql 3) backfill_args=(--mb 300 --decisions 10000000)
 fi
 
@@ -103,6 +106,9 @@ if wanted gate; then
   step gate "$bin/bench/gate/gate_bench" --benchmark_out="$work/gate.json" --benchmark_out_format=json \
     --benchmark_filter="$gate_filter"
   [ -s "$work/gate.json" ] && gbench_figures gate "$work/gate.json"
+  # `mmgate gate` with loading from SQLite included; DB=FILE reuses (or keeps) the database, whose writing takes
+  # most of the step at a million items (half an hour on two cores).
+  step gate-db bash bench/gate/gate_db.sh "$bin" "${gate_db_args[@]}"
 fi
 wanted wer && step wer bash bench/wer_vs_sclite.sh "$bin/mmgate" "$bin/bench/trn_gen" "${wer_args[@]}"
 wanted promptfoo && step promptfoo bash bench/promptfoo/run.sh "$bin" "${pf_args[@]}"

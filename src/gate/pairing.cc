@@ -69,7 +69,8 @@ bool AddPair(const ItemResult& b, const ItemResult& c, const Policy& policy,
     return true;
   if (!be && bs == b.scores.end()) be = true;
   if (!ce && cs == c.scores.end()) ce = true;
-  std::vector<size_t> strata{0};
+  std::vector<size_t>& strata = w->pair_strata;
+  strata.assign(1, 0);
   for (const auto& [k, v] : b.item.slices) strata.push_back(w->At(k, v));
   for (size_t st : strata) {
     w->strata[st].base_errors += be;
@@ -122,9 +123,12 @@ Status ReportUnmatched(const Policy& policy, int64_t left_out,
 }  // namespace
 
 size_t SuiteWork::At(const std::string& key, const std::string& value) {
-  auto [it, fresh] = index.try_emplace(key + '\x1f' + value, strata.size());
-  if (fresh) strata.push_back(StratumAcc{key, value});
-  return it->second;
+  at_key.assign(key).append(1, '\x1f').append(value);
+  if (auto found = index.find(at_key); found != index.end())
+    return found->second;
+  index.emplace(at_key, strata.size());
+  strata.push_back(StratumAcc{key, value});
+  return strata.size() - 1;
 }
 
 Result<SuiteWorks> PairRuns(const RunData& baseline, const RunData& candidate,

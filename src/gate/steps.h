@@ -41,6 +41,11 @@ struct SuiteWork {
 
   // The stratum of one slice value, added on first use.
   size_t At(const std::string& key, const std::string& value);
+
+  // Reused for every pair, so that pairing a million items allocates
+  // nothing per item: the lookup key of At and the strata of one pair.
+  std::string at_key;
+  std::vector<size_t> pair_strata;
 };
 
 // By (suite, metric): the order of the verdict's suites.

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "report/judge_info.h"
 #include "report/side_by_side.h"
@@ -31,11 +33,17 @@ bool Of(const gate::SuiteVerdict& v, const ItemResult& r) {
 // The figures of one run's items of one suite (and metric).
 json SuiteFigures(const gate::SuiteVerdict& v, bool candidate,
                   const gate::RunData& run, const gate::RunData& baseline) {
-  std::map<std::string, std::string> base_template;
-  for (const ItemResult& r : baseline.items) {
-    if (Of(v, r) && r.response)
-      base_template[r.item.item_id] = r.response->template_hash;
-  }
+  // The baseline's template per item, indexed only when the run has
+  // templates (most do not): a million items need no index otherwise.
+  std::unordered_map<std::string_view, std::string_view> base_template;
+  bool indexed = false;
+  auto index_baseline = [&]() {
+    indexed = true;
+    for (const ItemResult& r : baseline.items) {
+      if (Of(v, r) && r.response)
+        base_template[r.item.item_id] = r.response->template_hash;
+    }
+  };
   std::vector<double> lat;
   int64_t schema_n = 0, schema_ok = 0, attempts_n = 0, retries = 0;
   int64_t changes = 0, correct = 0;
@@ -61,6 +69,7 @@ json SuiteFigures(const gate::SuiteVerdict& v, bool candidate,
     }
     if (!x.template_hash.empty()) {
       templates.insert(x.template_hash);
+      if (!indexed) index_baseline();
       auto b = base_template.find(r.item.item_id);
       changes += b != base_template.end() && !b->second.empty() &&
                  b->second != x.template_hash;

@@ -36,29 +36,31 @@ inline std::string SelectGateRows(std::string_view param) {
          std::string(param) + " ORDER BY i.suite, i.line, i.item_id";
 }
 
-// Reads the response columns of a SelectGateRows row.
+// Reads the response columns of a SelectGateRows row, or of any row holding
+// them in the same order from column `first` (r.content_hash to r.flaky).
 template <typename Row>
-ResponseRecord ReadGateResponse(const Row& row, const ItemRecord& it) {
+ResponseRecord ReadGateResponse(const Row& row, const ItemRecord& it,
+                                int first = 12) {
   ResponseRecord r;
   r.suite = it.suite;
   r.item_id = it.item_id;
-  r.content_hash = row.View(12);
-  if (!row.IsNull(13)) r.answer = std::string(row.View(13));
-  if (!row.IsNull(14)) r.error = std::string(row.View(14));
-  r.error_kind = row.View(15);
-  r.latency_ms = row.Double(16);
-  r.model_version = row.View(17);
-  r.input_tokens = row.Int(18);
-  r.output_tokens = row.Int(19);
-  r.created_ms = row.Int(20);
-  r.cost_usd = row.Double(21);
-  r.n_attempts = row.Int(22);
-  r.ttft_ms = row.Double(23);
-  r.template_hash = row.View(24);
-  r.schema_valid = row.Int(25);
-  r.cached = row.Int(26) != 0;
-  r.n_repeats = row.Int(27);
-  r.flaky = row.Int(28) != 0;
+  r.content_hash = row.View(first);
+  if (!row.IsNull(first + 1)) r.answer = std::string(row.View(first + 1));
+  if (!row.IsNull(first + 2)) r.error = std::string(row.View(first + 2));
+  r.error_kind = row.View(first + 3);
+  r.latency_ms = row.Double(first + 4);
+  r.model_version = row.View(first + 5);
+  r.input_tokens = row.Int(first + 6);
+  r.output_tokens = row.Int(first + 7);
+  r.created_ms = row.Int(first + 8);
+  r.cost_usd = row.Double(first + 9);
+  r.n_attempts = row.Int(first + 10);
+  r.ttft_ms = row.Double(first + 11);
+  r.template_hash = row.View(first + 12);
+  r.schema_valid = row.Int(first + 13);
+  r.cached = row.Int(first + 14) != 0;
+  r.n_repeats = row.Int(first + 15);
+  r.flaky = row.Int(first + 16) != 0;
   return r;
 }
 

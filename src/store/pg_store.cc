@@ -414,30 +414,35 @@ Result<std::vector<Outcome>> PgStore::Outcomes(
         std::set<std::string> excluded;
         for (const std::string& run : exclude_runs)
           excluded.insert(lineage(run));
-        // Oldest run first: the newest scoring of a lineage wins.
+        // Oldest run first: the newest scoring of a lineage wins. The
+        // excluded runs are never read (the compared runs are most rows).
+        std::vector<std::string> read;
+        for (const auto& row :
+             w.exec("SELECT run_id FROM runs ORDER BY created_ms, run_id")) {
+          if (!excluded.count(lineage(Text(row, 0))))
+            read.push_back(Text(row, 0));
+        }
         std::map<std::tuple<std::string, std::string, std::string>, Outcome>
             once;
-        for (
-            const auto& row : w.exec(
-                "SELECT i.run_id, i.suite, i.item_id, i.content_hash, i.metric,"
-                " r.error IS NOT NULL, s.value"
-                " FROM items i JOIN runs u ON u.run_id = i.run_id"
-                " JOIN responses r ON r.run_id = i.run_id AND r.suite = i.suite"
-                " AND r.item_id = i.item_id"
-                " LEFT JOIN scores s ON s.run_id = i.run_id AND s.suite = "
-                "i.suite"
-                " AND s.item_id = i.item_id AND s.metric = i.metric"
-                " WHERE i.content_hash != '' ORDER BY u.created_ms, "
-                "u.run_id")) {
-          std::string run = lineage(Text(row, 0));
-          if (excluded.count(run)) continue;
-          once[{run, Text(row, 1), Text(row, 2)}] =
-              Outcome{Text(row, 1),
-                      Text(row, 2),
-                      Text(row, 3),
-                      Text(row, 4),
-                      row[5].as<bool>() || row[6].is_null(),
-                      Double(row, 6)};
+        for (const std::string& run : read) {
+          const std::string lin = lineage(run);
+          for (const auto& row : w.exec_params(
+                   "SELECT i.suite, i.item_id, i.content_hash, i.metric,"
+                   " r.error IS NOT NULL, s.value"
+                   " FROM items i JOIN responses r ON r.run_id = i.run_id"
+                   " AND r.suite = i.suite AND r.item_id = i.item_id"
+                   " LEFT JOIN scores s ON s.run_id = i.run_id AND s.suite ="
+                   " i.suite AND s.item_id = i.item_id AND s.metric = i.metric"
+                   " WHERE i.run_id = $1 AND i.content_hash != ''",
+                   run)) {
+            once[{lin, Text(row, 0), Text(row, 1)}] =
+                Outcome{Text(row, 0),
+                        Text(row, 1),
+                        Text(row, 2),
+                        Text(row, 3),
+                        row[4].as<bool>() || row[5].is_null(),
+                        Double(row, 5)};
+          }
         }
         std::vector<Outcome> out;
         out.reserve(once.size());

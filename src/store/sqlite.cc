@@ -105,8 +105,13 @@ Result<std::unique_ptr<Database>> Database::Open(
   if (p.has_parent_path())
     std::filesystem::create_directories(p.parent_path(), ec);
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  // No mutex of SQLite's own: a Database is used by one thread at a time
+  // (SqliteStore holds its lock around every call), and SQLite's would be
+  // taken on every column of every row read.
+  int rc = sqlite3_open_v2(
+      path.c_str(), &raw,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+      nullptr);
   std::unique_ptr<Database> db(new Database(path, raw));
   if (rc != SQLITE_OK) {
     return Status::IoError("cannot open database " + path + ": " +
@@ -157,6 +162,13 @@ Status Transaction::Commit() {
   Status s = db_->Exec("COMMIT");
   if (s.ok()) done_ = true;
   return s;
+}
+
+ReadTransaction::ReadTransaction(Database* db)
+    : db_(db), begin_(db->Exec("BEGIN")) {}
+
+ReadTransaction::~ReadTransaction() {
+  if (begin_.ok()) (void)db_->Exec("ROLLBACK");
 }
 
 }  // namespace mmgate::store

@@ -52,6 +52,7 @@ class Statement {
   std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
 };
 
+// Not thread-safe: one thread at a time (the caller locks).
 class Database {
  public:
   // Opens (creating if needed) the database file and its folder. `check`,
@@ -88,6 +89,22 @@ class Transaction {
   Database* db_;
   Status begin_;
   bool done_ = false;
+};
+
+// BEGIN (deferred) on construction, so the reads that follow see one snapshot
+// even while another process writes; ROLLBACK (nothing was written) on
+// destruction.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Database* db);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  const Status& status() const { return begin_; }
+
+ private:
+  Database* db_;
+  Status begin_;
 };
 
 }  // namespace mmgate::store

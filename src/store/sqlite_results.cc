@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "store/decode.h"
-#include "store/gate_rows.h"
 #include "store/sqlite_store.h"
 
 namespace mmgate::store {
@@ -83,15 +82,6 @@ ItemResult ReadItem(const Statement& st, const std::string& run_id) {
   return res;
 }
 
-// A SQLite statement as the row reader of gate_rows.h.
-struct SqliteRow {
-  const Statement& st;
-  std::string_view View(int col) const { return st.TextView(col); }
-  int64_t Int(int col) const { return st.Int(col); }
-  double Double(int col) const { return st.Double(col); }
-  bool IsNull(int col) const { return st.IsNull(col); }
-};
-
 }  // namespace
 
 Result<std::vector<SuiteRecord>> SqliteStore::GetSuites(
@@ -155,24 +145,6 @@ Result<std::vector<ItemResult>> SqliteStore::LoadResults(
     out.push_back(ReadItem(*st, run_id));
   }
   MMGATE_RETURN_IF_ERROR(ReadScores(run_id, &out));
-  return out;
-}
-
-Result<std::vector<ItemResult>> SqliteStore::LoadGateResults(
-    const std::string& run_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto st = db_->Prepare(internal::SelectGateRows("?1"));
-  if (!st.ok()) return st.status();
-  st->Bind(1, run_id);
-  internal::GateRowDecoder decoder(run_id);
-  std::vector<ItemResult> out;
-  const SqliteRow row{*st};
-  for (;;) {
-    auto more = st->Step();
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    internal::AddGateRow(row, &decoder, &out);
-  }
   return out;
 }
 

@@ -1,8 +1,5 @@
-// SqliteStore: runs, suites and items, results and outcomes.
+// SqliteStore: runs, suites and items, and writing results.
 #include "store/sqlite_store.h"
-
-#include <set>
-#include <tuple>
 
 #include "store/decode.h"
 
@@ -294,50 +291,6 @@ Result<std::map<std::string, std::string>> SqliteStore::Lineages() {
     source[st->Text(0)] = st->Text(1);
   }
   return internal::LineageRoots(source);
-}
-
-Result<std::vector<Outcome>> SqliteStore::Outcomes(
-    const std::vector<std::string>& exclude_runs) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto root = Lineages();
-  if (!root.ok()) return root.status();
-  auto lineage = [&](const std::string& run) {
-    auto it = root->find(run);
-    return it == root->end() ? run : it->second;
-  };
-  std::set<std::string> excluded;
-  for (const std::string& run : exclude_runs) excluded.insert(lineage(run));
-  // Oldest run first, so the newest scoring of a lineage overwrites the
-  // older ones: a rescore exists because the scoring was corrected.
-  auto st = db_->Prepare(
-      "SELECT i.run_id, i.suite, i.item_id, i.content_hash, i.metric,"
-      " r.error IS NOT NULL, s.value"
-      " FROM items i JOIN runs u ON u.run_id = i.run_id"
-      " JOIN responses r"
-      " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id"
-      " LEFT JOIN scores s ON s.run_id = i.run_id AND s.suite = i.suite"
-      " AND s.item_id = i.item_id AND s.metric = i.metric"
-      " WHERE i.content_hash != '' ORDER BY u.created_ms, u.run_id");
-  if (!st.ok()) return st.status();
-  std::map<std::tuple<std::string, std::string, std::string>, Outcome> once;
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    std::string run = lineage(st->Text(0));
-    if (excluded.count(run)) continue;
-    once[{run, st->Text(1), st->Text(2)}] =
-        Outcome{st->Text(1),
-                st->Text(2),
-                st->Text(3),
-                st->Text(4),
-                st->Int(5) != 0 || st->IsNull(6),
-                st->Double(6)};
-  }
-  std::vector<Outcome> out;
-  out.reserve(once.size());
-  for (auto& [_, o] : once) out.push_back(std::move(o));
-  return out;
 }
 
 }  // namespace mmgate::store
