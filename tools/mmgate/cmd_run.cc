@@ -432,7 +432,10 @@ Result<std::map<std::string, std::string>> StageSets(
 }
 
 int RunCommand(const RunFlags& f) {
-  auto cfg = LoadConfigFile(f.config);
+  // A plain run reads the items in batches (bounded memory); the workers,
+  // the estimate and --limit still take the suites whole.
+  const bool stream = !f.worker && !f.coordinate && !f.dry_run && f.limit <= 0;
+  auto cfg = LoadConfigFile(f.config, /*read_items=*/true, stream);
   if (!cfg.ok()) return Fail("run", cfg.status());
   ProjectConfig project = cfg->project;
   auto suites = SelectSuiteArgs(f.suites, &project);
