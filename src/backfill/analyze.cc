@@ -2,22 +2,26 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <unordered_map>
+#include <functional>
 
 #include "backfill/replay.h"
+#include "judge/labeling.h"
 #include "trace/trace.h"
 
 namespace mmgate::backfill {
 
 namespace {
 
-// Reviewers' newest grade per trace of the run.
+// The newest grade per trace of the run among reviewers' current labels
+// (each reviewer's newest; one withdrawn by an undo on the labeling page
+// no longer counts).
 Result<std::map<std::string, std::string>> ReviewLabels(
     store::Store* store, const std::string& run_id) {
   auto labels = store->ListLabels({run_id, kSuiteName, "", ""});
   if (!labels.ok()) return labels.status();
   std::map<std::string, std::string> out;
-  for (const store::LabelRecord& l : *labels) out[l.item_id] = l.grade;
+  for (const store::LabelRecord& l : judge::Current(*labels))
+    out[l.item_id] = l.grade;
   return out;
 }
 
@@ -42,6 +46,52 @@ Replayed ToReplayed(const store::TraceRecord& t, const store::ItemResult& r) {
   return x;
 }
 
+constexpr int64_t kPageSize = 10000;
+
+// The run's backfill items, a page at a time, in id order. An item whose
+// trace left the store is passed over.
+class ItemCursor {
+ public:
+  ItemCursor(store::Store* store, const std::string& run_id)
+      : store_(store), run_id_(run_id) {}
+
+  Status Start() { return Load(""); }
+  bool empty() const { return page_.empty(); }
+  int64_t period_weeks() const { return PeriodWeeks(page_); }
+
+  // The item of `trace_id`, or null when the run has none; ids must come in
+  // increasing order.
+  Result<const store::ItemResult*> Seek(const std::string& trace_id) {
+    for (;;) {
+      if (next_ == page_.size()) {
+        if (done_) return nullptr;
+        MMGATE_RETURN_IF_ERROR(Load(page_.back().item.item_id));
+        if (page_.empty()) return nullptr;
+      }
+      const std::string& id = page_[next_].item.item_id;
+      if (id == trace_id) return &page_[next_++];
+      if (id > trace_id) return nullptr;
+      ++next_;
+    }
+  }
+
+ private:
+  Status Load(const std::string& after) {
+    auto page = store_->LoadResultsPage(run_id_, kSuiteName, after, kPageSize);
+    if (!page.ok()) return page.status();
+    page_ = std::move(*page);
+    next_ = 0;
+    done_ = static_cast<int64_t>(page_.size()) < kPageSize;
+    return Status::Ok();
+  }
+
+  store::Store* store_;
+  std::string run_id_;
+  std::vector<store::ItemResult> page_;
+  size_t next_ = 0;
+  bool done_ = false;
+};
+
 }  // namespace
 
 int64_t PeriodWeeks(const std::vector<store::ItemResult>& results) {
@@ -54,29 +104,37 @@ int64_t PeriodWeeks(const std::vector<store::ItemResult>& results) {
 }
 
 Result<FlipReport> AnalyzeRun(store::Store* store, const std::string& run_id,
-                              const std::map<std::string, double>& stakes) {
-  auto traces = store->ListTraces({});
-  if (!traces.ok()) return traces.status();
-  std::unordered_map<std::string, const store::TraceRecord*> by_id;
-  for (const store::TraceRecord& t : *traces) by_id[t.trace_id] = &t;
-  auto results = store->LoadResults(run_id);
-  if (!results.ok()) return results.status();
+                              const std::map<std::string, double>& stakes,
+                              const std::function<void(int64_t)>& progress) {
   auto labels = ReviewLabels(store, run_id);
   if (!labels.ok()) return labels.status();
-  const int64_t period = PeriodWeeks(*results);
-  FlipAnalyzer analyzer(CountStrata(*traces, period), period, stakes,
-                        std::move(*labels));
-  bool any = false;
-  for (const store::ItemResult& r : *results) {
-    if (r.item.suite != kSuiteName) continue;
-    any = true;
-    auto t = by_id.find(r.item.item_id);
-    if (t == by_id.end()) continue;  // the trace left the store
-    analyzer.Add(ToReplayed(*t->second, r));
-  }
-  if (!any)
+  ItemCursor items(store, run_id);
+  MMGATE_RETURN_IF_ERROR(items.Start());
+  if (items.empty())
     return Status::Invalid("run " + run_id +
                            " replayed no traces (not a backfill run?)");
+  const int64_t period = items.period_weeks();
+  FlipAnalyzer analyzer({}, period, stakes, std::move(*labels));
+  // The history and the run's items, both paged in id order, are merged so
+  // that neither is ever held whole.
+  std::map<StratumKey, int64_t> strata;
+  std::string after;
+  int64_t read = 0;
+  for (;;) {
+    auto page = store->ListTracesPage({}, after, kPageSize);
+    if (!page.ok()) return page.status();
+    if (page->empty()) break;
+    for (const store::TraceRecord& t : *page) {
+      ++strata[{t.category, PeriodOf(t.created_ms, period)}];
+      auto item = items.Seek(t.trace_id);
+      if (!item.ok()) return item.status();
+      if (*item) analyzer.Add(ToReplayed(t, **item));
+    }
+    after = page->back().trace_id;
+    read += static_cast<int64_t>(page->size());
+    if (progress) progress(read);
+  }
+  analyzer.SetPopulation(std::move(strata));
   return analyzer.Finish();
 }
 

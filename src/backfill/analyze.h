@@ -8,6 +8,7 @@
 #ifndef MMGATE_BACKFILL_ANALYZE_H_
 #define MMGATE_BACKFILL_ANALYZE_H_
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,8 +22,13 @@ namespace mmgate::backfill {
 // The sample's period length, as BuildSuite recorded it on the run's items.
 int64_t PeriodWeeks(const std::vector<store::ItemResult>& results);
 
-Result<FlipReport> AnalyzeRun(store::Store* store, const std::string& run_id,
-                              const std::map<std::string, double>& stakes);
+// Reads the history and the run a page at a time (memory grows with the
+// analyzer's groups and flips, not with the history); `progress`, when set,
+// is told the traces read so far after each page.
+Result<FlipReport> AnalyzeRun(
+    store::Store* store, const std::string& run_id,
+    const std::map<std::string, double>& stakes,
+    const std::function<void(int64_t traces)>& progress = nullptr);
 
 }  // namespace mmgate::backfill
 

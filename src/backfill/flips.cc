@@ -99,8 +99,10 @@ FlipAnalyzer::FlipAnalyzer(std::map<StratumKey, int64_t> population,
     : population_(std::move(population)),
       period_weeks_(period_weeks),
       stakes_(std::move(stakes)),
-      labels_(std::move(labels)) {
-  for (const auto& [k, v] : population_) report_.population += v;
+      labels_(std::move(labels)) {}
+
+void FlipAnalyzer::SetPopulation(std::map<StratumKey, int64_t> population) {
+  population_ = std::move(population);
 }
 
 int FlipAnalyzer::Intern(const std::string& s) {
@@ -114,11 +116,7 @@ int FlipAnalyzer::StratumOf(const Replayed& r) {
   StratumKey key{r.category, PeriodOf(r.created_ms, period_weeks_)};
   auto [it, fresh] =
       stratum_ids_.try_emplace(key, static_cast<int>(stratum_n_.size()));
-  if (fresh) {
-    stratum_n_.push_back(0);
-    auto pop = population_.find(key);
-    stratum_N_.push_back(pop == population_.end() ? 0 : pop->second);
-  }
+  if (fresh) stratum_n_.push_back(0);
   return it->second;
 }
 
@@ -225,6 +223,14 @@ GroupFlips FlipAnalyzer::Summarize(const Group& g) const {
 }
 
 FlipReport FlipAnalyzer::Finish() {
+  // The history's size is known only now when it was counted while the
+  // replays streamed in.
+  for (const auto& [k, v] : population_) report_.population += v;
+  stratum_N_.assign(stratum_n_.size(), 0);
+  for (const auto& [key, h] : stratum_ids_) {
+    auto pop = population_.find(key);
+    if (pop != population_.end()) stratum_N_[h] = pop->second;
+  }
   report_.uncovered = report_.population;
   for (const auto& [key, h] : stratum_ids_)
     if (stratum_n_[h] > 0) report_.uncovered -= stratum_N_[h];

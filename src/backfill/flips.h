@@ -117,6 +117,9 @@ class FlipAnalyzer {
                std::map<std::string, double> stakes,
                std::map<std::string, std::string> labels = {});
   void Add(const Replayed& r);
+  // Replaces the history's strata given to the constructor, for a caller
+  // that counts them while it streams the replays in (before Finish).
+  void SetPopulation(std::map<StratumKey, int64_t> population);
   FlipReport Finish();
 
  private:

@@ -114,6 +114,7 @@ Status ReadGoldset(Source* src, const std::optional<Field>& field,
                    "'goldset' must be a mapping {cadence_days: DAYS}");
   MMGATE_RETURN_IF_ERROR(
       FieldReader(src->file, node).OnlyKeys({"cadence_days"}));
+  cfg->goldset.configured = true;
   auto days = FindField(node, "cadence_days");
   if (!days) return Status::Ok();
   int v = 0;

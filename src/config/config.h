@@ -20,6 +20,9 @@ namespace mmgate::config {
 struct GoldsetPolicy {
   // The release cadence: a label older than this is due for review.
   int cadence_days = 90;
+  // The config has a `goldset:` section: the gate's HTML report then shows
+  // the gold set's health too.
+  bool configured = false;
 };
 
 // One member per top-level section of mmgate.yaml (config.cc lists them).

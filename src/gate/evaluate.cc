@@ -8,9 +8,9 @@ namespace mmgate::gate {
 Result<Evaluation> EvaluateRuns(const Policy& policy, store::Store* store,
                                 const std::string& baseline,
                                 const std::vector<std::string>& candidates,
-                                const RunExpander& expand) {
+                                const RunExpander& expand, ItemDetail detail) {
   Evaluation e;
-  auto base = gate::LoadRun(store, baseline);
+  auto base = gate::LoadRun(store, baseline, detail);
   if (!base.ok()) return base.status();
   if (expand) MMGATE_RETURN_IF_ERROR(expand(store, &*base));
   e.baseline = std::move(*base);
@@ -20,7 +20,7 @@ Result<Evaluation> EvaluateRuns(const Policy& policy, store::Store* store,
   auto history = gate::LoadHistory(store, compared);
   if (!history.ok()) return history.status();
   for (const std::string& id : candidates) {
-    auto cand = gate::LoadRun(store, id);
+    auto cand = gate::LoadRun(store, id, detail);
     if (!cand.ok()) return cand.status();
     if (expand) MMGATE_RETURN_IF_ERROR(expand(store, &*cand));
     auto result = gate::Evaluate(e.baseline, *cand, policy, *history);

@@ -12,6 +12,7 @@
 
 #include "common/status.h"
 #include "gate/gate.h"
+#include "gate/load.h"
 #include "store/store.h"
 
 namespace mmgate::gate {
@@ -36,14 +37,17 @@ struct Evaluation {
 using RunExpander = std::function<Status(store::Store*, RunData*)>;
 
 // Gates each candidate against the baseline under `policy` (the config's) and
-// ranks the ones that pass; `expand`, when set, rewrites every run first. A
+// ranks the ones that pass; `expand`, when set, rewrites every run first.
+// `detail` is what is read of each item (load.h): the whole rows by default,
+// for callers that show prompts and references. A
 // database or unknown-run error, or a refused comparison (Evaluate), is
 // returned with the runs as context. Reads the store only; safe to call
 // concurrently on a store that allows it.
 Result<Evaluation> EvaluateRuns(const Policy& policy, store::Store* store,
                                 const std::string& baseline,
                                 const std::vector<std::string>& candidates,
-                                const RunExpander& expand = {});
+                                const RunExpander& expand = {},
+                                ItemDetail detail = ItemDetail::kFull);
 
 }  // namespace mmgate::gate
 

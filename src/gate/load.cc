@@ -7,7 +7,8 @@
 
 namespace mmgate::gate {
 
-Result<RunData> LoadRun(store::Store* store, const std::string& run_id) {
+Result<RunData> LoadRun(store::Store* store, const std::string& run_id,
+                        ItemDetail detail) {
   RunData d;
   auto run = store->GetRun(run_id);
   if (!run.ok()) return run.status();
@@ -17,7 +18,8 @@ Result<RunData> LoadRun(store::Store* store, const std::string& run_id) {
   auto suites = store->GetSuites(run_id);
   if (!suites.ok()) return suites.status();
   d.suites = std::move(*suites);
-  auto items = store->LoadResults(run_id);
+  auto items = detail == ItemDetail::kGate ? store->LoadGateResults(run_id)
+                                           : store->LoadResults(run_id);
   if (!items.ok()) return items.status();
   d.items = std::move(*items);
   auto judged = store->LoadExtraResponses(run_id, store::ResponseKind::kJudge);

@@ -12,7 +12,13 @@
 
 namespace mmgate::gate {
 
-Result<RunData> LoadRun(store::Store* store, const std::string& run_id);
+// What LoadRun reads of each item: what the gate reads
+// (Store::LoadGateResults: no prompts, references, media or repeats), or
+// every column (the HTML report shows the failing items' prompts).
+enum class ItemDetail { kGate, kFull };
+
+Result<RunData> LoadRun(store::Store* store, const std::string& run_id,
+                        ItemDetail detail = ItemDetail::kGate);
 
 // Failure counts per item over the runs independent of `compared` (the
 // baseline and the candidates): not one of them, not a rescore in their

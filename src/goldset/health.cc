@@ -174,7 +174,8 @@ Result<HealthReport> Health(const config::Config& cfg, store::Store* store,
       if (item.content_hash.empty()) continue;  // failed validation
       ItemHealth h = Assess(suite, item, seen, r.cadence_days, opt.now_ms);
       Tally(h, &r, &sh);
-      if (h.priority > 0) r.refresh.push_back(std::move(h));
+      if (h.priority > 0) r.refresh.push_back(h);
+      r.all.push_back(std::move(h));
     }
     Coverage(suite, cfg.policy, &r, &sh);
     r.suites.push_back(sh);
@@ -229,6 +230,22 @@ nlohmann::json ToJson(const HealthReport& r) {
           {"suites", suites},
           {"below_min_n", below},
           {"refresh", refresh}};
+}
+
+nlohmann::json HtmlData(const HealthReport& r, size_t top) {
+  using nlohmann::json;
+  json out = ToJson(r);
+  json& refresh = out["refresh"];
+  out["refresh_total"] = refresh.size();
+  if (refresh.size() > top)
+    refresh.erase(refresh.begin() + static_cast<std::ptrdiff_t>(top),
+                  refresh.end());
+  json ages = json::array();
+  for (const ItemHealth& h : r.all)
+    ages.push_back({h.suite, h.age_days ? json(*h.age_days) : json(nullptr),
+                    DiscriminationName(h.discrimination)});
+  out["ages"] = std::move(ages);
+  return out;
 }
 
 std::string ToText(const HealthReport& r, size_t top) {

@@ -66,6 +66,7 @@ struct HealthReport {
   std::vector<SuiteHealth> suites;
   std::vector<SliceCoverage> below_min_n;  // strata short of min_n
   std::vector<ItemHealth> refresh;         // priority > 0, highest first
+  std::vector<ItemHealth> all;             // every item, in the suites' order
   int64_t items = 0, stale = 0, never_run = 0, all_pass = 0, all_fail = 0;
   int64_t mixed = 0, undecided = 0;
 };
@@ -77,6 +78,11 @@ nlohmann::json ToJson(const HealthReport& r);
 // The terminal text: totals, a row per suite, the strata below min_n and
 // the first `top` items to refresh.
 std::string ToText(const HealthReport& r, size_t top);
+
+// The data of the health picture (src/report/web/goldset.js): ToJson with
+// the refresh list cut to `top` ("refresh_total" counts it all) and
+// "ages": one [suite, age_days or null, discrimination] per item.
+nlohmann::json HtmlData(const HealthReport& r, size_t top);
 
 }  // namespace mmgate::goldset
 

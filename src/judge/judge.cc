@@ -2,9 +2,59 @@
 
 #include <fmt/format.h>
 
+#include "common/hash.h"
 #include "common/redact.h"
 
 namespace mmgate::judge {
+namespace {
+
+// A judge model whose calls are always cacheable. A provider's own key is
+// kept; a model that offers none (exec, whose answers under test are never
+// cached because the user's command may change between runs) gets one from
+// the judge's version, the prompt (which holds the rubric and answers) and
+// the media bytes, so grading the same answers again (a second gate or
+// rescore) asks the judge nothing. An exec judge whose script changed must
+// say so in its version (`params: {version: ...}`).
+class CachedJudgeModel final : public Model {
+ public:
+  explicit CachedJudgeModel(std::unique_ptr<Model> inner)
+      : inner_(std::move(inner)) {}
+
+  std::string Version() const override { return inner_->Version(); }
+  Result<ModelResponse> Answer(const ModelRequest& request) override {
+    return inner_->Answer(request);
+  }
+  void Issue(const ModelRequest& request, CompletionFn done) override {
+    inner_->Issue(request, std::move(done));
+  }
+  int Concurrency() const override { return inner_->Concurrency(); }
+  std::string CacheKey(const ModelRequest& request) const override {
+    std::string own = inner_->CacheKey(request);
+    if (!own.empty()) return own;
+    Sha256 h;
+    h.Feed("mmgate-judge-cache-v1")
+        .Feed(inner_->Version())
+        .Feed(request.prompt);
+    for (const MediaRef& m : request.media) {
+      h.Feed(m.type);
+      // An unreadable file hashes as its path; the call then fails and
+      // errors are never cached.
+      if (!h.FeedFile(m.abs_path).ok()) h.Feed(m.path);
+    }
+    return h.HexDigest();
+  }
+  int64_t EstimateInputTokens(const ModelRequest& request) const override {
+    return inner_->EstimateInputTokens(request);
+  }
+  std::vector<AttemptInfo> TakeAttempts() override {
+    return inner_->TakeAttempts();
+  }
+
+ private:
+  std::unique_ptr<Model> inner_;
+};
+
+}  // namespace
 
 Judge::Judge(JudgeSetup setup, store::Store* store, Clock* clock,
              runner::ModelMaker make_model)
@@ -22,7 +72,7 @@ Result<std::unique_ptr<Judge>> Judge::Create(JudgeSetup setup,
   if (!first.ok())
     return first.status().WithContext("judge model " + j->setup_.name);
   j->version_ = (*first)->Version();
-  j->pool_.push_back(std::move(*first));
+  j->pool_.push_back(std::make_unique<CachedJudgeModel>(std::move(*first)));
   return j;
 }
 
@@ -36,7 +86,8 @@ std::unique_ptr<Model> Judge::Borrow() {
     }
   }
   auto made = make_model_(setup_.spec);
-  return made.ok() ? std::move(*made) : nullptr;
+  if (!made.ok()) return nullptr;
+  return std::make_unique<CachedJudgeModel>(std::move(*made));
 }
 
 void Judge::Return(std::unique_ptr<Model> m) {

@@ -4,6 +4,8 @@
 // retries and the pricing of every attempt are the run's own. The judge's
 // attempts are stored under the suite name "judge:SUITE" so they stay apart
 // from the model under test's; its cache entries carry its own version.
+// Every judge call is cacheable, also with a model that has no cache key of
+// its own (exec): then the key is the judge's version, prompt and media.
 //
 // Thread-safety: Score() and Compare() may be called from many threads; each
 // call borrows a model instance from a pool (models are single-threaded).

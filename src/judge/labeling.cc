@@ -132,6 +132,7 @@ json TaskJson(const LabelTask& t, size_t index) {
     j["other_answer"] = *t.other_answer;
     j["position"] = t.position;
   }
+  if (!t.store_as.empty()) j["compare"] = true;
   return j;
 }
 

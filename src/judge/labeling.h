@@ -41,6 +41,9 @@ struct LabelTask {
   // never named), and which of the two this is ("1" or "2").
   std::optional<std::string> other_answer;
   std::string position;
+  // A blinded comparison (a backfill's flip review): the grade chosen on the
+  // page -> the grade stored ("A" -> "new"); empty: stored as chosen.
+  std::map<std::string, std::string> store_as;
 };
 
 // The tasks, and the mined runs whose suites, items and rubrics they point

@@ -41,6 +41,7 @@ struct Driver::Shared {
   std::atomic<int64_t> done{0};
   std::atomic<int64_t> errors{0};
   std::atomic<int64_t> in_flight{0};
+  std::atomic<int64_t> late{0};
 };
 
 Driver::Driver(Clock* clock, Sleeper* sleeper, Sender* sender,
@@ -107,41 +108,68 @@ Driver::Slot* Driver::Send(int64_t index, size_t item, int stage,
   return &slot;
 }
 
+void Driver::Skip(size_t index, const Arrival& a, int64_t planned,
+                  RequestState state, const ItemPicker& pick) {
+  RequestRecord r;
+  r.index = static_cast<int64_t>(index);
+  r.stage = a.stage;
+  r.scheduled_ns = a.t_ns;
+  r.planned_ns = planned;
+  r.state = state;
+  r.item = pick(per_stage_[r.stage]++, a.item);
+  not_sent_.push_back(std::move(r));
+  if (state == RequestState::kLate) shared_->late.fetch_add(1);
+}
+
 void Driver::RunOpen(const Schedule& s, const ItemPicker& pick) {
   const int cap = options_.max_in_flight;
+  const int window = options_.client_window;
+  const int limit = cap > 0 && (window <= 0 || cap < window) ? cap : window;
   const double catch_up = std::max(1.0, options_.catch_up);
+  const int64_t max_lag = options_.max_lag.count();
   const int64_t start = start_.load();
   int64_t prev = 0;
-  bool held = false;  // the previous request went out later than scheduled
+  bool held = false;  // the previous request was held by the cap
   size_t i = 0;
   for (; i < s.arrivals.size(); ++i) {
     const Arrival& a = s.arrivals[i];
+    const int64_t deadline = max_lag > 0 ? start + a.t_ns + max_lag : INT64_MAX;
     const auto gap = static_cast<int64_t>(a.min_gap_ns / catch_up);
     int64_t planned = a.t_ns;
     if (held) planned = std::max(planned, prev + gap);
-    if (!SleepUntil(start + planned)) break;
-    if (cap > 0 && shared_->in_flight.load() >= cap) {
-      if (!WaitForSlot(cap, INT64_MAX)) break;
-      int64_t freed = Now(clock_) - start;
-      if (freed > planned) {
-        planned = std::max(freed, prev + gap);
-        if (!SleepUntil(start + planned)) break;
-      }
+    if (start + planned > deadline) {
+      Skip(i, a, planned, RequestState::kLate, pick);
+      continue;
     }
-    held = planned > a.t_ns;
+    if (!SleepUntil(start + planned)) break;
+    if (limit > 0 && shared_->in_flight.load() >= limit) {
+      if (!WaitForSlot(limit, deadline)) {
+        if (Stopped()) break;
+        Skip(i, a, planned, RequestState::kLate, pick);
+        continue;
+      }
+      int64_t freed = Now(clock_) - start;
+      // Only the user's cap paces held requests; the window is the client's
+      // own limit, and what it held is overdue: it goes out at once.
+      if (freed > planned)
+        planned = cap > 0 ? std::max(freed, prev + gap) : freed;
+      if (start + planned > deadline) {
+        Skip(i, a, planned, RequestState::kLate, pick);
+        continue;
+      }
+      if (!SleepUntil(start + planned)) break;
+    }
+    if (Now(clock_) > deadline) {  // the dispatcher itself fell behind
+      Skip(i, a, planned, RequestState::kLate, pick);
+      continue;
+    }
+    held = cap > 0 && planned > a.t_ns;
     prev = planned;
-    auto index = static_cast<int64_t>(i);
-    Send(index, pick(per_stage_[a.stage]++, a.item), a.stage, a.t_ns, planned,
-         false);
+    Send(static_cast<int64_t>(i), pick(per_stage_[a.stage]++, a.item), a.stage,
+         a.t_ns, planned, false);
   }
-  for (; i < s.arrivals.size(); ++i) {
-    RequestRecord r;
-    r.index = static_cast<int64_t>(i);
-    r.stage = s.arrivals[i].stage;
-    r.scheduled_ns = r.planned_ns = s.arrivals[i].t_ns;
-    r.item = pick(per_stage_[r.stage]++, s.arrivals[i].item);
-    not_sent_.push_back(std::move(r));
-  }
+  for (; i < s.arrivals.size(); ++i)
+    Skip(i, s.arrivals[i], s.arrivals[i].t_ns, RequestState::kNotSent, pick);
 }
 
 void Driver::RunClosed(const Stage& st, int stage, const ItemPicker& pick) {
@@ -216,6 +244,7 @@ Progress Driver::Snapshot() const {
   p.done = shared_->done.load();
   p.errors = shared_->errors.load();
   p.in_flight = shared_->in_flight.load();
+  p.late = shared_->late.load();
   return p;
 }
 

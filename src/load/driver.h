@@ -15,10 +15,24 @@
 // hold N requests in flight instead; their latency can only be measured from
 // the send.
 //
-// Bounded: the schedule is finite, closed stages end at their end time and
-// after `max_requests`; after the last send the driver waits at most
-// `drain` for answers, and after a stop at most `stop_drain`. Requests still
-// in flight then are recorded as abandoned; their late answers are dropped.
+// The client's own limit: at most `client_window` requests are handed to
+// the sender at once (its connections). A request due while the window is
+// full waits in the driver (the wait is dispatch lag and counts in the
+// latency from the schedule, never in the latency from the send), and goes
+// out as soon as an answer frees a place. Handing the sender more than it
+// can put on the wire would only queue the excess inside the HTTP client,
+// where the wait is hidden in the latency from the send, memory grows with
+// the backlog and tearing the queue down takes minutes (a rate above what
+// the client can send used to run away like that).
+//
+// Bounded: the schedule is finite; a request that cannot be sent within
+// `max_lag` of its scheduled time (held by the cap or the window, or the
+// dispatcher itself behind) is not sent and is recorded as late, never as a
+// latency, so sending ends at most `max_lag` after the schedule's end. Closed
+// stages end at their end time and after `max_requests`; after the last send
+// the driver waits at most `drain` for answers, and after a stop at most
+// `stop_drain`. Requests still in flight then are recorded as abandoned;
+// their late answers are dropped.
 //
 // Thread-safety: Run() once per driver; Snapshot() from any thread.
 // The sender's completions may arrive on any thread, even after Run returns
@@ -83,7 +97,9 @@ class RealSleeper final : public Sleeper {
   void SleepFor(std::chrono::nanoseconds d) override;
 };
 
-enum class RequestState { kDone, kAbandoned, kNotSent };
+// kNotSent: the run stopped first; kLate: not sent within max_lag of its
+// scheduled time.
+enum class RequestState { kDone, kAbandoned, kNotSent, kLate };
 
 struct RequestRecord {
   int64_t index = 0;
@@ -99,10 +115,16 @@ struct RequestRecord {
   Outcome outcome;           // times relative to the run start as well
 };
 
+inline bool WasSent(const RequestRecord& r) {
+  return r.state == RequestState::kDone || r.state == RequestState::kAbandoned;
+}
+
 struct DriverOptions {
   int max_in_flight = 0;  // 0: no cap (pure open loop)
   double catch_up = 1;    // held requests: at most this x the target rate
   int64_t max_requests = 100000;
+  int client_window = 0;                // 0: no limit
+  std::chrono::nanoseconds max_lag{0};  // 0: no limit
   std::chrono::nanoseconds drain = std::chrono::seconds(60);
   std::chrono::nanoseconds stop_drain = std::chrono::seconds(2);
   const std::atomic<bool>* stop = nullptr;  // set: stop sending, drain, return
@@ -114,6 +136,7 @@ struct Progress {
   int64_t done = 0;
   int64_t errors = 0;
   int64_t in_flight = 0;
+  int64_t late = 0;
 };
 
 struct RunResult {
@@ -123,9 +146,9 @@ struct RunResult {
   bool interrupted = false;
 };
 
-// Picks the item of a request: `nth` counts the requests of its stage from 0
-// (so a round robin starts every stage with the same items and stages can be
-// compared item by item); `trace_item` is the replay trace's id.
+// Picks the item of a request: `nth` counts the requests of its stage
+// from 0 (so a round robin starts every stage with the same items and stages
+// can be compared item by item); `trace_item` is the replay trace's id.
 using ItemPicker =
     std::function<size_t(int64_t nth, const std::string& trace_item)>;
 
@@ -146,6 +169,8 @@ class Driver {
   Slot* Send(int64_t index, size_t item, int stage, int64_t scheduled,
              int64_t planned, bool closed);
   void RunOpen(const Schedule& s, const ItemPicker& pick);
+  void Skip(size_t index, const Arrival& a, int64_t planned, RequestState state,
+            const ItemPicker& pick);
   void RunClosed(const Stage& st, int stage, const ItemPicker& pick);
   void Drain();
   bool Stopped() const;

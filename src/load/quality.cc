@@ -55,7 +55,7 @@ store::AttemptRecord AttemptOf(const RequestRecord& r, const LoadItem& li,
 const RequestRecord* Chosen(const std::vector<const RequestRecord*>& rs) {
   const RequestRecord* best = nullptr;
   for (const RequestRecord* r : rs) {
-    if (r->state == RequestState::kNotSent) continue;
+    if (!WasSent(*r)) continue;
     if (!best) {
       best = r;
       continue;
@@ -228,7 +228,7 @@ Result<std::string> StoreLoadRun(const ProjectConfig& project,
     runner::ItemOutcome out = executor->Rescore(*li.suite, *li.item, rr);
     int64_t n = 0;
     for (const RequestRecord* r : by_item[i]) {
-      if (r->state == RequestState::kNotSent) continue;
+      if (!WasSent(*r)) continue;
       out.attempts.push_back(
           AttemptOf(*r, li, ++n, run.started_wall_ms, o.price));
       out.response.cost_usd += out.attempts.back().cost_usd;

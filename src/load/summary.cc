@@ -55,7 +55,8 @@ void Stages(const Schedule& schedule, const RunResult& run, Summary* s) {
       if (r.stage != static_cast<int>(k)) continue;
       ++out.scheduled;
       sched.push_back(r.scheduled_ns);
-      if (r.sent_ns < 0 || r.state == RequestState::kNotSent) continue;
+      if (r.state == RequestState::kLate) ++out.late;
+      if (!WasSent(r)) continue;
       ++out.sent;
       sent.push_back(r.sent_ns);
       lag.Record(r.sent_ns - r.scheduled_ns);
@@ -220,8 +221,8 @@ Summary Summarize(const Schedule& schedule, const RunResult& run,
   int64_t good = 0, out_tokens = 0, first = INT64_MAX, last = 0;
   for (const RequestRecord& r : run.records) {
     ++s.scheduled;
-    if (r.state == RequestState::kNotSent) {
-      ++s.not_sent;
+    if (!WasSent(r)) {
+      ++(r.state == RequestState::kLate ? s.late : s.not_sent);
       continue;
     }
     ++s.sent;
@@ -283,6 +284,7 @@ json StagesJson(const Summary& s) {
               {"sent", st.sent},
               {"ok", st.ok},
               {"errors", st.errors},
+              {"late", st.late},
               {"schedule_rate", st.schedule_rate},
               {"achieved_rate", st.achieved_rate},
               {"rate_error", st.rate_error},
@@ -351,6 +353,7 @@ json ToJson(const Summary& s) {
            {{"scheduled", s.scheduled},
             {"sent", s.sent},
             {"not_sent", s.not_sent},
+            {"late", s.late},
             {"ok", s.ok},
             {"errors", s.errors},
             {"abandoned", s.abandoned}}},
@@ -382,9 +385,16 @@ json ToJson(const Summary& s) {
 std::string ToText(const Summary& s) {
   std::string out = fmt::format(
       "load {}: {:.1f} s{}\n  requests: {} scheduled, {} sent, {} ok, {} "
-      "errors, {} abandoned, {} not sent\n",
+      "errors, {} abandoned, {} not sent, {} not sent in time\n",
       s.profile, s.duration_s, s.interrupted ? " (interrupted)" : "",
-      s.scheduled, s.sent, s.ok, s.errors, s.abandoned, s.not_sent);
+      s.scheduled, s.sent, s.ok, s.errors, s.abandoned, s.not_sent, s.late);
+  if (s.late > 0)
+    out += fmt::format(
+        "  the client could not send {} requests in time (every connection "
+        "busy, or the client behind, for longer than --max-lag): they are in "
+        "no latency figure; the rate was above what this client and its "
+        "connections can send\n",
+        s.late);
   for (const auto& [kind, n] : s.errors_by_kind)
     out += fmt::format("  errors {}: {}\n", kind, n);
   for (const std::string& e : s.error_examples) out += "    e.g. " + e + "\n";

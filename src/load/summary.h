@@ -32,6 +32,7 @@ struct StageSummary {
   double target_rate = 0;  // req/s offered (open stages)
   int concurrency = 0;     // closed stages
   int64_t scheduled = 0, sent = 0, ok = 0, errors = 0;
+  int64_t late = 0;          // not sent within max_lag (driver.h)
   double schedule_rate = 0;  // (n-1) / span of the scheduled times
   double achieved_rate = 0;  // (n-1) / span of the actual sends
   double rate_error = 0;     // achieved / schedule - 1
@@ -75,6 +76,9 @@ struct Summary {
   bool interrupted = false;
   int64_t scheduled = 0, sent = 0, not_sent = 0, ok = 0, errors = 0,
           abandoned = 0;
+  // Not sent within max_lag of the schedule: the client's limit, counted
+  // here and in no latency figure.
+  int64_t late = 0;
   std::map<std::string, int64_t> errors_by_kind;
   std::vector<std::string> error_examples;  // first few, one per kind
   Percentiles latency;          // end to end, from the scheduled time

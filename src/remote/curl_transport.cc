@@ -285,11 +285,9 @@ class CurlMultiTransport final : public Transport {
       std::lock_guard<std::mutex> lock(mu_);
       left.swap(pending_);
     }
-    for (Transfer* t : left) {
-      if (!t->on_done) continue;
-      curl_multi_add_handle(multi_.get(), t->easy.get());
-      started_.insert(t);
-    }
+    // Never added to the multi handle: ended without touching it.
+    for (Transfer* t : left)
+      if (t->on_done) Finish(t, CURLE_ABORTED_BY_CALLBACK);
     while (!started_.empty())
       Finish(*started_.begin(), CURLE_ABORTED_BY_CALLBACK);
   }

@@ -30,8 +30,10 @@ struct ReportOptions {
   // Suite name -> folder of its dataset file (media paths are relative to
   // it). A suite not listed shows its media as paths only.
   std::map<std::string, std::string> dataset_dirs;
+  // The gold set's health (goldset::HtmlData), shown after the scorecard;
+  // null: no such section.
+  nlohmann::json goldset;
 };
-
 
 // The page's data block (see src/report/web/report.js for its use).
 nlohmann::json ReportData(const gate::Evaluation& e, const ReportOptions& opt);

@@ -291,7 +291,8 @@ json ReportData(const gate::Evaluation& e, const ReportOptions& opt) {
       {"scorecard", ScorecardJson(e)},
       {"ranking_table", e.outcome.results.size() > 1 ? RankingJson(e.outcome)
                                                      : nlohmann::json(nullptr)},
-      {"comparisons", std::move(comparisons)}};
+      {"comparisons", std::move(comparisons)},
+      {"goldset", opt.goldset}};
 }
 
 std::string RenderHtmlReport(const gate::Evaluation& e,

@@ -3,7 +3,8 @@
 // seconds of audio), output tokens from the reference answers' length; the
 // config's prices: table turns them into dollars. Items whose answer is
 // already stored (resumed run id) or cached cost nothing. Pipeline suites
-// (their stages call other models, often several times) are left out.
+// (their stages call other models, often several times) are left out here;
+// `run --dry-run` lists them with their stages (tools/mmgate/dry_run.h).
 #ifndef MMGATE_RUNNER_ESTIMATE_H_
 #define MMGATE_RUNNER_ESTIMATE_H_
 

@@ -37,7 +37,7 @@ footer { padding: 0 16px 16px; color: #57606a; }
 </div>
 <div>
 <section><h2 id="answer-title">Answer</h2><div id="answer" class="text"></div>
-<div id="other-box" hidden><h2>The other answer (for comparison; graded on its own)</h2>
+<div id="other-box" hidden><h2 id="other-title">The other answer (for comparison; graded on its own)</h2>
 <div id="other" class="text"></div></div></section>
 <section><h2>Grade (worst first)</h2><ol id="grades"></ol>
 <h2>Failure modes (toggle)</h2><ul id="modes"></ul>
@@ -111,8 +111,10 @@ const std::string& LabelPageScript() {
     }
     $('prompt').textContent = t.prompt;
     $('refs').textContent = t.references.join('\n');
-    $('answer-title').textContent =
+    $('answer-title').textContent = t.compare ? 'Decision A' :
         t.position ? 'Answer ' + t.position + ' of 2' : 'Answer';
+    $('other-title').textContent = t.compare ? 'Decision B' :
+        'The other answer (for comparison; graded on its own)';
     $('answer').textContent = t.answer;
     $('other-box').hidden = t.other_answer === undefined;
     $('other').textContent = t.other_answer === undefined ? '' : t.other_answer;

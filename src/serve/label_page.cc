@@ -114,6 +114,15 @@ class LabelServer {
     return true;
   }
 
+  // The grade as the page offers it, for a stored one (a blinded
+  // comparison stores "new" for the page's "A" or "B").
+  static std::string Shown(const judge::LabelTask& t,
+                           const std::string& stored) {
+    for (const auto& [shown, as] : t.store_as)
+      if (as == stored) return shown;
+    return stored;
+  }
+
   std::string Grader(const httplib::Request& req) const {
     std::string g = req.get_param_value("grader");
     return g.empty() ? opt_.grader : g;
@@ -134,7 +143,7 @@ class LabelServer {
       json t = judge::TaskJson(tasks_[i], i);
       auto l = mine.find(tasks_[i].key);
       if (l != mine.end())
-        t["label"] = {{"grade", l->second->grade},
+        t["label"] = {{"grade", Shown(tasks_[i], l->second->grade)},
                       {"failure_modes", l->second->failure_modes},
                       {"note", l->second->note}};
       tasks.push_back(std::move(t));
@@ -178,6 +187,8 @@ class LabelServer {
       l.grade = body->value("grade", "");
       if (!r.GradeIndex(l.grade))
         return SendError(res, 400, "grade is not on the rubric's scale");
+      if (auto as = t.store_as.find(l.grade); as != t.store_as.end())
+        l.grade = as->second;
       for (const json& m : body->value("failure_modes", json::array())) {
         if (!m.is_string() || !r.HasFailureMode(m.get<std::string>()))
           return SendError(res, 400, "unknown failure mode");
@@ -220,7 +231,9 @@ Status RunLabelPage(const LabelPageOptions& opt) {
                            " (beyond loopback) needs a token (--token-env)");
   auto store = store::OpenStore(opt.db);
   if (!store.ok()) return store.status();
-  auto queue = judge::BuildQueue(*opt.config, store->get(), opt.runs, opt.seed);
+  auto queue = opt.queue ? Result<judge::LabelQueue>(std::move(*opt.queue))
+                         : judge::BuildQueue(*opt.config, store->get(),
+                                             opt.runs, opt.seed);
   if (!queue.ok()) return queue.status();
   if (queue->tasks.empty())
     return Status::Invalid(

@@ -27,6 +27,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "config/config.h"
+#include "judge/labeling.h"
 
 namespace mmgate::serve {
 
@@ -34,8 +35,11 @@ struct LabelPageOptions {
   const config::Config* config = nullptr;
   std::string db;
   std::vector<std::string> runs;  // one run, or two shown side by side
-  std::string grader;             // default grader id (?grader= overrides)
-  uint64_t seed = 20261206;       // the blinded order
+  // Tasks made by the caller (a backfill's flip review), taken over instead
+  // of building them from `runs`.
+  judge::LabelQueue* queue = nullptr;
+  std::string grader;        // default grader id (?grader= overrides)
+  uint64_t seed = 20261206;  // the blinded order
   std::string host = "127.0.0.1";
   int port = 8081;    // 0: any free port
   std::string token;  // required unless host is loopback

@@ -1,6 +1,8 @@
 #include "store/decode.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
 
 namespace mmgate::store::internal {
 namespace {
@@ -50,10 +52,42 @@ Result<std::vector<std::pair<std::string, std::string>>> DecodeSlices(
 
 // JSON the store hands on undecoded: checked, so a consumer's parse cannot
 // fail on it. Empty text is the records' default (none given).
-Status CheckJson(const std::string& text) {
-  if (text.empty()) return Status::Ok();
+Status CheckJson(std::string_view text) {
+  if (text.empty() || text == "[]") return Status::Ok();
   if (json::accept(text)) return Status::Ok();
-  return ParseJson(text).status();
+  return ParseJson(std::string(text)).status();
+}
+
+// The checks of DecodeItem after the slices: the first column that fails.
+Status CheckColumns(std::string_view reference_json,
+                    std::string_view media_json,
+                    const std::optional<std::string_view>& repeats_json,
+                    std::string* column) {
+  *column = "items.reference_json";
+  MMGATE_RETURN_IF_ERROR(CheckJson(reference_json));
+  *column = "items.media_json";
+  MMGATE_RETURN_IF_ERROR(CheckJson(media_json));
+  *column = "responses.repeats_json";
+  if (repeats_json) MMGATE_RETURN_IF_ERROR(CheckJson(*repeats_json));
+  return Status::Ok();
+}
+
+// Turns the item's response into a kCorruptRowKind error naming the column;
+// what was paid for it (cost, tokens, attempts) stays.
+void MarkCorrupt(const std::string& run_id, const std::string& column,
+                 const Status& bad, ItemResult* res) {
+  const ItemRecord& it = res->item;
+  ResponseRecord r = res->response.value_or(ResponseRecord{});
+  r.suite = it.suite;
+  r.item_id = it.item_id;
+  if (!res->response) r.content_hash = it.content_hash;
+  r.answer.reset();
+  r.error = "run '" + run_id + "' suite '" + it.suite + "' item '" +
+            it.item_id + "': stored column " + column +
+            " cannot be decoded: " + bad.message();
+  r.error_kind = std::string(kCorruptRowKind);
+  r.repeats_json.clear();
+  res->response = std::move(r);
 }
 
 }  // namespace
@@ -86,40 +120,40 @@ void DecodeSuiteMetrics(const std::string& run_id,
 void DecodeItem(const std::string& run_id, const std::string& slices_json,
                 ItemResult* res) {
   ItemRecord& it = res->item;
-  std::string column;
-  Status bad;
   auto slices = DecodeSlices(slices_json);
-  if (slices.ok()) {
-    it.slices = std::move(*slices);
-  } else {
-    column = "items.slices_json";
-    bad = slices.status();
-  }
-  if (bad.ok()) {
-    column = "items.reference_json";
-    bad = CheckJson(it.reference_json);
-  }
-  if (bad.ok()) {
-    column = "items.media_json";
-    bad = CheckJson(it.media_json);
-  }
-  if (bad.ok() && res->response) {
-    column = "responses.repeats_json";
-    bad = CheckJson(res->response->repeats_json);
-  }
-  if (bad.ok()) return;
+  if (!slices.ok())
+    return MarkCorrupt(run_id, "items.slices_json", slices.status(), res);
+  it.slices = std::move(*slices);
+  std::string column;
+  std::optional<std::string_view> repeats;
+  if (res->response) repeats = res->response->repeats_json;
+  Status bad = CheckColumns(it.reference_json, it.media_json, repeats, &column);
+  if (!bad.ok()) MarkCorrupt(run_id, column, bad, res);
+}
 
-  ResponseRecord r = res->response.value_or(ResponseRecord{});
-  r.suite = it.suite;
-  r.item_id = it.item_id;
-  if (!res->response) r.content_hash = it.content_hash;
-  r.answer.reset();
-  r.error = "run '" + run_id + "' suite '" + it.suite + "' item '" +
-            it.item_id + "': stored column " + column +
-            " cannot be decoded: " + bad.message();
-  r.error_kind = std::string(kCorruptRowKind);
-  r.repeats_json.clear();
-  res->response = std::move(r);
+GateRowDecoder::GateRowDecoder(std::string run_id)
+    : run_id_(std::move(run_id)) {}
+
+void GateRowDecoder::Decode(std::string_view slices_json,
+                            std::string_view reference_json,
+                            std::string_view media_json,
+                            std::string_view repeats_json, ItemResult* res) {
+  auto found = slices_.find(slices_json);
+  if (found == slices_.end()) {
+    found = slices_
+                .emplace(std::string(slices_json),
+                         DecodeSlices(std::string(slices_json)))
+                .first;
+  }
+  if (!found->second.ok())
+    return MarkCorrupt(run_id_, "items.slices_json", found->second.status(),
+                       res);
+  res->item.slices = *found->second;
+  std::string column;
+  std::optional<std::string_view> repeats;
+  if (res->response) repeats = repeats_json;
+  Status bad = CheckColumns(reference_json, media_json, repeats, &column);
+  if (!bad.ok()) MarkCorrupt(run_id_, column, bad, res);
 }
 
 std::map<std::string, std::string> LineageRoots(

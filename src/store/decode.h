@@ -7,6 +7,8 @@
 
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -31,6 +33,34 @@ void DecodeSuiteMetrics(const std::string& run_id,
 // paid for it (cost, tokens, attempts) stays.
 void DecodeItem(const std::string& run_id, const std::string& slices_json,
                 ItemResult* res);
+
+// Decodes the rows of Store::LoadGateResults: DecodeItem's checks and
+// errors, with the JSON columns the gate never reads given as views that are
+// checked, not kept, and each distinct slices text decoded once (a million
+// items share a few hundred). One per load: not thread-safe.
+class GateRowDecoder {
+ public:
+  explicit GateRowDecoder(std::string run_id);
+
+  // Sets res->item.slices, or turns the response into a kCorruptRowKind
+  // error exactly as DecodeItem does; repeats_json is checked only when the
+  // item has a response.
+  void Decode(std::string_view slices_json, std::string_view reference_json,
+              std::string_view media_json, std::string_view repeats_json,
+              ItemResult* res);
+
+ private:
+  using Slices = std::vector<std::pair<std::string, std::string>>;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  std::string run_id_;
+  std::unordered_map<std::string, Result<Slices>, Hash, std::equal_to<>>
+      slices_;
+};
 
 // Run id -> its lineage, the run that called the model, found by following
 // `source` (run id -> source_run, empty for none) through chains. A source

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "store/decode.h"
+#include "store/gate_rows.h"
 
 namespace mmgate::store {
 namespace {
@@ -76,7 +77,7 @@ constexpr const char* kUpsertResponse =
     " n_repeats = excluded.n_repeats, flaky = excluded.flaky,"
     " repeats_json = excluded.repeats_json";
 
-constexpr const char* kSelectItems =
+constexpr const char* kSelectItemColumns =
     "SELECT i.suite, i.item_id, i.content_hash, i.modality, i.group_id,"
     " i.expect, i.slices_json, i.reference_json, i.prompt, i.media_json,"
     " i.line, r.item_id IS NOT NULL, r.content_hash, r.answer, r.error,"
@@ -85,8 +86,12 @@ constexpr const char* kSelectItems =
     " r.ttft_ms, r.template_hash, r.schema_valid, r.cached, r.n_repeats,"
     " r.flaky, r.repeats_json"
     " FROM items i LEFT JOIN responses r"
-    " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id"
+    " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id";
+constexpr const char* kWhereRun =
     " WHERE i.run_id = $1 ORDER BY i.suite, i.line, i.item_id";
+constexpr const char* kWherePage =
+    " WHERE i.run_id = $1 AND i.suite = $2 AND i.item_id > $3"
+    " ORDER BY i.item_id LIMIT $4";
 
 ResponseRecord ReadResponse(const pqxx::row& row, const ItemRecord& it) {
   ResponseRecord r;
@@ -134,8 +139,11 @@ ItemResult ReadItem(const pqxx::row& row, const std::string& run_id) {
 
 // Scores of a run joined onto its items; a corrupt item keeps none (they
 // were computed from what cannot be read back).
+// The scores of `out`'s items: all of the run's, or with `suite`, those of
+// its items in the id range (after, last].
 void ReadScores(pqxx::work& w, const std::string& run_id,
-                std::vector<ItemResult>* out) {
+                std::vector<ItemResult>* out, const std::string& suite = "",
+                const std::string& after = "", const std::string& last = "") {
   std::map<std::pair<std::string, std::string>, ItemResult*> index;
   for (ItemResult& r : *out) {
     bool corrupt = r.response && r.response->error_kind == kCorruptRowKind;
@@ -143,8 +151,9 @@ void ReadScores(pqxx::work& w, const std::string& run_id,
   }
   for (const auto& row : w.exec_params(
            "SELECT suite, item_id, metric, value, numerator, denominator,"
-           " detail FROM scores WHERE run_id = $1",
-           run_id)) {
+           " detail FROM scores WHERE run_id = $1 AND ($2::text = '' OR"
+           " (suite = $2 AND item_id > $3 AND item_id <= $4))",
+           run_id, suite, after, last)) {
     auto found = index.find({Text(row, 0), Text(row, 1)});
     if (found == index.end()) continue;
     ScoreRecord s{Text(row, 2), Double(row, 3), Double(row, 4), Double(row, 5),
@@ -152,6 +161,19 @@ void ReadScores(pqxx::work& w, const std::string& run_id,
     found->second->scores[s.metric] = std::move(s);
   }
 }
+
+// A libpqxx row as the row reader of gate_rows.h.
+struct PgRow {
+  const pqxx::row& row;
+  std::string_view View(int col) const {
+    const pqxx::field f = row[col];
+    return f.is_null() ? std::string_view()
+                       : std::string_view(f.c_str(), f.size());
+  }
+  int64_t Int(int col) const { return pg::Int(row, col); }
+  double Double(int col) const { return pg::Double(row, col); }
+  bool IsNull(int col) const { return row[col].is_null(); }
+};
 
 }  // namespace
 
@@ -407,9 +429,40 @@ Result<std::vector<ItemResult>> PgStore::LoadResults(
   return Tx("reading run " + run_id,
             [&](pqxx::work& w) -> Result<std::vector<ItemResult>> {
               std::vector<ItemResult> out;
-              for (const auto& row : w.exec_params(kSelectItems, run_id))
+              for (const auto& row : w.exec_params(
+                       std::string(kSelectItemColumns) + kWhereRun, run_id))
                 out.push_back(ReadItem(row, run_id));
               ReadScores(w, run_id, &out);
+              return out;
+            });
+}
+
+Result<std::vector<ItemResult>> PgStore::LoadGateResults(
+    const std::string& run_id) {
+  return Tx("reading run " + run_id,
+            [&](pqxx::work& w) -> Result<std::vector<ItemResult>> {
+              internal::GateRowDecoder decoder(run_id);
+              std::vector<ItemResult> out;
+              for (const auto& row :
+                   w.exec_params(internal::SelectGateRows("$1"), run_id))
+                internal::AddGateRow(PgRow{row}, &decoder, &out);
+              return out;
+            });
+}
+
+Result<std::vector<ItemResult>> PgStore::LoadResultsPage(
+    const std::string& run_id, const std::string& suite,
+    const std::string& after_item_id, int64_t limit) {
+  return Tx("reading run " + run_id,
+            [&](pqxx::work& w) -> Result<std::vector<ItemResult>> {
+              std::vector<ItemResult> out;
+              for (const auto& row :
+                   w.exec_params(std::string(kSelectItemColumns) + kWherePage,
+                                 run_id, suite, after_item_id, limit))
+                out.push_back(ReadItem(row, run_id));
+              if (!out.empty())
+                ReadScores(w, run_id, &out, suite, after_item_id,
+                           out.back().item.item_id);
               return out;
             });
 }

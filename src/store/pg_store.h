@@ -66,6 +66,11 @@ class PgStore final : public Store {
       const std::string& run_id) override;
   Result<std::vector<ItemResult>> LoadResults(
       const std::string& run_id) override;
+  Result<std::vector<ItemResult>> LoadGateResults(
+      const std::string& run_id) override;
+  Result<std::vector<ItemResult>> LoadResultsPage(
+      const std::string& run_id, const std::string& suite,
+      const std::string& after_item_id, int64_t limit) override;
   Result<std::vector<Outcome>> Outcomes(
       const std::vector<std::string>& exclude_runs) override;
   Status PutVerdict(const VerdictRecord& v) override;
@@ -81,6 +86,9 @@ class PgStore final : public Store {
       const std::string& trace_id) override;
   Result<std::vector<TraceRecord>> ListTraces(
       const TraceFilter& filter) override;
+  Result<std::vector<TraceRecord>> ListTracesPage(const TraceFilter& filter,
+                                                  const std::string& after_id,
+                                                  int64_t limit) override;
   Status PutStages(const std::string& run_id,
                    const std::vector<StageRecord>& stages) override;
   Result<std::vector<StageRecord>> LoadStages(

@@ -79,6 +79,23 @@ Result<std::vector<TraceRecord>> PgStore::ListTraces(
       });
 }
 
+Result<std::vector<TraceRecord>> PgStore::ListTracesPage(
+    const TraceFilter& filter, const std::string& after_id, int64_t limit) {
+  return Tx(
+      "listing traces", [&](pqxx::work& w) -> Result<std::vector<TraceRecord>> {
+        std::vector<TraceRecord> out;
+        for (const auto& r : w.exec_params(
+                 std::string("SELECT ") + kTraceColumns +
+                     " FROM traces WHERE trace_id > $4 AND created_ms >= $1"
+                     " AND created_ms < $2 AND ($3::text = '' OR"
+                     " category = $3) ORDER BY trace_id LIMIT $5",
+                 filter.since_ms, filter.until_ms, filter.category, after_id,
+                 limit))
+          out.push_back(ReadTrace(r));
+        return out;
+      });
+}
+
 Status PgStore::PutStages(const std::string& run_id,
                           const std::vector<StageRecord>& stages) {
   for (const StageRecord& s : stages) {

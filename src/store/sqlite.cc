@@ -78,6 +78,14 @@ std::string Statement::Text(int col) const {
       static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), col)));
 }
 
+std::string_view Statement::TextView(int col) const {
+  const unsigned char* t = sqlite3_column_text(stmt_.get(), col);
+  if (t == nullptr) return {};
+  return std::string_view(
+      reinterpret_cast<const char*>(t),
+      static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), col)));
+}
+
 int64_t Statement::Int(int col) const {
   return sqlite3_column_int64(stmt_.get(), col);
 }

@@ -6,12 +6,13 @@
 #include <utility>
 
 #include "store/decode.h"
+#include "store/gate_rows.h"
 #include "store/sqlite_store.h"
 
 namespace mmgate::store {
 namespace {
 
-constexpr const char* kSelectItems =
+constexpr const char* kSelectItemColumns =
     "SELECT i.suite, i.item_id, i.content_hash, i.modality, i.group_id,"
     " i.expect, i.slices_json, i.reference_json, i.prompt, i.media_json,"
     " i.line, r.item_id IS NOT NULL, r.content_hash, r.answer, r.error,"
@@ -20,8 +21,13 @@ constexpr const char* kSelectItems =
     " r.ttft_ms, r.template_hash, r.schema_valid, r.cached, r.n_repeats,"
     " r.flaky, r.repeats_json"
     " FROM items i LEFT JOIN responses r"
-    " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id"
+    " ON r.run_id = i.run_id AND r.suite = i.suite AND r.item_id = i.item_id";
+
+constexpr const char* kWhereRun =
     " WHERE i.run_id = ?1 ORDER BY i.suite, i.line, i.item_id";
+constexpr const char* kWherePage =
+    " WHERE i.run_id = ?1 AND i.suite = ?2 AND i.item_id > ?3"
+    " ORDER BY i.item_id LIMIT ?4";
 
 ResponseRecord ReadResponse(const Statement& st, const ItemRecord& it) {
   ResponseRecord r;
@@ -57,7 +63,7 @@ struct ViewPairHash {
   }
 };
 
-// Decodes one row of kSelectItems.
+// Decodes one row of kSelectItemColumns.
 ItemResult ReadItem(const Statement& st, const std::string& run_id) {
   ItemResult res;
   ItemRecord& it = res.item;
@@ -76,6 +82,15 @@ ItemResult ReadItem(const Statement& st, const std::string& run_id) {
   internal::DecodeItem(run_id, st.Text(6), &res);
   return res;
 }
+
+// A SQLite statement as the row reader of gate_rows.h.
+struct SqliteRow {
+  const Statement& st;
+  std::string_view View(int col) const { return st.TextView(col); }
+  int64_t Int(int col) const { return st.Int(col); }
+  double Double(int col) const { return st.Double(col); }
+  bool IsNull(int col) const { return st.IsNull(col); }
+};
 
 }  // namespace
 
@@ -129,7 +144,7 @@ Result<RunCounts> SqliteStore::CountResults(const std::string& run_id) {
 Result<std::vector<ItemResult>> SqliteStore::LoadResults(
     const std::string& run_id) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto st = db_->Prepare(kSelectItems);
+  auto st = db_->Prepare(std::string(kSelectItemColumns) + kWhereRun);
   if (!st.ok()) return st.status();
   st->Bind(1, run_id);
   std::vector<ItemResult> out;
@@ -143,8 +158,47 @@ Result<std::vector<ItemResult>> SqliteStore::LoadResults(
   return out;
 }
 
+Result<std::vector<ItemResult>> SqliteStore::LoadGateResults(
+    const std::string& run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_->Prepare(internal::SelectGateRows("?1"));
+  if (!st.ok()) return st.status();
+  st->Bind(1, run_id);
+  internal::GateRowDecoder decoder(run_id);
+  std::vector<ItemResult> out;
+  const SqliteRow row{*st};
+  for (;;) {
+    auto more = st->Step();
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+    internal::AddGateRow(row, &decoder, &out);
+  }
+  return out;
+}
+
+Result<std::vector<ItemResult>> SqliteStore::LoadResultsPage(
+    const std::string& run_id, const std::string& suite,
+    const std::string& after_item_id, int64_t limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_->Prepare(std::string(kSelectItemColumns) + kWherePage);
+  if (!st.ok()) return st.status();
+  st->Bind(1, run_id).Bind(2, suite).Bind(3, after_item_id).Bind(4, limit);
+  std::vector<ItemResult> out;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(ReadItem(*st, run_id));
+  }
+  if (out.empty()) return out;
+  const ScorePage page{suite, after_item_id, out.back().item.item_id};
+  MMGATE_RETURN_IF_ERROR(ReadScores(run_id, &out, &page));
+  return out;
+}
+
 Status SqliteStore::ReadScores(const std::string& run_id,
-                               std::vector<ItemResult>* out) {
+                               std::vector<ItemResult>* out,
+                               const ScorePage* page) {
   // Views into `out`, which does not move while the index lives: a million
   // items index without copying a key.
   std::unordered_map<std::pair<std::string_view, std::string_view>, ItemResult*,
@@ -158,10 +212,12 @@ Status SqliteStore::ReadScores(const std::string& run_id,
     if (!corrupt) index.insert_or_assign({r.item.suite, r.item.item_id}, &r);
   }
   auto sc = db_->Prepare(
-      "SELECT suite, item_id, metric, value, numerator, denominator, detail"
-      " FROM scores WHERE run_id = ?1");
+      std::string("SELECT suite, item_id, metric, value, numerator,"
+                  " denominator, detail FROM scores WHERE run_id = ?1") +
+      (page ? " AND suite = ?2 AND item_id > ?3 AND item_id <= ?4" : ""));
   if (!sc.ok()) return sc.status();
   sc->Bind(1, run_id);
+  if (page) sc->Bind(2, page->suite).Bind(3, page->after).Bind(4, page->last);
   for (;;) {
     auto row = sc->Step();
     if (!row.ok()) return row.status();

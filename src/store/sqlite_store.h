@@ -56,6 +56,11 @@ class SqliteStore final : public Store {
       const std::string& run_id) override;
   Result<std::vector<ItemResult>> LoadResults(
       const std::string& run_id) override;
+  Result<std::vector<ItemResult>> LoadGateResults(
+      const std::string& run_id) override;
+  Result<std::vector<ItemResult>> LoadResultsPage(
+      const std::string& run_id, const std::string& suite,
+      const std::string& after_item_id, int64_t limit) override;
   Result<std::vector<Outcome>> Outcomes(
       const std::vector<std::string>& exclude_runs) override;
   Status PutVerdict(const VerdictRecord& v) override;
@@ -71,6 +76,9 @@ class SqliteStore final : public Store {
       const std::string& trace_id) override;
   Result<std::vector<TraceRecord>> ListTraces(
       const TraceFilter& filter) override;
+  Result<std::vector<TraceRecord>> ListTracesPage(const TraceFilter& filter,
+                                                  const std::string& after_id,
+                                                  int64_t limit) override;
   Status PutStages(const std::string& run_id,
                    const std::vector<StageRecord>& stages) override;
   Result<std::vector<StageRecord>> LoadStages(
@@ -120,7 +128,13 @@ class SqliteStore final : public Store {
                      const std::vector<ItemRecord>& items);
   Status DropItemsOutside(const std::string& run_id, const std::string& suite,
                           const std::vector<std::string>& keep);
-  Status ReadScores(const std::string& run_id, std::vector<ItemResult>* out);
+  // The scores of `out`'s items; with `page`, only those of its suite and
+  // item id range (after, last].
+  struct ScorePage {
+    std::string suite, after, last;
+  };
+  Status ReadScores(const std::string& run_id, std::vector<ItemResult>* out,
+                    const ScorePage* page = nullptr);
 
   std::mutex mu_;  // one connection: calls take turns
   std::unique_ptr<Database> db_;

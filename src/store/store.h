@@ -114,6 +114,21 @@ class Store {
   // Every item of a run with its response and scores, by suite, line, id.
   virtual Result<std::vector<ItemResult>> LoadResults(
       const std::string& run_id) = 0;
+  // One page of LoadResults for runs too large to hold: the items of one
+  // suite whose id sorts after `after_item_id` (bytewise; empty: from the
+  // first), at most `limit` of them, in item id order. Pass a page's last id
+  // to get the next; an empty page ends the run.
+  virtual Result<std::vector<ItemResult>> LoadResultsPage(
+      const std::string& run_id, const std::string& suite,
+      const std::string& after_item_id, int64_t limit) = 0;
+
+  // What the gate reads of every item of a run (gate/load.h): the rows and
+  // order of LoadResults, scores joined in the same query, without the
+  // item's prompt, reference_json and media_json and the response's
+  // repeats_json, which stay empty. Those columns are still checked, so a
+  // corrupt row is the same kCorruptRowKind error as in LoadResults.
+  virtual Result<std::vector<ItemResult>> LoadGateResults(
+      const std::string& run_id) = 0;
 
   // How other runs fared on each item (for difficulty estimated from
   // history): one outcome per item and lineage, a lineage being a run that
@@ -150,6 +165,13 @@ class Store {
       const std::string& trace_id) = 0;
   virtual Result<std::vector<TraceRecord>> ListTraces(
       const TraceFilter& filter) = 0;
+  // One page of a history too large to hold: the traces `filter` keeps whose
+  // id sorts after `after_id` (bytewise; empty: from the first), at most
+  // `limit`, in trace id order (not time order, so a run's items, paged by
+  // id, can be merged with them). An empty page ends the history.
+  virtual Result<std::vector<TraceRecord>> ListTracesPage(
+      const TraceFilter& filter, const std::string& after_id,
+      int64_t limit) = 0;
 
   // Pipeline stages of a run. PutStages replaces every stored stage of each
   // (suite, item, trace) it is given stages for; LoadStages orders by suite,

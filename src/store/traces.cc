@@ -114,6 +114,30 @@ Result<std::vector<TraceRecord>> SqliteStore::ListTraces(
   return out;
 }
 
+Result<std::vector<TraceRecord>> SqliteStore::ListTracesPage(
+    const TraceFilter& filter, const std::string& after_id, int64_t limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_->Prepare(std::string("SELECT ") + kTraceColumns +
+                         " FROM traces WHERE trace_id > ?4 AND"
+                         " created_ms >= ?1 AND created_ms < ?2 AND"
+                         " (?3 = '' OR category = ?3) ORDER BY trace_id"
+                         " LIMIT ?5");
+  if (!st.ok()) return st.status();
+  st->Bind(1, filter.since_ms)
+      .Bind(2, filter.until_ms)
+      .Bind(3, filter.category)
+      .Bind(4, after_id)
+      .Bind(5, limit);
+  std::vector<TraceRecord> out;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(ReadTrace(*st));
+  }
+  return out;
+}
+
 Status SqliteStore::PutStages(const std::string& run_id,
                               const std::vector<StageRecord>& stages) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # A pairwise-judged suite in the normal flow: `mmgate run` both models, then
 # `mmgate gate` has the judge compare the two runs' answers in both orders
-# itself (through the item executor), reports the candidate's wins, ties and losses and the position-bias
-# rate, and still applies the calibration rule (no calibration: exit 3).
+# itself (through the item executor), reports the candidate's wins, ties and
+# losses and the position-bias rate, and still applies the calibration rule
+# (no calibration: exit 3). The judge is sent each distinct prompt once: the
+# baseline's copy and a second gate are served from the response cache
+# (the exec judge writes a line per call to calls.log, which is counted).
 # Exec models stand in for a user's models; an exec judge stands in for a
 # judge model (it prefers the answer holding the reference and, when neither
 # does, always the first one shown: a position bias the gate must count).
@@ -32,7 +35,9 @@ PY
 cat >judge.py <<'PY'
 #!/usr/bin/python3
 import json, sys
-p = json.load(sys.stdin)["prompt"]
+req = json.load(sys.stdin)
+open("calls.log", "a").write(req["id"] + "\n")
+p = req["prompt"]
 def block(label):
     start = p.index("\n", p.index("<<" + label + " ")) + 1
     return json.loads(p[start:p.index("<</" + label + " ")].strip())
@@ -65,6 +70,13 @@ done
 rc=0; "$MMGATE" gate -c mmgate.yaml --baseline base --candidate cand --json >gate1.json 2>gate1.err || rc=$?
 [ "$rc" = 3 ] || { cat gate1.err; fail "uncalibrated pairwise judge: gate exit $rc, expected 3"; }
 grep -q "pairwise judge: compared cand with base in both orders" gate1.err || fail "no comparison: $(cat gate1.err)"
+# Each distinct prompt is sent once: two orders of q-5..q-7, where the
+# answers differ; one for the other items, whose two answers are equal (both
+# orders are the same prompt). The baseline's copy repeats them from the cache.
+expected='q-0 1 q-1 1 q-2 1 q-3 1 q-4 1 q-5 2 q-6 2 q-7 2 q-8 1 q-9 1'
+calls() { sort calls.log | uniq -c | awk '{print $2, $1}' | paste -sd " "; }
+[ "$(calls)" = "$expected" ] || fail "first gate judge calls: $(calls), expected $expected"
+grep -q "(10 verdicts, 0 from cache, " gate1.err || fail "first gate tally: $(cat gate1.err)"
 $PY - <<'PY' || fail "verdict: $(cat gate1.json)"
 import json
 j = json.load(open("gate1.json"))
@@ -77,9 +89,15 @@ p = s["judge"]["pairwise"]
 assert (p["wins"], p["ties"], p["losses"], p["position_flips"]) == (3, 7, 0, 2), p
 assert abs(p["position_bias_rate"] - 0.2) < 1e-12, p
 PY
-# A second gate compares again (same verdicts). Not checked here: that it is
-# served from the response cache (with this exec judge it was not; see the
-# judge README).
-rc=0; "$MMGATE" gate -c mmgate.yaml --baseline base --candidate cand >/dev/null 2>gate2.err || rc=$?
+# Gating again asks the judge nothing: every verdict from the cache, the
+# same counts.
+rc=0; "$MMGATE" gate -c mmgate.yaml --baseline base --candidate cand --json >gate2.json 2>gate2.err || rc=$?
 [ "$rc" = 3 ] || fail "second gate exit $rc"
+[ "$(calls)" = "$expected" ] || fail "second gate called the judge: $(calls)"
+grep -q "(10 verdicts, 10 from cache, \$0.0000)" gate2.err || fail "second gate tally: $(cat gate2.err)"
+$PY - <<'PY' || fail "second verdict: $(cat gate2.json)"
+import json
+p = json.load(open("gate2.json"))["suites"][0]["judge"]["pairwise"]
+assert (p["wins"], p["ties"], p["losses"], p["position_flips"]) == (3, 7, 0, 2), p
+PY
 echo "pairwise_gate: ok"

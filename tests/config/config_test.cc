@@ -153,6 +153,22 @@ TEST_F(ConfigTest, AbsentSectionsGiveTheDefaults) {
   EXPECT_TRUE(cfg->project.prices.empty());
   EXPECT_EQ(cfg->policy.Hash(), gate::Policy{}.Hash());
   EXPECT_TRUE(cfg->policy.prices.empty());
+  EXPECT_FALSE(cfg->goldset.configured);
+  EXPECT_EQ(cfg->goldset.cadence_days, 90);
+}
+
+// A goldset: section, even with the default cadence, puts the gold set's
+// health in the gate's HTML report.
+TEST_F(ConfigTest, GoldsetSectionIsNoted) {
+  auto cfg = LoadText(std::string(kModels) + "suites: []\ngoldset: {}\n");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  EXPECT_TRUE(cfg->goldset.configured);
+  EXPECT_EQ(cfg->goldset.cadence_days, 90);
+  cfg = LoadText(std::string(kModels) +
+                 "suites: []\ngoldset: {cadence_days: 14}\n");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  EXPECT_TRUE(cfg->goldset.configured);
+  EXPECT_EQ(cfg->goldset.cadence_days, 14);
 }
 
 TEST_F(ConfigTest, UnknownTopLevelKeyNamesFileAndLine) {

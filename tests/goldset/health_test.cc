@@ -158,6 +158,20 @@ TEST_F(HealthTest, CountsAgeDiscriminationCoverageAndRanksRefresh) {
                       "days); every one of 3 runs passes it"),
             std::string::npos)
       << text;
+
+  // The picture's data: every item's age and discrimination, the refresh
+  // list cut to the top K with its full length.
+  nlohmann::json html = HtmlData(*r, 2);
+  EXPECT_EQ(html["refresh"].size(), 2u);
+  EXPECT_EQ(html["refresh_total"], 6);
+  EXPECT_EQ(html["refresh"][1]["item"], "c2");
+  ASSERT_EQ(html["ages"].size(), 7u);
+  EXPECT_EQ(html["ages"][1],
+            nlohmann::json::parse(R"(["charts", 2, "all_fail"])"));
+  EXPECT_EQ(html["ages"][4][1], 100);
+  EXPECT_EQ(html["ages"][6],
+            nlohmann::json::parse(R"(["charts", null, "undecided"])"));
+  EXPECT_EQ(html["cadence_days"], 30);
 }
 
 }  // namespace

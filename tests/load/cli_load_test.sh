@@ -3,8 +3,8 @@
 # stand-in endpoint speaking the OpenAI chat wire, whole and streamed): a
 # seeded Poisson run, the JSON and HTML reports (the page checked in headless
 # Chromium), streaming figures, the loopback guard, a bad profile, a dead
-# endpoint (every request an error: exit 4), and Ctrl-C mid-run (exit 130
-# with the partial report written).
+# endpoint (every request an error: exit 4), Ctrl-C mid-run (exit 130 with
+# the partial report written), and SIGTERM on a rate beyond the client.
 # usage: cli_load_test.sh MMGATE NODE_MODULES
 set -euo pipefail
 MMGATE=$(realpath "$1")
@@ -22,7 +22,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 field() { $PY -c "import json,sys; d=json.load(open('$1')); print($2)"; }
 cd "$WORK"
 
-"$MMGATE" serve --canned "all good" --port 0 --threads 8 >serve.out 2>&1 &
+# cpp-httplib gives each keep-alive connection a thread until it idles for 5 s: with fewer threads than the
+# connections libcurl opens in a burst on a busy machine, a request waits out its timeout.
+"$MMGATE" serve --canned "all good" --port 0 --threads 64 >serve.out 2>&1 &
 server=$!
 for _ in $(seq 100); do grep -qs listening serve.out && break; sleep 0.1; done
 port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/v1.*/\1/p' serve.out)
@@ -114,6 +116,26 @@ set -e
 sent=$(field part.json 'd["requests"]["sent"]')
 [ "$sent" -gt 20 ] && [ "$sent" -lt 1500 ] || fail "partial run sent $sent"
 [ "$(field part.json 'd["requests"]["not_sent"] > 0')" = True ] || fail "not-sent requests counted"
+# A rate far above what the client can send (2 connections): it must neither queue the excess inside the
+# client nor ignore SIGTERM; it stops within a second or two, the requests it could not send are counted as
+# such, and every scheduled request is accounted for.
+"$MMGATE" load -c mmgate.yaml -m local --profile constant:rate=20000 --duration 20 --connections 2 \
+  --event-loops 1 --max-lag 0.2 --report over.json -q >over.out 2>over.err &
+pid=$!
+sleep 3
+kill -TERM $pid
+t0=$(date +%s%N)
+set +e
+wait $pid
+code=$?
+set -e
+took_ms=$((($(date +%s%N) - t0) / 1000000))
+[ $code -eq 130 ] || fail "SIGTERM while over capacity: exit $code: $(cat over.err)"
+[ "$took_ms" -lt 5000 ] || fail "SIGTERM while over capacity took $took_ms ms to stop"
+[ "$(field over.json 'd["requests"]["late"] > 0')" = True ] || fail "requests not sent in time not counted"
+[ "$(field over.json 'sum(d["requests"][k] for k in ("sent", "not_sent", "late")) == d["requests"]["scheduled"]')" = True ] ||
+  fail "counts do not add up: $(field over.json 'd["requests"]')"
+grep -q "not sent in time" over.out || fail "no word of the requests not sent in time: $(cat over.out)"
 # Input caps are enforced before any request; per-modality budgets gate (exit 1 over budget).
 set +e
 "$MMGATE" load -c mmgate.yaml -m local --profile constant:rate=20 --duration 0.5 --max-image-bytes 10 \

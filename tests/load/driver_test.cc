@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include "load/summary.h"
 #include "sim.h"
 
@@ -141,6 +145,49 @@ TEST(Driver, UnansweredRequestsAreAbandonedAfterTheDrain) {
   EXPECT_EQ(sum.ok, 9);
   EXPECT_EQ(sum.latency.n, 9);
   sender.CompleteLost();  // a late answer after the driver is gone: dropped
+}
+
+// A rate ten times what the client can send: 1000 req/s offered, a window of
+// 10 requests and 100 ms answers (at most 100 req/s). The window is never
+// exceeded, what cannot go out within max_lag is counted as late (in no
+// latency figure), every request is accounted for exactly, and sending ends
+// within max_lag of the schedule's end.
+TEST(Driver, ARateAboveWhatTheClientCanSendEndsOnTimeAndCountsTheLate) {
+  ManualClock clock;
+  SimSender sender(&clock, [](int64_t) { return 100 * kMs; });
+  SimSleeper sleeper(&clock, &sender);
+  DriverOptions opt;
+  opt.client_window = 10;
+  opt.max_lag = std::chrono::milliseconds(200);
+  Driver driver(&clock, &sleeper, &sender, opt);
+  Schedule s = Make("constant:rate=1000", 1);
+  RunResult run = driver.Run(s, RoundRobin);
+  Summary sum = Summarize(s, run, {});
+  EXPECT_EQ(sum.scheduled, 1000);
+  EXPECT_EQ(sum.sent + sum.late, sum.scheduled);
+  EXPECT_EQ(sum.ok, sum.sent);
+  EXPECT_EQ(sum.latency.n, sum.ok);
+  EXPECT_EQ(sum.not_sent, 0);
+  EXPECT_GE(sum.sent, 100);  // the window kept full for a second and more
+  EXPECT_LE(sum.sent, 130);
+  EXPECT_EQ(sum.stages[0].late, sum.late);
+  EXPECT_EQ(driver.Snapshot().late, sum.late);
+  std::vector<std::pair<int64_t, int>> edges;
+  for (const RequestRecord& r : run.records) {
+    if (r.state == RequestState::kLate) {
+      EXPECT_EQ(r.sent_ns, -1);
+      continue;
+    }
+    EXPECT_LE(r.sent_ns - r.scheduled_ns, 200 * kMs) << r.index;
+    edges.emplace_back(r.sent_ns, 1);
+    edges.emplace_back(r.outcome.end_ns, -1);
+  }
+  std::sort(edges.begin(), edges.end());  // an end sorts before a send
+  int in_flight = 0, most = 0;
+  for (const auto& [t, d] : edges) most = std::max(most, in_flight += d);
+  EXPECT_EQ(most, 10);
+  EXPECT_LE(run.duration_ns, (1000 + 200 + 100 + 5) * kMs);
+  EXPECT_NE(ToText(sum).find("not sent in time"), std::string::npos);
 }
 
 TEST(Summary, ErrorsAreCountedByKindAndNeverInLatency) {

@@ -63,6 +63,30 @@ suites: [text.yaml, voice.yaml]
 gate: {min_n: 2}
 Y
 
+# 0. --dry-run sends nothing and lists the pipeline suite beside the plain
+# one: its items, each stage's model (the candidate swapped in for the
+# baseline's stage, then --set) and the calls its first pass makes.
+"$MMGATE" run -c mmgate.yaml -m rules --dry-run --json >dry1.json 2>dry.err || { cat dry.err; fail "dry run"; }
+"$MMGATE" run -c mmgate.yaml -m rules-v2 --set transcribe=asr-replies --dry-run --json >dry2.json 2>dry.err ||
+  { cat dry.err; fail "dry run with --set"; }
+py '
+import json
+for f, reason, transcribe in (("dry1.json", "rules", "asr"), ("dry2.json", "rules-v2", "asr-replies")):
+    j = json.load(open(f))
+    assert [s["suite"] for s in j["suites"]] == ["replies"] and j["suites"][0]["calls"] == 3, j
+    (p,) = j["pipelines"]
+    assert (p["suite"], p["items"], p["already_answered"], p["calls_at_least"]) == ("voice", 5, 0, 20), p
+    assert [(s["stage"], s["model"]) for s in p["stages"]] == [
+        ("transcribe", transcribe), ("reason", reason), ("synthesize", "tts"), ("verify", "asr-replies")], p
+' || fail "dry run: $(cat dry1.json dry2.json)"
+"$MMGATE" run -c mmgate.yaml -m rules-v2 --dry-run >dry.txt 2>dry.err || { cat dry.err; fail "dry run (text)"; }
+grep -Eq "^voice +5 items, 0 stored, at least 20 calls: transcribe=asr, reason=rules-v2, synthesize=tts, verify=asr-replies$" dry.txt ||
+  fail "dry run text: $(cat dry.txt)"
+[ ! -e .mmgate/results.db ] || py '
+import sqlite3
+assert sqlite3.connect(".mmgate/results.db").execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0
+' || fail "a dry run made a run"
+
 # 1. Both runs from one command: 3 text items and 5 pipeline items each; the
 # pipeline item with unreadable audio is a failed item naming its stage.
 rc=0

@@ -21,9 +21,15 @@ class PoisonContract : public ContractTest<B> {
     }
   }
 
-  // Expects c2 alone to carry a corrupt-row error naming `column`.
+  // Expects c2 alone to carry a corrupt-row error naming `column`, in the
+  // full load and in the gate's narrow one.
   void ExpectOnlyC2Corrupt(const std::string& column) {
-    auto results = this->store_->LoadResults("r");
+    ExpectOnlyC2Corrupt(column, this->store_->LoadResults("r"));
+    ExpectOnlyC2Corrupt(column, this->store_->LoadGateResults("r"));
+  }
+
+  void ExpectOnlyC2Corrupt(const std::string& column,
+                           const Result<std::vector<ItemResult>>& results) {
     ASSERT_TRUE(results.ok()) << results.status().message();
     ASSERT_EQ(results->size(), 3u);
     for (const ItemResult& r : *results) {
@@ -95,14 +101,16 @@ TYPED_TEST(PoisonContract, AnUnrunItemCarriesTheErrorToo) {
                   .Exec("UPDATE items SET slices_json = '{' WHERE run_id ="
                         " 'fresh' AND item_id = 'c3'")
                   .ok());
-  auto results = s->LoadResults("fresh");
-  ASSERT_TRUE(results.ok()) << results.status().message();
-  ASSERT_EQ(results->size(), 3u);
-  EXPECT_FALSE((*results)[0].response.has_value());
-  const ItemResult& c3 = (*results)[2];
-  ASSERT_TRUE(c3.response.has_value());
-  EXPECT_EQ(c3.response->error_kind, kCorruptRowKind);
-  EXPECT_EQ(c3.response->content_hash, "h3");
+  for (const auto& results :
+       {s->LoadResults("fresh"), s->LoadGateResults("fresh")}) {
+    ASSERT_TRUE(results.ok()) << results.status().message();
+    ASSERT_EQ(results->size(), 3u);
+    EXPECT_FALSE((*results)[0].response.has_value());
+    const ItemResult& c3 = (*results)[2];
+    ASSERT_TRUE(c3.response.has_value());
+    EXPECT_EQ(c3.response->error_kind, kCorruptRowKind);
+    EXPECT_EQ(c3.response->content_hash, "h3");
+  }
 }
 
 TYPED_TEST(PoisonContract, MalformedMetricsJsonKeepsTheSuite) {

@@ -1,10 +1,13 @@
 // `mmgate backfill analyze` (flip analysis, contested export, flip view) and
 // `mmgate backfill review` (a review sample out, reviewers' labels in).
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -12,11 +15,12 @@
 #include "backfill/analyze.h"
 #include "backfill/export.h"
 #include "backfill/replay.h"
+#include "backfill/review.h"
 #include "commands.h"
 #include "common/clock.h"
-#include "common/hash.h"
 #include "project.h"
 #include "report/flip_view.h"
+#include "serve/label_page.h"
 #include "trace/trace.h"
 
 namespace mmgate::cli {
@@ -37,6 +41,10 @@ struct AnalyzeFlags {
   uint64_t seed = 20260901;
   std::string labels;
   std::string grader;
+  bool serve = false;
+  std::string host = "127.0.0.1";
+  int port = 8081;
+  std::string token_env;
 };
 
 std::string Rate(const backfill::RateEstimate& e) {
@@ -90,7 +98,16 @@ Result<backfill::FlipReport> Analyze(const AnalyzeFlags& f,
   auto r = ResolveRun(store->get(), f.run);
   if (!r.ok()) return r.status();
   *run = *r;
-  return backfill::AnalyzeRun(store->get(), *run, cfg->stakes);
+  // A history of millions of traces takes tens of seconds: say how far.
+  std::function<void(int64_t)> progress;
+  if (::isatty(STDERR_FILENO))
+    progress = [](int64_t traces) {
+      std::fprintf(stderr, "\ranalyze: %lld traces read",
+                   static_cast<long long>(traces));
+    };
+  auto report = backfill::AnalyzeRun(store->get(), *run, cfg->stakes, progress);
+  if (progress) std::fprintf(stderr, "\n");
+  return report;
 }
 
 int AnalyzeCommand(const AnalyzeFlags& f) {
@@ -122,17 +139,12 @@ int AnalyzeCommand(const AnalyzeFlags& f) {
 // A seeded draw of up to `size` flips, for people to say who is right.
 int ExportReview(const AnalyzeFlags& f, const backfill::FlipReport& r,
                  const std::string& run, store::Store* store) {
-  std::vector<std::pair<std::string, const backfill::Contested*>> order;
-  for (const backfill::Contested& c : r.contested)
-    order.push_back({Sha256Hex(std::to_string(f.seed) + ":" + c.trace_id), &c});
-  std::sort(order.begin(), order.end());
   std::ofstream out(f.export_path, std::ios::binary);
   if (!out)
     return Fail("backfill review",
                 Status::IoError(f.export_path + ": cannot write"));
   int n = 0;
-  for (const auto& [key, c] : order) {
-    if (n >= f.size) break;
+  for (const backfill::Contested* c : backfill::DrawReview(r, f.size, f.seed)) {
     json line = backfill::ContestedJson(*c, ++n);
     line["run"] = run;
     // What the reviewer needs to judge: the request, media as absolute paths.
@@ -205,10 +217,65 @@ Status ImportLabels(const AnalyzeFlags& f, const backfill::FlipReport& r,
   return Status::Ok();
 }
 
-int ReviewCommand(const AnalyzeFlags& f) {
-  if (f.export_path.empty() == f.labels.empty())
+// Serves the review sample on the labeling page until Ctrl-C; labels go to
+// the store as they are given.
+int ServeReview(const AnalyzeFlags& f, const backfill::FlipReport& r,
+                const std::string& run, std::unique_ptr<store::Store> store) {
+  if (f.grader.empty())
     return Fail("backfill review",
-                Status::Invalid("give --export FILE or --labels FILE"));
+                Status::Invalid("--serve needs --grader NAME (who reviews)"));
+  auto queue = backfill::ReviewQueue(store.get(), run, r, f.size, f.seed);
+  if (!queue.ok()) return Fail("backfill review", queue.status());
+  if (queue->tasks.empty())
+    return Fail("backfill review",
+                Status::Invalid("run " + run + " has no flips to review"));
+  const size_t n = queue->tasks.size();
+  store.reset();
+  auto db = DatabasePath(f.config, f.db);
+  if (!db.ok()) return Fail("backfill review", db.status());
+  SystemClock clock;
+  config::Config no_rubrics;
+  serve::LabelPageOptions opt;
+  opt.config = &no_rubrics;
+  opt.db = *db;
+  opt.runs = {run};
+  opt.queue = &*queue;
+  opt.grader = f.grader;
+  opt.host = f.host;
+  opt.port = f.port;
+  if (!f.token_env.empty()) {
+    const char* t = std::getenv(f.token_env.c_str());
+    if (t == nullptr || *t == '\0')
+      return Fail("backfill review",
+                  Status::Invalid("$" + f.token_env + " is not set"));
+    opt.token = t;
+  }
+  opt.clock = &clock;
+  opt.stop = InstallStopHandler();
+  opt.on_listen = [&](int port) {
+    const std::string url = fmt::format("http://{}:{}/", f.host, port);
+    if (f.json)
+      std::printf(
+          "%s\n",
+          json({{"url", url}, {"port", port}, {"flips", n}}).dump().c_str());
+    else
+      std::printf(
+          "review of %zu flips of %s on %s (grader %s; Ctrl-C stops; then "
+          "`mmgate backfill analyze %s` gives the estimate)\n",
+          n, run.c_str(), url.c_str(), f.grader.c_str(), run.c_str());
+    std::fflush(stdout);
+  };
+  Status st = serve::RunLabelPage(opt);
+  return st.ok() ? kExitOk : Fail("backfill review", st);
+}
+
+int ReviewCommand(const AnalyzeFlags& f) {
+  if ((f.export_path.empty() ? 0 : 1) + (f.labels.empty() ? 0 : 1) +
+          (f.serve ? 1 : 0) !=
+      1)
+    return Fail(
+        "backfill review",
+        Status::Invalid("give one of --serve, --export FILE or --labels FILE"));
   if (!f.labels.empty() && f.grader.empty())
     return Fail("backfill review",
                 Status::Invalid("--labels needs --grader NAME (who reviewed)"));
@@ -216,6 +283,7 @@ int ReviewCommand(const AnalyzeFlags& f) {
   std::string run;
   auto r = Analyze(f, &store, &run);
   if (!r.ok()) return Fail("backfill review", r.status());
+  if (f.serve) return ServeReview(f, *r, run, std::move(store));
   if (!f.export_path.empty()) return ExportReview(f, *r, run, store.get());
   int added = 0;
   Status st = ImportLabels(f, *r, run, store.get(), &added);
@@ -277,7 +345,18 @@ void AddBackfillAnalysis(CLI::App* sub, int* exit_code) {
       ->capture_default_str();
   r->add_option("--labels", g->labels,
                 "the filled review file: {\"id\", \"right\": new|old|neither}");
-  r->add_option("--grader", g->grader, "who reviewed (with --labels)");
+  r->add_option("--grader", g->grader,
+                "who reviewed (with --labels) or reviews (with --serve)");
+  r->add_flag("--serve", g->serve,
+              "serve the review sample on the labeling page: each flip's "
+              "request and its two decisions, blinded");
+  r->add_option("--host", g->host, "address to serve on (with --serve)")
+      ->capture_default_str();
+  r->add_option("--port", g->port, "port (0: any free port)")
+      ->capture_default_str();
+  r->add_option("--token-env", g->token_env,
+                "environment variable holding the access token (required "
+                "beyond loopback)");
   r->callback([g, exit_code] { *exit_code = ReviewCommand(*g); });
 }
 

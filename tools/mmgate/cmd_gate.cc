@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -56,20 +57,39 @@ namespace {
 
 // Items whose answers differed across `mmgate run --repeat` calls, per run:
 // the gate used their mean, and they are named so nobody trusts one answer.
-Result<nlohmann::json> FlakyItems(store::Store* store,
-                                  const std::vector<std::string>& runs) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const std::string& run : runs) {
-    auto results = store->LoadResults(run);
-    if (!results.ok()) return results.status();
+// Collected from each run as the gate reads it, before its pipeline suites
+// are expanded, so a run is loaded once; `Of` loads a run the gate did not
+// read (the original runs of a pairwise comparison).
+class FlakyItems {
+ public:
+  void Add(const gate::RunData& run) {
     nlohmann::json ids = nlohmann::json::array();
-    for (const store::ItemResult& r : *results)
+    for (const store::ItemResult& r : run.items)
       if (r.response && r.response->flaky)
         ids.push_back(r.item.suite + "/" + r.item.item_id);
-    if (!ids.empty()) out[run] = ids;
+    seen_[run.run.run_id] = std::move(ids);
   }
-  return out;
-}
+
+  Result<nlohmann::json> Of(store::Store* store,
+                            const std::vector<std::string>& runs) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const std::string& run : runs) {
+      if (!seen_.contains(run)) {
+        auto results = store->LoadGateResults(run);
+        if (!results.ok()) return results.status();
+        gate::RunData d;
+        d.run.run_id = run;
+        d.items = std::move(*results);
+        Add(d);
+      }
+      if (!seen_[run].empty()) out[run] = seen_[run];
+    }
+    return out;
+  }
+
+ private:
+  std::map<std::string, nlohmann::json> seen_;
+};
 
 // The baseline, then the candidates, as run ids (`latest:MODEL` and the like
 // resolved); a candidate named as `latest` may turn out to be the baseline.
@@ -147,7 +167,7 @@ int PlanCommand(const GateFlags& f) {
   if (isatty(fileno(stderr)))
     std::fputs("measuring the strata of the runs...\n", stderr);
   auto e = gate::EvaluateRuns(cfg->policy, store->get(), baseline, candidates,
-                              pipeline::ExpandStages);
+                              pipeline::ExpandStages, gate::ItemDetail::kGate);
   if (!e.ok()) return Fail("gate", e.status());
   PrintPlan(gate::PlanFromResult(e->outcome.results.front(), cfg->policy),
             "runs " + baseline + " and " + candidates.front(), f.json);
@@ -162,7 +182,7 @@ Result<bool> NeedsPairwise(const config::Config& cfg, store::Store* store,
   for (const Suite& s : cfg.project.suites)
     if (s.judge && s.judge->mode == "pairwise") pairwise.insert(s.name);
   if (pairwise.empty()) return false;
-  auto results = store->LoadResults(run);
+  auto results = store->LoadGateResults(run);
   if (!results.ok()) return results.status();
   for (const store::ItemResult& r : *results) {
     if (!pairwise.contains(r.item.suite)) continue;
@@ -232,11 +252,18 @@ int GateCommand(const GateFlags& f) {
       candidates[0] = pair->second;
     }
   }
-  auto e = gate::EvaluateRuns(cfg->policy, store->get(), baseline, candidates,
-                              pipeline::ExpandStages);
+  // Only the HTML report shows prompts and references.
+  FlakyItems flaky_items;
+  auto expand = [&flaky_items](store::Store* s, gate::RunData* run) {
+    flaky_items.Add(*run);
+    return pipeline::ExpandStages(s, run);
+  };
+  auto e = gate::EvaluateRuns(
+      cfg->policy, store->get(), baseline, candidates, expand,
+      f.html.empty() ? gate::ItemDetail::kGate : gate::ItemDetail::kFull);
   if (!e.ok()) return Fail("gate", e.status());
   const gate::GateOutcome& outcome = e->outcome;
-  auto flaky = FlakyItems(store->get(), *runs);
+  auto flaky = flaky_items.Of(store->get(), *runs);
   if (!flaky.ok()) return Fail("gate", flaky.status());
   if (f.json) {
     nlohmann::json j = report::OutcomeJson(outcome);
@@ -259,8 +286,9 @@ int GateCommand(const GateFlags& f) {
   KeepVerdicts(store->get(), outcome);
   Status st = WriteGateOutputs(*e, f.markdown, f.junit);
   if (st.ok() && !f.html.empty()) {
-    st = WriteFileAtomic(f.html,
-                         report::RenderHtmlReport(*e, HtmlReportOptions(*cfg)));
+    auto opt = HtmlReportOptions(*cfg, store->get());
+    st = opt.ok() ? WriteFileAtomic(f.html, report::RenderHtmlReport(*e, *opt))
+                  : opt.status();
   }
   if (!st.ok()) return Fail("gate", st);
   return ExitForVerdict(outcome.verdict);

@@ -5,8 +5,10 @@
 
 #include "commands.h"
 #include "common/clock.h"
+#include "common/files.h"
 #include "goldset/health.h"
 #include "project.h"
+#include "report/html.h"
 
 namespace mmgate::cli {
 namespace {
@@ -17,6 +19,7 @@ struct GoldsetFlags {
   int runs = 5;
   size_t top = 20;
   bool json = false;
+  std::string html;
 };
 
 int HealthCommand(const GoldsetFlags& f) {
@@ -38,6 +41,13 @@ int HealthCommand(const GoldsetFlags& f) {
     std::printf("%s\n", goldset::ToJson(*r).dump(2).c_str());
   } else {
     std::printf("%s", TerminalSafe(goldset::ToText(*r, f.top)).c_str());
+  }
+  if (!f.html.empty()) {
+    nlohmann::json page = {{"kind", "goldset"},
+                           {"title", "mmgate: gold-set health"},
+                           {"goldset", goldset::HtmlData(*r, f.top)}};
+    Status st = WriteFileAtomic(f.html, report::RenderPage(page));
+    if (!st.ok()) return Fail("goldset", st);
   }
   return kExitOk;
 }
@@ -64,6 +74,10 @@ void AddGoldsetCommand(CLI::App* sub, int* exit_code) {
   health->add_option("--top", f->top, "items listed to refresh first")
       ->capture_default_str();
   health->add_flag("--json", f->json, "print the report as JSON");
+  health->add_option("--html", f->html,
+                     "also write the health picture (label age against the "
+                     "cadence, discrimination per suite, strata below min_n, "
+                     "what to refresh first) to FILE");
   health->callback([f, exit_code] { *exit_code = HealthCommand(*f); });
   sub->require_subcommand(1);
 }

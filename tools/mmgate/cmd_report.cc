@@ -34,7 +34,7 @@ Result<std::string> FailedSection(store::Store* store,
                                   nlohmann::json* json) {
   std::string text;
   for (size_t i = 0; i < runs.size(); ++i) {
-    auto results = store->LoadResults(runs[i]);
+    auto results = store->LoadGateResults(runs[i]);
     if (!results.ok()) return results.status();
     const auto failed = report::FailedItems(*results);
     const char* role =
@@ -61,8 +61,9 @@ Result<std::string> Comparison(const ReportFlags& f, store::Store* store,
   auto cfg = LoadConfigFile(f.config, /*read_items=*/false);
   std::vector<gate::SuiteVerdict> suites;
   if (cfg.ok()) {
-    auto gated = gate::EvaluateRuns(cfg->policy, store, f.runs[0], {f.runs[1]},
-                                    pipeline::ExpandStages);
+    auto gated =
+        gate::EvaluateRuns(cfg->policy, store, f.runs[0], {f.runs[1]},
+                           pipeline::ExpandStages, gate::ItemDetail::kGate);
     if (gated.ok() && !gated->outcome.results.empty())
       suites = gated->outcome.results[0].suites;
   }
@@ -109,7 +110,9 @@ Result<std::string> Html(const ReportFlags& f, store::Store* store) {
   auto e = gate::EvaluateRuns(cfg->policy, store, f.runs[0], {f.runs[1]},
                               pipeline::ExpandStages);
   if (!e.ok()) return e.status();
-  return report::RenderHtmlReport(*e, HtmlReportOptions(*cfg));
+  auto opt = HtmlReportOptions(*cfg, store);
+  if (!opt.ok()) return opt.status();
+  return report::RenderHtmlReport(*e, *opt);
 }
 
 Result<std::string> Render(const ReportFlags& f, store::Store* store) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "dry_run.h"
 #include "judge/scorer.h"
 #include "pipeline/run.h"
 #include "pipeline/summary.h"
@@ -17,7 +18,6 @@
 #include "project.h"
 #include "report/failed_items.h"
 #include "report/run_scores.h"
-#include "runner/estimate.h"
 #include "runner/plan.h"
 #include "runner/runner.h"
 #include "runner/worker.h"
@@ -45,70 +45,6 @@ struct RunFlags {
   int batch_size = 16;
   int64_t lease_ms = 60000;
 };
-
-std::string Dollars(double cost) {
-  return cost < 0 ? "no price" : fmt::format("${:.4f}", cost);
-}
-
-int DryRun(const RunFlags& f, const ProjectConfig& project,
-           store::Store* store) {
-  runner::RunOptions opt;
-  opt.run_id = f.run_id;
-  opt.suites = f.suites;
-  opt.repeat = f.repeat;
-  auto e = runner::EstimateRun(project, f.model, opt, store);
-  if (!e.ok()) return Fail("run", e.status());
-  auto row = [](const runner::SuiteEstimate& s) {
-    return nlohmann::json{
-        {"suite", s.suite},
-        {"calls", s.items},
-        {"already_answered", s.cached},
-        {"input_tokens", s.input_tokens},
-        {"output_tokens", s.output_tokens},
-        {"cost_usd",
-         s.cost_usd < 0 ? nlohmann::json() : nlohmann::json(s.cost_usd)}};
-  };
-  if (f.json) {
-    nlohmann::json suites = nlohmann::json::array();
-    for (const auto& s : e->suites) suites.push_back(row(s));
-    nlohmann::json j = {{"dry_run", true},
-                        {"model", e->model},
-                        {"model_version", e->model_version},
-                        {"priced", e->priced},
-                        {"billed", e->billed},
-                        {"suites", suites},
-                        {"total", row(e->total)}};
-    std::printf("%s\n", j.dump(2).c_str());
-    return kExitOk;
-  }
-  std::printf("dry run of %s (%s): nothing is sent\n", e->model.c_str(),
-              e->model_version.c_str());
-  std::printf("%-24s %8s %8s %12s %12s %12s\n", "suite", "calls", "stored",
-              "input tok", "output tok", "cost");
-  for (const auto& s : e->suites) {
-    std::printf(
-        "%-24s %8lld %8lld %12lld %12lld %12s\n", s.suite.c_str(),
-        static_cast<long long>(s.items), static_cast<long long>(s.cached),
-        static_cast<long long>(s.input_tokens),
-        static_cast<long long>(s.output_tokens), Dollars(s.cost_usd).c_str());
-  }
-  const auto& t = e->total;
-  std::printf("%-24s %8lld %8lld %12lld %12lld %12s\n", "total",
-              static_cast<long long>(t.items), static_cast<long long>(t.cached),
-              static_cast<long long>(t.input_tokens),
-              static_cast<long long>(t.output_tokens),
-              Dollars(t.cost_usd).c_str());
-  if (!e->billed)
-    std::printf("%s is a local engine: running it costs nothing\n",
-                e->model.c_str());
-  else if (!e->priced)
-    std::printf("no prices: entry for %s in mmgate.yaml; tokens only\n",
-                e->model.c_str());
-  std::printf(
-      "estimate: input from prompt length and media, output from the "
-      "reference answers' length; retries not included\n");
-  return kExitOk;
-}
 
 nlohmann::json SummaryJson(const RunFlags& f, const runner::RunSummary& s,
                            const std::vector<report::FailedItem>& failed,
@@ -451,8 +387,7 @@ int RunCommand(const RunFlags& f) {
   if (f.worker || f.coordinate)
     return RunAsWorker(f, *cfg, project, *suites, store->get());
   if (f.dry_run) {
-    RunFlags one = f;
-    one.suites = *suites;
+    DryRunRequest one{"", f.run_id, *suites, *sets, f.repeat, f.json};
     int rc = kExitOk;
     for (const std::string& m : *models) {
       one.model = m;
@@ -513,7 +448,8 @@ void AddRunCommand(CLI::App* sub, int* exit_code) {
                   "disagreeing items are reported as flaky")
       ->check(CLI::PositiveNumber);
   sub->add_flag("--dry-run", f->dry_run,
-                "estimate the run's tokens and cost without calling the model");
+                "estimate the run's tokens and cost without calling the model "
+                "(pipeline suites: their items, stages and stage models)");
   auto worker = sub->add_flag(
       "--worker", f->worker,
       "be one of many processes finishing --run-id together from a shared "

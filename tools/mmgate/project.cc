@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "common/redact.h"
 #include "dataset/load.h"
+#include "goldset/health.h"
 #include "report/dashboard.h"
 #include "report/side_by_side.h"
 #include "score/metrics.h"
@@ -251,6 +252,22 @@ const std::atomic<bool>* InstallStopHandler() {
 report::ReportOptions HtmlReportOptions(const config::Config& config) {
   report::ReportOptions opt;
   opt.dataset_dirs = config::DatasetDirs(config.project);
+  return opt;
+}
+
+Result<report::ReportOptions> HtmlReportOptions(const config::Config& config,
+                                                store::Store* store) {
+  report::ReportOptions opt = HtmlReportOptions(config);
+  if (!config.goldset.configured) return opt;
+  // Gating reads no dataset; the health of the gold set needs its items.
+  auto full = LoadConfigFile(config.project.path, /*read_items=*/true);
+  if (!full.ok()) return full.status().WithContext("gold-set health");
+  SystemClock clock;
+  goldset::HealthOptions h;
+  h.now_ms = clock.WallMillis();
+  auto r = goldset::Health(*full, store, h);
+  if (!r.ok()) return r.status().WithContext("gold-set health");
+  opt.goldset = goldset::HtmlData(*r, h.top);
   return opt;
 }
 

@@ -81,6 +81,12 @@ const std::atomic<bool>* InstallStopHandler();
 
 // The HTML report's options for a project: where each suite's media is.
 report::ReportOptions HtmlReportOptions(const config::Config& config);
+
+// HtmlReportOptions plus, when mmgate.yaml has a goldset: section, the gold
+// set's health read from `store` (its items are read from the config file).
+Result<report::ReportOptions> HtmlReportOptions(const config::Config& config,
+                                                store::Store* store);
+
 // Keeps the verdicts in the database for `mmgate serve` (a failure to store
 // is printed, not fatal: the verdict stands).
 void KeepVerdicts(store::Store* store, const gate::GateOutcome& o);

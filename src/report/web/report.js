@@ -510,6 +510,7 @@
     return h('div', {},
         h('h1', {}, 'mmgate load: ' + d.profile), h('p', {class: 'muted'},
             `${d.requests.sent} sent, ${d.requests.ok} ok, ${d.requests.errors} errors over ${fmt(d.duration_s, 1)} s` +
+            (d.requests.late ? `; ${d.requests.late} not sent in time (beyond what the client could send)` : '') +
             (d.interrupted ? ' (interrupted)' : '')),
         section('Latency against offered load', chart({width: 520, height: 240, data: {values: offered},
             mark: {type: 'line', point: true},
@@ -543,8 +544,11 @@
                 h('td', {class: 'num'}, t.requests), h('td', {class: 'num'}, ms(t.max_ms)))))));
   }
 
+  const goldsetLib = {h, chart, section, fmt, visible};
   if (data.kind === 'load') {
     root.append(loadReport(data));
+  } else if (data.kind === 'goldset') {
+    root.append(h('h1', {}, 'mmgate gold-set health'), mmgateGoldsetSection(data.goldset, goldsetLib));
   } else if (data.kind === 'dashboard') {
     root.append(dashboard(data));
   } else {
@@ -554,6 +558,7 @@
     if (rank) root.append(rank);
     const card = scorecardSection(data.scorecard);
     if (card) root.append(card);
+    if (data.goldset) root.append(mmgateGoldsetSection(data.goldset, goldsetLib));
   }
   document.title = data.title;
 })();

@@ -1,0 +1,116 @@
+// Writes two runs of N synthetic items each ("base" and "cand") into a
+// results database through the store interface, so `mmgate gate` can be
+// timed with loading included (bench/gate/gate_db.sh) without `mmgate run`
+// calling a model N times. The items look like bench/scale's suite: a prompt,
+// a JSON reference, groups of five, two slice keys of five values; 5% of the
+// pairs differ, as in gate_bench.
+//   usage: gate_db DB_URL N [SEED]
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace mmgate {
+namespace {
+
+constexpr int kSuites = 4;
+constexpr const char* kLangs[] = {"en", "de", "fr", "ja", "pt"};
+constexpr const char* kSources[] = {"logs", "tickets", "chat", "email", "docs"};
+
+std::string SuiteName(int64_t i) {
+  return "text" + std::to_string(i % kSuites);
+}
+
+// Item i of suite i % kSuites; `line` is its position in that suite.
+store::ItemRecord MakeItem(int64_t i) {
+  store::ItemRecord it;
+  it.suite = SuiteName(i);
+  char id[24];
+  std::snprintf(id, sizeof id, "q%07lld", static_cast<long long>(i));
+  it.item_id = id;
+  it.content_hash = "h" + it.item_id;
+  it.modality = "text";
+  it.metric = "exact";
+  it.group = "g" + std::to_string(i / (5 * kSuites));
+  it.slices = {{"lang", kLangs[(i / 5) % 5]},
+               {"source", kSources[(i / 25) % 5]}};
+  it.reference_json = R"(["Build finished","Build failed"])";
+  it.prompt = "Log " + std::to_string(i) + ": what does the build log say?";
+  it.media_json = "[]";
+  it.line = i / kSuites + 1;
+  return it;
+}
+
+Status WriteRun(store::Store* store, const std::string& run_id, int64_t n,
+                bool candidate, uint64_t seed) {
+  store::RunRecord run;
+  run.run_id = run_id;
+  run.model = candidate ? "cand" : "base";
+  run.model_version = run.model + "-v1";
+  run.created_ms = candidate ? 2000 : 1000;
+  MMGATE_RETURN_IF_ERROR(store->CreateRun(run));
+  std::vector<std::vector<store::ItemRecord>> items(kSuites);
+  for (int64_t i = 0; i < n; ++i) items[i % kSuites].push_back(MakeItem(i));
+  for (int s = 0; s < kSuites; ++s) {
+    store::SuiteRecord suite{
+        SuiteName(s), "text", "exact",
+        {"exact"},    "v1",   static_cast<int64_t>(items[s].size())};
+    MMGATE_RETURN_IF_ERROR(store->PutSuite(run_id, suite, items[s]));
+  }
+  // The same stream for both runs: the candidate's differences are drawn
+  // after the baseline's outcome of the same item.
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int64_t i = 0; i < n; ++i) {
+    const store::ItemRecord& it = items[i % kSuites][i / kSuites];
+    bool pass = u(rng) < 0.8;
+    if (u(rng) < 0.05 && candidate) pass = u(rng) < 0.8;
+    store::ResponseRecord r;
+    r.suite = it.suite;
+    r.item_id = it.item_id;
+    r.content_hash = it.content_hash;
+    r.answer = pass ? "Build finished" : "Build broke";
+    r.latency_ms = (candidate ? 20 : 10) + static_cast<double>(i % 7);
+    r.model_version = run.model_version;
+    r.input_tokens = 12;
+    r.output_tokens = 2;
+    r.created_ms = run.created_ms + i;
+    const double v = pass ? 1 : 0;
+    MMGATE_RETURN_IF_ERROR(
+        store->PutResult(run_id, r, {{"exact", v, v, 1, ""}}));
+    if ((i + 1) % 100000 == 0)
+      std::fprintf(stderr, "%s: %lld of %lld items\n", run_id.c_str(),
+                   static_cast<long long>(i + 1), static_cast<long long>(n));
+  }
+  return store->SetRunStatus(run_id, store::RunStatus::kFinished,
+                             run.created_ms + n);
+}
+
+}  // namespace
+}  // namespace mmgate
+
+int main(int argc, char** argv) {
+  if (argc < 3 || argc > 4) {
+    std::fprintf(stderr, "usage: gate_db DB_URL N [SEED]\n");
+    return 2;
+  }
+  const int64_t n = std::atoll(argv[2]);
+  const uint64_t seed = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 11;
+  auto store = mmgate::store::OpenStore(argv[1]);
+  if (!store.ok()) {
+    std::fprintf(stderr, "gate_db: %s\n", store.status().ToString().c_str());
+    return 1;
+  }
+  for (bool candidate : {false, true}) {
+    mmgate::Status st = mmgate::WriteRun(
+        store->get(), candidate ? "cand" : "base", n, candidate, seed);
+    if (!st.ok()) {
+      std::fprintf(stderr, "gate_db: %s\n", st.ToString().c_str());
+      return 1;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,155 @@
+// Store contract, the gate's narrow load: LoadGateResults gives the rows of
+// LoadResults, in the same order, with the same responses and scores, less
+// the columns the gate never reads (prompt, reference, media, repeats).
+#include <fmt/format.h>
+
+#include <random>
+
+#include "contract.h"
+
+namespace mmgate::store::contract {
+namespace {
+
+// Every field of a loaded item, as text to compare (and to read on failure).
+std::string Dump(const ItemResult& r) {
+  const ItemRecord& it = r.item;
+  std::string out = fmt::format(
+      "{}/{} hash={} modality={} metric={} group={} expect={} line={} "
+      "prompt={} reference={} media={} slices=",
+      it.suite, it.item_id, it.content_hash, it.modality, it.metric, it.group,
+      it.expect, it.line, it.prompt, it.reference_json, it.media_json);
+  for (const auto& [k, v] : it.slices) out += k + "=" + v + ",";
+  if (const auto& x = r.response) {
+    out += fmt::format(
+        " | hash={} answer={} error={} kind={} latency={} version={} "
+        "tokens={}/{} created={} cost={} attempts={} ttft={} template={} "
+        "schema={} cached={} repeats={} flaky={} repeats_json={}",
+        x->content_hash, x->answer.value_or("<none>"),
+        x->error.value_or("<none>"), x->error_kind, x->latency_ms,
+        x->model_version, x->input_tokens, x->output_tokens, x->created_ms,
+        x->cost_usd, x->n_attempts, x->ttft_ms, x->template_hash,
+        x->schema_valid, x->cached, x->n_repeats, x->flaky, x->repeats_json);
+  } else {
+    out += " | not run";
+  }
+  for (const auto& [m, s] : r.scores)
+    out += fmt::format(" | {}:{}={} {}/{} {}", m, s.metric, s.value,
+                       s.numerator, s.denominator, s.detail);
+  return out;
+}
+
+// A seeded synthetic run `run_id`: two suites sharing item ids, lines with
+// ties, slices from a small set (so rows share them), items not run, failed,
+// flaky, repeated, and scored with one to three metrics.
+Status AddSyntheticRun(Store* s, const std::string& run_id, uint64_t seed) {
+  MMGATE_RETURN_IF_ERROR(s->CreateRun(MakeRun(run_id, 1)));
+  std::mt19937_64 rng(seed);
+  auto pick = [&rng](int n) { return static_cast<int>(rng() % n); };
+  const std::vector<std::vector<std::pair<std::string, std::string>>> slices = {
+      {},
+      {{"lang", "en"}},
+      {{"lang", "de"}, {"difficulty", "hard"}},
+      {{"perturbation", "rotate:5"}, {"lang", "en"}, {"source", "chat"}}};
+  const char* metrics[] = {"exact", "anls", "judge"};
+  for (const char* suite : {"docs", "charts"}) {
+    std::vector<ItemRecord> items;
+    for (int i = 0; i < 60; ++i) {
+      ItemRecord it;
+      it.suite = suite;
+      it.item_id = fmt::format("x{:02d}", (i * 37) % 60);
+      it.content_hash = "h" + it.item_id;
+      it.modality = suite;
+      it.metric = metrics[pick(3)];
+      it.group = fmt::format("g{}", i / 4);
+      it.expect = pick(5) == 0 ? "abstain" : "answer";
+      it.slices = slices[pick(4)];
+      it.reference_json = fmt::format(R"(["ref {}", {{"n": {}}}])", i, i);
+      it.prompt = fmt::format("question {} of {}", i, suite);
+      it.media_json = pick(2) ? "[]" : R"([{"type":"image","path":"a.png"}])";
+      it.line = i / 2 + 1;  // two items per line: the item id breaks ties
+      items.push_back(std::move(it));
+    }
+    MMGATE_RETURN_IF_ERROR(s->PutSuite(
+        run_id, {suite, suite, "exact", {"exact"}, "v1", 60}, items));
+    for (const ItemRecord& it : items) {
+      const int kind = pick(8);
+      if (kind == 0) continue;  // not run
+      ResponseRecord r;
+      r.suite = it.suite;
+      r.item_id = it.item_id;
+      r.content_hash = it.content_hash;
+      if (kind == 1) {
+        r.error = "engine error on " + it.item_id;
+        r.error_kind = "engine_error";
+      } else {
+        r.answer = fmt::format("answer {}", pick(3));
+      }
+      r.latency_ms = 10 + pick(100) / 4.0;
+      r.model_version = "m-" + run_id;
+      r.input_tokens = pick(50);
+      r.output_tokens = pick(5) - 1;
+      r.created_ms = 100 + pick(1000);
+      r.cost_usd = pick(10) / 1000.0;
+      r.n_attempts = 1 + pick(3);
+      r.ttft_ms = pick(2) ? -1 : 3.5;
+      r.template_hash = pick(2) ? "" : "t1";
+      r.schema_valid = pick(3) - 1;
+      r.cached = pick(2);
+      r.n_repeats = kind == 2 ? 3 : 1;
+      r.flaky = kind == 2 && pick(2);
+      if (kind == 2)
+        r.repeats_json = R"([{"answer":"a","value":1},{"answer":"b"}])";
+      std::vector<ScoreRecord> scores;
+      if (kind != 1) {
+        for (int m = 0; m <= pick(3); ++m) {
+          const double v = pick(2);
+          scores.push_back(
+              {metrics[m], v, v, 1, m == 2 ? R"({"role":"x"})" : ""});
+        }
+      }
+      MMGATE_RETURN_IF_ERROR(s->PutResult(run_id, r, scores));
+    }
+  }
+  return Status::Ok();
+}
+
+template <typename B>
+class GateLoadContract : public ContractTest<B> {};
+TYPED_TEST_SUITE(GateLoadContract, Backends, BackendNames);
+
+TYPED_TEST(GateLoadContract, NarrowLoadIsTheFullLoadLessUnreadColumns) {
+  Store* s = this->store_.get();
+  ASSERT_TRUE(AddSyntheticRun(s, "r", 7).ok());
+  ASSERT_TRUE(AddSyntheticRun(s, "other", 8).ok());
+  auto full = s->LoadResults("r");
+  auto narrow = s->LoadGateResults("r");
+  ASSERT_TRUE(full.ok()) << full.status().message();
+  ASSERT_TRUE(narrow.ok()) << narrow.status().message();
+  ASSERT_EQ(full->size(), 120u);
+  ASSERT_EQ(narrow->size(), full->size());
+  int scored = 0, repeated = 0;
+  for (size_t i = 0; i < full->size(); ++i) {
+    ItemResult want = (*full)[i];
+    EXPECT_FALSE(want.item.prompt.empty());
+    want.item.prompt.clear();
+    want.item.reference_json.clear();
+    want.item.media_json.clear();
+    if (want.response) {
+      repeated += !want.response->repeats_json.empty();
+      want.response->repeats_json.clear();
+    }
+    scored += want.scores.size() > 1;
+    EXPECT_EQ(Dump((*narrow)[i]), Dump(want)) << "row " << i;
+  }
+  EXPECT_GT(scored, 10) << "the synthetic run scores items several times";
+  EXPECT_GT(repeated, 5);
+}
+
+TYPED_TEST(GateLoadContract, UnknownRunIsEmpty) {
+  auto narrow = this->store_->LoadGateResults("nope");
+  ASSERT_TRUE(narrow.ok()) << narrow.status().message();
+  EXPECT_TRUE(narrow->empty());
+}
+
+}  // namespace
+}  // namespace mmgate::store::contract

@@ -1,0 +1,146 @@
+// Store contract: paged reads of traces and of a run's items, for histories
+// and runs too large to hold at once.
+#include "contract.h"
+
+namespace mmgate::store::contract {
+namespace {
+
+template <typename B>
+class PagesContract : public ContractTest<B> {};
+TYPED_TEST_SUITE(PagesContract, Backends, BackendNames);
+
+TraceRecord Trace(const std::string& id, int64_t created_ms,
+                  const std::string& category) {
+  TraceRecord t;
+  t.trace_id = id;
+  t.created_ms = created_ms;
+  t.inputs_json = R"({"prompt":")" + id + R"("})";
+  t.decision = "approve";
+  t.category = category;
+  return t;
+}
+
+// Every id a paged read returns, a page of `limit` at a time, and the sizes
+// of the pages.
+template <typename Page>
+std::vector<std::string> Drain(Page page, int64_t limit,
+                               std::vector<size_t>* sizes) {
+  std::vector<std::string> ids;
+  std::string after;
+  for (int guard = 0; guard < 100; ++guard) {
+    auto got = page(after, limit);
+    EXPECT_TRUE(got.ok()) << got.status().message();
+    if (!got.ok()) break;
+    sizes->push_back(got->size());
+    if (got->empty()) break;
+    for (const auto& x : *got) ids.push_back(x);
+    after = ids.back();
+  }
+  return ids;
+}
+
+TYPED_TEST(PagesContract, TracesPageInBytewiseIdOrderWithTheFilter) {
+  Store* s = this->store_.get();
+  // Times against id order, and ids whose bytewise order differs from a
+  // natural or case-folded one.
+  ASSERT_TRUE(
+      s->PutTraces({Trace("t2", 100, "refund"), Trace("t10", 300, "refund"),
+                    Trace("T9", 200, "chat"), Trace("t1", 400, "chat"),
+                    Trace("u", 50, "refund")})
+          .ok());
+  auto ids = [&](const TraceFilter& f) {
+    return [s, f](const std::string& after,
+                  int64_t limit) -> Result<std::vector<std::string>> {
+      auto page = s->ListTracesPage(f, after, limit);
+      if (!page.ok()) return page.status();
+      std::vector<std::string> out;
+      for (const TraceRecord& t : *page) out.push_back(t.trace_id);
+      return out;
+    };
+  };
+  std::vector<size_t> sizes;
+  EXPECT_EQ(Drain(ids({}), 2, &sizes),
+            (std::vector<std::string>{"T9", "t1", "t10", "t2", "u"}));
+  EXPECT_EQ(sizes, (std::vector<size_t>{2, 2, 1, 0}));
+  sizes.clear();
+  EXPECT_EQ(Drain(ids({.category = "refund"}), 2, &sizes),
+            (std::vector<std::string>{"t10", "t2", "u"}));
+  sizes.clear();
+  EXPECT_EQ(Drain(ids({.since_ms = 100, .until_ms = 400}), 1, &sizes),
+            (std::vector<std::string>{"T9", "t10", "t2"}))
+      << "since inclusive, until exclusive";
+  EXPECT_EQ(sizes, (std::vector<size_t>{1, 1, 1, 0}));
+
+  auto one = s->ListTracesPage({}, "t1", 1);
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0].trace_id, "t10");
+  EXPECT_EQ((*one)[0].created_ms, 300);
+  EXPECT_EQ((*one)[0].inputs_json, R"({"prompt":"t10"})");
+  EXPECT_EQ((*one)[0].category, "refund");
+}
+
+TYPED_TEST(PagesContract, ResultsPageOneSuiteByIdWithTheirOwnScores) {
+  Store* s = this->store_.get();
+  ASSERT_TRUE(AddChartsRun(s, "r").ok());
+  SuiteRecord other = ChartsSuite();
+  other.suite = "backfill";
+  std::vector<ItemRecord> items;
+  // Line order against id order.
+  for (const char* id : {"b3", "B1", "b10", "b2"}) {
+    ItemRecord it = ChartsItems()[0];
+    it.suite = "backfill";
+    it.item_id = id;
+    it.line = static_cast<int64_t>(items.size()) + 1;
+    items.push_back(it);
+  }
+  ASSERT_TRUE(s->PutSuite("r", other, items).ok());
+  for (const char* id : {"b3", "B1", "b10"}) {
+    ResponseRecord r = Answered("c1", std::string("answer ") + id);
+    r.suite = "backfill";
+    r.item_id = id;
+    const double v = id[1] == '1' ? 1 : 0;
+    ASSERT_TRUE(s->PutResult("r", r, {{"exact", v, v, 1, id}}).ok());
+  }
+  ASSERT_TRUE(
+      s->PutResult("r", Answered("c1", "4"), {{"anls", 1, 1, 1, ""}}).ok());
+
+  std::vector<ItemResult> all;
+  auto page = [&](const std::string& after,
+                  int64_t limit) -> Result<std::vector<std::string>> {
+    auto got = s->LoadResultsPage("r", "backfill", after, limit);
+    if (!got.ok()) return got.status();
+    std::vector<std::string> out;
+    for (ItemResult& x : *got) {
+      out.push_back(x.item.item_id);
+      all.push_back(std::move(x));
+    }
+    return out;
+  };
+  std::vector<size_t> sizes;
+  EXPECT_EQ(Drain(page, 3, &sizes),
+            (std::vector<std::string>{"B1", "b10", "b2", "b3"}));
+  EXPECT_EQ(sizes, (std::vector<size_t>{3, 1, 0}));
+  ASSERT_EQ(all.size(), 4u);
+  for (const ItemResult& x : all) {
+    EXPECT_EQ(x.item.suite, "backfill");
+    if (x.item.item_id == "b2") {
+      EXPECT_FALSE(x.response.has_value()) << "not answered";
+      EXPECT_TRUE(x.scores.empty());
+      continue;
+    }
+    ASSERT_TRUE(x.response.has_value()) << x.item.item_id;
+    EXPECT_EQ(x.response->answer.value(), "answer " + x.item.item_id);
+    ASSERT_EQ(x.scores.size(), 1u) << x.item.item_id << ": its own only";
+    EXPECT_EQ(x.scores.at("exact").detail, x.item.item_id);
+  }
+  EXPECT_EQ(all[0].item.slices,
+            (std::vector<std::pair<std::string, std::string>>{
+                {"chart_type", "bar"}}));
+  auto none = s->LoadResultsPage("nope", "backfill", "", 10);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
+}  // namespace
+}  // namespace mmgate::store::contract
