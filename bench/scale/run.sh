@@ -7,6 +7,7 @@
 # the benchmark book when run by bench/run_all.sh.
 #   usage: bench/scale/run.sh BUILD_DIR [ITEMS=1000000] [BACKENDS=sqlite,postgresql] [GATE_REPEATS=3]
 #   KEEP=1 keeps the work folder (the SQLite database, verdicts, logs) and prints its path.
+#   MODELS="base" runs the baseline only (default "base cand"); GATE_REPEATS 0 skips the gate (memory only).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../book/lib.sh"
@@ -46,13 +47,14 @@ measure() {  # NAME CMD...: runs CMD under /usr/bin/time; prints peak RSS, wall 
 if [ -n "$phase" ]; then
   cd "$work/p"
   size=$(label_n "$n")
-  for model in base cand; do
+  for model in ${MODELS:-base cand}; do
     measure "$backend-run-$model" "$mmgate" run -c mmgate.yaml -m "$model" --run-id "$model" --db "$db" --json
     /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('  ', {k: d.get(k) for k in ('total', 'done', 'errors', 'skipped')})" \
       "$work/$backend-run-$model.out" 2>/dev/null || head -c 400 "$work/$backend-run-$model.out"
     book_figure scale "$size items, $backend, run $model: peak RSS" "$rss_mb" MB lower
     book_figure scale "$size items, $backend, run $model: wall" "$wall" s lower
   done
+  [ "$repeats" = 0 ] && exit 0
   best_wall= best_cpu=
   for r in $(seq "$repeats"); do
     measure "$backend-gate-$r" "$mmgate" gate -c mmgate.yaml --db "$db" --baseline base --candidate cand --json

@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +15,9 @@
 #include "common/prices.h"
 
 namespace mmgate {
+namespace dataset {
+struct LoadOptions;
+}
 
 struct MediaRef {
   std::string type;      // "image" | "audio" (open set)
@@ -90,6 +95,15 @@ struct Suite {
   std::vector<ItemProblem> problems;
   std::string version_hash;  // hash of the suite file and all item hashes
                              // (empty when the dataset was not read)
+  // LoadOptions::stream_items: the dataset was read to check and hash it but
+  // its valid items were not kept (`items` stays empty); the runner reads
+  // them again in batches (dataset::ReadItemBatches).
+  bool streamed = false;
+  int64_t item_count = 0;  // valid items, as loaded (streamed or not)
+  std::set<std::string> item_metrics;  // the items' own `metric`s
+  std::string dataset_digest;          // of a streamed suite's lines
+  // How a streamed suite was loaded: its items are read again alike.
+  std::shared_ptr<const dataset::LoadOptions> load_options;
 };
 
 // A model: an engine or provider plus its configuration.

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <utility>
@@ -356,17 +359,31 @@ void ItemParser::ParseLine(int line_no, std::string_view line, Suite* suite,
   suite->items.push_back(std::move(item));
 }
 
-}  // namespace
-
-Status ParseItems(std::string_view text, const ItemsContext& ctx, Suite* suite,
-                  Sha256* version) {
+Result<fs::path> DatasetFolder(const ItemsContext& ctx) {
   std::error_code ec;
   fs::path dir = fs::canonical(fs::path(ctx.dataset_path).parent_path(), ec);
   if (ec) {
     return Status::IoError(fmt::format("cannot resolve the folder of {}: {}",
                                        ctx.dataset_path, ec.message()));
   }
-  ItemParser parser(ctx, std::move(dir));
+  return dir;
+}
+
+// One physical line: blank ones are skipped, a trailing CR dropped.
+void ParseOne(ItemParser* parser, int line_no, std::string_view line,
+              Suite* suite, Sha256* version) {
+  if (IsBlank(line)) return;
+  if (line.back() == '\r') line.remove_suffix(1);
+  parser->ParseLine(line_no, line, suite, version);
+}
+
+}  // namespace
+
+Status ParseItems(std::string_view text, const ItemsContext& ctx, Suite* suite,
+                  Sha256* version) {
+  auto dir = DatasetFolder(ctx);
+  if (!dir.ok()) return dir.status();
+  ItemParser parser(ctx, std::move(*dir));
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   int line_no = 0;
   size_t pos = 0;
@@ -375,11 +392,33 @@ Status ParseItems(std::string_view text, const ItemsContext& ctx, Suite* suite,
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
-    ++line_no;
-    if (IsBlank(line)) continue;
-    if (line.back() == '\r') line.remove_suffix(1);
-    parser.ParseLine(line_no, line, suite, version);
+    ParseOne(&parser, ++line_no, line, suite, version);
   }
+  return Status::Ok();
+}
+
+Status ParseItemsFile(const ItemsContext& ctx, Suite* suite, Sha256* version,
+                      Sha256* raw, const std::function<Status()>& after_line) {
+  const std::string& path = ctx.dataset_path;
+  std::error_code ec;
+  // A directory opens and reads as empty, which would pass for an empty file.
+  if (fs::is_directory(path, ec))
+    return Status::Invalid(path + ": is a directory, not a file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
+  auto dir = DatasetFolder(ctx);
+  if (!dir.ok()) return dir.status();
+  ItemParser parser(ctx, std::move(*dir));
+  std::string buf;
+  for (int line_no = 1; std::getline(in, buf); ++line_no) {
+    if (raw != nullptr) raw->Feed(buf);
+    std::string_view line = buf;
+    if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
+    ParseOne(&parser, line_no, line, suite, version);
+    if (after_line) MMGATE_RETURN_IF_ERROR(after_line());
+  }
+  if (in.bad()) return Status::IoError("cannot read " + path);
   return Status::Ok();
 }
 

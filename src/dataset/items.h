@@ -2,6 +2,7 @@
 #ifndef MMGATE_DATASET_ITEMS_H_
 #define MMGATE_DATASET_ITEMS_H_
 
+#include <functional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -26,6 +27,14 @@ struct ItemsContext {
 // Fails only if the dataset folder itself cannot be resolved.
 Status ParseItems(std::string_view text, const ItemsContext& ctx, Suite* suite,
                   Sha256* version);
+
+// The same over the dataset file itself, read a line at a time so that no
+// copy of the whole file is held: after each line `after_line` (if set) may
+// take the items and problems added so far out of `suite` (a batch); an
+// error it returns stops the read. `raw` (if set) is fed every line as read,
+// to tell later whether the file changed. Fails if the file cannot be read.
+Status ParseItemsFile(const ItemsContext& ctx, Suite* suite, Sha256* version,
+                      Sha256* raw, const std::function<Status()>& after_line);
 
 }  // namespace mmgate::dataset::internal
 

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "dataset/item.h"
@@ -27,6 +28,12 @@ struct LoadOptions {
   // (no items, no version hash), for readers that need only the suite's
   // settings (gating and reporting work from the results database).
   bool read_items = true;
+  // True: a suite's dataset is read a line at a time to check every line
+  // and compute the version hash, keeping its problems but not its items
+  // (Suite::streamed), so a million-item suite does not sit in memory; the
+  // runner reads the items again with ReadItemBatches. Pipeline suites are
+  // always read whole.
+  bool stream_items = false;
 };
 
 // text image document chart table audio pipeline.
@@ -38,6 +45,17 @@ const std::set<std::string>& BuiltinModalities();
 // the item stays out of Suite::items.
 Result<Suite> LoadSuite(const std::string& suite_yaml_path,
                         const LoadOptions& opt);
+
+// A suite's valid items read again from its dataset, in file order, handed
+// to `each` at most `batch_size` at a time (the vector is the reader's and is
+// cleared after each call; `each` may move items out of it), with the options
+// the suite was loaded with. Invalid lines are skipped (they are in
+// Suite::problems). An error from `each` stops the read and is returned;
+// a streamed suite whose dataset no longer reads as it did when loaded is an
+// Invalid status naming the file (reported after the last batch). Works on
+// a suite loaded whole too (its `items`, without reading the file).
+Status ReadItemBatches(const Suite& suite, size_t batch_size,
+                       const std::function<Status(std::vector<Item>&)>& each);
 
 // Converts a YAML node to JSON with typed scalars (YAML 1.2 core schema: int,
 // double like 1e-48, bool, null; quoted scalars stay strings).

@@ -84,6 +84,18 @@ Result<std::optional<JudgeSpec>> ReadJudge(const FieldReader& r,
 
 }  // namespace
 
+ItemsContext MakeContext(const Suite& suite,
+                         const std::set<std::string>& modalities,
+                         const LoadOptions& opt) {
+  ItemsContext ctx;
+  ctx.dataset_path = suite.dataset_path;
+  ctx.suite_modality = suite.modality;
+  ctx.suite_metric = suite.metric;
+  ctx.modalities = &modalities;
+  ctx.opt = &opt;
+  return ctx;
+}
+
 Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
                          const LoadOptions& opt) {
   if (!node.IsMap()) {
@@ -173,30 +185,38 @@ Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
   }
   suite.dataset_path = fs::absolute(dataset_path).lexically_normal().string();
   if (!opt.read_items) return suite;
-  auto text = ReadFile(suite.dataset_path);
-  if (!text.ok()) {
+  Sha256 version, raw;
+  version.Feed(source.text);
+  suite.streamed = opt.stream_items && suite.stages.empty();
+  if (suite.streamed) suite.load_options = std::make_shared<LoadOptions>(opt);
+  size_t kept = 0;
+  Status read = ParseItemsFile(
+      MakeContext(suite, modalities, opt), &suite, &version, &raw, [&] {
+        if (suite.items.size() == kept) return Status::Ok();
+        ++suite.item_count;
+        if (!suite.items.back().metric.empty())
+          suite.item_metrics.insert(suite.items.back().metric);
+        if (suite.streamed) {
+          suite.items.clear();
+        } else {
+          kept = suite.items.size();
+        }
+        return Status::Ok();
+      });
+  if (!read.ok()) {
     return r.Error(FindField(node, "dataset")->key,
                    fmt::format("suite '{}': cannot read its dataset: {}",
-                               suite.name, text.status().message()));
+                               suite.name, read.message()));
   }
-
-  ItemsContext ctx;
-  ctx.dataset_path = suite.dataset_path;
-  ctx.suite_modality = suite.modality;
-  ctx.suite_metric = suite.metric;
-  ctx.modalities = &modalities;
-  ctx.opt = &opt;
-  Sha256 version;
-  version.Feed(source.text);
-  MMGATE_RETURN_IF_ERROR(ParseItems(*text, ctx, &suite, &version));
   // An empty file would run, compare and pass on nothing at all.
-  if (suite.items.empty() && suite.problems.empty()) {
+  if (suite.item_count == 0 && suite.problems.empty()) {
     return r.Error(FindField(node, "dataset")->key,
                    fmt::format("suite '{}': its dataset {} has no items (one "
                                "JSON object per line)",
                                suite.name, suite.dataset_path));
   }
   suite.version_hash = version.HexDigest();
+  if (suite.streamed) suite.dataset_digest = raw.HexDigest();
   return suite;
 }
 
@@ -214,6 +234,46 @@ Result<SuiteDocument> ReadSuiteFile(const std::string& suite_yaml_path) {
 }
 
 }  // namespace internal
+
+Status ReadItemBatches(const Suite& suite, size_t batch_size,
+                       const std::function<Status(std::vector<Item>&)>& each) {
+  batch_size = std::max<size_t>(batch_size, 1);
+  if (!suite.streamed) {
+    for (size_t i = 0; i < suite.items.size(); i += batch_size) {
+      const size_t end = std::min(suite.items.size(), i + batch_size);
+      std::vector<Item> batch(suite.items.begin() + i,
+                              suite.items.begin() + end);
+      MMGATE_RETURN_IF_ERROR(each(batch));
+    }
+    return Status::Ok();
+  }
+  if (!suite.load_options)
+    return Status::Internal("suite " + suite.name +
+                            ": streamed without options");
+  const LoadOptions& opt = *suite.load_options;
+  std::set<std::string> modalities = BuiltinModalities();
+  modalities.insert(opt.extra_modalities.begin(), opt.extra_modalities.end());
+  int64_t read = 0;
+  Suite scratch;  // collects one batch; problems were reported at load
+  Sha256 version, raw;
+  MMGATE_RETURN_IF_ERROR(internal::ParseItemsFile(
+      internal::MakeContext(suite, modalities, opt), &scratch, &version, &raw,
+      [&]() -> Status {
+        scratch.problems.clear();
+        if (scratch.items.size() < batch_size) return Status::Ok();
+        read += static_cast<int64_t>(scratch.items.size());
+        Status st = each(scratch.items);
+        scratch.items.clear();
+        return st;
+      }));
+  read += static_cast<int64_t>(scratch.items.size());
+  if (!scratch.items.empty()) MMGATE_RETURN_IF_ERROR(each(scratch.items));
+  if (raw.HexDigest() != suite.dataset_digest || read != suite.item_count)
+    return Status::Invalid(fmt::format(
+        "suite '{}': its dataset {} changed while the run read it; run again",
+        suite.name, suite.dataset_path));
+  return Status::Ok();
+}
 
 Result<Suite> LoadSuite(const std::string& suite_yaml_path,
                         const LoadOptions& opt) {

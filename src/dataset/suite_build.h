@@ -6,6 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,13 @@ struct SuiteSource {
 };
 
 Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
+                         const LoadOptions& opt);
+
+// What ParseItems needs to read `suite`'s dataset; `modalities` and `opt`
+// must outlive it.
+struct ItemsContext;
+ItemsContext MakeContext(const Suite& suite,
+                         const std::set<std::string>& modalities,
                          const LoadOptions& opt);
 
 // A suite's `stages:` (stages.cc): required for modality pipeline, refused

@@ -147,6 +147,12 @@ score::ScoreContext RunScoreContext(
                metrics.end();
       });
   if (!grounding) return given;
+  return InputTextContext(project, std::move(given), cache);
+}
+
+score::ScoreContext InputTextContext(
+    const ProjectConfig& project, score::ScoreContext given,
+    std::unique_ptr<ground::InputTextCache>* cache) {
   *cache = std::make_unique<ground::InputTextCache>(
       (std::filesystem::path(project.base_dir) / ".mmgate" / "input_text")
           .string());

@@ -93,6 +93,11 @@ struct WorkItem {
 score::ScoreContext RunScoreContext(
     const ProjectConfig& project, const std::vector<WorkItem>& items,
     score::ScoreContext given, std::unique_ptr<ground::InputTextCache>* cache);
+// `given` with input text from the cache beside the config, whatever the
+// items' metrics (a run that knows it needs it without the items at hand).
+score::ScoreContext InputTextContext(
+    const ProjectConfig& project, score::ScoreContext given,
+    std::unique_ptr<ground::InputTextCache>* cache);
 
 // What one item produced, ready for Store::PutResult.
 struct ItemOutcome {

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <ctime>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "common/redact.h"
+#include "dataset/load.h"
 
 namespace mmgate::runner {
 namespace {
@@ -21,6 +23,27 @@ std::string ProblemId(const ItemProblem& p,
   if (!p.item_id.empty() && !taken.count(p.item_id)) return p.item_id;
   std::string base = p.item_id.empty() ? "line" : p.item_id + "@line";
   return fmt::format("{}-{}", base, p.line);
+}
+
+store::SuiteRecord SuiteRecordOf(const Suite& s) {
+  std::vector<std::string> metrics{s.metric};
+  for (const std::string& m : s.extra_metrics) metrics.push_back(m);
+  return store::SuiteRecord{s.name,  s.modality,     s.metric,
+                            metrics, s.version_hash, SuiteSize(s)};
+}
+
+// The record of an invalid line, and its error.
+store::ItemRecord ProblemRecord(const Suite& s, const std::string& id,
+                                const ItemProblem& p) {
+  return store::ItemRecord{s.name,   id, "",     s.modality, s.metric, id,
+                           "answer", {}, "null", "",         "[]",     p.line};
+}
+
+store::ResponseRecord ProblemError(const Suite& s, const std::string& id,
+                                   const ItemProblem& p,
+                                   const std::string& version) {
+  return store::ResponseRecord{
+      s.name, id, "", std::nullopt, p.message, "invalid_item", 0, version};
 }
 
 // Records one suite with the run; its invalid lines become errored items.
@@ -41,33 +64,42 @@ Status PutSuite(const Suite& s, const std::string& run_id,
   for (const ItemProblem& p : s.problems) {
     std::string id = ProblemId(p, ids);
     ids.insert(id);
-    records.push_back(store::ItemRecord{s.name,
-                                        id,
-                                        "",
-                                        s.modality,
-                                        s.metric,
-                                        id,
-                                        "answer",
-                                        {},
-                                        "null",
-                                        "",
-                                        "[]",
-                                        p.line});
-    invalid.push_back(store::ResponseRecord{
-        s.name, id, "", std::nullopt, p.message, "invalid_item", 0, version});
+    records.push_back(ProblemRecord(s, id, p));
+    invalid.push_back(ProblemError(s, id, p, version));
   }
-  std::vector<std::string> metrics{s.metric};
-  for (const std::string& m : s.extra_metrics) metrics.push_back(m);
-  MMGATE_RETURN_IF_ERROR(store->PutSuite(
-      run_id,
-      store::SuiteRecord{s.name, s.modality, s.metric, metrics, s.version_hash,
-                         static_cast<int64_t>(records.size())},
-      records));
+  MMGATE_RETURN_IF_ERROR(store->PutSuite(run_id, SuiteRecordOf(s), records));
   for (store::ResponseRecord& r : invalid) {
     r.created_ms = clock->WallMillis();
     MMGATE_RETURN_IF_ERROR(store->PutResult(run_id, r, {}));
   }
   plan->total += static_cast<int64_t>(records.size());
+  plan->invalid += static_cast<int64_t>(invalid.size());
+  return Status::Ok();
+}
+
+// A streamed suite's invalid lines, recorded once its items are: `ids` are
+// the valid items' (moved from), and the invalid lines' ids join them.
+Status PutProblems(const Suite& s, const std::string& run_id,
+                   const std::string& version, std::vector<std::string>* ids,
+                   store::Store* store, Clock* clock, RunPlan* plan) {
+  if (s.problems.empty()) return Status::Ok();
+  std::set<std::string> taken(std::make_move_iterator(ids->begin()),
+                              std::make_move_iterator(ids->end()));
+  std::vector<store::ItemRecord> records;
+  std::vector<store::ResponseRecord> invalid;
+  for (const ItemProblem& p : s.problems) {
+    std::string id = ProblemId(p, taken);
+    taken.insert(id);
+    records.push_back(ProblemRecord(s, id, p));
+    invalid.push_back(ProblemError(s, id, p, version));
+  }
+  MMGATE_RETURN_IF_ERROR(store->AppendSuiteItems(run_id, s.name, records));
+  for (store::ResponseRecord& r : invalid) {
+    r.created_ms = clock->WallMillis();
+    MMGATE_RETURN_IF_ERROR(store->PutResult(run_id, r, {}));
+  }
+  ids->assign(std::make_move_iterator(taken.begin()),
+              std::make_move_iterator(taken.end()));
   plan->invalid += static_cast<int64_t>(invalid.size());
   return Status::Ok();
 }
@@ -168,6 +200,54 @@ store::ItemRecord ToRecord(const Suite& s, const Item& it) {
                            it.prompt,
                            media.dump(),
                            it.line};
+}
+
+int64_t SuiteSize(const Suite& s) {
+  const size_t items =
+      s.streamed ? static_cast<size_t>(s.item_count) : s.items.size();
+  return static_cast<int64_t>(items + s.problems.size());
+}
+
+Status PlanSuiteInBatches(const Suite& s, const std::string& run_id,
+                          const std::string& version,
+                          const FinishedItems& finished, size_t batch_size,
+                          const std::function<bool()>& stopping,
+                          const BatchRunner& run, store::Store* store,
+                          Clock* clock, RunPlan* plan) {
+  MMGATE_RETURN_IF_ERROR(store->PutSuiteRecord(run_id, SuiteRecordOf(s)));
+  plan->total += SuiteSize(s);
+  std::vector<std::string> ids;  // every valid item's, to drop the others
+  ids.reserve(static_cast<size_t>(SuiteSize(s)));
+  std::vector<store::ItemRecord> records;
+  std::vector<WorkItem> work;
+  Status read = dataset::ReadItemBatches(
+      s, batch_size, [&](std::vector<Item>& batch) -> Status {
+        if (stopping()) {
+          plan->stopped = true;
+          return Status::Internal("stopped");  // recognised by the flag
+        }
+        records.clear();
+        work.clear();
+        for (const Item& it : batch) {
+          records.push_back(ToRecord(s, it));
+          ids.push_back(it.id);
+          auto f = finished.find({s.name, it.id});
+          if (f != finished.end() && f->second == it.content_hash) {
+            ++plan->skipped;
+          } else {
+            work.push_back({&s, &it});
+          }
+        }
+        MMGATE_RETURN_IF_ERROR(
+            store->AppendSuiteItems(run_id, s.name, records));
+        plan->queued += static_cast<int64_t>(work.size());
+        return work.empty() ? Status::Ok() : run(work);
+      });
+  if (plan->stopped) return Status::Ok();
+  MMGATE_RETURN_IF_ERROR(read);
+  MMGATE_RETURN_IF_ERROR(
+      PutProblems(s, run_id, version, &ids, store, clock, plan));
+  return store->KeepSuiteItems(run_id, s.name, ids);
 }
 
 Result<RunPlan> PlanRun(const std::vector<const Suite*>& suites,

@@ -11,8 +11,11 @@
 #define MMGATE_RUNNER_PLAN_H_
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -58,7 +61,35 @@ struct RunPlan {
   int64_t invalid = 0;  // invalid lines (recorded as errors)
   int64_t skipped = 0;  // finished in an earlier session
   std::vector<WorkItem> work;
+  int64_t queued = 0;    // items handed to a BatchRunner
+  bool stopped = false;  // PlanSuiteInBatches stopped before the end
 };
+// Items a suite records with a run: its valid items and invalid lines.
+int64_t SuiteSize(const Suite& suite);
+
+// What Store::FinishedItems returns: (suite, item id) -> content hash.
+using FinishedItems =
+    std::map<std::pair<std::string, std::string>, std::string>;
+
+// Runs one batch's unfinished items (all of one suite) before the next batch
+// is read; an error stops the plan and is returned by PlanSuiteInBatches.
+using BatchRunner = std::function<Status(const std::vector<WorkItem>& work)>;
+
+// PlanRun for one suite without holding it whole (a streamed suite,
+// dataset::ReadItemBatches): records the suite, then reads its items
+// `batch_size` at a time, records each batch (Store::AppendSuiteItems) and
+// hands its items without a finished response of the same content to `run`.
+// After the last batch the suite's invalid lines are recorded as errors and
+// items the suite no longer holds leave the run. Once `stopping` says true no
+// further batch is read and `plan->stopped` is set (nothing is dropped then).
+// Adds to plan's counts; plan->work stays empty.
+Status PlanSuiteInBatches(const Suite& suite, const std::string& run_id,
+                          const std::string& version,
+                          const FinishedItems& finished, size_t batch_size,
+                          const std::function<bool()>& stopping,
+                          const BatchRunner& run, store::Store* store,
+                          Clock* clock, RunPlan* plan);
+
 Result<RunPlan> PlanRun(const std::vector<const Suite*>& suites,
                         const std::string& run_id, const std::string& version,
                         store::Store* store, Clock* clock);

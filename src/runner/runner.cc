@@ -58,15 +58,14 @@ struct Tally {
   }
 };
 
-// Drives the executor over the work on the pool, one model per worker, each
-// outcome written as its item ends; stops early on the stop flag or a store
-// failure.
-Status ExecuteAll(const std::vector<WorkItem>& work,
-                  const std::vector<std::unique_ptr<Model>>& models,
-                  const RunOptions& options, ItemExecutor* executor,
-                  Clock* clock, Tally* tally) {
-  Progress progress(options.progress && ::isatty(STDERR_FILENO), work.size(),
-                    clock);
+// Drives the executor over one batch's work on the pool, one model per
+// worker, each outcome written as its item ends; stops early on the stop
+// flag or a store failure. `shown` is added to the session's count on the
+// progress line (items finished before the session).
+Status ExecuteBatch(const std::vector<WorkItem>& work,
+                    const std::vector<std::unique_ptr<Model>>& models,
+                    const RunOptions& options, ItemExecutor* executor,
+                    int64_t shown, Progress* progress, Tally* tally) {
   auto stopping = [&] {
     if (options.stop && options.stop->load()) return true;
     std::lock_guard<std::mutex> lock(tally->mu);
@@ -80,9 +79,8 @@ Status ExecuteAll(const std::vector<WorkItem>& work,
                           Status written = executor->Write(o);
                           tally->Add(w, o, written);
                           std::lock_guard<std::mutex> lock(tally->mu);
-                          progress.Update(tally->done, tally->errors);
+                          progress->Update(shown + tally->done, tally->errors);
                         });
-  progress.Finish();
   MMGATE_RETURN_IF_ERROR(pool);
   std::lock_guard<std::mutex> lock(tally->mu);
   return tally->fatal;
@@ -117,41 +115,78 @@ Status CheckStaged(const std::vector<const Suite*>& suites,
   return Status::Ok();
 }
 
-// The pipeline suites' share of the work, one suite after another, in plan
-// order; the rest stays in `work` for the pool.
-std::vector<std::pair<const Suite*, std::vector<const Item*>>> TakeStaged(
-    std::vector<WorkItem>* work) {
-  std::vector<std::pair<const Suite*, std::vector<const Item*>>> staged;
-  std::vector<WorkItem> rest;
-  for (const WorkItem& w : *work) {
-    if (w.suite->stages.empty()) {
-      rest.push_back(w);
-      continue;
-    }
-    if (staged.empty() || staged.back().first != w.suite)
-      staged.push_back({w.suite, {}});
-    staged.back().second.push_back(w.item);
-  }
-  *work = std::move(rest);
-  return staged;
+// A pipeline suite's items go through the stage runner (pipeline suites are
+// read whole: one batch), counted with the session's.
+Status RunStagedBatch(const std::vector<WorkItem>& work,
+                      const std::string& run_id, const RunOptions& options,
+                      Tally* tally) {
+  if (options.stop && options.stop->load()) return Status::Ok();
+  std::vector<const Item*> items;
+  for (const WorkItem& w : work) items.push_back(w.item);
+  const Suite& suite = *work.front().suite;
+  auto t = options.stage_runner(suite, run_id, items, options.stop);
+  if (!t.ok()) return t.status().WithContext("suite " + suite.name);
+  std::lock_guard<std::mutex> lock(tally->mu);
+  tally->done += t->done;
+  tally->errors += t->errors;
+  tally->cost_usd += t->cost_usd;
+  return Status::Ok();
 }
 
-// Runs the pipeline suites' items through the stage runner, counted with the
-// session's.
-Status RunStaged(
-    const std::vector<std::pair<const Suite*, std::vector<const Item*>>>&
-        staged,
-    const std::string& run_id, const RunOptions& options, Tally* tally) {
-  for (const auto& [suite, items] : staged) {
-    if (options.stop && options.stop->load()) break;
-    auto t = options.stage_runner(*suite, run_id, items, options.stop);
-    if (!t.ok()) return t.status().WithContext("suite " + suite->name);
+// Items of a streamed suite held at once: about 3 KB each.
+constexpr size_t kBatchItems = 4096;
+
+// Plans and runs every suite batch by batch, the pipeline suites (one batch
+// each, through the stage runner) after the others, as a session always
+// did.
+Status RunSuites(const std::vector<const Suite*>& suites,
+                 const std::string& run_id, const std::string& version,
+                 const std::vector<std::unique_ptr<Model>>& models,
+                 const RunOptions& options, ItemExecutor* executor,
+                 store::Store* store, Clock* clock, RunPlan* plan,
+                 Tally* tally) {
+  auto finished = store->FinishedItems(run_id);
+  if (!finished.ok()) return finished.status();
+  int64_t total = 0;
+  for (const Suite* s : suites) total += SuiteSize(*s);
+  Progress progress(options.progress && ::isatty(STDERR_FILENO),
+                    static_cast<size_t>(total), clock);
+  auto stopping = [&] {
+    if (options.stop && options.stop->load()) return true;
     std::lock_guard<std::mutex> lock(tally->mu);
-    tally->done += t->done;
-    tally->errors += t->errors;
-    tally->cost_usd += t->cost_usd;
+    return !tally->fatal.ok();
+  };
+  for (bool staged : {false, true}) {
+    for (const Suite* s : suites) {
+      if (s->stages.empty() == staged) continue;
+      auto run = [&](const std::vector<WorkItem>& work) {
+        if (staged) return RunStagedBatch(work, run_id, options, tally);
+        return ExecuteBatch(work, models, options, executor, plan->skipped,
+                            &progress, tally);
+      };
+      MMGATE_RETURN_IF_ERROR(
+          PlanSuiteInBatches(*s, run_id, version, *finished,
+                             staged ? s->items.size() : kBatchItems, stopping,
+                             run, store, clock, plan));
+      if (plan->stopped) break;
+    }
   }
+  progress.Finish();
   return Status::Ok();
+}
+
+// Whether any item of the suites is scored with `metric`.
+bool UsesMetric(const std::vector<const Suite*>& suites,
+                const std::string& metric) {
+  for (const Suite* s : suites) {
+    if (s->metric == metric || s->item_metrics.contains(metric) ||
+        std::find(s->extra_metrics.begin(), s->extra_metrics.end(), metric) !=
+            s->extra_metrics.end())
+      return true;
+    for (const Item& it : s->items)
+      if (it.metric == metric) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -191,18 +226,11 @@ Result<RunSummary> Run(const ProjectConfig& project,
                           spec, project.path, store, clock);
   if (!resumed.ok()) return resumed.status();
   summary.resumed = *resumed;
-  auto plan =
-      PlanRun(*suites, summary.run_id, summary.model_version, store, clock);
-  if (!plan.ok()) return plan.status();
-  summary.total = plan->total;
-  summary.errors = plan->invalid;
-  summary.skipped = plan->skipped;
-  const size_t planned = plan->work.size();
-  const auto staged = TakeStaged(&plan->work);
-  const std::vector<WorkItem>& work = plan->work;
-
-  const int workers =
-      WorkerCount(options.workers, (*first)->Concurrency(), work.size());
+  int64_t pooled = 0;  // items the pool may run (not pipeline suites')
+  for (const Suite* s : *suites)
+    if (s->stages.empty()) pooled += SuiteSize(*s);
+  const int workers = WorkerCount(options.workers, (*first)->Concurrency(),
+                                  static_cast<size_t>(pooled));
   auto models =
       MakeModels(std::move(*first), workers, spec, model_name, make_model);
   if (!models.ok()) return models.status();
@@ -214,19 +242,25 @@ Result<RunSummary> Run(const ProjectConfig& project,
   config.price = *price;
   config.repeat = options.repeat;
   config.caps = project.caps;
-  score::ScoreContext context =
-      RunScoreContext(project, work, options.score_context, &input_text);
+  score::ScoreContext context = options.score_context;
+  // The grounding metric needs the input text of the items' media.
+  if (!context.input_text && UsesMetric(*suites, "grounding"))
+    context = InputTextContext(project, context, &input_text);
   auto hook = MakeScoreHook(options.score_hook, summary.run_id, context);
   if (!hook.ok()) return hook.status();
   config.score = std::move(*hook);
   ItemExecutor executor(std::move(config), store, clock);
 
   Tally tally;
-  MMGATE_RETURN_IF_ERROR(
-      ExecuteAll(work, *models, options, &executor, clock, &tally));
-  MMGATE_RETURN_IF_ERROR(RunStaged(staged, summary.run_id, options, &tally));
+  RunPlan plan;
+  MMGATE_RETURN_IF_ERROR(RunSuites(*suites, summary.run_id,
+                                   summary.model_version, *models, options,
+                                   &executor, store, clock, &plan, &tally));
+  summary.total = plan.total;
+  summary.errors = plan.invalid;
+  summary.skipped = plan.skipped;
   tally.CopyTo(&summary);
-  summary.interrupted = summary.done < static_cast<int64_t>(planned);
+  summary.interrupted = plan.stopped || summary.done < plan.queued;
   MMGATE_RETURN_IF_ERROR(
       store->SetRunStatus(summary.run_id,
                           summary.interrupted ? store::RunStatus::kInterrupted

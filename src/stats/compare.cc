@@ -2,6 +2,7 @@
 
 #include <map>
 #include <tuple>
+#include <utility>
 
 #include "score/metrics.h"
 #include "stats/pairing.h"
@@ -16,7 +17,7 @@ struct Cell {
   int64_t cand_errors = 0;
 };
 
-SideBySide Finish(const std::string& key, const std::string& value,
+SideBySide SideOf(const std::string& key, const std::string& value,
                   const Cell& c) {
   SideBySide s;
   s.slice_key = key;
@@ -38,63 +39,68 @@ void Aggregate::Add(const store::ScoreRecord& s) {
   denominator += s.denominator;
 }
 
-Comparison Compare(const std::string& baseline_run,
-                   const std::vector<store::ItemResult>& baseline,
-                   const std::vector<store::SuiteRecord>& baseline_suites,
-                   const std::string& candidate_run,
-                   const std::vector<store::ItemResult>& candidate) {
-  Comparison out;
-  out.baseline_run = baseline_run;
-  out.candidate_run = candidate_run;
-
-  Pairing pairing = PairItems(baseline, candidate);
-  out.unmatched = std::move(pairing.unmatched);
-
-  // (suite, metric) -> (slice key, slice value) -> cell; ("", "") is the suite
-  // total.
+// (suite, metric) -> (slice key, slice value) -> cell; ("", "") is the suite
+// total.
+struct ComparisonBuilder::Cells {
   std::map<std::pair<std::string, std::string>,
            std::map<std::pair<std::string, std::string>, Cell>>
-      cells;
-  for (const ItemPair& pair : pairing.pairs) {
-    const store::ItemResult& b = *pair.baseline;
-    const store::ItemResult& c = *pair.candidate;
-    std::map<std::string, bool> metrics;
-    for (const auto& [m, s] : b.scores) metrics[m] = true;
-    for (const auto& [m, s] : c.scores) metrics[m] = true;
-    for (const auto& [metric, unused] : metrics) {
-      auto& by_slice = cells[{b.item.suite, metric}];
-      auto bs = b.scores.find(metric);
-      auto cs = c.scores.find(metric);
-      bool paired = bs != b.scores.end() && cs != c.scores.end();
-      auto add = [&](Cell& cell) {
-        if (paired) {
-          cell.base.Add(bs->second);
-          cell.cand.Add(cs->second);
-        }
-      };
-      add(by_slice[{"", ""}]);
-      for (const auto& [k, v] : b.item.slices) add(by_slice[{k, v}]);
-    }
-    // Errors (never-run items included) count once per stratum, under every
-    // metric of the suite.
-    if (Errored(b) || Errored(c)) {
-      for (const store::SuiteRecord& s : baseline_suites) {
-        if (s.suite != b.item.suite) continue;
-        for (const std::string& metric : s.metrics) {
-          auto& by_slice = cells[{s.suite, metric}];
-          auto count = [&](Cell& cell) {
-            cell.base_errors += Errored(b);
-            cell.cand_errors += Errored(c);
-          };
-          count(by_slice[{"", ""}]);
-          for (const auto& [k, v] : b.item.slices) count(by_slice[{k, v}]);
-        }
+      by_metric;
+};
+
+ComparisonBuilder::ComparisonBuilder(
+    std::string baseline_run, std::string candidate_run,
+    std::vector<store::SuiteRecord> baseline_suites)
+    : baseline_run_(std::move(baseline_run)),
+      candidate_run_(std::move(candidate_run)),
+      suites_(std::move(baseline_suites)),
+      cells_(std::make_unique<Cells>()) {}
+
+ComparisonBuilder::~ComparisonBuilder() = default;
+
+void ComparisonBuilder::Add(const store::ItemResult& b,
+                            const store::ItemResult& c) {
+  auto& cells = cells_->by_metric;
+  std::map<std::string, bool> metrics;
+  for (const auto& [m, s] : b.scores) metrics[m] = true;
+  for (const auto& [m, s] : c.scores) metrics[m] = true;
+  for (const auto& [metric, unused] : metrics) {
+    auto& by_slice = cells[{b.item.suite, metric}];
+    auto bs = b.scores.find(metric);
+    auto cs = c.scores.find(metric);
+    bool paired = bs != b.scores.end() && cs != c.scores.end();
+    auto add = [&](Cell& cell) {
+      if (paired) {
+        cell.base.Add(bs->second);
+        cell.cand.Add(cs->second);
       }
+    };
+    add(by_slice[{"", ""}]);
+    for (const auto& [k, v] : b.item.slices) add(by_slice[{k, v}]);
+  }
+  // Errors (never-run items included) count once per stratum, under every
+  // metric of the suite.
+  if (!Errored(b) && !Errored(c)) return;
+  for (const store::SuiteRecord& s : suites_) {
+    if (s.suite != b.item.suite) continue;
+    for (const std::string& metric : s.metrics) {
+      auto& by_slice = cells[{s.suite, metric}];
+      auto count = [&](Cell& cell) {
+        cell.base_errors += Errored(b);
+        cell.cand_errors += Errored(c);
+      };
+      count(by_slice[{"", ""}]);
+      for (const auto& [k, v] : b.item.slices) count(by_slice[{k, v}]);
     }
   }
+}
+
+Comparison ComparisonBuilder::Finish() const {
+  Comparison out;
+  out.baseline_run = baseline_run_;
+  out.candidate_run = candidate_run_;
   std::map<std::string, const store::SuiteRecord*> suite_info;
-  for (const store::SuiteRecord& s : baseline_suites) suite_info[s.suite] = &s;
-  for (const auto& [sm, by_slice] : cells) {
+  for (const store::SuiteRecord& s : suites_) suite_info[s.suite] = &s;
+  for (const auto& [sm, by_slice] : cells_->by_metric) {
     SuiteComparison sc;
     sc.suite = sm.first;
     sc.metric = sm.second;
@@ -105,13 +111,27 @@ Comparison Compare(const std::string& baseline_run,
     sc.higher_is_better = info == nullptr || info->higher_is_better;
     for (const auto& [slice, cell] : by_slice) {
       if (slice.first.empty()) {
-        sc.total = Finish("", "", cell);
+        sc.total = SideOf("", "", cell);
       } else {
-        sc.slices.push_back(Finish(slice.first, slice.second, cell));
+        sc.slices.push_back(SideOf(slice.first, slice.second, cell));
       }
     }
     out.suites.push_back(std::move(sc));
   }
+  return out;
+}
+
+Comparison Compare(const std::string& baseline_run,
+                   const std::vector<store::ItemResult>& baseline,
+                   const std::vector<store::SuiteRecord>& baseline_suites,
+                   const std::string& candidate_run,
+                   const std::vector<store::ItemResult>& candidate) {
+  ComparisonBuilder builder(baseline_run, candidate_run, baseline_suites);
+  Pairing pairing = PairItems(baseline, candidate);
+  for (const ItemPair& pair : pairing.pairs)
+    builder.Add(*pair.baseline, *pair.candidate);
+  Comparison out = builder.Finish();
+  out.unmatched = std::move(pairing.unmatched);
   return out;
 }
 

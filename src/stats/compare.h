@@ -6,6 +6,7 @@
 #define MMGATE_STATS_COMPARE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,32 @@ struct Comparison {
   std::vector<SuiteComparison> suites;  // one per (suite, metric)
   // "suite/item" of items present in only one run or whose content changed.
   std::vector<std::string> unmatched;
+};
+
+// Compare's aggregation fed one pair at a time, for runs too large to hold
+// (read from the store a page at a time). Pairs added in any order give the
+// same suites as Compare over them; unmatched items are the caller's to
+// list. Thread-compatible.
+class ComparisonBuilder {
+ public:
+  ComparisonBuilder(std::string baseline_run, std::string candidate_run,
+                    std::vector<store::SuiteRecord> baseline_suites);
+  ~ComparisonBuilder();
+  ComparisonBuilder(const ComparisonBuilder&) = delete;
+  ComparisonBuilder& operator=(const ComparisonBuilder&) = delete;
+
+  // One paired item: same suite, item id and content hash in both runs.
+  void Add(const store::ItemResult& baseline,
+           const store::ItemResult& candidate);
+  // The comparison of every pair added (its `unmatched` empty).
+  Comparison Finish() const;
+
+ private:
+  struct Cells;
+  std::string baseline_run_;
+  std::string candidate_run_;
+  std::vector<store::SuiteRecord> suites_;
+  std::unique_ptr<Cells> cells_;
 };
 
 Comparison Compare(const std::string& baseline_run,

@@ -58,6 +58,21 @@ class Store {
   // responses, scores, extra responses and stages.
   virtual Status PutSuite(const std::string& run_id, const SuiteRecord& suite,
                           const std::vector<ItemRecord>& items) = 0;
+  // PutSuite in parts, for a suite too large to hold at once (the runner
+  // streams its items): PutSuiteRecord records the suite alone (as PutSuite
+  // with no items, but dropping none), AppendSuiteItems adds or rewrites a
+  // batch of its items, and KeepSuiteItems then removes the suite's items
+  // whose ids are not in `keep` (distinct ids), with everything stored about
+  // them. Each is one transaction; together they leave what one PutSuite with
+  // every item leaves.
+  virtual Status PutSuiteRecord(const std::string& run_id,
+                                const SuiteRecord& suite) = 0;
+  virtual Status AppendSuiteItems(const std::string& run_id,
+                                  const std::string& suite,
+                                  const std::vector<ItemRecord>& items) = 0;
+  virtual Status KeepSuiteItems(const std::string& run_id,
+                                const std::string& suite,
+                                const std::vector<std::string>& keep) = 0;
   // By suite name.
   virtual Result<std::vector<SuiteRecord>> GetSuites(
       const std::string& run_id) = 0;

@@ -17,6 +17,7 @@
 #include "pipeline_demo.h"
 #include "project.h"
 #include "report/failed_items.h"
+#include "report/run_end.h"
 #include "report/run_scores.h"
 #include "runner/plan.h"
 #include "runner/runner.h"
@@ -234,17 +235,19 @@ RunOutcome RunModel(const RunFlags& f, const config::Config& cfg,
   auto summary = runner::Run(project, model, opt, store, &clock);
   if (!summary.ok()) return {Fail("run", summary.status())};
   const runner::RunSummary& s = *summary;
-  auto results = store->LoadResults(s.run_id);
-  if (!results.ok()) return {Fail("run", results.status())};
   auto suite_records = store->GetSuites(s.run_id);
   if (!suite_records.ok()) return {Fail("run", suite_records.status())};
-  const std::vector<report::FailedItem> failed = report::FailedItems(*results);
-  // The run against itself: its per-suite scores, figured as everywhere else.
-  const stats::Comparison scores =
-      stats::Compare(s.run_id, *results, *suite_records, s.run_id, *results);
+  // Failed items and the run against itself (its per-suite scores, figured
+  // as everywhere else), read a page at a time: a million-item run's rows
+  // are never held at once.
+  auto end = report::ReadRunEnd(store, s.run_id, *suite_records);
+  if (!end.ok()) return {Fail("run", end.status())};
+  const std::vector<report::FailedItem>& failed = end->failed;
+  const stats::Comparison& scores = end->scores;
   // Every item failing is no run to compare: a misspelled command, a model
   // that cannot start, media it cannot read.
-  const bool all_failed = !results->empty() && failed.size() == results->size();
+  const bool all_failed =
+      end->items > 0 && failed.size() == static_cast<size_t>(end->items);
   RunOutcome out;
   auto pipelines = PipelineSummaries(store, s.run_id, *suite_records, f.json);
   if (!pipelines.ok()) return {Fail("run", pipelines.status())};
@@ -368,7 +371,10 @@ Result<std::map<std::string, std::string>> StageSets(
 }
 
 int RunCommand(const RunFlags& f) {
-  auto cfg = LoadConfigFile(f.config);
+  // A plain run reads the items in batches (bounded memory); the workers,
+  // the estimate and --limit still take the suites whole.
+  const bool stream = !f.worker && !f.coordinate && !f.dry_run && f.limit <= 0;
+  auto cfg = LoadConfigFile(f.config, /*read_items=*/true, stream);
   if (!cfg.ok()) return Fail("run", cfg.status());
   ProjectConfig project = cfg->project;
   auto suites = SelectSuiteArgs(f.suites, &project);

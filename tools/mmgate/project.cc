@@ -32,8 +32,8 @@ void OnSignal(int sig) {
 
 }  // namespace
 
-Result<config::Config> LoadConfigFile(const std::string& path,
-                                      bool read_items) {
+Result<config::Config> LoadConfigFile(const std::string& path, bool read_items,
+                                      bool stream_items) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     return Status::NotFound(
@@ -46,6 +46,7 @@ Result<config::Config> LoadConfigFile(const std::string& path,
     return score::FindMetric(m) != nullptr;
   };
   opt.read_items = read_items;
+  opt.stream_items = stream_items;
   return config::Load(path, opt);
 }
 

@@ -30,9 +30,13 @@ int CalibrateDemoJudge(const config::Config& cfg,
                        store::Store* store, Clock* clock);
 
 // With `read_items` false the suites' datasets are not read: for commands
-// that work from the results database (gate, report, serve).
+// that work from the results database (gate, report, serve). With
+// `stream_items` they are read and checked but their items not kept
+// (dataset::LoadOptions::stream_items): for runner::Run, which reads them
+// again in batches.
 Result<config::Config> LoadConfigFile(const std::string& path,
-                                      bool read_items = true);
+                                      bool read_items = true,
+                                      bool stream_items = false);
 
 // The suites a command was asked for with -s: each is a suite name of the
 // project or a suite YAML file, which is loaded and added to `project` (a
