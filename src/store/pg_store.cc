@@ -220,54 +220,122 @@ Status PgStore::SetRunStatus(const std::string& run_id, RunStatus status,
   });
 }
 
+namespace {
+
+void UpsertSuiteRow(pqxx::work& w, const std::string& run_id,
+                    const SuiteRecord& suite) {
+  w.exec_params(
+      "INSERT INTO run_suites (run_id, suite, modality, metric,"
+      " metrics_json, version_hash, n_items)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+      " ON CONFLICT (run_id, suite) DO UPDATE SET"
+      " modality = excluded.modality, metric = excluded.metric,"
+      " metrics_json = excluded.metrics_json,"
+      " version_hash = excluded.version_hash,"
+      " n_items = excluded.n_items",
+      run_id, suite.suite, suite.modality, suite.metric,
+      internal::EncodeMetrics(suite.metrics), suite.version_hash,
+      suite.n_items);
+}
+
+// The items go in one COPY into the temporary `suite_items` (dropped at
+// commit), then one upsert.
+void UpsertItems(pqxx::work& w, const std::string& run_id,
+                 const std::string& suite,
+                 const std::vector<ItemRecord>& items) {
+  w.exec(kCreateSuiteItems);
+  pqxx::stream_to copy(
+      w, "suite_items",
+      std::vector<std::string>{"item_id", "content_hash", "modality", "metric",
+                               "group_id", "expect", "slices_json",
+                               "reference_json", "prompt", "media_json", "line",
+                               "seq"});
+  int64_t seq = 0;
+  for (const ItemRecord& it : items) {
+    copy << std::make_tuple(
+        it.item_id, it.content_hash, it.modality, it.metric, it.group,
+        it.expect, internal::EncodeSlices(it.slices), it.reference_json,
+        it.prompt, it.media_json, it.line, seq++);
+  }
+  copy.complete();
+  // An index and statistics: the anti-joins below probe it rather than scan
+  // the whole copy per item when the planner misjudges a fresh run's rows
+  // (stale statistics of `items`).
+  w.exec("CREATE INDEX ON suite_items (item_id)");
+  w.exec("ANALYZE suite_items");
+  w.exec_params(kUpsertSuiteItems, run_id, suite);
+}
+
+// Items not in `keep_table` (a temporary table with an item_id column)
+// leave the run; children first, as the foreign keys point from scores to
+// items.
+void DropItemsOutside(pqxx::work& w, const std::string& run_id,
+                      const std::string& suite, const std::string& keep_table) {
+  for (const char* table :
+       {"scores", "responses", "extra_responses", "stages", "items"})
+    w.exec_params(std::string("DELETE FROM ") + table +
+                      " t WHERE t.run_id = $1 AND t.suite = $2 AND"
+                      " NOT EXISTS (SELECT 1 FROM " +
+                      keep_table + " k WHERE k.item_id = t.item_id)",
+                  run_id, suite);
+}
+
+}  // namespace
+
 Status PgStore::PutSuite(const std::string& run_id, const SuiteRecord& suite,
                          const std::vector<ItemRecord>& items) {
-  return Tx(
-      "storing suite " + suite.suite + " of run " + run_id, [&](pqxx::work& w) {
-        w.exec_params(
-            "INSERT INTO run_suites (run_id, suite, modality, metric,"
-            " metrics_json, version_hash, n_items)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7)"
-            " ON CONFLICT (run_id, suite) DO UPDATE SET"
-            " modality = excluded.modality, metric = excluded.metric,"
-            " metrics_json = excluded.metrics_json,"
-            " version_hash = excluded.version_hash,"
-            " n_items = excluded.n_items",
-            run_id, suite.suite, suite.modality, suite.metric,
-            internal::EncodeMetrics(suite.metrics), suite.version_hash,
-            suite.n_items);
-        w.exec(kCreateSuiteItems);
-        pqxx::stream_to copy(
-            w, "suite_items",
-            std::vector<std::string>{"item_id", "content_hash", "modality",
-                                     "metric", "group_id", "expect",
-                                     "slices_json", "reference_json", "prompt",
-                                     "media_json", "line", "seq"});
-        int64_t seq = 0;
-        for (const ItemRecord& it : items) {
-          copy << std::make_tuple(
-              it.item_id, it.content_hash, it.modality, it.metric, it.group,
-              it.expect, internal::EncodeSlices(it.slices), it.reference_json,
-              it.prompt, it.media_json, it.line, seq++);
-        }
-        copy.complete();
-        // An index and statistics: the anti-joins below probe it rather
-        // than scan the whole copy per item when the planner misjudges a
-        // fresh run's rows (stale statistics of `items`).
-        w.exec("CREATE INDEX ON suite_items (item_id)");
-        w.exec("ANALYZE suite_items");
-        w.exec_params(kUpsertSuiteItems, run_id, suite.suite);
-        // Items the suite no longer holds leave the run; children
-        // first, as the foreign keys point from scores to items.
-        for (const char* table :
-             {"scores", "responses", "extra_responses", "stages", "items"})
-          w.exec_params(std::string("DELETE FROM ") + table +
-                            " t WHERE t.run_id = $1 AND t.suite = $2 AND"
-                            " NOT EXISTS (SELECT 1 FROM suite_items k"
-                            " WHERE k.item_id = t.item_id)",
-                        run_id, suite.suite);
-        return Status::Ok();
-      });
+  return Tx("storing suite " + suite.suite + " of run " + run_id,
+            [&](pqxx::work& w) {
+              UpsertSuiteRow(w, run_id, suite);
+              UpsertItems(w, run_id, suite.suite, items);
+              DropItemsOutside(w, run_id, suite.suite, "suite_items");
+              return Status::Ok();
+            });
+}
+
+Status PgStore::PutSuiteRecord(const std::string& run_id,
+                               const SuiteRecord& suite) {
+  return Tx("storing suite " + suite.suite + " of run " + run_id,
+            [&](pqxx::work& w) {
+              UpsertSuiteRow(w, run_id, suite);
+              return Status::Ok();
+            });
+}
+
+Status PgStore::AppendSuiteItems(const std::string& run_id,
+                                 const std::string& suite,
+                                 const std::vector<ItemRecord>& items) {
+  return Tx("storing items of suite " + suite + " of run " + run_id,
+            [&](pqxx::work& w) {
+              UpsertItems(w, run_id, suite, items);
+              return Status::Ok();
+            });
+}
+
+Status PgStore::KeepSuiteItems(const std::string& run_id,
+                               const std::string& suite,
+                               const std::vector<std::string>& keep) {
+  return Tx("dropping items outside suite " + suite + " of run " + run_id,
+            [&](pqxx::work& w) {
+              // Every kept id is stored (appended): as many rows as ids
+              // means none other, the usual case, which then costs a count.
+              auto stored = w.exec_params1(
+                  "SELECT COUNT(*) FROM items WHERE run_id = $1 AND suite = $2",
+                  run_id, suite);
+              if (Int(stored, 0) == static_cast<int64_t>(keep.size()))
+                return Status::Ok();
+              w.exec(
+                  "CREATE TEMP TABLE keep_items (item_id TEXT COLLATE \"C\")"
+                  " ON COMMIT DROP");
+              pqxx::stream_to copy(w, "keep_items",
+                                   std::vector<std::string>{"item_id"});
+              for (const std::string& id : keep) copy << std::make_tuple(id);
+              copy.complete();
+              w.exec("CREATE INDEX ON keep_items (item_id)");
+              w.exec("ANALYZE keep_items");
+              DropItemsOutside(w, run_id, suite, "keep_items");
+              return Status::Ok();
+            });
 }
 
 Result<std::vector<SuiteRecord>> PgStore::GetSuites(const std::string& run_id) {
@@ -329,6 +397,19 @@ Status PgStore::PutResult(const std::string& run_id, const ResponseRecord& r,
               WriteResult(w, run_id, r, scores, attempts, cache);
               return Status::Ok();
             });
+}
+
+Status PgStore::PutResults(
+    const std::string& run_id,
+    const std::vector<std::pair<ResponseRecord, std::vector<ScoreRecord>>>&
+        results) {
+  return Tx(
+      "storing " + std::to_string(results.size()) + " items of run " + run_id,
+      [&](pqxx::work& w) {
+        for (const auto& [r, scores] : results)
+          WriteResult(w, run_id, r, scores, {}, std::nullopt);
+        return Status::Ok();
+      });
 }
 
 void PgStore::WriteResult(pqxx::work& w, const std::string& run_id,

@@ -42,6 +42,12 @@ class PgStore final : public Store {
                       int64_t finished_ms) override;
   Status PutSuite(const std::string& run_id, const SuiteRecord& suite,
                   const std::vector<ItemRecord>& items) override;
+  Status PutSuiteRecord(const std::string& run_id,
+                        const SuiteRecord& suite) override;
+  Status AppendSuiteItems(const std::string& run_id, const std::string& suite,
+                          const std::vector<ItemRecord>& items) override;
+  Status KeepSuiteItems(const std::string& run_id, const std::string& suite,
+                        const std::vector<std::string>& keep) override;
   Result<std::vector<SuiteRecord>> GetSuites(
       const std::string& run_id) override;
   Result<RunCounts> CountResults(const std::string& run_id) override;
@@ -52,6 +58,10 @@ class PgStore final : public Store {
                    const std::vector<ScoreRecord>& scores,
                    const std::vector<AttemptRecord>& attempts,
                    const std::optional<CacheEntry>& cache) override;
+  Status PutResults(
+      const std::string& run_id,
+      const std::vector<std::pair<ResponseRecord, std::vector<ScoreRecord>>>&
+          results) override;
   Status PutAttempts(const std::string& run_id,
                      const std::vector<AttemptRecord>& attempts,
                      const std::optional<CacheEntry>& cache) override;

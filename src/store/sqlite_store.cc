@@ -129,6 +129,56 @@ Status SqliteStore::PutSuite(const std::string& run_id,
   std::lock_guard<std::mutex> lock(mu_);
   Transaction tx(db_.get());
   MMGATE_RETURN_IF_ERROR(tx.status());
+  MMGATE_RETURN_IF_ERROR(UpsertSuiteRow(run_id, suite));
+  MMGATE_RETURN_IF_ERROR(UpsertItems(run_id, suite.suite, items));
+  std::vector<std::string> keep;
+  keep.reserve(items.size());
+  for (const ItemRecord& it : items) keep.push_back(it.item_id);
+  MMGATE_RETURN_IF_ERROR(DropItemsOutside(run_id, suite.suite, keep));
+  return tx.Commit();
+}
+
+Status SqliteStore::PutSuiteRecord(const std::string& run_id,
+                                   const SuiteRecord& suite) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return UpsertSuiteRow(run_id, suite);
+}
+
+Status SqliteStore::AppendSuiteItems(const std::string& run_id,
+                                     const std::string& suite,
+                                     const std::vector<ItemRecord>& items) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction tx(db_.get());
+  MMGATE_RETURN_IF_ERROR(tx.status());
+  MMGATE_RETURN_IF_ERROR(UpsertItems(run_id, suite, items));
+  return tx.Commit();
+}
+
+Status SqliteStore::KeepSuiteItems(const std::string& run_id,
+                                   const std::string& suite,
+                                   const std::vector<std::string>& keep) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction tx(db_.get());
+  MMGATE_RETURN_IF_ERROR(tx.status());
+  // The kept ids are all stored (appended): as many rows as ids means none
+  // other, the usual case, which then costs one count.
+  int64_t stored = -1;
+  {
+    auto count = db_->Prepare(
+        "SELECT COUNT(*) FROM items WHERE run_id = ?1 AND suite = ?2");
+    if (!count.ok()) return count.status();
+    count->Bind(1, run_id).Bind(2, suite);
+    auto row = count->Step();
+    if (!row.ok()) return row.status();
+    if (*row) stored = count->Int(0);
+  }
+  if (stored == static_cast<int64_t>(keep.size())) return tx.Commit();
+  MMGATE_RETURN_IF_ERROR(DropItemsOutside(run_id, suite, keep));
+  return tx.Commit();
+}
+
+Status SqliteStore::UpsertSuiteRow(const std::string& run_id,
+                                   const SuiteRecord& suite) {
   auto st = db_->Prepare(
       "INSERT INTO run_suites (run_id, suite, modality, metric, metrics_json,"
       " version_hash, n_items) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
@@ -144,13 +194,17 @@ Status SqliteStore::PutSuite(const std::string& run_id,
       .Bind(5, internal::EncodeMetrics(suite.metrics))
       .Bind(6, suite.version_hash)
       .Bind(7, suite.n_items);
-  MMGATE_RETURN_IF_ERROR(st->Run().WithContext("suite " + suite.suite));
+  return st->Run().WithContext("suite " + suite.suite);
+}
 
+Status SqliteStore::UpsertItems(const std::string& run_id,
+                                const std::string& suite,
+                                const std::vector<ItemRecord>& items) {
   auto ins = db_->Prepare(kUpsertItem);
   if (!ins.ok()) return ins.status();
   for (const ItemRecord& it : items) {
     ins->Bind(1, run_id)
-        .Bind(2, suite.suite)
+        .Bind(2, suite)
         .Bind(3, it.item_id)
         .Bind(4, it.content_hash)
         .Bind(5, it.modality)
@@ -164,25 +218,24 @@ Status SqliteStore::PutSuite(const std::string& run_id,
         .Bind(13, it.line);
     MMGATE_RETURN_IF_ERROR(ins->Run().WithContext("item " + it.item_id));
   }
-  MMGATE_RETURN_IF_ERROR(DropItemsOutside(run_id, suite.suite, items));
-  return tx.Commit();
+  return Status::Ok();
 }
 
 // Items the suite no longer holds (a resumed run over an edited suite) leave
 // the run with everything stored about them.
 Status SqliteStore::DropItemsOutside(const std::string& run_id,
                                      const std::string& suite,
-                                     const std::vector<ItemRecord>& items) {
+                                     const std::vector<std::string>& keep) {
   MMGATE_RETURN_IF_ERROR(db_->Exec(
       "CREATE TEMP TABLE IF NOT EXISTS keep_items (item_id TEXT PRIMARY KEY);"
       " DELETE FROM keep_items;"));
-  auto keep = db_->Prepare(
+  auto ins = db_->Prepare(
       "INSERT INTO keep_items (item_id) VALUES (?1)"
       " ON CONFLICT (item_id) DO NOTHING");
-  if (!keep.ok()) return keep.status();
-  for (const ItemRecord& it : items) {
-    keep->Bind(1, it.item_id);
-    MMGATE_RETURN_IF_ERROR(keep->Run());
+  if (!ins.ok()) return ins.status();
+  for (const std::string& id : keep) {
+    ins->Bind(1, id);
+    MMGATE_RETURN_IF_ERROR(ins->Run());
   }
   // Children first: the foreign keys point from scores to responses to items.
   for (const char* table :
@@ -225,6 +278,19 @@ Status SqliteStore::PutResult(const std::string& run_id,
   Transaction tx(db_.get());
   MMGATE_RETURN_IF_ERROR(tx.status());
   MMGATE_RETURN_IF_ERROR(WriteResult(run_id, r, scores, attempts, cache));
+  return tx.Commit();
+}
+
+Status SqliteStore::PutResults(
+    const std::string& run_id,
+    const std::vector<std::pair<ResponseRecord, std::vector<ScoreRecord>>>&
+        results) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction tx(db_.get());
+  MMGATE_RETURN_IF_ERROR(tx.status());
+  for (const auto& [r, scores] : results)
+    MMGATE_RETURN_IF_ERROR(WriteResult(run_id, r, scores, {}, std::nullopt)
+                               .WithContext("item " + r.item_id));
   return tx.Commit();
 }
 

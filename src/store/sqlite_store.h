@@ -32,6 +32,12 @@ class SqliteStore final : public Store {
                       int64_t finished_ms) override;
   Status PutSuite(const std::string& run_id, const SuiteRecord& suite,
                   const std::vector<ItemRecord>& items) override;
+  Status PutSuiteRecord(const std::string& run_id,
+                        const SuiteRecord& suite) override;
+  Status AppendSuiteItems(const std::string& run_id, const std::string& suite,
+                          const std::vector<ItemRecord>& items) override;
+  Status KeepSuiteItems(const std::string& run_id, const std::string& suite,
+                        const std::vector<std::string>& keep) override;
   Result<std::vector<SuiteRecord>> GetSuites(
       const std::string& run_id) override;
   Result<RunCounts> CountResults(const std::string& run_id) override;
@@ -42,6 +48,10 @@ class SqliteStore final : public Store {
                    const std::vector<ScoreRecord>& scores,
                    const std::vector<AttemptRecord>& attempts,
                    const std::optional<CacheEntry>& cache) override;
+  Status PutResults(
+      const std::string& run_id,
+      const std::vector<std::pair<ResponseRecord, std::vector<ScoreRecord>>>&
+          results) override;
   Status PutAttempts(const std::string& run_id,
                      const std::vector<AttemptRecord>& attempts,
                      const std::optional<CacheEntry>& cache) override;
@@ -117,8 +127,11 @@ class SqliteStore final : public Store {
   Status InsertAttempts(const std::string& run_id,
                         const std::vector<AttemptRecord>& attempts);
   Status InsertCache(const CacheEntry& entry);
+  Status UpsertSuiteRow(const std::string& run_id, const SuiteRecord& suite);
+  Status UpsertItems(const std::string& run_id, const std::string& suite,
+                     const std::vector<ItemRecord>& items);
   Status DropItemsOutside(const std::string& run_id, const std::string& suite,
-                          const std::vector<ItemRecord>& items);
+                          const std::vector<std::string>& keep);
   // The scores of `out`'s items; with `page`, only those of its suite and
   // item id range (after, last].
   struct ScorePage {

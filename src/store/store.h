@@ -58,6 +58,21 @@ class Store {
   // responses, scores, extra responses and stages.
   virtual Status PutSuite(const std::string& run_id, const SuiteRecord& suite,
                           const std::vector<ItemRecord>& items) = 0;
+  // PutSuite in parts, for a suite too large to hold at once (the runner
+  // streams its items): PutSuiteRecord records the suite alone (as PutSuite
+  // with no items, but dropping none), AppendSuiteItems adds or rewrites a
+  // batch of its items, and KeepSuiteItems then removes the suite's items
+  // whose ids are not in `keep` (distinct ids), with everything stored about
+  // them. Each is one transaction; together they leave what one PutSuite with
+  // every item leaves.
+  virtual Status PutSuiteRecord(const std::string& run_id,
+                                const SuiteRecord& suite) = 0;
+  virtual Status AppendSuiteItems(const std::string& run_id,
+                                  const std::string& suite,
+                                  const std::vector<ItemRecord>& items) = 0;
+  virtual Status KeepSuiteItems(const std::string& run_id,
+                                const std::string& suite,
+                                const std::vector<std::string>& keep) = 0;
   // By suite name.
   virtual Result<std::vector<SuiteRecord>> GetSuites(
       const std::string& run_id) = 0;
@@ -82,6 +97,15 @@ class Store {
                    const std::vector<ScoreRecord>& scores) {
     return PutResult(run_id, response, scores, {}, std::nullopt);
   }
+
+  // Many items' responses and scores (no attempts, no cache entries) in one
+  // transaction, each replacing the item's earlier ones as PutResult does:
+  // for bulk loads, where a transaction per item costs most of the time. A
+  // failure names its item and writes none of the batch.
+  virtual Status PutResults(
+      const std::string& run_id,
+      const std::vector<std::pair<ResponseRecord, std::vector<ScoreRecord>>>&
+          results) = 0;
 
   // Attempts and a cache entry without a response (one repeat of an item
   // that is called several times), in one transaction.

@@ -239,6 +239,40 @@ TYPED_TEST(RunsContract, ItemsDroppedFromTheSuiteLeaveTheRun) {
   EXPECT_TRUE(s->LoadStages("r")->empty());
 }
 
+TYPED_TEST(RunsContract, SuiteInPartsLeavesWhatPutSuiteLeaves) {
+  Store* s = this->store_.get();
+  ASSERT_TRUE(AddChartsRun(s, "r").ok());
+  ASSERT_TRUE(s->PutResult("r", Answered("c2", "5"),
+                           {{"relaxed_accuracy", 1, 1, 1, ""}})
+                  .ok());
+  ASSERT_TRUE(s->PutResult("r", Answered("c3", "7"), {}).ok());
+  // The suite again in two batches, without c2 and with c3 rewritten.
+  std::vector<ItemRecord> items = ChartsItems();
+  items[2].prompt = "rewritten";
+  SuiteRecord suite = ChartsSuite();
+  suite.version_hash = "v2";
+  ASSERT_TRUE(s->PutSuiteRecord("r", suite).ok());
+  ASSERT_TRUE(s->AppendSuiteItems("r", "charts", {items[0]}).ok());
+  // Nothing is dropped before KeepSuiteItems.
+  EXPECT_EQ(s->CountResults("r")->items, 3);
+  ASSERT_TRUE(s->AppendSuiteItems("r", "charts", {items[2]}).ok());
+  EXPECT_EQ((*s->GetSuites("r"))[0].version_hash, "v2");
+  Status kept = s->KeepSuiteItems("r", "charts", {"c1", "c3"});
+  ASSERT_TRUE(kept.ok()) << kept.message();
+
+  auto results = s->LoadResults("r");
+  ASSERT_TRUE(results.ok());
+  ASSERT_EQ(results->size(), 2u);
+  EXPECT_EQ((*results)[0].item.item_id, "c1");
+  EXPECT_EQ((*results)[1].item.item_id, "c3");
+  EXPECT_EQ((*results)[1].item.prompt, "rewritten");
+  ASSERT_EQ(s->FinishedItems("r")->size(), 1u);
+  EXPECT_EQ(s->FinishedItems("r")->begin()->first.second, "c3");
+  // Keeping every stored id drops nothing.
+  ASSERT_TRUE(s->KeepSuiteItems("r", "charts", {"c1", "c3"}).ok());
+  EXPECT_EQ(s->CountResults("r")->items, 2);
+}
+
 TYPED_TEST(RunsContract, AttemptsAppendInOrderAndCacheReplaces) {
   Store* s = this->store_.get();
   ASSERT_TRUE(AddChartsRun(s, "r").ok());
