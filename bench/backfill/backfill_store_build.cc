@@ -82,25 +82,6 @@ int main(int argc, char** argv) {
   auto store = store::OpenStore(argv[1]);
   Check(store.status(), "open");
   store::Store* s = store->get();
-  std::string answer;
-  Suite suite;
-  suite.name = backfill::kSuiteName;
-  suite.metric = "exact";
-  std::vector<store::ItemRecord> items;
-  items.reserve(static_cast<size_t>(n));
-  for (int64_t b = 0; b < n; b += kBatch) {
-    std::vector<store::TraceRecord> traces;
-    for (int64_t i = b; i < std::min(n, b + kBatch); ++i)
-      traces.push_back(MakeTrace(i, n, &answer));
-    Check(s->PutTraces(traces), "traces");
-    auto built = backfill::BuildSuite(traces, "", 1);
-    Check(built.status(), "suite");
-    for (Item& it : built->suite.items) {
-      it.line = static_cast<int>(items.size()) + 1;
-      items.push_back(runner::ToRecord(built->suite, it));
-    }
-    std::fprintf(stderr, "\rtraces %lld", static_cast<long long>(b + kBatch));
-  }
   store::RunRecord run;
   run.run_id = kRun;
   run.model = "candidate";
@@ -112,25 +93,47 @@ int main(int argc, char** argv) {
   sr.modality = "trace";
   sr.metric = "exact";
   sr.n_items = n;
-  Check(s->PutSuite(kRun, sr, items), "items");
-  std::vector<store::ItemRecord>().swap(items);
-  std::fprintf(stderr, "\nitems stored\n");
-  for (int64_t i = 0; i < n; ++i) {
-    store::TraceRecord t = MakeTrace(i, n, &answer);
-    store::ResponseRecord r;
-    r.suite = backfill::kSuiteName;
-    r.item_id = t.trace_id;
-    r.answer = answer;
-    r.model_version = run.model_version;
-    r.created_ms = run.created_ms;
-    r.n_attempts = 1;
-    const bool same =
-        answer.find("\"" + t.decision + "\"") != std::string::npos;
-    Check(s->PutResult(kRun, r,
-                       {{"exact", same ? 1.0 : 0.0, same ? 1.0 : 0.0, 1, ""}}),
-          "result");
-    if (i % 100000 == 0)
-      std::fprintf(stderr, "\rresults %lld", static_cast<long long>(i));
+  Check(s->PutSuiteRecord(kRun, sr), "suite");
+  // A batch at a time: its traces, its items, then their results, each one
+  // transaction, so memory stays flat and SQLite commits 3 times a batch.
+  std::string answer;
+  int64_t line = 0;
+  for (int64_t b = 0; b < n; b += kBatch) {
+    std::vector<store::TraceRecord> traces;
+    std::vector<std::string> answers;
+    for (int64_t i = b; i < std::min(n, b + kBatch); ++i) {
+      traces.push_back(MakeTrace(i, n, &answer));
+      answers.push_back(answer);
+    }
+    Check(s->PutTraces(traces), "traces");
+    auto built = backfill::BuildSuite(traces, "", 1);
+    Check(built.status(), "suite");
+    Suite& suite = built->suite;
+    std::vector<store::ItemRecord> items;
+    for (Item& it : suite.items) {
+      it.line = ++line;
+      items.push_back(runner::ToRecord(suite, it));
+    }
+    Check(s->AppendSuiteItems(kRun, backfill::kSuiteName, items), "items");
+    std::vector<
+        std::pair<store::ResponseRecord, std::vector<store::ScoreRecord>>>
+        results;
+    for (size_t k = 0; k < traces.size(); ++k) {
+      store::ResponseRecord r;
+      r.suite = backfill::kSuiteName;
+      r.item_id = traces[k].trace_id;
+      r.answer = answers[k];
+      r.model_version = run.model_version;
+      r.created_ms = run.created_ms;
+      r.n_attempts = 1;
+      const double same =
+          answers[k].find("\"" + traces[k].decision + "\"") != std::string::npos
+              ? 1.0
+              : 0.0;
+      results.push_back({std::move(r), {{"exact", same, same, 1, ""}}});
+    }
+    Check(s->PutResults(kRun, results), "results");
+    std::fprintf(stderr, "\rtraces %lld", static_cast<long long>(b + kBatch));
   }
   Check(s->SetRunStatus(kRun, store::RunStatus::kFinished, run.created_ms),
         "status");

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <functional>
 
+#include "backfill/decisions.h"
 #include "backfill/replay.h"
 #include "judge/labeling.h"
 #include "trace/trace.h"
@@ -25,23 +26,36 @@ Result<std::map<std::string, std::string>> ReviewLabels(
   return out;
 }
 
-Replayed ToReplayed(const store::TraceRecord& t, const store::ItemResult& r) {
+Replayed ToReplayed(const store::TraceRecord& t, const store::ItemResult& r,
+                    DecisionReader* reader) {
   Replayed x;
   x.trace_id = t.trace_id;
   x.created_ms = t.created_ms;
   x.category = t.category;
   x.old_decision = t.decision;
-  auto in = trace::ParseInputs(t);
-  if (in.ok()) {
-    x.modality = in->modality;
-    x.slices = in->slices;
-    x.ground_truth = in->ground_truth;
-    x.production_confidence = in->confidence;
+  bool ok = reader->ReadInputs(t.inputs_json, &x);
+  if (!ok) {
+    auto in = trace::ParseInputs(t);
+    ok = in.ok();
+    if (ok) {
+      x.modality = in->modality;
+      x.slices = in->slices;
+      x.ground_truth = in->ground_truth;
+      x.production_confidence = in->confidence;
+    }
   }
-  if (in.ok() && r.response && r.response->answer) {
-    auto [decision, conf] = ParseCandidateAnswer(*r.response->answer);
-    x.new_decision = decision;
-    x.candidate_confidence = conf;
+  if (ok && r.response && r.response->answer) {
+    const std::string& answer = *r.response->answer;
+    std::string decision;
+    double conf = -1;
+    if (reader->ReadAnswer(answer, &decision, &conf)) {
+      x.new_decision = std::move(decision);
+      x.candidate_confidence = conf;
+    } else {
+      auto [d, c] = ParseCandidateAnswer(answer);
+      x.new_decision = std::move(d);
+      x.candidate_confidence = c;
+    }
   }
   return x;
 }
@@ -118,6 +132,7 @@ Result<FlipReport> AnalyzeRun(store::Store* store, const std::string& run_id,
   // The history and the run's items, both paged in id order, are merged so
   // that neither is ever held whole.
   std::map<StratumKey, int64_t> strata;
+  DecisionReader reader;
   std::string after;
   int64_t read = 0;
   for (;;) {
@@ -128,7 +143,7 @@ Result<FlipReport> AnalyzeRun(store::Store* store, const std::string& run_id,
       ++strata[{t.category, PeriodOf(t.created_ms, period)}];
       auto item = items.Seek(t.trace_id);
       if (!item.ok()) return item.status();
-      if (*item) analyzer.Add(ToReplayed(t, **item));
+      if (*item) analyzer.Add(ToReplayed(t, **item, &reader));
     }
     after = page->back().trace_id;
     read += static_cast<int64_t>(page->size());

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "stats/paired.h"
 
@@ -154,17 +155,26 @@ void FlipAnalyzer::Add(const Replayed& r) {
   const bool old_right = has_gt && old_n == gt_n;
   const bool new_right = has_gt && new_n == gt_n;
   const int old_id = Intern(old_n), new_id = Intern(new_n);
-  auto add = [&](const std::string& dim, const std::string& value) {
-    auto [it, fresh] =
-        group_ids_.try_emplace({dim, value}, static_cast<int>(groups_.size()));
-    if (fresh) groups_.push_back({dim, value, {}, {}});
+  // The group's key is built in a reused buffer: no allocation per trace
+  // once every group has been seen.
+  auto add = [&](std::string_view prefix, std::string_view dim,
+                 std::string_view value) {
+    const uint32_t n = static_cast<uint32_t>(prefix.size() + dim.size());
+    key_.assign(reinterpret_cast<const char*>(&n), sizeof n);
+    key_.append(prefix).append(dim).append(value);
+    auto it = group_ids_.find(key_);
+    if (it == group_ids_.end()) {
+      it = group_ids_.emplace(key_, static_cast<int>(groups_.size())).first;
+      groups_.push_back(
+          {std::string(prefix) + std::string(dim), std::string(value), {}, {}});
+    }
     AddTo(it->second, h, old_id, new_id, flip, has_gt, old_right && !new_right,
           new_right, old_right);
   };
-  add("all", "");
-  add("category", r.category);
-  add("modality", r.modality);
-  for (const auto& [k, v] : r.slices) add("slice:" + k, v);
+  add("all", "", "");
+  add("category", "", r.category);
+  add("modality", "", r.modality);
+  for (const auto& [k, v] : r.slices) add("slice:", k, v);
   if (!flip) return;
   auto st = stakes_.find(r.category);
   report_.contested.push_back({r.trace_id, r.created_ms, r.category, r.modality,

@@ -146,7 +146,9 @@ class FlipAnalyzer {
   std::map<StratumKey, int> stratum_ids_;
   std::vector<int64_t> stratum_n_;  // answered per stratum
   std::vector<int64_t> stratum_N_;
-  std::map<std::pair<std::string, std::string>, int> group_ids_;
+  // By length of the dimension (4 bytes), dimension, value.
+  std::unordered_map<std::string, int> group_ids_;
+  std::string key_;
   std::vector<Group> groups_;
   std::unordered_map<std::string, int> decision_ids_;
   std::vector<std::string> decisions_;

@@ -11,15 +11,13 @@ namespace {
 
 constexpr double kZ95 = 1.959963984540054;
 
-// A stable draw order inside a stratum: the seeded hash of the trace id.
+}  // namespace
+
 uint64_t DrawKey(uint64_t seed, const std::string& id) {
   const std::string hex = Sha256Hex(std::to_string(seed) + ":" + id);
   return std::stoull(hex.substr(0, 16), nullptr, 16);
 }
 
-// Proportional allocation with at least min(2, N_h) per stratum: the rest
-// of the sample goes out in proportion to what each stratum has left, by
-// largest remainder, so the total is exactly n.
 std::vector<int64_t> Allocate(const std::vector<int64_t>& sizes, int64_t n) {
   std::vector<int64_t> alloc(sizes.size());
   int64_t left = n, spare = 0;
@@ -50,8 +48,6 @@ std::vector<int64_t> Allocate(const std::vector<int64_t>& sizes, int64_t n) {
   return alloc;
 }
 
-}  // namespace
-
 int64_t WeekOf(int64_t ms) {
   return ms >= 0 ? ms / kWeekMs : -((-ms + kWeekMs - 1) / kWeekMs);
 }
@@ -70,7 +66,7 @@ Sample DrawSample(const std::vector<store::TraceRecord>& history, int64_t n,
   s.population = static_cast<int64_t>(history.size());
   const bool all = n <= 0 || n >= s.population;
   // The shortest period that leaves two draws per stratum.
-  for (int64_t p : {1, 2, 4, 13, 26, 52, 1 << 20}) {
+  for (int64_t p : kPeriods) {
     s.period_weeks = p;
     if (all || 2 * static_cast<int64_t>(CountStrata(history, p).size()) <= n)
       break;

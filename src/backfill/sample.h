@@ -52,6 +52,18 @@ struct Sample {
   int64_t period_weeks = 1;
 };
 
+// The period lengths tried, shortest first: the first that leaves two
+// draws per stratum is taken.
+inline constexpr int64_t kPeriods[] = {1, 2, 4, 13, 26, 52, 1 << 20};
+
+// A stable draw order inside a stratum: the seeded hash of the trace id.
+uint64_t DrawKey(uint64_t seed, const std::string& id);
+
+// Proportional allocation of n to strata of `sizes` with at least
+// min(2, N_h) each: the rest goes out in proportion to what each stratum has
+// left, by largest remainder, so the total is exactly n.
+std::vector<int64_t> Allocate(const std::vector<int64_t>& sizes, int64_t n);
+
 // Strata of the history at a period length.
 std::map<StratumKey, int64_t> CountStrata(
     const std::vector<store::TraceRecord>& history, int64_t period_weeks);

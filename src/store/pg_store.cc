@@ -399,6 +399,19 @@ Status PgStore::PutResult(const std::string& run_id, const ResponseRecord& r,
             });
 }
 
+Status PgStore::PutResults(
+    const std::string& run_id,
+    const std::vector<std::pair<ResponseRecord, std::vector<ScoreRecord>>>&
+        results) {
+  return Tx(
+      "storing " + std::to_string(results.size()) + " items of run " + run_id,
+      [&](pqxx::work& w) {
+        for (const auto& [r, scores] : results)
+          WriteResult(w, run_id, r, scores, {}, std::nullopt);
+        return Status::Ok();
+      });
+}
+
 void PgStore::WriteResult(pqxx::work& w, const std::string& run_id,
                           const ResponseRecord& r,
                           const std::vector<ScoreRecord>& scores,

@@ -58,6 +58,10 @@ class PgStore final : public Store {
                    const std::vector<ScoreRecord>& scores,
                    const std::vector<AttemptRecord>& attempts,
                    const std::optional<CacheEntry>& cache) override;
+  Status PutResults(
+      const std::string& run_id,
+      const std::vector<std::pair<ResponseRecord, std::vector<ScoreRecord>>>&
+          results) override;
   Status PutAttempts(const std::string& run_id,
                      const std::vector<AttemptRecord>& attempts,
                      const std::optional<CacheEntry>& cache) override;

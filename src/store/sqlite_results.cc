@@ -62,8 +62,10 @@ struct ViewPairHash {
   }
 };
 
-// Decodes one row of kSelectItemColumns.
-ItemResult ReadItem(const Statement& st, const std::string& run_id) {
+// Decodes one row of kSelectItemColumns; with `decoder`, each distinct
+// slices text once (a page of a large run shares a few).
+ItemResult ReadItem(const Statement& st, const std::string& run_id,
+                    internal::GateRowDecoder* decoder = nullptr) {
   ItemResult res;
   ItemRecord& it = res.item;
   it.suite = st.Text(0);
@@ -78,7 +80,11 @@ ItemResult ReadItem(const Statement& st, const std::string& run_id) {
   it.line = st.Int(10);
   it.metric = st.Text(21);
   if (st.Int(11) != 0) res.response = ReadResponse(st, it);
-  internal::DecodeItem(run_id, st.Text(6), &res);
+  if (decoder)
+    decoder->Decode(st.TextView(6), it.reference_json, it.media_json,
+                    res.response ? res.response->repeats_json : "", &res);
+  else
+    internal::DecodeItem(run_id, st.Text(6), &res);
   return res;
 }
 
@@ -155,12 +161,13 @@ Result<std::vector<ItemResult>> SqliteStore::LoadResultsPage(
   auto st = db_->Prepare(std::string(kSelectItemColumns) + kWherePage);
   if (!st.ok()) return st.status();
   st->Bind(1, run_id).Bind(2, suite).Bind(3, after_item_id).Bind(4, limit);
+  internal::GateRowDecoder decoder(run_id);
   std::vector<ItemResult> out;
   for (;;) {
     auto row = st->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    out.push_back(ReadItem(*st, run_id));
+    out.push_back(ReadItem(*st, run_id, &decoder));
   }
   if (out.empty()) return out;
   const ScorePage page{suite, after_item_id, out.back().item.item_id};

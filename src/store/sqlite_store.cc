@@ -278,6 +278,19 @@ Status SqliteStore::PutResult(const std::string& run_id,
   return tx.Commit();
 }
 
+Status SqliteStore::PutResults(
+    const std::string& run_id,
+    const std::vector<std::pair<ResponseRecord, std::vector<ScoreRecord>>>&
+        results) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction tx(db_.get());
+  MMGATE_RETURN_IF_ERROR(tx.status());
+  for (const auto& [r, scores] : results)
+    MMGATE_RETURN_IF_ERROR(WriteResult(run_id, r, scores, {}, std::nullopt)
+                               .WithContext("item " + r.item_id));
+  return tx.Commit();
+}
+
 Status SqliteStore::WriteResult(const std::string& run_id,
                                 const ResponseRecord& r,
                                 const std::vector<ScoreRecord>& scores,

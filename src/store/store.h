@@ -98,6 +98,15 @@ class Store {
     return PutResult(run_id, response, scores, {}, std::nullopt);
   }
 
+  // Many items' responses and scores (no attempts, no cache entries) in one
+  // transaction, each replacing the item's earlier ones as PutResult does:
+  // for bulk loads, where a transaction per item costs most of the time. A
+  // failure names its item and writes none of the batch.
+  virtual Status PutResults(
+      const std::string& run_id,
+      const std::vector<std::pair<ResponseRecord, std::vector<ScoreRecord>>>&
+          results) = 0;
+
   // Attempts and a cache entry without a response (one repeat of an item
   // that is called several times), in one transaction.
   virtual Status PutAttempts(const std::string& run_id,

@@ -142,5 +142,34 @@ TYPED_TEST(PagesContract, ResultsPageOneSuiteByIdWithTheirOwnScores) {
   EXPECT_TRUE(none->empty());
 }
 
+TYPED_TEST(PagesContract, PutResultsWritesABatchWholeOrNotAtAll) {
+  Store* s = this->store_.get();
+  ASSERT_TRUE(AddChartsRun(s, "r").ok());
+  ASSERT_TRUE(s->PutResult("r", Answered("c1", "old"),
+                           {{"relaxed_accuracy", 0, 0, 1, "old"}})
+                  .ok());
+  ASSERT_TRUE(s->PutResults("r", {{Answered("c1", "5"),
+                                   {{"relaxed_accuracy", 1, 1, 1, "new"}}},
+                                  {Answered("c2", "7"), {}}})
+                  .ok());
+  auto results = s->LoadResults("r");
+  ASSERT_TRUE(results.ok());
+  ASSERT_EQ(results->size(), 3u);
+  EXPECT_EQ((*results)[0].response->answer.value(), "5");
+  ASSERT_EQ((*results)[0].scores.size(), 1u) << "replaced, not added";
+  EXPECT_EQ((*results)[0].scores.at("relaxed_accuracy").detail, "new");
+  EXPECT_EQ((*results)[1].response->answer.value(), "7");
+  EXPECT_FALSE((*results)[2].response.has_value());
+
+  // An item the run does not hold fails the batch, naming it; the item
+  // before it in the batch is not written either.
+  Status bad = s->PutResults(
+      "r", {{Answered("c3", "9"), {}}, {Answered("ghost", "1"), {}}});
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("ghost"), std::string::npos) << bad.message();
+  EXPECT_EQ(s->CountResults("r")->answered, 2);
+  EXPECT_TRUE(s->PutResults("r", {}).ok());
+}
+
 }  // namespace
 }  // namespace mmgate::store::contract

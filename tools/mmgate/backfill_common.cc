@@ -7,6 +7,7 @@
 #include <set>
 
 #include "backfill/analyze.h"
+#include "backfill/draw.h"
 
 namespace mmgate::cli {
 namespace {
@@ -108,11 +109,39 @@ json ImportJson(const ImportTotals& t) {
           {"files", files}};
 }
 
+namespace {
+
+// The run's backfill item ids, a page at a time, and the sample's period.
+Result<std::set<std::string>> RunTraceIds(store::Store* store,
+                                          const std::string& run_id,
+                                          int64_t* period) {
+  std::set<std::string> ids;
+  std::string after;
+  for (;;) {
+    auto page =
+        store->LoadResultsPage(run_id, backfill::kSuiteName, after, 10000);
+    if (!page.ok()) return page.status();
+    if (page->empty()) return ids;
+    if (ids.empty()) *period = backfill::PeriodWeeks(*page);
+    for (const store::ItemResult& r : *page) ids.insert(r.item.item_id);
+    after = page->back().item.item_id;
+  }
+}
+
+}  // namespace
+
 Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
-                               const std::string& run_id) {
-  auto history = store->ListTraces({});
-  if (!history.ok()) return history.status();
-  if (history->empty())
+                               const std::string& run_id, bool progress) {
+  // Two passes over a history of millions take a while: say how far.
+  backfill::DrawProgress shown;
+  if (progress && ::isatty(STDERR_FILENO))
+    shown = [](int pass, int64_t traces) {
+      std::fprintf(stderr, "\rsample: pass %d, %lld traces read", pass,
+                   static_cast<long long>(traces));
+    };
+  auto counts = backfill::CountHistory(store, shown);
+  if (!counts.ok()) return counts.status();
+  if (counts->population == 0)
     return Status::Invalid(
         "no traces stored: import them first (--traces FILE or "
         "`mmgate backfill import FILE`)");
@@ -123,12 +152,9 @@ Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
     auto run = store->GetRun(run_id);
     if (!run.ok()) return run.status();
     if (run->has_value()) {
-      auto items = store->LoadResults(run_id);
-      if (!items.ok()) return items.status();
-      for (const auto& r : *items)
-        if (r.item.suite == backfill::kSuiteName)
-          existing.insert(r.item.item_id);
-      period = backfill::PeriodWeeks(*items);
+      auto ids = RunTraceIds(store, run_id, &period);
+      if (!ids.ok()) return ids.status();
+      existing = std::move(*ids);
       if (f.sample > 0 || f.precision > 0 || f.all)
         return Status::Invalid(
             "run " + run_id +
@@ -137,7 +163,7 @@ Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
       s.resumed = true;
     }
   }
-  const int64_t N = static_cast<int64_t>(history->size());
+  const int64_t N = counts->population;
   s.n = f.all ? N
         : f.precision > 0
             ? backfill::SampleSizeFor(f.precision, N, f.expected_rate)
@@ -147,19 +173,19 @@ Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
     s.n = static_cast<int64_t>(existing.size());
     s.sample.population = N;
     s.sample.period_weeks = period;
-    auto strata = backfill::CountStrata(*history, period);
-    for (const store::TraceRecord& t : *history)
-      if (existing.count(t.trace_id)) s.traces.push_back(t);
+    auto traces = backfill::TracesWithIds(store, existing, shown);
+    if (!traces.ok()) return traces.status();
+    s.traces = std::move(*traces);
     auto drawn = backfill::CountStrata(s.traces, period);
-    for (const auto& [key, size] : strata)
+    for (const auto& [key, size] : counts->Strata(period))
       s.sample.strata.push_back({key, size, drawn[key]});
-    return s;
+  } else {
+    auto drawn = backfill::DrawFromStore(store, *counts, s.n, f.seed, shown);
+    if (!drawn.ok()) return drawn.status();
+    s.sample = std::move(drawn->sample);
+    s.traces = std::move(drawn->traces);
   }
-  s.sample = backfill::DrawSample(*history, s.n, f.seed);
-  std::set<std::string> chosen(s.sample.trace_ids.begin(),
-                               s.sample.trace_ids.end());
-  for (store::TraceRecord& t : *history)
-    if (chosen.count(t.trace_id)) s.traces.push_back(std::move(t));
+  if (shown) std::fprintf(stderr, "\n");
   return s;
 }
 

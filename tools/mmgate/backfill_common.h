@@ -48,9 +48,12 @@ struct Selection {
 };
 
 // The traces to replay: an existing run's own items when `run_id` names one
-// (sample flags are then refused), else a fresh draw from the history.
+// (sample flags are then refused), else a fresh draw from the history. The
+// history is read a page at a time (backfill/draw.h): memory grows with the
+// sample, not the history; `progress` shows the passes on a terminal.
 Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
-                               const std::string& run_id);
+                               const std::string& run_id,
+                               bool progress = false);
 
 // The plan's figures as JSON (sample, strata, precision, skipped traces).
 nlohmann::json PlanJson(const Selection& s, const backfill::ReplaySuite& r,

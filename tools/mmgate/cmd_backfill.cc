@@ -79,7 +79,7 @@ Result<Prepared> Prepare(const BackfillFlags& f) {
     auto t = ImportTraces(f.traces, p.store.get(), !f.json, f.json);
     if (!t.ok()) return t.status();
   }
-  auto sel = SelectTraces(p.store.get(), f.sample, f.run_id);
+  auto sel = SelectTraces(p.store.get(), f.sample, f.run_id, !f.json);
   if (!sel.ok()) return sel.status();
   p.selection = std::move(*sel);
   // Inline media of traces are written beside a SQLite database, or under

@@ -1,0 +1,144 @@
+#include "backfill/draw.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace mmgate::backfill {
+namespace {
+
+constexpr int64_t kPageSize = 10000;
+
+// Calls `each` with every stored trace, a page at a time in id order.
+Status ForEachTrace(store::Store* store, int pass, const DrawProgress& progress,
+                    const std::function<void(store::TraceRecord&)>& each) {
+  std::string after;
+  int64_t read = 0;
+  for (;;) {
+    auto page = store->ListTracesPage({}, after, kPageSize);
+    if (!page.ok()) return page.status();
+    if (page->empty()) return Status::Ok();
+    after = page->back().trace_id;
+    read += static_cast<int64_t>(page->size());
+    for (store::TraceRecord& t : *page) each(t);
+    if (progress) progress(pass, read);
+  }
+}
+
+// History order, as Store::ListTraces returns it.
+bool Earlier(const store::TraceRecord& a, const store::TraceRecord& b) {
+  return std::tie(a.created_ms, a.trace_id) <
+         std::tie(b.created_ms, b.trace_id);
+}
+
+// A stratum's draw: the `want` traces with the smallest (hash, history
+// position), as a max-heap on that order.
+struct Reservoir {
+  int64_t want = 0;
+  bool take_all = false;
+  std::vector<std::pair<uint64_t, store::TraceRecord>> heap;
+
+  static bool Less(const std::pair<uint64_t, store::TraceRecord>& a,
+                   const std::pair<uint64_t, store::TraceRecord>& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return Earlier(a.second, b.second);
+  }
+  void Offer(uint64_t key, store::TraceRecord& t) {
+    if (static_cast<int64_t>(heap.size()) < want) {
+      heap.emplace_back(key, std::move(t));
+      std::push_heap(heap.begin(), heap.end(), Less);
+      return;
+    }
+    if (want == 0) return;
+    const auto& top = heap.front();
+    if (key > top.first || (key == top.first && !Earlier(t, top.second)))
+      return;
+    std::pop_heap(heap.begin(), heap.end(), Less);
+    heap.back() = {key, std::move(t)};
+    std::push_heap(heap.begin(), heap.end(), Less);
+  }
+};
+
+}  // namespace
+
+std::map<StratumKey, int64_t> HistoryCounts::Strata(
+    int64_t period_weeks) const {
+  std::map<StratumKey, int64_t> out;
+  for (const auto& [key, n] : weeks) {
+    // PeriodOf is the floor of the week over the period length.
+    const int64_t w = key.period;
+    const int64_t p =
+        w >= 0 ? w / period_weeks : -((-w + period_weeks - 1) / period_weeks);
+    out[{key.category, p}] += n;
+  }
+  return out;
+}
+
+Result<HistoryCounts> CountHistory(store::Store* store,
+                                   const DrawProgress& progress) {
+  HistoryCounts c;
+  MMGATE_RETURN_IF_ERROR(
+      ForEachTrace(store, 1, progress, [&](store::TraceRecord& t) {
+        ++c.population;
+        ++c.weeks[{t.category, WeekOf(t.created_ms)}];
+      }));
+  return c;
+}
+
+Result<Drawn> DrawFromStore(store::Store* store, const HistoryCounts& counts,
+                            int64_t n, uint64_t seed,
+                            const DrawProgress& progress) {
+  Drawn d;
+  Sample& s = d.sample;
+  s.population = counts.population;
+  const bool all = n <= 0 || n >= s.population;
+  std::map<StratumKey, int64_t> strata;
+  for (int64_t p : kPeriods) {
+    s.period_weeks = p;
+    strata = counts.Strata(p);
+    if (all || 2 * static_cast<int64_t>(strata.size()) <= n) break;
+  }
+  std::vector<int64_t> sizes;
+  for (const auto& [key, size] : strata) sizes.push_back(size);
+  const std::vector<int64_t> alloc = all ? sizes : Allocate(sizes, n);
+  std::map<StratumKey, Reservoir> draws;
+  size_t h = 0;
+  for (const auto& [key, size] : strata) {
+    s.strata.push_back({key, size, alloc[h]});
+    draws[key] = {alloc[h], alloc[h] >= size, {}};
+    ++h;
+  }
+  StratumKey key;
+  MMGATE_RETURN_IF_ERROR(
+      ForEachTrace(store, 2, progress, [&](store::TraceRecord& t) {
+        key.category = t.category;
+        key.period = PeriodOf(t.created_ms, s.period_weeks);
+        auto it = draws.find(key);
+        // A trace stored between the passes has no stratum: not drawn.
+        if (it == draws.end()) return;
+        Reservoir& r = it->second;
+        if (r.take_all)
+          d.traces.push_back(std::move(t));
+        else
+          r.Offer(DrawKey(seed, t.trace_id), t);
+      }));
+  for (auto& [k, r] : draws)
+    for (auto& [hash, t] : r.heap) d.traces.push_back(std::move(t));
+  std::sort(d.traces.begin(), d.traces.end(), Earlier);
+  for (const store::TraceRecord& t : d.traces)
+    s.trace_ids.push_back(t.trace_id);
+  return d;
+}
+
+Result<std::vector<store::TraceRecord>> TracesWithIds(
+    store::Store* store, const std::set<std::string>& ids,
+    const DrawProgress& progress) {
+  std::vector<store::TraceRecord> out;
+  MMGATE_RETURN_IF_ERROR(
+      ForEachTrace(store, 2, progress, [&](store::TraceRecord& t) {
+        if (ids.count(t.trace_id)) out.push_back(std::move(t));
+      }));
+  std::sort(out.begin(), out.end(), Earlier);
+  return out;
+}
+
+}  // namespace mmgate::backfill
