@@ -19,12 +19,23 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
 #include "store/records.h"
+#include "trace/time.h"  // ParseRfc3339, FormatRfc3339
 
 namespace mmgate::trace {
+
+// The compiled copies of the trace parser. They behave the same; kHaswell
+// (x86-64 builds) is compiled for AVX2, BMI1/2, LZCNT, PCLMUL and POPCNT.
+enum class ParserIsa { kAuto, kBaseline, kHaswell };
+
+// What kAuto picks here: kHaswell when the build has it and the CPU (and
+// the OS, for AVX) supports it, else kBaseline.
+ParserIsa BestParserIsa();
+std::string_view ParserIsaName(ParserIsa isa);  // "auto", "baseline"...
 
 // A line that was skipped, or a trace that cannot be replayed.
 struct TraceProblem {
@@ -38,6 +49,9 @@ struct IngestOptions {
   // not). Off for benchmarks of the parser alone.
   bool check_media = true;
   size_t batch = 8192;  // traces handed to the sink at a time
+  // The parser copy; tests and benchmarks compare them. kHaswell where
+  // BestParserIsa() is not kHaswell is an Invalid error.
+  ParserIsa parser = ParserIsa::kAuto;
   // Called after each block with the bytes read so far (compressed size for
   // .zst); unset: no progress.
   std::function<void(int64_t bytes_read, int64_t traces)> progress;
@@ -48,6 +62,7 @@ struct IngestSummary {
   int64_t lines = 0;                         // non-blank lines seen
   int64_t traces = 0;                        // valid traces handed to the sink
   int64_t bytes = 0;                         // uncompressed bytes parsed
+  ParserIsa parser = ParserIsa::kBaseline;   // the copy that ran
   std::vector<TraceProblem> malformed;       // skipped lines
   std::vector<TraceProblem> not_replayable;  // kept, listed with reason
 };
@@ -88,12 +103,6 @@ Result<TraceInputs> ParseInputs(const store::TraceRecord& t);
 // Why a trace cannot be replayed ("media/x.png: no such file"), or empty
 // when every media file is there.
 std::string NotReplayableReason(const TraceInputs& in);
-
-// Milliseconds since the epoch for an RFC 3339 time ("2026-09-01T12:00:00Z",
-// fractions and +hh:mm offsets allowed).
-Result<int64_t> ParseRfc3339(std::string_view s);
-// "2026-09-01T12:00:00Z" for ms since the epoch (UTC, seconds).
-std::string FormatRfc3339(int64_t ms);
 
 // The hash a trace's request_hash is checked against: "sha256:" + hex of the
 // length-prefixed modality, prompt, and for each media entry its type and
