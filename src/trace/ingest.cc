@@ -17,7 +17,7 @@ using internal::kPadding;
 using internal::LineFields;
 using internal::ParsedLine;
 
-constexpr size_t kBlock = 4 << 20;  // bytes read at a time
+constexpr size_t kBlock = 1 << 20;  // bytes read at a time
 
 bool Blank(const char* b, const char* e) {
   for (; b < e; ++b)
