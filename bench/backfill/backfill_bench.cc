@@ -4,7 +4,8 @@
 //    reference: simdjson's iterate_many over the file loaded in memory,
 //    reading each trace's id, time, category and decision (reference.h),
 //    (b) mmgate's IngestFile over the same file (records made, media check
-//    off, sink discarding) and (c) over the .zst copy. Best of three each,
+//    off, sink discarding; one parsing thread, then two) and (c) over the
+//    .zst copy (two threads). Best of three each,
 //    for each parser copy this CPU runs (baseline, haswell), each against
 //    the reference compiled the same way.
 // 2. Streams N (default 10,000,000) replayed decisions through the flip
@@ -70,11 +71,13 @@ void Compress(const std::string& in, const std::string& out) {
   std::ofstream(out, std::ios::binary) << z;
 }
 
-double Ingest(const std::string& path, trace::ParserIsa isa, int64_t* traces) {
+double Ingest(const std::string& path, trace::ParserIsa isa, int threads,
+              int64_t* traces) {
   const auto t0 = Clock::now();
   trace::IngestOptions opt;
   opt.check_media = false;
   opt.parser = isa;
+  opt.threads = threads;
   int64_t n = 0;
   auto s =
       trace::IngestFile(path, opt, [&](std::vector<store::TraceRecord>* b) {
@@ -110,22 +113,28 @@ void IngestRates(const std::string& path) {
   std::printf("file: %.1f MB (zst %.1f MB)\n", gb * 1e3,
               fs::file_size(path + ".zst") / 1e6);
   for (const Copy& c : copies) {
-    double ref = 1e9, ing = 1e9, zst = 1e9;
+    double ref = 1e9, ing1 = 1e9, ing2 = 1e9, zst = 1e9;
     int64_t traces = 0, ztraces = 0;
     for (int k = 0; k < 3; ++k) {
       ref = std::min(ref, c.reference(path).seconds);
-      ing = std::min(ing, Ingest(path, c.isa, &traces));
-      zst = std::min(zst, Ingest(path + ".zst", c.isa, &ztraces));
+      ing1 = std::min(ing1, Ingest(path, c.isa, 1, &traces));
+      ing2 = std::min(ing2, Ingest(path, c.isa, 2, &traces));
+      zst = std::min(zst, Ingest(path + ".zst", c.isa, 2, &ztraces));
     }
     const std::string name(trace::ParserIsaName(c.isa));
     std::printf("[%s] reference iterate_many: %.3f s, %.2f GB/s\n",
                 name.c_str(), ref, gb / ref);
     std::printf(
-        "[%s] mmgate ingest (.jsonl): %.3f s, %.2f GB/s, %.2fx of the "
-        "reference; %lld traces\n",
-        name.c_str(), ing, gb / ing, ref / ing, static_cast<long long>(traces));
+        "[%s] mmgate ingest (.jsonl, 1 thread):  %.3f s, %.2f GB/s, %.2fx of "
+        "the reference; %lld traces\n",
+        name.c_str(), ing1, gb / ing1, ref / ing1,
+        static_cast<long long>(traces));
     std::printf(
-        "[%s] mmgate ingest (.zst):   %.3f s, %.2f GB/s of JSON, %.2fx\n",
+        "[%s] mmgate ingest (.jsonl, 2 threads): %.3f s, %.2f GB/s, %.2fx\n",
+        name.c_str(), ing2, gb / ing2, ref / ing2);
+    std::printf(
+        "[%s] mmgate ingest (.zst, 2 threads):   %.3f s, %.2f GB/s of JSON, "
+        "%.2fx\n",
         name.c_str(), zst, gb / zst, ref / zst);
   }
 }

@@ -43,9 +43,7 @@ const char* LineEnd(const char* p, const char* end) {
 
 class Parser final : public BlockParser {
  public:
-  ParsedBlock Parse(const char* data, size_t len,
-                    int64_t lines_before) override {
-    lines_before_ = lines_before;
+  ParsedBlock Parse(const char* data, size_t len) override {
     int64_t count = 0;
     if (!FastBlock(data, len, &count)) count = SlowBlock(data, len);
     return {std::span<ParsedLine>(parsed_.data(), n_), count};
@@ -66,7 +64,7 @@ class Parser final : public BlockParser {
     const char* end = data + len;
     const char* cur = data;  // start of the line the cursor is on
     const char* cur_end = LineEnd(cur, end);
-    int64_t line = lines_before_ + 1;
+    int64_t line = 1;
     bool cur_has_doc = false;
     for (auto it = stream.begin(); it != stream.end(); ++it) {
       const char* doc = data + it.current_index();
@@ -102,7 +100,7 @@ class Parser final : public BlockParser {
       cur_has_doc = false;
     }
     // `line` is the last line's number, or the one after the last newline.
-    *count = line - lines_before_ - 1 + (len > 0 && data[len - 1] != '\n');
+    *count = line - 1 + (len > 0 && data[len - 1] != '\n');
     return n_ > 0 || Blank(data, end);
   }
 
@@ -120,7 +118,7 @@ class Parser final : public BlockParser {
   int64_t SlowBlock(const char* data, size_t len) {
     n_ = 0;
     const char* end = data + len;
-    int64_t line = lines_before_;
+    int64_t line = 0;
     for (const char* p = data; p < end;) {
       const char* line_end = LineEnd(p, end);
       ++line;
@@ -129,7 +127,7 @@ class Parser final : public BlockParser {
       if (text.empty()) continue;
       ParseOneLine(text, &Next(line, text));
     }
-    return line - lines_before_;
+    return line;
   }
 
   void ParseOneLine(std::string_view text, LineFields* f) {
@@ -155,7 +153,6 @@ class Parser final : public BlockParser {
   simdjson::ondemand::parser slow_;
   std::vector<ParsedLine> parsed_;  // the block's lines: [0, n_)
   size_t n_ = 0;
-  int64_t lines_before_ = 0;
 };
 
 }  // namespace

@@ -1,8 +1,10 @@
 // IngestFile: reads the file in blocks of whole lines, has the block parser
-// (kernel.h) read them, and hands the valid traces to the sink in batches.
+// (kernel.h) read them, two blocks at a time on two threads, and hands the
+// valid traces to the sink in batches, in file order.
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <future>
 
 #include "trace/kernel.h"
 #include "trace/reader.h"
@@ -30,6 +32,7 @@ bool Blank(const char* b, const char* e) {
 class Buffer {
  public:
   char* data() { return data_.get(); }
+  const char* data() const { return data_.get(); }
   size_t size() const { return size_; }
   // Room for `n` more bytes (and the padding) after the data.
   char* Reserve(size_t n) {
@@ -43,33 +46,81 @@ class Buffer {
   }
   void Grow(size_t n) { size_ += n; }
   // Blanks the padding after the data.
-  void Pad() { std::memset(data_.get() + size_, ' ', kPadding); }
-  // Drops the first n bytes.
-  void Consume(size_t n) {
-    std::memmove(data_.get(), data_.get() + n, size_ - n);
-    size_ -= n;
-  }
+  void Pad() { std::memset(Reserve(0), ' ', kPadding); }
+  void Truncate(size_t n) { size_ = n; }
+  void Clear() { size_ = 0; }
 
  private:
   std::unique_ptr<char[]> data_;
   size_t size_ = 0, cap_ = 0;
 };
 
+// Cuts the reader's bytes into blocks of whole lines (the last one may lack
+// its newline); the partial line at a block's end is carried to the next.
+class BlockReader {
+ public:
+  explicit BlockReader(internal::ByteReader* reader) : reader_(reader) {}
+
+  bool done() const { return done_; }
+  // The read error that ended the data (ok at a clean end).
+  const Status& error() const { return error_; }
+  // Whether the bytes left after the last block, when a read error ended
+  // the data, are blank.
+  bool LeftoverBlank() const {
+    return Blank(carry_.data(), carry_.data() + carry_.size());
+  }
+
+  // Fills *out with the next block, padded, and returns its length (0 when
+  // the data ends without one).
+  size_t Next(Buffer* out) {
+    out->Clear();
+    Append(carry_.data(), carry_.size(), out);
+    carry_.Clear();
+    for (;;) {
+      auto r = reader_->Read(out->Reserve(kBlock), kBlock);
+      if (!r.ok()) error_ = r.status();
+      const bool more = r.ok() && *r > 0;
+      if (more) out->Grow(*r);
+      size_t end = out->size();
+      if (more || !error_.ok()) {
+        // Whole lines only; the rest waits for the next block.
+        const void* nl = memrchr(out->data(), '\n', out->size());
+        if (nl == nullptr && more) continue;
+        end = nl ? static_cast<const char*>(nl) - out->data() + 1 : 0;
+      }
+      done_ = !more;
+      Append(out->data() + end, out->size() - end, &carry_);
+      out->Truncate(end);
+      out->Pad();
+      return end;
+    }
+  }
+
+ private:
+  static void Append(const char* p, size_t n, Buffer* to) {
+    if (n == 0) return;
+    std::memcpy(to->Reserve(n), p, n);
+    to->Grow(n);
+  }
+
+  internal::ByteReader* reader_;
+  Buffer carry_;
+  Status error_;
+  bool done_ = false;
+};
+
 class Ingester {
  public:
   Ingester(const std::string& file, const IngestOptions& opt,
-           const TraceSink& sink, std::unique_ptr<BlockParser> parser,
-           IngestSummary* sum)
+           const TraceSink& sink, IngestSummary* sum)
       : file_(file),
         folder_(fs::absolute(file).lexically_normal().parent_path().string()),
         opt_(opt),
         sink_(sink),
-        parser_(std::move(parser)),
         sum_(sum) {}
 
-  // Parses the whole lines in [data, data+len); kPadding bytes follow.
-  Status Block(const char* data, size_t len) {
-    internal::ParsedBlock b = parser_->Parse(data, len, line_base_);
+  // Takes a parsed block's lines, the block after the ones taken so far.
+  Status Block(const internal::ParsedBlock& b) {
     for (ParsedLine& p : b.lines) MMGATE_RETURN_IF_ERROR(Accept(&p));
     line_base_ += b.line_count;
     return Status::Ok();
@@ -95,12 +146,13 @@ class Ingester {
   // their buffers: no allocation a trace.
   Status Accept(ParsedLine* p) {
     ++sum_->lines;
+    const int64_t line = line_base_ + p->line;
     LineFields& f = p->fields;
     if (!f.error.empty()) {
-      Malformed(p->line, f.trace_id, f.error);
+      Malformed(line, f.trace_id, f.error);
       return Status::Ok();
     }
-    if (opt_.check_media) CheckMedia(f, p->line);
+    if (opt_.check_media) CheckMedia(f, line);
     if (n_ == batch_.size()) batch_.emplace_back();
     store::TraceRecord& r = batch_[n_++];
     r.trace_id.assign(f.trace_id);
@@ -142,7 +194,6 @@ class Ingester {
   std::string folder_;
   const IngestOptions& opt_;
   const TraceSink& sink_;
-  std::unique_ptr<BlockParser> parser_;
   IngestSummary* sum_;
   int64_t line_base_ = 0;  // lines before the current block
   // Records [0, n_) are the batch; the ones after keep their buffers.
@@ -155,38 +206,41 @@ class Ingester {
 Result<IngestSummary> IngestFile(const std::string& file,
                                  const IngestOptions& options,
                                  const TraceSink& sink) {
-  auto parser = internal::NewBlockParser(options.parser);
-  if (!parser.ok()) return parser.status();
+  std::unique_ptr<BlockParser> parsers[2];
+  for (auto& p : parsers) {
+    auto made = internal::NewBlockParser(options.parser);
+    if (!made.ok()) return made.status();
+    p = std::move(*made);
+  }
   auto reader = internal::OpenReader(file);
   if (!reader.ok()) return reader.status();
   IngestSummary sum;
   sum.file = file;
   sum.parser =
       options.parser == ParserIsa::kAuto ? BestParserIsa() : options.parser;
-  Ingester in(file, options, sink, std::move(*parser), &sum);
-  Buffer buf;
-  Status read_error;
-  for (bool more = true; more;) {
-    auto r = (*reader)->Read(buf.Reserve(kBlock), kBlock);
-    if (!r.ok()) read_error = r.status();
-    more = r.ok() && *r > 0;
-    if (more) buf.Grow(*r);
-    size_t end = buf.size();
-    if (more || !read_error.ok()) {
-      // Whole lines only; the rest waits for the next read.
-      const void* nl = memrchr(buf.data(), '\n', buf.size());
-      if (nl == nullptr && more) continue;
-      end = nl ? static_cast<const char*>(nl) - buf.data() + 1 : 0;
-    }
-    sum.bytes += static_cast<int64_t>(end);
-    buf.Pad();
-    MMGATE_RETURN_IF_ERROR(in.Block(buf.data(), end));
-    buf.Consume(end);
+  Ingester in(file, options, sink, &sum);
+  BlockReader blocks(reader->get());
+  Buffer bufs[2];
+  // Two blocks at a time: the first parsed on a second thread (threads > 1)
+  // while this one reads and parses the second; their lines are then taken
+  // in order.
+  while (!blocks.done()) {
+    const size_t len0 = blocks.Next(&bufs[0]);
+    std::future<internal::ParsedBlock> first = std::async(
+        options.threads > 1 ? std::launch::async : std::launch::deferred,
+        [&] { return parsers[0]->Parse(bufs[0].data(), len0); });
+    const size_t len1 = blocks.done() ? 0 : blocks.Next(&bufs[1]);
+    const internal::ParsedBlock second =
+        parsers[1]->Parse(bufs[1].data(), len1);
+    MMGATE_RETURN_IF_ERROR(in.Block(first.get()));
+    MMGATE_RETURN_IF_ERROR(in.Block(second));
+    sum.bytes += static_cast<int64_t>(len0 + len1);
     if (options.progress) options.progress((*reader)->FileOffset(), sum.traces);
   }
+  const Status& read_error = blocks.error();
   if (!read_error.ok()) {
     if (read_error.code() != StatusCode::kCorrupt) return read_error;
-    if (!Blank(buf.data(), buf.data() + buf.size()))
+    if (!blocks.LeftoverBlank())
       in.Malformed(in.line_base() + 1, "",
                    "line cut short by the truncated file");
     in.Malformed(0, "", read_error.message());

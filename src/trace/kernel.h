@@ -57,7 +57,7 @@ struct LineFields {
 struct ParsedLine {
   LineFields fields;
   std::string_view text;  // the line without leading and trailing blanks
-  int64_t line = 0;       // 1-based, in the file
+  int64_t line = 0;       // 1-based, in the block
 };
 
 struct ParsedBlock {
@@ -71,9 +71,8 @@ class BlockParser {
  public:
   virtual ~BlockParser() = default;
   // Parses the whole lines in [data, data + len); kPadding readable bytes
-  // must follow. `lines_before` is the number of lines before the block.
-  virtual ParsedBlock Parse(const char* data, size_t len,
-                            int64_t lines_before) = 0;
+  // must follow.
+  virtual ParsedBlock Parse(const char* data, size_t len) = 0;
 };
 
 // A parser of the given copy; kHaswell on a CPU or build without it is an

@@ -12,6 +12,8 @@
 // folder) is kept but listed as not replayable with the reason.
 //
 // Thread-safety: the functions share no state; call them from any thread.
+// IngestFile may parse on a second thread of its own (IngestOptions); the
+// sink is only called from the calling thread.
 #ifndef MMGATE_TRACE_TRACE_H_
 #define MMGATE_TRACE_TRACE_H_
 
@@ -52,6 +54,9 @@ struct IngestOptions {
   // The parser copy; tests and benchmarks compare them. kHaswell where
   // BestParserIsa() is not kHaswell is an Invalid error.
   ParserIsa parser = ParserIsa::kAuto;
+  // 2: two blocks are parsed at a time, one on a second thread; 1: all on
+  // the calling thread. The result is the same.
+  int threads = 2;
   // Called after each block with the bytes read so far (compressed size for
   // .zst); unset: no progress.
   std::function<void(int64_t bytes_read, int64_t traces)> progress;

@@ -1,6 +1,7 @@
 // Both copies of the trace parser (src/trace/kernel.h) read every file of
 // the ingest tests' corpus to the same records, the same malformed lines
-// (line numbers and messages) and the same not-replayable traces.
+// (line numbers and messages) and the same not-replayable traces, on one
+// thread or two.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -22,10 +23,11 @@ struct Outcome {
   std::vector<store::TraceRecord> records;
 };
 
-Outcome Read(const std::string& path, ParserIsa isa) {
+Outcome Read(const std::string& path, ParserIsa isa, int threads = 2) {
   Outcome o;
   IngestOptions opt;
   opt.parser = isa;
+  opt.threads = threads;
   opt.batch = 7;  // several batches, so reused batch slots are covered
   auto s = IngestFile(path, opt, [&](std::vector<store::TraceRecord>* b) {
     o.records.insert(o.records.end(), b->begin(), b->end());
@@ -73,7 +75,7 @@ TEST_F(KernelTest, BothCopiesReadTheCorpusAlike) {
     std::ofstream(dir_ / f.name, std::ios::binary) << f.bytes;
     const std::string path = (dir_ / f.name).string();
     Outcome base = Read(path, ParserIsa::kBaseline);
-    Outcome has = Read(path, ParserIsa::kHaswell);
+    Outcome has = Read(path, ParserIsa::kHaswell, 1);
     EXPECT_EQ(base.summary.parser, ParserIsa::kBaseline);
     EXPECT_EQ(has.summary.parser, ParserIsa::kHaswell);
     EXPECT_EQ(base.summary.lines, has.summary.lines);
