@@ -39,7 +39,7 @@ class Buffer {
     if (size_ + n + kPadding > cap_) {
       cap_ = std::max(2 * cap_, size_ + n + kPadding);
       std::unique_ptr<char[]> bigger(new char[cap_]);
-      std::memcpy(bigger.get(), data_.get(), size_);
+      if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
       data_ = std::move(bigger);
     }
     return data_.get() + size_;
@@ -224,14 +224,17 @@ Result<IngestSummary> IngestFile(const std::string& file,
   // Two blocks at a time: the first parsed on a second thread (threads > 1)
   // while this one reads and parses the second; their lines are then taken
   // in order.
+  auto parse = [&](int k, size_t len) {
+    return len > 0 ? parsers[k]->Parse(bufs[k].data(), len)
+                   : internal::ParsedBlock{};
+  };
   while (!blocks.done()) {
     const size_t len0 = blocks.Next(&bufs[0]);
     std::future<internal::ParsedBlock> first = std::async(
-        options.threads > 1 ? std::launch::async : std::launch::deferred,
-        [&] { return parsers[0]->Parse(bufs[0].data(), len0); });
+        options.threads > 1 ? std::launch::async : std::launch::deferred, parse,
+        0, len0);
     const size_t len1 = blocks.done() ? 0 : blocks.Next(&bufs[1]);
-    const internal::ParsedBlock second =
-        parsers[1]->Parse(bufs[1].data(), len1);
+    const internal::ParsedBlock second = parse(1, len1);
     MMGATE_RETURN_IF_ERROR(in.Block(first.get()));
     MMGATE_RETURN_IF_ERROR(in.Block(second));
     sum.bytes += static_cast<int64_t>(len0 + len1);
