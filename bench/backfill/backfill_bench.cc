@@ -2,9 +2,12 @@
 // 1. Writes a trace file of about N MB (default 512) into DIR, and its zstd
 //    copy; then, in one process and one after the other, times (a) the
 //    reference: simdjson's iterate_many over the file loaded in memory,
-//    reading each trace's id, time, category and decision, (b) mmgate's
-//    IngestFile over the same file (records made, media check off, sink
-//    discarding) and (c) over the .zst copy. Best of three each.
+//    reading each trace's id, time, category and decision (reference.h),
+//    (b) mmgate's IngestFile over the same file (records made, media check
+//    off, sink discarding; one parsing thread, then two) and (c) over the
+//    .zst copy (two threads). Best of three each,
+//    for each parser copy this CPU runs (baseline, haswell), each against
+//    the reference compiled the same way.
 // 2. Streams N (default 10,000,000) replayed decisions through the flip
 //    analyzer and reports the time and the process's peak memory.
 #include <simdjson.h>
@@ -20,6 +23,7 @@
 #include <string>
 
 #include "backfill/flips.h"
+#include "reference.h"
 #include "trace/trace.h"
 
 namespace {
@@ -67,41 +71,13 @@ void Compress(const std::string& in, const std::string& out) {
   std::ofstream(out, std::ios::binary) << z;
 }
 
-// The reference loop: what simdjson does alone over the same file.
-double Reference(const std::string& path, int64_t* docs, int64_t* bytes) {
-  const auto t0 = Clock::now();
-  simdjson::padded_string json;
-  if (simdjson::padded_string::load(path).get(json)) std::abort();
-  simdjson::ondemand::parser parser;
-  simdjson::ondemand::document_stream stream;
-  if (parser.iterate_many(json, 1 << 20).get(stream)) std::abort();
-  int64_t n = 0;
-  size_t sink = 0;
-  for (auto doc : stream) {
-    std::string_view id, time, cat, decision;
-    for (auto field : doc.get_object()) {
-      std::string_view key = field.unescaped_key();
-      if (key == "id")
-        id = field.value().get_string();
-      else if (key == "time")
-        time = field.value().get_string();
-      else if (key == "category")
-        cat = field.value().get_string();
-      else if (key == "decision")
-        decision = field.value().get_string();
-    }
-    sink += id.size() + time.size() + cat.size() + decision.size();
-    ++n;
-  }
-  *docs = n + static_cast<int64_t>(sink == 0);
-  *bytes = static_cast<int64_t>(json.size());
-  return Secs(t0);
-}
-
-double Ingest(const std::string& path, int64_t* traces) {
+double Ingest(const std::string& path, trace::ParserIsa isa, int threads,
+              int64_t* traces) {
   const auto t0 = Clock::now();
   trace::IngestOptions opt;
   opt.check_media = false;
+  opt.parser = isa;
+  opt.threads = threads;
   int64_t n = 0;
   auto s =
       trace::IngestFile(path, opt, [&](std::vector<store::TraceRecord>* b) {
@@ -114,6 +90,53 @@ double Ingest(const std::string& path, int64_t* traces) {
   }
   *traces = n;
   return Secs(t0);
+}
+
+// Each parser copy against the reference compiled the same way, one after
+// the other in one process, best of three each.
+void IngestRates(const std::string& path) {
+  std::printf(
+      "simdjson active implementation: %s; parser copy picked: %s\n",
+      simdjson::get_active_implementation()->name().c_str(),
+      std::string(trace::ParserIsaName(trace::BestParserIsa())).c_str());
+  struct Copy {
+    trace::ParserIsa isa;
+    bench::ReferenceResult (*reference)(const std::string&);
+  };
+  std::vector<Copy> copies = {
+      {trace::ParserIsa::kBaseline, bench::baseline::Reference}};
+#if defined(MMGATE_BENCH_HASWELL)
+  if (trace::BestParserIsa() == trace::ParserIsa::kHaswell)
+    copies.push_back({trace::ParserIsa::kHaswell, bench::haswell::Reference});
+#endif
+  const double gb = fs::file_size(path) / 1e9;
+  std::printf("file: %.1f MB (zst %.1f MB)\n", gb * 1e3,
+              fs::file_size(path + ".zst") / 1e6);
+  for (const Copy& c : copies) {
+    double ref = 1e9, ing1 = 1e9, ing2 = 1e9, zst = 1e9;
+    int64_t traces = 0, ztraces = 0;
+    for (int k = 0; k < 3; ++k) {
+      ref = std::min(ref, c.reference(path).seconds);
+      ing1 = std::min(ing1, Ingest(path, c.isa, 1, &traces));
+      ing2 = std::min(ing2, Ingest(path, c.isa, 2, &traces));
+      zst = std::min(zst, Ingest(path + ".zst", c.isa, 2, &ztraces));
+    }
+    const std::string name(trace::ParserIsaName(c.isa));
+    std::printf("[%s] reference iterate_many: %.3f s, %.2f GB/s\n",
+                name.c_str(), ref, gb / ref);
+    std::printf(
+        "[%s] mmgate ingest (.jsonl, 1 thread):  %.3f s, %.2f GB/s, %.2fx of "
+        "the reference; %lld traces\n",
+        name.c_str(), ing1, gb / ing1, ref / ing1,
+        static_cast<long long>(traces));
+    std::printf(
+        "[%s] mmgate ingest (.jsonl, 2 threads): %.3f s, %.2f GB/s, %.2fx\n",
+        name.c_str(), ing2, gb / ing2, ref / ing2);
+    std::printf(
+        "[%s] mmgate ingest (.zst, 2 threads):   %.3f s, %.2f GB/s of JSON, "
+        "%.2fx\n",
+        name.c_str(), zst, gb / zst, ref / zst);
+  }
 }
 
 void Flips(int64_t n) {
@@ -170,27 +193,7 @@ int main(int argc, char** argv) {
   if (mb > 0) {
     WriteTraces(path, mb);
     Compress(path, path + ".zst");
-    std::printf("simdjson implementation: %s (built for %s)\n",
-                simdjson::get_active_implementation()->name().c_str(),
-                simdjson::builtin_implementation()->name().c_str());
-    double ref = 1e9, ing = 1e9, zst = 1e9;
-    int64_t docs = 0, bytes = 0, traces = 0, ztraces = 0;
-    for (int k = 0; k < 3; ++k) {
-      ref = std::min(ref, Reference(path, &docs, &bytes));
-      ing = std::min(ing, Ingest(path, &traces));
-      zst = std::min(zst, Ingest(path + ".zst", &ztraces));
-    }
-    const double gb = bytes / 1e9;
-    std::printf("file: %.1f MB, %lld traces (zst %.1f MB)\n", bytes / 1e6,
-                static_cast<long long>(traces),
-                fs::file_size(path + ".zst") / 1e6);
-    std::printf("reference iterate_many: %.3f s, %.2f GB/s\n", ref, gb / ref);
-    std::printf(
-        "mmgate ingest (.jsonl): %.3f s, %.2f GB/s, %.2fx of the "
-        "reference\n",
-        ing, gb / ing, ref / ing);
-    std::printf("mmgate ingest (.zst):   %.3f s, %.2f GB/s of JSON, %.2fx\n",
-                zst, gb / zst, ref / zst);
+    IngestRates(path);
     fs::remove(path);
     fs::remove(path + ".zst");
   }

@@ -2,11 +2,12 @@
 
 #include <string_view>
 
-#include "trace/trace.h"
+#include "trace/time.h"
 
-namespace mmgate::trace::internal {
+namespace mmgate::trace::internal::MMGATE_TRACE_KERNEL {
 namespace {
 
+using simdjson::ondemand::field;
 using simdjson::ondemand::json_type;
 using simdjson::ondemand::value;
 
@@ -24,10 +25,51 @@ void Bad(LineFields* out, std::string message) {
   if (out->error.empty()) out->error = std::move(message);
 }
 
+// The characters of a JSON string in [b, end) up to its closing quote, when
+// none is escaped: true and *out points into the input (no copy, no call
+// into simdjson's unescaper). False when an escape comes first or no quote
+// does; the caller then lets simdjson read it, so both paths agree.
+bool Verbatim(const char* b, const char* end, std::string_view* out) {
+  for (const char* p = b; p < end; ++p) {
+    if (*p == '"') {
+      *out = std::string_view(b, static_cast<size_t>(p - b));
+      return true;
+    }
+    if (*p == '\\') return false;
+  }
+  return false;
+}
+
+// A field's key; most keys are read in place.
+simdjson::error_code Key(field& f, std::string_view* key) {
+  const char* b = f.key().raw();
+  // The value is only peeked at: the key ends before it.
+  const char* end = f.value().raw_json_token().data();
+  if (Verbatim(b, end, key)) return simdjson::SUCCESS;
+  return f.unescaped_key().get(*key);
+}
+
+// A string value without escapes, read in place (the value is peeked at,
+// not consumed; the object's iteration skips it).
+bool VerbatimString(value& v, std::string_view* s) {
+  const std::string_view tok = v.raw_json_token();
+  return !tok.empty() && tok[0] == '"' &&
+         Verbatim(tok.data() + 1, tok.data() + tok.size(), s);
+}
+
+// The field's name for messages: `prefix` + `key`, made only on error.
+std::string Name(std::string_view prefix, std::string_view key) {
+  return std::string(prefix) + std::string(key);
+}
+
 // A string field into *dst; a wrong type is a field error.
 void ReadString(value v, std::string_view key, LineFields* out,
                 std::string* dst) {
   std::string_view s;
+  if (VerbatimString(v, &s)) {
+    if (dst) dst->assign(s);
+    return;
+  }
   auto e = v.get_string().get(s);
   if (e == simdjson::INCORRECT_TYPE) {
     Bad(out, "'" + std::string(key) + "' must be a string");
@@ -37,52 +79,56 @@ void ReadString(value v, std::string_view key, LineFields* out,
 }
 
 void ReadTime(value v, LineFields* out) {
-  json_type t;
-  if (Failed(v.type().get(t), out)) return;
-  if (t == json_type::number) {
-    int64_t ms;
-    if (v.get_int64().get(ms) != simdjson::SUCCESS)
-      return Bad(out, "'time' must be RFC 3339 or integer milliseconds");
-    out->record.created_ms = ms;
-    return;
-  }
   std::string_view s;
-  if (t != json_type::string || Failed(v.get_string().get(s), out))
-    return Bad(out, "'time' must be RFC 3339 or integer milliseconds");
+  json_type t = json_type::string;
+  if (!VerbatimString(v, &s)) {
+    if (Failed(v.type().get(t), out)) return;
+    if (t == json_type::number) {
+      int64_t ms;
+      if (v.get_int64().get(ms) != simdjson::SUCCESS)
+        return Bad(out, "'time' must be RFC 3339 or integer milliseconds");
+      out->created_ms = ms;
+      return;
+    }
+    if (t != json_type::string || Failed(v.get_string().get(s), out))
+      return Bad(out, "'time' must be RFC 3339 or integer milliseconds");
+  }
   auto ms = ParseRfc3339(s);
   if (!ms.ok()) return Bad(out, "'time': " + ms.status().message());
-  out->record.created_ms = *ms;
+  out->created_ms = *ms;
 }
 
 // A value ingest does not keep is only checked for its type (ParseInputs
 // reads it when the trace is replayed).
-void CheckType(value v, json_type want, std::string_view key, const char* what,
-               LineFields* out) {
-  json_type t;
+void CheckType(value v, json_type want, std::string_view prefix,
+               std::string_view key, const char* what, LineFields* out) {
+  json_type t = want;
   if (Failed(v.type().get(t), out)) return;
-  if (t != want) Bad(out, "'" + std::string(key) + "' must be " + what);
+  if (t != want) Bad(out, "'" + Name(prefix, key) + "' must be " + what);
 }
 
 // The feedback signals `mmgate mine` selects by (docs/traces.md): a known
 // signal of the wrong type is a bad line, so a typo never silently hides a
 // failure; other signals are kept as written.
 void CheckSignals(simdjson::ondemand::object o, LineFields* out) {
+  constexpr std::string_view kPrefix = "signals.";
   for (auto f : o) {
     if (Failed(f.error(), out)) return;
-    simdjson::ondemand::field field = std::move(f).value_unsafe();
+    field fd = std::move(f).value_unsafe();
     std::string_view k;
-    if (Failed(field.unescaped_key().get(k), out)) return;
-    const std::string key = "signals." + std::string(k);
+    if (Failed(Key(fd, &k), out)) return;
     if (k == "thumbs_down")
-      CheckType(field.value(), json_type::boolean, key, "true or false", out);
+      CheckType(fd.value(), json_type::boolean, kPrefix, k, "true or false",
+                out);
     if (k == "rating" || k == "confidence")
-      CheckType(field.value(), json_type::number, key, "a number", out);
+      CheckType(fd.value(), json_type::number, kPrefix, k, "a number", out);
     if (k == "ticket_tag")
-      CheckType(field.value(), json_type::string, key, "a string", out);
+      CheckType(fd.value(), json_type::string, kPrefix, k, "a string", out);
     if (k == "retries") {
       int64_t n;
-      if (field.value().get_int64().get(n) != simdjson::SUCCESS || n < 0)
-        Bad(out, "'" + key + "' must be a whole number, 0 or more");
+      if (fd.value().get_int64().get(n) != simdjson::SUCCESS || n < 0)
+        Bad(out,
+            "'" + Name(kPrefix, k) + "' must be a whole number, 0 or more");
     }
     if (!out->error.empty()) return;
   }
@@ -95,8 +141,8 @@ void ReadStringMap(value v, std::string_view key, LineFields* out) {
   if (key == "signals") return CheckSignals(o, out);
   for (auto f : o) {
     if (Failed(f.error(), out)) return;
-    simdjson::ondemand::field field = std::move(f).value_unsafe();
-    CheckType(field.value(), json_type::string, "slices values", "strings",
+    field fd = std::move(f).value_unsafe();
+    CheckType(fd.value(), json_type::string, "", "slices values", "strings",
               out);
     if (!out->error.empty()) return;
   }
@@ -115,11 +161,11 @@ void ReadMedia(value v, LineFields* out) {
     bool has_type = false, has_path = false, has_b64 = false;
     for (auto f : o) {
       if (Failed(f.error(), out)) return;
-      simdjson::ondemand::field field = std::move(f).value_unsafe();
+      field fd = std::move(f).value_unsafe();
       std::string_view key;
-      if (Failed(field.unescaped_key().get(key), out)) return;
+      if (Failed(Key(fd, &key), out)) return;
       std::string s;
-      ReadString(field.value(), where + "." + std::string(key), out, &s);
+      ReadString(fd.value(), where + "." + std::string(key), out, &s);
       if (!out->error.empty()) return;
       if (key == "type") has_type = true;
       if (key == "path") {
@@ -134,28 +180,93 @@ void ReadMedia(value v, LineFields* out) {
   }
 }
 
-void ReadField(std::string_view key, value v, LineFields* out) {
-  store::TraceRecord& r = out->record;
-  if (key == "id") return ReadString(v, key, out, &r.trace_id);
-  if (key == "time") return ReadTime(v, out);
-  if (key == "model_version") return ReadString(v, key, out, &r.model_version);
-  if (key == "category") return ReadString(v, key, out, &r.category);
-  if (key == "decision") return ReadString(v, key, out, &r.decision);
-  if (key == "outcome") return ReadString(v, key, out, &r.outcome);
-  if (key == "request_hash") {
-    ReadString(v, key, out, &r.request_hash);
-    if (out->error.empty() && r.request_hash.rfind("sha256:", 0) != 0)
-      Bad(out, "'request_hash' must start with 'sha256:'");
-    return;
+enum class Known {
+  kOther,
+  kId,
+  kTime,
+  kModelVersion,
+  kCategory,
+  kDecision,
+  kOutcome,
+  kRequestHash,
+  kTypedString,  // modality, prompt, ground_truth: type-checked only
+  kMedia,
+  kMap,  // slices, signals
+  kConfidence,
+};
+
+// Which field `key` is, by length first: one or two comparisons a key.
+Known Classify(std::string_view k) {
+  switch (k.size()) {
+    case 2:
+      if (k == "id") return Known::kId;
+      break;
+    case 4:
+      if (k == "time") return Known::kTime;
+      break;
+    case 5:
+      if (k == "media") return Known::kMedia;
+      break;
+    case 6:
+      if (k == "prompt") return Known::kTypedString;
+      if (k == "slices") return Known::kMap;
+      break;
+    case 7:
+      if (k == "outcome") return Known::kOutcome;
+      if (k == "signals") return Known::kMap;
+      break;
+    case 8:
+      if (k == "category") return Known::kCategory;
+      if (k == "decision") return Known::kDecision;
+      if (k == "modality") return Known::kTypedString;
+      break;
+    case 10:
+      if (k == "confidence") return Known::kConfidence;
+      break;
+    case 12:
+      if (k == "request_hash") return Known::kRequestHash;
+      if (k == "ground_truth") return Known::kTypedString;
+      break;
+    case 13:
+      if (k == "model_version") return Known::kModelVersion;
+      break;
   }
-  if (key == "modality" || key == "prompt" || key == "ground_truth")
-    return CheckType(v, json_type::string, key, "a string", out);
-  if (key == "media") return ReadMedia(v, out);
-  if (key == "slices" || key == "signals") return ReadStringMap(v, key, out);
-  if (key == "confidence")
-    return CheckType(v, json_type::number, key, "a number", out);
-  // Other keys are kept in inputs_json as written (the store checks that
-  // the whole line is JSON).
+  return Known::kOther;
+}
+
+void ReadField(Known which, std::string_view key, value v, LineFields* out) {
+  LineFields& r = *out;
+  switch (which) {
+    case Known::kId:
+      return ReadString(v, key, out, &r.trace_id);
+    case Known::kTime:
+      return ReadTime(v, out);
+    case Known::kModelVersion:
+      return ReadString(v, key, out, &r.model_version);
+    case Known::kCategory:
+      return ReadString(v, key, out, &r.category);
+    case Known::kDecision:
+      return ReadString(v, key, out, &r.decision);
+    case Known::kOutcome:
+      return ReadString(v, key, out, &r.outcome);
+    case Known::kRequestHash:
+      ReadString(v, key, out, &r.request_hash);
+      if (out->error.empty() && r.request_hash.rfind("sha256:", 0) != 0)
+        Bad(out, "'request_hash' must start with 'sha256:'");
+      return;
+    case Known::kTypedString:
+      return CheckType(v, json_type::string, "", key, "a string", out);
+    case Known::kMedia:
+      return ReadMedia(v, out);
+    case Known::kMap:
+      return ReadStringMap(v, key, out);
+    case Known::kConfidence:
+      return CheckType(v, json_type::number, "", key, "a number", out);
+    case Known::kOther:
+      // Kept in inputs_json as written (the store checks that the whole
+      // line is JSON).
+      return;
+  }
 }
 
 }  // namespace
@@ -164,19 +275,20 @@ void ReadFields(simdjson::ondemand::object obj, LineFields* out) {
   bool has_time = false, has_decision = false;
   for (auto f : obj) {
     if (Failed(f.error(), out)) return;
-    simdjson::ondemand::field field = std::move(f).value_unsafe();
+    field fd = std::move(f).value_unsafe();
     std::string_view key;
-    if (Failed(field.unescaped_key().get(key), out)) return;
-    if (key == "time") has_time = true;
-    if (key == "decision") has_decision = true;
-    ReadField(key, field.value(), out);
+    if (Failed(Key(fd, &key), out)) return;
+    const Known which = Classify(key);
+    if (which == Known::kTime) has_time = true;
+    if (which == Known::kDecision) has_decision = true;
+    ReadField(which, key, fd.value(), out);
     if (!out->error.empty()) return;
   }
-  const store::TraceRecord& r = out->record;
+  const LineFields& r = *out;
   if (r.trace_id.empty()) return Bad(out, "'id' is missing or empty");
   if (!has_time) return Bad(out, "'time' is missing");
   if (r.category.empty()) return Bad(out, "'category' is missing or empty");
   if (!has_decision) return Bad(out, "'decision' is missing");
 }
 
-}  // namespace mmgate::trace::internal
+}  // namespace mmgate::trace::internal::MMGATE_TRACE_KERNEL

@@ -1,14 +1,12 @@
-// IngestFile: blocks of whole lines go through simdjson's iterate_many; a
-// block where anything is off (bad JSON, a line holding two objects or an
-// object spread over lines) is parsed again line by line, so each problem is
-// reported at its own line and the other lines of the block are kept.
-#include <simdjson.h>
-
+// IngestFile: reads the file in blocks of whole lines, has the block parser
+// (kernel.h) read them, two blocks at a time on two threads, and hands the
+// valid traces to the sink in batches, in file order.
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <future>
 
-#include "trace/fields.h"
+#include "trace/kernel.h"
 #include "trace/reader.h"
 #include "trace/trace.h"
 
@@ -16,10 +14,12 @@ namespace mmgate::trace {
 namespace {
 
 namespace fs = std::filesystem;
+using internal::BlockParser;
+using internal::kPadding;
 using internal::LineFields;
+using internal::ParsedLine;
 
-constexpr size_t kBlock = 4 << 20;
-constexpr size_t kBatch = 1 << 20;  // iterate_many's window
+constexpr size_t kBlock = 1 << 20;  // bytes read at a time
 
 bool Blank(const char* b, const char* e) {
   for (; b < e; ++b)
@@ -27,14 +27,87 @@ bool Blank(const char* b, const char* e) {
   return true;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == ' ' ||
-                        s.back() == '\t' || s.back() == '\n'))
-    s.remove_suffix(1);
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  return s;
-}
+// The bytes read and not yet parsed, with room for kPadding after them.
+// Not a std::string: growing one zero-fills what the read then overwrites.
+class Buffer {
+ public:
+  char* data() { return data_.get(); }
+  const char* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+  // Room for `n` more bytes (and the padding) after the data.
+  char* Reserve(size_t n) {
+    if (size_ + n + kPadding > cap_) {
+      cap_ = std::max(2 * cap_, size_ + n + kPadding);
+      std::unique_ptr<char[]> bigger(new char[cap_]);
+      if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
+      data_ = std::move(bigger);
+    }
+    return data_.get() + size_;
+  }
+  void Grow(size_t n) { size_ += n; }
+  // Blanks the padding after the data.
+  void Pad() { std::memset(Reserve(0), ' ', kPadding); }
+  void Truncate(size_t n) { size_ = n; }
+  void Clear() { size_ = 0; }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0, cap_ = 0;
+};
+
+// Cuts the reader's bytes into blocks of whole lines (the last one may lack
+// its newline); the partial line at a block's end is carried to the next.
+class BlockReader {
+ public:
+  explicit BlockReader(internal::ByteReader* reader) : reader_(reader) {}
+
+  bool done() const { return done_; }
+  // The read error that ended the data (ok at a clean end).
+  const Status& error() const { return error_; }
+  // Whether the bytes left after the last block, when a read error ended
+  // the data, are blank.
+  bool LeftoverBlank() const {
+    return Blank(carry_.data(), carry_.data() + carry_.size());
+  }
+
+  // Fills *out with the next block, padded, and returns its length (0 when
+  // the data ends without one).
+  size_t Next(Buffer* out) {
+    out->Clear();
+    Append(carry_.data(), carry_.size(), out);
+    carry_.Clear();
+    for (;;) {
+      auto r = reader_->Read(out->Reserve(kBlock), kBlock);
+      if (!r.ok()) error_ = r.status();
+      const bool more = r.ok() && *r > 0;
+      if (more) out->Grow(*r);
+      size_t end = out->size();
+      if (more || !error_.ok()) {
+        // Whole lines only; the rest waits for the next block.
+        const void* nl = memrchr(out->data(), '\n', out->size());
+        if (nl == nullptr && more) continue;
+        end = nl ? static_cast<const char*>(nl) - out->data() + 1 : 0;
+      }
+      done_ = !more;
+      Append(out->data() + end, out->size() - end, &carry_);
+      out->Truncate(end);
+      out->Pad();
+      return end;
+    }
+  }
+
+ private:
+  static void Append(const char* p, size_t n, Buffer* to) {
+    if (n == 0) return;
+    std::memcpy(to->Reserve(n), p, n);
+    to->Grow(n);
+  }
+
+  internal::ByteReader* reader_;
+  Buffer carry_;
+  Status error_;
+  bool done_ = false;
+};
 
 class Ingester {
  public:
@@ -46,12 +119,10 @@ class Ingester {
         sink_(sink),
         sum_(sum) {}
 
-  // Parses the whole lines in [data, data+len); data has simdjson padding.
-  Status Block(const char* data, size_t len) {
-    if (!FastBlock(data, len)) SlowBlock(data, len);
-    for (size_t k = 0; k < n_; ++k)
-      MMGATE_RETURN_IF_ERROR(Accept(&parsed_[k], texts_[k], lines_[k]));
-    line_base_ += CountLines(data, len);
+  // Takes a parsed block's lines, the block after the ones taken so far.
+  Status Block(const internal::ParsedBlock& b) {
+    for (ParsedLine& p : b.lines) MMGATE_RETURN_IF_ERROR(Accept(&p));
+    line_base_ += b.line_count;
     return Status::Ok();
   }
 
@@ -63,140 +134,38 @@ class Ingester {
   int64_t line_base() const { return line_base_; }
 
   Status Flush() {
-    if (batch_.empty()) return Status::Ok();
-    Status st = sink_(&batch_);
-    batch_.clear();
-    return st;
+    if (n_ == 0) return Status::Ok();
+    batch_.resize(n_);
+    n_ = 0;
+    return sink_(&batch_);
   }
 
  private:
-  static int64_t CountLines(const char* data, size_t len) {
-    int64_t n = std::count(data, data + len, '\n');
-    if (len > 0 && data[len - 1] != '\n') ++n;
-    return n;
-  }
-
-  // The fast path: false when the block must be parsed line by line. Each
-  // object's line number goes to lines_.
-  bool FastBlock(const char* data, size_t len) {
-    Restart();
-    simdjson::ondemand::document_stream stream;
-    // One window over the whole block: simdjson 3.0's document indexes are
-    // not reliable across windows, and a block is only a few MiB.
-    if (fast_.iterate_many(data, len, std::max(len, kBatch)).get(stream))
-      return false;
-    const char* cur = data;  // start of the line the cursor is on
-    const char* end = data + len;
-    int64_t line = line_base_ + 1;
-    bool cur_has_doc = false;
-    for (auto it = stream.begin(); it != stream.end(); ++it) {
-      const char* doc = data + it.current_index();
-      // simdjson 3.0 may end the stream with an empty document at the end
-      // of the input (trailing whitespace); there is nothing after it.
-      if (doc >= end) break;
-      if (doc < cur) return false;
-      // Move to the line holding `doc`; lines passed over must be blank.
-      for (;;) {
-        const char* nl = static_cast<const char*>(
-            std::memchr(cur, '\n', static_cast<size_t>(end - cur)));
-        const char* line_end = nl ? nl : end;
-        if (doc < line_end) break;
-        if (!cur_has_doc && !Blank(cur, line_end)) return false;
-        cur = line_end + 1;
-        ++line;
-        cur_has_doc = false;
-      }
-      if (cur_has_doc || !Blank(cur, doc)) return false;
-      cur_has_doc = true;
-      const char* nl = static_cast<const char*>(
-          std::memchr(doc, '\n', static_cast<size_t>(end - doc)));
-      const std::string_view text =
-          Trim(std::string_view(cur, (nl ? nl : end) - cur));
-      simdjson::ondemand::document_reference d;
-      simdjson::ondemand::object obj;
-      if ((*it).get(d) || d.get_object().get(obj)) return false;
-      LineFields& f = Next(line, text);
-      internal::ReadFields(obj, &f);
-      if (f.json_error) return false;
-    }
-    if (stream.truncated_bytes() != 0) return false;
-    // The lines after the last object's must be blank too.
-    const char* nl = static_cast<const char*>(
-        std::memchr(cur, '\n', static_cast<size_t>(end - cur)));
-    for (const char* p = nl ? nl + 1 : end; p < end;) {
-      const char* q = static_cast<const char*>(
-          std::memchr(p, '\n', static_cast<size_t>(end - p)));
-      if (!Blank(p, q ? q : end)) return false;
-      p = q ? q + 1 : end;
-    }
-    return n_ > 0 || Blank(data, end);
-  }
-
-  // The next parsed line's fields (buffers reused from earlier blocks).
-  LineFields& Next(int64_t line, std::string_view text) {
-    if (n_ == parsed_.size()) parsed_.emplace_back();
-    lines_.push_back(line);
-    texts_.push_back(text);
-    LineFields& f = parsed_[n_++];
-    f.Reset();
-    return f;
-  }
-  void Restart() {
-    n_ = 0;
-    lines_.clear();
-    texts_.clear();
-  }
-
-  void SlowBlock(const char* data, size_t len) {
-    Restart();
-    const char* end = data + len;
-    int64_t line = line_base_;
-    for (const char* p = data; p < end;) {
-      const char* nl = static_cast<const char*>(
-          std::memchr(p, '\n', static_cast<size_t>(end - p)));
-      const char* line_end = nl ? nl : end;
-      ++line;
-      std::string_view text = Trim(std::string_view(p, line_end - p));
-      p = nl ? nl + 1 : end;
-      if (text.empty()) continue;
-      LineFields& f = Next(line, text);
-      ParseOneLine(text, &f);
-    }
-  }
-
-  void ParseOneLine(std::string_view text, LineFields* f) {
-    simdjson::padded_string padded(text);
-    simdjson::ondemand::document doc;
-    simdjson::ondemand::object obj;
-    auto e = slow_.iterate(padded).get(doc);
-    if (!e) e = doc.get_object().get(obj);
-    if (e == simdjson::INCORRECT_TYPE) {
-      f->error = "a trace line must be one JSON object";
-      return;
-    }
-    if (e) {
-      f->error = std::string("bad JSON: ") + simdjson::error_message(e);
-      return;
-    }
-    internal::ReadFields(obj, f);
-    if (f->error.empty() && doc.current_location().error() == simdjson::SUCCESS)
-      f->error = "bad JSON: more than one value on the line";
-  }
-
   // A parsed line becomes a record, or a problem when its fields are bad;
-  // its media are checked.
-  Status Accept(LineFields* f, std::string_view text, int64_t line) {
+  // its media are checked. Batch slots are reused, so their strings keep
+  // their buffers: no allocation a trace.
+  Status Accept(ParsedLine* p) {
     ++sum_->lines;
-    if (!f->error.empty()) {
-      Malformed(line, f->record.trace_id, f->error);
+    const int64_t line = line_base_ + p->line;
+    LineFields& f = p->fields;
+    if (!f.error.empty()) {
+      Malformed(line, f.trace_id, f.error);
       return Status::Ok();
     }
-    if (opt_.check_media) CheckMedia(*f, line);
-    f->record.inputs_ref = folder_;
-    f->record.inputs_json.assign(text);
+    if (opt_.check_media) CheckMedia(f, line);
+    if (n_ == batch_.size()) batch_.emplace_back();
+    store::TraceRecord& r = batch_[n_++];
+    r.trace_id.assign(f.trace_id);
+    r.created_ms = f.created_ms;
+    r.model_version.assign(f.model_version);
+    r.decision.assign(f.decision);
+    r.category.assign(f.category);
+    r.outcome.assign(f.outcome);
+    r.request_hash.assign(f.request_hash);
+    r.inputs_ref.assign(folder_);
+    r.inputs_json.assign(p->text);
     ++sum_->traces;
-    batch_.push_back(std::move(f->record));
-    if (batch_.size() >= opt_.batch) return Flush();
+    if (n_ >= opt_.batch) return Flush();
     return Status::Ok();
   }
 
@@ -214,8 +183,8 @@ class Ingester {
         why = "no such file";
       if (why.empty()) continue;
       sum_->not_replayable.push_back(
-          {line, f.record.trace_id,
-           file_ + ":" + std::to_string(line) + ": trace " + f.record.trace_id +
+          {line, f.trace_id,
+           file_ + ":" + std::to_string(line) + ": trace " + f.trace_id +
                ": media " + rel + ": " + why + " (not replayable)"});
       return;
     }
@@ -226,15 +195,10 @@ class Ingester {
   const IngestOptions& opt_;
   const TraceSink& sink_;
   IngestSummary* sum_;
-  simdjson::ondemand::parser fast_{2 * kBlock};
-  simdjson::ondemand::parser slow_;
-  // The block's parsed lines: fields, text and line number.
-  std::vector<LineFields> parsed_;
-  size_t n_ = 0;
-  std::vector<std::string_view> texts_;
-  std::vector<int64_t> lines_;
   int64_t line_base_ = 0;  // lines before the current block
+  // Records [0, n_) are the batch; the ones after keep their buffers.
   std::vector<store::TraceRecord> batch_;
+  size_t n_ = 0;
 };
 
 }  // namespace
@@ -242,35 +206,44 @@ class Ingester {
 Result<IngestSummary> IngestFile(const std::string& file,
                                  const IngestOptions& options,
                                  const TraceSink& sink) {
+  std::unique_ptr<BlockParser> parsers[2];
+  for (auto& p : parsers) {
+    auto made = internal::NewBlockParser(options.parser);
+    if (!made.ok()) return made.status();
+    p = std::move(*made);
+  }
   auto reader = internal::OpenReader(file);
   if (!reader.ok()) return reader.status();
   IngestSummary sum;
   sum.file = file;
+  sum.parser =
+      options.parser == ParserIsa::kAuto ? BestParserIsa() : options.parser;
   Ingester in(file, options, sink, &sum);
-  std::string buf;
-  buf.reserve(2 * kBlock + simdjson::SIMDJSON_PADDING);
-  Status read_error;
-  for (bool more = true; more;) {
-    auto r = (*reader)->Read(&buf, kBlock);
-    if (!r.ok()) read_error = r.status();
-    more = r.ok() && *r;
-    size_t end = buf.size();
-    if (more || !read_error.ok()) {
-      const size_t nl = buf.rfind('\n');
-      if (nl == std::string::npos && more) continue;
-      end = nl == std::string::npos ? 0 : nl + 1;
-    }
-    sum.bytes += static_cast<int64_t>(end);
-    const size_t size = buf.size();
-    buf.append(simdjson::SIMDJSON_PADDING, ' ');
-    MMGATE_RETURN_IF_ERROR(in.Block(buf.data(), end));
-    buf.resize(size);
-    buf.erase(0, end);
+  BlockReader blocks(reader->get());
+  Buffer bufs[2];
+  // Two blocks at a time: the first parsed on a second thread (threads > 1)
+  // while this one reads and parses the second; their lines are then taken
+  // in order.
+  auto parse = [&](int k, size_t len) {
+    return len > 0 ? parsers[k]->Parse(bufs[k].data(), len)
+                   : internal::ParsedBlock{};
+  };
+  while (!blocks.done()) {
+    const size_t len0 = blocks.Next(&bufs[0]);
+    std::future<internal::ParsedBlock> first = std::async(
+        options.threads > 1 ? std::launch::async : std::launch::deferred, parse,
+        0, len0);
+    const size_t len1 = blocks.done() ? 0 : blocks.Next(&bufs[1]);
+    const internal::ParsedBlock second = parse(1, len1);
+    MMGATE_RETURN_IF_ERROR(in.Block(first.get()));
+    MMGATE_RETURN_IF_ERROR(in.Block(second));
+    sum.bytes += static_cast<int64_t>(len0 + len1);
     if (options.progress) options.progress((*reader)->FileOffset(), sum.traces);
   }
+  const Status& read_error = blocks.error();
   if (!read_error.ok()) {
     if (read_error.code() != StatusCode::kCorrupt) return read_error;
-    if (!Blank(buf.data(), buf.data() + buf.size()))
+    if (!blocks.LeftoverBlank())
       in.Malformed(in.line_base() + 1, "",
                    "line cut short by the truncated file");
     in.Malformed(0, "", read_error.message());

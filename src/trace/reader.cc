@@ -2,6 +2,7 @@
 
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -24,21 +25,15 @@ class PlainReader final : public ByteReader {
   PlainReader(std::string path, FilePtr f, std::string head)
       : path_(std::move(path)), f_(std::move(f)), head_(std::move(head)) {}
 
-  Result<bool> Read(std::string* out, size_t max) override {
-    if (!head_.empty()) {
-      out->append(head_);
-      offset_ += static_cast<int64_t>(head_.size());
-      head_.clear();
-      return true;
-    }
-    const size_t old = out->size();
-    out->resize(old + max);
-    const size_t n = std::fread(out->data() + old, 1, max, f_.get());
-    out->resize(old + n);
+  Result<size_t> Read(char* dst, size_t max) override {
+    const size_t head = std::min(head_.size(), max);
+    std::memcpy(dst, head_.data(), head);
+    head_.erase(0, head);
+    const size_t n = head + std::fread(dst + head, 1, max - head, f_.get());
     offset_ += static_cast<int64_t>(n);
     if (n == 0 && std::ferror(f_.get()))
       return Status::IoError(path_ + ": read error: " + std::strerror(errno));
-    return n > 0;
+    return n;
   }
   int64_t FileOffset() const override { return offset_; }
 
@@ -57,30 +52,30 @@ class ZstdReader final : public ByteReader {
         dctx_(ZSTD_createDCtx()),
         in_buf_(std::move(head)) {}
 
-  Result<bool> Read(std::string* out, size_t max) override {
+  Result<size_t> Read(char* dst, size_t max) override {
     if (!dctx_) return Status::Internal("zstd: cannot allocate a context");
-    const size_t old = out->size();
-    out->resize(old + max);
-    ZSTD_outBuffer o{out->data() + old, max, 0};
+    if (!pending_.ok()) return pending_;
+    ZSTD_outBuffer o{dst, max, 0};
     while (o.pos == 0) {
       if (in_.pos == in_.size && !Refill()) break;
       const size_t r = ZSTD_decompressStream(dctx_.get(), &o, &in_);
       if (ZSTD_isError(r)) {
-        out->resize(old + o.pos);
-        return Status::Corrupt(path_ + ": zstd: " + ZSTD_getErrorName(r) +
-                               " near byte " + std::to_string(Consumed()));
+        Status st = Status::Corrupt(path_ + ": zstd: " + ZSTD_getErrorName(r) +
+                                    " near byte " + std::to_string(Consumed()));
+        if (o.pos == 0) return st;
+        pending_ = std::move(st);  // the bytes before it first
+        return o.pos;
       }
       frame_open_ = r != 0;
     }
-    out->resize(old + o.pos);
-    if (o.pos > 0) return true;
+    if (o.pos > 0) return o.pos;
     if (std::ferror(f_.get()))
       return Status::IoError(path_ + ": read error: " + std::strerror(errno));
     if (frame_open_)
       return Status::Corrupt(path_ + ": zstd stream cut short after " +
                              std::to_string(Consumed()) +
                              " compressed bytes (truncated file)");
-    return false;
+    return size_t{0};
   }
   int64_t FileOffset() const override { return Consumed(); }
 
@@ -111,6 +106,7 @@ class ZstdReader final : public ByteReader {
   ZSTD_inBuffer in_{nullptr, 0, 0};
   bool first_ = true;
   bool frame_open_ = false;
+  Status pending_;  // an error to report at the next Read
   int64_t file_read_ = 0;
 };
 

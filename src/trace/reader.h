@@ -14,9 +14,10 @@ namespace mmgate::trace::internal {
 class ByteReader {
  public:
   virtual ~ByteReader() = default;
-  // Appends up to about `max` bytes to *out; false at the end of the data.
-  // A read error or a zstd frame cut short is an error naming the file.
-  virtual Result<bool> Read(std::string* out, size_t max) = 0;
+  // Writes up to `max` bytes (max >= 4) to dst; returns how many, 0 at the
+  // end of the data. A read error or a zstd frame cut short is an error
+  // naming the file.
+  virtual Result<size_t> Read(char* dst, size_t max) = 0;
   // Bytes consumed from the file so far (compressed bytes for zstd).
   virtual int64_t FileOffset() const = 0;
 };

@@ -12,6 +12,8 @@
 // folder) is kept but listed as not replayable with the reason.
 //
 // Thread-safety: the functions share no state; call them from any thread.
+// IngestFile may parse on a second thread of its own (IngestOptions); the
+// sink is only called from the calling thread.
 #ifndef MMGATE_TRACE_TRACE_H_
 #define MMGATE_TRACE_TRACE_H_
 
@@ -19,12 +21,23 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
 #include "store/records.h"
+#include "trace/time.h"  // ParseRfc3339, FormatRfc3339
 
 namespace mmgate::trace {
+
+// The compiled copies of the trace parser. They behave the same; kHaswell
+// (x86-64 builds) is compiled for AVX2, BMI1/2, LZCNT, PCLMUL and POPCNT.
+enum class ParserIsa { kAuto, kBaseline, kHaswell };
+
+// What kAuto picks here: kHaswell when the build has it and the CPU (and
+// the OS, for AVX) supports it, else kBaseline.
+ParserIsa BestParserIsa();
+std::string_view ParserIsaName(ParserIsa isa);  // "auto", "baseline"...
 
 // A line that was skipped, or a trace that cannot be replayed.
 struct TraceProblem {
@@ -38,6 +51,12 @@ struct IngestOptions {
   // not). Off for benchmarks of the parser alone.
   bool check_media = true;
   size_t batch = 8192;  // traces handed to the sink at a time
+  // The parser copy; tests and benchmarks compare them. kHaswell where
+  // BestParserIsa() is not kHaswell is an Invalid error.
+  ParserIsa parser = ParserIsa::kAuto;
+  // 2: two blocks are parsed at a time, one on a second thread; 1: all on
+  // the calling thread. The result is the same.
+  int threads = 2;
   // Called after each block with the bytes read so far (compressed size for
   // .zst); unset: no progress.
   std::function<void(int64_t bytes_read, int64_t traces)> progress;
@@ -48,6 +67,7 @@ struct IngestSummary {
   int64_t lines = 0;                         // non-blank lines seen
   int64_t traces = 0;                        // valid traces handed to the sink
   int64_t bytes = 0;                         // uncompressed bytes parsed
+  ParserIsa parser = ParserIsa::kBaseline;   // the copy that ran
   std::vector<TraceProblem> malformed;       // skipped lines
   std::vector<TraceProblem> not_replayable;  // kept, listed with reason
 };
@@ -88,12 +108,6 @@ Result<TraceInputs> ParseInputs(const store::TraceRecord& t);
 // Why a trace cannot be replayed ("media/x.png: no such file"), or empty
 // when every media file is there.
 std::string NotReplayableReason(const TraceInputs& in);
-
-// Milliseconds since the epoch for an RFC 3339 time ("2026-09-01T12:00:00Z",
-// fractions and +hh:mm offsets allowed).
-Result<int64_t> ParseRfc3339(std::string_view s);
-// "2026-09-01T12:00:00Z" for ms since the epoch (UTC, seconds).
-std::string FormatRfc3339(int64_t ms);
 
 // The hash a trace's request_hash is checked against: "sha256:" + hex of the
 // length-prefixed modality, prompt, and for each media entry its type and

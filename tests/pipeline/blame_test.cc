@@ -120,9 +120,10 @@ TEST_F(BlameTest, WrongRuleIsBlamedOnReasoning) {
 }
 
 // A mangled voice (450 words a minute, shrill, clipped): three of the four
-// items with clean audio fail at synthesis by both rules. The fourth still
-// passes: the verifier's grammar of five replies still maps its garbled
-// reply to the right sentence. Of the two broken-audio items
+// items with clean audio fail at synthesis by both rules. The rate alone
+// does it (docs/pipeline.md): the replies become too short for the
+// verifier, except "the lights are off", still transcribed exactly, so
+// that item passes. Of the two broken-audio items
 // (failing at two stages), the first failing boundary is transcription for
 // both; substitution blames synthesis for one (repairing its transcript
 // alone does not fix it, so the rules disagree) and transcription for the

@@ -1,23 +1,16 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
-#include <zstd.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "corpus.h"
 #include "trace/trace.h"
 
 namespace mmgate::trace {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Line(const std::string& id, const std::string& extra = "") {
-  return R"({"id": ")" + id +
-         R"(", "time": "2026-09-01T12:00:00Z", "model_version": "prod",)"
-         R"( "category": "refund", "modality": "text", "prompt": "p )" +
-         id + R"(", "decision": "approve", "confidence": 0.8)" + extra + "}";
-}
 
 class IngestTest : public ::testing::Test {
  protected:
@@ -50,18 +43,7 @@ class IngestTest : public ::testing::Test {
 };
 
 TEST_F(IngestTest, MalformedLinesAreNamedByLineAndTheRestKept) {
-  std::string text = Line("t1") + "\n" +                      // 1
-                     "\n" +                                   // 2 blank
-                     R"({"id": "t3", "time": )" + "\n" +      // 3 cut
-                     Line("t4") + " " + Line("t4b") + "\n" +  // 4 two objects
-                     "[1, 2]\n" +                             // 5 not object
-                     Line("t6", R"(, "confidence2": 1)") + "\n" +  // 6 ok
-                     R"({"id": "t7", "time": "yesterday", "category": "x",)"
-                     R"( "decision": "d"})" +
-                     "\n" +  // 7 bad time
-                     R"({"id": "t8", "time": 5, "decision": "d"})" +
-                     "\n" +       // 8 no category
-                     Line("t9");  // 9, no newline at end
+  const std::string text = testing::MalformedMix();
   const std::string path = Write("t.jsonl", text);
   IngestSummary s = Ingest(path);
   EXPECT_EQ(ids_, (std::vector<std::string>{"t1", "t6", "t9"}));
@@ -80,15 +62,7 @@ TEST_F(IngestTest, MalformedLinesAreNamedByLineAndTheRestKept) {
 
 TEST_F(IngestTest, LineNumbersHoldAcrossBlocks) {
   // Over 4 MiB so the reader hands several blocks to the parser.
-  std::string text;
-  for (int i = 1; i <= 40000; ++i) {
-    if (i == 30001)
-      text += "{\"id\": \"bad\"\n";
-    else
-      text += Line("t" + std::to_string(i),
-                   ", \"pad\": \"" + std::string(60, 'x') + "\"") +
-              "\n";
-  }
+  const std::string text = testing::AcrossBlocks();
   IngestSummary s = Ingest(Write("big.jsonl", text));
   EXPECT_EQ(s.traces, 39999);
   ASSERT_EQ(s.malformed.size(), 1u);
@@ -98,16 +72,7 @@ TEST_F(IngestTest, LineNumbersHoldAcrossBlocks) {
 
 TEST_F(IngestTest, MissingMediaIsKeptAndListedNotReplayable) {
   std::ofstream(dir_ / "media" / "here.png") << "png";
-  std::string text =
-      Line("a", R"(, "media": [{"type": "image", "path": "media/here.png"}])") +
-      "\n" +
-      Line("b", R"(, "media": [{"type": "image", "path": "media/gone.png"}])") +
-      "\n" +
-      Line("c", R"(, "media": [{"type": "image", "path": "../../etc/x"}])") +
-      "\n" +
-      Line("d", R"(, "media": [{"type": "image", "mime": "image/png",)"
-                R"( "base64": "cG5n"}])") +
-      "\n" + Line("e", R"(, "media": [{"type": "image"}])") + "\n";
+  const std::string text = testing::MediaMix();
   IngestSummary s = Ingest(Write("m.jsonl", text));
   EXPECT_EQ(ids_, (std::vector<std::string>{"a", "b", "c", "d"}));
   ASSERT_EQ(s.not_replayable.size(), 2u);
@@ -120,16 +85,10 @@ TEST_F(IngestTest, MissingMediaIsKeptAndListedNotReplayable) {
   EXPECT_EQ(s.malformed[0].line, 5);
 }
 
-std::string Zstd(const std::string& text) {
-  std::string out(ZSTD_compressBound(text.size()), '\0');
-  out.resize(
-      ZSTD_compress(out.data(), out.size(), text.data(), text.size(), 3));
-  return out;
-}
+using testing::Zstd;
 
 TEST_F(IngestTest, ZstdIsReadDirectly) {
-  std::string text;
-  for (int i = 0; i < 1000; ++i) text += Line("z" + std::to_string(i)) + "\n";
+  const std::string text = testing::Numbered(1000);
   IngestSummary s = Ingest(Write("z.jsonl.zst", Zstd(text)));
   EXPECT_EQ(s.traces, 1000);
   EXPECT_TRUE(s.malformed.empty());
@@ -137,9 +96,7 @@ TEST_F(IngestTest, ZstdIsReadDirectly) {
 }
 
 TEST_F(IngestTest, TruncatedZstdKeepsWholeLinesAndSaysSo) {
-  std::string text;
-  for (int i = 0; i < 20000; ++i) text += Line("z" + std::to_string(i)) + "\n";
-  std::string z = Zstd(text);
+  std::string z = Zstd(testing::Numbered(20000));
   z.resize(z.size() / 2);
   IngestSummary s = Ingest(Write("cut.jsonl.zst", z));
   EXPECT_GT(s.traces, 0);
@@ -171,12 +128,8 @@ TEST(TimeTest, Rfc3339AndMillis) {
 }
 
 TEST_F(IngestTest, InputsRoundTrip) {
-  std::string text =
-      Line("r", R"(, "slices": {"region": "eu"},)"
-                R"( "ground_truth": "deny",)"
-                R"( "media": [{"type": "image", "path": "media/x.png"}])");
   std::vector<store::TraceRecord> got;
-  auto s = IngestFile(Write("r.jsonl", text + "\n"), {},
+  auto s = IngestFile(Write("r.jsonl", testing::RoundTrip()), {},
                       [&](std::vector<store::TraceRecord>* b) {
                         got = *b;
                         return Status::Ok();

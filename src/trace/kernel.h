@@ -1,0 +1,91 @@
+// Internal to trace/: the block parser, the part of IngestFile that reads
+// JSON. block_parser.cc and fields.cc are compiled twice: for the build's
+// baseline (namespace `baseline`) and, on x86-64, for Haswell (AVX2, BMI1/2,
+// LZCNT, PCLMUL, POPCNT; namespace `haswell`), which lets simdjson's
+// on-demand front end use its AVX2 kernel. NewBlockParser picks the copy at
+// run time; both behave the same (tests/trace/kernel_test.cc).
+//
+// Thread-safety: a BlockParser is used by one thread at a time.
+#ifndef MMGATE_TRACE_KERNEL_H_
+#define MMGATE_TRACE_KERNEL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "trace/time.h"
+
+namespace mmgate::trace {
+enum class ParserIsa;  // trace.h
+}  // namespace mmgate::trace
+
+// The copies include neither trace.h nor the store's headers: under
+// -fno-weak (CMakeLists.txt) an inline variable would warn.
+namespace mmgate::trace::internal {
+
+// Bytes that must be readable after a block (simdjson's padding; checked
+// against simdjson's constant in block_parser.cc).
+constexpr size_t kPadding = 64;
+
+// The fields of one trace line (a store::TraceRecord's, less inputs_json
+// and inputs_ref, which ingest.cc sets).
+struct LineFields {
+  std::string trace_id;
+  int64_t created_ms = 0;
+  std::string model_version, decision, category, outcome, request_hash;
+  std::vector<std::string> media_paths;  // relative paths, as written
+  std::string error;                     // set: the line is malformed
+  bool json_error = false;  // the error is simdjson's (not a bad field)
+
+  // Empties every field for the next line, keeping the buffers.
+  void Reset() {
+    for (std::string* s : {&trace_id, &model_version, &decision, &category,
+                           &outcome, &request_hash, &error})
+      s->clear();
+    created_ms = 0;
+    media_paths.clear();
+    json_error = false;
+  }
+};
+
+// One non-blank line of a block.
+struct ParsedLine {
+  LineFields fields;
+  std::string_view text;  // the line without leading and trailing blanks
+  int64_t line = 0;       // 1-based, in the block
+};
+
+struct ParsedBlock {
+  // The non-blank lines in order, each valid or with its error; they and
+  // their text views live until the parser's next call.
+  std::span<ParsedLine> lines;
+  int64_t line_count = 0;  // lines in the block, blank ones included
+};
+
+class BlockParser {
+ public:
+  virtual ~BlockParser() = default;
+  // Parses the whole lines in [data, data + len); kPadding readable bytes
+  // must follow.
+  virtual ParsedBlock Parse(const char* data, size_t len) = 0;
+};
+
+// A parser of the given copy; kHaswell on a CPU or build without it is an
+// Invalid error, kAuto is BestParserIsa().
+Result<std::unique_ptr<BlockParser>> NewBlockParser(ParserIsa isa);
+
+namespace baseline {
+std::unique_ptr<BlockParser> NewBlockParser();
+}  // namespace baseline
+namespace haswell {
+std::unique_ptr<BlockParser> NewBlockParser();
+}  // namespace haswell
+
+}  // namespace mmgate::trace::internal
+
+#endif  // MMGATE_TRACE_KERNEL_H_

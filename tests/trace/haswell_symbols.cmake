@@ -1,0 +1,25 @@
+# Fails when an object of the Haswell parser copy defines a global code
+# symbol outside namespace mmgate::trace::internal::haswell (see
+# src/trace/CMakeLists.txt, -fno-weak).
+foreach(obj IN LISTS OBJECTS)
+  execute_process(COMMAND ${NM} --defined-only --extern-only -C ${obj}
+                  OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${NM} failed on ${obj}")
+  endif()
+  string(REPLACE "\n" ";" lines "${out}")
+  set(own 0)
+  foreach(line IN LISTS lines)
+    if(line MATCHES "^[0-9a-f]* [TtWwi] (.*)$")
+      set(sym "${CMAKE_MATCH_1}")
+      if(sym MATCHES "^mmgate::trace::internal::haswell::")
+        math(EXPR own "${own} + 1")
+      else()
+        message(FATAL_ERROR "${obj} exports code outside its namespace: ${sym}")
+      endif()
+    endif()
+  endforeach()
+  if(own EQUAL 0)
+    message(FATAL_ERROR "${obj}: no mmgate::trace::internal::haswell symbol (was it built?)")
+  endif()
+endforeach()
