@@ -27,6 +27,18 @@ TraceRecord ReadTrace(const Statement& st) {
   return t;
 }
 
+// Every row the prepared statement yields, in its order.
+Result<std::vector<TraceRecord>> ReadTraces(Statement* st) {
+  std::vector<TraceRecord> out;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(ReadTrace(*st));
+  }
+  return out;
+}
+
 StageRecord ReadStage(const Statement& st) {
   StageRecord s;
   s.suite = st.Text(0);
@@ -104,14 +116,7 @@ Result<std::vector<TraceRecord>> SqliteStore::ListTraces(
   st->Bind(1, filter.since_ms)
       .Bind(2, filter.until_ms)
       .Bind(3, filter.category);
-  std::vector<TraceRecord> out;
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(ReadTrace(*st));
-  }
-  return out;
+  return ReadTraces(&*st);
 }
 
 Result<std::vector<TraceRecord>> SqliteStore::ListTracesPage(
@@ -131,14 +136,7 @@ Result<std::vector<TraceRecord>> SqliteStore::ListTracesPage(
       .Bind(3, filter.category)
       .Bind(4, after_id)
       .Bind(5, limit);
-  std::vector<TraceRecord> out;
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    out.push_back(ReadTrace(*st));
-  }
-  return out;
+  return ReadTraces(&*st);
 }
 
 Status SqliteStore::PutStages(const std::string& run_id,
