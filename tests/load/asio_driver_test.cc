@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "fault_server.h"
+#include "fixtures.h"
 #include "load/summary.h"
 #include "providers.h"
 
@@ -21,40 +22,25 @@ namespace {
 
 using namespace mmgate::testing;
 using std::chrono::milliseconds;
+using testing::ChatRequest;
+using testing::ScheduleOf;
 
 Script Fine() {
   return Script{
       Send(Response(200, "application/json", OpenAIChatBody("fine", 3, 1)))};
 }
 
-Schedule MakeOrDie(const std::string& profile, double duration_s,
-                   int64_t max_requests = 100000) {
-  auto spec = ParseProfile(profile);
-  EXPECT_TRUE(spec.ok());
-  ScheduleLimits lim;
-  lim.duration_s = duration_s;
-  lim.max_requests = max_requests;
-  auto s = MakeSchedule(*spec, lim);
-  EXPECT_TRUE(s.ok()) << s.status().message();
-  return *s;
-}
-
 RunResult RunAgainst(const std::string& base_url, const Schedule& schedule,
                      AsioOptions opt,
                      milliseconds timeout = milliseconds(5000)) {
-  remote::WireConfig wire;
-  wire.base_url = base_url;
-  wire.model = "stand-in";
-  auto format = remote::MakeOpenAIWire();
-  auto request = format->Build({"i", "text", "hello", {}}, wire);
-  EXPECT_TRUE(request.ok());
-  request->timeout = timeout;
-  auto target = MakeAsioTarget({*request});
+  ChatRequest chat(base_url);
+  chat.request.timeout = timeout;
+  auto target = MakeAsioTarget({chat.request});
   EXPECT_TRUE(target.ok()) << target.status().message();
   opt.openai_chat = true;
   opt.keep_answers = true;
   SystemClock clock;
-  AsioDriver driver(&clock, *target, std::move(format), wire, opt);
+  AsioDriver driver(&clock, *target, std::move(chat.format), chat.wire, opt);
   return driver.Run(schedule, [](int64_t, const std::string&) { return 0; });
 }
 
@@ -90,7 +76,7 @@ TEST(AsioTarget, WritesHttp11Bytes) {
 
 TEST(AsioDriver, OpenLoopSendsEveryArrivalOnceOnItsConnections) {
   FaultServer server([](const ServerRequest&, int64_t) { return Fine(); });
-  Schedule s = MakeOrDie("poisson:rate=400", 1.0);
+  Schedule s = ScheduleOf("poisson:rate=400", 1.0);
   ASSERT_EQ(s.arrivals.size(), 400u);
   AsioOptions opt;
   opt.threads = 2;
@@ -115,7 +101,7 @@ TEST(AsioDriver, OpenLoopSendsEveryArrivalOnceOnItsConnections) {
 
 TEST(AsioDriver, ClosedLoopStopsAtMaxRequests) {
   FaultServer server([](const ServerRequest&, int64_t) { return Fine(); });
-  Schedule s = MakeOrDie("sweep:levels=3,each=20", 20, 300);
+  Schedule s = ScheduleOf("sweep:levels=3,each=20", 20, 1, 300);
   AsioOptions opt;
   opt.threads = 2;
   opt.connections = 1;  // a stage's share wins: 2 and 1 connections
@@ -138,7 +124,7 @@ TEST(AsioDriver, ClosedLoopStopsAtMaxRequests) {
 // when the other reaches max_requests, not at the stage's end.
 TEST(AsioDriver, AnIdleLoopEndsWhenMaxRequestsIsReached) {
   FaultServer server([](const ServerRequest&, int64_t) { return Fine(); });
-  Schedule s = MakeOrDie("sweep:levels=1,each=20", 20, 5);
+  Schedule s = ScheduleOf("sweep:levels=1,each=20", 20, 1, 5);
   AsioOptions opt;
   opt.threads = 2;
   opt.connections = 1;
@@ -171,7 +157,7 @@ TEST(AsioDriver, EveryFailureHasItsKindAndNoLatency) {
         return Fine();
     }
   });
-  Schedule s = MakeOrDie("sweep:levels=1,each=20", 20, 7);
+  Schedule s = ScheduleOf("sweep:levels=1,each=20", 20, 1, 7);
   AsioOptions opt;
   opt.connections = 1;
   opt.max_requests = 7;
@@ -197,7 +183,7 @@ TEST(AsioDriver, ATimeoutIsAnErrorOfItsKind) {
     if (hit == 1) return Script{Sleep(3000), Close()};
     return Fine();
   });
-  Schedule s = MakeOrDie("sweep:levels=1,each=20", 20, 2);
+  Schedule s = ScheduleOf("sweep:levels=1,each=20", 20, 1, 2);
   AsioOptions opt;
   opt.connections = 1;
   opt.max_requests = 2;
@@ -216,7 +202,7 @@ TEST(AsioDriver, RequestsHeldPastMaxLagAreNotSentInTime) {
     if (hit == 1) return Script{Sleep(600), Fine()[0]};
     return Fine();
   });
-  Schedule s = MakeOrDie("constant:rate=100", 0.1);
+  Schedule s = ScheduleOf("constant:rate=100", 0.1);
   ASSERT_EQ(s.arrivals.size(), 10u);
   AsioOptions opt;
   opt.connections = 1;
@@ -233,7 +219,7 @@ TEST(AsioDriver, RequestsHeldPastMaxLagAreNotSentInTime) {
 
 TEST(AsioDriver, AStopEndsSendingAndKeepsThePartialResult) {
   FaultServer server([](const ServerRequest&, int64_t) { return Fine(); });
-  Schedule s = MakeOrDie("constant:rate=100", 5);
+  Schedule s = ScheduleOf("constant:rate=100", 5);
   std::atomic<bool> stop{false};
   std::thread stopper([&] {
     std::this_thread::sleep_for(milliseconds(400));
@@ -260,7 +246,7 @@ TEST(AsioDriver, ADeadEndpointIsAConnectErrorPerRequest) {
     FaultServer gone([](const ServerRequest&, int64_t) { return Fine(); });
     port = gone.port();
   }
-  Schedule s = MakeOrDie("constant:rate=50", 0.2);
+  Schedule s = ScheduleOf("constant:rate=50", 0.2);
   AsioOptions opt;
   opt.connections = 2;
   RunResult run =

@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "fault_server.h"
+#include "fixtures.h"
 #include "load/asio_driver.h"
 #include "load/driver.h"
 #include "load/http_sender.h"
@@ -23,6 +24,8 @@ namespace mmgate::load {
 namespace {
 
 using namespace mmgate::testing;
+using testing::ChatRequest;
+using testing::ScheduleOf;
 
 constexpr int64_t kMs = 1'000'000;
 
@@ -64,20 +67,11 @@ class CoordinatedOmission : public ::testing::Test {
         }) {}
 
   void SetUp() override {
-    auto spec = ParseProfile("constant:rate=100");
-    ASSERT_TRUE(spec.ok());
-    ScheduleLimits lim;
-    lim.duration_s = 4;
-    auto schedule = MakeSchedule(*spec, lim);
-    ASSERT_TRUE(schedule.ok());
-    schedule_ = *schedule;
-    wire_.base_url = server_.base_url();
-    wire_.model = "stand-in";
-    auto request =
-        remote::MakeOpenAIWire()->Build({"i", "text", "hello", {}}, wire_);
-    ASSERT_TRUE(request.ok());
-    request->timeout = std::chrono::seconds(10);
-    request_ = *request;
+    schedule_ = ScheduleOf("constant:rate=100", 4);
+    ChatRequest chat(server_.base_url());
+    wire_ = chat.wire;
+    request_ = chat.request;
+    request_.timeout = std::chrono::seconds(10);
   }
 
   // The run's figures, with the schedule-relative P99 checked against the

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "fixtures.h"
 #include "load/summary.h"
 #include "sim.h"
 
@@ -13,20 +14,11 @@ namespace mmgate::load {
 namespace {
 
 using testing::ManualClock;
+using testing::ScheduleOf;
 using testing::SimSender;
 using testing::SimSleeper;
 
 constexpr int64_t kMs = 1'000'000;
-
-Schedule Make(const std::string& profile, double seconds) {
-  auto spec = ParseProfile(profile);
-  EXPECT_TRUE(spec.ok()) << spec.status().message();
-  ScheduleLimits lim;
-  lim.duration_s = seconds;
-  auto s = MakeSchedule(*spec, lim);
-  EXPECT_TRUE(s.ok()) << s.status().message();
-  return *s;
-}
 
 size_t RoundRobin(int64_t i, const std::string&) {
   return static_cast<size_t>(i) % 3;
@@ -37,7 +29,7 @@ TEST(Driver, OpenLoopSendsAtTheScheduledTimes) {
   SimSender sender(&clock, [](int64_t) { return 5 * kMs; });
   SimSleeper sleeper(&clock, &sender);
   Driver driver(&clock, &sleeper, &sender, {});
-  Schedule s = Make("poisson:rate=200", 2);
+  Schedule s = ScheduleOf("poisson:rate=200", 2);
   RunResult run = driver.Run(s, RoundRobin);
   ASSERT_EQ(run.records.size(), s.arrivals.size());
   for (const RequestRecord& r : run.records) {
@@ -64,7 +56,7 @@ TEST(Driver, CapNeverReleasesABurstAboveTheTargetRate) {
   DriverOptions opt;
   opt.max_in_flight = 1;
   Driver driver(&clock, &sleeper, &sender, opt);
-  Schedule s = Make("constant:rate=100", 3);
+  Schedule s = ScheduleOf("constant:rate=100", 3);
   RunResult run = driver.Run(s, RoundRobin);
   ASSERT_EQ(run.records.size(), 300u);
   for (size_t i = 1; i < sender.starts.size(); ++i)
@@ -93,7 +85,7 @@ TEST(Driver, ClosedLoopSweepHoldsEachLevelInFlight) {
   SimSender sender(&clock, [](int64_t) { return 10 * kMs; });
   SimSleeper sleeper(&clock, &sender);
   Driver driver(&clock, &sleeper, &sender, {});
-  Schedule s = Make("sweep:levels=1/4,each=1", 2);
+  Schedule s = ScheduleOf("sweep:levels=1/4,each=1", 2);
   RunResult run = driver.Run(s, RoundRobin);
   int64_t per_stage[2] = {0, 0};
   for (const RequestRecord& r : run.records) {
@@ -117,7 +109,7 @@ TEST(Driver, StopEndsSendingAndKeepsWhatWasDone) {
   DriverOptions opt;
   opt.stop = &stop;
   Driver driver(&clock, &sleeper, &sender, opt);
-  Schedule s = Make("constant:rate=100", 2);
+  Schedule s = ScheduleOf("constant:rate=100", 2);
   RunResult run = driver.Run(s, RoundRobin);
   EXPECT_TRUE(run.interrupted);
   Summary sum = Summarize(s, run, {});
@@ -135,7 +127,7 @@ TEST(Driver, UnansweredRequestsAreAbandonedAfterTheDrain) {
   DriverOptions opt;
   opt.drain = std::chrono::seconds(1);
   RunResult run;
-  Schedule s = Make("constant:rate=10", 1);
+  Schedule s = ScheduleOf("constant:rate=10", 1);
   {
     Driver driver(&clock, &sleeper, &sender, opt);
     run = driver.Run(s, RoundRobin);
@@ -160,7 +152,7 @@ TEST(Driver, ARateAboveWhatTheClientCanSendEndsOnTimeAndCountsTheLate) {
   opt.client_window = 10;
   opt.max_lag = std::chrono::milliseconds(200);
   Driver driver(&clock, &sleeper, &sender, opt);
-  Schedule s = Make("constant:rate=1000", 1);
+  Schedule s = ScheduleOf("constant:rate=1000", 1);
   RunResult run = driver.Run(s, RoundRobin);
   Summary sum = Summarize(s, run, {});
   EXPECT_EQ(sum.scheduled, 1000);
@@ -191,7 +183,7 @@ TEST(Driver, ARateAboveWhatTheClientCanSendEndsOnTimeAndCountsTheLate) {
 }
 
 TEST(Summary, ErrorsAreCountedByKindAndNeverInLatency) {
-  Schedule s = Make("constant:rate=10", 1);
+  Schedule s = ScheduleOf("constant:rate=10", 1);
   RunResult run;
   for (int i = 0; i < 10; ++i) {
     RequestRecord r;

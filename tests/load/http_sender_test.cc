@@ -9,6 +9,7 @@
 #include <future>
 
 #include "fault_server.h"
+#include "fixtures.h"
 #include "providers.h"
 #include "remote/curl_transport.h"
 
@@ -27,14 +28,8 @@ std::string Delta(const std::string& text) {
 Outcome SendOnce(FaultServer::Handler handler, bool stream = true) {
   FaultServer server(std::move(handler));
   SystemClock clock;
-  remote::WireConfig wire;
-  wire.base_url = server.base_url();
-  wire.model = "stand-in";
-  wire.stream = stream;
-  auto format = remote::MakeOpenAIWire();
-  auto request = format->Build({"i", "text", "hello", {}}, wire);
-  EXPECT_TRUE(request.ok());
-  HttpSender sender({*request}, std::move(format), wire,
+  load::testing::ChatRequest chat(server.base_url(), stream);
+  HttpSender sender({chat.request}, std::move(chat.format), chat.wire,
                     {remote::MakeCurlTransport()}, &clock, {true});
   std::promise<Outcome> got;
   int64_t start = clock.Monotonic().count();

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "fault_server.h"
+#include "fixtures.h"
 #include "load/driver.h"
 #include "load/http_sender.h"
 #include "load/summary.h"
@@ -25,33 +26,25 @@ namespace mmgate::load {
 namespace {
 
 using namespace mmgate::testing;
+using testing::ChatRequest;
+using testing::ScheduleOf;
 
 TEST(Overload, EndsOnTimeAndCountsWhatItCouldNotSend) {
   FaultServer server([](const ServerRequest&, int64_t) {
     return Script{Sleep(50), Send(Response(200, "application/json",
                                            OpenAIChatBody("fine", 3, 1)))};
   });
-  auto spec = ParseProfile("constant:rate=2000");
-  ASSERT_TRUE(spec.ok());
-  ScheduleLimits lim;
-  lim.duration_s = 1.5;
-  auto schedule = MakeSchedule(*spec, lim);
-  ASSERT_TRUE(schedule.ok());
+  Schedule schedule = ScheduleOf("constant:rate=2000", 1.5);
 
   SystemClock clock;
   auto began = std::chrono::steady_clock::now();
   Summary s;
   {
-    remote::WireConfig wire;
-    wire.base_url = server.base_url();
-    wire.model = "stand-in";
-    auto format = remote::MakeOpenAIWire();
-    auto request = format->Build({"i", "text", "hello", {}}, wire);
-    ASSERT_TRUE(request.ok());
-    request->timeout = std::chrono::seconds(30);
+    ChatRequest chat(server.base_url());
+    chat.request.timeout = std::chrono::seconds(30);
     remote::CurlOptions curl;
     curl.max_host_connections = curl.max_total_connections = 4;
-    HttpSender sender({*request}, std::move(format), wire,
+    HttpSender sender({chat.request}, std::move(chat.format), chat.wire,
                       {remote::MakeCurlTransport(curl)}, &clock);
     RealSleeper sleeper;
     DriverOptions opt;
@@ -59,8 +52,8 @@ TEST(Overload, EndsOnTimeAndCountsWhatItCouldNotSend) {
     opt.max_lag = std::chrono::milliseconds(200);
     Driver driver(&clock, &sleeper, &sender, opt);
     RunResult run = driver.Run(
-        *schedule, [](int64_t, const std::string&) { return size_t{0}; });
-    s = Summarize(*schedule, run, {});
+        schedule, [](int64_t, const std::string&) { return size_t{0}; });
+    s = Summarize(schedule, run, {});
   }
   double took =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began)
@@ -85,30 +78,20 @@ TEST(ClosedLoop, CompletionsKeepExactlyTheLevelInFlight) {
     return Script{Sleep(20), Send(Response(200, "application/json",
                                            OpenAIChatBody("fine", 3, 1)))};
   });
-  auto spec = ParseProfile("sweep:levels=2/6,each=0.6");
-  ASSERT_TRUE(spec.ok());
-  ScheduleLimits lim;
-  lim.duration_s = 1.2;
-  auto schedule = MakeSchedule(*spec, lim);
-  ASSERT_TRUE(schedule.ok());
+  Schedule schedule = ScheduleOf("sweep:levels=2/6,each=0.6", 1.2);
   SystemClock clock;
   RunResult run;
   {
-    remote::WireConfig wire;
-    wire.base_url = server.base_url();
-    wire.model = "stand-in";
-    auto format = remote::MakeOpenAIWire();
-    auto request = format->Build({"i", "text", "hello", {}}, wire);
-    ASSERT_TRUE(request.ok());
+    ChatRequest chat(server.base_url());
     HttpSender sender(
-        {*request}, std::move(format), wire,
+        {chat.request}, std::move(chat.format), chat.wire,
         {remote::MakeCurlTransport(), remote::MakeCurlTransport()}, &clock);
     RealSleeper sleeper;
     Driver driver(&clock, &sleeper, &sender, {});
-    run = driver.Run(*schedule,
+    run = driver.Run(schedule,
                      [](int64_t, const std::string&) { return size_t{0}; });
   }
-  Summary s = Summarize(*schedule, run, {});
+  Summary s = Summarize(schedule, run, {});
   EXPECT_EQ(s.ok, s.sent) << ToText(s);
   EXPECT_EQ(server.hits(), s.sent);
   ASSERT_EQ(s.stages.size(), 2u);
@@ -116,7 +99,7 @@ TEST(ClosedLoop, CompletionsKeepExactlyTheLevelInFlight) {
   EXPECT_GT(s.stages[1].ok, s.stages[0].ok) << ToText(s);
   for (int stage = 0; stage < 2; ++stage) {
     const int level = stage == 0 ? 2 : 6;
-    const int64_t stage_start = schedule->stages[stage].start_ns;
+    const int64_t stage_start = schedule.stages[stage].start_ns;
     std::vector<std::pair<int64_t, int>> edges;
     for (const RequestRecord& r : run.records) {
       if (r.stage != stage && !(stage == 1 && r.stage == 0)) continue;

@@ -5,18 +5,12 @@
 #include <cmath>
 #include <fstream>
 
+#include "fixtures.h"
+
 namespace mmgate::load {
 namespace {
 
-Schedule Make(const std::string& profile, double seconds = 10,
-              uint64_t seed = 1, int64_t max_requests = 100000) {
-  auto spec = ParseProfile(profile);
-  EXPECT_TRUE(spec.ok()) << spec.status().message();
-  ScheduleLimits lim{seconds, max_requests, seed};
-  auto s = MakeSchedule(*spec, lim);
-  EXPECT_TRUE(s.ok()) << s.status().message();
-  return s.ok() ? *s : Schedule{};
-}
+using testing::ScheduleOf;
 
 std::string Error(const std::string& profile) {
   auto spec = ParseProfile(profile);
@@ -38,7 +32,7 @@ double Cv(const Schedule& s) {
 }
 
 TEST(Schedule, ConstantIsEvenlySpaced) {
-  Schedule s = Make("constant:rate=50", 2);
+  Schedule s = ScheduleOf("constant:rate=50", 2);
   ASSERT_EQ(s.arrivals.size(), 100u);
   EXPECT_EQ(s.arrivals[1].t_ns, 20'000'000);
   EXPECT_EQ(s.arrivals[99].t_ns, 1'980'000'000);
@@ -46,9 +40,9 @@ TEST(Schedule, ConstantIsEvenlySpaced) {
 }
 
 TEST(Schedule, PoissonIsSeededWithAnExactCount) {
-  Schedule a = Make("poisson:rate=1000", 30, 42);
-  Schedule b = Make("poisson:rate=1000", 30, 42);
-  Schedule c = Make("poisson:rate=1000", 30, 43);
+  Schedule a = ScheduleOf("poisson:rate=1000", 30, 42);
+  Schedule b = ScheduleOf("poisson:rate=1000", 30, 42);
+  Schedule c = ScheduleOf("poisson:rate=1000", 30, 43);
   ASSERT_EQ(a.arrivals.size(), 30000u);
   EXPECT_EQ(a.arrivals[1234].t_ns, b.arrivals[1234].t_ns);
   EXPECT_NE(a.arrivals[1234].t_ns, c.arrivals[1234].t_ns);
@@ -57,8 +51,8 @@ TEST(Schedule, PoissonIsSeededWithAnExactCount) {
 }
 
 TEST(Schedule, GammaBurstinessSetsTheSpread) {
-  Schedule bursty = Make("gamma:rate=500,burstiness=0.25", 20);
-  Schedule smooth = Make("gamma:rate=500,burstiness=4", 20);
+  Schedule bursty = ScheduleOf("gamma:rate=500,burstiness=0.25", 20);
+  Schedule smooth = ScheduleOf("gamma:rate=500,burstiness=4", 20);
   EXPECT_EQ(bursty.arrivals.size(), 10000u);
   // CV of gamma gaps is 1/sqrt(shape).
   EXPECT_NEAR(Cv(bursty), 2.0, 0.15);
@@ -67,7 +61,7 @@ TEST(Schedule, GammaBurstinessSetsTheSpread) {
 }
 
 TEST(Schedule, RampRisesLinearly) {
-  Schedule s = Make("ramp:from=10,to=100", 10);
+  Schedule s = ScheduleOf("ramp:from=10,to=100", 10);
   EXPECT_NEAR(static_cast<double>(s.arrivals.size()), 550, 1);
   int first = 0, last = 0;
   for (const Arrival& a : s.arrivals) {
@@ -79,16 +73,16 @@ TEST(Schedule, RampRisesLinearly) {
 }
 
 TEST(Schedule, BurstStepAndSweep) {
-  Schedule b = Make("burst:rate=10,size=20,every=2", 4);
+  Schedule b = ScheduleOf("burst:rate=10,size=20,every=2", 4);
   EXPECT_EQ(b.arrivals.size(), 40u + 40u);
   EXPECT_EQ(b.arrivals[0].t_ns, 0);
   EXPECT_EQ(b.arrivals[20].t_ns, 0);  // the first burst, all at once
-  Schedule st = Make("step:rates=10/20/40,each=1", 10);
+  Schedule st = ScheduleOf("step:rates=10/20/40,each=1", 10);
   ASSERT_EQ(st.stages.size(), 3u);
   EXPECT_EQ(st.arrivals.size(), 70u);
   EXPECT_EQ(st.arrivals.back().stage, 2);
   EXPECT_EQ(st.stages[2].start_ns, 2'000'000'000);
-  Schedule sw = Make("sweep:levels=1/2/8,each=5", 12);
+  Schedule sw = ScheduleOf("sweep:levels=1/2/8,each=5", 12);
   ASSERT_EQ(sw.stages.size(), 3u);
   EXPECT_TRUE(sw.closed());
   EXPECT_EQ(sw.stages[2].concurrency, 8);
@@ -96,14 +90,14 @@ TEST(Schedule, BurstStepAndSweep) {
 }
 
 TEST(Schedule, BoundedByCountAndDuration) {
-  EXPECT_EQ(Make("constant:rate=100", 10, 1, 250).arrivals.size(), 250u);
-  EXPECT_EQ(Make("constant:rate=100", 0.5).arrivals.size(), 50u);
+  EXPECT_EQ(ScheduleOf("constant:rate=100", 10, 1, 250).arrivals.size(), 250u);
+  EXPECT_EQ(ScheduleOf("constant:rate=100", 0.5).arrivals.size(), 50u);
 }
 
 TEST(Schedule, ReplayReadsATrace) {
   std::string path = ::testing::TempDir() + "/trace.jsonl";
   std::ofstream(path) << "{\"t\": 100.5, \"item\": \"b\"}\n100.0\n\n101.0\n";
-  Schedule s = Make("replay:file=" + path, 10);
+  Schedule s = ScheduleOf("replay:file=" + path, 10);
   ASSERT_EQ(s.arrivals.size(), 3u);
   EXPECT_EQ(s.arrivals[0].t_ns, 0);
   EXPECT_EQ(s.arrivals[1].t_ns, 500'000'000);
