@@ -50,7 +50,9 @@ struct IngestOptions {
   // Check that every media file a trace names exists (not replayable if
   // not). Off for benchmarks of the parser alone.
   bool check_media = true;
-  size_t batch = 8192;  // traces handed to the sink at a time
+  // Most traces handed to the sink at a time (a block's traces, about
+  // 1 MiB of lines, go together when fewer).
+  size_t batch = 8192;
   // The parser copy; tests and benchmarks compare them. kHaswell where
   // BestParserIsa() is not kHaswell is an Invalid error.
   ParserIsa parser = ParserIsa::kAuto;
