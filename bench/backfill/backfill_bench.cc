@@ -1,4 +1,4 @@
-// backfill_bench DIR [--mb N] [--decisions N]
+// backfill_bench DIR [--mb N] [--decisions N] [--keep] [--only MODE]
 // 1. Writes a trace file of about N MB (default 512) into DIR, and its zstd
 //    copy; then, in one process and one after the other, times (a) the
 //    reference: simdjson's iterate_many over the file loaded in memory,
@@ -8,6 +8,9 @@
 //    .zst copy (two threads). Best of three each,
 //    for each parser copy this CPU runs (baseline, haswell), each against
 //    the reference compiled the same way.
+//    --keep leaves the two files in DIR and uses them again when they are
+//    there; --only MODE (reference, ingest1, ingest2 or zst) times one of
+//    (a) to (c) alone, ten times, for a profiler.
 // 2. Streams N (default 10,000,000) replayed decisions through the flip
 //    analyzer and reports the time and the process's peak memory.
 #include <simdjson.h>
@@ -175,6 +178,30 @@ void Flips(int64_t n) {
 
 }  // namespace
 
+// One mode of IngestRates alone, ten times, with the copy picked here.
+int ProfileOne(const std::string& path, const std::string& mode) {
+  const trace::ParserIsa isa = trace::BestParserIsa();
+  const double gb = fs::file_size(path) / 1e9;
+  for (int k = 0; k < 10; ++k) {
+    int64_t traces = 0;
+    double s = 0;
+    if (mode == "reference")
+      s = isa == trace::ParserIsa::kBaseline
+              ? bench::baseline::Reference(path).seconds
+              : bench::haswell::Reference(path).seconds;
+    else if (mode == "ingest1")
+      s = Ingest(path, isa, 1, &traces);
+    else if (mode == "ingest2")
+      s = Ingest(path, isa, 2, &traces);
+    else if (mode == "zst")
+      s = Ingest(path + ".zst", isa, 2, &traces);
+    else
+      return std::fprintf(stderr, "unknown --only mode %s\n", mode.c_str()), 2;
+    std::printf("%s: %.3f s, %.2f GB/s\n", mode.c_str(), s, gb / s);
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
@@ -183,19 +210,29 @@ int main(int argc, char** argv) {
   }
   const std::string dir = argv[1];
   int64_t mb = 512, decisions = 10000000;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--mb")) mb = std::atoll(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--decisions"))
-      decisions = std::atoll(argv[i + 1]);
+  bool keep = false;
+  std::string only;
+  for (int i = 2; i < argc; ++i) {
+    const bool has_value = i + 1 < argc;
+    if (!std::strcmp(argv[i], "--keep")) keep = true;
+    if (!std::strcmp(argv[i], "--mb") && has_value) mb = std::atoll(argv[++i]);
+    if (!std::strcmp(argv[i], "--decisions") && has_value)
+      decisions = std::atoll(argv[++i]);
+    if (!std::strcmp(argv[i], "--only") && has_value) only = argv[++i];
   }
   fs::create_directories(dir);
   const std::string path = dir + "/bench_traces.jsonl";
   if (mb > 0) {
-    WriteTraces(path, mb);
-    Compress(path, path + ".zst");
+    if (!keep || !fs::exists(path) || !fs::exists(path + ".zst")) {
+      WriteTraces(path, mb);
+      Compress(path, path + ".zst");
+    }
+    if (!only.empty()) return ProfileOne(path, only);
     IngestRates(path);
-    fs::remove(path);
-    fs::remove(path + ".zst");
+    if (!keep) {
+      fs::remove(path);
+      fs::remove(path + ".zst");
+    }
   }
   if (decisions > 0) Flips(decisions);
   return 0;

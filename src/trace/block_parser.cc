@@ -147,6 +147,7 @@ class Parser final : public BlockParser {
     ReadFields(obj, f);
     if (f->error.empty() && doc.current_location().error() == simdjson::SUCCESS)
       f->error = "bad JSON: more than one value on the line";
+    f->Own();  // its text is in `padded`, gone on return
   }
 
   simdjson::ondemand::parser fast_{kFastCapacity};

@@ -1,5 +1,8 @@
 #include "trace/fields.h"
 
+#include <cctype>
+#include <cstring>
+#include <span>
 #include <string_view>
 
 #include "trace/time.h"
@@ -40,14 +43,33 @@ bool Verbatim(const char* b, const char* end, std::string_view* out) {
   return false;
 }
 
-// A field's key; most keys are read in place.
-simdjson::error_code Key(field& f, std::string_view* key) {
+// A field's key. One of `names` written without escapes (the common case)
+// is matched in place: no scan for its end, no call into simdjson. Reading
+// past a short key is safe: a value and the padding follow it.
+simdjson::error_code Key(field& f, std::span<const std::string_view> names,
+                         std::string_view* key) {
   const char* b = f.key().raw();
+  for (std::string_view n : names) {
+    // The byte after the name closes the key: the name has no backslash.
+    if (b[0] == n[0] && std::memcmp(b, n.data(), n.size()) == 0 &&
+        b[n.size()] == '"') {
+      *key = n;
+      return simdjson::SUCCESS;
+    }
+  }
   // The value is only peeked at: the key ends before it.
   const char* end = f.value().raw_json_token().data();
   if (Verbatim(b, end, key)) return simdjson::SUCCESS;
   return f.unescaped_key().get(*key);
 }
+
+constexpr std::string_view kTraceKeys[] = {
+    "id",      "time",     "model_version", "category",    "decision",
+    "prompt",  "modality", "slices",        "signals",     "confidence",
+    "outcome", "media",    "request_hash",  "ground_truth"};
+constexpr std::string_view kSignalKeys[] = {"thumbs_down", "rating", "retries",
+                                            "confidence", "ticket_tag"};
+constexpr std::string_view kMediaKeys[] = {"type", "path", "mime", "base64"};
 
 // A string value without escapes, read in place (the value is peeked at,
 // not consumed; the object's iteration skips it).
@@ -62,12 +84,12 @@ std::string Name(std::string_view prefix, std::string_view key) {
   return std::string(prefix) + std::string(key);
 }
 
-// A string field into *dst; a wrong type is a field error.
-void ReadString(value v, std::string_view key, LineFields* out,
-                std::string* dst) {
+// A string field into *dst (null: only checked); a wrong type is a field
+// error.
+void ReadString(value v, std::string_view key, LineFields* out, Text* dst) {
   std::string_view s;
   if (VerbatimString(v, &s)) {
-    if (dst) dst->assign(s);
+    if (dst) dst->SetInPlace(s);
     return;
   }
   auto e = v.get_string().get(s);
@@ -75,7 +97,33 @@ void ReadString(value v, std::string_view key, LineFields* out,
     Bad(out, "'" + std::string(key) + "' must be a string");
     return;
   }
-  if (!Failed(e, out) && dst) dst->assign(s);
+  // simdjson's unescaped strings are overwritten by the next document.
+  if (!Failed(e, out) && dst) dst->SetCopy(s);
+}
+
+// Digits at p, n of them, at most `max`.
+bool DigitsAt(const char* p, int n, int64_t max, int64_t* v) {
+  *v = 0;
+  for (int i = 0; i < n; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(p[i]))) return false;
+    *v = *v * 10 + (p[i] - '0');
+  }
+  return *v <= max;
+}
+
+// The common form "YYYY-MM-DDTHH:MM:SSZ", read in place to what
+// ParseRfc3339 gives for it (no Result, no error message made). False:
+// ParseRfc3339 reads it.
+bool PlainUtcTime(std::string_view s, int64_t* ms) {
+  int64_t y, mo, d, h, mi, sec;
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+      s[13] != ':' || s[16] != ':' || s[19] != 'Z' ||
+      !DigitsAt(&s[0], 4, 9999, &y) || !DigitsAt(&s[5], 2, 12, &mo) || mo < 1 ||
+      !DigitsAt(&s[8], 2, 31, &d) || d < 1 || !DigitsAt(&s[11], 2, 23, &h) ||
+      !DigitsAt(&s[14], 2, 59, &mi) || !DigitsAt(&s[17], 2, 60, &sec))
+    return false;
+  *ms = (DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1000;
+  return true;
 }
 
 void ReadTime(value v, LineFields* out) {
@@ -93,6 +141,7 @@ void ReadTime(value v, LineFields* out) {
     if (t != json_type::string || Failed(v.get_string().get(s), out))
       return Bad(out, "'time' must be RFC 3339 or integer milliseconds");
   }
+  if (PlainUtcTime(s, &out->created_ms)) return;
   auto ms = ParseRfc3339(s);
   if (!ms.ok()) return Bad(out, "'time': " + ms.status().message());
   out->created_ms = *ms;
@@ -116,7 +165,7 @@ void CheckSignals(simdjson::ondemand::object o, LineFields* out) {
     if (Failed(f.error(), out)) return;
     field fd = std::move(f).value_unsafe();
     std::string_view k;
-    if (Failed(Key(fd, &k), out)) return;
+    if (Failed(Key(fd, kSignalKeys, &k), out)) return;
     if (k == "thumbs_down")
       CheckType(fd.value(), json_type::boolean, kPrefix, k, "true or false",
                 out);
@@ -163,14 +212,14 @@ void ReadMedia(value v, LineFields* out) {
       if (Failed(f.error(), out)) return;
       field fd = std::move(f).value_unsafe();
       std::string_view key;
-      if (Failed(Key(fd, &key), out)) return;
-      std::string s;
+      if (Failed(Key(fd, kMediaKeys, &key), out)) return;
+      Text s;
       ReadString(fd.value(), where + "." + std::string(key), out, &s);
       if (!out->error.empty()) return;
       if (key == "type") has_type = true;
       if (key == "path") {
         has_path = true;
-        out->media_paths.push_back(std::move(s));
+        out->media_paths.emplace_back(s.get());
       }
       if (key == "base64") has_b64 = true;
     }
@@ -251,7 +300,7 @@ void ReadField(Known which, std::string_view key, value v, LineFields* out) {
       return ReadString(v, key, out, &r.outcome);
     case Known::kRequestHash:
       ReadString(v, key, out, &r.request_hash);
-      if (out->error.empty() && r.request_hash.rfind("sha256:", 0) != 0)
+      if (out->error.empty() && !r.request_hash.get().starts_with("sha256:"))
         Bad(out, "'request_hash' must start with 'sha256:'");
       return;
     case Known::kTypedString:
@@ -277,7 +326,7 @@ void ReadFields(simdjson::ondemand::object obj, LineFields* out) {
     if (Failed(f.error(), out)) return;
     field fd = std::move(f).value_unsafe();
     std::string_view key;
-    if (Failed(Key(fd, &key), out)) return;
+    if (Failed(Key(fd, kTraceKeys, &key), out)) return;
     const Known which = Classify(key);
     if (which == Known::kTime) has_time = true;
     if (which == Known::kDecision) has_decision = true;

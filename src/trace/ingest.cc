@@ -1,13 +1,16 @@
-// IngestFile: reads the file in blocks of whole lines, has the block parser
-// (kernel.h) read them, two blocks at a time on two threads, and hands the
-// valid traces to the sink in batches, in file order.
+// IngestFile: cuts the file into blocks of whole lines (source.h), has
+// worker threads parse each block and make its records (kernel.h), and
+// hands the records to the sink in batches, in file order, on the calling
+// thread.
 #include <algorithm>
-#include <cstring>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
-#include <future>
+#include <mutex>
+#include <thread>
 
 #include "trace/kernel.h"
-#include "trace/reader.h"
+#include "trace/source.h"
 #include "trace/trace.h"
 
 namespace mmgate::trace {
@@ -15,161 +18,88 @@ namespace {
 
 namespace fs = std::filesystem;
 using internal::BlockParser;
-using internal::kPadding;
 using internal::LineFields;
 using internal::ParsedLine;
 
-constexpr size_t kBlock = 1 << 20;  // bytes read at a time
+constexpr size_t kBlock = 256 << 10;  // bytes parsed at a time
 
-bool Blank(const char* b, const char* e) {
-  for (; b < e; ++b)
-    if (*b != ' ' && *b != '\t' && *b != '\r') return false;
-  return true;
+// A problem found in a block: its line in the block, and the message
+// without the "FILE:LINE: " the caller puts in front once it knows the line.
+struct BlockProblem {
+  int64_t line = 0;
+  std::string trace_id;
+  std::string why;
+};
+
+// One block and what its parse made.
+struct Job {
+  internal::Buffer scratch;  // the block's bytes when not in place
+  std::string_view block;
+  int64_t file_offset = 0;  // the source's offset after this block
+  // The block's records; slots are reused, so their strings keep their
+  // buffers: no allocation a trace.
+  std::vector<store::TraceRecord> records;
+  size_t n = 0;  // records made so far
+  std::vector<BlockProblem> malformed, not_replayable;
+  int64_t lines = 0;       // non-blank lines
+  int64_t line_count = 0;  // lines, blank ones included
+  bool done = false;
+
+  void Reset() {
+    n = 0;
+    malformed.clear();
+    not_replayable.clear();
+    lines = line_count = 0;
+    done = false;
+  }
+};
+
+// assign()'s general path (overlap checks) costs more than the copy of a
+// short string.
+void Set(std::string* dst, std::string_view s) {
+  dst->clear();
+  dst->append(s.data(), s.size());
 }
 
-// The bytes read and not yet parsed, with room for kPadding after them.
-// Not a std::string: growing one zero-fills what the read then overwrites.
-class Buffer {
+// Parses a job's block and turns its lines into records and problems; runs
+// on a worker thread, sharing nothing but its const members.
+class BlockWork {
  public:
-  char* data() { return data_.get(); }
-  const char* data() const { return data_.get(); }
-  size_t size() const { return size_; }
-  // Room for `n` more bytes (and the padding) after the data.
-  char* Reserve(size_t n) {
-    if (size_ + n + kPadding > cap_) {
-      cap_ = std::max(2 * cap_, size_ + n + kPadding);
-      std::unique_ptr<char[]> bigger(new char[cap_]);
-      if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
-      data_ = std::move(bigger);
-    }
-    return data_.get() + size_;
-  }
-  void Grow(size_t n) { size_ += n; }
-  // Blanks the padding after the data.
-  void Pad() { std::memset(Reserve(0), ' ', kPadding); }
-  void Truncate(size_t n) { size_ = n; }
-  void Clear() { size_ = 0; }
+  BlockWork(std::string folder, bool check_media)
+      : folder_(std::move(folder)), check_media_(check_media) {}
+  const std::string& folder() const { return folder_; }
 
- private:
-  std::unique_ptr<char[]> data_;
-  size_t size_ = 0, cap_ = 0;
-};
-
-// Cuts the reader's bytes into blocks of whole lines (the last one may lack
-// its newline); the partial line at a block's end is carried to the next.
-class BlockReader {
- public:
-  explicit BlockReader(internal::ByteReader* reader) : reader_(reader) {}
-
-  bool done() const { return done_; }
-  // The read error that ended the data (ok at a clean end).
-  const Status& error() const { return error_; }
-  // Whether the bytes left after the last block, when a read error ended
-  // the data, are blank.
-  bool LeftoverBlank() const {
-    return Blank(carry_.data(), carry_.data() + carry_.size());
-  }
-
-  // Fills *out with the next block, padded, and returns its length (0 when
-  // the data ends without one).
-  size_t Next(Buffer* out) {
-    out->Clear();
-    Append(carry_.data(), carry_.size(), out);
-    carry_.Clear();
-    for (;;) {
-      auto r = reader_->Read(out->Reserve(kBlock), kBlock);
-      if (!r.ok()) error_ = r.status();
-      const bool more = r.ok() && *r > 0;
-      if (more) out->Grow(*r);
-      size_t end = out->size();
-      if (more || !error_.ok()) {
-        // Whole lines only; the rest waits for the next block.
-        const void* nl = memrchr(out->data(), '\n', out->size());
-        if (nl == nullptr && more) continue;
-        end = nl ? static_cast<const char*>(nl) - out->data() + 1 : 0;
+  void Run(BlockParser* parser, Job* j) const {
+    if (j->block.empty()) return j->records.clear();
+    const internal::ParsedBlock b =
+        parser->Parse(j->block.data(), j->block.size());
+    j->line_count = b.line_count;
+    for (ParsedLine& p : b.lines) {
+      ++j->lines;
+      const LineFields& f = p.fields;
+      if (!f.error.empty()) {
+        j->malformed.push_back(
+            {p.line, std::string(f.trace_id.get()), f.error});
+        continue;
       }
-      done_ = !more;
-      Append(out->data() + end, out->size() - end, &carry_);
-      out->Truncate(end);
-      out->Pad();
-      return end;
+      if (check_media_) CheckMedia(f, p.line, j);
+      if (j->n == j->records.size()) j->records.emplace_back();
+      store::TraceRecord& r = j->records[j->n++];
+      Set(&r.trace_id, f.trace_id.get());
+      r.created_ms = f.created_ms;
+      Set(&r.model_version, f.model_version.get());
+      Set(&r.decision, f.decision.get());
+      Set(&r.category, f.category.get());
+      Set(&r.outcome, f.outcome.get());
+      Set(&r.request_hash, f.request_hash.get());
+      Set(&r.inputs_ref, folder_);
+      Set(&r.inputs_json, p.text);
     }
+    j->records.resize(j->n);
   }
 
  private:
-  static void Append(const char* p, size_t n, Buffer* to) {
-    if (n == 0) return;
-    std::memcpy(to->Reserve(n), p, n);
-    to->Grow(n);
-  }
-
-  internal::ByteReader* reader_;
-  Buffer carry_;
-  Status error_;
-  bool done_ = false;
-};
-
-class Ingester {
- public:
-  Ingester(const std::string& file, const IngestOptions& opt,
-           const TraceSink& sink, IngestSummary* sum)
-      : file_(file),
-        folder_(fs::absolute(file).lexically_normal().parent_path().string()),
-        opt_(opt),
-        sink_(sink),
-        sum_(sum) {}
-
-  // Takes a parsed block's lines, the block after the ones taken so far.
-  Status Block(const internal::ParsedBlock& b) {
-    for (ParsedLine& p : b.lines) MMGATE_RETURN_IF_ERROR(Accept(&p));
-    line_base_ += b.line_count;
-    return Status::Ok();
-  }
-
-  void Malformed(int64_t line, std::string id, const std::string& why) {
-    sum_->malformed.push_back(
-        {line, std::move(id),
-         line > 0 ? file_ + ":" + std::to_string(line) + ": " + why : why});
-  }
-  int64_t line_base() const { return line_base_; }
-
-  Status Flush() {
-    if (n_ == 0) return Status::Ok();
-    batch_.resize(n_);
-    n_ = 0;
-    return sink_(&batch_);
-  }
-
- private:
-  // A parsed line becomes a record, or a problem when its fields are bad;
-  // its media are checked. Batch slots are reused, so their strings keep
-  // their buffers: no allocation a trace.
-  Status Accept(ParsedLine* p) {
-    ++sum_->lines;
-    const int64_t line = line_base_ + p->line;
-    LineFields& f = p->fields;
-    if (!f.error.empty()) {
-      Malformed(line, f.trace_id, f.error);
-      return Status::Ok();
-    }
-    if (opt_.check_media) CheckMedia(f, line);
-    if (n_ == batch_.size()) batch_.emplace_back();
-    store::TraceRecord& r = batch_[n_++];
-    r.trace_id.assign(f.trace_id);
-    r.created_ms = f.created_ms;
-    r.model_version.assign(f.model_version);
-    r.decision.assign(f.decision);
-    r.category.assign(f.category);
-    r.outcome.assign(f.outcome);
-    r.request_hash.assign(f.request_hash);
-    r.inputs_ref.assign(folder_);
-    r.inputs_json.assign(p->text);
-    ++sum_->traces;
-    if (n_ >= opt_.batch) return Flush();
-    return Status::Ok();
-  }
-
-  void CheckMedia(const LineFields& f, int64_t line) {
+  void CheckMedia(const LineFields& f, int64_t line, Job* j) const {
     for (const std::string& rel : f.media_paths) {
       std::string why;
       const fs::path folder(folder_);
@@ -182,73 +112,201 @@ class Ingester {
       else if (!fs::is_regular_file(abs, ec))
         why = "no such file";
       if (why.empty()) continue;
-      sum_->not_replayable.push_back(
-          {line, f.trace_id,
-           file_ + ":" + std::to_string(line) + ": trace " + f.trace_id +
-               ": media " + rel + ": " + why + " (not replayable)"});
+      const std::string id(f.trace_id.get());
+      j->not_replayable.push_back({line, id,
+                                   "trace " + id + ": media " + rel + ": " +
+                                       why + " (not replayable)"});
       return;
     }
   }
 
+  const std::string folder_;
+  const bool check_media_;
+};
+
+// Worker threads that run jobs in the order submitted, one parser each.
+// With no threads, Submit runs the job on the caller's thread.
+class Workers {
+ public:
+  Workers(const BlockWork& work, std::vector<std::unique_ptr<BlockParser>> ps,
+          int threads)
+      : work_(work), parsers_(std::move(ps)) {
+    for (int k = 0; k < threads; ++k)
+      threads_.emplace_back([this, k] { Loop(parsers_[k].get()); });
+  }
+  ~Workers() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    todo_cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+  void Submit(Job* j) {
+    if (threads_.empty()) {
+      work_.Run(parsers_[0].get(), j);
+      j->done = true;
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      todo_.push_back(j);
+    }
+    todo_cv_.notify_one();
+  }
+  void Wait(Job* j) {
+    std::unique_lock<std::mutex> l(mu_);
+    done_cv_.wait(l, [j] { return j->done; });
+  }
+
+ private:
+  void Loop(BlockParser* parser) {
+    for (;;) {
+      Job* j = nullptr;
+      {
+        std::unique_lock<std::mutex> l(mu_);
+        todo_cv_.wait(l, [this] { return stop_ || !todo_.empty(); });
+        if (stop_) return;
+        j = todo_.front();
+        todo_.pop_front();
+      }
+      work_.Run(parser, j);
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        j->done = true;
+      }
+      done_cv_.notify_all();
+    }
+  }
+
+  const BlockWork& work_;
+  std::vector<std::unique_ptr<BlockParser>> parsers_;
+  std::mutex mu_;
+  std::condition_variable todo_cv_, done_cv_;
+  std::deque<Job*> todo_;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+// Takes the parsed blocks in file order: numbers their lines, lists their
+// problems and hands their records to the sink in batches.
+class Ingester {
+ public:
+  Ingester(const std::string& file, const IngestOptions& opt,
+           const TraceSink& sink, IngestSummary* sum)
+      : file_(file), opt_(opt), sink_(sink), sum_(sum) {}
+
+  Status Take(Job* j) {
+    sum_->lines += j->lines;
+    sum_->bytes += static_cast<int64_t>(j->block.size());
+    for (BlockProblem& p : j->malformed)
+      Malformed(line_base_ + p.line, std::move(p.trace_id), p.why);
+    for (BlockProblem& p : j->not_replayable) {
+      const int64_t line = line_base_ + p.line;
+      sum_->not_replayable.push_back(
+          {line, std::move(p.trace_id), At(line) + p.why});
+    }
+    line_base_ += j->line_count;
+    sum_->traces += static_cast<int64_t>(j->records.size());
+    if (j->records.empty()) return Status::Ok();
+    // The block's records go as they are (no copy) unless the batch is
+    // smaller than a block.
+    if (j->records.size() <= opt_.batch) return sink_(&j->records);
+    for (size_t i = 0; i < j->records.size(); i += opt_.batch) {
+      const auto from = j->records.begin() + static_cast<ptrdiff_t>(i);
+      batch_.assign(from, from + static_cast<ptrdiff_t>(std::min(
+                                     opt_.batch, j->records.size() - i)));
+      MMGATE_RETURN_IF_ERROR(sink_(&batch_));
+    }
+    return Status::Ok();
+  }
+
+  void Malformed(int64_t line, std::string id, const std::string& why) {
+    sum_->malformed.push_back(
+        {line, std::move(id), line > 0 ? At(line) + why : why});
+  }
+  int64_t line_base() const { return line_base_; }
+
+ private:
+  std::string At(int64_t line) const {
+    return file_ + ":" + std::to_string(line) + ": ";
+  }
+
   std::string file_;
-  std::string folder_;
   const IngestOptions& opt_;
   const TraceSink& sink_;
   IngestSummary* sum_;
-  int64_t line_base_ = 0;  // lines before the current block
-  // Records [0, n_) are the batch; the ones after keep their buffers.
-  std::vector<store::TraceRecord> batch_;
-  size_t n_ = 0;
+  int64_t line_base_ = 0;                  // lines before the current block
+  std::vector<store::TraceRecord> batch_;  // a part of a block's records
 };
+
+// Keeps up to jobs.size() blocks in flight: the source's next blocks go to
+// the workers while the oldest is taken, in order.
+Status Pump(internal::BlockSource* source, Workers* workers,
+            const std::vector<std::unique_ptr<Job>>& jobs, Ingester* in,
+            const IngestOptions& opt, IngestSummary* sum) {
+  const size_t slots = jobs.size();
+  size_t next = 0, taken = 0;
+  bool more = true;
+  for (;;) {
+    while (more && next - taken < slots) {
+      Job* j = jobs[next % slots].get();
+      j->Reset();
+      more = source->Next(&j->scratch, &j->block);
+      if (!more) break;
+      j->file_offset = source->FileOffset();
+      workers->Submit(j);
+      ++next;
+    }
+    if (taken == next) return Status::Ok();
+    Job* j = jobs[taken++ % slots].get();
+    workers->Wait(j);
+    MMGATE_RETURN_IF_ERROR(in->Take(j));
+    if (opt.progress) opt.progress(j->file_offset, sum->traces);
+  }
+}
 
 }  // namespace
 
 Result<IngestSummary> IngestFile(const std::string& file,
                                  const IngestOptions& options,
                                  const TraceSink& sink) {
-  std::unique_ptr<BlockParser> parsers[2];
+  const int threads = std::max(1, options.threads);
+  std::vector<std::unique_ptr<BlockParser>> parsers(threads);
   for (auto& p : parsers) {
     auto made = internal::NewBlockParser(options.parser);
     if (!made.ok()) return made.status();
     p = std::move(*made);
   }
-  auto reader = internal::OpenReader(file);
-  if (!reader.ok()) return reader.status();
+  auto source = internal::OpenBlockSource(file, kBlock);
+  if (!source.ok()) return source.status();
   IngestSummary sum;
   sum.file = file;
   sum.parser =
       options.parser == ParserIsa::kAuto ? BestParserIsa() : options.parser;
   Ingester in(file, options, sink, &sum);
-  BlockReader blocks(reader->get());
-  Buffer bufs[2];
-  // Two blocks at a time: the first parsed on a second thread (threads > 1)
-  // while this one reads and parses the second; their lines are then taken
-  // in order.
-  auto parse = [&](int k, size_t len) {
-    return len > 0 ? parsers[k]->Parse(bufs[k].data(), len)
-                   : internal::ParsedBlock{};
-  };
-  while (!blocks.done()) {
-    const size_t len0 = blocks.Next(&bufs[0]);
-    std::future<internal::ParsedBlock> first = std::async(
-        options.threads > 1 ? std::launch::async : std::launch::deferred, parse,
-        0, len0);
-    const size_t len1 = blocks.done() ? 0 : blocks.Next(&bufs[1]);
-    const internal::ParsedBlock second = parse(1, len1);
-    MMGATE_RETURN_IF_ERROR(in.Block(first.get()));
-    MMGATE_RETURN_IF_ERROR(in.Block(second));
-    sum.bytes += static_cast<int64_t>(len0 + len1);
-    if (options.progress) options.progress((*reader)->FileOffset(), sum.traces);
+  const BlockWork work(
+      fs::absolute(file).lexically_normal().parent_path().string(),
+      options.check_media);
+  // threads == 1: no worker thread, one block at a time on this one.
+  // Otherwise one block per worker, one being cut and one being taken. The
+  // jobs outlive the workers, which may still hold one on an early return.
+  std::vector<std::unique_ptr<Job>> jobs(threads > 1 ? threads + 2 : 1);
+  for (auto& j : jobs) j = std::make_unique<Job>();
+  {
+    Workers workers(work, std::move(parsers), threads > 1 ? threads : 0);
+    MMGATE_RETURN_IF_ERROR(
+        Pump(source->get(), &workers, jobs, &in, options, &sum));
   }
-  const Status& read_error = blocks.error();
+  const Status read_error = (*source)->error();
   if (!read_error.ok()) {
     if (read_error.code() != StatusCode::kCorrupt) return read_error;
-    if (!blocks.LeftoverBlank())
+    if (!(*source)->LeftoverBlank())
       in.Malformed(in.line_base() + 1, "",
                    "line cut short by the truncated file");
     in.Malformed(0, "", read_error.message());
   }
-  MMGATE_RETURN_IF_ERROR(in.Flush());
   return sum;
 }
 

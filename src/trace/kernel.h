@@ -32,24 +32,59 @@ namespace mmgate::trace::internal {
 // against simdjson's constant in block_parser.cc).
 constexpr size_t kPadding = 64;
 
+// A string field's characters: in place in the block when the JSON string
+// has no escapes (no copy), else unescaped into `own`.
+class Text {
+ public:
+  std::string_view get() const { return owned_ ? std::string_view(own_) : in_; }
+  bool empty() const { return get().empty(); }
+  // `s` must live as long as the block.
+  void SetInPlace(std::string_view s) {
+    in_ = s;
+    owned_ = false;
+  }
+  void SetCopy(std::string_view s) {
+    own_.assign(s);
+    owned_ = true;
+  }
+  // Copies text that is in place, for a line parsed from a copy of itself.
+  void Own() {
+    if (!owned_) SetCopy(in_);
+  }
+  void Clear() { SetInPlace({}); }
+
+ private:
+  std::string_view in_;
+  std::string own_;  // keeps its buffer from line to line
+  bool owned_ = false;
+};
+
 // The fields of one trace line (a store::TraceRecord's, less inputs_json
-// and inputs_ref, which ingest.cc sets).
+// and inputs_ref, which ingest.cc sets). They stay valid until the block's
+// bytes change or the parser's next call.
 struct LineFields {
-  std::string trace_id;
+  Text trace_id;
   int64_t created_ms = 0;
-  std::string model_version, decision, category, outcome, request_hash;
+  Text model_version, decision, category, outcome, request_hash;
   std::vector<std::string> media_paths;  // relative paths, as written
   std::string error;                     // set: the line is malformed
   bool json_error = false;  // the error is simdjson's (not a bad field)
 
   // Empties every field for the next line, keeping the buffers.
   void Reset() {
-    for (std::string* s : {&trace_id, &model_version, &decision, &category,
-                           &outcome, &request_hash, &error})
-      s->clear();
+    for (Text* t : {&trace_id, &model_version, &decision, &category, &outcome,
+                    &request_hash})
+      t->Clear();
+    error.clear();
     created_ms = 0;
     media_paths.clear();
     json_error = false;
+  }
+  // Copies the text that is in place (see Text::Own).
+  void Own() {
+    for (Text* t : {&trace_id, &model_version, &decision, &category, &outcome,
+                    &request_hash})
+      t->Own();
   }
 };
 

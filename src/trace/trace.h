@@ -1,5 +1,5 @@
 // Production traces (docs/traces.md): one JSON object per line of a .jsonl
-// or .jsonl.zst file, read straight from disk (zstd streaming) and parsed
+// or .jsonl.zst file, mapped (zstd: decompressed while read) and parsed
 // with simdjson's iterate_many. Each valid line becomes a store::TraceRecord
 // whose inputs_json is the line itself; the fields a replay needs are read
 // back from it by ParseInputs().
@@ -12,8 +12,9 @@
 // folder) is kept but listed as not replayable with the reason.
 //
 // Thread-safety: the functions share no state; call them from any thread.
-// IngestFile may parse on a second thread of its own (IngestOptions); the
-// sink is only called from the calling thread.
+// IngestFile may parse on threads of its own (IngestOptions); the sink is
+// only called from the calling thread. A plain file truncated by another
+// process while it is read ends the process (SIGBUS: it is mapped).
 #ifndef MMGATE_TRACE_TRACE_H_
 #define MMGATE_TRACE_TRACE_H_
 
@@ -50,12 +51,15 @@ struct IngestOptions {
   // Check that every media file a trace names exists (not replayable if
   // not). Off for benchmarks of the parser alone.
   bool check_media = true;
-  size_t batch = 8192;  // traces handed to the sink at a time
+  // Most traces handed to the sink at a time (a block's traces, about
+  // 1 MiB of lines, go together when fewer).
+  size_t batch = 8192;
   // The parser copy; tests and benchmarks compare them. kHaswell where
   // BestParserIsa() is not kHaswell is an Invalid error.
   ParserIsa parser = ParserIsa::kAuto;
-  // 2: two blocks are parsed at a time, one on a second thread; 1: all on
-  // the calling thread. The result is the same.
+  // N > 1: N worker threads parse blocks (and make their records) while
+  // the calling thread takes them in order; 1: all on the calling thread.
+  // The result is the same.
   int threads = 2;
   // Called after each block with the bytes read so far (compressed size for
   // .zst); unset: no progress.

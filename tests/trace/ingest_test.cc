@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "corpus.h"
 #include "trace/trace.h"
@@ -125,6 +126,39 @@ TEST(TimeTest, Rfc3339AndMillis) {
   EXPECT_FALSE(ParseRfc3339("2026-09-01").ok());
   EXPECT_FALSE(ParseRfc3339("2026-13-01T00:00:00Z").ok());
   EXPECT_EQ(FormatRfc3339(1788264000000), "2026-09-01T12:00:00Z");
+}
+
+// The parser reads "YYYY-MM-DDTHH:MM:SSZ" in place; it gives what
+// ParseRfc3339 gives, and any time ParseRfc3339 refuses is a bad line.
+TEST_F(IngestTest, TimesReadAsParseRfc3339Reads) {
+  const std::vector<std::string> times = {
+      "2026-09-01T12:00:00Z",   "1970-01-01T00:00:00Z", "2024-02-29T23:59:60Z",
+      "2026-12-31T00:00:01Z",   "2026-09-01T12:00:00z", "2026-09-01 12:00:00Z",
+      "2026-09-01T12:00:00.5Z", "2026-00-01T12:00:00Z", "2026-09-32T12:00:00Z",
+      "2026-09-01T24:00:00Z",   "2026-09-01T12:60:00Z", "2026-09-01T12:00:61Z",
+      "2026-9-01T12:00:00Z",    "2026-09-01T12:00:00",  "2026-09-01T12:00:00ZZ",
+      "+026-09-01T12:00:00Z",   "2026-09-01T1a:00:00Z"};
+  std::string text;
+  for (size_t i = 0; i < times.size(); ++i)
+    text += R"({"id": "t)" + std::to_string(i) + R"(", "time": ")" + times[i] +
+            R"(", "category": "c", "decision": "d"})" + "\n";
+  std::vector<store::TraceRecord> got;
+  auto s = IngestFile(Write("times.jsonl", text), {},
+                      [&](std::vector<store::TraceRecord>* b) {
+                        got.insert(got.end(), b->begin(), b->end());
+                        return Status::Ok();
+                      });
+  ASSERT_TRUE(s.ok());
+  std::map<std::string, int64_t> ms;
+  for (const auto& r : got) ms[r.trace_id] = r.created_ms;
+  for (size_t i = 0; i < times.size(); ++i) {
+    SCOPED_TRACE(times[i]);
+    auto want = ParseRfc3339(times[i]);
+    const std::string id = "t" + std::to_string(i);
+    EXPECT_EQ(ms.count(id), want.ok() ? 1u : 0u);
+    if (want.ok()) EXPECT_EQ(ms[id], *want);
+  }
+  EXPECT_EQ(got.size() + s->malformed.size(), times.size());
 }
 
 TEST_F(IngestTest, InputsRoundTrip) {

@@ -90,6 +90,56 @@ TEST_F(KernelTest, BothCopiesReadTheCorpusAlike) {
   }
 }
 
+// A plain file is mapped and parsed in place; its zstd copy is read into
+// buffers. Both give the same records and problems, on one thread or
+// several (the messages differ only in the file's name).
+TEST_F(KernelTest, MappedAndReadFilesAlike) {
+  const std::string text =
+      testing::EdgeCases() + testing::AcrossBlocks() + testing::MalformedMix();
+  std::ofstream(dir_ / "all.jsonl", std::ios::binary) << text;
+  std::ofstream(dir_ / "all.jsonl.zst", std::ios::binary)
+      << testing::Zstd(text);
+  const std::string plain = (dir_ / "all.jsonl").string();
+  const std::string zst = plain + ".zst";
+  for (int threads : {1, 2, 3}) {
+    SCOPED_TRACE(threads);
+    Outcome mapped = Read(plain, ParserIsa::kAuto, threads);
+    Outcome read = Read(zst, ParserIsa::kAuto, threads);
+    EXPECT_EQ(mapped.summary.bytes, static_cast<int64_t>(text.size()));
+    EXPECT_EQ(mapped.summary.bytes, read.summary.bytes);
+    EXPECT_EQ(mapped.summary.lines, read.summary.lines);
+    EXPECT_EQ(mapped.summary.traces, 40014);
+    ASSERT_EQ(mapped.records.size(), read.records.size());
+    for (size_t i = 0; i < mapped.records.size(); ++i)
+      ASSERT_TRUE(Key(mapped.records[i]) == Key(read.records[i]))
+          << mapped.records[i].trace_id;
+    ASSERT_EQ(mapped.summary.malformed.size(), read.summary.malformed.size());
+    for (size_t i = 0; i < mapped.summary.malformed.size(); ++i) {
+      const TraceProblem &a = mapped.summary.malformed[i],
+                         &b = read.summary.malformed[i];
+      EXPECT_EQ(a.line, b.line);
+      EXPECT_EQ(a.message.substr(plain.size()), b.message.substr(zst.size()));
+    }
+  }
+}
+
+// A sink error stops the ingest while blocks are still being parsed.
+TEST_F(KernelTest, SinkErrorStopsTheWorkers) {
+  std::ofstream(dir_ / "big.jsonl", std::ios::binary)
+      << testing::AcrossBlocks();
+  IngestOptions opt;
+  opt.threads = 2;
+  int calls = 0;
+  auto s = IngestFile((dir_ / "big.jsonl").string(), opt,
+                      [&](std::vector<store::TraceRecord>*) {
+                        ++calls;
+                        return Status::Internal("store is full");
+                      });
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(), "store is full");
+  EXPECT_EQ(calls, 1);
+}
+
 // The edge cases read as the format says (either copy: the comparison above
 // holds them to each other).
 TEST_F(KernelTest, EdgeCasesReadAsDocumented) {
