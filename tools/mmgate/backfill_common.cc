@@ -14,6 +14,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr size_t kStoreBatch = 8192;
+
 void PrintProblems(const char* what,
                    const std::vector<trace::TraceProblem>& problems) {
   size_t shown = 0;
@@ -62,10 +64,23 @@ Result<ImportTotals> ImportTraces(const std::vector<std::string>& files,
                      s > 0 ? bytes / 1e6 / s : 0.0);
       };
     std::vector<trace::TraceProblem> refused;
-    auto sum = trace::IngestFile(file, opt,
-                                 [&](std::vector<store::TraceRecord>* batch) {
-                                   return PutBatch(store, batch, &refused);
-                                 });
+    // The parser hands over a block's traces (hundreds); the store gets
+    // kStoreBatch at a time, one transaction each.
+    std::vector<store::TraceRecord> pending;
+    auto sum = trace::IngestFile(
+        file, opt, [&](std::vector<store::TraceRecord>* batch) {
+          if (pending.empty()) pending.reserve(kStoreBatch);
+          for (store::TraceRecord& t : *batch) pending.push_back(std::move(t));
+          if (pending.size() < kStoreBatch) return Status::Ok();
+          Status st = PutBatch(store, &pending, &refused);
+          pending.clear();
+          return st;
+        });
+    // Kept also when the file fails later on: what was read is stored.
+    if (!pending.empty()) {
+      Status st = PutBatch(store, &pending, &refused);
+      if (!st.ok()) return st;
+    }
     if (tty) std::fprintf(stderr, "\n");
     if (!sum.ok()) return sum.status();
     for (auto& r : refused) sum->malformed.push_back(std::move(r));
