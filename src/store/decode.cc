@@ -150,6 +150,17 @@ void GateRowDecoder::Decode(std::string_view slices_json,
                             std::string_view reference_json,
                             std::string_view media_json,
                             std::string_view repeats_json, ItemResult* res) {
+  std::string column;
+  Status bad =
+      CheckItem(slices_json, reference_json, media_json, &res->item, &column);
+  if (bad.ok() && res->response) bad = CheckRepeats(repeats_json, &column);
+  if (!bad.ok()) MarkCorrupt(column, bad, res);
+}
+
+Status GateRowDecoder::CheckItem(std::string_view slices_json,
+                                 std::string_view reference_json,
+                                 std::string_view media_json, ItemRecord* it,
+                                 std::string* column) {
   auto found = slices_.find(slices_json);
   if (found == slices_.end()) {
     found = slices_
@@ -157,16 +168,24 @@ void GateRowDecoder::Decode(std::string_view slices_json,
                          DecodeSlices(std::string(slices_json)))
                 .first;
   }
-  if (!found->second.ok())
-    return MarkCorrupt(run_id_, "items.slices_json", found->second.status(),
-                       res);
-  res->item.slices = *found->second;
-  std::string column;
-  std::optional<std::string_view> repeats;
-  if (res->response) repeats = repeats_json;
-  Status bad =
-      CheckColumns(reference_json, media_json, repeats, parser_.get(), &column);
-  if (!bad.ok()) MarkCorrupt(run_id_, column, bad, res);
+  if (!found->second.ok()) {
+    *column = "items.slices_json";
+    return found->second.status();
+  }
+  it->slices = *found->second;
+  return CheckColumns(reference_json, media_json, std::nullopt, parser_.get(),
+                      column);
+}
+
+Status GateRowDecoder::CheckRepeats(std::string_view repeats_json,
+                                    std::string* column) {
+  *column = "responses.repeats_json";
+  return CheckJson(repeats_json, parser_.get());
+}
+
+void GateRowDecoder::MarkCorrupt(const std::string& column, const Status& bad,
+                                 ItemResult* res) const {
+  internal::MarkCorrupt(run_id_, column, bad, res);
 }
 
 std::map<std::string, std::string> LineageRoots(

@@ -55,6 +55,17 @@ class GateRowDecoder {
               std::string_view media_json, std::string_view repeats_json,
               ItemResult* res);
 
+  // Decode in two steps, for a load that reads an item's response after the
+  // item: CheckItem sets it->slices and checks the item's JSON columns,
+  // CheckRepeats a response's; each returns what failed with the column in
+  // `column`, for MarkCorrupt once the response is read.
+  Status CheckItem(std::string_view slices_json,
+                   std::string_view reference_json, std::string_view media_json,
+                   ItemRecord* it, std::string* column);
+  Status CheckRepeats(std::string_view repeats_json, std::string* column);
+  void MarkCorrupt(const std::string& column, const Status& bad,
+                   ItemResult* res) const;
+
  private:
   using Slices = std::vector<std::pair<std::string, std::string>>;
   struct Hash {
