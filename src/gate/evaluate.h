@@ -41,8 +41,9 @@ using RunExpander = std::function<Status(store::Store*, RunData*)>;
 // `detail` is what is read of each item (load.h): the whole rows by default,
 // for callers that show prompts and references. A
 // database or unknown-run error, or a refused comparison (Evaluate), is
-// returned with the runs as context. Reads the store only; safe to call
-// concurrently on a store that allows it.
+// returned with the runs as context. Reads the store only (the candidates
+// on a thread of its own while the baseline is read: store.h allows it);
+// safe to call concurrently. `expand` is called on the caller's thread.
 Result<Evaluation> EvaluateRuns(const Policy& policy, store::Store* store,
                                 const std::string& baseline,
                                 const std::vector<std::string>& candidates,

@@ -6,6 +6,7 @@
 #define MMGATE_STORE_DECODE_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -14,6 +15,10 @@
 
 #include "common/status.h"
 #include "store/records.h"
+
+namespace simdjson::dom {
+class parser;
+}  // namespace simdjson::dom
 
 namespace mmgate::store::internal {
 
@@ -41,6 +46,7 @@ void DecodeItem(const std::string& run_id, const std::string& slices_json,
 class GateRowDecoder {
  public:
   explicit GateRowDecoder(std::string run_id);
+  ~GateRowDecoder();
 
   // Sets res->item.slices, or turns the response into a kCorruptRowKind
   // error exactly as DecodeItem does; repeats_json is checked only when the
@@ -48,6 +54,17 @@ class GateRowDecoder {
   void Decode(std::string_view slices_json, std::string_view reference_json,
               std::string_view media_json, std::string_view repeats_json,
               ItemResult* res);
+
+  // Decode in two steps, for a load that reads an item's response after the
+  // item: CheckItem sets it->slices and checks the item's JSON columns,
+  // CheckRepeats a response's; each returns what failed with the column in
+  // `column`, for MarkCorrupt once the response is read.
+  Status CheckItem(std::string_view slices_json,
+                   std::string_view reference_json, std::string_view media_json,
+                   ItemRecord* it, std::string* column);
+  Status CheckRepeats(std::string_view repeats_json, std::string* column);
+  void MarkCorrupt(const std::string& column, const Status& bad,
+                   ItemResult* res) const;
 
  private:
   using Slices = std::vector<std::pair<std::string, std::string>>;
@@ -58,6 +75,9 @@ class GateRowDecoder {
     }
   };
   std::string run_id_;
+  // Reused across rows: it keeps its buffers (simdjson, kept out of this
+  // header).
+  std::unique_ptr<simdjson::dom::parser> parser_;
   std::unordered_map<std::string, Result<Slices>, Hash, std::equal_to<>>
       slices_;
 };

@@ -128,6 +128,23 @@ Result<std::unique_ptr<Database>> Database::Open(
   return db;
 }
 
+Result<std::unique_ptr<Database>> Database::OpenReader(
+    const std::string& path) {
+  sqlite3* raw = nullptr;
+  // Read-write without create: a read-only connection to a WAL database
+  // cannot always set up the shared-memory index; this one writes nothing.
+  int rc = sqlite3_open_v2(
+      path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  std::unique_ptr<Database> db(new Database(path, raw));
+  if (rc != SQLITE_OK) {
+    return Status::IoError("cannot open database " + path + ": " +
+                           (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  }
+  sqlite3_busy_timeout(raw, 10000);
+  MMGATE_RETURN_IF_ERROR(db->Exec("PRAGMA query_only=ON").WithContext(path));
+  return db;
+}
+
 Status Database::Exec(std::string_view sql) {
   char* err = nullptr;
   std::string s(sql);

@@ -61,6 +61,10 @@ class Database {
   static Result<std::unique_ptr<Database>> Open(
       const std::string& path,
       const std::function<Status(Database*)>& check = nullptr);
+  // A further connection to an existing database file, for reads only
+  // (nothing is created, migrated or written): a long read on it runs beside
+  // the store's own connection (WAL lets readers run concurrently).
+  static Result<std::unique_ptr<Database>> OpenReader(const std::string& path);
 
   Status Exec(std::string_view sql);
   Result<Statement> Prepare(std::string_view sql);

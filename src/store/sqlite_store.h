@@ -1,4 +1,7 @@
-// The SQLite backend of Store: one connection in WAL mode behind a mutex.
+// The SQLite backend of Store: one connection in WAL mode behind a mutex,
+// and, for LoadGateResults on a file, a read-only connection of the call's
+// own (runs load concurrently; SQLite is opened without its own mutex, so no
+// connection is ever used by two threads at once).
 // Private to src/store/ (it includes <sqlite3.h>); everyone else goes through
 // store.h and OpenStore.
 #ifndef MMGATE_STORE_SQLITE_STORE_H_

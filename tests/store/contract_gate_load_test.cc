@@ -3,6 +3,7 @@
 // the columns the gate never reads (prompt, reference, media, repeats).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <random>
 
 #include "contract.h"
@@ -38,10 +39,19 @@ std::string Dump(const ItemResult& r) {
   return out;
 }
 
+// A response with its scores, to be written.
+struct Pending {
+  std::string run_id;
+  ResponseRecord response;
+  std::vector<ScoreRecord> scores;
+};
+
 // A seeded synthetic run `run_id`: two suites sharing item ids, lines with
 // ties, slices from a small set (so rows share them), items not run, failed,
-// flaky, repeated, and scored with one to three metrics.
-Status AddSyntheticRun(Store* s, const std::string& run_id, uint64_t seed) {
+// flaky, repeated, and scored with one to three metrics. The results are
+// written in the items' order, or, with `later`, left there to be written.
+Status AddSyntheticRun(Store* s, const std::string& run_id, uint64_t seed,
+                       std::vector<Pending>* later = nullptr) {
   MMGATE_RETURN_IF_ERROR(s->CreateRun(MakeRun(run_id, 1)));
   std::mt19937_64 rng(seed);
   auto pick = [&rng](int n) { return static_cast<int>(rng() % n); };
@@ -107,6 +117,10 @@ Status AddSyntheticRun(Store* s, const std::string& run_id, uint64_t seed) {
               {metrics[m], v, v, 1, m == 2 ? R"({"role":"x"})" : ""});
         }
       }
+      if (later != nullptr) {
+        later->push_back({run_id, std::move(r), std::move(scores)});
+        continue;
+      }
       MMGATE_RETURN_IF_ERROR(s->PutResult(run_id, r, scores));
     }
   }
@@ -117,17 +131,16 @@ template <typename B>
 class GateLoadContract : public ContractTest<B> {};
 TYPED_TEST_SUITE(GateLoadContract, Backends, BackendNames);
 
-TYPED_TEST(GateLoadContract, NarrowLoadIsTheFullLoadLessUnreadColumns) {
-  Store* s = this->store_.get();
-  ASSERT_TRUE(AddSyntheticRun(s, "r", 7).ok());
-  ASSERT_TRUE(AddSyntheticRun(s, "other", 8).ok());
-  auto full = s->LoadResults("r");
-  auto narrow = s->LoadGateResults("r");
+// Expects LoadGateResults(run) to be LoadResults(run) less the unread
+// columns; counts the items scored more than once and the repeated ones.
+void ExpectNarrowIsFull(Store* s, const std::string& run, int* scored,
+                        int* repeated) {
+  auto full = s->LoadResults(run);
+  auto narrow = s->LoadGateResults(run);
   ASSERT_TRUE(full.ok()) << full.status().message();
   ASSERT_TRUE(narrow.ok()) << narrow.status().message();
   ASSERT_EQ(full->size(), 120u);
   ASSERT_EQ(narrow->size(), full->size());
-  int scored = 0, repeated = 0;
   for (size_t i = 0; i < full->size(); ++i) {
     ItemResult want = (*full)[i];
     EXPECT_FALSE(want.item.prompt.empty());
@@ -135,14 +148,46 @@ TYPED_TEST(GateLoadContract, NarrowLoadIsTheFullLoadLessUnreadColumns) {
     want.item.reference_json.clear();
     want.item.media_json.clear();
     if (want.response) {
-      repeated += !want.response->repeats_json.empty();
+      *repeated += !want.response->repeats_json.empty();
       want.response->repeats_json.clear();
     }
-    scored += want.scores.size() > 1;
-    EXPECT_EQ(Dump((*narrow)[i]), Dump(want)) << "row " << i;
+    *scored += want.scores.size() > 1;
+    EXPECT_EQ(Dump((*narrow)[i]), Dump(want)) << run << " row " << i;
   }
+}
+
+TYPED_TEST(GateLoadContract, NarrowLoadIsTheFullLoadLessUnreadColumns) {
+  Store* s = this->store_.get();
+  ASSERT_TRUE(AddSyntheticRun(s, "r", 7).ok());
+  ASSERT_TRUE(AddSyntheticRun(s, "other", 8).ok());
+  int scored = 0, repeated = 0;
+  ExpectNarrowIsFull(s, "r", &scored, &repeated);
   EXPECT_GT(scored, 10) << "the synthetic run scores items several times";
   EXPECT_GT(repeated, 5);
+}
+
+// A run's rows need not lie together nor come in its items' order: runs
+// written at the same time interleave theirs, and answers are stored in the
+// order they finish.
+TYPED_TEST(GateLoadContract, InterleavedAndShuffledResultsLoadAlike) {
+  Store* s = this->store_.get();
+  std::vector<Pending> together, alone;
+  for (int k = 0; k < 4; ++k) {
+    ASSERT_TRUE(
+        AddSyntheticRun(s, fmt::format("run{}", k), 20 + k, &together).ok());
+  }
+  ASSERT_TRUE(AddSyntheticRun(s, "alone", 30, &alone).ok());
+  std::mt19937_64 rng(5);
+  for (std::vector<Pending>* results : {&together, &alone}) {
+    std::shuffle(results->begin(), results->end(), rng);
+    for (const Pending& p : *results)
+      ASSERT_TRUE(s->PutResult(p.run_id, p.response, p.scores).ok());
+  }
+  int scored = 0, repeated = 0;
+  for (const char* run : {"run0", "run1", "run2", "run3", "alone"})
+    ExpectNarrowIsFull(s, run, &scored, &repeated);
+  EXPECT_GT(scored, 50);
+  EXPECT_GT(repeated, 25);
 }
 
 TYPED_TEST(GateLoadContract, UnknownRunIsEmpty) {
