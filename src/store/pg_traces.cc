@@ -2,6 +2,7 @@
 // traces.cc and extra_responses.cc).
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string_view>
 #include <tuple>
 
 #include "store/pg_store.h"
@@ -94,6 +95,42 @@ Result<std::vector<TraceRecord>> PgStore::ListTracesPage(
           out.push_back(ReadTrace(r));
         return out;
       });
+}
+
+// One query: PostgreSQL walks the three primary keys in order (a merge or
+// an index nested loop, its choice), which SQLite could not do (see
+// sqlite_decisions.cc).
+Status PgStore::LoadDecisionsPage(const std::string& run_id,
+                                  const std::string& suite,
+                                  const std::string& after_id, int64_t limit,
+                                  std::vector<DecisionRow>* page) {
+  return Tx("reading the decisions of run " + run_id, [&](pqxx::work& w) {
+    auto view = [](const pqxx::field& f) {
+      return std::string_view(f.c_str(), f.size());
+    };
+    size_t n = 0;
+    for (const auto& r : w.exec_params(
+             "SELECT t.trace_id, t.created_ms, t.category, t.decision,"
+             " t.inputs_json, i.item_id IS NOT NULL, r.answer IS NOT NULL,"
+             " r.answer FROM traces t LEFT JOIN items i ON i.run_id = $1 AND"
+             " i.suite = $2 AND i.item_id = t.trace_id LEFT JOIN responses r"
+             " ON r.run_id = $1 AND r.suite = $2 AND r.item_id = t.trace_id"
+             " WHERE t.trace_id > $3 ORDER BY t.trace_id LIMIT $4",
+             run_id, suite, after_id, limit)) {
+      if (n == page->size()) page->emplace_back();
+      DecisionRow& d = (*page)[n++];
+      d.trace_id.assign(view(r[0]));
+      d.created_ms = Int(r, 1);
+      d.category.assign(view(r[2]));
+      d.decision.assign(view(r[3]));
+      d.inputs_json.assign(view(r[4]));
+      d.in_run = r[5].as<bool>();
+      d.answered = r[6].as<bool>();
+      d.answer.assign(d.answered ? view(r[7]) : std::string_view());
+    }
+    page->resize(n);
+    return Status::Ok();
+  });
 }
 
 Status PgStore::PutStages(const std::string& run_id,
