@@ -26,17 +26,16 @@ Result<std::map<std::string, std::string>> ReviewLabels(
   return out;
 }
 
-// Sets x from one stored decision. x is reused from row to row, so its
-// strings keep their storage.
-void ToReplayed(const store::DecisionRow& d, DecisionReader* reader,
-                Replayed* x) {
+// Sets x from one stored decision, whose JSON is read in place. x is reused
+// from row to row, so its strings keep their storage.
+void ToReplayed(store::DecisionRow& d, DecisionReader* reader, Replayed* x) {
   x->trace_id.assign(d.trace_id);
   x->created_ms = d.created_ms;
   x->category.assign(d.category);
   x->old_decision.assign(d.decision);
   x->new_decision.reset();
   x->candidate_confidence = -1;
-  if (!reader->ReadInputs(d.inputs_json, x)) {
+  if (!reader->ReadInputs(&d.inputs_json, x)) {
     x->modality.clear();
     x->slices.clear();
     x->ground_truth.clear();
@@ -54,7 +53,7 @@ void ToReplayed(const store::DecisionRow& d, DecisionReader* reader,
   if (!d.answered) return;
   std::string decision;
   double conf = -1;
-  if (reader->ReadAnswer(d.answer, &decision, &conf)) {
+  if (reader->ReadAnswer(&d.answer, &decision, &conf)) {
     x->new_decision = std::move(decision);
     x->candidate_confidence = conf;
   } else {
@@ -102,7 +101,7 @@ Result<FlipReport> AnalyzeRun(store::Store* store, const std::string& run_id,
     MMGATE_RETURN_IF_ERROR(
         store->LoadDecisionsPage(run_id, kSuiteName, after, kPageSize, &page));
     if (page.empty()) break;
-    for (const store::DecisionRow& d : page) {
+    for (store::DecisionRow& d : page) {
       ++strata[{d.category, PeriodOf(d.created_ms, period)}];
       if (!d.in_run) continue;
       ToReplayed(d, &reader, &x);
