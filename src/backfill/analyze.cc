@@ -26,85 +26,44 @@ Result<std::map<std::string, std::string>> ReviewLabels(
   return out;
 }
 
-Replayed ToReplayed(const store::TraceRecord& t, const store::ItemResult& r,
-                    DecisionReader* reader) {
-  Replayed x;
-  x.trace_id = t.trace_id;
-  x.created_ms = t.created_ms;
-  x.category = t.category;
-  x.old_decision = t.decision;
-  bool ok = reader->ReadInputs(t.inputs_json, &x);
-  if (!ok) {
+// Sets x from one stored decision, whose JSON is read in place. x is reused
+// from row to row, so its strings keep their storage.
+void ToReplayed(store::DecisionRow& d, DecisionReader* reader, Replayed* x) {
+  x->trace_id.assign(d.trace_id);
+  x->created_ms = d.created_ms;
+  x->category.assign(d.category);
+  x->old_decision.assign(d.decision);
+  x->new_decision.reset();
+  x->candidate_confidence = -1;
+  if (!reader->ReadInputs(&d.inputs_json, x)) {
+    x->modality.clear();
+    x->slices.clear();
+    x->ground_truth.clear();
+    x->production_confidence = -1;
+    store::TraceRecord t;
+    t.trace_id = d.trace_id;
+    t.inputs_json = d.inputs_json;
     auto in = trace::ParseInputs(t);
-    ok = in.ok();
-    if (ok) {
-      x.modality = in->modality;
-      x.slices = in->slices;
-      x.ground_truth = in->ground_truth;
-      x.production_confidence = in->confidence;
-    }
+    if (!in.ok()) return;  // unreadable inputs: not answered
+    x->modality = in->modality;
+    x->slices = in->slices;
+    x->ground_truth = in->ground_truth;
+    x->production_confidence = in->confidence;
   }
-  if (ok && r.response && r.response->answer) {
-    const std::string& answer = *r.response->answer;
-    std::string decision;
-    double conf = -1;
-    if (reader->ReadAnswer(answer, &decision, &conf)) {
-      x.new_decision = std::move(decision);
-      x.candidate_confidence = conf;
-    } else {
-      auto [d, c] = ParseCandidateAnswer(answer);
-      x.new_decision = std::move(d);
-      x.candidate_confidence = c;
-    }
+  if (!d.answered) return;
+  std::string decision;
+  double conf = -1;
+  if (reader->ReadAnswer(&d.answer, &decision, &conf)) {
+    x->new_decision = std::move(decision);
+    x->candidate_confidence = conf;
+  } else {
+    auto [dec, c] = ParseCandidateAnswer(d.answer);
+    x->new_decision = std::move(dec);
+    x->candidate_confidence = c;
   }
-  return x;
 }
 
 constexpr int64_t kPageSize = 10000;
-
-// The run's backfill items, a page at a time, in id order. An item whose
-// trace left the store is passed over.
-class ItemCursor {
- public:
-  ItemCursor(store::Store* store, const std::string& run_id)
-      : store_(store), run_id_(run_id) {}
-
-  Status Start() { return Load(""); }
-  bool empty() const { return page_.empty(); }
-  int64_t period_weeks() const { return PeriodWeeks(page_); }
-
-  // The item of `trace_id`, or null when the run has none; ids must come in
-  // increasing order.
-  Result<const store::ItemResult*> Seek(const std::string& trace_id) {
-    for (;;) {
-      if (next_ == page_.size()) {
-        if (done_) return nullptr;
-        MMGATE_RETURN_IF_ERROR(Load(page_.back().item.item_id));
-        if (page_.empty()) return nullptr;
-      }
-      const std::string& id = page_[next_].item.item_id;
-      if (id == trace_id) return &page_[next_++];
-      if (id > trace_id) return nullptr;
-      ++next_;
-    }
-  }
-
- private:
-  Status Load(const std::string& after) {
-    auto page = store_->LoadResultsPage(run_id_, kSuiteName, after, kPageSize);
-    if (!page.ok()) return page.status();
-    page_ = std::move(*page);
-    next_ = 0;
-    done_ = static_cast<int64_t>(page_.size()) < kPageSize;
-    return Status::Ok();
-  }
-
-  store::Store* store_;
-  std::string run_id_;
-  std::vector<store::ItemResult> page_;
-  size_t next_ = 0;
-  bool done_ = false;
-};
 
 }  // namespace
 
@@ -122,31 +81,34 @@ Result<FlipReport> AnalyzeRun(store::Store* store, const std::string& run_id,
                               const std::function<void(int64_t)>& progress) {
   auto labels = ReviewLabels(store, run_id);
   if (!labels.ok()) return labels.status();
-  ItemCursor items(store, run_id);
-  MMGATE_RETURN_IF_ERROR(items.Start());
-  if (items.empty())
+  auto first = store->LoadResultsPage(run_id, kSuiteName, "", kPageSize);
+  if (!first.ok()) return first.status();
+  if (first->empty())
     return Status::Invalid("run " + run_id +
                            " replayed no traces (not a backfill run?)");
-  const int64_t period = items.period_weeks();
+  const int64_t period = PeriodWeeks(*first);
+  first->clear();
   FlipAnalyzer analyzer({}, period, stakes, std::move(*labels));
-  // The history and the run's items, both paged in id order, are merged so
-  // that neither is ever held whole.
+  // The history with the run's answers, a page at a time in trace id order,
+  // so that neither is ever held whole.
   std::map<StratumKey, int64_t> strata;
   DecisionReader reader;
+  std::vector<store::DecisionRow> page;
+  Replayed x;
   std::string after;
   int64_t read = 0;
   for (;;) {
-    auto page = store->ListTracesPage({}, after, kPageSize);
-    if (!page.ok()) return page.status();
-    if (page->empty()) break;
-    for (const store::TraceRecord& t : *page) {
-      ++strata[{t.category, PeriodOf(t.created_ms, period)}];
-      auto item = items.Seek(t.trace_id);
-      if (!item.ok()) return item.status();
-      if (*item) analyzer.Add(ToReplayed(t, **item, &reader));
+    MMGATE_RETURN_IF_ERROR(
+        store->LoadDecisionsPage(run_id, kSuiteName, after, kPageSize, &page));
+    if (page.empty()) break;
+    for (store::DecisionRow& d : page) {
+      ++strata[{d.category, PeriodOf(d.created_ms, period)}];
+      if (!d.in_run) continue;
+      ToReplayed(d, &reader, &x);
+      analyzer.Add(x);
     }
-    after = page->back().trace_id;
-    read += static_cast<int64_t>(page->size());
+    after = page.back().trace_id;
+    read += static_cast<int64_t>(page.size());
     if (progress) progress(read);
   }
   analyzer.SetPopulation(std::move(strata));

@@ -19,6 +19,12 @@ struct DecisionReader::Impl {
     std::memcpy(buffer.data(), json.data(), json.size());
     return parser.iterate(buffer.data(), json.size(), buffer.size());
   }
+  // The document of `json` in place, its capacity grown for the padding.
+  simdjson::simdjson_result<od::document> InPlace(std::string* json) {
+    const size_t padded = json->size() + simdjson::SIMDJSON_PADDING;
+    if (json->capacity() < padded) json->reserve(padded);
+    return parser.iterate(json->data(), json->size(), json->capacity());
+  }
 };
 
 DecisionReader::DecisionReader() : impl_(std::make_unique<Impl>()) {}
@@ -50,12 +56,10 @@ bool NoMedia(od::value v) {
   return a.is_empty().get(empty) == simdjson::SUCCESS && empty;
 }
 
-}  // namespace
-
-bool DecisionReader::ReadInputs(std::string_view inputs_json, Replayed* x) {
+bool ReadInputsOf(simdjson::simdjson_result<od::document> parsed, Replayed* x) {
   od::document doc;
   od::object obj;
-  if (impl_->Iterate(inputs_json).get(doc) != simdjson::SUCCESS ||
+  if (std::move(parsed).get(doc) != simdjson::SUCCESS ||
       doc.get_object().get(obj) != simdjson::SUCCESS)
     return false;
   Replayed r;
@@ -93,11 +97,11 @@ bool DecisionReader::ReadInputs(std::string_view inputs_json, Replayed* x) {
   return true;
 }
 
-bool DecisionReader::ReadAnswer(std::string_view answer, std::string* decision,
-                                double* confidence) {
+bool ReadAnswerOf(simdjson::simdjson_result<od::document> parsed,
+                  std::string* decision, double* confidence) {
   od::document doc;
   od::object obj;
-  if (impl_->Iterate(answer).get(doc) != simdjson::SUCCESS ||
+  if (std::move(parsed).get(doc) != simdjson::SUCCESS ||
       doc.get_object().get(obj) != simdjson::SUCCESS)
     return false;
   bool have_decision = false;
@@ -122,6 +126,26 @@ bool DecisionReader::ReadAnswer(std::string_view answer, std::string* decision,
   decision->assign(d);
   *confidence = conf;
   return true;
+}
+
+}  // namespace
+
+bool DecisionReader::ReadInputs(std::string_view inputs_json, Replayed* x) {
+  return ReadInputsOf(impl_->Iterate(inputs_json), x);
+}
+
+bool DecisionReader::ReadInputs(std::string* inputs_json, Replayed* x) {
+  return ReadInputsOf(impl_->InPlace(inputs_json), x);
+}
+
+bool DecisionReader::ReadAnswer(std::string_view answer, std::string* decision,
+                                double* confidence) {
+  return ReadAnswerOf(impl_->Iterate(answer), decision, confidence);
+}
+
+bool DecisionReader::ReadAnswer(std::string* answer, std::string* decision,
+                                double* confidence) {
+  return ReadAnswerOf(impl_->InPlace(answer), decision, confidence);
 }
 
 }  // namespace mmgate::backfill

@@ -30,10 +30,17 @@ class DecisionReader {
   // a trace's inputs_json; false (x unchanged) when the fast path does not
   // apply.
   bool ReadInputs(std::string_view inputs_json, Replayed* x);
+  // The same, reading the string in place rather than copying it: its
+  // capacity is grown to hold simdjson's padding (once, for a string reused
+  // from row to row); its contents are unchanged.
+  bool ReadInputs(std::string* inputs_json, Replayed* x);
   // As ParseCandidateAnswer for an answer that is a JSON object whose
   // "decision" is a string and "confidence", if there, a number; false for
   // any other answer.
   bool ReadAnswer(std::string_view answer, std::string* decision,
+                  double* confidence);
+  // The same, in place (as ReadInputs).
+  bool ReadAnswer(std::string* answer, std::string* decision,
                   double* confidence);
 
  private:

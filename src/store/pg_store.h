@@ -93,6 +93,9 @@ class PgStore final : public Store {
   Result<std::vector<TraceRecord>> ListTracesPage(const TraceFilter& filter,
                                                   const std::string& after_id,
                                                   int64_t limit) override;
+  Status LoadDecisionsPage(const std::string& run_id, const std::string& suite,
+                           const std::string& after_id, int64_t limit,
+                           std::vector<DecisionRow>* page) override;
   Status PutStages(const std::string& run_id,
                    const std::vector<StageRecord>& stages) override;
   Result<std::vector<StageRecord>> LoadStages(

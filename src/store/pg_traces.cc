@@ -2,6 +2,7 @@
 // traces.cc and extra_responses.cc).
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string_view>
 #include <tuple>
 
 #include "store/pg_store.h"
@@ -94,6 +95,55 @@ Result<std::vector<TraceRecord>> PgStore::ListTracesPage(
           out.push_back(ReadTrace(r));
         return out;
       });
+}
+
+// The page's last trace id first, then one join bounded to the page's id
+// range on all three tables: PostgreSQL plans it as merge joins of three
+// index range scans. Unbounded, with the page's LIMIT, it chose a nested loop
+// with two index seeks per trace (2.5x the time per page at 60,000 traces).
+Status PgStore::LoadDecisionsPage(const std::string& run_id,
+                                  const std::string& suite,
+                                  const std::string& after_id, int64_t limit,
+                                  std::vector<DecisionRow>* page) {
+  return Tx("reading the decisions of run " + run_id, [&](pqxx::work& w) {
+    auto view = [](const pqxx::field& f) {
+      return std::string_view(f.c_str(), f.size());
+    };
+    const auto last = w.exec_params(
+        "SELECT max(trace_id) FROM (SELECT trace_id FROM traces"
+        " WHERE trace_id > $1 ORDER BY trace_id LIMIT $2) p",
+        after_id, limit);
+    size_t n = 0;
+    if (!last[0][0].is_null()) {
+      const std::string in_page = " item_id > $3 AND item_id <= $4";
+      for (const auto& r : w.exec_params(
+               "SELECT t.trace_id, t.created_ms, t.category, t.decision,"
+               " t.inputs_json, i.item_id IS NOT NULL, r.answer IS NOT NULL,"
+               " r.answer FROM traces t LEFT JOIN (SELECT item_id FROM items"
+               " WHERE run_id = $1 AND suite = $2 AND" +
+                   in_page +
+                   ") i ON i.item_id = t.trace_id LEFT JOIN (SELECT item_id,"
+                   " answer FROM responses WHERE run_id = $1 AND suite = $2"
+                   " AND" +
+                   in_page +
+                   ") r ON r.item_id = t.trace_id WHERE t.trace_id > $3 AND"
+                   " t.trace_id <= $4 ORDER BY t.trace_id",
+               run_id, suite, after_id, Text(last[0], 0))) {
+        if (n == page->size()) page->emplace_back();
+        DecisionRow& d = (*page)[n++];
+        d.trace_id.assign(view(r[0]));
+        d.created_ms = Int(r, 1);
+        d.category.assign(view(r[2]));
+        d.decision.assign(view(r[3]));
+        d.inputs_json.assign(view(r[4]));
+        d.in_run = r[5].as<bool>();
+        d.answered = r[6].as<bool>();
+        d.answer.assign(d.answered ? view(r[7]) : std::string_view());
+      }
+    }
+    page->resize(n);
+    return Status::Ok();
+  });
 }
 
 Status PgStore::PutStages(const std::string& run_id,

@@ -237,6 +237,19 @@ struct TraceRecord {
   std::string request_hash;   // dedups traces, keys the response cache
 };
 
+// A stored trace with what one suite of a run did with it
+// (Store::LoadDecisionsPage): the few columns flip analysis reads.
+struct DecisionRow {
+  std::string trace_id;
+  int64_t created_ms = 0;
+  std::string category;
+  std::string decision;     // production's
+  std::string inputs_json;  // the request (modality, slices, ground truth)
+  bool in_run = false;      // the suite holds an item for the trace
+  bool answered = false;    // the item has a stored answer...
+  std::string answer;       // ...this one (empty otherwise)
+};
+
 // Which traces to list: created_ms in [since_ms, until_ms), and the category
 // when it is not empty.
 struct TraceFilter {

@@ -182,6 +182,19 @@ class Store {
       const TraceFilter& filter, const std::string& after_id,
       int64_t limit) = 0;
 
+  // What flip analysis reads of a history and of a run's replay of it, a
+  // page at a time: the traces whose id sorts after `after_id` (bytewise;
+  // empty: from the first), at most `limit`, in trace id order, each with
+  // whether `suite` of `run_id` holds an item for it and that item's stored
+  // answer. Only these columns are read: the item's and response's other
+  // columns are neither returned nor checked. `page` is replaced (an empty
+  // page ends the history); its rows' strings keep their storage from one
+  // page to the next, so paging through millions allocates little.
+  virtual Status LoadDecisionsPage(const std::string& run_id,
+                                   const std::string& suite,
+                                   const std::string& after_id, int64_t limit,
+                                   std::vector<DecisionRow>* page) = 0;
+
   // Pipeline stages of a run. PutStages replaces every stored stage of each
   // (suite, item, trace) it is given stages for; LoadStages orders by suite,
   // item, trace, seq.

@@ -94,5 +94,33 @@ TEST(DecisionReaderTest, AnswersMatchParseCandidateAnswer) {
   }
 }
 
+TEST(DecisionReaderTest, InPlaceReadsMatchAndLeaveTheTextAsItWas) {
+  DecisionReader reader;
+  // Short strings first, so the padding has to grow them; the same strings
+  // are then reused, as the analysis reuses its rows.
+  std::string inputs = R"({"modality": "image"})";
+  std::string answer = R"({"decision": "deny", "confidence": 0.5})";
+  for (const char* next : {R"({"slices": {"a": "1"}, "ground_truth": "x"})",
+                           R"({"media": [{"type": "image"}]})"}) {
+    const std::string before = inputs, answer_before = answer;
+    Replayed a, b;
+    const bool ok = reader.ReadInputs(&inputs, &a);
+    EXPECT_EQ(ok, reader.ReadInputs(std::string_view(before), &b)) << before;
+    EXPECT_EQ(inputs, before);
+    EXPECT_EQ(a.modality, b.modality);
+    EXPECT_EQ(a.slices, b.slices);
+    EXPECT_EQ(a.ground_truth, b.ground_truth);
+    std::string d1, d2;
+    double c1 = -2, c2 = -2;
+    EXPECT_TRUE(reader.ReadAnswer(&answer, &d1, &c1));
+    EXPECT_TRUE(reader.ReadAnswer(std::string_view(answer_before), &d2, &c2));
+    EXPECT_EQ(answer, answer_before);
+    EXPECT_EQ(d1, d2);
+    EXPECT_EQ(c1, c2);
+    inputs = next;
+    answer = R"({"decision": "approve"})";
+  }
+}
+
 }  // namespace
 }  // namespace mmgate::backfill

@@ -142,6 +142,86 @@ TYPED_TEST(PagesContract, ResultsPageOneSuiteByIdWithTheirOwnScores) {
   EXPECT_TRUE(none->empty());
 }
 
+// One decision as "id in_run answered answer", to compare pages whole.
+std::string Show(const DecisionRow& d) {
+  return d.trace_id + " " + std::to_string(d.created_ms) + " " + d.category +
+         " " + d.decision + " " + d.inputs_json + (d.in_run ? " item" : "") +
+         (d.answered ? " answer:" + d.answer : "");
+}
+
+TYPED_TEST(PagesContract, DecisionsPageJoinsTracesWithOneSuitesAnswers) {
+  Store* s = this->store_.get();
+  ASSERT_TRUE(
+      s->PutTraces({Trace("t2", 100, "refund"), Trace("t10", 300, "refund"),
+                    Trace("T9", 200, "chat"), Trace("t1", 400, "chat"),
+                    Trace("u", 50, "refund")})
+          .ok());
+  ASSERT_TRUE(AddChartsRun(s, "r").ok());
+  ASSERT_TRUE(AddChartsRun(s, "r2").ok());
+  SuiteRecord bf = ChartsSuite();
+  bf.suite = "backfill";
+  auto items = [](std::vector<std::string> ids) {
+    std::vector<ItemRecord> out;
+    for (const std::string& id : ids) {
+      ItemRecord it = ChartsItems()[0];
+      it.suite = "backfill";
+      it.item_id = id;
+      it.line = static_cast<int64_t>(out.size()) + 1;
+      out.push_back(it);
+    }
+    return out;
+  };
+  // "gone": an item whose trace left the store; "u" answered only in
+  // another run.
+  ASSERT_TRUE(s->PutSuite("r", bf, items({"t1", "t10", "t2", "gone"})).ok());
+  ASSERT_TRUE(s->PutSuite("r2", bf, items({"u"})).ok());
+  auto answer = [&](const std::string& run, const std::string& id,
+                    std::optional<std::string> text) {
+    ResponseRecord r = Answered(id, text.value_or(""));
+    r.suite = "backfill";
+    if (!text) {
+      r.answer.reset();
+      r.error = "timed out";
+      r.error_kind = "timeout";
+    }
+    return s->PutResult(run, r, {});
+  };
+  ASSERT_TRUE(answer("r", "t1", R"({"decision":"deny"})").ok());
+  ASSERT_TRUE(answer("r", "t10", std::nullopt).ok());
+  ASSERT_TRUE(answer("r", "gone", "x").ok());
+  ASSERT_TRUE(answer("r2", "u", "approve").ok());
+  // The charts suite's own item c1 is answered too: another suite.
+  ASSERT_TRUE(s->PutResult("r", Answered("c1", "4"), {}).ok());
+
+  // A reused page holding more rows than the next one.
+  std::vector<DecisionRow> page(5);
+  page[1].answer = "stale";
+  page[1].answered = page[1].in_run = true;
+  std::vector<std::string> seen;
+  std::vector<size_t> sizes;
+  std::string after;
+  for (int guard = 0; guard < 10; ++guard) {
+    ASSERT_TRUE(s->LoadDecisionsPage("r", "backfill", after, 2, &page).ok());
+    sizes.push_back(page.size());
+    if (page.empty()) break;
+    for (const DecisionRow& d : page) seen.push_back(Show(d));
+    after = page.back().trace_id;
+  }
+  EXPECT_EQ(sizes, (std::vector<size_t>{2, 2, 1, 0}));
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      R"(T9 200 chat approve {"prompt":"T9"})",
+                      R"(t1 400 chat approve {"prompt":"t1"} item)"
+                      R"( answer:{"decision":"deny"})",
+                      R"(t10 300 refund approve {"prompt":"t10"} item)",
+                      R"(t2 100 refund approve {"prompt":"t2"} item)",
+                      R"(u 50 refund approve {"prompt":"u"})",
+                  }));
+
+  ASSERT_TRUE(s->LoadDecisionsPage("nope", "backfill", "t10", 10, &page).ok());
+  ASSERT_EQ(page.size(), 2u) << "every trace, none in the run";
+  EXPECT_EQ(Show(page[0]), R"(t2 100 refund approve {"prompt":"t2"})");
+}
+
 TYPED_TEST(PagesContract, PutResultsWritesABatchWholeOrNotAtAll) {
   Store* s = this->store_.get();
   ASSERT_TRUE(AddChartsRun(s, "r").ok());
