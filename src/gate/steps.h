@@ -46,6 +46,14 @@ struct SuiteWork {
   // nothing per item: the lookup key of At and the strata of one pair.
   std::string at_key;
   std::vector<size_t> pair_strata;
+
+  // Per pair, read once by pairing for the tiers, which would otherwise
+  // look every item up again: whether each run's item failed (IsFailure),
+  // and pair i's slice strata in slice order, slice_strata[slice_first[i],
+  // slice_first[i + 1]), numbered as `strata` was before PrepareSuite sorted
+  // it.
+  std::vector<char> base_failed, cand_failed;
+  std::vector<uint32_t> slice_strata, slice_first{0};
 };
 
 // By (suite, metric): the order of the verdict's suites.
