@@ -2,7 +2,9 @@
 // difficulty tiers (tiers.cc), measurement (measure.cc) and decision
 // (decide.cc); cost.h gives each run's latency and cost. A SuiteWork carries
 // one (suite, metric) through them. Internal to gate/: callers use Evaluate.
-// Every step is a pure function of its arguments (no shared state).
+// Every step is a pure function of its arguments (no shared state), so
+// Evaluate runs each suite's steps on up to one thread per core; the result
+// never depends on it.
 #ifndef MMGATE_GATE_STEPS_H_
 #define MMGATE_GATE_STEPS_H_
 
