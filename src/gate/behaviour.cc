@@ -20,12 +20,20 @@ score::AbstainRule AbstainRuleOf(const nlohmann::json& params) {
                      : score::AbstainRule{score::DefaultAbstainPhrases(), ""};
 }
 
-ItemBehaviour Classify(const store::ItemResult& r,
-                       const score::AbstainRule& rule) {
+bool AbstainMemo::Abstains(std::string_view answer) {
+  if (auto it = seen_.find(answer); it != seen_.end()) return it->second;
+  const bool abstains = score::Abstains(answer, rule_);
+  seen_.emplace(answer, abstains);
+  return abstains;
+}
+
+namespace {
+
+// The behaviour of an answered item that does or does not abstain.
+ItemBehaviour Answered(const store::ItemResult& r, bool abstains) {
   ItemBehaviour b;
-  if (!r.response || !r.response->answer) return b;
   b.counted = true;
-  b.abstains = score::Abstains(*r.response->answer, rule);
+  b.abstains = abstains;
   b.expect_abstain = r.item.expect == "abstain";
   b.hallucinated = b.expect_abstain && !b.abstains;
   if (const int g = Score(r, "grounding"); g >= 0)
@@ -35,12 +43,19 @@ ItemBehaviour Classify(const store::ItemResult& r,
   return b;
 }
 
+}  // namespace
+
+ItemBehaviour Classify(const store::ItemResult& r, AbstainMemo* memo) {
+  if (!r.response || !r.response->answer) return {};
+  return Answered(r, memo->Abstains(*r.response->answer));
+}
+
 Behaviour Summarize(const std::vector<const store::ItemResult*>& items,
                     const nlohmann::json& params) {
-  const score::AbstainRule rule = AbstainRuleOf(params);
+  AbstainMemo memo(AbstainRuleOf(params));
   Behaviour b;
   for (const store::ItemResult* r : items) {
-    const ItemBehaviour ib = Classify(*r, rule);
+    const ItemBehaviour ib = Classify(*r, &memo);
     if (!ib.counted) continue;
     if (ib.expect_abstain) {
       ++b.abstain_items;

@@ -4,6 +4,9 @@
 #define MMGATE_GATE_BEHAVIOUR_H_
 
 #include <nlohmann/json.hpp>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "gate/gate.h"
@@ -25,8 +28,22 @@ struct ItemBehaviour {
 // The suite's abstention rule from its params (abstain_phrases,
 // abstain_field); invalid params fall back to the default phrases.
 score::AbstainRule AbstainRuleOf(const nlohmann::json& params);
-ItemBehaviour Classify(const store::ItemResult& r,
-                       const score::AbstainRule& rule);
+
+// score::Abstains under one rule, remembered per distinct answer text: runs
+// repeat their answers, and canonicalising each again was most of the
+// summary's cost. Holds views of the answers, which must outlive it. Not
+// thread-safe: one per loop.
+class AbstainMemo {
+ public:
+  explicit AbstainMemo(score::AbstainRule rule) : rule_(std::move(rule)) {}
+  bool Abstains(std::string_view answer);
+
+ private:
+  score::AbstainRule rule_;
+  std::unordered_map<std::string_view, bool> seen_;
+};
+
+ItemBehaviour Classify(const store::ItemResult& r, AbstainMemo* memo);
 
 // `params` is the suite's params (abstain_phrases, abstain_field). Invalid
 // params fall back to the default phrases: the runner already reported them.

@@ -1,9 +1,12 @@
 #include "gate/gate.h"
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <set>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "gate/cost.h"
 #include "gate/slo.h"
@@ -52,6 +55,24 @@ std::string StageList(const std::set<std::string>& stages) {
   return out;
 }
 
+// Runs fn on every suite's work, on up to one thread per core: a suite's
+// steps read only its own SuiteWork and the const policy and history
+// (steps.h), so the results depend neither on the order nor on the threads.
+template <typename Fn>
+void ForEachSuite(SuiteWorks* works, const Fn& fn) {
+  std::vector<SuiteWork*> all;
+  for (auto& [key, w] : *works) all.push_back(&w);
+  std::atomic<size_t> next{0};
+  auto run = [&] {
+    for (size_t i = next++; i < all.size(); i = next++) fn(all[i]);
+  };
+  const size_t threads = std::min<size_t>(
+      all.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::jthread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(run);
+  run();
+}
+
 }  // namespace
 
 std::string LoadCondition(const RunData& baseline, const RunData& candidate,
@@ -82,16 +103,16 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   if (!works.ok()) return works.status();
   for (auto& [key, w] : *works)
     w.v.condition = LoadCondition(baseline, candidate, w.v.suite);
-  for (auto& [key, w] : *works) AssignTiers(&w, history);
-  for (auto& [key, w] : *works) {
-    PrepareSuite(&w, policy);
-    PrepareSlos(&w, policy, baseline.run.model, candidate.run.model);
-  }
+  ForEachSuite(&*works, [&](SuiteWork* w) {
+    AssignTiers(w, history);
+    PrepareSuite(w, policy);
+    PrepareSlos(w, policy, baseline.run.model, candidate.run.model);
+  });
   AssignLevels(&*works, policy);
-  for (auto& [key, w] : *works) {
-    MeasureSuite(&w, policy);
-    MeasureSlos(&w, policy);
-  }
+  ForEachSuite(&*works, [&](SuiteWork* w) {
+    MeasureSuite(w, policy);
+    MeasureSlos(w, policy);
+  });
   MMGATE_RETURN_IF_ERROR(AdjustFamily(&*works, policy));
   for (auto& [key, w] : *works) {
     w.v.baseline_cost =

@@ -37,6 +37,40 @@ double IntervalSe(double oriented_delta, double oriented_lower, double level,
   return std::max(se, half / boost::math::quantile(z, 1 - level));
 }
 
+// A name with its first eight bytes as a big-endian integer (zero-padded):
+// integer order is byte order, so most comparisons of a sort settle on the
+// integers, held in the array, without reading the names scattered in
+// memory (a million group names otherwise miss the cache on every compare).
+struct KeyedName {
+  uint64_t prefix;
+  std::string_view name;
+  uint32_t run;
+  bool operator<(const KeyedName& o) const {
+    return prefix != o.prefix ? prefix < o.prefix : name < o.name;
+  }
+};
+
+// rank[r] = the rank of names[r] among the distinct names, in byte order.
+void RankNames(const std::vector<std::string_view>& names,
+               std::vector<uint32_t>* rank) {
+  std::vector<KeyedName> keyed(names.size());
+  for (size_t r = 0; r < names.size(); ++r) {
+    uint64_t prefix = 0;
+    for (size_t b = 0; b < 8; ++b) {
+      prefix =
+          prefix << 8 |
+          (b < names[r].size() ? static_cast<unsigned char>(names[r][b]) : 0u);
+    }
+    keyed[r] = {prefix, names[r], static_cast<uint32_t>(r)};
+  }
+  std::sort(keyed.begin(), keyed.end());
+  uint32_t next = 0;
+  for (size_t i = 0; i < keyed.size(); ++i) {
+    if (i > 0 && keyed[i - 1] < keyed[i]) ++next;
+    (*rank)[keyed[i].run] = next;
+  }
+}
+
 }  // namespace
 
 void NumberClusters(std::vector<Pair>* pairs) {
@@ -56,14 +90,7 @@ void NumberClusters(std::vector<Pair>* pairs) {
       runs.end()) {
     for (size_t r = 0; r < runs.size(); ++r) rank[r] = static_cast<uint32_t>(r);
   } else {
-    std::vector<std::string_view> names = runs;
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    for (size_t r = 0; r < runs.size(); ++r) {
-      rank[r] = static_cast<uint32_t>(
-          std::lower_bound(names.begin(), names.end(), runs[r]) -
-          names.begin());
-    }
+    RankNames(runs, &rank);
   }
   for (size_t i = 0; i < pairs->size(); ++i)
     (*pairs)[i].cluster = rank[run_of[i]];

@@ -92,6 +92,12 @@ bool AddPair(const ItemResult& b, const ItemResult& c, const Policy& policy,
   w->base_items.push_back(&b);
   w->cand_items.push_back(&c);
   for (size_t st : strata) w->strata[st].idx.push_back(index);
+  const bool hib = w->v.higher_is_better;
+  w->base_failed.push_back(IsFailure(be, be ? 0 : bs->second.value, hib));
+  w->cand_failed.push_back(IsFailure(ce, ce ? 0 : cs->second.value, hib));
+  for (size_t i = 1; i < strata.size(); ++i)
+    w->slice_strata.push_back(static_cast<uint32_t>(strata[i]));
+  w->slice_first.push_back(static_cast<uint32_t>(w->slice_strata.size()));
   return true;
 }
 

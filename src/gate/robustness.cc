@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string_view>
 
 #include "common/hash.h"
 #include "perturb/kinds.h"
@@ -16,11 +17,11 @@ namespace {
 
 using store::ItemResult;
 
-std::string Perturbation(const ItemResult& r) {
+std::string_view Perturbation(const ItemResult& r) {
   for (const auto& [k, v] : r.item.slices) {
     if (k == "perturbation") return v;
   }
-  return "";
+  return {};
 }
 
 // num/den of one item's score; an error or a missing score is the worst
@@ -66,7 +67,9 @@ std::vector<Curve> BuildCurves(const std::vector<const ItemResult*>& base,
   std::map<std::string, GroupSums> clean;  // group -> clean sums
   std::map<std::string, PointAcc> points;  // slice value -> variants
   for (size_t i = 0; i < base.size(); ++i) {
-    const std::string p = Perturbation(*base[i]);
+    // Most suites have no perturbation slice: no score is read for them.
+    const std::string_view p = Perturbation(*base[i]);
+    if (p.empty()) continue;
     const std::string& group = base[i]->item.group;
     const auto [bn, bd] = Sums(*base[i], v.metric, hib);
     const auto [cn, cd] = Sums(*cand[i], v.metric, hib);
@@ -78,7 +81,7 @@ std::vector<Curve> BuildCurves(const std::vector<const ItemResult*>& base,
       g.cand_clean.base_num += cn;
       g.cand_clean.base_den += cd;
     } else if (perturb::SplitPerturbation(p)) {
-      PointAcc& acc = points[p];
+      PointAcc& acc = points[std::string(p)];
       stats::PairedSums& b = acc.base[group];
       stats::PairedSums& c = acc.cand[group];
       b.cand_num += bn;

@@ -62,7 +62,7 @@ double Quantile(SloFigure f) {
 // The rates: x of n items, by the figure's own rule.
 void SampleRate(const Slo& slo, const std::vector<const ItemResult*>& items,
                 const nlohmann::json& params, SloSample* s) {
-  const score::AbstainRule rule = AbstainRuleOf(params);
+  AbstainMemo memo(AbstainRuleOf(params));
   for (const ItemResult* r : items) {
     switch (slo.figure) {
       case SloFigure::kSchemaValid:
@@ -72,7 +72,7 @@ void SampleRate(const Slo& slo, const std::vector<const ItemResult*>& items,
         }
         break;
       case SloFigure::kHallucination: {
-        const ItemBehaviour b = Classify(*r, rule);
+        const ItemBehaviour b = Classify(*r, &memo);
         if (!b.counted) break;
         if (slo.hallucination_type.empty()) {
           if (!b.expect_abstain) break;
@@ -86,7 +86,7 @@ void SampleRate(const Slo& slo, const std::vector<const ItemResult*>& items,
         break;
       }
       case SloFigure::kOverRefusal: {
-        const ItemBehaviour b = Classify(*r, rule);
+        const ItemBehaviour b = Classify(*r, &memo);
         if (!b.counted || b.expect_abstain) break;
         ++s->n;
         s->x += b.abstains;

@@ -2,7 +2,9 @@
 // difficulty tiers (tiers.cc), measurement (measure.cc) and decision
 // (decide.cc); cost.h gives each run's latency and cost. A SuiteWork carries
 // one (suite, metric) through them. Internal to gate/: callers use Evaluate.
-// Every step is a pure function of its arguments (no shared state).
+// Every step is a pure function of its arguments (no shared state), so
+// Evaluate runs each suite's steps on up to one thread per core; the result
+// never depends on it.
 #ifndef MMGATE_GATE_STEPS_H_
 #define MMGATE_GATE_STEPS_H_
 
@@ -46,6 +48,14 @@ struct SuiteWork {
   // nothing per item: the lookup key of At and the strata of one pair.
   std::string at_key;
   std::vector<size_t> pair_strata;
+
+  // Per pair, read once by pairing for the tiers, which would otherwise
+  // look every item up again: whether each run's item failed (IsFailure),
+  // and pair i's slice strata in slice order, slice_strata[slice_first[i],
+  // slice_first[i + 1]), numbered as `strata` was before PrepareSuite sorted
+  // it.
+  std::vector<char> base_failed, cand_failed;
+  std::vector<uint32_t> slice_strata, slice_first{0};
 };
 
 // By (suite, metric): the order of the verdict's suites.

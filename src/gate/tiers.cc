@@ -12,14 +12,11 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 #include "gate/steps.h"
-#include "stats/pairing.h"
 
 namespace mmgate::gate {
 namespace {
@@ -31,13 +28,6 @@ constexpr std::string_view kFoldSeed = "mmgate-tiers-1";
 // Pseudo-items of the fold's overall failure rate that a slice value's rate
 // is shrunk toward, so a value seen a handful of times is not called hard.
 constexpr double kShrink = 10;
-
-bool FailedItem(const store::ItemResult& r, const std::string& metric,
-                bool higher_is_better) {
-  auto s = r.scores.find(metric);
-  bool error = stats::Errored(r) || s == r.scores.end();
-  return IsFailure(error, error ? 0 : s->second.value, higher_is_better);
-}
 
 // 64-bit FNV-1a: stable across platforms and library versions.
 uint64_t Fnv1a(std::string_view a, std::string_view b) {
@@ -82,15 +72,6 @@ struct FoldCounts {
   }
 };
 
-struct ViewPairHash {
-  size_t operator()(
-      const std::pair<std::string_view, std::string_view>& p) const {
-    const size_t h = std::hash<std::string_view>{}(p.first);
-    return h ^ (std::hash<std::string_view>{}(p.second) + 0x9e3779b97f4a7c15 +
-                (h << 6) + (h >> 2));
-  }
-};
-
 // Each item's predicted difficulty from the baseline's other folds: the mean,
 // over the item's slice values, of how much more often the baseline failed
 // that value than its items overall (shrunk by kShrink). Whole groups share
@@ -99,38 +80,28 @@ struct ViewPairHash {
 std::vector<double> CrossFitScores(const SuiteWork& w) {
   const size_t n = w.pairs.size();
   std::vector<int> fold(n);
-  std::vector<bool> failed(n);
   FoldCounts all;
-  // Slice values numbered in order of appearance; value_of lists each item's
-  // numbers in slice order (offsets in `first`).
-  std::unordered_map<std::pair<std::string_view, std::string_view>, uint32_t,
-                     ViewPairHash>
-      value_index;
-  std::vector<FoldCounts> by_value;
-  std::vector<uint32_t> value_of, first(n + 1, 0);
+  // Per slice value (the stratum pairing numbered it), its fold counts.
+  std::vector<FoldCounts> by_value(w.strata.size());
   for (size_t i = 0; i < n; ++i) {
-    const store::ItemRecord& it = w.base_items[i]->item;
-    fold[i] = static_cast<int>(Fnv1a(kFoldSeed, it.group) % kFolds);
-    failed[i] = FailedItem(*w.base_items[i], w.v.metric, w.v.higher_is_better);
-    all.fails[fold[i]] += failed[i];
+    fold[i] = static_cast<int>(Fnv1a(kFoldSeed, w.base_items[i]->item.group) %
+                               kFolds);
+    const bool failed = w.base_failed[i];
+    all.fails[fold[i]] += failed;
     ++all.n[fold[i]];
-    first[i] = static_cast<uint32_t>(value_of.size());
-    for (const auto& [k, v] : it.slices) {
-      auto [at, fresh] = value_index.try_emplace({k, v}, by_value.size());
-      if (fresh) by_value.emplace_back();
-      by_value[at->second].fails[fold[i]] += failed[i];
-      ++by_value[at->second].n[fold[i]];
-      value_of.push_back(at->second);
+    for (uint32_t j = w.slice_first[i]; j < w.slice_first[i + 1]; ++j) {
+      by_value[w.slice_strata[j]].fails[fold[i]] += failed;
+      ++by_value[w.slice_strata[j]].n[fold[i]];
     }
   }
-  first[n] = static_cast<uint32_t>(value_of.size());
   std::vector<double> score(n, 0);
   for (size_t i = 0; i < n; ++i) {
-    const size_t n_slices = first[i + 1] - first[i];
+    const uint32_t first = w.slice_first[i], end = w.slice_first[i + 1];
+    const size_t n_slices = end - first;
     if (n_slices == 0 || all.N(fold[i]) == 0) continue;
     double overall = static_cast<double>(all.Fails(fold[i])) / all.N(fold[i]);
-    for (uint32_t j = first[i]; j < first[i + 1]; ++j) {
-      const FoldCounts& c = by_value[value_of[j]];
+    for (uint32_t j = first; j < end; ++j) {
+      const FoldCounts& c = by_value[w.slice_strata[j]];
       double rate =
           (c.Fails(fold[i]) + kShrink * overall) / (c.N(fold[i]) + kShrink);
       score[i] += (rate - overall) / static_cast<double>(n_slices);
@@ -192,11 +163,11 @@ void FillResidual(SuiteWork* w) {
           std::binary_search(hard_tier->second.begin(), hard_tier->second.end(),
                              static_cast<uint32_t>(i));
     }
-    if (FailedItem(*w->base_items[i], w->v.metric, w->v.higher_is_better)) {
+    if (w->base_failed[i]) {
       ++r.baseline_failures;
       bh += hard;
     }
-    if (FailedItem(*w->cand_items[i], w->v.metric, w->v.higher_is_better)) {
+    if (w->cand_failed[i]) {
       ++r.candidate_failures;
       ch += hard;
     }

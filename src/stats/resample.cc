@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/random/binomial_distribution.hpp>
+#include <cmath>
+#include <optional>
 #include <thread>
 
 #include "stats/rng.h"
@@ -252,13 +254,13 @@ void FillBlock(const std::vector<double>& cells,
     out[r] = finish(scratch->sums.data() + r * F);
 }
 
-template <int F, typename Finish>
-double Run(const std::vector<double>& cells, const Finish& finish,
-           int64_t resamples, uint64_t seed, int threads, bool avx2,
-           std::vector<double>* replicates) {
+// Runs `fill(streams, out, count, scratch)` over every block of kBlock
+// replicates, on `threads` workers; block i owns the streams jumped 5i to
+// 5i + 4 times from the seed's, so the output never depends on `threads`.
+template <typename Fill>
+void RunBlocks(int64_t resamples, uint64_t seed, int threads,
+               std::vector<double>* replicates, const Fill& fill) {
   const int64_t blocks = (resamples + kBlock - 1) / kBlock;
-  const std::vector<Chunk> chunks =
-      MakeChunks(static_cast<uint32_t>(cells.size() / F), F);
   std::vector<BlockStreams> streams;
   streams.reserve(static_cast<size_t>(blocks));
   Xoshiro256 stream(seed);
@@ -277,26 +279,207 @@ double Run(const std::vector<double>& cells, const Finish& finish,
     Scratch scratch;
     for (int64_t block = next++; block < blocks; block = next++) {
       const int64_t first = block * kBlock;
-      FillBlock<F>(cells, chunks, streams[static_cast<size_t>(block)], avx2,
-                   finish, replicates->data() + first,
-                   std::min(kBlock, resamples - first), &scratch);
+      fill(streams[static_cast<size_t>(block)], replicates->data() + first,
+           std::min(kBlock, resamples - first), &scratch);
     }
   };
   int64_t workers = threads > 0 ? threads
                                 : static_cast<int64_t>(std::max(
                                       1u, std::thread::hardware_concurrency()));
   workers = std::min(workers, blocks);
-  {
-    std::vector<std::jthread> pool;
-    for (int64_t t = 1; t < workers; ++t) pool.emplace_back(work);
-    work();
-  }
+  std::vector<std::jthread> pool;
+  for (int64_t t = 1; t < workers; ++t) pool.emplace_back(work);
+  work();
+}
+
+template <int F, typename Finish>
+double Run(const std::vector<double>& cells, const Finish& finish,
+           int64_t resamples, uint64_t seed, int threads, bool avx2,
+           std::vector<double>* replicates) {
+  const std::vector<Chunk> chunks =
+      MakeChunks(static_cast<uint32_t>(cells.size() / F), F);
+  RunBlocks(resamples, seed, threads, replicates,
+            [&](const BlockStreams& streams, double* out, int64_t count,
+                Scratch* scratch) {
+              FillBlock<F>(cells, chunks, streams, avx2, finish, out, count,
+                           scratch);
+            });
   // The full-data statistic from the same packed cells, so with whole-number
   // data (counts, 0/1 scores) a replicate that reproduces the sample compares
   // exactly equal to it: ties matter for BCa's z0.
   double total[F] = {};
   for (size_t i = 0; i < cells.size(); ++i) total[i % F] += cells[i];
   return finish(total);
+}
+
+// The counts path, for clusters that take few distinct values (0/1 scores
+// summed over small groups): a replicate's statistic depends only on how many
+// of its k draws land on each value, and those counts are multinomial
+// (k; n_v / k). Each frequent value gets its count by one conditional
+// binomial; the rare values together are one more category, whose draws then
+// pick uniformly among the rare clusters. That is exactly the distribution of
+// k uniform draws, at about one binomial per frequent value plus one index per
+// draw that lands on a rare cluster, instead of k index draws.
+//
+// Costs, in index draws of the kernels (under a nanosecond each): a binomial
+// draw about kBinomialCost, an index into the rare clusters (scalar, with
+// rejection) about kRareCost. A value is frequent when its own binomial is
+// cheaper than drawing its clusters among the rare ones.
+constexpr int64_t kBinomialCost = 64;
+constexpr int64_t kRareCost = 2;
+
+struct Values {
+  std::vector<double> cells;    // F per frequent value
+  std::vector<int64_t> counts;  // clusters holding each frequent value
+  std::vector<double> shares;   // P(value | not an earlier one); last: rare
+  std::vector<double> rare;     // F per rare cluster, in value order
+};
+
+// Sorts the clusters by value and splits the values into frequent and rare;
+// none when that would cost more than the kernels' k draws (or a cell is not
+// finite, which has no order). Frequent values are in ascending order but for
+// the most frequent one, moved last: it takes what the others leave.
+template <int F>
+std::optional<Values> SplitValues(const std::vector<double>& cells,
+                                  bool always) {
+  const size_t k = cells.size() / F;
+  if (!std::all_of(cells.begin(), cells.end(),
+                   [](double x) { return std::isfinite(x); })) {
+    return std::nullopt;
+  }
+  auto less = [&](uint32_t a, uint32_t b) {
+    return std::lexicographical_compare(&cells[a * F], &cells[a * F] + F,
+                                        &cells[b * F], &cells[b * F] + F);
+  };
+  std::vector<uint32_t> order(k);
+  for (size_t i = 0; i < k; ++i) order[i] = static_cast<uint32_t>(i);
+  std::sort(order.begin(), order.end(), less);
+  Values v;
+  std::vector<int64_t>& counts = v.counts;
+  for (size_t i = 0, end; i < k; i = end) {
+    end = i + 1;
+    while (end < k && !less(order[i], order[end])) ++end;
+    const double* cell = &cells[order[i] * F];
+    const int64_t n = static_cast<int64_t>(end - i);
+    if (n * kRareCost > kBinomialCost) {
+      v.cells.insert(v.cells.end(), cell, cell + F);
+      counts.push_back(n);
+    } else {
+      for (int64_t j = 0; j < n; ++j)
+        v.rare.insert(v.rare.end(), cell, cell + F);
+    }
+  }
+  const int64_t rare = static_cast<int64_t>(v.rare.size() / F);
+  const int64_t cost =
+      kBinomialCost * static_cast<int64_t>(counts.size()) + kRareCost * rare;
+  if (counts.empty() || (!always && cost >= static_cast<int64_t>(k))) {
+    return std::nullopt;
+  }
+  const size_t top = static_cast<size_t>(
+      std::max_element(counts.begin(), counts.end()) - counts.begin());
+  std::rotate(counts.begin() + top, counts.begin() + top + 1, counts.end());
+  std::rotate(v.cells.begin() + top * F, v.cells.begin() + (top + 1) * F,
+              v.cells.end());
+  // Draw order: the frequent values but the last, the rare clusters, the last.
+  int64_t left = static_cast<int64_t>(k);
+  for (size_t c = 0; c + 1 < counts.size(); ++c) {
+    v.shares.push_back(static_cast<double>(counts[c]) /
+                       static_cast<double>(left));
+    left -= counts[c];
+  }
+  v.shares.push_back(static_cast<double>(rare) / static_cast<double>(left));
+  return v;
+}
+
+// Adds n clusters drawn uniformly from the rare ones to sum[0, F): each
+// index from a 32-bit field of `stream` by Lemire's multiply-shift, the few
+// fields that would make it uneven rejected, so it is exactly uniform.
+template <int F>
+void DrawRare(const Values& v, int64_t n, Xoshiro256& stream, double* sum) {
+  const uint64_t size = v.rare.size() / F;
+  const uint64_t reject = (uint64_t{1} << 32) % size;
+  double acc[2][F] = {};
+  int64_t drawn = 0;
+  while (drawn < n) {
+    const uint64_t x = stream.Next();
+    for (const uint64_t field : {x >> 32, x & 0xFFFFFFFFu}) {
+      const uint64_t product = field * size;
+      if ((product & 0xFFFFFFFFu) < reject || drawn == n) continue;
+      const double* cell = &v.rare[(product >> 32) * F];
+      for (int f = 0; f < F; ++f) acc[drawn & 1][f] += cell[f];
+      ++drawn;
+    }
+  }
+  for (int f = 0; f < F; ++f) sum[f] += acc[0][f] + acc[1][f];
+}
+
+// One replicate's sums: each frequent value times its count, in draw order,
+// then the rare draws.
+template <int F>
+void DrawCounts(const Values& v, int64_t k, BlockStreams& streams,
+                double* sum) {
+  const size_t m = v.cells.size() / F;
+  int64_t left = k, rare = 0;
+  auto binomial = [&](double share) {
+    return left == 0 ? 0
+                     : boost::random::binomial_distribution<int64_t, double>(
+                           left, share)(streams.counts);
+  };
+  for (size_t c = 0; c + 1 < m; ++c) {
+    const int64_t n = binomial(v.shares[c]);
+    left -= n;
+    for (int f = 0; f < F; ++f)
+      sum[f] += static_cast<double>(n) * v.cells[c * F + f];
+  }
+  if (!v.rare.empty()) {
+    rare = binomial(v.shares[m - 1]);
+    left -= rare;
+  }
+  for (int f = 0; f < F; ++f)
+    sum[f] += static_cast<double>(left) * v.cells[(m - 1) * F + f];
+  if (rare > 0) DrawRare<F>(v, rare, streams.lanes[0], sum);
+}
+
+template <int F, typename Finish>
+double RunCounts(const Values& v, int64_t k, const Finish& finish,
+                 int64_t resamples, uint64_t seed, int threads,
+                 std::vector<double>* replicates) {
+  RunBlocks(resamples, seed, threads, replicates,
+            [&](BlockStreams streams, double* out, int64_t count, Scratch*) {
+              for (int64_t r = 0; r < count; ++r) {
+                double sum[F] = {};
+                DrawCounts<F>(v, k, streams, sum);
+                out[r] = finish(sum);
+              }
+            });
+  // The full-data statistic with the replicates' arithmetic, so with
+  // whole-number data a replicate that reproduces the sample compares
+  // exactly equal to it: ties matter for BCa's z0.
+  double total[F] = {};
+  for (size_t c = 0; c < v.counts.size(); ++c) {
+    for (int f = 0; f < F; ++f)
+      total[f] += static_cast<double>(v.counts[c]) * v.cells[c * F + f];
+  }
+  double rare[F] = {};
+  for (size_t i = 0; i < v.rare.size(); ++i) rare[i % F] += v.rare[i];
+  for (int f = 0; f < F; ++f) total[f] += rare[f];
+  return finish(total);
+}
+
+template <int F, typename Finish>
+double Resample(const std::vector<double>& cells, const Finish& finish,
+                int64_t resamples, uint64_t seed, int threads, Kernel kernel,
+                std::vector<double>* replicates) {
+  const size_t k = cells.size() / F;
+  if (kernel == Kernel::kAuto || kernel == Kernel::kCounts) {
+    if (auto v = SplitValues<F>(cells, kernel == Kernel::kCounts)) {
+      return RunCounts<F>(*v, static_cast<int64_t>(k), finish, resamples, seed,
+                          threads, replicates);
+    }
+  }
+  const bool avx2 =
+      kernel == Kernel::kAvx2 || (kernel != Kernel::kScalar && HasAvx2());
+  return Run<F>(cells, finish, resamples, seed, threads, avx2, replicates);
 }
 
 }  // namespace
@@ -306,8 +489,6 @@ bool HasAvx2() { return __builtin_cpu_supports("avx2"); }
 double ResampleClusters(const std::vector<PairedSums>& clusters, double sign,
                         int64_t resamples, uint64_t seed, int threads,
                         std::vector<double>* replicates, Kernel kernel) {
-  const bool avx2 =
-      kernel == Kernel::kAvx2 || (kernel == Kernel::kAuto && HasAvx2());
   const bool same_den =
       std::all_of(clusters.begin(), clusters.end(),
                   [](const PairedSums& c) { return c.base_den == c.cand_den; });
@@ -322,9 +503,9 @@ double ResampleClusters(const std::vector<PairedSums>& clusters, double sign,
     for (const PairedSums& c : clusters)
       cells.push_back(c.cand_num - c.base_num);
     const double den = den0 * static_cast<double>(clusters.size());
-    return Run<1>(
+    return Resample<1>(
         cells, [&](const double* s) { return sign * Ratio(s[0], den); },
-        resamples, seed, threads, avx2, replicates);
+        resamples, seed, threads, kernel, replicates);
   }
   if (same_den) {
     cells.reserve(2 * clusters.size());
@@ -332,20 +513,20 @@ double ResampleClusters(const std::vector<PairedSums>& clusters, double sign,
       cells.push_back(c.cand_num - c.base_num);
       cells.push_back(c.base_den);
     }
-    return Run<2>(
+    return Resample<2>(
         cells, [&](const double* s) { return sign * Ratio(s[0], s[1]); },
-        resamples, seed, threads, avx2, replicates);
+        resamples, seed, threads, kernel, replicates);
   }
   cells.reserve(4 * clusters.size());
   for (const PairedSums& c : clusters) {
     cells.insert(cells.end(), {c.base_num, c.base_den, c.cand_num, c.cand_den});
   }
-  return Run<4>(
+  return Resample<4>(
       cells,
       [&](const double* s) {
         return PairedStatistic({s[0], s[1], s[2], s[3]}, sign);
       },
-      resamples, seed, threads, avx2, replicates);
+      resamples, seed, threads, kernel, replicates);
 }
 
 }  // namespace mmgate::stats

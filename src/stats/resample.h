@@ -18,10 +18,17 @@ inline double PairedStatistic(const PairedSums& s, double sign) {
   return sign * (Ratio(s.cand_num, s.cand_den) - Ratio(s.base_num, s.base_den));
 }
 
-// The inner loop's implementations. They draw the same indices and add in
-// the same order, so they give bit-identical replicates; kAuto picks AVX2
-// when the CPU has it.
-enum class Kernel { kAuto, kScalar, kAvx2 };
+// How replicates are drawn. kScalar and kAvx2 draw k cluster indices per
+// replicate; they draw the same indices and add in the same order, so they
+// give bit-identical replicates. kCounts draws, per replicate, how many of
+// the k draws land on each frequent cluster value and on the rare ones
+// together (multinomially, by conditional binomials), then indices among the
+// rare clusters only: the same distribution, other random numbers, and far
+// fewer draws when clusters take few values (0/1 scores summed over small
+// groups). kAuto takes kCounts when that costs less than k index draws (a
+// function of the data alone), else AVX2 when the CPU has it, else scalar;
+// kCounts falls back to them when no value is frequent.
+enum class Kernel { kAuto, kScalar, kAvx2, kCounts };
 
 // Whether this CPU can run Kernel::kAvx2.
 bool HasAvx2();
@@ -31,8 +38,9 @@ bool HasAvx2();
 // 1 <= k < 2^32), and returns the statistic on the clusters themselves,
 // computed with the same arithmetic. Replicates are made in blocks of 64,
 // block i drawing from five streams (the seed's xoshiro256** stream jumped
-// 5i to 5i + 4 times), so the output depends on the seed and never on
-// `threads` (0: one per core) or the kernel.
+// 5i to 5i + 4 times), so the output depends on the seed (and on whether
+// kAuto takes the counts path, a function of the data alone) and never on
+// `threads` (0: one per core) or the CPU. Thread-safe: it shares nothing.
 double ResampleClusters(const std::vector<PairedSums>& clusters, double sign,
                         int64_t resamples, uint64_t seed, int threads,
                         std::vector<double>* replicates,

@@ -2,6 +2,7 @@
 // in: sorted input takes the one-pass path, shuffled input the sort.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,38 @@ TEST(NumberClustersTest, UnsortedNamesGetTheirRanks) {
   std::string a = "a", b = "b", c = "c", c2 = "c";
   EXPECT_EQ(Numbers({&c, &a, &c2, &b, &a}),
             (std::vector<uint32_t>{2, 0, 2, 1, 0}));
+}
+
+// The sort compares the first eight bytes as an integer before the names:
+// ranks must still be byte order for names that share those eight bytes,
+// are shorter than eight, hold a NUL or bytes above 0x7f, or are empty.
+TEST(NumberClustersTest, RanksAreByteOrderForAnyNames) {
+  std::vector<std::string> names = {"g10",
+                                    "g1",
+                                    "g2",
+                                    "",
+                                    "source-000012",
+                                    "source-000011",
+                                    "source-00001",
+                                    std::string("g1\0", 3),
+                                    "\xc3\xa9t\xc3\xa9",
+                                    "ete",
+                                    "\x7f",
+                                    "\x80"};
+  std::vector<const std::string*> order;
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < names.size(); ++i)
+      order.push_back(
+          &names[(i * 5 + static_cast<size_t>(round)) % names.size()]);
+  }
+  std::vector<std::string> sorted = names;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<uint32_t> expected;
+  for (const std::string* n : order) {
+    expected.push_back(static_cast<uint32_t>(
+        std::lower_bound(sorted.begin(), sorted.end(), *n) - sorted.begin()));
+  }
+  EXPECT_EQ(Numbers(order), expected);
 }
 
 TEST(NumberClustersTest, NoPairs) { EXPECT_TRUE(Numbers({}).empty()); }

@@ -15,6 +15,7 @@
 namespace mmgate::stats {
 namespace {
 
+using testing::BinaryGroups;
 using testing::MeanScoreItems;
 using testing::WerLikeClusters;
 
@@ -368,6 +369,78 @@ TEST(ResampleTest, ChunkedDrawsKeepTheBootstrapMoments) {
   // Monte-Carlo sds with 1,000 replicates: mean plug_in/sqrt(1000), sd 2.2%.
   EXPECT_NEAR(mean, delta, 4 * plug_in / std::sqrt(1000.0));
   EXPECT_NEAR(sd / plug_in, 1.0, 0.09);
+}
+
+// 20,000 groups of 1 to 5 items scored 0/1 hold a few dozen distinct
+// (difference, size) values: kAuto takes the counts path there, and the
+// index kernels where every cluster differs.
+TEST(ResampleTest, AutoCountsWhenClustersTakeFewValues) {
+  const auto data = BinaryGroups(20000, 5, 41);
+  std::vector<double> automatic, counts, scalar;
+  const double a = ResampleClusters(data, 1, 700, 3, 1, &automatic);
+  const double c =
+      ResampleClusters(data, 1, 700, 3, 1, &counts, Kernel::kCounts);
+  const double s =
+      ResampleClusters(data, 1, 700, 3, 1, &scalar, Kernel::kScalar);
+  EXPECT_EQ(automatic, counts);
+  EXPECT_NE(automatic, scalar);
+  // Whole numbers: both paths compute the full-data statistic exactly.
+  EXPECT_EQ(a, c);
+  EXPECT_EQ(a, s);
+  for (int threads : {2, 3}) {
+    std::vector<double> many;
+    ResampleClusters(data, 1, 700, 3, threads, &many);
+    EXPECT_EQ(many, automatic) << threads << " threads";
+  }
+  const auto mean = MeanScoreItems(5000, 6);
+  std::vector<double> mean_auto, mean_scalar;
+  ResampleClusters(mean, 1, 300, 3, 1, &mean_auto);
+  ResampleClusters(mean, 1, 300, 3, 1, &mean_scalar, Kernel::kScalar);
+  EXPECT_EQ(mean_auto, mean_scalar);
+}
+
+// Counting draws per distinct value is the same distribution as drawing
+// clusters: 10,000 replicates of each agree within Monte-Carlo error on
+// both 95% ends and the SE, for each packing (one, two, four fields).
+TEST(ResampleTest, CountsKeepTheBootstrapDistribution) {
+  const auto same_size = BinaryGroups(8000, 1, 42);
+  // Unequal denominators: the four-field packing.
+  auto four_fields = BinaryGroups(8000, 4, 43);
+  for (size_t i = 0; i < four_fields.size(); ++i)
+    four_fields[i].cand_den += static_cast<double>(i % 2);
+  const auto two_fields = BinaryGroups(8000, 5, 44);
+  for (const std::vector<PairedSums>* data :
+       {&same_size, &two_fields,
+        static_cast<const std::vector<PairedSums>*>(&four_fields)}) {
+    std::vector<double> counts, scalar;
+    ResampleClusters(*data, 1, 10000, 7, 0, &counts, Kernel::kCounts);
+    ResampleClusters(*data, 1, 10000, 8, 0, &scalar, Kernel::kScalar);
+    std::sort(counts.begin(), counts.end());
+    std::sort(scalar.begin(), scalar.end());
+    auto sd = [](const std::vector<double>& r) {
+      double mean = 0, ss = 0;
+      for (double x : r) mean += x;
+      mean /= static_cast<double>(r.size());
+      for (double x : r) ss += (x - mean) * (x - mean);
+      return std::sqrt(ss / static_cast<double>(r.size() - 1));
+    };
+    const Tolerance tol = MonteCarloTolerance(0.95, 10000, sd(scalar));
+    EXPECT_NEAR(SortedQuantile(counts, 0.025), SortedQuantile(scalar, 0.025),
+                tol.percentile);
+    EXPECT_NEAR(SortedQuantile(counts, 0.975), SortedQuantile(scalar, 0.975),
+                tol.percentile);
+    EXPECT_NEAR(sd(counts) / sd(scalar), 1.0, tol.se_relative);
+  }
+}
+
+TEST(BootstrapScipyTest, BinaryGroupsMatchScipyLive) {
+  const std::string why = testing::ReferenceUnavailable();
+  if (!why.empty()) GTEST_SKIP() << why;
+  const auto data = BinaryGroups(6000, 5, 45);
+  BootstrapOptions options;
+  options.seed = 10;
+  ExpectMatchesScipy(Boot(data, options),
+                     ScipyLive(data, "binary_groups.csv", true, 0.95), 0.95);
 }
 
 TEST(SortedQuantileTest, InterpolatesLikeNumpy) {

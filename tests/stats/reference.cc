@@ -113,6 +113,27 @@ std::vector<PairedSums> WerLikeClusters(int clusters, int max_size,
   return out;
 }
 
+std::vector<PairedSums> BinaryGroups(int clusters, int max_size,
+                                     uint64_t seed) {
+  SplitMix64 rng(seed);
+  std::vector<PairedSums> out;
+  for (int c = 0; c < clusters; ++c) {
+    PairedSums sums;
+    const int size =
+        1 + static_cast<int>(rng.Next() % static_cast<uint64_t>(max_size));
+    const double rate = Uniform(rng);
+    for (int i = 0; i < size; ++i) {
+      const bool base = Uniform(rng) < rate;
+      const bool cand = Uniform(rng) < 0.1 ? Uniform(rng) < rate - 0.05 : base;
+      sums.base_num += base;
+      sums.cand_num += cand;
+    }
+    sums.base_den = sums.cand_den = size;
+    out.push_back(sums);
+  }
+  return out;
+}
+
 std::vector<PairedSums> MeanScoreItems(int n, uint64_t seed) {
   SplitMix64 rng(seed);
   std::vector<PairedSums> out;

@@ -28,6 +28,12 @@ Result<std::string> WriteClustersCsv(const std::vector<PairedSums>& clusters,
 std::vector<PairedSums> WerLikeClusters(int clusters, int max_size,
                                         uint64_t seed);
 
+// `clusters` groups of 1..max_size items scored 0/1 (num = passes, den =
+// items): each group has its own pass rate, shared by its variants; the
+// candidate re-draws one item in ten. Few distinct cluster values, as in a
+// binary suite with perturbation groups.
+std::vector<PairedSums> BinaryGroups(int clusters, int max_size, uint64_t seed);
+
 // `n` single-item clusters of a mean metric in [0, 1] (den = 1), candidate
 // correlated with baseline.
 std::vector<PairedSums> MeanScoreItems(int n, uint64_t seed);
