@@ -37,6 +37,9 @@ struct Place {
 // and its items' places, sorted by id as the store's pages come.
 struct SuiteWork {
   Suite suite;
+  // The config's suite as loaded: its items are read back through it (a
+  // suite's metric is part of its items' content hashes).
+  const Suite* config = nullptr;
   std::vector<Place> places;
   int64_t source_items = 0;  // the source run's record of the suite
   const Place* Find(const std::string& id) const {
@@ -104,7 +107,7 @@ Status ForEachPage(
 Status IndexSuite(SuiteWork* w) {
   int64_t index = 0;
   MMGATE_RETURN_IF_ERROR(
-      dataset::ReadItemBatches(w->suite, 4096, [&](std::vector<Item>& batch) {
+      dataset::ReadItemBatches(*w->config, 4096, [&](std::vector<Item>& batch) {
         for (const Item& it : batch)
           w->places.push_back({it.content_hash, dataset::PlaceOf(index++, it)});
         return Status::Ok();
@@ -170,7 +173,7 @@ Result<std::vector<SuiteWork>> PlanRescore(const ProjectConfig& project,
     int64_t items = 0;
     for (const store::SuiteRecord& r : *ran)
       if (r.suite == name) items = r.n_items;
-    work.push_back({WithMetric(*s, options.metric), {}, items});
+    work.push_back({WithMetric(*s, options.metric), &*s, {}, items});
     MMGATE_RETURN_IF_ERROR(
         IndexSuite(&work.back()).WithContext("suite " + name));
   }
@@ -256,7 +259,7 @@ Status RescoreSuite(const SuiteWork& w, const std::string& source_run,
           } else {
             // Matched with the config before anything was written.
             MMGATE_RETURN_IF_ERROR(dataset::ReadItemsAt(
-                w.suite, w.Find(r.item.item_id)->at, 1, &read));
+                *w.config, w.Find(r.item.item_id)->at, 1, &read));
             item = std::move(read.front());
             if (!metric.empty()) item->metric.clear();
             records.push_back(ToRecord(w.suite, *item));
