@@ -8,6 +8,8 @@
 #   usage: bench/scale/run.sh BUILD_DIR [ITEMS=1000000] [BACKENDS=sqlite,postgresql] [GATE_REPEATS=3]
 #   KEEP=1 keeps the work folder (the SQLite database, verdicts, logs) and prints its path.
 #   MODELS="base" runs the baseline only (default "base cand"); GATE_REPEATS 0 skips the gate (memory only).
+#   EXTRA="worker rescore" also measures, after the runs, one `run --worker` process finishing a fresh run of
+#   the baseline alone (--batch-size 256) and `rescore` of the baseline's run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../book/lib.sh"
@@ -53,6 +55,17 @@ if [ -n "$phase" ]; then
       "$work/$backend-run-$model.out" 2>/dev/null || head -c 400 "$work/$backend-run-$model.out"
     book_figure scale "$size items, $backend, run $model: peak RSS" "$rss_mb" MB lower
     book_figure scale "$size items, $backend, run $model: wall" "$wall" s lower
+  done
+  for extra in ${EXTRA:-}; do
+    case "$extra" in
+      worker) measure "$backend-worker" "$mmgate" run -c mmgate.yaml -m base --run-id worker --worker \
+                --batch-size 256 --db "$db" --json ;;
+      rescore) measure "$backend-rescore" "$mmgate" rescore base -c mmgate.yaml --run-id rescored --db "$db" \
+                 --json ;;
+      *) echo "run.sh: no extra measurement '$extra' (worker, rescore)" >&2; exit 2 ;;
+    esac
+    book_figure scale "$size items, $backend, $extra: peak RSS" "$rss_mb" MB lower
+    book_figure scale "$size items, $backend, $extra: wall" "$wall" s lower
   done
   [ "$repeats" = 0 ] && exit 0
   best_wall= best_cpu=

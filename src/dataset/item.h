@@ -41,6 +41,7 @@ struct Item {
       nlohmann::json::object();  // other keys, kept as written
   std::string content_hash;      // sha256 of id, prompt, media bytes, reference
   int line = 0;                  // 1-based line in the JSONL file
+  int64_t offset = -1;           // byte where that line starts (-1: unknown)
 };
 
 // An item line that failed validation: kept out of `Suite::items` but never

@@ -369,12 +369,15 @@ Result<fs::path> DatasetFolder(const ItemsContext& ctx) {
   return dir;
 }
 
-// One physical line: blank ones are skipped, a trailing CR dropped.
-void ParseOne(ItemParser* parser, int line_no, std::string_view line,
-              Suite* suite, Sha256* version) {
+// One physical line, starting at byte `offset`: blank ones are skipped, a
+// trailing CR dropped.
+void ParseOne(ItemParser* parser, int line_no, int64_t offset,
+              std::string_view line, Suite* suite, Sha256* version) {
   if (IsBlank(line)) return;
   if (line.back() == '\r') line.remove_suffix(1);
+  const size_t before = suite->items.size();
   parser->ParseLine(line_no, line, suite, version);
+  if (suite->items.size() > before) suite->items.back().offset = offset;
 }
 
 }  // namespace
@@ -391,14 +394,16 @@ Status ParseItems(std::string_view text, const ItemsContext& ctx, Suite* suite,
     size_t end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(pos, end - pos);
+    const auto offset = static_cast<int64_t>(pos);
     pos = end + 1;
-    ParseOne(&parser, ++line_no, line, suite, version);
+    ParseOne(&parser, ++line_no, offset, line, suite, version);
   }
   return Status::Ok();
 }
 
 Status ParseItemsFile(const ItemsContext& ctx, Suite* suite, Sha256* version,
-                      Sha256* raw, const std::function<Status()>& after_line) {
+                      Sha256* raw, const std::function<Status()>& after_line,
+                      const FileWindow& window) {
   const std::string& path = ctx.dataset_path;
   std::error_code ec;
   // A directory opens and reads as empty, which would pass for an empty file.
@@ -410,12 +415,19 @@ Status ParseItemsFile(const ItemsContext& ctx, Suite* suite, Sha256* version,
   auto dir = DatasetFolder(ctx);
   if (!dir.ok()) return dir.status();
   ItemParser parser(ctx, std::move(*dir));
+  if (window.offset > 0 && !in.seekg(window.offset))
+    return Status::IoError(
+        fmt::format("cannot seek to byte {} of {}", window.offset, path));
   std::string buf;
-  for (int line_no = 1; std::getline(in, buf); ++line_no) {
+  int64_t offset = window.offset;
+  for (int line_no = window.first_line;
+       suite->items.size() < window.max_items && std::getline(in, buf);
+       ++line_no) {
     if (raw != nullptr) raw->Feed(buf);
     std::string_view line = buf;
     if (line_no == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
-    ParseOne(&parser, line_no, line, suite, version);
+    ParseOne(&parser, line_no, offset, line, suite, version);
+    offset += static_cast<int64_t>(buf.size()) + 1;
     if (after_line) MMGATE_RETURN_IF_ERROR(after_line());
   }
   if (in.bad()) return Status::IoError("cannot read " + path);

@@ -2,6 +2,8 @@
 #ifndef MMGATE_DATASET_ITEMS_H_
 #define MMGATE_DATASET_ITEMS_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <set>
 #include <string>
@@ -28,13 +30,23 @@ struct ItemsContext {
 Status ParseItems(std::string_view text, const ItemsContext& ctx, Suite* suite,
                   Sha256* version);
 
+// Where ParseItemsFile starts and stops: at byte `offset` (the start of a
+// line), numbering lines from `first_line`, and once `suite` holds
+// `max_items` items.
+struct FileWindow {
+  int64_t offset = 0;
+  int first_line = 1;
+  size_t max_items = SIZE_MAX;
+};
+
 // The same over the dataset file itself, read a line at a time so that no
 // copy of the whole file is held: after each line `after_line` (if set) may
 // take the items and problems added so far out of `suite` (a batch); an
 // error it returns stops the read. `raw` (if set) is fed every line as read,
 // to tell later whether the file changed. Fails if the file cannot be read.
 Status ParseItemsFile(const ItemsContext& ctx, Suite* suite, Sha256* version,
-                      Sha256* raw, const std::function<Status()>& after_line);
+                      Sha256* raw, const std::function<Status()>& after_line,
+                      const FileWindow& window = {});
 
 }  // namespace mmgate::dataset::internal
 

@@ -6,6 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -56,6 +57,31 @@ Result<Suite> LoadSuite(const std::string& suite_yaml_path,
 // a suite loaded whole too (its `items`, without reading the file).
 Status ReadItemBatches(const Suite& suite, size_t batch_size,
                        const std::function<Status(std::vector<Item>&)>& each);
+
+// Where a suite's valid item is: its index among the valid items (file
+// order) and its line's place in the dataset, to read a batch from it on
+// without reading the lines before it (ReadItemsAt).
+struct ItemPlace {
+  int64_t index = 0;
+  int64_t offset = 0;  // byte where its line starts
+  int line = 0;
+  std::string id;
+};
+ItemPlace PlaceOf(int64_t index, const Item& item);
+
+// Up to `count` of a suite's valid items from `first` on, as ReadItemBatches
+// hands them: a streamed suite's dataset is read from first.offset only (its
+// invalid lines, Suite::problems, skipped), a suite loaded whole is sliced
+// from first.index. A dataset that no longer holds first.id at first.line is
+// an Invalid status naming the file; an unreadable one an IoError.
+Status ReadItemsAt(const Suite& suite, const ItemPlace& first, size_t count,
+                   std::vector<Item>* out);
+
+// Keeps a suite's first `limit` valid items (`mmgate run --limit`) and its
+// invalid lines among them. A streamed suite with more items is read until
+// it has them, which are then held (Suite::streamed false); one with no more
+// stays streamed. An unreadable dataset is the read's error.
+Status KeepFirstItems(Suite* suite, size_t limit);
 
 // Converts a YAML node to JSON with typed scalars (YAML 1.2 core schema: int,
 // double like 1e-48, bool, null; quoted scalars stay strings).

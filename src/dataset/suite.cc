@@ -275,6 +275,83 @@ Status ReadItemBatches(const Suite& suite, size_t batch_size,
   return Status::Ok();
 }
 
+ItemPlace PlaceOf(int64_t index, const Item& item) {
+  return ItemPlace{index, item.offset, item.line, item.id};
+}
+
+Status ReadItemsAt(const Suite& suite, const ItemPlace& first, size_t count,
+                   std::vector<Item>* out) {
+  out->clear();
+  if (!suite.streamed) {
+    const auto begin = static_cast<size_t>(std::max<int64_t>(first.index, 0));
+    for (size_t i = begin; i < suite.items.size() && out->size() < count; ++i)
+      out->push_back(suite.items[i]);
+  } else {
+    if (!suite.load_options)
+      return Status::Internal("suite " + suite.name +
+                              ": streamed without options");
+    const LoadOptions& opt = *suite.load_options;
+    std::set<std::string> modalities = BuiltinModalities();
+    modalities.insert(opt.extra_modalities.begin(), opt.extra_modalities.end());
+    // Lines invalid in the whole file stay out: read from the middle, a
+    // repeated id looks new.
+    std::set<int> invalid;
+    for (const ItemProblem& p : suite.problems) invalid.insert(p.line);
+    Suite scratch;
+    Sha256 version;
+    internal::FileWindow window{first.offset, first.line, count};
+    MMGATE_RETURN_IF_ERROR(internal::ParseItemsFile(
+        internal::MakeContext(suite, modalities, opt), &scratch, &version,
+        nullptr,
+        [&]() -> Status {
+          scratch.problems.clear();
+          if (!scratch.items.empty() &&
+              invalid.count(scratch.items.back().line))
+            scratch.items.pop_back();
+          return Status::Ok();
+        },
+        window));
+    *out = std::move(scratch.items);
+  }
+  if (out->empty() || out->front().id != first.id ||
+      out->front().line != first.line)
+    return Status::Invalid(fmt::format(
+        "suite '{}': its dataset {} no longer holds item '{}' at line {}; it "
+        "changed while the run read it: run again",
+        suite.name, suite.dataset_path, first.id, first.line));
+  return Status::Ok();
+}
+
+Status KeepFirstItems(Suite* suite, size_t limit) {
+  if (suite->streamed) {
+    if (suite->item_count <= static_cast<int64_t>(limit)) return Status::Ok();
+    std::vector<Item> kept;
+    kept.reserve(limit);
+    // Stops the read once the items are in (not an error of the read).
+    bool enough = false;
+    Status read = ReadItemBatches(
+        *suite, std::min<size_t>(limit, 4096), [&](std::vector<Item>& batch) {
+          for (Item& it : batch) {
+            if (kept.size() == limit) break;
+            kept.push_back(std::move(it));
+          }
+          enough = kept.size() == limit;
+          return enough ? Status::Internal("enough") : Status::Ok();
+        });
+    if (!enough) return read;
+    suite->items = std::move(kept);
+    suite->streamed = false;
+    suite->item_count = static_cast<int64_t>(limit);
+  }
+  if (suite->items.size() <= limit) return Status::Ok();
+  suite->items.resize(limit);
+  suite->item_count = static_cast<int64_t>(limit);
+  const int last = suite->items.back().line;
+  std::erase_if(suite->problems,
+                [&](const ItemProblem& p) { return p.line > last; });
+  return Status::Ok();
+}
+
 Result<Suite> LoadSuite(const std::string& suite_yaml_path,
                         const LoadOptions& opt) {
   auto doc = internal::ReadSuiteFile(suite_yaml_path);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <memory>
 
 #include "runner/plan.h"
 
@@ -93,13 +94,16 @@ std::vector<store::ExtraResponseRecord> StageResponses(const Suite& suite,
   return out;
 }
 
-Status Write(store::Store* store, const std::string& run_id, const Suite& suite,
-             const Item& item, const std::string& version, const json& stages,
-             const ItemVerdict& v, Clock* clock) {
-  MMGATE_RETURN_IF_ERROR(store->PutStages(run_id, StageRecords(suite, v)));
-  MMGATE_RETURN_IF_ERROR(
-      store->PutExtraResponses(run_id, StageResponses(suite, item, v)));
-  store::ResponseRecord r;
+// What an item's pass writes: its stages, their responses, and its primary
+// response with `pipeline_pass` and a score per checked boundary.
+runner::StagedOutcome Outcome(const Suite& suite, const Item& item,
+                              const std::string& version, const json& stages,
+                              const ItemVerdict& v, Clock* clock) {
+  runner::StagedOutcome out;
+  out.stages = StageRecords(suite, v);
+  out.extras = StageResponses(suite, item, v);
+  out.failed = !v.error.empty();
+  store::ResponseRecord& r = out.response;
   r.suite = suite.name;
   r.item_id = item.id;
   r.content_hash = item.content_hash;
@@ -115,19 +119,27 @@ Status Write(store::Store* store, const std::string& run_id, const Suite& suite,
     for (const StageResult& s : v.stages)
       if (s.error) r.error_kind = s.error_kind;
   }
-  std::vector<store::ScoreRecord> scores;
   const double pass = v.pass ? 1 : 0;
   // The stages' models ride with the verdict: in a run of `mmgate run` the
   // run record names the run's model, not the pipeline's.
   json verdict = VerdictJson(v);
   verdict["stages_spec"] = stages;
-  scores.push_back({kPassMetric, pass, pass, 1, verdict.dump()});
+  out.scores.push_back({kPassMetric, pass, pass, 1, verdict.dump()});
   for (const Boundary& b : v.boundaries) {
     if (!b.checked) continue;
     const double ok = b.pass ? 1 : 0;
-    scores.push_back({"stage:" + b.unit, ok, ok, 1, b.detail});
+    out.scores.push_back({"stage:" + b.unit, ok, ok, 1, b.detail});
   }
-  return store->PutResult(run_id, r, scores);
+  return out;
+}
+
+Status Write(store::Store* store, const std::string& run_id, const Suite& suite,
+             const Item& item, const std::string& version, const json& stages,
+             const ItemVerdict& v, Clock* clock) {
+  runner::StagedOutcome o = Outcome(suite, item, version, stages, v, clock);
+  MMGATE_RETURN_IF_ERROR(store->PutStages(run_id, o.stages));
+  MMGATE_RETURN_IF_ERROR(store->PutExtraResponses(run_id, o.extras));
+  return store->PutResult(run_id, o.response, o.scores);
 }
 
 std::string MediaDir(const ProjectConfig& project, const std::string& run_id) {
@@ -178,6 +190,30 @@ runner::StageRunner MakeStageRunner(const ProjectConfig& project,
       if (opt.progress) opt.progress(suite.name, t.done, items.size());
     }
     return t;
+  };
+}
+
+runner::StagedItemRunnerMaker MakeStagedItemRunner(const ProjectConfig& project,
+                                                   InRunOptions opt,
+                                                   const ModelEnv& env,
+                                                   store::Store* store,
+                                                   Clock* clock) {
+  return [&project, opt = std::move(opt), env, store, clock](
+             const Suite& suite,
+             const std::string& run_id) -> Result<runner::StagedItemRunner> {
+    RunOptions ro;
+    ro.overrides = StagesForModel(project, suite, opt.model, opt.overrides);
+    auto spec_stages = std::make_shared<json>();
+    auto models = MakeModels(project, suite, ro, env, spec_stages.get());
+    if (!models.ok()) return models.status();
+    // Shared: the runner is copied into a std::function; its engines are not.
+    auto p =
+        std::make_shared<Pipeline>(suite, std::move(*models), run_id,
+                                   MediaDir(project, run_id), store, clock);
+    return runner::StagedItemRunner([p, spec_stages, &suite, clock,
+                                     version = p->Version()](const Item& item) {
+      return Outcome(suite, item, version, *spec_stages, p->Run(item), clock);
+    });
   };
 }
 

@@ -75,6 +75,16 @@ runner::StageRunner MakeStageRunner(const ProjectConfig& project,
                                     InRunOptions opt, const ModelEnv& env,
                                     store::Store* store, Clock* clock);
 
+// The same for a shared-database worker (runner/worker.h): one pipeline
+// item at a time through its stages, nothing written (the worker writes the
+// outcome under its lease). `project`, `store` (the stages' executors: cache
+// and attempts) and `clock` must outlive it.
+runner::StagedItemRunnerMaker MakeStagedItemRunner(const ProjectConfig& project,
+                                                   InRunOptions opt,
+                                                   const ModelEnv& env,
+                                                   store::Store* store,
+                                                   Clock* clock);
+
 // One item of a stored pipeline run, as the gate and the reports read it.
 struct StoredItem {
   std::string suite, item_id, group, content_hash;

@@ -202,6 +202,19 @@ store::ItemRecord ToRecord(const Suite& s, const Item& it) {
                            it.line};
 }
 
+bool UsesMetric(const std::vector<const Suite*>& suites,
+                const std::string& metric) {
+  for (const Suite* s : suites) {
+    if (s->metric == metric || s->item_metrics.contains(metric) ||
+        std::find(s->extra_metrics.begin(), s->extra_metrics.end(), metric) !=
+            s->extra_metrics.end())
+      return true;
+    for (const Item& it : s->items)
+      if (it.metric == metric) return true;
+  }
+  return false;
+}
+
 int64_t SuiteSize(const Suite& s) {
   const size_t items =
       s.streamed ? static_cast<size_t>(s.item_count) : s.items.size();

@@ -64,6 +64,11 @@ struct RunPlan {
   int64_t queued = 0;    // items handed to a BatchRunner
   bool stopped = false;  // PlanSuiteInBatches stopped before the end
 };
+// Whether any item of the suites is scored with `metric` (a streamed suite's
+// by its Suite::item_metrics).
+bool UsesMetric(const std::vector<const Suite*>& suites,
+                const std::string& metric);
+
 // Items a suite records with a run: its valid items and invalid lines.
 int64_t SuiteSize(const Suite& suite);
 

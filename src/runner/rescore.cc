@@ -4,10 +4,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "common/hash.h"
+#include "dataset/load.h"
 #include "ground/input_text.h"
 #include "runner/executor.h"
 #include "runner/plan.h"
@@ -22,13 +25,33 @@ std::string Join(const std::vector<std::string>& names) {
   return out;
 }
 
+// Where each of a suite's config items is, by id: enough to check the
+// source run's items against the config and read each back when its page
+// comes, without holding the items (about 150 bytes an item).
+struct Place {
+  std::string content_hash;
+  dataset::ItemPlace at;  // its id too
+};
+
 // One suite of the rescored run: the config's suite (with --metric applied)
-// and the source run's items in it, each with the config item it must match.
+// and its items' places, sorted by id as the store's pages come.
 struct SuiteWork {
   Suite suite;
-  std::vector<const store::ItemResult*> stored;
-  std::vector<const Item*> items;  // null for a line that failed validation
+  // The config's suite as loaded: its items are read back through it (a
+  // suite's metric is part of its items' content hashes).
+  const Suite* config = nullptr;
+  std::vector<Place> places;
+  int64_t source_items = 0;  // the source run's record of the suite
+  const Place* Find(const std::string& id) const {
+    auto it = std::lower_bound(
+        places.begin(), places.end(), id,
+        [](const Place& p, const std::string& x) { return p.at.id < x; });
+    return it != places.end() && it->at.id == id ? &*it : nullptr;
+  }
 };
+
+// Stored items read at a time.
+constexpr int64_t kPageItems = 1000;
 
 // The config's suite, scored with `metric` as every item's primary metric.
 Suite WithMetric(const Suite& s, const std::string& metric) {
@@ -39,6 +62,7 @@ Suite WithMetric(const Suite& s, const std::string& metric) {
       std::remove(out.extra_metrics.begin(), out.extra_metrics.end(), metric),
       out.extra_metrics.end());
   for (Item& it : out.items) it.metric.clear();
+  out.item_metrics.clear();
   // Scores of another metric are not comparable with the source's: the gate
   // refuses to pair the two versions.
   out.version_hash = Sha256Hex(s.version_hash + "\nrescore metric: " + metric);
@@ -65,30 +89,51 @@ Result<std::vector<std::string>> SelectedSuites(
   return out;
 }
 
-// Pairs every stored item with the config's item of the same id and content;
-// an item that changed or left the suite is an error naming it.
+// Calls `each` with every page of the source run's items of a suite.
+Status ForEachPage(
+    store::Store* store, const std::string& run_id, const std::string& suite,
+    const std::function<Status(std::vector<store::ItemResult>&)>& each) {
+  std::string after;
+  for (;;) {
+    auto page = store->LoadResultsPage(run_id, suite, after, kPageItems);
+    if (!page.ok()) return page.status();
+    if (page->empty()) return Status::Ok();
+    after = page->back().item.item_id;
+    MMGATE_RETURN_IF_ERROR(each(*page));
+  }
+}
+
+// The places of a suite's config items, in id order.
+Status IndexSuite(SuiteWork* w) {
+  int64_t index = 0;
+  MMGATE_RETURN_IF_ERROR(
+      dataset::ReadItemBatches(*w->config, 4096, [&](std::vector<Item>& batch) {
+        for (const Item& it : batch)
+          w->places.push_back({it.content_hash, dataset::PlaceOf(index++, it)});
+        return Status::Ok();
+      }));
+  std::sort(w->places.begin(), w->places.end(),
+            [](const Place& a, const Place& b) { return a.at.id < b.at.id; });
+  return Status::Ok();
+}
+
+// Checks that every stored item has the config's item of the same id and
+// content; an item that changed or left the suite is an error naming it.
 Status MatchItems(const std::string& source_run,
-                  const std::vector<store::ItemResult>& results,
-                  std::vector<SuiteWork>* work) {
+                  const std::vector<SuiteWork>& work, store::Store* store) {
   std::vector<std::string> changed;
-  for (SuiteWork& w : *work) {
-    std::map<std::string, const Item*> by_id;
-    for (const Item& it : w.suite.items) by_id[it.id] = &it;
-    for (const store::ItemResult& r : results) {
-      if (r.item.suite != w.suite.name) continue;
-      const Item* item = nullptr;
-      if (!r.item.content_hash.empty()) {
-        auto found = by_id.find(r.item.item_id);
-        if (found == by_id.end() ||
-            found->second->content_hash != r.item.content_hash) {
-          changed.push_back(r.item.suite + "/" + r.item.item_id);
-          continue;
-        }
-        item = found->second;
-      }
-      w.stored.push_back(&r);
-      w.items.push_back(item);
-    }
+  for (const SuiteWork& w : work) {
+    MMGATE_RETURN_IF_ERROR(ForEachPage(
+        store, source_run, w.suite.name,
+        [&](std::vector<store::ItemResult>& page) {
+          for (const store::ItemResult& r : page) {
+            if (r.item.content_hash.empty()) continue;  // an invalid line
+            const Place* p = w.Find(r.item.item_id);
+            if (!p || p->content_hash != r.item.content_hash)
+              changed.push_back(r.item.suite + "/" + r.item.item_id);
+          }
+          return Status::Ok();
+        }));
   }
   if (changed.empty()) return Status::Ok();
   std::vector<std::string> some(
@@ -125,32 +170,21 @@ Result<std::vector<SuiteWork>> PlanRescore(const ProjectConfig& project,
           fmt::format("suite '{}' of run '{}' is not in {}: rescoring scores "
                       "with the config's suites",
                       name, source_run, project.path));
-    work.push_back({WithMetric(*s, options.metric), {}, {}});
+    int64_t items = 0;
+    for (const store::SuiteRecord& r : *ran)
+      if (r.suite == name) items = r.n_items;
+    work.push_back({WithMetric(*s, options.metric), &*s, {}, items});
+    MMGATE_RETURN_IF_ERROR(
+        IndexSuite(&work.back()).WithContext("suite " + name));
   }
   return work;
 }
 
-// Records a suite with the new run: the config's items (same content as the
-// source's), and the source's invalid lines under the new primary metric.
-Status PutSuite(const SuiteWork& w, const std::string& run_id,
-                store::Store* store) {
-  std::vector<store::ItemRecord> records;
-  for (size_t i = 0; i < w.stored.size(); ++i) {
-    if (w.items[i]) {
-      records.push_back(ToRecord(w.suite, *w.items[i]));
-    } else {
-      records.push_back(w.stored[i]->item);
-      records.back().metric = w.suite.metric;
-    }
-  }
-  std::vector<std::string> metrics{w.suite.metric};
-  for (const std::string& m : w.suite.extra_metrics) metrics.push_back(m);
-  return store->PutSuite(
-      run_id,
-      store::SuiteRecord{w.suite.name, w.suite.modality, w.suite.metric,
-                         metrics, w.suite.version_hash,
-                         static_cast<int64_t>(records.size())},
-      records);
+store::SuiteRecord SuiteRecordOf(const Suite& s, int64_t items) {
+  std::vector<std::string> metrics{s.metric};
+  for (const std::string& m : s.extra_metrics) metrics.push_back(m);
+  return store::SuiteRecord{s.name,  s.modality,     s.metric,
+                            metrics, s.version_hash, items};
 }
 
 Status CreateRescoredRun(const store::RunRecord& source,
@@ -182,6 +216,73 @@ Result<std::string> NewRunId(const std::string& source_run,
   return wanted;
 }
 
+// One stored item scored again (or copied: an invalid line, an error).
+ItemOutcome RescoreItem(const SuiteWork& w, const store::ItemResult& r,
+                        const Item* item, ItemExecutor* executor,
+                        RescoreSummary* summary) {
+  const store::ResponseRecord& stored = *r.response;
+  ItemOutcome o;
+  if (item) {
+    o = executor->Rescore(w.suite, *item, stored);
+    if (!stored.error) ++summary->rescored;
+  } else {
+    o.response = stored;
+  }
+  if (o.response.error) ++summary->errors;
+  return o;
+}
+
+// One suite into the new run a page of stored items at a time: the page's
+// items recorded, each stored answer scored again, the page's results
+// written in one transaction.
+Status RescoreSuite(const SuiteWork& w, const std::string& source_run,
+                    const std::string& run_id, const std::string& metric,
+                    ItemExecutor* executor, store::Store* store,
+                    Progress* progress, RescoreSummary* summary) {
+  MMGATE_RETURN_IF_ERROR(
+      store->PutSuiteRecord(run_id, SuiteRecordOf(w.suite, w.source_items)));
+  int64_t items = 0;
+  std::vector<store::ItemRecord> records;
+  std::vector<std::pair<store::ResponseRecord, std::vector<store::ScoreRecord>>>
+      results;
+  std::vector<Item> read;
+  MMGATE_RETURN_IF_ERROR(ForEachPage(
+      store, source_run, w.suite.name,
+      [&](std::vector<store::ItemResult>& page) -> Status {
+        records.clear();
+        results.clear();
+        for (const store::ItemResult& r : page) {
+          std::optional<Item> item;
+          if (r.item.content_hash.empty()) {
+            records.push_back(r.item);  // an invalid line, as it was
+            records.back().metric = w.suite.metric;
+          } else {
+            // Matched with the config before anything was written.
+            MMGATE_RETURN_IF_ERROR(dataset::ReadItemsAt(
+                *w.config, w.Find(r.item.item_id)->at, 1, &read));
+            item = std::move(read.front());
+            if (!metric.empty()) item->metric.clear();
+            records.push_back(ToRecord(w.suite, *item));
+          }
+          ++items;
+          progress->Update(++summary->items, summary->errors);
+          if (!r.response) {
+            ++summary->not_run;
+            continue;
+          }
+          ItemOutcome o =
+              RescoreItem(w, r, item ? &*item : nullptr, executor, summary);
+          results.emplace_back(std::move(o.response), std::move(o.scores));
+        }
+        MMGATE_RETURN_IF_ERROR(
+            store->AppendSuiteItems(run_id, w.suite.name, records));
+        return results.empty() ? Status::Ok()
+                               : store->PutResults(run_id, results);
+      }));
+  if (items == w.source_items) return Status::Ok();
+  return store->PutSuiteRecord(run_id, SuiteRecordOf(w.suite, items));
+}
+
 }  // namespace
 
 Result<RescoreSummary> Rescore(const ProjectConfig& project,
@@ -194,9 +295,7 @@ Result<RescoreSummary> Rescore(const ProjectConfig& project,
     return Status::Invalid(fmt::format("no run named '{}'", source_run));
   auto work = PlanRescore(project, source_run, options, store);
   if (!work.ok()) return work.status();
-  auto results = store->LoadResults(source_run);
-  if (!results.ok()) return results.status();
-  MMGATE_RETURN_IF_ERROR(MatchItems(source_run, *results, &*work));
+  MMGATE_RETURN_IF_ERROR(MatchItems(source_run, *work, store));
 
   RescoreSummary summary;
   summary.source_run = source_run;
@@ -206,48 +305,29 @@ Result<RescoreSummary> Rescore(const ProjectConfig& project,
   MMGATE_RETURN_IF_ERROR(
       CreateRescoredRun(**source, summary.run_id, project, store, clock));
 
-  std::vector<WorkItem> items;
-  for (const SuiteWork& w : *work) {
-    summary.suites.push_back(w.suite.name);
-    summary.items += static_cast<int64_t>(w.stored.size());
-    for (const Item* it : w.items)
-      if (it) items.push_back({&w.suite, it});
-    MMGATE_RETURN_IF_ERROR(PutSuite(w, summary.run_id, store));
-  }
+  std::vector<const Suite*> suites;
+  for (const SuiteWork& w : *work) suites.push_back(&w.suite);
   std::unique_ptr<ground::InputTextCache> input_text;
   ExecutorConfig config;
   config.run_id = summary.run_id;
   config.model_version = (*source)->model_version;
-  score::ScoreContext context =
-      RunScoreContext(project, items, options.score_context, &input_text);
+  score::ScoreContext context = options.score_context;
+  if (!context.input_text && UsesMetric(suites, "grounding"))
+    context = InputTextContext(project, context, &input_text);
   auto hook = MakeScoreHook(options.score_hook, summary.run_id, context);
   if (!hook.ok()) return hook.status();
   config.score = std::move(*hook);
   ItemExecutor executor(std::move(config), store, clock);
 
+  int64_t total = 0;
+  for (const SuiteWork& w : *work) total += w.source_items;
   Progress progress(options.progress && ::isatty(STDERR_FILENO),
-                    static_cast<size_t>(summary.items), clock);
-  int64_t seen = 0;
+                    static_cast<size_t>(total), clock);
   for (const SuiteWork& w : *work) {
-    for (size_t i = 0; i < w.stored.size(); ++i) {
-      const std::optional<store::ResponseRecord>& stored =
-          w.stored[i]->response;
-      ++seen;
-      if (!stored) {
-        ++summary.not_run;
-        continue;
-      }
-      ItemOutcome o;
-      if (w.items[i]) {
-        o = executor.Rescore(w.suite, *w.items[i], *stored);
-        if (!stored->error) ++summary.rescored;
-      } else {
-        o.response = *stored;
-      }
-      if (o.response.error) ++summary.errors;
-      MMGATE_RETURN_IF_ERROR(executor.Write(o));
-      progress.Update(seen, summary.errors);
-    }
+    summary.suites.push_back(w.suite.name);
+    MMGATE_RETURN_IF_ERROR(RescoreSuite(w, source_run, summary.run_id,
+                                        options.metric, &executor, store,
+                                        &progress, &summary));
   }
   progress.Finish();
   MMGATE_RETURN_IF_ERROR(

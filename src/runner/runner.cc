@@ -175,20 +175,6 @@ Status RunSuites(const std::vector<const Suite*>& suites,
   return Status::Ok();
 }
 
-// Whether any item of the suites is scored with `metric`.
-bool UsesMetric(const std::vector<const Suite*>& suites,
-                const std::string& metric) {
-  for (const Suite* s : suites) {
-    if (s->metric == metric || s->item_metrics.contains(metric) ||
-        std::find(s->extra_metrics.begin(), s->extra_metrics.end(), metric) !=
-            s->extra_metrics.end())
-      return true;
-    for (const Item& it : s->items)
-      if (it.metric == metric) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 Result<RunSummary> Run(const ProjectConfig& project,

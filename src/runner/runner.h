@@ -40,6 +40,24 @@ using StageRunner = std::function<Result<SuiteTally>(
     const Suite& suite, const std::string& run_id,
     const std::vector<const Item*>& items, const std::atomic<bool>* stop)>;
 
+// What one pipeline item produced, ready to write: its primary response and
+// scores, its stages and the stages' responses.
+struct StagedOutcome {
+  store::ResponseRecord response;
+  std::vector<store::ScoreRecord> scores;
+  std::vector<store::StageRecord> stages;
+  std::vector<store::ExtraResponseRecord> extras;
+  bool failed = false;  // a stage failed to run (an error, not a fail)
+};
+// Runs one item of a pipeline suite through every stage, writing nothing
+// (a shared-database worker writes it under its lease).
+using StagedItemRunner = std::function<StagedOutcome(const Item& item)>;
+// Makes the item runner of a pipeline suite in run `run_id` (its stage
+// models made once); pipeline/run.h makes it. A stage model that cannot be
+// made is an error.
+using StagedItemRunnerMaker = std::function<Result<StagedItemRunner>(
+    const Suite& suite, const std::string& run_id)>;
+
 struct RunOptions {
   std::string run_id;  // empty: a new id from the model name and clock
   std::vector<std::string> suites;  // empty: every suite of the project

@@ -10,38 +10,23 @@
 #include <set>
 #include <thread>
 
+#include "dataset/load.h"
 #include "ground/input_text.h"
 #include "runner/plan.h"
 
 namespace mmgate::runner {
 namespace {
 
+// A batch: up to batch_size items of one suite from `first` on, read from
+// the dataset when claimed (dataset::ReadItemsAt), never held all at once.
 struct Batch {
-  std::string id;
-  std::vector<WorkItem> items;
+  std::string id;  // "<suite>/<index of its first item, 6 digits>"
+  const Suite* suite = nullptr;
+  dataset::ItemPlace first;
 };
 
-// Every valid item of the suites in suite and line order, cut into batches
-// whose ids every worker computes alike.
-std::vector<Batch> MakeBatches(const std::vector<const Suite*>& suites,
-                               int batch_size) {
-  std::vector<Batch> out;
-  for (const Suite* s : suites) {
-    for (size_t i = 0; i < s->items.size(); ++i) {
-      if (i % batch_size == 0)
-        out.push_back(Batch{fmt::format("{}/{:06d}", s->name, i), {}});
-      out.back().items.push_back(WorkItem{s, &s->items[i]});
-    }
-  }
-  return out;
-}
-
-using Finished = std::map<std::pair<std::string, std::string>, std::string>;
-
-bool IsFinished(const Finished& finished, const WorkItem& w) {
-  auto it = finished.find({w.suite->name, w.item->id});
-  return it != finished.end() && it->second == w.item->content_hash;
-}
+// Items the planning pass reads at a time (records them with the run).
+constexpr size_t kPlanItems = 4096;
 
 // The batches not yet done: first those whose holder let its lease run out
 // (a dead or stalled worker's, waiting longest), then the others from a
@@ -88,11 +73,19 @@ class Worker {
 
   // Runs one claimed batch to its end, or until its lease is lost.
   Status RunBatch(const Batch& batch, store::Lease lease) {
-    auto finished = store_->FinishedItems(opt_.run_id);
+    std::vector<Item> items;
+    MMGATE_RETURN_IF_ERROR(
+        dataset::ReadItemsAt(*batch.suite, batch.first,
+                             static_cast<size_t>(opt_.batch_size), &items));
+    std::vector<std::string> ids;
+    for (const Item& it : items) ids.push_back(it.id);
+    auto finished =
+        store_->FinishedItemsOf(opt_.run_id, batch.suite->name, ids);
     if (!finished.ok()) return finished.status();
-    for (const WorkItem& w : batch.items) {
+    for (const Item& item : items) {
       if (Stopping()) return Status::Ok();
-      if (IsFinished(*finished, w)) continue;
+      auto f = finished->find(item.id);
+      if (f != finished->end() && f->second == item.content_hash) continue;
       // The heartbeat: a lease lost while this worker stalled is dropped
       // before another item starts.
       auto renewed =
@@ -103,18 +96,13 @@ class Worker {
         return Status::Ok();
       }
       lease = **renewed;
-      ItemOutcome o = executor_->Execute(*w.suite, *w.item, model_);
-      MMGATE_RETURN_IF_ERROR(o.store_status);
-      auto wrote = store_->PutResultFenced(lease, o.response, o.scores,
-                                           o.attempts, o.cache_entry);
+      auto wrote = RunItem(*batch.suite, item, lease);
       if (!wrote.ok()) return wrote.status();
       if (!*wrote) {
         ++s_->refused;
         ++s_->lost_leases;
         return Status::Ok();
       }
-      ++s_->items;
-      if (o.response.error) ++s_->errors;
     }
     // Done: the lease is kept for ever, so nobody claims the batch again.
     int64_t now = clock_->WallMillis();
@@ -131,6 +119,44 @@ class Worker {
   bool Stopping() const { return opt_.stop && opt_.stop->load(); }
 
  private:
+  // Runs one item (a pipeline suite's through every stage) and writes it
+  // under `lease`; false when the fencing token refused the write.
+  Result<bool> RunItem(const Suite& suite, const Item& item,
+                       const store::Lease& lease) {
+    if (suite.stages.empty()) {
+      ItemOutcome o = executor_->Execute(suite, item, model_);
+      MMGATE_RETURN_IF_ERROR(o.store_status);
+      auto wrote = store_->PutResultFenced(lease, o.response, o.scores,
+                                           o.attempts, o.cache_entry);
+      if (wrote.ok() && *wrote) Count(o.response.error.has_value());
+      return wrote;
+    }
+    auto runner = StagedRunner(suite);
+    if (!runner.ok()) return runner.status();
+    StagedOutcome o = (**runner)(item);
+    auto wrote = store_->PutStagedResultFenced(lease, o.response, o.scores,
+                                               o.stages, o.extras);
+    if (wrote.ok() && *wrote) Count(o.failed);
+    return wrote;
+  }
+
+  void Count(bool error) {
+    ++s_->items;
+    if (error) ++s_->errors;
+  }
+
+  // A pipeline suite's item runner, its stage models made on first use.
+  Result<const StagedItemRunner*> StagedRunner(const Suite& suite) {
+    auto it = staged_.find(&suite);
+    if (it == staged_.end()) {
+      auto made = opt_.staged(suite, opt_.run_id);
+      if (!made.ok()) return made.status().WithContext("suite " + suite.name);
+      it = staged_.emplace(&suite, std::move(*made)).first;
+    }
+    return &it->second;
+  }
+
+  std::map<const Suite*, StagedItemRunner> staged_;
   const WorkerOptions& opt_;
   store::Store* store_;
   Clock* clock_;
@@ -175,6 +201,36 @@ Result<bool> Drain(const WorkerOptions& opt, const std::vector<Batch>& batches,
   }
 }
 
+// Records the run's suites and items (every worker does: the first creates
+// them, a later one finds them recorded alike) a few thousand items at a
+// time, and cuts the items into batches every worker computes alike.
+// Returns false when stopped first.
+Result<bool> PlanBatches(const std::vector<const Suite*>& suites,
+                         const WorkerOptions& opt, const std::string& version,
+                         store::Store* store, Clock* clock,
+                         std::vector<Batch>* batches) {
+  RunPlan plan;
+  const FinishedItems none;  // so every item reaches `place` below
+  auto stopping = [&] { return opt.stop && opt.stop->load(); };
+  for (const Suite* s : suites) {
+    int64_t index = 0;
+    auto place = [&](const std::vector<WorkItem>& work) {
+      for (const WorkItem& w : work) {
+        if (index % opt.batch_size == 0)
+          batches->push_back(Batch{fmt::format("{}/{:06d}", s->name, index), s,
+                                   dataset::PlaceOf(index, *w.item)});
+        ++index;
+      }
+      return Status::Ok();
+    };
+    MMGATE_RETURN_IF_ERROR(PlanSuiteInBatches(*s, opt.run_id, version, none,
+                                              kPlanItems, stopping, place,
+                                              store, clock, &plan));
+    if (plan.stopped) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<WorkerSummary> RunWorker(const ProjectConfig& project,
@@ -194,13 +250,12 @@ Result<WorkerSummary> RunWorker(const ProjectConfig& project,
   auto suites = SelectSuites(project, options.suites);
   if (!suites.ok()) return suites.status();
   for (const Suite* s : *suites) {
-    // Leases hand out single items; a pipeline item is several model calls
-    // whose stage models this worker does not make.
-    if (!s->stages.empty())
+    // A pipeline item is several model calls, made by the stage runner.
+    if (!s->stages.empty() && !options.staged)
       return Status::Invalid(fmt::format(
-          "suite '{}' is a pipeline suite: run it without --worker (select "
-          "the other suites with -s)",
-          s->name));
+          "suite '{}' ({}) is a pipeline suite: this worker cannot run its "
+          "stages",
+          s->name, s->path));
   }
   auto price = PriceOf(project, model_name);
   if (!price.ok()) return price.status();
@@ -216,8 +271,9 @@ Result<WorkerSummary> RunWorker(const ProjectConfig& project,
     started = StartRun(options.run_id, model_name, version, spec->second,
                        project.path, store, clock);
   if (!started.ok()) return started.status();
-  auto plan = PlanRun(*suites, options.run_id, version, store, clock);
-  if (!plan.ok()) return plan.status();
+  std::vector<Batch> batches;
+  auto planned = PlanBatches(*suites, options, version, store, clock, &batches);
+  if (!planned.ok()) return planned.status();
 
   std::unique_ptr<ground::InputTextCache> input_text;
   ExecutorConfig config;
@@ -225,9 +281,10 @@ Result<WorkerSummary> RunWorker(const ProjectConfig& project,
   config.model_version = version;
   config.price = *price;
   config.caps = project.caps;
-  auto hook = MakeScoreHook(
-      options.score_hook, options.run_id,
-      RunScoreContext(project, plan->work, options.score_context, &input_text));
+  score::ScoreContext context = options.score_context;
+  if (!context.input_text && UsesMetric(*suites, "grounding"))
+    context = InputTextContext(project, context, &input_text);
+  auto hook = MakeScoreHook(options.score_hook, options.run_id, context);
   if (!hook.ok()) return hook.status();
   config.score = std::move(*hook);
   ItemExecutor executor(std::move(config), store, clock);
@@ -235,7 +292,7 @@ Result<WorkerSummary> RunWorker(const ProjectConfig& project,
   WorkerSummary summary;
   summary.run_id = options.run_id;
   summary.owner = options.owner;
-  const std::vector<Batch> batches = MakeBatches(*suites, options.batch_size);
+  if (!*planned) return summary;
   Worker worker(options, store, clock, &executor, model->get(), &summary);
   auto complete = Drain(options, batches, store, clock, &worker);
   if (!complete.ok()) return complete.status();

@@ -45,6 +45,10 @@ struct WorkerOptions {
   const std::atomic<bool>* stop = nullptr;
   score::ScoreContext score_context;
   ScoreHookFactory score_hook;
+  // Set: runs the items of pipeline suites, each through all its stages,
+  // written with its stages under the lease. Unset: a selected pipeline
+  // suite is an Invalid status.
+  StagedItemRunnerMaker staged;
   // Waits (injected so tests need not sleep); unset: sleeps.
   std::function<void(int64_t ms)> wait;
 };

@@ -13,6 +13,13 @@ Status SqliteStore::PutExtraResponses(
   std::lock_guard<std::mutex> lock(mu_);
   Transaction tx(db_.get());
   MMGATE_RETURN_IF_ERROR(tx.status());
+  MMGATE_RETURN_IF_ERROR(WriteExtraResponses(run_id, responses));
+  return tx.Commit();
+}
+
+Status SqliteStore::WriteExtraResponses(
+    const std::string& run_id,
+    const std::vector<ExtraResponseRecord>& responses) {
   // Redone repeats replace the old ones, however many there were.
   std::set<std::tuple<std::string, std::string, std::string_view>> groups;
   for (const ExtraResponseRecord& r : responses)
@@ -53,7 +60,7 @@ Status SqliteStore::PutExtraResponses(
         std::string(ResponseKindName(r.kind)) + " response " +
         std::to_string(r.seq) + " of item " + r.item_id + " in run " + run_id));
   }
-  return tx.Commit();
+  return Status::Ok();
 }
 
 Result<std::vector<ExtraResponseRecord>> SqliteStore::LoadExtraResponses(

@@ -110,16 +110,7 @@ Result<std::vector<Lease>> SqliteStore::ListLeases(const std::string& run_id) {
   return out;
 }
 
-Result<bool> SqliteStore::PutResultFenced(
-    const Lease& lease, const ResponseRecord& response,
-    const std::vector<ScoreRecord>& scores,
-    const std::vector<AttemptRecord>& attempts,
-    const std::optional<CacheEntry>& cache) {
-  std::lock_guard<std::mutex> lock(mu_);
-  // The check and the write share one write transaction: no claim can come
-  // in between.
-  Transaction tx(db_.get());
-  MMGATE_RETURN_IF_ERROR(tx.status());
+Result<bool> SqliteStore::LeaseIsCurrent(const Lease& lease) {
   auto st = db_->Prepare(
       "SELECT COUNT(*) FROM leases WHERE run_id = ?1 AND batch_id = ?2"
       " AND owner = ?3 AND token = ?4");
@@ -130,10 +121,43 @@ Result<bool> SqliteStore::PutResultFenced(
       .Bind(4, lease.token);
   auto row = st->Step();
   if (!row.ok()) return row.status();
-  if (st->Int(0) == 0) return false;
-  st->Reset();
+  return st->Int(0) > 0;
+}
+
+Result<bool> SqliteStore::PutResultFenced(
+    const Lease& lease, const ResponseRecord& response,
+    const std::vector<ScoreRecord>& scores,
+    const std::vector<AttemptRecord>& attempts,
+    const std::optional<CacheEntry>& cache) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // The check and the write share one write transaction: no claim can come
+  // in between.
+  Transaction tx(db_.get());
+  MMGATE_RETURN_IF_ERROR(tx.status());
+  auto current = LeaseIsCurrent(lease);
+  if (!current.ok()) return current.status();
+  if (!*current) return false;
   MMGATE_RETURN_IF_ERROR(
       WriteResult(lease.run_id, response, scores, attempts, cache));
+  MMGATE_RETURN_IF_ERROR(tx.Commit());
+  return true;
+}
+
+Result<bool> SqliteStore::PutStagedResultFenced(
+    const Lease& lease, const ResponseRecord& response,
+    const std::vector<ScoreRecord>& scores,
+    const std::vector<StageRecord>& stages,
+    const std::vector<ExtraResponseRecord>& extras) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Transaction tx(db_.get());
+  MMGATE_RETURN_IF_ERROR(tx.status());
+  auto current = LeaseIsCurrent(lease);
+  if (!current.ok()) return current.status();
+  if (!*current) return false;
+  MMGATE_RETURN_IF_ERROR(WriteStages(lease.run_id, stages));
+  MMGATE_RETURN_IF_ERROR(WriteExtraResponses(lease.run_id, extras));
+  MMGATE_RETURN_IF_ERROR(
+      WriteResult(lease.run_id, response, scores, {}, std::nullopt));
   MMGATE_RETURN_IF_ERROR(tx.Commit());
   return true;
 }

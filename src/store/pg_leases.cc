@@ -127,4 +127,25 @@ Result<bool> PgStore::PutResultFenced(
             });
 }
 
+Result<bool> PgStore::PutStagedResultFenced(
+    const Lease& lease, const ResponseRecord& response,
+    const std::vector<ScoreRecord>& scores,
+    const std::vector<StageRecord>& stages,
+    const std::vector<ExtraResponseRecord>& extras) {
+  MMGATE_RETURN_IF_ERROR(CheckStages(lease.run_id, stages));
+  return Tx("storing item " + response.item_id + " and its stages under " +
+                LeaseName(lease.run_id, lease.batch_id),
+            [&](pqxx::work& w) -> Result<bool> {
+              auto current = w.exec_params(
+                  "SELECT token FROM leases WHERE run_id = $1 AND"
+                  " batch_id = $2 AND owner = $3 AND token = $4 FOR SHARE",
+                  lease.run_id, lease.batch_id, lease.owner, lease.token);
+              if (current.empty()) return false;
+              WriteStages(w, lease.run_id, stages);
+              WriteExtraResponses(w, lease.run_id, extras);
+              WriteResult(w, lease.run_id, response, scores, {}, std::nullopt);
+              return true;
+            });
+}
+
 }  // namespace mmgate::store

@@ -388,6 +388,29 @@ PgStore::FinishedItems(const std::string& run_id) {
             });
 }
 
+Result<std::map<std::string, std::string>> PgStore::FinishedItemsOf(
+    const std::string& run_id, const std::string& suite,
+    const std::vector<std::string>& item_ids) {
+  using Finished = std::map<std::string, std::string>;
+  if (item_ids.empty()) return Finished();
+  return Tx("reading the finished items of a batch of run " + run_id,
+            [&](pqxx::work& w) -> Result<Finished> {
+              // One round trip for the batch: the ids as a quoted list.
+              std::string in;
+              for (const std::string& id : item_ids)
+                in += (in.empty() ? "" : ",") + w.quote(id);
+              Finished out;
+              for (const auto& row : w.exec_params(
+                       "SELECT item_id, content_hash FROM responses"
+                       " WHERE run_id = $1 AND suite = $2 AND error IS NULL"
+                       " AND item_id IN (" +
+                           in + ")",
+                       run_id, suite))
+                out[Text(row, 0)] = Text(row, 1);
+              return out;
+            });
+}
+
 Status PgStore::PutResult(const std::string& run_id, const ResponseRecord& r,
                           const std::vector<ScoreRecord>& scores,
                           const std::vector<AttemptRecord>& attempts,

@@ -53,6 +53,9 @@ class PgStore final : public Store {
   Result<RunCounts> CountResults(const std::string& run_id) override;
   Result<std::map<std::pair<std::string, std::string>, std::string>>
   FinishedItems(const std::string& run_id) override;
+  Result<std::map<std::string, std::string>> FinishedItemsOf(
+      const std::string& run_id, const std::string& suite,
+      const std::vector<std::string>& item_ids) override;
   using Store::PutResult;
   Status PutResult(const std::string& run_id, const ResponseRecord& response,
                    const std::vector<ScoreRecord>& scores,
@@ -119,6 +122,11 @@ class PgStore final : public Store {
                                const std::vector<ScoreRecord>& scores,
                                const std::vector<AttemptRecord>& attempts,
                                const std::optional<CacheEntry>& cache) override;
+  Result<bool> PutStagedResultFenced(
+      const Lease& lease, const ResponseRecord& response,
+      const std::vector<ScoreRecord>& scores,
+      const std::vector<StageRecord>& stages,
+      const std::vector<ExtraResponseRecord>& extras) override;
 
  private:
   PgStore(std::string url, std::string described)
@@ -156,6 +164,14 @@ class PgStore final : public Store {
                           const std::vector<ScoreRecord>& scores,
                           const std::vector<AttemptRecord>& attempts,
                           const std::optional<CacheEntry>& cache);
+  static void WriteStages(pqxx::work& w, const std::string& run_id,
+                          const std::vector<StageRecord>& stages);
+  static void WriteExtraResponses(
+      pqxx::work& w, const std::string& run_id,
+      const std::vector<ExtraResponseRecord>& responses);
+  // A stage belongs to one item or one trace.
+  static Status CheckStages(const std::string& run_id,
+                            const std::vector<StageRecord>& stages);
   static void InsertAttempts(pqxx::work& w, const std::string& run_id,
                              const std::vector<AttemptRecord>& attempts);
   static void InsertCache(pqxx::work& w, const CacheEntry& entry);

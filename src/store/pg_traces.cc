@@ -148,12 +148,26 @@ Status PgStore::LoadDecisionsPage(const std::string& run_id,
 
 Status PgStore::PutStages(const std::string& run_id,
                           const std::vector<StageRecord>& stages) {
+  MMGATE_RETURN_IF_ERROR(CheckStages(run_id, stages));
+  return Tx("storing the stages of run " + run_id, [&](pqxx::work& w) {
+    WriteStages(w, run_id, stages);
+    return Status::Ok();
+  });
+}
+
+Status PgStore::CheckStages(const std::string& run_id,
+                            const std::vector<StageRecord>& stages) {
   for (const StageRecord& s : stages) {
     if (s.item_id.empty() == s.trace_id.empty())
       return Status::Invalid("stage " + s.stage + " of run " + run_id +
                              ": a stage belongs to one item or one trace");
   }
-  return Tx("storing the stages of run " + run_id, [&](pqxx::work& w) {
+  return Status::Ok();
+}
+
+void PgStore::WriteStages(pqxx::work& w, const std::string& run_id,
+                          const std::vector<StageRecord>& stages) {
+  {
     // A redone item's stages replace its old ones, however many there were.
     std::set<std::tuple<std::string, std::string, std::string>> subjects;
     for (const StageRecord& s : stages)
@@ -174,8 +188,7 @@ Status PgStore::PutStages(const std::string& run_id,
           s.output_ref, pg::Nullable(s.answer), pg::Nullable(s.error),
           s.error_kind, s.latency_ms, s.created_ms);
     }
-    return Status::Ok();
-  });
+  }
 }
 
 Result<std::vector<StageRecord>> PgStore::LoadStages(
@@ -202,6 +215,15 @@ Status PgStore::PutExtraResponses(
     const std::string& run_id,
     const std::vector<ExtraResponseRecord>& responses) {
   return Tx("storing extra responses of run " + run_id, [&](pqxx::work& w) {
+    WriteExtraResponses(w, run_id, responses);
+    return Status::Ok();
+  });
+}
+
+void PgStore::WriteExtraResponses(
+    pqxx::work& w, const std::string& run_id,
+    const std::vector<ExtraResponseRecord>& responses) {
+  {
     // Redone repeats replace the old ones, however many there were.
     std::set<std::tuple<std::string, std::string, std::string>> groups;
     for (const ExtraResponseRecord& r : responses)
@@ -226,8 +248,7 @@ Status PgStore::PutExtraResponses(
           r.error_kind, r.latency_ms, r.model_version, r.input_tokens,
           r.output_tokens, r.cost_usd, value.get(), r.created_ms);
     }
-    return Status::Ok();
-  });
+  }
 }
 
 Result<std::vector<ExtraResponseRecord>> PgStore::LoadExtraResponses(

@@ -266,6 +266,26 @@ SqliteStore::FinishedItems(const std::string& run_id) {
   return out;
 }
 
+Result<std::map<std::string, std::string>> SqliteStore::FinishedItemsOf(
+    const std::string& run_id, const std::string& suite,
+    const std::vector<std::string>& item_ids) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // One primary-key lookup per item: no statement grows with the batch.
+  auto st = db_->Prepare(
+      "SELECT content_hash FROM responses WHERE run_id = ?1 AND suite = ?2"
+      " AND item_id = ?3 AND error IS NULL");
+  if (!st.ok()) return st.status();
+  std::map<std::string, std::string> out;
+  for (const std::string& id : item_ids) {
+    st->Reset();
+    st->Bind(1, run_id).Bind(2, suite).Bind(3, id);
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (*row) out[id] = st->Text(0);
+  }
+  return out;
+}
+
 Status SqliteStore::PutResult(const std::string& run_id,
                               const ResponseRecord& r,
                               const std::vector<ScoreRecord>& scores,

@@ -46,6 +46,9 @@ class SqliteStore final : public Store {
   Result<RunCounts> CountResults(const std::string& run_id) override;
   Result<std::map<std::pair<std::string, std::string>, std::string>>
   FinishedItems(const std::string& run_id) override;
+  Result<std::map<std::string, std::string>> FinishedItemsOf(
+      const std::string& run_id, const std::string& suite,
+      const std::vector<std::string>& item_ids) override;
   using Store::PutResult;
   Status PutResult(const std::string& run_id, const ResponseRecord& response,
                    const std::vector<ScoreRecord>& scores,
@@ -112,6 +115,11 @@ class SqliteStore final : public Store {
                                const std::vector<ScoreRecord>& scores,
                                const std::vector<AttemptRecord>& attempts,
                                const std::optional<CacheEntry>& cache) override;
+  Result<bool> PutStagedResultFenced(
+      const Lease& lease, const ResponseRecord& response,
+      const std::vector<ScoreRecord>& scores,
+      const std::vector<StageRecord>& stages,
+      const std::vector<ExtraResponseRecord>& extras) override;
 
  private:
   explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
@@ -130,6 +138,12 @@ class SqliteStore final : public Store {
                      const std::vector<ScoreRecord>& scores,
                      const std::vector<AttemptRecord>& attempts,
                      const std::optional<CacheEntry>& cache);
+  Status WriteStages(const std::string& run_id,
+                     const std::vector<StageRecord>& stages);
+  Status WriteExtraResponses(const std::string& run_id,
+                             const std::vector<ExtraResponseRecord>& responses);
+  // Whether `lease` is its batch's current one.
+  Result<bool> LeaseIsCurrent(const Lease& lease);
   Status InsertAttempts(const std::string& run_id,
                         const std::vector<AttemptRecord>& attempts);
   Status InsertCache(const CacheEntry& entry);

@@ -85,6 +85,13 @@ class Store {
   virtual Result<std::map<std::pair<std::string, std::string>, std::string>>
   FinishedItems(const std::string& run_id) = 0;
 
+  // FinishedItems for a few items of one suite (item id -> content hash of
+  // those with a successful response): what a worker checks for its batch
+  // without reading the whole run.
+  virtual Result<std::map<std::string, std::string>> FinishedItemsOf(
+      const std::string& run_id, const std::string& suite,
+      const std::vector<std::string>& item_ids) = 0;
+
   // Writes one item's response and scores atomically, replacing earlier ones,
   // with the attempts that produced it (appended) and, for a fresh answer,
   // its cache entry in the same transaction: a crash keeps all or none.
@@ -241,6 +248,15 @@ class Store {
       const std::vector<ScoreRecord>& scores,
       const std::vector<AttemptRecord>& attempts,
       const std::optional<CacheEntry>& cache) = 0;
+  // PutResultFenced for a pipeline item: its stages and extra responses
+  // (replacing the item's earlier ones, as PutStages and PutExtraResponses
+  // do) and its response and scores, all in one transaction under the same
+  // check, so a stale holder's stages never land beside another's result.
+  virtual Result<bool> PutStagedResultFenced(
+      const Lease& lease, const ResponseRecord& response,
+      const std::vector<ScoreRecord>& scores,
+      const std::vector<StageRecord>& stages,
+      const std::vector<ExtraResponseRecord>& extras) = 0;
 };
 
 // Opens (creating and migrating if needed) the database a URL names:

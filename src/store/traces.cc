@@ -142,13 +142,19 @@ Result<std::vector<TraceRecord>> SqliteStore::ListTracesPage(
 Status SqliteStore::PutStages(const std::string& run_id,
                               const std::vector<StageRecord>& stages) {
   std::lock_guard<std::mutex> lock(mu_);
+  Transaction tx(db_.get());
+  MMGATE_RETURN_IF_ERROR(tx.status());
+  MMGATE_RETURN_IF_ERROR(WriteStages(run_id, stages));
+  return tx.Commit();
+}
+
+Status SqliteStore::WriteStages(const std::string& run_id,
+                                const std::vector<StageRecord>& stages) {
   for (const StageRecord& s : stages) {
     if (s.item_id.empty() == s.trace_id.empty())
       return Status::Invalid("stage " + s.stage + " of run " + run_id +
                              ": a stage belongs to one item or one trace");
   }
-  Transaction tx(db_.get());
-  MMGATE_RETURN_IF_ERROR(tx.status());
   // A redone item's stages replace its old ones, however many there were.
   std::set<std::tuple<std::string, std::string, std::string>> subjects;
   for (const StageRecord& s : stages)
@@ -185,7 +191,7 @@ Status SqliteStore::PutStages(const std::string& run_id,
         ins->Run().WithContext("stage " + s.stage + " of " +
                                (s.trace_id.empty() ? s.item_id : s.trace_id)));
   }
-  return tx.Commit();
+  return Status::Ok();
 }
 
 Result<std::vector<StageRecord>> SqliteStore::LoadStages(

@@ -4,9 +4,11 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 
+#include "dataset/load.h"
 #include "run_fixture.h"
 #include "runner/runner.h"
 
@@ -281,6 +283,69 @@ TEST_F(RescoreTest, BadInputIsRefusedAndNothingIsWritten) {
   auto runs_after = store_->ListRuns();
   ASSERT_TRUE(runs_after.ok());
   EXPECT_EQ(runs_after->size(), runs_before->size());
+}
+
+// A config whose suite is streamed from its file (as `mmgate rescore` loads
+// it) rescores alike: the stored items are paged, each config item read back
+// from its place in the file, and the scores are those of the same suite
+// loaded whole.
+TEST_F(RescoreTest, AStreamedSuiteRescoresAsTheSuiteLoadedWhole) {
+  fs::create_directories(dir_);
+  {
+    std::ofstream out(dir_ / "items.jsonl");
+    for (int i = 0; i < 12; ++i) {
+      out << R"({"id": "q)" << i << R"(", "modality": "text", "prompt": "p)"
+          << i << R"(", "reference": "a)" << i << "\"}\n";
+      if (i == 5) out << "{broken\n";
+    }
+    std::ofstream(dir_ / "qa.yaml")
+        << "name: qa\nmodality: text\ndataset: items.jsonl\nmetric: exact\n";
+  }
+  auto load = [&](bool stream) {
+    dataset::LoadOptions lo;
+    lo.stream_items = stream;
+    auto suite = dataset::LoadSuite((dir_ / "qa.yaml").string(), lo);
+    EXPECT_TRUE(suite.ok()) << suite.status().message();
+    ProjectConfig p = project_;
+    p.suites = {*suite};
+    return p;
+  };
+  ProjectConfig streamed = load(true), whole = load(false);
+  ASSERT_TRUE(streamed.suites[0].streamed);
+  ASSERT_FALSE(whole.suites[0].streamed);
+  {
+    RunOptions o;
+    o.run_id = "src";
+    auto s = runner::Run(whole, "m", o, store_.get(), &clock_, Maker());
+    ASSERT_TRUE(s.ok()) << s.status().message();
+  }
+  RescoreOptions o;
+  o.metric = "normalized_match";
+  o.run_id = "from-stream";
+  auto a = Rescore(streamed, "src", o, store_.get(), &clock_);
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  o.run_id = "from-whole";
+  auto b = Rescore(whole, "src", o, store_.get(), &clock_);
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_EQ(a->items, 13) << "12 items and the invalid line";
+  EXPECT_EQ(a->rescored, 12);
+  EXPECT_EQ(a->errors, 1);
+  EXPECT_EQ(a->items, b->items);
+  auto x = Results("from-stream", "qa"), y = Results("from-whole", "qa");
+  ASSERT_EQ(x.size(), 13u);
+  ASSERT_EQ(x.size(), y.size());
+  int right = 0;
+  for (const auto& [id, r] : x) {
+    const store::ItemResult& w = y.at(id);
+    EXPECT_EQ(r.item.content_hash, w.item.content_hash) << id;
+    EXPECT_EQ(r.item.prompt, w.item.prompt) << id;
+    EXPECT_EQ(r.scores.size(), w.scores.size()) << id;
+    for (const auto& [metric, score] : r.scores)
+      EXPECT_DOUBLE_EQ(score.value, w.scores.at(metric).value) << id;
+    if (r.scores.count("normalized_match"))
+      right += r.scores.at("normalized_match").value == 1;
+  }
+  EXPECT_EQ(right, 12) << "q0, q4, q8 differ only in case and punctuation";
 }
 
 }  // namespace

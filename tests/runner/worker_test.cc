@@ -9,9 +9,11 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 
+#include "dataset/load.h"
 #include "run_fixture.h"
 #include "runner/plan.h"
 
@@ -168,6 +170,91 @@ TEST_F(WorkerTest, ACoordinatorRunsNoItemAndNeedsARunId) {
   options_.run_id.clear();
   EXPECT_FALSE(
       RunWorker(project_, "m", options_, store_.get(), &clock_, Maker()).ok());
+}
+
+// A suite read from its file in batches (as `mmgate run --worker` loads
+// it): the worker holds no item but its batch's, reads each claimed batch
+// from its place in the file, and still runs every item once; the invalid
+// line is recorded as that item's error.
+TEST_F(WorkerTest, AStreamedSuiteRunsFromItsFileABatchAtATime) {
+  fs::create_directories(dir_);
+  {
+    std::ofstream out(dir_ / "items.jsonl");
+    for (int i = 0; i < 21; ++i) {
+      out << R"({"id": "q)" << i << R"(", "modality": "text", "prompt": "Say a)"
+          << i << R"(", "reference": "a)" << i << "\"}\n";
+      if (i == 9) out << "{broken\n";
+      if (i == 12)
+        out << R"({"id": "q3", "modality": "text", "prompt": "again", )"
+            << R"("reference": "x"})"
+            << "\n";
+    }
+    std::ofstream(dir_ / "qa.yaml")
+        << "name: qa\nmodality: text\ndataset: items.jsonl\nmetric: exact\n";
+  }
+  dataset::LoadOptions lo;
+  lo.stream_items = true;
+  auto suite = dataset::LoadSuite((dir_ / "qa.yaml").string(), lo);
+  ASSERT_TRUE(suite.ok()) << suite.status().message();
+  ASSERT_TRUE(suite->streamed);
+  ASSERT_TRUE(suite->items.empty());
+  project_.suites = {*suite};
+
+  auto s = RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->batches, 3) << "21 items in batches of 8";
+  EXPECT_EQ(s->items, 21);
+  EXPECT_TRUE(s->run_finished);
+  ASSERT_EQ(calls_.size(), 21u);
+  for (const auto& [item, n] : calls_) EXPECT_EQ(n, 1) << item;
+  auto counts = store_->CountResults("shared");
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->items, 23) << "21 items and 2 invalid lines";
+  EXPECT_EQ(counts->errors, 2);
+  auto leases = store_->ListLeases("shared");
+  ASSERT_TRUE(leases.ok());
+  ASSERT_EQ(leases->size(), 3u);
+  EXPECT_EQ((*leases)[2].batch_id, "qa/000016");
+}
+
+// A pipeline suite's item runs through its stage runner and is written with
+// its stages under the lease; without a stage runner the suite is refused.
+TEST_F(WorkerTest, APipelineSuitesItemsAreWrittenWithTheirStages) {
+  project_.suites[0].stages.push_back(StageSpec{"only", "m", "text"});
+  EXPECT_FALSE(
+      RunWorker(project_, "m", options_, store_.get(), &clock_, Maker()).ok());
+  int made = 0;
+  options_.staged = [&](const Suite& suite,
+                        const std::string& run_id) -> Result<StagedItemRunner> {
+    ++made;
+    EXPECT_EQ(run_id, "shared");
+    return StagedItemRunner([&suite, this](const Item& item) {
+      ++calls_[item.id];
+      StagedOutcome o;
+      o.response.suite = suite.name;
+      o.response.item_id = item.id;
+      o.response.content_hash = item.content_hash;
+      o.response.answer = "a" + item.id.substr(1);
+      o.scores.push_back({"pipeline_pass", 1, 1, 1, ""});
+      store::StageRecord st;
+      st.suite = suite.name;
+      st.item_id = item.id;
+      st.stage = "only";
+      st.answer = o.response.answer;
+      o.stages.push_back(st);
+      return o;
+    });
+  };
+  auto s = RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(made, 1) << "the stage models are made once";
+  EXPECT_EQ(s->items, 20);
+  EXPECT_TRUE(s->run_finished);
+  EXPECT_EQ(calls_.size(), 20u);
+  auto stages = store_->LoadStages("shared");
+  ASSERT_TRUE(stages.ok());
+  EXPECT_EQ(stages->size(), 20u);
+  EXPECT_EQ(store_->FinishedItems("shared")->size(), 20u);
 }
 
 }  // namespace

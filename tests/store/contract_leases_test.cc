@@ -122,5 +122,64 @@ TYPED_TEST(LeasesContract, FencedWritesWithAStaleTokenAreRefused) {
       << "a released lease fences too";
 }
 
+// One stage of item c1, answered `text`.
+StageRecord StageOf(int64_t seq, const std::string& text) {
+  StageRecord st;
+  st.suite = "charts";
+  st.item_id = "c1";
+  st.seq = seq;
+  st.stage = seq == 0 ? "transcribe" : "reason";
+  st.answer = text;
+  return st;
+}
+
+ExtraResponseRecord StageResponseOf(int64_t seq, const std::string& text) {
+  ExtraResponseRecord e;
+  e.suite = "charts";
+  e.item_id = "c1";
+  e.kind = ResponseKind::kStage;
+  e.seq = seq;
+  e.answer = text;
+  return e;
+}
+
+TYPED_TEST(LeasesContract, AStaleHoldersStagesNeverLandBesideAnothersResult) {
+  Store* s = this->store_.get();
+  Lease a = **s->ClaimLease("r", "b0", "worker-a", 1000, 500);
+  Lease b = **s->ClaimLease("r", "b0", "worker-b", 1600, 500);
+  auto wrote = s->PutStagedResultFenced(
+      b, Answered("c1", "b"), {{"pipeline_pass", 1, 1, 1, ""}},
+      {StageOf(0, "b0"), StageOf(1, "b1")},
+      {StageResponseOf(0, "b0"), StageResponseOf(1, "b1")});
+  ASSERT_TRUE(wrote.ok()) << wrote.status().message();
+  EXPECT_TRUE(*wrote);
+  auto stale =
+      s->PutStagedResultFenced(a, Answered("c1", "a"), {}, {StageOf(0, "a0")},
+                               {StageResponseOf(0, "a0")});
+  ASSERT_TRUE(stale.ok()) << stale.status().message();
+  EXPECT_FALSE(*stale);
+
+  auto stages = s->LoadStages("r");
+  ASSERT_TRUE(stages.ok());
+  ASSERT_EQ(stages->size(), 2u);
+  EXPECT_EQ((*stages)[0].answer.value(), "b0");
+  EXPECT_EQ((*stages)[1].answer.value(), "b1");
+  auto extras = s->LoadExtraResponses("r", ResponseKind::kStage);
+  ASSERT_TRUE(extras.ok());
+  ASSERT_EQ(extras->size(), 2u);
+  EXPECT_EQ((*extras)[0].answer.value(), "b0");
+  auto results = s->LoadResults("r");
+  ASSERT_TRUE(results.ok());
+  EXPECT_EQ((*results)[0].response->answer.value(), "b");
+  EXPECT_DOUBLE_EQ((*results)[0].scores.at("pipeline_pass").value, 1);
+
+  // Done again by the holder: its stages replace the earlier ones.
+  EXPECT_TRUE(*s->PutStagedResultFenced(b, Answered("c1", "b2"), {},
+                                        {StageOf(0, "c0")},
+                                        {StageResponseOf(0, "c0")}));
+  EXPECT_EQ(s->LoadStages("r")->size(), 1u);
+  EXPECT_EQ(s->LoadExtraResponses("r", ResponseKind::kStage)->size(), 1u);
+}
+
 }  // namespace
 }  // namespace mmgate::store::contract

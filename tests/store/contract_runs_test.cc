@@ -118,6 +118,7 @@ TYPED_TEST(RunsContract, ResultsReplaceEarlierOnesAndJoin) {
   err.error_kind = "engine_error";
   ASSERT_TRUE(s->PutResult("r", err, {{"anls", 0, 0, 1, "x"}}).ok());
   EXPECT_TRUE(s->FinishedItems("r")->empty()) << "errors are not finished";
+  EXPECT_TRUE(s->FinishedItemsOf("r", "charts", {"c1"})->empty());
 
   ResponseRecord ok = Answered("c1", "4.0");
   ok.cost_usd = 0.25;
@@ -137,6 +138,16 @@ TYPED_TEST(RunsContract, ResultsReplaceEarlierOnesAndJoin) {
   ASSERT_TRUE(finished.ok());
   ASSERT_EQ(finished->size(), 1u);
   EXPECT_EQ(finished->at({"charts", "c1"}), "h1");
+
+  // The same for a worker's batch: only the ids asked, only answered ones.
+  auto batch = s->FinishedItemsOf("r", "charts", {"c1", "c2", "nope"});
+  ASSERT_TRUE(batch.ok()) << batch.status().message();
+  ASSERT_EQ(batch->size(), 1u);
+  EXPECT_EQ(batch->at("c1"), "h1");
+  EXPECT_TRUE(s->FinishedItemsOf("r", "charts", {"c2"})->empty());
+  EXPECT_TRUE(s->FinishedItemsOf("r", "other", {"c1"})->empty());
+  EXPECT_TRUE(s->FinishedItemsOf("r", "charts", {})->empty());
+  EXPECT_TRUE(s->FinishedItemsOf("r", "charts", {"it's"})->empty());
 
   auto results = s->LoadResults("r");
   ASSERT_TRUE(results.ok());

@@ -71,7 +71,8 @@ int RescorePair(const RescoreFlags& f, const config::Config& cfg,
 }
 
 int RescoreCommand(const RescoreFlags& f) {
-  auto cfg = LoadConfigFile(f.config);
+  // The suites' items are read back a page at a time, never held whole.
+  auto cfg = LoadConfigFile(f.config, /*read_items=*/true, /*stream=*/true);
   if (!cfg.ok()) return Fail("rescore", cfg.status());
   auto store = OpenResults(f.config, f.db, "rescore");
   if (!store.ok()) return Fail("rescore", store.status());

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "dataset/load.h"
 #include "dry_run.h"
 #include "judge/scorer.h"
 #include "pipeline/run.h"
@@ -127,16 +128,14 @@ void PrintRunText(const RunFlags& f, const runner::RunSummary& s,
 }
 
 // Keeps the first `limit` items of each suite (and the invalid lines among
-// them): a quick try of the whole project.
-void LimitItems(int limit, ProjectConfig* project) {
-  if (limit <= 0) return;
-  for (Suite& s : project->suites) {
-    if (s.items.size() <= static_cast<size_t>(limit)) continue;
-    s.items.resize(static_cast<size_t>(limit));
-    const int last = s.items.back().line;
-    std::erase_if(s.problems,
-                  [&](const ItemProblem& p) { return p.line > last; });
-  }
+// them): a quick try of the whole project, holding `limit` items at most.
+Status LimitItems(int limit, ProjectConfig* project) {
+  if (limit <= 0) return Status::Ok();
+  for (Suite& s : project->suites)
+    MMGATE_RETURN_IF_ERROR(
+        dataset::KeepFirstItems(&s, static_cast<size_t>(limit))
+            .WithContext("suite " + s.name));
+  return Status::Ok();
 }
 
 // Judge-scored suites: answers graded, answers left unscored, and what the
@@ -305,7 +304,9 @@ std::string WorkerName(const RunFlags& f) {
 // --worker / --coordinate: one of many processes finishing a run together.
 int RunAsWorker(const RunFlags& f, const config::Config& cfg,
                 const ProjectConfig& project,
-                const std::vector<std::string>& suites, store::Store* store) {
+                const std::vector<std::string>& suites,
+                const std::map<std::string, std::string>& sets,
+                store::Store* store) {
   if (f.model.empty() || f.run_id.empty())
     return Fail("run", Status::Invalid("--worker and --coordinate need -m "
                                        "MODEL and --run-id (the shared run)"));
@@ -323,6 +324,12 @@ int RunAsWorker(const RunFlags& f, const config::Config& cfg,
   if (judge::HasJudges(cfg))
     opt.score_hook =
         judge::JudgeScoring(cfg, store, &clock, CreateDefaultModel, judged);
+  // Pipeline suites: each leased item through all its stages.
+  pipeline::InRunOptions po;
+  po.model = f.model;
+  po.overrides = sets;
+  opt.staged = pipeline::MakeStagedItemRunner(project, std::move(po),
+                                              DefaultModelEnv(), store, &clock);
   std::fprintf(stderr, "%s %s of run %s in %s\n", opt.owner.c_str(),
                f.coordinate ? "coordinating" : "working", f.run_id.c_str(),
                store->Describe().c_str());
@@ -371,10 +378,8 @@ Result<std::map<std::string, std::string>> StageSets(
 }
 
 int RunCommand(const RunFlags& f) {
-  // A plain run reads the items in batches (bounded memory); the workers,
-  // the estimate and --limit still take the suites whole.
-  const bool stream = !f.worker && !f.coordinate && !f.dry_run && f.limit <= 0;
-  auto cfg = LoadConfigFile(f.config, /*read_items=*/true, stream);
+  // Items are read in batches (bounded memory): --limit holds its items.
+  auto cfg = LoadConfigFile(f.config, /*read_items=*/true, /*stream=*/true);
   if (!cfg.ok()) return Fail("run", cfg.status());
   ProjectConfig project = cfg->project;
   auto suites = SelectSuiteArgs(f.suites, &project);
@@ -383,12 +388,13 @@ int RunCommand(const RunFlags& f) {
   if (!models.ok()) return Fail("run", models.status());
   auto sets = StageSets(f, project, *suites);
   if (!sets.ok()) return Fail("run", sets.status());
-  LimitItems(f.limit, &project);
+  Status limited = LimitItems(f.limit, &project);
+  if (!limited.ok()) return Fail("run", limited);
   PrintProblems(project);
   auto store = OpenStore(f.config, f.db);
   if (!store.ok()) return Fail("run", store.status());
   if (f.worker || f.coordinate)
-    return RunAsWorker(f, *cfg, project, *suites, store->get());
+    return RunAsWorker(f, *cfg, project, *suites, *sets, store->get());
   if (f.dry_run) {
     DryRunRequest one{"", f.run_id, *suites, *sets, f.repeat, f.json};
     int rc = kExitOk;

@@ -36,19 +36,22 @@ bool Selected(const DryRunRequest& r, const std::string& suite) {
 Result<std::vector<PipelineRow>> Pipelines(const DryRunRequest& r,
                                            const ProjectConfig& project,
                                            store::Store* store) {
-  std::map<std::pair<std::string, std::string>, std::string> finished;
-  if (!r.run_id.empty()) {
-    auto f = store->FinishedItems(r.run_id);
-    if (!f.ok()) return f.status();
-    finished = std::move(*f);
-  }
   std::vector<PipelineRow> out;
   for (const Suite& s : project.suites) {
     if (s.stages.empty() || !Selected(r, s.name)) continue;
     PipelineRow row{s.name, static_cast<int64_t>(s.items.size())};
-    for (const Item& it : s.items) {
-      auto done = finished.find({s.name, it.id});
-      row.stored += done != finished.end() && done->second == it.content_hash;
+    if (!r.run_id.empty()) {
+      // A pipeline suite is held whole; the run's answers to it are asked
+      // for by id, not the whole run's.
+      std::vector<std::string> ids;
+      for (const Item& it : s.items) ids.push_back(it.id);
+      auto finished = store->FinishedItemsOf(r.run_id, s.name, ids);
+      if (!finished.ok()) return finished.status();
+      for (const Item& it : s.items) {
+        auto done = finished->find(it.id);
+        row.stored +=
+            done != finished->end() && done->second == it.content_hash;
+      }
     }
     auto swapped = pipeline::StagesForModel(project, s, r.model, r.stage_sets);
     for (const StageSpec& st : s.stages) {
