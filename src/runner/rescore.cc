@@ -232,6 +232,27 @@ ItemOutcome RescoreItem(const SuiteWork& w, const store::ItemResult& r,
   return o;
 }
 
+// A stored item's record in the new run (appended to *records) and, unless
+// it was an invalid line, the item read back from the config's dataset.
+Result<std::optional<Item>> PageItem(const SuiteWork& w,
+                                     const store::ItemResult& r,
+                                     const std::string& metric,
+                                     std::vector<Item>* read,
+                                     std::vector<store::ItemRecord>* records) {
+  if (r.item.content_hash.empty()) {
+    records->push_back(r.item);  // an invalid line, as it was
+    records->back().metric = w.suite.metric;
+    return std::optional<Item>();
+  }
+  // Matched with the config before anything was written.
+  MMGATE_RETURN_IF_ERROR(
+      dataset::ReadItemsAt(*w.config, w.Find(r.item.item_id)->at, 1, read));
+  std::optional<Item> item = std::move(read->front());
+  if (!metric.empty()) item->metric.clear();
+  records->push_back(ToRecord(w.suite, *item));
+  return item;
+}
+
 // One suite into the new run a page of stored items at a time: the page's
 // items recorded, each stored answer scored again, the page's results
 // written in one transaction.
@@ -246,36 +267,34 @@ Status RescoreSuite(const SuiteWork& w, const std::string& source_run,
   std::vector<std::pair<store::ResponseRecord, std::vector<store::ScoreRecord>>>
       results;
   std::vector<Item> read;
+  std::vector<std::optional<Item>> page_items;
   MMGATE_RETURN_IF_ERROR(ForEachPage(
       store, source_run, w.suite.name,
       [&](std::vector<store::ItemResult>& page) -> Status {
         records.clear();
         results.clear();
+        page_items.clear();
         for (const store::ItemResult& r : page) {
-          std::optional<Item> item;
-          if (r.item.content_hash.empty()) {
-            records.push_back(r.item);  // an invalid line, as it was
-            records.back().metric = w.suite.metric;
-          } else {
-            // Matched with the config before anything was written.
-            MMGATE_RETURN_IF_ERROR(dataset::ReadItemsAt(
-                *w.config, w.Find(r.item.item_id)->at, 1, &read));
-            item = std::move(read.front());
-            if (!metric.empty()) item->metric.clear();
-            records.push_back(ToRecord(w.suite, *item));
-          }
+          auto item = PageItem(w, r, metric, &read, &records);
+          if (!item.ok()) return item.status();
+          page_items.push_back(std::move(*item));
+        }
+        // The items first: a judge's calls, stored while the answers are
+        // scored, refer to them.
+        MMGATE_RETURN_IF_ERROR(
+            store->AppendSuiteItems(run_id, w.suite.name, records));
+        for (size_t i = 0; i < page.size(); ++i) {
           ++items;
           progress->Update(++summary->items, summary->errors);
-          if (!r.response) {
+          if (!page[i].response) {
             ++summary->not_run;
             continue;
           }
-          ItemOutcome o =
-              RescoreItem(w, r, item ? &*item : nullptr, executor, summary);
+          const std::optional<Item>& item = page_items[i];
+          ItemOutcome o = RescoreItem(w, page[i], item ? &*item : nullptr,
+                                      executor, summary);
           results.emplace_back(std::move(o.response), std::move(o.scores));
         }
-        MMGATE_RETURN_IF_ERROR(
-            store->AppendSuiteItems(run_id, w.suite.name, records));
         return results.empty() ? Status::Ok()
                                : store->PutResults(run_id, results);
       }));
