@@ -124,23 +124,27 @@ Result<bool> SqliteStore::LeaseIsCurrent(const Lease& lease) {
   return st->Int(0) > 0;
 }
 
-Result<bool> SqliteStore::PutResultFenced(
-    const Lease& lease, const ResponseRecord& response,
-    const std::vector<ScoreRecord>& scores,
-    const std::vector<AttemptRecord>& attempts,
-    const std::optional<CacheEntry>& cache) {
+Result<bool> SqliteStore::WriteFenced(const Lease& lease,
+                                      const std::function<Status()>& write) {
   std::lock_guard<std::mutex> lock(mu_);
-  // The check and the write share one write transaction: no claim can come
-  // in between.
   Transaction tx(db_.get());
   MMGATE_RETURN_IF_ERROR(tx.status());
   auto current = LeaseIsCurrent(lease);
   if (!current.ok()) return current.status();
   if (!*current) return false;
-  MMGATE_RETURN_IF_ERROR(
-      WriteResult(lease.run_id, response, scores, attempts, cache));
+  MMGATE_RETURN_IF_ERROR(write());
   MMGATE_RETURN_IF_ERROR(tx.Commit());
   return true;
+}
+
+Result<bool> SqliteStore::PutResultFenced(
+    const Lease& lease, const ResponseRecord& response,
+    const std::vector<ScoreRecord>& scores,
+    const std::vector<AttemptRecord>& attempts,
+    const std::optional<CacheEntry>& cache) {
+  return WriteFenced(lease, [&] {
+    return WriteResult(lease.run_id, response, scores, attempts, cache);
+  });
 }
 
 Result<bool> SqliteStore::PutStagedResultFenced(
@@ -148,18 +152,11 @@ Result<bool> SqliteStore::PutStagedResultFenced(
     const std::vector<ScoreRecord>& scores,
     const std::vector<StageRecord>& stages,
     const std::vector<ExtraResponseRecord>& extras) {
-  std::lock_guard<std::mutex> lock(mu_);
-  Transaction tx(db_.get());
-  MMGATE_RETURN_IF_ERROR(tx.status());
-  auto current = LeaseIsCurrent(lease);
-  if (!current.ok()) return current.status();
-  if (!*current) return false;
-  MMGATE_RETURN_IF_ERROR(WriteStages(lease.run_id, stages));
-  MMGATE_RETURN_IF_ERROR(WriteExtraResponses(lease.run_id, extras));
-  MMGATE_RETURN_IF_ERROR(
-      WriteResult(lease.run_id, response, scores, {}, std::nullopt));
-  MMGATE_RETURN_IF_ERROR(tx.Commit());
-  return true;
+  return WriteFenced(lease, [&]() -> Status {
+    MMGATE_RETURN_IF_ERROR(WriteStages(lease.run_id, stages));
+    MMGATE_RETURN_IF_ERROR(WriteExtraResponses(lease.run_id, extras));
+    return WriteResult(lease.run_id, response, scores, {}, std::nullopt);
+  });
 }
 
 }  // namespace mmgate::store

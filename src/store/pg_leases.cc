@@ -109,6 +109,16 @@ Result<std::vector<Lease>> PgStore::ListLeases(const std::string& run_id) {
             });
 }
 
+// The row lock (FOR SHARE) holds off a claim of the batch until the write
+// commits.
+bool PgStore::LeaseIsCurrent(pqxx::work& w, const Lease& lease) {
+  return !w.exec_params(
+               "SELECT token FROM leases WHERE run_id = $1 AND"
+               " batch_id = $2 AND owner = $3 AND token = $4 FOR SHARE",
+               lease.run_id, lease.batch_id, lease.owner, lease.token)
+              .empty();
+}
+
 Result<bool> PgStore::PutResultFenced(
     const Lease& lease, const ResponseRecord& response,
     const std::vector<ScoreRecord>& scores,
@@ -117,11 +127,7 @@ Result<bool> PgStore::PutResultFenced(
   return Tx("storing item " + response.item_id + " under " +
                 LeaseName(lease.run_id, lease.batch_id),
             [&](pqxx::work& w) -> Result<bool> {
-              auto current = w.exec_params(
-                  "SELECT token FROM leases WHERE run_id = $1 AND"
-                  " batch_id = $2 AND owner = $3 AND token = $4 FOR SHARE",
-                  lease.run_id, lease.batch_id, lease.owner, lease.token);
-              if (current.empty()) return false;
+              if (!LeaseIsCurrent(w, lease)) return false;
               WriteResult(w, lease.run_id, response, scores, attempts, cache);
               return true;
             });
@@ -136,11 +142,7 @@ Result<bool> PgStore::PutStagedResultFenced(
   return Tx("storing item " + response.item_id + " and its stages under " +
                 LeaseName(lease.run_id, lease.batch_id),
             [&](pqxx::work& w) -> Result<bool> {
-              auto current = w.exec_params(
-                  "SELECT token FROM leases WHERE run_id = $1 AND"
-                  " batch_id = $2 AND owner = $3 AND token = $4 FOR SHARE",
-                  lease.run_id, lease.batch_id, lease.owner, lease.token);
-              if (current.empty()) return false;
+              if (!LeaseIsCurrent(w, lease)) return false;
               WriteStages(w, lease.run_id, stages);
               WriteExtraResponses(w, lease.run_id, extras);
               WriteResult(w, lease.run_id, response, scores, {}, std::nullopt);

@@ -169,6 +169,9 @@ class PgStore final : public Store {
   static void WriteExtraResponses(
       pqxx::work& w, const std::string& run_id,
       const std::vector<ExtraResponseRecord>& responses);
+  // Whether `lease` is its batch's current one, locking its row until the
+  // transaction ends.
+  static bool LeaseIsCurrent(pqxx::work& w, const Lease& lease);
   // A stage belongs to one item or one trace.
   static Status CheckStages(const std::string& run_id,
                             const std::vector<StageRecord>& stages);

@@ -7,6 +7,7 @@
 #ifndef MMGATE_STORE_SQLITE_STORE_H_
 #define MMGATE_STORE_SQLITE_STORE_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -142,6 +143,11 @@ class SqliteStore final : public Store {
                      const std::vector<StageRecord>& stages);
   Status WriteExtraResponses(const std::string& run_id,
                              const std::vector<ExtraResponseRecord>& responses);
+  // Runs `write` in one write transaction with the check that `lease` is
+  // still its batch's current one (so no claim comes in between); false,
+  // and nothing written, when it is not. Takes mu_.
+  Result<bool> WriteFenced(const Lease& lease,
+                           const std::function<Status()>& write);
   // Whether `lease` is its batch's current one.
   Result<bool> LeaseIsCurrent(const Lease& lease);
   Status InsertAttempts(const std::string& run_id,

@@ -69,3 +69,17 @@ for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
     print("|".join(str(c) for c in row))' "$db" "$sql" | LC_ALL=C sort
   fi
 }
+
+# expect_workers_shared WORK N: the --json reports WORK/w1.json..w4.json of four
+# workers account for N items together, at least two did some of them, and
+# every one saw the run finished and had no write refused.
+expect_workers_shared() {
+  $PY - "$1" "$2" <<'PY' || fail "the workers' reports in $1"
+import json, sys
+work, n = sys.argv[1], int(sys.argv[2])
+done = [json.load(open(f"{work}/w{w}.json")) for w in range(1, 5)]
+assert sum(d["items"] for d in done) == n, done
+assert sum(1 for d in done if d["items"] > 0) >= 2, f"the work was shared: {done}"
+assert all(d["run_finished"] and d["refused_writes"] == 0 for d in done), done
+PY
+}

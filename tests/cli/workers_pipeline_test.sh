@@ -60,14 +60,7 @@ for p in "${pids[@]}"; do wait "$p" || fail "a worker failed: $(cat "$WORK"/w*.e
 expect_eq "$(grep -c '^reason ' calls)" "$n" "every item's first stage called once"
 expect_eq "$(grep '^reason ' calls | sort -u | wc -l)" "$n" "no first stage called twice"
 expect_eq "$(grep '^polish ' calls | sort -u | wc -l)" "$n" "every item's second stage called"
-$PY - "$WORK" "$n" <<'PY'
-import json, sys
-work, n = sys.argv[1], int(sys.argv[2])
-done = [json.load(open(f"{work}/w{w}.json")) for w in range(1, 5)]
-assert sum(d["items"] for d in done) == n, done
-assert sum(1 for d in done if d["items"] > 0) >= 2, f"the work was shared: {done}"
-assert all(d["run_finished"] and d["refused_writes"] == 0 for d in done), done
-PY
+expect_workers_shared "$WORK" "$n"
 count() { psql "$PG" -At -c "$1"; }
 expect_eq "$(count "SELECT COUNT(*) FROM responses WHERE run_id = 'shared'")" "$n" "one result per item"
 expect_eq "$(count "SELECT COUNT(*) FROM stages WHERE run_id = 'shared'")" "$((2 * n))" "two stages per item"

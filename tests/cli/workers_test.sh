@@ -25,14 +25,7 @@ wait "$coord" || fail "the coordinator failed: $(cat "$WORK/coord.err")"
 
 expect_eq "$(wc -l <calls)" "$n" "every item called once"
 expect_eq "$(sort -u calls | wc -l)" "$n" "no item called twice"
-$PY - "$WORK" "$n" <<'PY'
-import json, sys
-work, n = sys.argv[1], int(sys.argv[2])
-done = [json.load(open(f"{work}/w{w}.json")) for w in range(1, 5)]
-assert sum(d["items"] for d in done) == n, done
-assert sum(1 for d in done if d["items"] > 0) >= 2, f"the work was shared: {done}"
-assert all(d["run_finished"] and d["refused_writes"] == 0 for d in done), done
-PY
+expect_workers_shared "$WORK" "$n"
 "$MMGATE" runs --db "$PG" --json >"$WORK/runs.json"
 $PY - "$WORK/runs.json" "$n" <<'PY'
 import json, sys
