@@ -82,6 +82,21 @@ Result<std::optional<JudgeSpec>> ReadJudge(const FieldReader& r,
   return std::optional<JudgeSpec>(std::move(spec));
 }
 
+// The modalities items may name: the built-in ones and the options' extras.
+std::set<std::string> ModalitiesOf(const LoadOptions& opt) {
+  std::set<std::string> modalities = BuiltinModalities();
+  modalities.insert(opt.extra_modalities.begin(), opt.extra_modalities.end());
+  return modalities;
+}
+
+// The options a streamed suite was loaded with, to read its dataset again.
+Result<const LoadOptions*> StreamOptions(const Suite& suite) {
+  if (!suite.load_options)
+    return Status::Internal("suite " + suite.name +
+                            ": streamed without options");
+  return &*suite.load_options;
+}
+
 }  // namespace
 
 ItemsContext MakeContext(const Suite& suite,
@@ -114,8 +129,7 @@ Result<Suite> BuildSuite(const YAML::Node& node, const SuiteSource& source,
   if (!name.ok()) return name.status();
   suite.name = *name;
 
-  std::set<std::string> modalities = BuiltinModalities();
-  modalities.insert(opt.extra_modalities.begin(), opt.extra_modalities.end());
+  const std::set<std::string> modalities = internal::ModalitiesOf(opt);
   auto modality = r.RequiredString("modality");
   if (!modality.ok()) return modality.status();
   if (!modalities.contains(*modality)) {
@@ -247,12 +261,10 @@ Status ReadItemBatches(const Suite& suite, size_t batch_size,
     }
     return Status::Ok();
   }
-  if (!suite.load_options)
-    return Status::Internal("suite " + suite.name +
-                            ": streamed without options");
-  const LoadOptions& opt = *suite.load_options;
-  std::set<std::string> modalities = BuiltinModalities();
-  modalities.insert(opt.extra_modalities.begin(), opt.extra_modalities.end());
+  auto options = internal::StreamOptions(suite);
+  if (!options.ok()) return options.status();
+  const LoadOptions& opt = **options;
+  const std::set<std::string> modalities = internal::ModalitiesOf(opt);
   int64_t read = 0;
   Suite scratch;  // collects one batch; problems were reported at load
   Sha256 version, raw;
@@ -287,12 +299,10 @@ Status ReadItemsAt(const Suite& suite, const ItemPlace& first, size_t count,
     for (size_t i = begin; i < suite.items.size() && out->size() < count; ++i)
       out->push_back(suite.items[i]);
   } else {
-    if (!suite.load_options)
-      return Status::Internal("suite " + suite.name +
-                              ": streamed without options");
-    const LoadOptions& opt = *suite.load_options;
-    std::set<std::string> modalities = BuiltinModalities();
-    modalities.insert(opt.extra_modalities.begin(), opt.extra_modalities.end());
+    auto options = internal::StreamOptions(suite);
+    if (!options.ok()) return options.status();
+    const LoadOptions& opt = **options;
+    const std::set<std::string> modalities = internal::ModalitiesOf(opt);
     // Lines invalid in the whole file stay out: read from the middle, a
     // repeated id looks new.
     std::set<int> invalid;
