@@ -1,13 +1,12 @@
 #include "gate/gate.h"
 
 #include <algorithm>
-#include <atomic>
 #include <limits>
 #include <set>
 #include <string_view>
-#include <thread>
 #include <vector>
 
+#include "common/parallel.h"
 #include "gate/cost.h"
 #include "gate/slo.h"
 #include "gate/steps.h"
@@ -62,15 +61,7 @@ template <typename Fn>
 void ForEachSuite(SuiteWorks* works, const Fn& fn) {
   std::vector<SuiteWork*> all;
   for (auto& [key, w] : *works) all.push_back(&w);
-  std::atomic<size_t> next{0};
-  auto run = [&] {
-    for (size_t i = next++; i < all.size(); i = next++) fn(all[i]);
-  };
-  const size_t threads = std::min<size_t>(
-      all.size(), std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::jthread> pool;
-  for (size_t t = 1; t < threads; ++t) pool.emplace_back(run);
-  run();
+  ParallelFor(CoreCount(), all.size(), [&](int, size_t i) { fn(all[i]); });
 }
 
 }  // namespace

@@ -5,36 +5,30 @@
 #include <exception>
 #include <mutex>
 #include <string>
-#include <thread>
-#include <vector>
+
+#include "common/parallel.h"
 
 namespace mmgate::runner {
 
 int WorkerCount(int requested, int concurrency, size_t tasks) {
-  int workers = requested > 0 ? requested
-                : concurrency > 0
-                    ? concurrency
-                    : static_cast<int>(std::thread::hardware_concurrency());
+  int workers = requested > 0     ? requested
+                : concurrency > 0 ? concurrency
+                                  : CoreCount();
   return std::clamp(workers, 1, std::max<int>(1, static_cast<int>(tasks)));
 }
 
 Status RunPool(int workers, size_t tasks, const std::function<bool()>& stop,
                const std::function<void(int worker, size_t index)>& task) {
-  std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex mu;  // guards `error`
   Status error;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < workers; ++i) {
-    threads.emplace_back([&, i] {
-      for (;;) {
-        if (failed.load() || stop()) return;
-        size_t k = next.fetch_add(1);
-        if (k >= tasks) return;
+  ParallelFor(
+      workers, tasks,
+      [&](int worker, size_t k) {
         std::string what;
         try {
-          task(i, k);
-          continue;
+          task(worker, k);
+          return;
         } catch (const std::exception& e) {
           what = e.what();
         } catch (...) {
@@ -42,14 +36,11 @@ Status RunPool(int workers, size_t tasks, const std::function<bool()>& stop,
         }
         std::lock_guard<std::mutex> lock(mu);
         if (error.ok())
-          error = Status::Internal("worker " + std::to_string(i) + ", task " +
-                                   std::to_string(k) + ": " + what);
+          error = Status::Internal("worker " + std::to_string(worker) +
+                                   ", task " + std::to_string(k) + ": " + what);
         failed = true;
-        return;
-      }
-    });
-  }
-  for (std::thread& t : threads) t.join();
+      },
+      [&] { return failed.load() || stop(); });
   return error;
 }
 

@@ -1,6 +1,6 @@
 // The runner's worker pool: a fixed number of threads taking task indices from
-// a shared counter, each index exactly once, until the work is done or a stop
-// is asked for.
+// a shared counter (common/parallel.h), each index exactly once, until the
+// work is done or a stop is asked for.
 #ifndef MMGATE_RUNNER_POOL_H_
 #define MMGATE_RUNNER_POOL_H_
 
@@ -16,7 +16,8 @@ namespace mmgate::runner {
 int WorkerCount(int requested, int concurrency, size_t tasks);
 
 // Runs task(worker, index) for every index in [0, tasks) on `workers` threads
-// (worker is 0..workers-1, so a task can use that worker's own resources).
+// (worker is 0..workers-1, so a task can use that worker's own resources;
+// worker 0 is the calling thread).
 // Before claiming an index a worker asks `stop`; once it says true no new
 // task starts and the ones in flight finish. Blocks until every thread is
 // done. Tasks are expected to turn their own failures into data; an

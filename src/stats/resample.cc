@@ -3,12 +3,11 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <atomic>
 #include <boost/random/binomial_distribution.hpp>
 #include <cmath>
 #include <optional>
-#include <thread>
 
+#include "common/parallel.h"
 #include "stats/rng.h"
 
 namespace mmgate::stats {
@@ -274,22 +273,15 @@ void RunBlocks(int64_t resamples, uint64_t seed, int threads,
     streams.push_back(b);
   }
   replicates->resize(static_cast<size_t>(resamples));
-  std::atomic<int64_t> next{0};
-  auto work = [&] {
-    Scratch scratch;
-    for (int64_t block = next++; block < blocks; block = next++) {
-      const int64_t first = block * kBlock;
-      fill(streams[static_cast<size_t>(block)], replicates->data() + first,
-           std::min(kBlock, resamples - first), &scratch);
-    }
-  };
-  int64_t workers = threads > 0 ? threads
-                                : static_cast<int64_t>(std::max(
-                                      1u, std::thread::hardware_concurrency()));
-  workers = std::min(workers, blocks);
-  std::vector<std::jthread> pool;
-  for (int64_t t = 1; t < workers; ++t) pool.emplace_back(work);
-  work();
+  const int workers = threads > 0 ? threads : CoreCount();
+  std::vector<Scratch> scratch(static_cast<size_t>(
+      std::clamp<int64_t>(workers, 1, std::max<int64_t>(blocks, 1))));
+  ParallelFor(workers, static_cast<size_t>(blocks),
+              [&](int worker, size_t block) {
+                const int64_t first = static_cast<int64_t>(block) * kBlock;
+                fill(streams[block], replicates->data() + first,
+                     std::min(kBlock, resamples - first), &scratch[worker]);
+              });
 }
 
 template <int F, typename Finish>
