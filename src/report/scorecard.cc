@@ -30,51 +30,83 @@ bool Of(const gate::SuiteVerdict& v, const ItemResult& r) {
   return r.item.suite == v.suite && r.item.metric == v.metric;
 }
 
-// The figures of one run's items of one suite (and metric).
-json SuiteFigures(const gate::SuiteVerdict& v, bool candidate,
-                  const gate::RunData& run, const gate::RunData& baseline) {
-  // The baseline's template per item, indexed only when the run has
-  // templates (most do not): a million items need no index otherwise.
-  std::unordered_map<std::string_view, std::string_view> base_template;
-  bool indexed = false;
-  auto index_baseline = [&]() {
-    indexed = true;
-    for (const ItemResult& r : baseline.items) {
-      if (Of(v, r) && r.response)
-        base_template[r.item.item_id] = r.response->template_hash;
-    }
-  };
+// One suite's (and metric's) figures of one run, summed over its items in
+// the run's order.
+struct Figures {
   std::vector<double> lat;
   int64_t schema_n = 0, schema_ok = 0, attempts_n = 0, retries = 0;
   int64_t changes = 0, correct = 0;
   double dollars = 0;
   std::set<std::string> templates;
-  for (const ItemResult& r : run.items) {
-    if (!Of(v, r) || !r.response || r.response->error_kind == "invalid_item")
-      continue;
-    const store::ResponseRecord& x = *r.response;
-    lat.push_back(x.latency_ms);
-    dollars += x.cost_usd;
-    auto s = r.scores.find(v.metric);
-    correct += s != r.scores.end() &&
-               !gate::IsFailure(stats::Errored(r), s->second.value,
-                                v.higher_is_better);
-    if (x.schema_valid >= 0) {
-      ++schema_n;
-      schema_ok += x.schema_valid == 1;
-    }
-    if (x.n_attempts > 0) {
-      ++attempts_n;
-      retries += x.n_attempts - 1;
-    }
-    if (!x.template_hash.empty()) {
-      templates.insert(x.template_hash);
-      if (!indexed) index_baseline();
-      auto b = base_template.find(r.item.item_id);
-      changes += b != base_template.end() && !b->second.empty() &&
-                 b->second != x.template_hash;
+  // The baseline's template per item, indexed only when the run has
+  // templates (most do not): a million items need no index otherwise.
+  std::unordered_map<std::string_view, std::string_view> base_template;
+  bool indexed = false;
+};
+
+void AddItem(const gate::SuiteVerdict& v, const ItemResult& r,
+             const gate::RunData& baseline, Figures* f) {
+  if (!r.response || r.response->error_kind == "invalid_item") return;
+  const store::ResponseRecord& x = *r.response;
+  f->lat.push_back(x.latency_ms);
+  f->dollars += x.cost_usd;
+  auto s = r.scores.find(v.metric);
+  f->correct +=
+      s != r.scores.end() &&
+      !gate::IsFailure(stats::Errored(r), s->second.value, v.higher_is_better);
+  if (x.schema_valid >= 0) {
+    ++f->schema_n;
+    f->schema_ok += x.schema_valid == 1;
+  }
+  if (x.n_attempts > 0) {
+    ++f->attempts_n;
+    f->retries += x.n_attempts - 1;
+  }
+  if (x.template_hash.empty()) return;
+  f->templates.insert(x.template_hash);
+  if (!f->indexed) {
+    f->indexed = true;
+    for (const ItemResult& b : baseline.items) {
+      if (Of(v, b) && b.response)
+        f->base_template[b.item.item_id] = b.response->template_hash;
     }
   }
+  auto b = f->base_template.find(r.item.item_id);
+  f->changes += b != f->base_template.end() && !b->second.empty() &&
+                b->second != x.template_hash;
+}
+
+// Every suite's figures of `run` in one pass over its items (a run holds a
+// million items; a pass per suite cost several): figures[i] is suites[i]'s.
+std::vector<Figures> RunFigures(const std::vector<gate::SuiteVerdict>& suites,
+                                const gate::RunData& run,
+                                const gate::RunData& baseline) {
+  std::vector<Figures> figures(suites.size());
+  std::map<std::pair<std::string_view, std::string_view>, std::vector<size_t>>
+      of;
+  for (size_t i = 0; i < suites.size(); ++i)
+    of[{suites[i].suite, suites[i].metric}].push_back(i);
+  static const std::vector<size_t> kNone;
+  const std::vector<size_t>* last = &kNone;
+  const ItemResult* prev = nullptr;
+  for (const ItemResult& r : run.items) {
+    // Items of a suite mostly come together: look up only on a change.
+    if (prev == nullptr || prev->item.suite != r.item.suite ||
+        prev->item.metric != r.item.metric) {
+      auto it = of.find({r.item.suite, r.item.metric});
+      last = it == of.end() ? &kNone : &it->second;
+    }
+    prev = &r;
+    for (size_t i : *last) AddItem(suites[i], r, baseline, &figures[i]);
+  }
+  return figures;
+}
+
+// The figures of one run's items of one suite (and metric); sorts the
+// latencies in place.
+json SuiteFigures(const gate::SuiteVerdict& v, bool candidate, Figures* fig) {
+  const Figures& f = *fig;
+  std::vector<double>& lat = fig->lat;
   std::sort(lat.begin(), lat.end());
   json latency = nullptr;
   if (!lat.empty()) {
@@ -108,21 +140,22 @@ json SuiteFigures(const gate::SuiteVerdict& v, bool candidate,
                                    ? json(nullptr)
                                    : json(cost.judge_cost_per_query)},
       {"judge", JudgeCalibrationJson(v)},
-      {"cost_per_correct", cost.cost_per_query < 0 || correct == 0
-                               ? json(nullptr)
-                               : json(dollars / static_cast<double>(correct))},
+      {"cost_per_correct",
+       cost.cost_per_query < 0 || f.correct == 0
+           ? json(nullptr)
+           : json(f.dollars / static_cast<double>(f.correct))},
       {"hallucination_rate", Rate(b.hallucinated, b.abstain_items)},
       // Over-refusal where the suite also asks for abstentions, as the
       // behaviour summary shows it.
       {"over_refusal_rate", b.abstain_items > 0
                                 ? Rate(b.over_refused, b.answerable_items)
                                 : json(nullptr)},
-      {"schema_valid_rate", Rate(schema_ok, schema_n)},
-      {"retries_per_item", attempts_n > 0
-                               ? json(static_cast<double>(retries) / attempts_n)
-                               : json(nullptr)},
-      {"template_hashes", templates.size()},
-      {"template_changes", changes},
+      {"schema_valid_rate", Rate(f.schema_ok, f.schema_n)},
+      {"retries_per_item",
+       f.attempts_n > 0 ? json(static_cast<double>(f.retries) / f.attempts_n)
+                        : json(nullptr)},
+      {"template_hashes", f.templates.size()},
+      {"template_changes", f.changes},
       {"degradation", degradation}};
 }
 
@@ -130,8 +163,10 @@ json RunCard(const gate::GateResult& r, bool candidate,
              const gate::RunData& run, const gate::RunData& baseline) {
   json suites = json::array();
   std::map<std::string, int> slo;
-  for (const gate::SuiteVerdict& v : r.suites) {
-    suites.push_back(SuiteFigures(v, candidate, run, baseline));
+  std::vector<Figures> figures = RunFigures(r.suites, run, baseline);
+  for (size_t i = 0; i < r.suites.size(); ++i) {
+    const gate::SuiteVerdict& v = r.suites[i];
+    suites.push_back(SuiteFigures(v, candidate, &figures[i]));
     for (const gate::SloCheck& c : v.slos) {
       ++slo[std::string(
           gate::SloStatusName(candidate ? c.status : c.baseline_status))];
