@@ -104,8 +104,8 @@ Result<FlipReport> AnalyzeRun(store::Store* store, const std::string& run_id,
   while (!page.empty()) {
     std::future<Status> loading =
         std::async(std::launch::async, [&, after = page.back().trace_id] {
-          return store->LoadDecisionsPage(run_id, kSuiteName, after,
-                                          kPageSize, &next);
+          return store->LoadDecisionsPage(run_id, kSuiteName, after, kPageSize,
+                                          &next);
         });
     for (store::DecisionRow& d : page) {
       ++strata[{d.category, PeriodOf(d.created_ms, period)}];
