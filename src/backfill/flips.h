@@ -119,6 +119,9 @@ class FlipAnalyzer {
   FlipAnalyzer(std::map<StratumKey, int64_t> population, int64_t period_weeks,
                std::map<std::string, double> stakes,
                std::map<std::string, std::string> labels = {});
+  // Not copyable: cells hold addresses into their group's matrix.
+  FlipAnalyzer(const FlipAnalyzer&) = delete;
+  FlipAnalyzer& operator=(const FlipAnalyzer&) = delete;
   void Add(const Replayed& r);
   // Replaces the history's strata given to the constructor, for a caller
   // that counts them while it streams the replays in (before Finish).
