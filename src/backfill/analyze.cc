@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
+#include <future>
 
 #include "backfill/decisions.h"
 #include "backfill/replay.h"
@@ -90,26 +91,32 @@ Result<FlipReport> AnalyzeRun(store::Store* store, const std::string& run_id,
   first->clear();
   FlipAnalyzer analyzer({}, period, stakes, std::move(*labels));
   // The history with the run's answers, a page at a time in trace id order,
-  // so that neither is ever held whole.
+  // so that neither is ever held whole. The next page is read on a second
+  // thread while this one is analysed: the store's read and the analysis
+  // cost about the same, so two cores take about half the wall time.
   std::map<StratumKey, int64_t> strata;
   DecisionReader reader;
-  std::vector<store::DecisionRow> page;
+  std::vector<store::DecisionRow> page, next;
   Replayed x;
-  std::string after;
   int64_t read = 0;
-  for (;;) {
-    MMGATE_RETURN_IF_ERROR(
-        store->LoadDecisionsPage(run_id, kSuiteName, after, kPageSize, &page));
-    if (page.empty()) break;
+  MMGATE_RETURN_IF_ERROR(
+      store->LoadDecisionsPage(run_id, kSuiteName, "", kPageSize, &page));
+  while (!page.empty()) {
+    std::future<Status> loading =
+        std::async(std::launch::async, [&, after = page.back().trace_id] {
+          return store->LoadDecisionsPage(run_id, kSuiteName, after, kPageSize,
+                                          &next);
+        });
     for (store::DecisionRow& d : page) {
       ++strata[{d.category, PeriodOf(d.created_ms, period)}];
       if (!d.in_run) continue;
       ToReplayed(d, &reader, &x);
       analyzer.Add(x);
     }
-    after = page.back().trace_id;
     read += static_cast<int64_t>(page.size());
     if (progress) progress(read);
+    MMGATE_RETURN_IF_ERROR(loading.get());
+    page.swap(next);
   }
   analyzer.SetPopulation(std::move(strata));
   return analyzer.Finish();

@@ -23,8 +23,10 @@ namespace mmgate::backfill {
 int64_t PeriodWeeks(const std::vector<store::ItemResult>& results);
 
 // Reads the history and the run a page at a time (memory grows with the
-// analyzer's groups and flips, not with the history); `progress`, when set,
-// is told the traces read so far after each page.
+// analyzer's groups and flips, not with the history), the next page on a
+// second thread (the store is called from it; Store is thread-safe) while
+// this one is analysed; `progress`, when set, is told the traces read so far
+// after each page, on the calling thread.
 Result<FlipReport> AnalyzeRun(
     store::Store* store, const std::string& run_id,
     const std::map<std::string, double>& stakes,

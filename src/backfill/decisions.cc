@@ -11,6 +11,7 @@ namespace od = simdjson::ondemand;
 struct DecisionReader::Impl {
   od::parser parser;
   std::string buffer;  // the input with simdjson's padding after it
+  Replayed scratch;    // ReadInputs's fields, its storage reused
 
   // The document of `json`, copied into the padded buffer.
   simdjson::simdjson_result<od::document> Iterate(std::string_view json) {
@@ -56,14 +57,19 @@ bool NoMedia(od::value v) {
   return a.is_empty().get(empty) == simdjson::SUCCESS && empty;
 }
 
-bool ReadInputsOf(simdjson::simdjson_result<od::document> parsed, Replayed* x) {
+// Reads into r (the reader's scratch), then swaps its fields into x: no
+// allocation per record once the storage has grown.
+bool ReadInputsOf(simdjson::simdjson_result<od::document> parsed, Replayed& r,
+                  Replayed* x) {
   od::document doc;
   od::object obj;
   if (std::move(parsed).get(doc) != simdjson::SUCCESS ||
       doc.get_object().get(obj) != simdjson::SUCCESS)
     return false;
-  Replayed r;
   r.modality = "text";
+  r.slices.clear();
+  r.ground_truth.clear();
+  r.production_confidence = -1;
   std::string_view s;
   for (auto f : obj) {
     od::field field;
@@ -90,9 +96,9 @@ bool ReadInputsOf(simdjson::simdjson_result<od::document> parsed, Replayed* x) {
   }
   // Content after the object (a location left to read) is bad JSON.
   if (doc.current_location().error() == simdjson::SUCCESS) return false;
-  x->modality = std::move(r.modality);
-  x->slices = std::move(r.slices);
-  x->ground_truth = std::move(r.ground_truth);
+  x->modality.swap(r.modality);
+  x->slices.swap(r.slices);
+  x->ground_truth.swap(r.ground_truth);
   x->production_confidence = r.production_confidence;
   return true;
 }
@@ -131,11 +137,11 @@ bool ReadAnswerOf(simdjson::simdjson_result<od::document> parsed,
 }  // namespace
 
 bool DecisionReader::ReadInputs(std::string_view inputs_json, Replayed* x) {
-  return ReadInputsOf(impl_->Iterate(inputs_json), x);
+  return ReadInputsOf(impl_->Iterate(inputs_json), impl_->scratch, x);
 }
 
 bool DecisionReader::ReadInputs(std::string* inputs_json, Replayed* x) {
-  return ReadInputsOf(impl_->InPlace(inputs_json), x);
+  return ReadInputsOf(impl_->InPlace(inputs_json), impl_->scratch, x);
 }
 
 bool DecisionReader::ReadAnswer(std::string_view answer, std::string* decision,

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <string_view>
+#include <type_traits>
 
 #include "stats/paired.h"
 
@@ -72,12 +73,19 @@ RateEstimate Estimate(const std::vector<int64_t>& m,
 
 }  // namespace
 
-std::string NormalizeDecision(const std::string& d) {
+void NormalizeDecisionInto(std::string_view d, std::string* out) {
   size_t b = 0, e = d.size();
   while (b < e && std::isspace(static_cast<unsigned char>(d[b]))) ++b;
   while (e > b && std::isspace(static_cast<unsigned char>(d[e - 1]))) --e;
-  std::string out = d.substr(b, e - b);
-  for (char& c : out) c = static_cast<char>(std::tolower(c));
+  out->assign(d.substr(b, e - b));
+  // ASCII by hand: std::tolower is a call per character.
+  for (char& c : *out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+}
+
+std::string NormalizeDecision(const std::string& d) {
+  std::string out;
+  NormalizeDecisionInto(d, &out);
   return out;
 }
 
@@ -124,6 +132,9 @@ int FlipAnalyzer::StratumOf(const Replayed& r) {
 void FlipAnalyzer::AddTo(int group, int stratum, int old_id, int new_id,
                          bool flip, bool has_gt, bool negative, bool new_right,
                          bool old_right) {
+  // The cells keep addresses of matrix entries: moving a group (as groups_
+  // grows) must move its map's nodes, never copy them.
+  static_assert(std::is_nothrow_move_constructible_v<Group>);
   Group& g = groups_[group];
   if (g.cells.size() <= static_cast<size_t>(stratum))
     g.cells.resize(stratum + 1);
@@ -136,9 +147,42 @@ void FlipAnalyzer::AddTo(int group, int stratum, int old_id, int new_id,
     c.old_only += old_right && !new_right;
     c.new_only += new_right && !old_right;
   }
-  ++g.matrix[static_cast<uint64_t>(old_id) |
-             static_cast<uint64_t>(new_id) << 24 |
-             static_cast<uint64_t>(stratum) << 48];
+  const uint64_t key = static_cast<uint64_t>(old_id) |
+                       static_cast<uint64_t>(new_id) << 24 |
+                       static_cast<uint64_t>(stratum) << 48;
+  if (old_id >= kFewDecisions || new_id >= kFewDecisions) {
+    ++g.matrix[key];
+    return;
+  }
+  // The matrix entry is looked up once per cell and pair: its address stays
+  // valid as the map grows (its nodes do not move), and the map gets its
+  // entries in the same order as without this shortcut.
+  const size_t pair = static_cast<size_t>(old_id * kFewDecisions + new_id);
+  if (c.pairs.empty()) c.pairs.assign(kFewDecisions * kFewDecisions, nullptr);
+  if (!c.pairs[pair]) c.pairs[pair] = &g.matrix[key];
+  ++*c.pairs[pair];
+}
+
+int FlipAnalyzer::GroupOf(size_t slot, std::string_view prefix,
+                          std::string_view dim, std::string_view value) {
+  if (last_.size() <= slot) last_.resize(slot + 1);
+  LastGroup& last = last_[slot];
+  if (last.id >= 0 && last.dim == dim && last.value == value) return last.id;
+  // The group's key is built in a reused buffer: no allocation per trace
+  // once every group has been seen.
+  const uint32_t n = static_cast<uint32_t>(prefix.size() + dim.size());
+  key_.assign(reinterpret_cast<const char*>(&n), sizeof n);
+  key_.append(prefix).append(dim).append(value);
+  auto it = group_ids_.find(key_);
+  if (it == group_ids_.end()) {
+    it = group_ids_.emplace(key_, static_cast<int>(groups_.size())).first;
+    groups_.push_back(
+        {std::string(prefix) + std::string(dim), std::string(value), {}, {}});
+  }
+  last.dim.assign(dim);
+  last.value.assign(value);
+  last.id = it->second;
+  return it->second;
 }
 
 void FlipAnalyzer::Add(const Replayed& r) {
@@ -147,29 +191,21 @@ void FlipAnalyzer::Add(const Replayed& r) {
   if (!r.new_decision) return;
   ++report_.answered;
   ++stratum_n_[h];
-  const std::string old_n = NormalizeDecision(r.old_decision);
-  const std::string new_n = NormalizeDecision(*r.new_decision);
-  const std::string gt_n = NormalizeDecision(r.ground_truth);
-  const bool flip = old_n != new_n;
-  const bool has_gt = !gt_n.empty();
-  const bool old_right = has_gt && old_n == gt_n;
-  const bool new_right = has_gt && new_n == gt_n;
-  const int old_id = Intern(old_n), new_id = Intern(new_n);
-  // The group's key is built in a reused buffer: no allocation per trace
-  // once every group has been seen.
+  NormalizeDecisionInto(r.old_decision, &old_n_);
+  NormalizeDecisionInto(*r.new_decision, &new_n_);
+  NormalizeDecisionInto(r.ground_truth, &gt_n_);
+  const bool flip = old_n_ != new_n_;
+  const bool has_gt = !gt_n_.empty();
+  const bool old_right = has_gt && old_n_ == gt_n_;
+  const bool new_right = has_gt && new_n_ == gt_n_;
+  const int old_id = Intern(old_n_), new_id = Intern(new_n_);
+  // Each group is remembered by its slot (all, category, modality, the
+  // trace's n-th slice), which consecutive traces often share.
+  size_t slot = 0;
   auto add = [&](std::string_view prefix, std::string_view dim,
                  std::string_view value) {
-    const uint32_t n = static_cast<uint32_t>(prefix.size() + dim.size());
-    key_.assign(reinterpret_cast<const char*>(&n), sizeof n);
-    key_.append(prefix).append(dim).append(value);
-    auto it = group_ids_.find(key_);
-    if (it == group_ids_.end()) {
-      it = group_ids_.emplace(key_, static_cast<int>(groups_.size())).first;
-      groups_.push_back(
-          {std::string(prefix) + std::string(dim), std::string(value), {}, {}});
-    }
-    AddTo(it->second, h, old_id, new_id, flip, has_gt, old_right && !new_right,
-          new_right, old_right);
+    AddTo(GroupOf(slot++, prefix, dim, value), h, old_id, new_id, flip, has_gt,
+          old_right && !new_right, new_right, old_right);
   };
   add("all", "", "");
   add("category", "", r.category);

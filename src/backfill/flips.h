@@ -26,6 +26,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -55,6 +56,8 @@ std::pair<std::string, double> ParseCandidateAnswer(const std::string& answer);
 
 // Trimmed, ASCII case-folded: how decisions are compared.
 std::string NormalizeDecision(const std::string& d);
+// The same into *out, whose storage is reused.
+void NormalizeDecisionInto(std::string_view d, std::string* out);
 
 struct RateEstimate {
   int64_t n = 0;       // replayed traces in the group (the denominator)
@@ -116,6 +119,9 @@ class FlipAnalyzer {
   FlipAnalyzer(std::map<StratumKey, int64_t> population, int64_t period_weeks,
                std::map<std::string, double> stakes,
                std::map<std::string, std::string> labels = {});
+  // Not copyable: cells hold addresses into their group's matrix.
+  FlipAnalyzer(const FlipAnalyzer&) = delete;
+  FlipAnalyzer& operator=(const FlipAnalyzer&) = delete;
   void Add(const Replayed& r);
   // Replaces the history's strata given to the constructor, for a caller
   // that counts them while it streams the replays in (before Finish).
@@ -127,13 +133,25 @@ class FlipAnalyzer {
     int64_t m = 0, a = 0;                // in the group; flipped
     int64_t m_gt = 0, a_neg = 0;         // with ground truth; negative flips
     int64_t old_only = 0, new_only = 0;  // McNemar's discordant pairs
+    // The group's matrix entries of this stratum by old x new decision id,
+    // once looked up (both ids under kFewDecisions).
+    std::vector<int64_t*> pairs;
   };
   struct Group {
     std::string dimension, value;
     std::vector<Cell> cells;                       // by stratum id
     std::unordered_map<uint64_t, int64_t> matrix;  // (old, new, stratum)
   };
+  // The last group added at each slot of Add (all, category, modality, the
+  // n-th slice).
+  struct LastGroup {
+    std::string dim, value;
+    int id = -1;
+  };
+  static constexpr int kFewDecisions = 8;
   int Intern(const std::string& s);
+  int GroupOf(size_t slot, std::string_view prefix, std::string_view dim,
+              std::string_view value);
   int StratumOf(const Replayed& r);
   void AddTo(int group, int stratum, int old_id, int new_id, bool flip,
              bool has_gt, bool negative, bool new_right, bool old_right);
@@ -149,6 +167,8 @@ class FlipAnalyzer {
   // By length of the dimension (4 bytes), dimension, value.
   std::unordered_map<std::string, int> group_ids_;
   std::string key_;
+  std::vector<LastGroup> last_;
+  std::string old_n_, new_n_, gt_n_;  // Add's normalized decisions
   std::vector<Group> groups_;
   std::unordered_map<std::string, int> decision_ids_;
   std::vector<std::string> decisions_;
