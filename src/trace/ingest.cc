@@ -100,7 +100,8 @@ class BlockWork {
 
  private:
   void CheckMedia(const LineFields& f, int64_t line, Job* j) const {
-    for (const std::string& rel : f.media_paths) {
+    for (const internal::Text& text : f.media()) {
+      const std::string rel(text.get());
       std::string why;
       const fs::path folder(folder_);
       const fs::path abs = (folder / rel).lexically_normal();
