@@ -125,14 +125,16 @@ class BlockWork {
   const bool check_media_;
 };
 
-// Worker threads that run jobs in the order submitted, one parser each.
-// With no threads, Submit runs the job on the caller's thread.
+// Worker threads that run jobs in the order submitted, one parser each;
+// the caller, waiting for a job, runs the next waiting one itself (with the
+// last parser) rather than sleep, so `threads` workers are threads - 1
+// threads and the caller. With one, Submit runs the job on the caller's
+// thread.
 class Workers {
  public:
-  Workers(const BlockWork& work, std::vector<std::unique_ptr<BlockParser>> ps,
-          int threads)
+  Workers(const BlockWork& work, std::vector<std::unique_ptr<BlockParser>> ps)
       : work_(work), parsers_(std::move(ps)) {
-    for (int k = 0; k < threads; ++k)
+    for (size_t k = 0; k + 1 < parsers_.size(); ++k)
       threads_.emplace_back([this, k] { Loop(parsers_[k].get()); });
   }
   ~Workers() {
@@ -158,7 +160,18 @@ class Workers {
   }
   void Wait(Job* j) {
     std::unique_lock<std::mutex> l(mu_);
-    done_cv_.wait(l, [j] { return j->done; });
+    while (!j->done) {
+      if (todo_.empty()) {
+        done_cv_.wait(l);
+        continue;
+      }
+      Job* next = todo_.front();
+      todo_.pop_front();
+      l.unlock();
+      work_.Run(parsers_.back().get(), next);
+      l.lock();
+      next->done = true;
+    }
   }
 
  private:
@@ -177,7 +190,7 @@ class Workers {
         std::lock_guard<std::mutex> l(mu_);
         j->done = true;
       }
-      done_cv_.notify_all();
+      done_cv_.notify_one();  // only the caller waits
     }
   }
 
@@ -291,12 +304,13 @@ Result<IngestSummary> IngestFile(const std::string& file,
       fs::absolute(file).lexically_normal().parent_path().string(),
       options.check_media);
   // threads == 1: no worker thread, one block at a time on this one.
-  // Otherwise one block per worker, one being cut and one being taken. The
-  // jobs outlive the workers, which may still hold one on an early return.
+  // Otherwise one block per parsing thread (this one included), one being
+  // cut and one being taken. The jobs outlive the workers, which may still
+  // hold one on an early return.
   std::vector<std::unique_ptr<Job>> jobs(threads > 1 ? threads + 2 : 1);
   for (auto& j : jobs) j = std::make_unique<Job>();
   {
-    Workers workers(work, std::move(parsers), threads > 1 ? threads : 0);
+    Workers workers(work, std::move(parsers));
     MMGATE_RETURN_IF_ERROR(
         Pump(source->get(), &workers, jobs, &in, options, &sum));
   }
