@@ -21,7 +21,7 @@ using internal::BlockParser;
 using internal::LineFields;
 using internal::ParsedLine;
 
-constexpr size_t kBlock = 256 << 10;  // bytes parsed at a time
+constexpr size_t kBlock = 64 << 10;  // bytes parsed at a time
 
 // A problem found in a block: its line in the block, and the message
 // without the "FILE:LINE: " the caller puts in front once it knows the line.

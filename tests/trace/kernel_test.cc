@@ -216,6 +216,12 @@ TEST_F(KernelTest, InPlaceAndUnescapedStringsAgree) {
       text += line + "}\n";
     }
   }
+  // A line longer than a block, in the middle.
+  text.insert(text.find('\n', text.size() / 2) + 1,
+              testing::Line("long", ", \"pad\": \"" +
+                                        std::string(300 << 10, 'p') + "\"") +
+                  "\n");
+  ++n;
   std::ofstream(dir_ / "strings.jsonl", std::ios::binary) << text;
   for (ParserIsa isa : {ParserIsa::kBaseline, BestParserIsa()}) {
     Outcome o = Read((dir_ / "strings.jsonl").string(), isa, 1);
