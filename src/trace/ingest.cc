@@ -125,11 +125,10 @@ class BlockWork {
   const bool check_media_;
 };
 
-// Worker threads that run jobs in the order submitted, one parser each;
-// the caller, waiting for a job, runs the next waiting one itself (with the
-// last parser) rather than sleep, so `threads` workers are threads - 1
-// threads and the caller. With one, Submit runs the job on the caller's
-// thread.
+// Runs jobs in the order submitted, one parser per thread: with N parsers,
+// N - 1 worker threads and the caller, which, waiting for a job, runs the
+// next waiting one itself (with the last parser) rather than sleep. With
+// one parser, Submit runs the job on the caller's thread.
 class Workers {
  public:
   Workers(const BlockWork& work, std::vector<std::unique_ptr<BlockParser>> ps)
