@@ -1,4 +1,5 @@
 // backfill_bench DIR [--mb N] [--decisions N] [--keep] [--only MODE]
+//                [--isa baseline|haswell]
 // 1. Writes a trace file of about N MB (default 512) into DIR, and its zstd
 //    copy; then, in one process and one after the other, times (a) the
 //    reference: simdjson's iterate_many over the file loaded in memory,
@@ -10,7 +11,8 @@
 //    the reference compiled the same way.
 //    --keep leaves the two files in DIR and uses them again when they are
 //    there; --only MODE (reference, ingest1, ingest2 or zst) times one of
-//    (a) to (c) alone, ten times, for a profiler.
+//    (a) to (c) alone, ten times, for a profiler (--isa baseline|haswell:
+//    with that copy, not the one picked).
 // 2. Streams N (default 10,000,000) replayed decisions through the flip
 //    analyzer and reports the time and the process's peak memory.
 #include <simdjson.h>
@@ -178,9 +180,13 @@ void Flips(int64_t n) {
 
 }  // namespace
 
-// One mode of IngestRates alone, ten times, with the copy picked here.
-int ProfileOne(const std::string& path, const std::string& mode) {
-  const trace::ParserIsa isa = trace::BestParserIsa();
+// One mode of IngestRates alone, ten times, with the copy picked here or
+// the one named (--isa).
+int ProfileOne(const std::string& path, const std::string& mode,
+               const std::string& isa_name) {
+  trace::ParserIsa isa = trace::BestParserIsa();
+  if (isa_name == "baseline") isa = trace::ParserIsa::kBaseline;
+  if (isa_name == "haswell") isa = trace::ParserIsa::kHaswell;
   const double gb = fs::file_size(path) / 1e9;
   for (int k = 0; k < 10; ++k) {
     int64_t traces = 0;
@@ -205,13 +211,14 @@ int ProfileOne(const std::string& path, const std::string& mode) {
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
-                 "usage: backfill_bench DIR [--mb N] [--decisions N]\n");
+                 "usage: backfill_bench DIR [--mb N] [--decisions N] [--keep] "
+                 "[--only MODE [--isa COPY]]\n");
     return 2;
   }
   const std::string dir = argv[1];
   int64_t mb = 512, decisions = 10000000;
   bool keep = false;
-  std::string only;
+  std::string only, isa;
   for (int i = 2; i < argc; ++i) {
     const bool has_value = i + 1 < argc;
     if (!std::strcmp(argv[i], "--keep")) keep = true;
@@ -219,6 +226,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--decisions") && has_value)
       decisions = std::atoll(argv[++i]);
     if (!std::strcmp(argv[i], "--only") && has_value) only = argv[++i];
+    if (!std::strcmp(argv[i], "--isa") && has_value) isa = argv[++i];
   }
   fs::create_directories(dir);
   const std::string path = dir + "/bench_traces.jsonl";
@@ -227,7 +235,7 @@ int main(int argc, char** argv) {
       WriteTraces(path, mb);
       Compress(path, path + ".zst");
     }
-    if (!only.empty()) return ProfileOne(path, only);
+    if (!only.empty()) return ProfileOne(path, only, isa);
     IngestRates(path);
     if (!keep) {
       fs::remove(path);

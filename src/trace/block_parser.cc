@@ -86,7 +86,7 @@ class Parser final : public BlockParser {
       simdjson::ondemand::object obj;
       if ((*it).get(d) || d.get_object().get(obj)) return false;
       LineFields& f = Next(line, Trim(std::string_view(cur, cur_end - cur)));
-      ReadFields(obj, &f);
+      ReadFields(obj, &f, &order_);
       if (f.json_error) return false;
     }
     if (stream.truncated_bytes() != 0) return false;
@@ -144,7 +144,7 @@ class Parser final : public BlockParser {
       f->error = std::string("bad JSON: ") + simdjson::error_message(e);
       return;
     }
-    ReadFields(obj, f);
+    ReadFields(obj, f, &order_);
     if (f->error.empty() && doc.current_location().error() == simdjson::SUCCESS)
       f->error = "bad JSON: more than one value on the line";
     f->Own();  // its text is in `padded`, gone on return
@@ -153,6 +153,7 @@ class Parser final : public BlockParser {
   simdjson::ondemand::parser fast_{kFastCapacity};
   simdjson::ondemand::parser slow_;
   std::vector<ParsedLine> parsed_;  // the block's lines: [0, n_)
+  KeyOrder order_;
   size_t n_ = 0;
 };
 

@@ -1,6 +1,8 @@
 #include "trace/fields.h"
 
-#include <cctype>
+#include <array>
+#include <bit>
+#include <cstdint>
 #include <cstring>
 #include <span>
 #include <string_view>
@@ -14,13 +16,19 @@ using simdjson::ondemand::field;
 using simdjson::ondemand::json_type;
 using simdjson::ondemand::value;
 
-// Records a simdjson error; true when there was one.
-bool Failed(simdjson::error_code e, LineFields* out) {
-  if (e == simdjson::SUCCESS) return false;
+// Records a simdjson error (out of line: rare, and it makes a string).
+[[gnu::noinline, gnu::cold]] void RecordJsonError(simdjson::error_code e,
+                                                  LineFields* out) {
   if (out->error.empty()) {
     out->error = std::string("bad JSON: ") + simdjson::error_message(e);
     out->json_error = true;
   }
+}
+
+// Records a simdjson error; true when there was one.
+inline bool Failed(simdjson::error_code e, LineFields* out) {
+  if (e == simdjson::SUCCESS) return false;
+  RecordJsonError(e, out);
   return true;
 }
 
@@ -43,19 +51,54 @@ bool Verbatim(const char* b, const char* end, std::string_view* out) {
   return false;
 }
 
-// A field's key. One of `names` written without escapes (the common case)
-// is matched in place: no scan for its end, no call into simdjson. Reading
-// past a short key is safe: a value and the padding follow it.
-simdjson::error_code Key(field& f, std::span<const std::string_view> names,
-                         std::string_view* key) {
+// A known key as it stands in the input, its name and closing quote, as two
+// words and a mask of the bytes that count: a key is matched with two loads
+// and a few instructions, no call and no loop over its bytes.
+struct KeyPattern {
+  std::string_view name;
+  uint64_t word[2] = {0, 0};
+  uint64_t mask[2] = {0, 0};
+};
+
+constexpr KeyPattern Pattern(std::string_view name) {
+  std::array<unsigned char, 8> bytes[2] = {}, mask[2] = {};
+  if (name.size() > 15) throw "a known key is at most 15 bytes";
+  for (size_t i = 0; i <= name.size(); ++i) {
+    bytes[i / 8][i % 8] = i < name.size() ? name[i] : '"';
+    mask[i / 8][i % 8] = 0xff;
+  }
+  return {
+      name,
+      {std::bit_cast<uint64_t>(bytes[0]), std::bit_cast<uint64_t>(bytes[1])},
+      {std::bit_cast<uint64_t>(mask[0]), std::bit_cast<uint64_t>(mask[1])}};
+}
+
+bool Matches(uint64_t w0, uint64_t w1, const KeyPattern& k) {
+  return (((w0 ^ k.word[0]) & k.mask[0]) | ((w1 ^ k.word[1]) & k.mask[1])) == 0;
+}
+
+// The index in `known` of the key starting at b (after its opening quote),
+// or -1; `guess` (an index, or -1) is tried first. Reading 16 bytes is
+// safe: a value and the padding follow a key.
+int MatchKey(const char* b, std::span<const KeyPattern> known, int guess) {
+  uint64_t w0, w1;
+  std::memcpy(&w0, b, 8);
+  std::memcpy(&w1, b + 8, 8);
+  if (guess >= 0 && Matches(w0, w1, known[guess])) return guess;
+  for (size_t i = 0; i < known.size(); ++i)
+    if (Matches(w0, w1, known[i])) return static_cast<int>(i);
+  return -1;
+}
+
+// A field's key: one of `known` (*index set) matched in place, else read in
+// place when it has no escapes, else unescaped by simdjson (*index -1).
+inline simdjson::error_code Key(field& f, std::span<const KeyPattern> known,
+                                int guess, std::string_view* key, int* index) {
   const char* b = f.key().raw();
-  for (std::string_view n : names) {
-    // The byte after the name closes the key: the name has no backslash.
-    if (b[0] == n[0] && std::memcmp(b, n.data(), n.size()) == 0 &&
-        b[n.size()] == '"') {
-      *key = n;
-      return simdjson::SUCCESS;
-    }
+  *index = MatchKey(b, known, guess);
+  if (*index >= 0) {
+    *key = known[*index].name;
+    return simdjson::SUCCESS;
   }
   // The value is only peeked at: the key ends before it.
   const char* end = f.value().raw_json_token().data();
@@ -63,20 +106,59 @@ simdjson::error_code Key(field& f, std::span<const std::string_view> names,
   return f.unescaped_key().get(*key);
 }
 
-constexpr std::string_view kTraceKeys[] = {
-    "id",      "time",     "model_version", "category",    "decision",
-    "prompt",  "modality", "slices",        "signals",     "confidence",
-    "outcome", "media",    "request_hash",  "ground_truth"};
-constexpr std::string_view kSignalKeys[] = {"thumbs_down", "rating", "retries",
-                                            "confidence", "ticket_tag"};
-constexpr std::string_view kMediaKeys[] = {"type", "path", "mime", "base64"};
+simdjson::error_code Key(field& f, std::span<const KeyPattern> known,
+                         std::string_view* key) {
+  int index;
+  return Key(f, known, -1, key, &index);
+}
+
+// In the order they are most often written (docs/traces.md).
+constexpr KeyPattern kTraceKeys[] = {
+    Pattern("id"),           Pattern("time"),        Pattern("model_version"),
+    Pattern("category"),     Pattern("modality"),    Pattern("slices"),
+    Pattern("prompt"),       Pattern("decision"),    Pattern("confidence"),
+    Pattern("signals"),      Pattern("outcome"),     Pattern("media"),
+    Pattern("request_hash"), Pattern("ground_truth")};
+constexpr KeyPattern kSignalKeys[] = {Pattern("thumbs_down"), Pattern("rating"),
+                                      Pattern("retries"), Pattern("confidence"),
+                                      Pattern("ticket_tag")};
+constexpr KeyPattern kMediaKeys[] = {Pattern("type"), Pattern("path"),
+                                     Pattern("mime"), Pattern("base64")};
+
+// Whether [p, p + n) holds a backslash, eight bytes at a time (a word with
+// a zero byte after XOR with backslashes). Reads up to 7 bytes past the end:
+// the block's bytes or its padding follow a value.
+bool HasBackslash(const char* p, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101, kHighs = 0x8080808080808080;
+  for (size_t i = 0; i < n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    w ^= kOnes * '\\';
+    // Bytes past the end made nonzero.
+    if (n - i < 8) {
+      const int bits = static_cast<int>(8 * (n - i));
+      w |= std::endian::native == std::endian::little ? ~uint64_t{0} << bits
+                                                      : ~uint64_t{0} >> bits;
+    }
+    if ((w - kOnes) & ~w & kHighs) return true;
+  }
+  return false;
+}
 
 // A string value without escapes, read in place (the value is peeked at,
-// not consumed; the object's iteration skips it).
+// not consumed; the object's iteration skips it). The token runs to the
+// next structural character, so it is the string and the blanks after it;
+// a backslash anywhere in it sends the string to simdjson.
 bool VerbatimString(value& v, std::string_view* s) {
-  const std::string_view tok = v.raw_json_token();
-  return !tok.empty() && tok[0] == '"' &&
-         Verbatim(tok.data() + 1, tok.data() + tok.size(), s);
+  std::string_view tok = v.raw_json_token();
+  while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\n' ||
+                          tok.back() == '\r' || tok.back() == '\t'))
+    tok.remove_suffix(1);
+  if (tok.size() < 2 || tok.front() != '"' || tok.back() != '"') return false;
+  tok = tok.substr(1, tok.size() - 2);
+  if (HasBackslash(tok.data(), tok.size())) return false;
+  *s = tok;
+  return true;
 }
 
 // The field's name for messages: `prefix` + `key`, made only on error.
@@ -84,49 +166,58 @@ std::string Name(std::string_view prefix, std::string_view key) {
   return std::string(prefix) + std::string(key);
 }
 
-// A string field into *dst (null: only checked); a wrong type is a field
-// error.
-void ReadString(value v, std::string_view key, LineFields* out, Text* dst) {
+// A string value into *dst (null: only checked). False when the value is
+// not a string, for the caller to name the field (its name is made only
+// then); a JSON error is recorded.
+bool ReadString(value& v, LineFields* out, Text* dst) {
   std::string_view s;
   if (VerbatimString(v, &s)) {
     if (dst) dst->SetInPlace(s);
-    return;
+    return true;
   }
   auto e = v.get_string().get(s);
-  if (e == simdjson::INCORRECT_TYPE) {
-    Bad(out, "'" + std::string(key) + "' must be a string");
-    return;
-  }
+  if (e == simdjson::INCORRECT_TYPE) return false;
   // simdjson's unescaped strings are overwritten by the next document.
   if (!Failed(e, out) && dst) dst->SetCopy(s);
+  return true;
 }
 
-// Digits at p, n of them, at most `max`.
-bool DigitsAt(const char* p, int n, int64_t max, int64_t* v) {
-  *v = 0;
-  for (int i = 0; i < n; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(p[i]))) return false;
-    *v = *v * 10 + (p[i] - '0');
-  }
-  return *v <= max;
+// A string field; a wrong type is a field error.
+void ReadString(value& v, std::string_view key, LineFields* out, Text* dst) {
+  if (!ReadString(v, out, dst))
+    Bad(out, "'" + std::string(key) + "' must be a string");
 }
 
 // The common form "YYYY-MM-DDTHH:MM:SSZ", read in place to what
 // ParseRfc3339 gives for it (no Result, no error message made). False:
-// ParseRfc3339 reads it.
+// ParseRfc3339 reads it. Every byte is checked with no early exit, which
+// the compiler unrolls.
 bool PlainUtcTime(std::string_view s, int64_t* ms) {
-  int64_t y, mo, d, h, mi, sec;
-  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-      s[13] != ':' || s[16] != ':' || s[19] != 'Z' ||
-      !DigitsAt(&s[0], 4, 9999, &y) || !DigitsAt(&s[5], 2, 12, &mo) || mo < 1 ||
-      !DigitsAt(&s[8], 2, 31, &d) || d < 1 || !DigitsAt(&s[11], 2, 23, &h) ||
-      !DigitsAt(&s[14], 2, 59, &mi) || !DigitsAt(&s[17], 2, 60, &sec))
+  static constexpr char kForm[] = "0000-00-00T00:00:00Z";
+  if (s.size() != 20) return false;
+  int64_t digit[20];
+  bool bad = false;
+#pragma GCC unroll 20
+  for (size_t i = 0; i < 20; ++i) {
+    const unsigned c = static_cast<unsigned char>(s[i]);
+    digit[i] = c - unsigned{'0'};
+    bad |= kForm[i] == '0' ? c - unsigned{'0'} > 9 : c != unsigned(kForm[i]);
+  }
+  if (bad) return false;
+  auto number = [&digit](size_t at, size_t n) {
+    int64_t v = 0;
+    for (size_t i = at; i < at + n; ++i) v = v * 10 + digit[i];
+    return v;
+  };
+  const int64_t y = number(0, 4), mo = number(5, 2), d = number(8, 2),
+                h = number(11, 2), mi = number(14, 2), sec = number(17, 2);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
     return false;
   *ms = (DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1000;
   return true;
 }
 
-void ReadTime(value v, LineFields* out) {
+void ReadTime(value& v, LineFields* out) {
   std::string_view s;
   json_type t = json_type::string;
   if (!VerbatimString(v, &s)) {
@@ -149,7 +240,7 @@ void ReadTime(value v, LineFields* out) {
 
 // A value ingest does not keep is only checked for its type (ParseInputs
 // reads it when the trace is replayed).
-void CheckType(value v, json_type want, std::string_view prefix,
+void CheckType(value& v, json_type want, std::string_view prefix,
                std::string_view key, const char* what, LineFields* out) {
   json_type t = want;
   if (Failed(v.type().get(t), out)) return;
@@ -163,7 +254,7 @@ void CheckSignals(simdjson::ondemand::object o, LineFields* out) {
   constexpr std::string_view kPrefix = "signals.";
   for (auto f : o) {
     if (Failed(f.error(), out)) return;
-    field fd = std::move(f).value_unsafe();
+    field& fd = f.value_unsafe();
     std::string_view k;
     if (Failed(Key(fd, kSignalKeys, &k), out)) return;
     if (k == "thumbs_down")
@@ -183,49 +274,49 @@ void CheckSignals(simdjson::ondemand::object o, LineFields* out) {
   }
 }
 
-void ReadStringMap(value v, std::string_view key, LineFields* out) {
+void ReadStringMap(value& v, std::string_view key, LineFields* out) {
   simdjson::ondemand::object o;
   if (v.get_object().get(o) != simdjson::SUCCESS)
     return Bad(out, "'" + std::string(key) + "' must be an object");
   if (key == "signals") return CheckSignals(o, out);
   for (auto f : o) {
     if (Failed(f.error(), out)) return;
-    field fd = std::move(f).value_unsafe();
+    field& fd = f.value_unsafe();
     CheckType(fd.value(), json_type::string, "", "slices values", "strings",
               out);
     if (!out->error.empty()) return;
   }
 }
 
-void ReadMedia(value v, LineFields* out) {
+void ReadMedia(value& v, LineFields* out) {
   simdjson::ondemand::array a;
   if (v.get_array().get(a) != simdjson::SUCCESS)
     return Bad(out, "'media' must be an array");
   size_t k = 0;
   for (auto entry : a) {
     simdjson::ondemand::object o;
-    const std::string where = "media[" + std::to_string(k++) + "]";
+    // Made only for a message.
+    auto where = [k] { return "media[" + std::to_string(k) + "]"; };
+    ++k;
     if (entry.get_object().get(o) != simdjson::SUCCESS)
-      return Bad(out, "'" + where + "' must be an object");
+      return Bad(out, "'" + where() + "' must be an object");
     bool has_type = false, has_path = false, has_b64 = false;
     for (auto f : o) {
       if (Failed(f.error(), out)) return;
-      field fd = std::move(f).value_unsafe();
+      field& fd = f.value_unsafe();
       std::string_view key;
       if (Failed(Key(fd, kMediaKeys, &key), out)) return;
-      Text s;
-      ReadString(fd.value(), where + "." + std::string(key), out, &s);
+      const bool path = key == "path";
+      if (!ReadString(fd.value(), out, path ? &out->NextMediaPath() : nullptr))
+        Bad(out, "'" + where() + "." + std::string(key) + "' must be a string");
       if (!out->error.empty()) return;
-      if (key == "type") has_type = true;
-      if (key == "path") {
-        has_path = true;
-        out->media_paths.emplace_back(s.get());
-      }
-      if (key == "base64") has_b64 = true;
+      has_type |= key == "type";
+      has_path |= path;
+      has_b64 |= key == "base64";
     }
-    if (!has_type) return Bad(out, "'" + where + ".type' is missing");
+    if (!has_type) return Bad(out, "'" + where() + ".type' is missing");
     if (has_path == has_b64)
-      return Bad(out, "'" + where + "' needs either 'path' or 'base64'");
+      return Bad(out, "'" + where() + "' needs either 'path' or 'base64'");
   }
 }
 
@@ -243,6 +334,15 @@ enum class Known {
   kMap,  // slices, signals
   kConfidence,
 };
+
+// What each of kTraceKeys is.
+constexpr Known kTraceKnown[] = {
+    Known::kId,          Known::kTime,        Known::kModelVersion,
+    Known::kCategory,    Known::kTypedString, Known::kMap,
+    Known::kTypedString, Known::kDecision,    Known::kConfidence,
+    Known::kMap,         Known::kOutcome,     Known::kMedia,
+    Known::kRequestHash, Known::kTypedString};
+static_assert(std::size(kTraceKnown) == std::size(kTraceKeys));
 
 // Which field `key` is, by length first: one or two comparisons a key.
 Known Classify(std::string_view k) {
@@ -283,7 +383,7 @@ Known Classify(std::string_view k) {
   return Known::kOther;
 }
 
-void ReadField(Known which, std::string_view key, value v, LineFields* out) {
+void ReadField(Known which, std::string_view key, value& v, LineFields* out) {
   LineFields& r = *out;
   switch (which) {
     case Known::kId:
@@ -320,14 +420,20 @@ void ReadField(Known which, std::string_view key, value v, LineFields* out) {
 
 }  // namespace
 
-void ReadFields(simdjson::ondemand::object obj, LineFields* out) {
+void ReadFields(simdjson::ondemand::object obj, LineFields* out,
+                KeyOrder* order) {
   bool has_time = false, has_decision = false;
+  size_t position = 0;
   for (auto f : obj) {
     if (Failed(f.error(), out)) return;
-    field fd = std::move(f).value_unsafe();
+    field& fd = f.value_unsafe();
     std::string_view key;
-    if (Failed(Key(fd, kTraceKeys, &key), out)) return;
-    const Known which = Classify(key);
+    int index;
+    const bool remembered = position < order->index.size();
+    const int guess = remembered ? order->index[position] : -1;
+    if (Failed(Key(fd, kTraceKeys, guess, &key, &index), out)) return;
+    if (remembered) order->index[position++] = static_cast<int8_t>(index);
+    const Known which = index >= 0 ? kTraceKnown[index] : Classify(key);
     if (which == Known::kTime) has_time = true;
     if (which == Known::kDecision) has_decision = true;
     ReadField(which, key, fd.value(), out);

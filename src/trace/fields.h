@@ -6,6 +6,9 @@
 
 #include <simdjson.h>
 
+#include <array>
+#include <cstdint>
+
 #include "trace/kernel.h"
 
 #ifndef MMGATE_TRACE_KERNEL
@@ -14,8 +17,17 @@
 
 namespace mmgate::trace::internal::MMGATE_TRACE_KERNEL {
 
+// The known keys' order on the last line read, tried first on the next:
+// traces from one producer write their keys in one order, so a key is then
+// matched with one comparison. Only a guess: any order is read.
+struct KeyOrder {
+  std::array<int8_t, 16> index;  // by position in the object; -1: none
+  KeyOrder() { index.fill(-1); }
+};
+
 // Reads `obj` into *out (its record's inputs_json is left to the caller).
-void ReadFields(simdjson::ondemand::object obj, LineFields* out);
+void ReadFields(simdjson::ondemand::object obj, LineFields* out,
+                KeyOrder* order);
 
 }  // namespace mmgate::trace::internal::MMGATE_TRACE_KERNEL
 

@@ -21,7 +21,7 @@ using internal::BlockParser;
 using internal::LineFields;
 using internal::ParsedLine;
 
-constexpr size_t kBlock = 256 << 10;  // bytes parsed at a time
+constexpr size_t kBlock = 64 << 10;  // bytes parsed at a time
 
 // A problem found in a block: its line in the block, and the message
 // without the "FILE:LINE: " the caller puts in front once it knows the line.
@@ -100,7 +100,8 @@ class BlockWork {
 
  private:
   void CheckMedia(const LineFields& f, int64_t line, Job* j) const {
-    for (const std::string& rel : f.media_paths) {
+    for (const internal::Text& text : f.media()) {
+      const std::string rel(text.get());
       std::string why;
       const fs::path folder(folder_);
       const fs::path abs = (folder / rel).lexically_normal();
@@ -124,14 +125,15 @@ class BlockWork {
   const bool check_media_;
 };
 
-// Worker threads that run jobs in the order submitted, one parser each.
-// With no threads, Submit runs the job on the caller's thread.
+// Runs jobs in the order submitted, one parser per thread: with N parsers,
+// N - 1 worker threads and the caller, which, waiting for a job, runs the
+// next waiting one itself (with the last parser) rather than sleep. With
+// one parser, Submit runs the job on the caller's thread.
 class Workers {
  public:
-  Workers(const BlockWork& work, std::vector<std::unique_ptr<BlockParser>> ps,
-          int threads)
+  Workers(const BlockWork& work, std::vector<std::unique_ptr<BlockParser>> ps)
       : work_(work), parsers_(std::move(ps)) {
-    for (int k = 0; k < threads; ++k)
+    for (size_t k = 0; k + 1 < parsers_.size(); ++k)
       threads_.emplace_back([this, k] { Loop(parsers_[k].get()); });
   }
   ~Workers() {
@@ -157,7 +159,18 @@ class Workers {
   }
   void Wait(Job* j) {
     std::unique_lock<std::mutex> l(mu_);
-    done_cv_.wait(l, [j] { return j->done; });
+    while (!j->done) {
+      if (todo_.empty()) {
+        done_cv_.wait(l);
+        continue;
+      }
+      Job* next = todo_.front();
+      todo_.pop_front();
+      l.unlock();
+      work_.Run(parsers_.back().get(), next);
+      l.lock();
+      next->done = true;
+    }
   }
 
  private:
@@ -176,7 +189,7 @@ class Workers {
         std::lock_guard<std::mutex> l(mu_);
         j->done = true;
       }
-      done_cv_.notify_all();
+      done_cv_.notify_one();  // only the caller waits
     }
   }
 
@@ -290,12 +303,13 @@ Result<IngestSummary> IngestFile(const std::string& file,
       fs::absolute(file).lexically_normal().parent_path().string(),
       options.check_media);
   // threads == 1: no worker thread, one block at a time on this one.
-  // Otherwise one block per worker, one being cut and one being taken. The
-  // jobs outlive the workers, which may still hold one on an early return.
+  // Otherwise one block per parsing thread (this one included), one being
+  // cut and one being taken. The jobs outlive the workers, which may still
+  // hold one on an early return.
   std::vector<std::unique_ptr<Job>> jobs(threads > 1 ? threads + 2 : 1);
   for (auto& j : jobs) j = std::make_unique<Job>();
   {
-    Workers workers(work, std::move(parsers), threads > 1 ? threads : 0);
+    Workers workers(work, std::move(parsers));
     MMGATE_RETURN_IF_ERROR(
         Pump(source->get(), &workers, jobs, &in, options, &sum));
   }

@@ -66,8 +66,11 @@ struct LineFields {
   Text trace_id;
   int64_t created_ms = 0;
   Text model_version, decision, category, outcome, request_hash;
-  std::vector<std::string> media_paths;  // relative paths, as written
-  std::string error;                     // set: the line is malformed
+  // Relative media paths as written: [0, media_count) of media_paths (the
+  // Texts and their buffers are kept from line to line).
+  std::vector<Text> media_paths;
+  size_t media_count = 0;
+  std::string error;        // set: the line is malformed
   bool json_error = false;  // the error is simdjson's (not a bad field)
 
   // Empties every field for the next line, keeping the buffers.
@@ -77,7 +80,7 @@ struct LineFields {
       t->Clear();
     error.clear();
     created_ms = 0;
-    media_paths.clear();
+    media_count = 0;
     json_error = false;
   }
   // Copies the text that is in place (see Text::Own).
@@ -85,6 +88,15 @@ struct LineFields {
     for (Text* t : {&trace_id, &model_version, &decision, &category, &outcome,
                     &request_hash})
       t->Own();
+    for (size_t i = 0; i < media_count; ++i) media_paths[i].Own();
+  }
+  std::span<const Text> media() const {
+    return {media_paths.data(), media_count};
+  }
+  // The next media path's slot.
+  Text& NextMediaPath() {
+    if (media_count == media_paths.size()) media_paths.emplace_back();
+    return media_paths[media_count++];
   }
 };
 

@@ -57,9 +57,10 @@ struct IngestOptions {
   // The parser copy; tests and benchmarks compare them. kHaswell where
   // BestParserIsa() is not kHaswell is an Invalid error.
   ParserIsa parser = ParserIsa::kAuto;
-  // N > 1: N worker threads parse blocks (and make their records) while
-  // the calling thread takes them in order; 1: all on the calling thread.
-  // The result is the same.
+  // N > 1: N threads parse blocks (and make their records): N - 1 workers
+  // and the calling thread, which also takes the blocks in order and hands
+  // their records to the sink; 1: all on the calling thread. The result is
+  // the same.
   int threads = 2;
   // Called after each block with the bytes read so far (compressed size for
   // .zst); unset: no progress.

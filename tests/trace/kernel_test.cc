@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <tuple>
 
 #include "corpus.h"
@@ -179,6 +180,82 @@ TEST_F(KernelTest, EdgeCasesReadAsDocumented) {
   EXPECT_NE(bad[23].find("bad JSON"), std::string::npos) << bad[23];
   EXPECT_NE(bad[25].find("bad JSON"), std::string::npos) << bad[25];
   EXPECT_EQ(o.summary.lines, 26);  // the tab-only line 4 is blank
+}
+
+// Strings read in place (no escape) and strings simdjson unescapes agree
+// with a JSON library's reading, whatever the string's length and wherever
+// the escape stands (the in-place check reads eight bytes at a time); keys
+// that only start like a known one are not taken for it; keys in an order
+// that changes from line to line are all read (the parser guesses each
+// line's order from the last).
+TEST_F(KernelTest, InPlaceAndUnescapedStringsAgree) {
+  std::string text;
+  const char* escapes[] = {"\\\"", "\\\\", "\\u0041", "\\/"};
+  int n = 0;
+  for (size_t len = 0; len <= 20; ++len) {
+    for (size_t at = 0; at <= len; ++at) {
+      const std::string plain(len, 'x');
+      std::string esc = plain;
+      esc.insert(at, escapes[(len + at) % 4]);
+      const std::string id = "s" + std::to_string(n++);
+      // Four key orders, and keys that are known keys' prefixes or
+      // extensions.
+      const std::string fields[] = {
+          "\"id\": \"" + id + "\"", "\"time\": \"2026-09-01T12:00:00Z\" ",
+          "\"category\":\"" + esc + "\"",
+          // A backslash right after the string (in the key that follows).
+          "\"decision\": \"" + plain + "\"\t, \"\\u0078\": 0",
+          "\"model_version\": \"" + esc + plain + "\"",
+          "\"i\": 1, \"ids\": \"no\", \"timestamp\": 2",
+          "\"model_versions\": [\"no\"]"};
+      std::string line = "{";
+      for (size_t k = 0; k < 7; ++k) {
+        if (k) line += ", ";
+        line += fields[(k + n) % 7];
+      }
+      text += line + "}\n";
+    }
+  }
+  // A line longer than a block, in the middle.
+  text.insert(text.find('\n', text.size() / 2) + 1,
+              testing::Line("long", ", \"pad\": \"" +
+                                        std::string(300 << 10, 'p') + "\"") +
+                  "\n");
+  ++n;
+  std::ofstream(dir_ / "strings.jsonl", std::ios::binary) << text;
+  for (ParserIsa isa : {ParserIsa::kBaseline, BestParserIsa()}) {
+    Outcome o = Read((dir_ / "strings.jsonl").string(), isa, 1);
+    EXPECT_TRUE(o.summary.malformed.empty());
+    ASSERT_EQ(o.records.size(), static_cast<size_t>(n));
+    for (const store::TraceRecord& r : o.records) {
+      const auto j = nlohmann::json::parse(r.inputs_json);
+      EXPECT_EQ(r.trace_id, j["id"]);
+      EXPECT_EQ(r.category, j["category"]) << r.inputs_json;
+      EXPECT_EQ(r.decision, j["decision"]) << r.inputs_json;
+      EXPECT_EQ(r.model_version, j["model_version"]) << r.inputs_json;
+      EXPECT_EQ(r.created_ms, 1788264000000);
+    }
+  }
+}
+
+// Media paths escaped or not resolve alike: an escaped path to a file that
+// is there is replayable, one to a file that is gone is reported unescaped.
+TEST_F(KernelTest, EscapedMediaPaths) {
+  const std::string text =
+      testing::Line("m1", R"(, "media": [{"type": "image", "path": )"
+                          R"("media\/here.png"}])") +
+      "\n" +
+      testing::Line("m2", R"(, "media": [{"path": "media/gon\u0065.png", )"
+                          R"("type": "image"}])") +
+      "\n";
+  std::ofstream(dir_ / "media.jsonl", std::ios::binary) << text;
+  Outcome o = Read((dir_ / "media.jsonl").string(), ParserIsa::kAuto, 1);
+  EXPECT_EQ(o.records.size(), 2u);
+  ASSERT_EQ(o.summary.not_replayable.size(), 1u);
+  EXPECT_EQ(o.summary.not_replayable[0].trace_id, "m2");
+  EXPECT_NE(o.summary.not_replayable[0].message.find("media/gone.png"),
+            std::string::npos)
+      << o.summary.not_replayable[0].message;
 }
 
 TEST(ParserIsaTest, NamesAndTheChoice) {
