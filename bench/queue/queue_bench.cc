@@ -1,6 +1,8 @@
 // The work queue under load (BENCHMARKS.md, "Queue"): 8 workers, each with
-// its own connection, claim every batch of a run through Store::ClaimLease
-// and mark it done (RenewLease for ever, as `mmgate run --worker` does).
+// its own connection, claim every batch of a run and mark it done
+// (RenewLease for ever, as `mmgate run --worker` does), once by batch id
+// (Store::ClaimLease, as the workers did before) and once taking the next
+// free batch (Store::ClaimNextLease, as they do now).
 // Measures claims per second and the latency of each ClaimLease call (P50,
 // P99), on SQLite and on PostgreSQL in the same run, and on PostgreSQL again
 // while a long analytical query (a REPEATABLE READ transaction holding its
@@ -47,16 +49,24 @@ int64_t NowMs() {
       .count();
 }
 
-// One worker: every batch id from its own starting place, as the workers
-// spread over a run.
-void Work(store::Store* s, const std::string& run, int w, int workers,
-          int batches, std::vector<double>* all, std::vector<double>* won) {
+// How a worker finds its next batch.
+enum class Claim {
+  kById,  // ClaimLease on every batch id from its own starting place
+  kNext,  // Store::ClaimNextLease (what `mmgate run --worker` does now)
+};
+
+// One worker, until it has tried every batch (kById) or none is free.
+void Work(store::Store* s, const std::string& run, Claim how, int w,
+          int workers, int batches, std::vector<double>* all,
+          std::vector<double>* won) {
   std::string owner = "bench-" + std::to_string(w);
   int start = batches / workers * w;
-  for (int i = 0; i < batches; ++i) {
+  for (int i = 0; how == Claim::kNext || i < batches; ++i) {
     std::string id = "b" + std::to_string((start + i) % batches);
     auto t0 = Clock::now();
-    auto lease = s->ClaimLease(run, id, owner, NowMs(), 60000);
+    auto lease = how == Claim::kById
+                     ? s->ClaimLease(run, id, owner, NowMs(), 60000)
+                     : s->ClaimNextLease(run, owner, NowMs(), 60000);
     double ms =
         std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (!lease.ok()) {
@@ -64,15 +74,18 @@ void Work(store::Store* s, const std::string& run, int w, int workers,
       std::exit(1);
     }
     all->push_back(ms);
-    if (!lease->has_value()) continue;
+    if (!lease->has_value()) {
+      if (how == Claim::kNext) return;
+      continue;
+    }
     won->push_back(ms);
     int64_t now = NowMs();
     if (!s->RenewLease(**lease, now, kDone - now).ok()) std::exit(1);
   }
 }
 
-Figures Measure(const std::string& url, const std::string& run, int batches,
-                int workers) {
+Figures Measure(const std::string& url, const std::string& run, Claim how,
+                int batches, int workers) {
   std::vector<std::unique_ptr<store::Store>> stores;
   for (int i = 0; i < workers; ++i) {
     auto s = store::OpenStore(url);
@@ -87,11 +100,16 @@ Figures Measure(const std::string& url, const std::string& run, int batches,
   r.model = "bench";
   r.created_ms = NowMs();
   if (!stores[0]->CreateRun(r).ok()) std::exit(1);
+  if (how == Claim::kNext) {  // the planner fills the queue first
+    std::vector<std::string> ids;
+    for (int b = 0; b < batches; ++b) ids.push_back("b" + std::to_string(b));
+    if (!stores[0]->AddLeases(run, ids).ok()) std::exit(1);
+  }
   std::vector<std::vector<double>> all(workers), won(workers);
   auto t0 = Clock::now();
   std::vector<std::thread> threads;
   for (int w = 0; w < workers; ++w)
-    threads.emplace_back(Work, stores[w].get(), run, w, workers, batches,
+    threads.emplace_back(Work, stores[w].get(), run, how, w, workers, batches,
                          &all[w], &won[w]);
   for (auto& t : threads) t.join();
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -145,11 +163,18 @@ int main(int argc, char** argv) {
   std::printf(
       "| backend | claims/s | claim P50 ms | claim P99 ms | any call P50 ms | "
       "any call P99 ms | calls |\n|---|---|---|---|---|---|---|\n");
+  // Each way of claiming side by side, seconds apart: by id (as the workers
+  // did before, for the figures recorded then) and the next free batch.
   Figures lite = Measure("sqlite:" + (dir / "q.db").string(), "q-" + tag,
-                         batches, workers);
+                         Claim::kById, batches, workers);
   Row("SQLite (one file)", lite);
-  Figures quiet = Measure(pg, "q-" + tag, batches, workers);
+  Figures lite_next = Measure("sqlite:" + (dir / "q.db").string(), "qn-" + tag,
+                              Claim::kNext, batches, workers);
+  Row("SQLite, next free batch", lite_next);
+  Figures quiet = Measure(pg, "q-" + tag, Claim::kById, batches, workers);
   Row("PostgreSQL", quiet);
+  Figures quiet_next = Measure(pg, "qn-" + tag, Claim::kNext, batches, workers);
+  Row("PostgreSQL, next free batch", quiet_next);
 
   // The analytical query: one REPEATABLE READ transaction that keeps its
   // snapshot (and a core) busy for the whole measurement.
@@ -171,16 +196,25 @@ int main(int argc, char** argv) {
     }
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  Figures loaded = Measure(pg, "qa-" + tag, batches, workers);
+  Figures loaded = Measure(pg, "qa-" + tag, Claim::kById, batches, workers);
+  Figures loaded_next =
+      Measure(pg, "qan-" + tag, Claim::kNext, batches, workers);
   done = true;
   analytics.join();
   Row("PostgreSQL, analytical query running", loaded);
-  std::printf("\nanalytical queries completed during the loaded run: %d\n",
+  Row("PostgreSQL, next free batch, analytical query running", loaded_next);
+  std::printf("\nanalytical queries completed during the loaded runs: %d\n",
               queries.load());
   std::printf("PostgreSQL / SQLite claims per second: %.2fx\n",
               quiet.claims_per_s / lite.claims_per_s);
   std::printf("claim P99 with the analytical query / without: %.2fx\n",
               loaded.won_p99_ms / quiet.won_p99_ms);
+  std::printf(
+      "next free batch / by id, claims per second: SQLite %.2fx, PostgreSQL "
+      "%.2fx, PostgreSQL with the query %.2fx\n",
+      lite_next.claims_per_s / lite.claims_per_s,
+      quiet_next.claims_per_s / quiet.claims_per_s,
+      loaded_next.claims_per_s / loaded.claims_per_s);
   fs::remove_all(dir);
   return 0;
 }

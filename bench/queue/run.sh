@@ -22,3 +22,5 @@ book_figure queue "claims/s, $workers workers, PostgreSQL" "$(row PostgreSQL 1)"
   "$(row 'SQLite (one file)' 1)"
 book_figure queue "claim P99, $workers workers, PostgreSQL with an analytical query running" \
   "$(row 'PostgreSQL, analytical query running' 3)" ms lower "PostgreSQL, no query" "$(row PostgreSQL 3)"
+book_figure queue "claims/s, $workers workers, PostgreSQL, next free batch" "$(row 'PostgreSQL, next free batch' 1)" \
+  claims/s higher "PostgreSQL, by batch id" "$(row PostgreSQL 1)"

@@ -222,8 +222,8 @@ int64_t SuiteSize(const Suite& s) {
 }
 
 Status PlanSuiteInBatches(const Suite& s, const std::string& run_id,
-                          const std::string& version,
-                          const FinishedItems& finished, size_t batch_size,
+                          const std::string& version, bool skip_finished,
+                          size_t batch_size,
                           const std::function<bool()>& stopping,
                           const BatchRunner& run, store::Store* store,
                           Clock* clock, RunPlan* plan) {
@@ -241,10 +241,21 @@ Status PlanSuiteInBatches(const Suite& s, const std::string& run_id,
         }
         records.clear();
         work.clear();
+        std::map<std::string, std::string> finished;
+        if (skip_finished) {
+          // Only this batch's finished items: a resumed run never holds the
+          // whole run's.
+          std::vector<std::string> batch_ids;
+          batch_ids.reserve(batch.size());
+          for (const Item& it : batch) batch_ids.push_back(it.id);
+          auto f = store->FinishedItemsOf(run_id, s.name, batch_ids);
+          if (!f.ok()) return f.status();
+          finished = std::move(*f);
+        }
         for (const Item& it : batch) {
           records.push_back(ToRecord(s, it));
           ids.push_back(it.id);
-          auto f = finished.find({s.name, it.id});
+          auto f = finished.find(it.id);
           if (f != finished.end() && f->second == it.content_hash) {
             ++plan->skipped;
           } else {

@@ -83,14 +83,16 @@ using BatchRunner = std::function<Status(const std::vector<WorkItem>& work)>;
 // PlanRun for one suite without holding it whole (a streamed suite,
 // dataset::ReadItemBatches): records the suite, then reads its items
 // `batch_size` at a time, records each batch (Store::AppendSuiteItems) and
-// hands its items without a finished response of the same content to `run`.
+// hands its items to `run`: with `skip_finished`, only those without a
+// finished response of the same content (asked of the store a batch at a
+// time, Store::FinishedItemsOf), else all.
 // After the last batch the suite's invalid lines are recorded as errors and
 // items the suite no longer holds leave the run. Once `stopping` says true no
 // further batch is read and `plan->stopped` is set (nothing is dropped then).
 // Adds to plan's counts; plan->work stays empty.
 Status PlanSuiteInBatches(const Suite& suite, const std::string& run_id,
-                          const std::string& version,
-                          const FinishedItems& finished, size_t batch_size,
+                          const std::string& version, bool skip_finished,
+                          size_t batch_size,
                           const std::function<bool()>& stopping,
                           const BatchRunner& run, store::Store* store,
                           Clock* clock, RunPlan* plan);

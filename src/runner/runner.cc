@@ -145,8 +145,6 @@ Status RunSuites(const std::vector<const Suite*>& suites,
                  const RunOptions& options, ItemExecutor* executor,
                  store::Store* store, Clock* clock, RunPlan* plan,
                  Tally* tally) {
-  auto finished = store->FinishedItems(run_id);
-  if (!finished.ok()) return finished.status();
   int64_t total = 0;
   for (const Suite* s : suites) total += SuiteSize(*s);
   Progress progress(options.progress && ::isatty(STDERR_FILENO),
@@ -165,7 +163,7 @@ Status RunSuites(const std::vector<const Suite*>& suites,
                             &progress, tally);
       };
       MMGATE_RETURN_IF_ERROR(
-          PlanSuiteInBatches(*s, run_id, version, *finished,
+          PlanSuiteInBatches(*s, run_id, version, /*skip_finished=*/true,
                              staged ? s->items.size() : kBatchItems, stopping,
                              run, store, clock, plan));
       if (plan->stopped) break;

@@ -2,12 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <chrono>
-#include <functional>
+#include <cstdlib>
 #include <map>
 #include <memory>
-#include <set>
 #include <thread>
 
 #include "dataset/load.h"
@@ -28,36 +26,23 @@ struct Batch {
 // Items the planning pass reads at a time (records them with the run).
 constexpr size_t kPlanItems = 4096;
 
-// The batches not yet done: first those whose holder let its lease run out
-// (a dead or stalled worker's, waiting longest), then the others from a
-// place that depends on the owner, so workers spread over the run instead of
-// racing for its first batch.
-Result<std::vector<const Batch*>> OpenBatches(store::Store* store,
-                                              const std::string& run_id,
-                                              const std::string& owner,
-                                              int64_t now_ms,
-                                              const std::vector<Batch>& all) {
-  auto leases = store->ListLeases(run_id);
-  if (!leases.ok()) return leases.status();
-  std::set<std::string> done, abandoned;
-  for (const store::Lease& l : *leases) {
-    if (l.expires_ms >= kBatchDoneMs) {
-      done.insert(l.batch_id);
-    } else if (!l.owner.empty() && l.expires_ms <= now_ms) {
-      abandoned.insert(l.batch_id);
-    }
-  }
-  std::vector<const Batch*> first, open;
-  for (const Batch& b : all) {
-    if (done.count(b.id)) continue;
-    (abandoned.count(b.id) ? first : open).push_back(&b);
-  }
-  if (!open.empty()) {
-    size_t start = std::hash<std::string>{}(owner) % open.size();
-    std::rotate(open.begin(), open.begin() + start, open.end());
-  }
-  first.insert(first.end(), open.begin(), open.end());
-  return first;
+// Where each suite's batches start in the worker's list (batch ids are
+// "<suite>/<index of the first item>", cut alike by every worker).
+using SuiteStarts = std::map<std::string, size_t>;
+
+// The batch a claimed lease names; null when this worker has none of that
+// id (its suites, dataset or --batch-size differ from the planner's).
+const Batch* FindBatch(const std::string& id, const std::vector<Batch>& all,
+                       const SuiteStarts& starts, int batch_size) {
+  size_t slash = id.rfind('/');
+  if (slash == std::string::npos) return nullptr;
+  auto start = starts.find(id.substr(0, slash));
+  if (start == starts.end()) return nullptr;
+  char* end = nullptr;
+  long long index = std::strtoll(id.c_str() + slash + 1, &end, 10);
+  if (*end != '\0' || index < 0 || index % batch_size != 0) return nullptr;
+  size_t k = start->second + static_cast<size_t>(index / batch_size);
+  return k < all.size() && all[k].id == id ? &all[k] : nullptr;
 }
 
 class Worker {
@@ -173,62 +158,161 @@ void Wait(const WorkerOptions& opt, int64_t ms) {
   }
 }
 
-// Claims and runs open batches until none is left; returns whether the run
-// is complete (false when stopped).
+// Claims and runs free batches (Store::ClaimNextLease: one indexed query,
+// whatever the run's size) until none is left; returns whether the run is
+// complete (false when stopped).
 Result<bool> Drain(const WorkerOptions& opt, const std::vector<Batch>& batches,
-                   store::Store* store, Clock* clock, Worker* worker) {
+                   const SuiteStarts& starts, store::Store* store, Clock* clock,
+                   Worker* worker) {
   for (;;) {
     if (worker->Stopping()) return false;
-    auto open =
-        OpenBatches(store, opt.run_id, opt.owner, clock->WallMillis(), batches);
-    if (!open.ok()) return open.status();
-    if (open->empty()) return true;
-    bool claimed = false;
-    for (const Batch* b : *open) {
-      if (opt.coordinate || worker->Stopping()) break;
-      auto lease = store->ClaimLease(opt.run_id, b->id, opt.owner,
-                                     clock->WallMillis(), opt.lease_ms);
+    if (!opt.coordinate) {
+      auto lease = store->ClaimNextLease(opt.run_id, opt.owner,
+                                         clock->WallMillis(), opt.lease_ms);
       if (!lease.ok()) return lease.status();
-      if (!lease->has_value()) continue;
-      claimed = true;
-      MMGATE_RETURN_IF_ERROR(worker->RunBatch(*b, **lease));
-      // Look again: a batch may have been abandoned in the meantime.
-      break;
+      if (lease->has_value()) {
+        const Batch* b =
+            FindBatch((*lease)->batch_id, batches, starts, opt.batch_size);
+        if (b == nullptr) {
+          (void)store->ReleaseLease(**lease);  // best effort: it expires
+          return Status::Invalid(fmt::format(
+              "run {} has batch {}, which this worker does not: every worker "
+              "of a run must select the same suites and datasets and use the "
+              "same --batch-size ({} here)",
+              opt.run_id, (*lease)->batch_id, opt.batch_size));
+        }
+        MMGATE_RETURN_IF_ERROR(worker->RunBatch(*b, **lease));
+        continue;
+      }
     }
+    auto open = store->CountLeasesBefore(opt.run_id, kBatchDoneMs);
+    if (!open.ok()) return open.status();
+    if (*open == 0) return true;
     // Every open batch is held by a live worker: wait for it to finish or
     // for its lease to run out.
-    if (!claimed) Wait(opt, opt.poll_ms);
+    Wait(opt, opt.poll_ms);
   }
 }
 
-// Records the run's suites and items (every worker does: the first creates
-// them, a later one finds them recorded alike) a few thousand items at a
-// time, and cuts the items into batches every worker computes alike.
-// Returns false when stopped first.
-Result<bool> PlanBatches(const std::vector<const Suite*>& suites,
-                         const WorkerOptions& opt, const std::string& version,
-                         store::Store* store, Clock* clock,
-                         std::vector<Batch>* batches) {
-  RunPlan plan;
-  const FinishedItems none;  // so every item reaches `place` below
-  auto stopping = [&] { return opt.stop && opt.stop->load(); };
+// Cuts a planned chunk of a suite's items into batches (every worker alike),
+// appending them to `batches`; `index` counts the suite's items so far.
+void CutBatches(const Suite& suite, const std::vector<WorkItem>& work,
+                int batch_size, int64_t* index, std::vector<Batch>* batches) {
+  for (const WorkItem& w : work) {
+    if (*index % batch_size == 0)
+      batches->push_back(Batch{fmt::format("{}/{:06d}", suite.name, *index),
+                               &suite, dataset::PlaceOf(*index, *w.item)});
+    ++*index;
+  }
+}
+
+// The marker lease of one plan of the run: its suites' versions and the
+// batch size, so a changed dataset is planned (and recorded) again.
+std::string PlanMarker(const std::vector<const Suite*>& suites,
+                       int batch_size) {
+  uint64_t h = 14695981039346656037ull;  // FNV-1a: the same in every build
+  auto mix = [&h](const std::string& text) {
+    for (unsigned char c : text + '\0') h = (h ^ c) * 1099511628211ull;
+  };
+  mix(std::to_string(batch_size));
   for (const Suite* s : suites) {
+    mix(s->name);
+    mix(s->version_hash);
+  }
+  return fmt::format("~plan/{:016x}", h);
+}
+
+// What a worker plans with.
+struct PlanContext {
+  const std::vector<const Suite*>& suites;
+  const WorkerOptions& opt;
+  const std::string& version;
+  store::Store* store;
+  Clock* clock;
+};
+
+// The planner: records the run's suites and items a few thousand at a
+// time, adds each chunk's batches to the queue (Store::AddLeases) and
+// renews the plan's lease as it goes. Returns false when stopped first.
+Result<bool> RecordRun(const PlanContext& c, store::Lease* plan_lease,
+                       std::vector<Batch>* batches, SuiteStarts* starts) {
+  RunPlan plan;
+  auto stopping = [&] { return c.opt.stop && c.opt.stop->load(); };
+  for (const Suite* s : c.suites) {
+    (*starts)[s->name] = batches->size();
     int64_t index = 0;
-    auto place = [&](const std::vector<WorkItem>& work) {
-      for (const WorkItem& w : work) {
-        if (index % opt.batch_size == 0)
-          batches->push_back(Batch{fmt::format("{}/{:06d}", s->name, index), s,
-                                   dataset::PlaceOf(index, *w.item)});
-        ++index;
-      }
+    auto place = [&](const std::vector<WorkItem>& work) -> Status {
+      size_t first = batches->size();
+      CutBatches(*s, work, c.opt.batch_size, &index, batches);
+      std::vector<std::string> ids;
+      for (size_t k = first; k < batches->size(); ++k)
+        ids.push_back((*batches)[k].id);
+      MMGATE_RETURN_IF_ERROR(c.store->AddLeases(c.opt.run_id, ids));
+      auto renewed = c.store->RenewLease(*plan_lease, c.clock->WallMillis(),
+                                         c.opt.lease_ms);
+      if (!renewed.ok()) return renewed.status();
+      // Lost (this worker stalled): another plans too, recording alike.
+      if (renewed->has_value()) *plan_lease = **renewed;
       return Status::Ok();
     };
-    MMGATE_RETURN_IF_ERROR(PlanSuiteInBatches(*s, opt.run_id, version, none,
-                                              kPlanItems, stopping, place,
-                                              store, clock, &plan));
+    MMGATE_RETURN_IF_ERROR(PlanSuiteInBatches(
+        *s, c.opt.run_id, c.version, /*skip_finished=*/false, kPlanItems,
+        stopping, place, c.store, c.clock, &plan));
     if (plan.stopped) return false;
   }
   return true;
+}
+
+// A worker that did not plan: reads the suites only to cut them into the
+// same batches. Returns false when stopped first.
+Result<bool> ReadBatches(const PlanContext& c, std::vector<Batch>* batches,
+                         SuiteStarts* starts) {
+  for (const Suite* s : c.suites) {
+    (*starts)[s->name] = batches->size();
+    int64_t index = 0;
+    Status read = dataset::ReadItemBatches(
+        *s, kPlanItems, [&](std::vector<Item>& chunk) -> Status {
+          if (c.opt.stop && c.opt.stop->load())
+            return Status::Internal("stopped");
+          std::vector<WorkItem> work;
+          for (const Item& it : chunk) work.push_back({s, &it});
+          CutBatches(*s, work, c.opt.batch_size, &index, batches);
+          return Status::Ok();
+        });
+    if (c.opt.stop && c.opt.stop->load()) return false;
+    MMGATE_RETURN_IF_ERROR(read);
+  }
+  return true;
+}
+
+// Plans the run once: the worker that claims the plan's marker lease
+// records the suites and items and fills the queue; the others wait until
+// it is done (or take over when its lease runs out), then only read the
+// suites. Returns false when stopped first.
+Result<bool> PlanOnce(const PlanContext& c, std::vector<Batch>* batches,
+                      SuiteStarts* starts, bool* planner) {
+  const std::string marker = PlanMarker(c.suites, c.opt.batch_size);
+  for (;;) {
+    if (c.opt.stop && c.opt.stop->load()) return false;
+    int64_t now = c.clock->WallMillis();
+    auto lease = c.store->ClaimLease(c.opt.run_id, marker, c.opt.owner, now,
+                                     c.opt.lease_ms);
+    if (!lease.ok()) return lease.status();
+    if (lease->has_value()) {
+      *planner = true;
+      auto recorded = RecordRun(c, &**lease, batches, starts);
+      if (!recorded.ok() || !*recorded) return recorded;
+      now = c.clock->WallMillis();
+      auto done = c.store->RenewLease(**lease, now, kBatchDoneMs - now + 1);
+      if (!done.ok()) return done.status();
+      return true;
+    }
+    auto held = c.store->GetLease(c.opt.run_id, marker);
+    if (!held.ok()) return held.status();
+    if (held->has_value() && (*held)->expires_ms >= kBatchDoneMs)
+      return ReadBatches(c, batches, starts);
+    Wait(c.opt, c.opt.poll_ms);
+  }
 }
 
 }  // namespace
@@ -272,7 +356,10 @@ Result<WorkerSummary> RunWorker(const ProjectConfig& project,
                        project.path, store, clock);
   if (!started.ok()) return started.status();
   std::vector<Batch> batches;
-  auto planned = PlanBatches(*suites, options, version, store, clock, &batches);
+  SuiteStarts starts;
+  bool planner = false;
+  auto planned = PlanOnce({*suites, options, version, store, clock}, &batches,
+                          &starts, &planner);
   if (!planned.ok()) return planned.status();
 
   std::unique_ptr<ground::InputTextCache> input_text;
@@ -292,9 +379,10 @@ Result<WorkerSummary> RunWorker(const ProjectConfig& project,
   WorkerSummary summary;
   summary.run_id = options.run_id;
   summary.owner = options.owner;
+  summary.planned = planner;
   if (!*planned) return summary;
   Worker worker(options, store, clock, &executor, model->get(), &summary);
-  auto complete = Drain(options, batches, store, clock, &worker);
+  auto complete = Drain(options, batches, starts, store, clock, &worker);
   if (!complete.ok()) return complete.status();
   if (*complete) {
     MMGATE_RETURN_IF_ERROR(store->SetRunStatus(

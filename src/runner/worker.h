@@ -1,11 +1,14 @@
 // Shared-database workers: any number of processes, on any machines, finish
 // one run together (`mmgate run --worker`). The run's items, in suite and
-// line order, are cut into batches of `batch_size`; a worker claims a batch
-// under a work lease (Store::ClaimLease), runs its items through the item
-// executor, renews the lease before each item (the heartbeat) and writes
-// each outcome with Store::PutResultFenced, so a worker that stalled past
-// its lease (paused, partitioned) and wakes up cannot write over the worker
-// that took its batch: its write is refused and it drops the batch. A dead
+// line order, are cut into batches of `batch_size`. One worker records the
+// run (whoever claims the plan's marker lease; the others wait for it, or
+// take over when its lease runs out) and adds every batch to the queue
+// (Store::AddLeases); a worker claims the next free batch under a work
+// lease (Store::ClaimNextLease, one indexed query), runs its items through
+// the item executor, renews the lease before each item (the heartbeat) and
+// writes each outcome with Store::PutResultFenced, so a worker that stalled
+// past its lease (paused, partitioned) and wakes up cannot write over the
+// worker that took its batch: its write is refused and it drops it. A dead
 // worker's batch is claimed again once its lease expires; items it finished
 // are not run again. A finished batch keeps its lease for ever
 // (expires_ms >= kBatchDoneMs), which is how every worker knows it is done.
@@ -61,6 +64,7 @@ struct WorkerSummary {
   int64_t errors = 0;       // ...of which recorded as errors
   int64_t lost_leases = 0;  // batches it lost (expired, taken over)
   int64_t refused = 0;      // writes the fencing token refused
+  bool planned = false;     // it recorded the run (one worker per plan)
   bool run_finished = false;
 };
 

@@ -237,6 +237,9 @@ CREATE TABLE IF NOT EXISTS leases (
   expires_ms BIGINT NOT NULL,
   PRIMARY KEY (run_id, batch_id)
 );
+-- A worker's claim finds the next free batch through this index
+-- (Store::ClaimNextLease), never by reading every lease of the run.
+CREATE INDEX IF NOT EXISTS leases_free ON leases (run_id, expires_ms, batch_id);
 )sql";
 
 // Taken inside the migration's transaction so two processes opening a new
@@ -297,8 +300,10 @@ Status PgStore::Migrate() {
                              std::to_string(kPgSchemaVersion) + ")");
     }
     if (version == kPgSchemaVersion) return Status::Ok();
-    // Version 0 is a new, empty database: kSchema creates it whole. Later
-    // versions add their steps here, each guarded by the stored version.
+    // Version 0 is a new, empty database: kSchema creates it whole. 4 -> 5
+    // is kSchema alone (every statement IF NOT EXISTS): the leases_free
+    // index. Later versions add their steps here, each guarded by the
+    // stored version.
     w.exec(kSchema);
     w.exec_params(
         "INSERT INTO schema_version (version) VALUES ($1)"

@@ -25,7 +25,7 @@
 namespace mmgate::store {
 
 // The schema version the PostgreSQL backend writes (docs/schema.md).
-inline constexpr int kPgSchemaVersion = 4;
+inline constexpr int kPgSchemaVersion = 5;
 
 class PgStore final : public Store {
  public:
@@ -117,6 +117,16 @@ class PgStore final : public Store {
                                           int64_t ttl_ms) override;
   Result<bool> ReleaseLease(const Lease& lease) override;
   Result<std::vector<Lease>> ListLeases(const std::string& run_id) override;
+  Status AddLeases(const std::string& run_id,
+                   const std::vector<std::string>& batch_ids) override;
+  Result<std::optional<Lease>> ClaimNextLease(const std::string& run_id,
+                                              const std::string& owner,
+                                              int64_t now_ms,
+                                              int64_t ttl_ms) override;
+  Result<int64_t> CountLeasesBefore(const std::string& run_id,
+                                    int64_t before_ms) override;
+  Result<std::optional<Lease>> GetLease(const std::string& run_id,
+                                        const std::string& batch_id) override;
   Result<bool> PutResultFenced(const Lease& lease,
                                const ResponseRecord& response,
                                const std::vector<ScoreRecord>& scores,

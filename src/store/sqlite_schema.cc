@@ -230,6 +230,9 @@ CREATE TABLE IF NOT EXISTS leases (
   expires_ms INTEGER NOT NULL,
   PRIMARY KEY (run_id, batch_id)
 );
+-- A worker's claim finds the next free batch through this index
+-- (Store::ClaimNextLease), never by reading every lease of the run.
+CREATE INDEX IF NOT EXISTS leases_free ON leases (run_id, expires_ms, batch_id);
 )sql";
 
 // Schema 1 -> 2: responses gain the remote-model columns (the new tables come
@@ -328,7 +331,8 @@ Status SqliteStore::Migrate() {
   if (*version == 1) MMGATE_RETURN_IF_ERROR(db_->Exec(kMigrate1To2));
   if (*version == 1 || *version == 2)
     MMGATE_RETURN_IF_ERROR(db_->Exec(kMigrate2To3));
-  // 3 -> 4 is kSchema alone: it adds the calibrations table.
+  // 3 -> 4 and 4 -> 5 are kSchema alone: they add the calibrations table
+  // and the leases_free index.
   MMGATE_RETURN_IF_ERROR(db_->Exec(kSchema));
   std::string v = std::to_string(kSchemaVersion);
   MMGATE_RETURN_IF_ERROR(db_->Exec(

@@ -239,6 +239,31 @@ class Store {
   virtual Result<bool> ReleaseLease(const Lease& lease) = 0;
   // Every lease row of a run (released ones with an empty owner), by batch.
   virtual Result<std::vector<Lease>> ListLeases(const std::string& run_id) = 0;
+
+  // The queue over a run's lease rows, so that a worker finds work with one
+  // indexed query instead of listing every lease. Batch ids starting with
+  // '~' are markers (claimed by name only): ClaimNextLease and
+  // CountLeasesBefore leave them out.
+  // AddLeases adds a free row (no owner, token 0, expiring at 0) for each
+  // batch without one, in one transaction; existing rows stay as they are.
+  virtual Status AddLeases(const std::string& run_id,
+                           const std::vector<std::string>& batch_ids) = 0;
+  // Claims one free batch as ClaimLease would: first the one whose holder's
+  // lease expired longest ago (a dead or stalled worker's), else the first
+  // never-claimed or released one in batch id order; nullopt when every row
+  // is held or done. Atomic: two claimers never get the same batch (SQLite:
+  // one statement; PostgreSQL: FOR UPDATE SKIP LOCKED, no claimer waits).
+  virtual Result<std::optional<Lease>> ClaimNextLease(const std::string& run_id,
+                                                      const std::string& owner,
+                                                      int64_t now_ms,
+                                                      int64_t ttl_ms) = 0;
+  // How many of the run's rows expire before `before_ms` (held, free or
+  // expired; with the caller's "done" mark, the batches not done yet).
+  virtual Result<int64_t> CountLeasesBefore(const std::string& run_id,
+                                            int64_t before_ms) = 0;
+  // One batch's lease row; nullopt when it has none.
+  virtual Result<std::optional<Lease>> GetLease(
+      const std::string& run_id, const std::string& batch_id) = 0;
   // PutResult for lease.run_id, guarded by the fencing token: written only if
   // `lease` is still the batch's current lease (same token and owner, not
   // released); false, with nothing written, when a newer claim or a release

@@ -72,14 +72,18 @@ for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
 
 # expect_workers_shared WORK N: the --json reports WORK/w1.json..w4.json of four
 # workers account for N items together, at least two did some of them, and
-# every one saw the run finished and had no write refused.
+# every one saw the run finished and had no write refused; exactly one of them
+# (or the coordinator, WORK/coord.json if there) recorded the run.
 expect_workers_shared() {
   $PY - "$1" "$2" <<'PY' || fail "the workers' reports in $1"
-import json, sys
+import json, os, sys
 work, n = sys.argv[1], int(sys.argv[2])
 done = [json.load(open(f"{work}/w{w}.json")) for w in range(1, 5)]
 assert sum(d["items"] for d in done) == n, done
 assert sum(1 for d in done if d["items"] > 0) >= 2, f"the work was shared: {done}"
 assert all(d["run_finished"] and d["refused_writes"] == 0 for d in done), done
+coord = f"{work}/coord.json"
+planners = done + ([json.load(open(coord))] if os.path.exists(coord) else [])
+assert sum(1 for d in planners if d["planned"]) == 1, f"the run was recorded once: {planners}"
 PY
 }

@@ -11,8 +11,8 @@ n=200
 make_project "$WORK/p" "$n"
 cd "$WORK/p"
 
-"$MMGATE" run -m scripted --run-id shared --coordinate --db "$PG" --lease-ms 5000 \
-  >"$WORK/coord.out" 2>"$WORK/coord.err" &
+"$MMGATE" run -m scripted --run-id shared --coordinate --db "$PG" --batch-size 8 --lease-ms 5000 \
+  --json >"$WORK/coord.json" 2>"$WORK/coord.err" &
 coord=$!
 pids=()
 for w in 1 2 3 4; do

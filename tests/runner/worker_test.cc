@@ -88,19 +88,50 @@ TEST_F(WorkerTest, OneWorkerRunsEveryBatchOnceAndFinishesTheRun) {
   auto run = store_->GetRun("shared");
   ASSERT_TRUE(run.ok() && run->has_value());
   EXPECT_EQ((*run)->status, store::RunStatus::kFinished);
+  EXPECT_TRUE(s->planned);
   auto leases = store_->ListLeases("shared");
   ASSERT_TRUE(leases.ok());
-  ASSERT_EQ(leases->size(), 3u);
+  ASSERT_EQ(leases->size(), 4u) << "three batches and the plan's marker";
+  EXPECT_EQ((*leases)[3].batch_id.substr(0, 6), "~plan/");
   for (const store::Lease& l : *leases) EXPECT_GE(l.expires_ms, kBatchDoneMs);
 
-  // A late worker finds nothing to do and calls nothing.
+  // A late worker finds nothing to do, records nothing and calls nothing.
   options_.owner = "w2";
   auto late =
       RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
   ASSERT_TRUE(late.ok()) << late.status().message();
   EXPECT_EQ(late->items, 0);
+  EXPECT_FALSE(late->planned) << "the run was recorded once";
   EXPECT_TRUE(late->run_finished);
   EXPECT_EQ(calls_.size(), 20u);
+}
+
+// The worker that claimed the plan's marker died while recording the run:
+// the next one waits for its lease, then records the run itself.
+TEST_F(WorkerTest, ADeadPlannersPlanIsTakenOverAfterItsLease) {
+  ASSERT_TRUE(
+      RunWorker(project_, "m", options_, store_.get(), &clock_, Maker()).ok());
+  const std::string marker = store_->ListLeases("shared")->back().batch_id;
+  calls_.clear();
+  waits_ = 0;
+  options_.run_id = "again";
+  ASSERT_TRUE(StartRun("again", "m", "counting 1", project_.models["m"],
+                       project_.path, store_.get(), &clock_)
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->ClaimLease("again", marker, "dead", clock_.WallMillis(),
+                               options_.lease_ms)
+                  ->has_value())
+      << "the same suites and batch size: the same marker";
+  auto s = RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(waits_, options_.lease_ms / options_.poll_ms)
+      << "it waited for the dead planner's lease, then no more";
+  EXPECT_TRUE(s->planned);
+  EXPECT_EQ(s->items, 20);
+  EXPECT_EQ(calls_.size(), 20u);
+  EXPECT_TRUE(s->run_finished);
+  EXPECT_EQ(store_->CountResults("again")->items, 20);
 }
 
 TEST_F(WorkerTest, AnAbandonedBatchIsTakenOverAfterItsLease) {
@@ -213,7 +244,7 @@ TEST_F(WorkerTest, AStreamedSuiteRunsFromItsFileABatchAtATime) {
   EXPECT_EQ(counts->errors, 2);
   auto leases = store_->ListLeases("shared");
   ASSERT_TRUE(leases.ok());
-  ASSERT_EQ(leases->size(), 3u);
+  ASSERT_EQ(leases->size(), 4u) << "three batches and the plan's marker";
   EXPECT_EQ((*leases)[2].batch_id, "qa/000016");
 }
 

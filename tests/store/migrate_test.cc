@@ -329,9 +329,14 @@ TEST(Migrate, SchemaTwoKeepsItsRowsAndGainsTheSchemaThreeTables) {
   EXPECT_TRUE(s->PutCalibration(cal).ok());
   store->reset();
 
-  EXPECT_EQ(QueryInt(path, "SELECT MAX(version) FROM schema_version"), 4);
-  EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), 4)
+  EXPECT_EQ(QueryInt(path, "SELECT MAX(version) FROM schema_version"), 5);
+  EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), 5)
       << "an mmgate before schema 3 reads this and refuses the database";
+  EXPECT_EQ(QueryInt(path,
+                     "SELECT COUNT(*) FROM sqlite_master WHERE name ="
+                     " 'leases_free'"),
+            1)
+      << "schema 5: the index workers claim batches through";
   // Opening again migrates nothing and loses nothing.
   auto again = OpenStore(path.string());
   ASSERT_TRUE(again.ok()) << again.status().message();
@@ -348,13 +353,13 @@ TEST(Migrate, RefusesANewerSchemaVersionTable) {
   ASSERT_TRUE(OpenStore(path.string()).ok());
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_version VALUES (5)", nullptr,
+  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_version VALUES (6)", nullptr,
                          nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   auto s = OpenStore(path.string());
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.status().message().find("schema version 5, newer"),
+  EXPECT_NE(s.status().message().find("schema version 6, newer"),
             std::string::npos)
       << s.status().message();
   fs::remove(path);

@@ -4,6 +4,7 @@
 // MMGATE_TEST_PG_URL (tests/store/with_postgres.sh); skipped without it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <thread>
@@ -108,6 +109,46 @@ TEST_F(PgStoreTest, ConcurrentClaimsHaveOneWinnerPerBatch) {
   ASSERT_TRUE(leases.ok());
   ASSERT_EQ(leases->size(), static_cast<size_t>(kBatches));
   for (const Lease& l : *leases) EXPECT_EQ(l.token, 1) << l.batch_id;
+}
+
+TEST_F(PgStoreTest, ClaimNextFromSixConnectionsGivesEachBatchOnce) {
+  PgBackend backend;
+  auto setup = backend.Open();
+  ASSERT_TRUE(setup.ok()) << setup.status().message();
+  ASSERT_TRUE(AddChartsRun(setup->get(), "r").ok());
+  constexpr int kWorkers = 6;
+  constexpr int kBatches = 60;
+  std::vector<std::string> ids;
+  for (int b = 100; b < 100 + kBatches; ++b)
+    ids.push_back("b" + std::to_string(b));
+  ASSERT_TRUE((*setup)->AddLeases("r", ids).ok());
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kWorkers; ++i) {
+    auto s = OpenStore(backend.Url());
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    stores.push_back(std::move(*s));
+  }
+  std::atomic<int> failed{0};
+  std::vector<std::vector<std::string>> won(kWorkers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWorkers; ++i) {
+    threads.emplace_back([&, i] {
+      for (;;) {
+        auto got =
+            stores[i]->ClaimNextLease("r", "w" + std::to_string(i), 1000, 500);
+        if (!got.ok()) ++failed;
+        if (!got.ok() || !got->has_value()) return;
+        won[i].push_back((*got)->batch_id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  std::vector<std::string> all;
+  for (const auto& w : won) all.insert(all.end(), w.begin(), w.end());
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(all, ids) << "every batch claimed exactly once";
+  EXPECT_EQ(*stores[0]->CountLeasesBefore("r", 1500), 0);
 }
 
 TEST_F(PgStoreTest, RefusesAForeignOrNewerSchema) {

@@ -340,7 +340,8 @@ int RunAsWorker(const RunFlags& f, const config::Config& cfg,
         {"run_id", s->run_id},          {"worker", s->owner},
         {"batches", s->batches},        {"items", s->items},
         {"errors", s->errors},          {"lost_leases", s->lost_leases},
-        {"refused_writes", s->refused}, {"run_finished", s->run_finished}};
+        {"refused_writes", s->refused}, {"run_finished", s->run_finished},
+        {"planned", s->planned}};
     std::printf("%s\n", j.dump(2).c_str());
   } else {
     std::fprintf(stderr,
