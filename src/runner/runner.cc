@@ -145,8 +145,14 @@ Status RunSuites(const std::vector<const Suite*>& suites,
                  const RunOptions& options, ItemExecutor* executor,
                  store::Store* store, Clock* clock, RunPlan* plan,
                  Tally* tally) {
-  auto finished = store->FinishedItems(run_id);
-  if (!finished.ok()) return finished.status();
+  // The whole run's finished items, unless every suite asks per batch.
+  FinishedItems finished;
+  if (std::any_of(suites.begin(), suites.end(),
+                  [](const Suite* s) { return !s->source; })) {
+    auto all = store->FinishedItems(run_id);
+    if (!all.ok()) return all.status();
+    finished = std::move(*all);
+  }
   int64_t total = 0;
   for (const Suite* s : suites) total += SuiteSize(*s);
   Progress progress(options.progress && ::isatty(STDERR_FILENO),
@@ -164,10 +170,9 @@ Status RunSuites(const std::vector<const Suite*>& suites,
         return ExecuteBatch(work, models, options, executor, plan->skipped,
                             &progress, tally);
       };
-      MMGATE_RETURN_IF_ERROR(
-          PlanSuiteInBatches(*s, run_id, version, *finished,
-                             staged ? s->items.size() : kBatchItems, stopping,
-                             run, store, clock, plan));
+      MMGATE_RETURN_IF_ERROR(PlanSuiteInBatches(
+          *s, run_id, version, finished, staged ? s->items.size() : kBatchItems,
+          stopping, run, store, clock, plan));
       if (plan->stopped) break;
     }
   }
