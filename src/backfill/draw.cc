@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "backfill/replay.h"
+
 namespace mmgate::backfill {
 namespace {
 
@@ -129,16 +131,35 @@ Result<Drawn> DrawFromStore(store::Store* store, const HistoryCounts& counts,
   return d;
 }
 
-Result<std::vector<store::TraceRecord>> TracesWithIds(
-    store::Store* store, const std::set<std::string>& ids,
-    const DrawProgress& progress) {
-  std::vector<store::TraceRecord> out;
-  MMGATE_RETURN_IF_ERROR(
-      ForEachTrace(store, 2, progress, [&](store::TraceRecord& t) {
-        if (ids.count(t.trace_id)) out.push_back(std::move(t));
-      }));
-  std::sort(out.begin(), out.end(), Earlier);
-  return out;
+Sample EveryTrace(const HistoryCounts& counts) {
+  Sample s;
+  s.population = counts.population;
+  for (const auto& [key, size] : counts.Strata(1))
+    s.strata.push_back({key, size, size});
+  return s;
+}
+
+Result<RunHistoryCounts> CountRunHistory(store::Store* store,
+                                         const std::string& run_id,
+                                         const DrawProgress& progress) {
+  RunHistoryCounts c;
+  std::vector<store::DecisionRow> page;
+  std::string after;
+  for (;;) {
+    MMGATE_RETURN_IF_ERROR(
+        store->LoadDecisionsPage(run_id, kSuiteName, after, kPageSize, &page));
+    if (page.empty()) return c;
+    after = page.back().trace_id;
+    for (const store::DecisionRow& d : page) {
+      const StratumKey key{d.category, WeekOf(d.created_ms)};
+      ++c.history.population;
+      ++c.history.weeks[key];
+      if (!d.in_run) continue;
+      ++c.run.population;
+      ++c.run.weeks[key];
+    }
+    if (progress) progress(1, c.history.population);
+  }
 }
 
 }  // namespace mmgate::backfill

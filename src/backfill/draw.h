@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -48,10 +47,19 @@ Result<Drawn> DrawFromStore(store::Store* store, const HistoryCounts& counts,
                             int64_t n, uint64_t seed,
                             const DrawProgress& progress = nullptr);
 
-// The stored traces whose ids are in `ids`, in history order (a resumed
-// run's own sample).
-Result<std::vector<store::TraceRecord>> TracesWithIds(
-    store::Store* store, const std::set<std::string>& ids,
+// The sample of every trace (DrawFromStore's with n = all: one-week strata,
+// each taken whole) without its traces: a replay of all of them reads the
+// history as it goes (source.h).
+Sample EveryTrace(const HistoryCounts& counts);
+
+// The history's counts and those of the traces run `run_id`'s backfill
+// suite holds an item for (a resumed run's sample), in one pass.
+struct RunHistoryCounts {
+  HistoryCounts history;
+  HistoryCounts run;
+};
+Result<RunHistoryCounts> CountRunHistory(
+    store::Store* store, const std::string& run_id,
     const DrawProgress& progress = nullptr);
 
 }  // namespace mmgate::backfill

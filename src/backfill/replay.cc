@@ -44,9 +44,11 @@ Result<std::string> Materialize(const trace::TraceMedia& m,
   return path.string();
 }
 
-// The item a trace replays as, or why it cannot be replayed.
-Result<Item> ToItem(const store::TraceRecord& t, const std::string& media_dir,
-                    int64_t period_weeks, Skipped* skip) {
+}  // namespace
+
+Result<Item> TraceItem(const store::TraceRecord& t,
+                       const std::string& media_dir, int64_t period_weeks,
+                       Skipped* skip) {
   auto in = trace::ParseInputs(t);
   if (!in.ok()) {
     *skip = {t.trace_id, "bad_trace", in.status().message()};
@@ -102,24 +104,28 @@ Result<Item> ToItem(const store::TraceRecord& t, const std::string& media_dir,
   return it;
 }
 
-}  // namespace
+Suite EmptySuite() {
+  Suite s;
+  s.name = kSuiteName;
+  s.modality = "trace";
+  s.description = "production traces replayed through a candidate";
+  s.metric = "exact";
+  return s;
+}
 
 Result<ReplaySuite> BuildSuite(const std::vector<store::TraceRecord>& traces,
                                const std::string& media_dir,
                                int64_t period_weeks) {
   ReplaySuite r;
   Suite& s = r.suite;
-  s.name = kSuiteName;
-  s.modality = "trace";
-  s.description = "production traces replayed through a candidate";
-  s.metric = "exact";
+  s = EmptySuite();
   Sha256 version;
   version.Feed("backfill");
   int line = 0;
   for (const store::TraceRecord& t : traces) {
     ++line;
     Skipped skip;
-    auto it = ToItem(t, media_dir, period_weeks, &skip);
+    auto it = TraceItem(t, media_dir, period_weeks, &skip);
     if (!it.ok()) {
       s.problems.push_back({line, t.trace_id, skip.reason});
       r.skipped.push_back(std::move(skip));

@@ -45,6 +45,16 @@ struct ReplaySuite {
   std::vector<Skipped> skipped;  // also in suite.problems
 };
 
+// The item a trace replays as (its inline media written under
+// `media_dir`), or why it cannot be: the error, with *skip saying which
+// kind and why (naming the trace).
+Result<Item> TraceItem(const store::TraceRecord& t,
+                       const std::string& media_dir, int64_t period_weeks,
+                       Skipped* skip);
+
+// The backfill suite without items.
+Suite EmptySuite();
+
 // Builds the suite from the sampled traces (history order kept), drawn
 // with strata of `period_weeks`.
 Result<ReplaySuite> BuildSuite(const std::vector<store::TraceRecord>& traces,

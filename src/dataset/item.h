@@ -3,6 +3,7 @@
 #define MMGATE_DATASET_ITEM_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "common/prices.h"
+#include "common/status.h"
 
 namespace mmgate {
 namespace dataset {
@@ -51,6 +53,21 @@ struct ItemProblem {
   std::string item_id;  // empty if the line had no readable id
   std::string message;  // names the file and line or item id
 };
+
+// One batch of a suite whose items come from an ItemSource: its valid items
+// and what could not be made an item (each problem with its own item id,
+// distinct from every other id of the suite).
+struct ItemBatch {
+  std::vector<Item> items;
+  std::vector<ItemProblem> problems;
+};
+
+// Items made by the caller rather than read from a dataset file (backfill
+// makes them from stored traces a page at a time): hands every batch, at
+// most `batch_size` items each, to `each` in order; an error from `each`
+// stops it and is returned. Each call reads the items again from the start.
+using ItemSource = std::function<Status(
+    size_t batch_size, const std::function<Status(ItemBatch&)>& each)>;
 
 // A suite's `judge: {model, rubric, mode}`: a model of mmgate.yaml grades
 // its answers on a rubric file (judge/, docs/judge.md).
@@ -105,6 +122,10 @@ struct Suite {
   std::string dataset_digest;          // of a streamed suite's lines
   // How a streamed suite was loaded: its items are read again alike.
   std::shared_ptr<const dataset::LoadOptions> load_options;
+  // Set (with `streamed` and `item_count` the items it is expected to
+  // hand, invalid ones included): the items come from here, the suite's
+  // problems with their batch; `items` and `problems` stay empty.
+  ItemSource source;
 };
 
 // A model: an engine or provider plus its configuration.

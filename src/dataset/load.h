@@ -54,7 +54,9 @@ Result<Suite> LoadSuite(const std::string& suite_yaml_path,
 // Suite::problems). An error from `each` stops the read and is returned;
 // a streamed suite whose dataset no longer reads as it did when loaded is an
 // Invalid status naming the file (reported after the last batch). Works on
-// a suite loaded whole too (its `items`, without reading the file).
+// a suite loaded whole too (its `items`, without reading the file), and on
+// one with a Suite::source (its items; the source's problems are not
+// handed on).
 Status ReadItemBatches(const Suite& suite, size_t batch_size,
                        const std::function<Status(std::vector<Item>&)>& each);
 

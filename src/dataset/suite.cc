@@ -252,6 +252,9 @@ Result<SuiteDocument> ReadSuiteFile(const std::string& suite_yaml_path) {
 Status ReadItemBatches(const Suite& suite, size_t batch_size,
                        const std::function<Status(std::vector<Item>&)>& each) {
   batch_size = std::max<size_t>(batch_size, 1);
+  if (suite.source)
+    return suite.source(batch_size,
+                        [&](ItemBatch& batch) { return each(batch.items); });
   if (!suite.streamed) {
     for (size_t i = 0; i < suite.items.size(); i += batch_size) {
       const size_t end = std::min(suite.items.size(), i + batch_size);

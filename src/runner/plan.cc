@@ -104,6 +104,55 @@ Status PutProblems(const Suite& s, const std::string& run_id,
   return Status::Ok();
 }
 
+// PlanSuiteInBatches for a suite with a Suite::source: each batch's invalid
+// entries are recorded with its items, finished items are looked up a batch
+// at a time, and nothing is held from batch to batch (the source hands the
+// suite's every item under distinct ids, so none is left to drop).
+Status PlanSourceInBatches(const Suite& s, const std::string& run_id,
+                           const std::string& version, size_t batch_size,
+                           const std::function<bool()>& stopping,
+                           const BatchRunner& run, store::Store* store,
+                           Clock* clock, RunPlan* plan) {
+  std::vector<store::ItemRecord> records;
+  std::vector<std::string> ids;
+  std::vector<WorkItem> work;
+  Status read = s.source(batch_size, [&](ItemBatch& batch) -> Status {
+    if (stopping()) {
+      plan->stopped = true;
+      return Status::Internal("stopped");  // recognised by the flag
+    }
+    records.clear();
+    ids.clear();
+    work.clear();
+    for (const Item& it : batch.items) {
+      records.push_back(ToRecord(s, it));
+      ids.push_back(it.id);
+    }
+    for (const ItemProblem& p : batch.problems)
+      records.push_back(ProblemRecord(s, p.item_id, p));
+    MMGATE_RETURN_IF_ERROR(store->AppendSuiteItems(run_id, s.name, records));
+    for (const ItemProblem& p : batch.problems) {
+      store::ResponseRecord r = ProblemError(s, p.item_id, p, version);
+      r.created_ms = clock->WallMillis();
+      MMGATE_RETURN_IF_ERROR(store->PutResult(run_id, r, {}));
+    }
+    plan->invalid += static_cast<int64_t>(batch.problems.size());
+    auto finished = store->FinishedItemsOf(run_id, s.name, ids);
+    if (!finished.ok()) return finished.status();
+    for (const Item& it : batch.items) {
+      auto f = finished->find(it.id);
+      if (f != finished->end() && f->second == it.content_hash)
+        ++plan->skipped;
+      else
+        work.push_back({&s, &it});
+    }
+    plan->queued += static_cast<int64_t>(work.size());
+    return work.empty() ? Status::Ok() : run(work);
+  });
+  if (plan->stopped) return Status::Ok();
+  return read;
+}
+
 }  // namespace
 
 Result<std::vector<const Suite*>> SelectSuites(
@@ -229,6 +278,9 @@ Status PlanSuiteInBatches(const Suite& s, const std::string& run_id,
                           Clock* clock, RunPlan* plan) {
   MMGATE_RETURN_IF_ERROR(store->PutSuiteRecord(run_id, SuiteRecordOf(s)));
   plan->total += SuiteSize(s);
+  if (s.source)
+    return PlanSourceInBatches(s, run_id, version, batch_size, stopping, run,
+                               store, clock, plan);
   std::vector<std::string> ids;  // every valid item's, to drop the others
   ids.reserve(static_cast<size_t>(SuiteSize(s)));
   std::vector<store::ItemRecord> records;

@@ -89,7 +89,10 @@ using BatchRunner = std::function<Status(const std::vector<WorkItem>& work)>;
 // After the last batch the suite's invalid lines are recorded as errors and
 // items the suite no longer holds leave the run. Once `stopping` says true no
 // further batch is read and `plan->stopped` is set (nothing is dropped then).
-// Adds to plan's counts; plan->work stays empty.
+// Adds to plan's counts; plan->work stays empty. A suite with a
+// Suite::source is read from it instead: its problems are recorded with
+// their batch, `finished` is not used (each batch's finished items are
+// asked of the store, Store::FinishedItemsOf) and no item is dropped.
 Status PlanSuiteInBatches(const Suite& suite, const std::string& run_id,
                           const std::string& version, bool skip_finished,
                           size_t batch_size,

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <random>
 
+#include "backfill/replay.h"
+
 namespace mmgate::backfill {
 namespace {
 
@@ -90,21 +92,60 @@ TEST_F(DrawTest, StreamedDrawEqualsTheInMemoryDraw) {
   }
 }
 
-TEST_F(DrawTest, TracesWithIdsInHistoryOrder) {
+TEST_F(DrawTest, EveryTraceIsTheDrawOfAll) {
+  auto counts = CountHistory(store_.get());
+  ASSERT_TRUE(counts.ok());
+  auto all = DrawFromStore(store_.get(), *counts, 0, 1);
+  ASSERT_TRUE(all.ok());
+  const Sample every = EveryTrace(*counts);
+  EXPECT_TRUE(every.trace_ids.empty()) << "read as the replay goes";
+  EXPECT_EQ(every.population, all->sample.population);
+  EXPECT_EQ(every.period_weeks, all->sample.period_weeks);
+  ASSERT_EQ(every.strata.size(), all->sample.strata.size());
+  for (size_t h = 0; h < every.strata.size(); ++h) {
+    EXPECT_EQ(every.strata[h].key, all->sample.strata[h].key);
+    EXPECT_EQ(every.strata[h].population, all->sample.strata[h].population);
+    EXPECT_EQ(every.strata[h].sampled, all->sample.strata[h].sampled);
+  }
+}
+
+TEST_F(DrawTest, CountRunHistoryCountsTheRunsOwnTraces) {
   auto history = store_->ListTraces({});
   ASSERT_TRUE(history.ok());
-  std::set<std::string> ids;
-  std::vector<std::string> want;
+  // A run whose backfill suite holds every 97th trace (a resumed sample).
+  store::RunRecord run;
+  run.run_id = "bf";
+  run.model = "cand";
+  ASSERT_TRUE(store_->CreateRun(run).ok());
+  store::SuiteRecord suite;
+  suite.suite = kSuiteName;
+  suite.modality = "trace";
+  suite.metric = "exact";
+  ASSERT_TRUE(store_->PutSuiteRecord("bf", suite).ok());
+  std::vector<store::ItemRecord> items;
+  std::map<StratumKey, int64_t> want;
   for (size_t i = 0; i < history->size(); i += 97) {
-    ids.insert((*history)[i].trace_id);
-    want.push_back((*history)[i].trace_id);
+    const store::TraceRecord& t = (*history)[i];
+    store::ItemRecord r;
+    r.suite = kSuiteName;
+    r.item_id = t.trace_id;
+    r.reference_json = "null";
+    r.media_json = "[]";
+    items.push_back(r);
+    ++want[{t.category, WeekOf(t.created_ms)}];
   }
-  ids.insert("not-stored");
-  auto got = TracesWithIds(store_.get(), ids);
-  ASSERT_TRUE(got.ok());
-  std::vector<std::string> ids_got;
-  for (const auto& t : *got) ids_got.push_back(t.trace_id);
-  EXPECT_EQ(ids_got, want);
+  ASSERT_TRUE(store_->AppendSuiteItems("bf", kSuiteName, items).ok());
+  int64_t shown = 0;
+  auto c = CountRunHistory(store_.get(), "bf",
+                           [&](int, int64_t read) { shown = read; });
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  auto plain = CountHistory(store_.get());
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(c->history.population, plain->population);
+  EXPECT_EQ(c->history.weeks, plain->weeks);
+  EXPECT_EQ(shown, plain->population);
+  EXPECT_EQ(c->run.population, static_cast<int64_t>(items.size()));
+  EXPECT_EQ(c->run.weeks, want);
 }
 
 }  // namespace

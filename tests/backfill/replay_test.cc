@@ -2,7 +2,9 @@
 // provider): a killed backfill resumes without calling the model again for
 // a finished replay, a trace whose request changed since production is
 // reported and not replayed, missing media are listed, the response cache
-// serves a second backfill, and the flip analysis of a full replay is exact.
+// serves a second backfill, and the flip analysis of a full replay is exact;
+// the streamed suite (source.h) makes the items BuildSuite makes, and a
+// streamed replay of every trace, killed, resumes from the run's own items.
 #include "backfill/replay.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +15,7 @@
 #include <mutex>
 
 #include "backfill/analyze.h"
+#include "backfill/source.h"
 #include "common/hash.h"
 #include "trace/trace.h"
 
@@ -240,6 +243,135 @@ TEST_F(ReplayTest, FlipAnalysisOfAFullReplayIsExact) {
   EXPECT_EQ(rep->review.events, 3);
   EXPECT_LT(rep->review.lo, 0.75);
   EXPECT_GT(rep->review.hi, 0.75);
+}
+
+// Every batch a streamed suite hands when read `batch` at a time.
+std::vector<ItemBatch> ReadAll(const StreamedSuite& s, size_t batch) {
+  std::vector<ItemBatch> out;
+  Status st = s.suite.source(batch, [&](ItemBatch& b) {
+    out.push_back(b);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.message();
+  return out;
+}
+
+TEST_F(ReplayTest, AStreamedSuiteMakesTheItemsBuildSuiteMakes) {
+  ReplaySuite built = Suite();
+  StreamOptions opt;
+  opt.media_dir = (dir_ / "trace_media").string();
+  opt.expected = 30;
+  opt.keep_skipped = 1;
+  StreamedSuite s = StreamStored(store_.get(), Pick::kAll, "", opt);
+  EXPECT_TRUE(s.suite.streamed);
+  EXPECT_EQ(s.suite.item_count, 30);
+  std::map<std::string, Item> want;
+  for (const Item& it : built.suite.items) want[it.id] = it;
+  std::set<std::string> problems;
+  std::string last;
+  int line = 0;
+  for (const ItemBatch& b : ReadAll(s, 7)) {
+    EXPECT_LE(b.items.size() + b.problems.size(), 7u);
+    for (const Item& it : b.items) {
+      EXPECT_GT(it.id, last) << "trace id order";
+      last = it.id;
+      EXPECT_GT(it.line, line);
+      line = it.line;
+      ASSERT_TRUE(want.count(it.id)) << it.id;
+      EXPECT_EQ(it.content_hash, want[it.id].content_hash);
+      EXPECT_EQ(it.slices, want[it.id].slices);
+      EXPECT_EQ(it.references, want[it.id].references);
+      want.erase(it.id);
+    }
+    for (const ItemProblem& p : b.problems) problems.insert(p.item_id);
+  }
+  EXPECT_TRUE(want.empty());
+  EXPECT_EQ(problems, (std::set<std::string>{"t-1", "t-4"}));
+  EXPECT_EQ(s.tally->traces, 30);
+  EXPECT_EQ(s.tally->items, 28);
+  EXPECT_EQ(s.tally->skipped_count, 2);
+  ASSERT_EQ(s.tally->skipped.size(), 1u) << "keeps the first";
+  EXPECT_EQ(s.tally->skipped[0].trace_id, "t-1");
+  // A second read counts afresh.
+  ReadAll(s, 30);
+  EXPECT_EQ(s.tally->items, 28);
+  EXPECT_EQ(s.tally->skipped_count, 2);
+}
+
+TEST_F(ReplayTest,
+       AKilledStreamedBackfillOfEveryTraceResumesWithoutPayingTwice) {
+  StreamOptions opt;
+  opt.media_dir = (dir_ / "trace_media").string();
+  opt.expected = 30;
+  StreamedSuite all = StreamStored(store_.get(), Pick::kAll, "", opt);
+  ReplayOptions ro;
+  ro.run_id = "bf";
+  ro.workers = 2;
+  ro.stop = &counter_.stop;
+  counter_.stop_after = 11;
+  auto first =
+      Replay(project_, "cand", all.suite, ro, store_.get(), &clock_, Maker());
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_TRUE(first->interrupted);
+  const int before = counter_.total;
+  EXPECT_GE(before, 11);
+  EXPECT_LT(before, 28);
+  // The runner reads the suite in batches of thousands: all 30 traces are
+  // recorded with the run at once, so the resumed run holds every one.
+  StreamedSuite own = StreamStored(store_.get(), Pick::kRun, "bf", opt);
+  counter_.stop = false;
+  counter_.stop_after = -1;
+  auto second =
+      Replay(project_, "cand", own.suite, ro, store_.get(), &clock_, Maker());
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_TRUE(second->resumed);
+  EXPECT_FALSE(second->interrupted);
+  EXPECT_EQ(second->skipped, before);
+  EXPECT_EQ(second->total, 30);
+  EXPECT_EQ(second->errors, 2) << "t-1 and t-4, recorded again";
+  EXPECT_EQ(counter_.total, 28);
+  for (const auto& [id, n] : counter_.calls) EXPECT_EQ(n, 1) << id;
+  auto counts = store_->CountResults("bf");
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->items, 30);
+  EXPECT_EQ(counts->answered, 28);
+  EXPECT_EQ(counts->errors, 2);
+  auto rep = AnalyzeRun(store_.get(), "bf", {});
+  ASSERT_TRUE(rep.ok()) << rep.status().message();
+  EXPECT_EQ(rep->drawn, 30);
+  EXPECT_EQ(rep->answered, 28);
+}
+
+TEST_F(ReplayTest, AResumedRunsSourceHandsOnlyItsOwnTraces) {
+  // A run of a sample (every third trace and t-1), read back a few traces
+  // at a time so the history and the run's items both take several pages.
+  std::vector<store::TraceRecord> sample;
+  auto all = store_->ListTraces({});
+  ASSERT_TRUE(all.ok());
+  std::set<std::string> want;
+  for (size_t i = 0; i < all->size(); ++i) {
+    if (i % 3 && (*all)[i].trace_id != "t-1") continue;
+    sample.push_back((*all)[i]);
+    want.insert((*all)[i].trace_id);
+  }
+  StreamOptions opt;
+  opt.media_dir = (dir_ / "trace_media").string();
+  StreamedSuite held = StreamHeld(sample, opt);
+  EXPECT_EQ(held.suite.item_count, static_cast<int64_t>(sample.size()));
+  ReplayOptions ro;
+  ro.run_id = "part";
+  ASSERT_TRUE(
+      Replay(project_, "cand", held.suite, ro, store_.get(), &clock_, Maker())
+          .ok());
+  for (size_t batch : {size_t{1}, size_t{4}, size_t{100}}) {
+    StreamedSuite own = StreamStored(store_.get(), Pick::kRun, "part", opt);
+    std::set<std::string> got;
+    for (const ItemBatch& b : ReadAll(own, batch)) {
+      for (const Item& it : b.items) got.insert(it.id);
+      for (const ItemProblem& p : b.problems) got.insert(p.item_id);
+    }
+    EXPECT_EQ(got, want) << "batch " << batch;
+  }
 }
 
 }  // namespace

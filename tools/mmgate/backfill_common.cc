@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
-#include <set>
 
 #include "backfill/analyze.h"
 #include "backfill/draw.h"
@@ -126,21 +126,37 @@ json ImportJson(const ImportTotals& t) {
 
 namespace {
 
-// The run's backfill item ids, a page at a time, and the sample's period.
-Result<std::set<std::string>> RunTraceIds(store::Store* store,
-                                          const std::string& run_id,
-                                          int64_t* period) {
-  std::set<std::string> ids;
-  std::string after;
-  for (;;) {
-    auto page =
-        store->LoadResultsPage(run_id, backfill::kSuiteName, after, 10000);
-    if (!page.ok()) return page.status();
-    if (page->empty()) return ids;
-    if (ids.empty()) *period = backfill::PeriodWeeks(*page);
-    for (const store::ItemResult& r : *page) ids.insert(r.item.item_id);
-    after = page->back().item.item_id;
-  }
+// The period of run `run_id`'s sample, as recorded on its items (1 when it
+// has none).
+Result<int64_t> RunPeriod(store::Store* store, const std::string& run_id) {
+  auto page = store->LoadResultsPage(run_id, backfill::kSuiteName, "", 1);
+  if (!page.ok()) return page.status();
+  return page->empty() ? int64_t{1} : backfill::PeriodWeeks(*page);
+}
+
+Status NoTraces() {
+  return Status::Invalid(
+      "no traces stored: import them first (--traces FILE or "
+      "`mmgate backfill import FILE`)");
+}
+
+// An existing run's own sample: its strata counted in one pass over the
+// history with the run's items.
+Status SelectRun(store::Store* store, const std::string& run_id,
+                 const backfill::DrawProgress& shown, Selection* s) {
+  auto counts = backfill::CountRunHistory(store, run_id, shown);
+  if (!counts.ok()) return counts.status();
+  if (counts->history.population == 0) return NoTraces();
+  auto period = RunPeriod(store, run_id);
+  if (!period.ok()) return period.status();
+  s->resumed = true;
+  s->n = s->drawn = counts->run.population;
+  s->sample.population = counts->history.population;
+  s->sample.period_weeks = *period;
+  auto drawn = counts->run.Strata(*period);
+  for (const auto& [key, size] : counts->history.Strata(*period))
+    s->sample.strata.push_back({key, size, drawn[key]});
+  return Status::Ok();
 }
 
 }  // namespace
@@ -154,59 +170,66 @@ Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
       std::fprintf(stderr, "\rsample: pass %d, %lld traces read", pass,
                    static_cast<long long>(traces));
     };
-  auto counts = backfill::CountHistory(store, shown);
-  if (!counts.ok()) return counts.status();
-  if (counts->population == 0)
-    return Status::Invalid(
-        "no traces stored: import them first (--traces FILE or "
-        "`mmgate backfill import FILE`)");
   Selection s;
-  std::set<std::string> existing;
-  int64_t period = 1;
   if (!run_id.empty()) {
     auto run = store->GetRun(run_id);
     if (!run.ok()) return run.status();
     if (run->has_value()) {
-      auto ids = RunTraceIds(store, run_id, &period);
-      if (!ids.ok()) return ids.status();
-      existing = std::move(*ids);
       if (f.sample > 0 || f.precision > 0 || f.all)
         return Status::Invalid(
             "run " + run_id +
             " exists: it resumes with its own sample (drop --sample, "
             "--precision and --all, or pick a new --run-id)");
-      s.resumed = true;
+      MMGATE_RETURN_IF_ERROR(SelectRun(store, run_id, shown, &s));
+      if (shown) std::fprintf(stderr, "\n");
+      return s;
     }
   }
+  auto counts = backfill::CountHistory(store, shown);
+  if (!counts.ok()) return counts.status();
+  if (counts->population == 0) return NoTraces();
   const int64_t N = counts->population;
   s.n = f.all ? N
         : f.precision > 0
             ? backfill::SampleSizeFor(f.precision, N, f.expected_rate)
         : f.sample > 0 ? f.sample
                        : std::min<int64_t>(N, 1000);
-  if (s.resumed) {
-    s.n = static_cast<int64_t>(existing.size());
-    s.sample.population = N;
-    s.sample.period_weeks = period;
-    auto traces = backfill::TracesWithIds(store, existing, shown);
-    if (!traces.ok()) return traces.status();
-    s.traces = std::move(*traces);
-    auto drawn = backfill::CountStrata(s.traces, period);
-    for (const auto& [key, size] : counts->Strata(period))
-      s.sample.strata.push_back({key, size, drawn[key]});
+  if (s.n <= 0 || s.n >= N) {
+    // Every trace: read as the replay goes, not held.
+    s.every = true;
+    s.sample = backfill::EveryTrace(*counts);
+    s.drawn = N;
   } else {
     auto drawn = backfill::DrawFromStore(store, *counts, s.n, f.seed, shown);
     if (!drawn.ok()) return drawn.status();
     s.sample = std::move(drawn->sample);
+    s.sample.trace_ids = {};
     s.traces = std::move(drawn->traces);
+    s.drawn = static_cast<int64_t>(s.traces.size());
   }
   if (shown) std::fprintf(stderr, "\n");
   return s;
 }
 
-json PlanJson(const Selection& s, const backfill::ReplaySuite& r,
+backfill::StreamedSuite ReplaySuiteOf(store::Store* store, Selection* s,
+                                      const std::string& run_id,
+                                      const std::string& media_dir,
+                                      bool keep_skipped) {
+  backfill::StreamOptions opt;
+  opt.media_dir = media_dir;
+  opt.period_weeks = s->sample.period_weeks;
+  opt.expected = s->drawn;
+  if (keep_skipped) opt.keep_skipped = SIZE_MAX;
+  if (s->resumed)
+    return backfill::StreamStored(store, backfill::Pick::kRun, run_id, opt);
+  if (s->every)
+    return backfill::StreamStored(store, backfill::Pick::kAll, "", opt);
+  return backfill::StreamHeld(std::move(s->traces), opt);
+}
+
+json PlanJson(const Selection& s, const backfill::SourceTally& t,
               const SampleFlags& f) {
-  const int64_t n = static_cast<int64_t>(s.traces.size());
+  const int64_t n = s.drawn;
   const int64_t N = s.sample.population;
   json strata = json::array();
   for (const backfill::Stratum& st : s.sample.strata)
@@ -218,12 +241,12 @@ json PlanJson(const Selection& s, const backfill::ReplaySuite& r,
          {"population", st.population},
          {"sampled", st.sampled}});
   json skipped = json::array();
-  for (const backfill::Skipped& k : r.skipped)
+  for (const backfill::Skipped& k : t.skipped)
     skipped.push_back(
         {{"id", k.trace_id}, {"kind", k.kind}, {"reason", k.reason}});
   return {{"history", N},
           {"sample", n},
-          {"replayable", static_cast<int64_t>(r.suite.items.size())},
+          {"replayable", t.items},
           {"seed", f.seed},
           {"resumed", s.resumed},
           {"period_weeks", s.sample.period_weeks},

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "backfill/replay.h"
 #include "backfill/sample.h"
+#include "backfill/source.h"
 #include "common/status.h"
 #include "store/store.h"
 #include "trace/trace.h"
@@ -41,22 +41,37 @@ struct SampleFlags {
 };
 
 struct Selection {
-  backfill::Sample sample;
-  std::vector<store::TraceRecord> traces;  // the drawn ones, history order
-  int64_t n = 0;                           // requested size
-  bool resumed = false;                    // the traces of an existing run
+  backfill::Sample sample;  // its strata (trace_ids are not kept)
+  // A drawn sample's traces, in history order; empty when every trace or a
+  // resumed run's own are replayed (those are read as the replay goes).
+  std::vector<store::TraceRecord> traces;
+  int64_t n = 0;         // requested size
+  int64_t drawn = 0;     // traces selected
+  bool resumed = false;  // the traces of an existing run
+  bool every = false;    // every trace of the history
 };
 
 // The traces to replay: an existing run's own items when `run_id` names one
-// (sample flags are then refused), else a fresh draw from the history. The
-// history is read a page at a time (backfill/draw.h): memory grows with the
-// sample, not the history; `progress` shows the passes on a terminal.
+// (sample flags are then refused), else every trace (--all, or a sample as
+// large as the history), else a fresh draw from the history. The history is
+// read a page at a time (backfill/draw.h): memory grows with a drawn sample,
+// not with the history; `progress` shows the passes on a terminal.
 Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
                                const std::string& run_id,
                                bool progress = false);
 
-// The plan's figures as JSON (sample, strata, precision, skipped traces).
-nlohmann::json PlanJson(const Selection& s, const backfill::ReplaySuite& r,
+// The suite that replays a selection (backfill/source.h): its items are
+// made from the traces as the runner reads them, inline media written under
+// `media_dir`; the tally keeps every skipped trace when `keep_skipped`, else
+// the first 20. Takes the selection's drawn traces.
+backfill::StreamedSuite ReplaySuiteOf(store::Store* store, Selection* s,
+                                      const std::string& run_id,
+                                      const std::string& media_dir,
+                                      bool keep_skipped);
+
+// The plan's figures as JSON (sample, strata, precision, skipped traces),
+// once the suite was read (`t` is its tally).
+nlohmann::json PlanJson(const Selection& s, const backfill::SourceTally& t,
                         const SampleFlags& f);
 
 }  // namespace mmgate::cli

@@ -56,12 +56,13 @@ int ImportCommand(const BackfillFlags& f) {
   return t->traces > 0 ? kExitOk : kExitUsage;
 }
 
-// What plan and run both do: import, draw, build the replay suite.
+// What plan and run both do: import, draw, make the replay suite (whose
+// items are made as it is read).
 struct Prepared {
   config::Config cfg;
   std::unique_ptr<store::Store> store;
   Selection selection;
-  backfill::ReplaySuite replay;
+  backfill::StreamedSuite replay;
 };
 
 Result<Prepared> Prepare(const BackfillFlags& f) {
@@ -99,23 +100,21 @@ Result<Prepared> Prepare(const BackfillFlags& f) {
     }
     media_dir = fs::path(db_path).parent_path();
   }
-  const std::string media = (media_dir / "trace_media").string();
-  auto suite = backfill::BuildSuite(p.selection.traces, media,
-                                    p.selection.sample.period_weeks);
-  if (!suite.ok()) return suite.status();
-  p.replay = std::move(*suite);
+  p.replay = ReplaySuiteOf(p.store.get(), &p.selection, f.run_id,
+                           (media_dir / "trace_media").string(), f.json);
   return p;
 }
 
-void PrintSkipped(const backfill::ReplaySuite& r) {
+void PrintSkipped(const backfill::SourceTally& t) {
   size_t shown = 0;
-  for (const backfill::Skipped& k : r.skipped) {
+  for (const backfill::Skipped& k : t.skipped) {
     if (++shown > 20) break;
     std::fprintf(stderr, "skipped (%s): %s\n", k.kind.c_str(),
                  k.reason.c_str());
   }
-  if (r.skipped.size() > 20)
-    std::fprintf(stderr, "skipped: ... and %zu more\n", r.skipped.size() - 20);
+  if (t.skipped_count > 20)
+    std::fprintf(stderr, "skipped: ... and %lld more\n",
+                 static_cast<long long>(t.skipped_count - 20));
 }
 
 int PlanCommand(const BackfillFlags& f) {
@@ -126,7 +125,8 @@ int PlanCommand(const BackfillFlags& f) {
   auto e = backfill::EstimateReplay(p->cfg.project, model, p->replay.suite,
                                     f.run_id, p->store.get());
   if (!e.ok()) return Fail("backfill plan", e.status());
-  json j = PlanJson(p->selection, p->replay, f.sample);
+  const backfill::SourceTally& tally = *p->replay.tally;
+  json j = PlanJson(p->selection, tally, f.sample);
   j["candidate"] = model;
   j["cost"] = {{"calls", e->total.items},
                {"already_answered", e->total.cached},
@@ -139,10 +139,10 @@ int PlanCommand(const BackfillFlags& f) {
     std::printf("%s\n", j.dump(2).c_str());
     return kExitOk;
   }
-  PrintSkipped(p->replay);
+  PrintSkipped(tally);
   std::printf(
       "history: %lld traces in %zu strata (category x %lld-week period)\n"
-      "sample: %lld traces (seed %llu), %zu replayable, %zu skipped\n"
+      "sample: %lld traces (seed %llu), %lld replayable, %lld skipped\n"
       "precision: flip-rate 95%% interval +/- %.3f at an expected rate of "
       "%.2f (+/- %.3f at worst)\n"
       "cost: %lld calls to %s (%lld already answered), %lld input and %lld "
@@ -153,7 +153,8 @@ int PlanCommand(const BackfillFlags& f) {
       static_cast<long long>(p->selection.sample.period_weeks),
       static_cast<long long>(j["sample"].get<int64_t>()),
       static_cast<unsigned long long>(f.sample.seed),
-      p->replay.suite.items.size(), p->replay.skipped.size(),
+      static_cast<long long>(tally.items),
+      static_cast<long long>(tally.skipped_count),
       j["precision"]["half_width"].get<double>(), f.sample.expected_rate,
       j["precision"]["half_width_worst_case"].get<double>(),
       static_cast<long long>(e->total.items), model.c_str(),
@@ -169,7 +170,6 @@ int RunCommand(const BackfillFlags& f) {
   if (!p.ok()) return Fail("backfill run", p.status());
   const std::string model =
       f.candidate.empty() ? p->cfg.project.candidate : f.candidate;
-  if (!f.json) PrintSkipped(p->replay);
   backfill::ReplayOptions opt;
   opt.run_id = f.run_id;
   opt.workers = f.workers;
@@ -179,7 +179,10 @@ int RunCommand(const BackfillFlags& f) {
   auto s = backfill::Replay(p->cfg.project, model, p->replay.suite, opt,
                             p->store.get(), &clock);
   if (!s.ok()) return Fail("backfill run", s.status());
-  json j = PlanJson(p->selection, p->replay, f.sample);
+  // Skipped traces are known once the suite was read (a stopped run read
+  // part of it).
+  if (!f.json) PrintSkipped(*p->replay.tally);
+  json j = PlanJson(p->selection, *p->replay.tally, f.sample);
   j["run_id"] = s->run_id;
   j["candidate"] = model;
   j["replay"] = {{"resumed", s->resumed},
