@@ -7,6 +7,8 @@
 #   usage: bench/gate/gate_db.sh BUILD_DIR [N=1000000] [ROUNDS=2] [MMGATE...]
 #   MMGATE: binaries to compare (default: BUILD_DIR/mmgate), e.g. an older build's mmgate first.
 #   DB=FILE reuses (or keeps) the database at FILE instead of a temporary one.
+# With several binaries each gates its own copy of the database: a newer binary migrates the schema and an
+# older one then refuses the file.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../book/lib.sh"
@@ -34,13 +36,19 @@ models:
   cand: {provider: openai, base_url: "http://127.0.0.1:9/v1", model: none}
 suites: []
 YAML
+dbs=("$db")
+for i in "${!binaries[@]}"; do
+  [ "$i" = 0 ] && continue
+  cp "$db" "$work/copy.$i.db"
+  dbs[$i]=$work/copy.$i.db
+done
 echo "# $(nproc) cores, $(date -u '+%Y-%m-%d %H:%M UTC'), $n pairs"
 for r in $(seq "$rounds"); do
   for i in "${!binaries[@]}"; do
     bin=${binaries[$i]}
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     status=0
-    /usr/bin/time -f '%M %e %U %S' -o "$work/time" "$bin" gate -c "$work/mmgate.yaml" --db "$db" \
+    /usr/bin/time -f '%M %e %U %S' -o "$work/time" "$bin" gate -c "$work/mmgate.yaml" --db "${dbs[$i]}" \
       --baseline base --candidate cand --json >"$work/out.$i" 2>"$work/err.$i" || status=$?
     if [ "$status" != 0 ] && [ "$status" != 1 ] && [ "$status" != 3 ]; then
       echo "gate_db.sh: $bin failed (exit $status):" >&2
