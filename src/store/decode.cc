@@ -203,4 +203,17 @@ std::map<std::string, std::string> LineageRoots(
   return root;
 }
 
+std::string LeaseName(const std::string& run_id, const std::string& batch_id) {
+  return "batch " + batch_id + " of run " + run_id;
+}
+
+Status CheckClaim(const std::string& what, const std::string& owner,
+                  int64_t ttl_ms) {
+  if (owner.empty() || ttl_ms <= 0) {
+    return Status::Invalid("claiming " + what +
+                           ": needs an owner and a positive ttl");
+  }
+  return Status::Ok();
+}
+
 }  // namespace mmgate::store::internal

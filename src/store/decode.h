@@ -5,6 +5,7 @@
 #ifndef MMGATE_STORE_DECODE_H_
 #define MMGATE_STORE_DECODE_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -88,6 +89,13 @@ class GateRowDecoder {
 // by mmgate) stops where it closes.
 std::map<std::string, std::string> LineageRoots(
     const std::map<std::string, std::string>& source);
+
+// "batch B of run R": how errors about a lease name it.
+std::string LeaseName(const std::string& run_id, const std::string& batch_id);
+// A claim's arguments (`what` names the batch or run): every claim needs an
+// owner and a positive ttl.
+Status CheckClaim(const std::string& what, const std::string& owner,
+                  int64_t ttl_ms);
 
 }  // namespace mmgate::store::internal
 

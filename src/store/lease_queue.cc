@@ -3,6 +3,7 @@
 // index (run_id, expires_ms, batch_id), so its cost does not grow with the
 // run's batches; SQLite's write lock makes it atomic against other
 // processes.
+#include "store/decode.h"
 #include "store/sqlite_store.h"
 
 namespace mmgate::store {
@@ -27,10 +28,8 @@ Status SqliteStore::AddLeases(const std::string& run_id,
 Result<std::optional<Lease>> SqliteStore::ClaimNextLease(
     const std::string& run_id, const std::string& owner, int64_t now_ms,
     int64_t ttl_ms) {
-  if (owner.empty() || ttl_ms <= 0) {
-    return Status::Invalid("claiming a batch of run " + run_id +
-                           ": needs an owner and a positive ttl");
-  }
+  MMGATE_RETURN_IF_ERROR(
+      internal::CheckClaim("a batch of run " + run_id, owner, ttl_ms));
   std::lock_guard<std::mutex> lock(mu_);
   // Free rows expire at 0 (never claimed, released); an expired holder's
   // row expires in (0, now]. Each subquery reads the index's first match.

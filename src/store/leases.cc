@@ -2,24 +2,17 @@
 // tokens so a worker that lost its lease cannot overwrite the new holder's
 // results. Each claim, renewal and release is one statement, atomic against
 // other processes; times come from the caller.
+#include "store/decode.h"
 #include "store/sqlite_store.h"
 
 namespace mmgate::store {
-namespace {
-
-std::string LeaseName(const std::string& run_id, const std::string& batch_id) {
-  return "batch " + batch_id + " of run " + run_id;
-}
-
-}  // namespace
+using internal::LeaseName;
 
 Result<std::optional<Lease>> SqliteStore::ClaimLease(
     const std::string& run_id, const std::string& batch_id,
     const std::string& owner, int64_t now_ms, int64_t ttl_ms) {
-  if (owner.empty() || ttl_ms <= 0) {
-    return Status::Invalid("claiming " + LeaseName(run_id, batch_id) +
-                           ": needs an owner and a positive ttl");
-  }
+  MMGATE_RETURN_IF_ERROR(
+      internal::CheckClaim(LeaseName(run_id, batch_id), owner, ttl_ms));
   std::lock_guard<std::mutex> lock(mu_);
   // The row outlives its releases so the token keeps growing.
   auto st = db_->Prepare(

@@ -5,6 +5,7 @@
 // grow with the run's batches.
 #include <string>
 
+#include "store/decode.h"
 #include "store/pg_store.h"
 
 namespace mmgate::store {
@@ -51,10 +52,8 @@ Result<std::optional<Lease>> PgStore::ClaimNextLease(const std::string& run_id,
                                                      const std::string& owner,
                                                      int64_t now_ms,
                                                      int64_t ttl_ms) {
-  if (owner.empty() || ttl_ms <= 0) {
-    return Status::Invalid("claiming a batch of run " + run_id +
-                           ": needs an owner and a positive ttl");
-  }
+  MMGATE_RETURN_IF_ERROR(
+      internal::CheckClaim("a batch of run " + run_id, owner, ttl_ms));
   using Claimed = std::optional<Lease>;
   static const std::string kExpired =
       ClaimSql("expires_ms > 0 AND expires_ms <= $4", "expires_ms, batch_id");

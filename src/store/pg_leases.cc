@@ -3,26 +3,19 @@
 // another's claim or fenced write of the same batch, it moves on. A fenced
 // write holds the row FOR SHARE until it commits, so no claim comes between
 // its check and its write.
+#include "store/decode.h"
 #include "store/pg_store.h"
 
 namespace mmgate::store {
-namespace {
-
-std::string LeaseName(const std::string& run_id, const std::string& batch_id) {
-  return "batch " + batch_id + " of run " + run_id;
-}
-
-}  // namespace
+using internal::LeaseName;
 
 Result<std::optional<Lease>> PgStore::ClaimLease(const std::string& run_id,
                                                  const std::string& batch_id,
                                                  const std::string& owner,
                                                  int64_t now_ms,
                                                  int64_t ttl_ms) {
-  if (owner.empty() || ttl_ms <= 0) {
-    return Status::Invalid("claiming " + LeaseName(run_id, batch_id) +
-                           ": needs an owner and a positive ttl");
-  }
+  MMGATE_RETURN_IF_ERROR(
+      internal::CheckClaim(LeaseName(run_id, batch_id), owner, ttl_ms));
   using Claimed = std::optional<Lease>;
   return Tx(
       "claiming " + LeaseName(run_id, batch_id),
