@@ -190,6 +190,55 @@ TYPED_TEST(GateLoadContract, InterleavedAndShuffledResultsLoadAlike) {
   EXPECT_GT(repeated, 25);
 }
 
+// A run's rows mostly together, with another run's rows among them or
+// before some of them: a run's later suite, or results written after
+// another run started, come after that run's rows.
+TYPED_TEST(GateLoadContract, RowsSplitByAnotherRunLoadAlike) {
+  Store* s = this->store_.get();
+  std::vector<Pending> first, second;
+  ASSERT_TRUE(AddSyntheticRun(s, "early", 40, &first).ok());
+  ASSERT_TRUE(AddSyntheticRun(s, "late", 41, &second).ok());
+  // early's results, one of late's, the rest of early's, then late's: early's
+  // responses and scores have one row of late's among them, and late's
+  // items lie before early's results.
+  auto put = [s](const Pending& p) {
+    return s->PutResult(p.run_id, p.response, p.scores);
+  };
+  const size_t half = first.size() / 2;
+  for (size_t i = 0; i < half; ++i) ASSERT_TRUE(put(first[i]).ok());
+  ASSERT_TRUE(put(second.back()).ok());
+  for (size_t i = half; i < first.size(); ++i) ASSERT_TRUE(put(first[i]).ok());
+  for (size_t i = 0; i + 1 < second.size(); ++i)
+    ASSERT_TRUE(put(second[i]).ok());
+  // A third run whose suites were stored around another run's items: its
+  // rows in index order begin in its second block.
+  ASSERT_TRUE(s->CreateRun(MakeRun("split", 1)).ok());
+  ItemRecord it;
+  it.suite = "zeta";
+  it.item_id = "a";
+  it.content_hash = "ha";
+  it.modality = "text";
+  it.metric = "exact";
+  it.line = 1;
+  ASSERT_TRUE(
+      s->PutSuite("split", {"zeta", "text", "exact", {"exact"}, "v1", 1}, {it})
+          .ok());
+  ASSERT_TRUE(AddSyntheticRun(s, "between", 42).ok());
+  it.suite = "alpha";
+  ASSERT_TRUE(
+      s->PutSuite("split", {"alpha", "text", "exact", {"exact"}, "v1", 1}, {it})
+          .ok());
+  int scored = 0, repeated = 0;
+  for (const char* run : {"early", "late", "between"})
+    ExpectNarrowIsFull(s, run, &scored, &repeated);
+  auto full = s->LoadResults("split");
+  auto narrow = s->LoadGateResults("split");
+  ASSERT_TRUE(full.ok() && narrow.ok());
+  ASSERT_EQ(narrow->size(), 2u);
+  for (size_t i = 0; i < 2; ++i)
+    EXPECT_EQ(Dump((*narrow)[i]), Dump((*full)[i])) << "split row " << i;
+}
+
 TYPED_TEST(GateLoadContract, UnknownRunIsEmpty) {
   auto narrow = this->store_->LoadGateResults("nope");
   ASSERT_TRUE(narrow.ok()) << narrow.status().message();
