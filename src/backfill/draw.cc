@@ -1,9 +1,11 @@
 #include "backfill/draw.h"
 
 #include <algorithm>
+#include <string_view>
 #include <tuple>
 
 #include "backfill/replay.h"
+#include "common/hash.h"
 
 namespace mmgate::backfill {
 namespace {
@@ -25,6 +27,25 @@ Status ForEachTrace(store::Store* store, int pass, const DrawProgress& progress,
     if (progress) progress(pass, read);
   }
 }
+
+// Feeds the fields a draw depends on, one Feed per trace (each call has a
+// fixed cost that would dominate three short ones).
+class Fingerprint {
+ public:
+  void Add(std::string_view id, std::string_view category, int64_t ms) {
+    buf_.assign(id);
+    buf_ += '\n';
+    buf_ += category;
+    buf_ += '\n';
+    buf_ += std::to_string(ms);
+    sha_.Feed(buf_);
+  }
+  std::string Digest() { return sha_.HexDigest(); }
+
+ private:
+  Sha256 sha_;
+  std::string buf_;
+};
 
 // History order, as Store::ListTraces returns it.
 bool Earlier(const store::TraceRecord& a, const store::TraceRecord& b) {
@@ -78,11 +99,14 @@ std::map<StratumKey, int64_t> HistoryCounts::Strata(
 Result<HistoryCounts> CountHistory(store::Store* store,
                                    const DrawProgress& progress) {
   HistoryCounts c;
+  Fingerprint print;
   MMGATE_RETURN_IF_ERROR(
       ForEachTrace(store, 1, progress, [&](store::TraceRecord& t) {
         ++c.population;
         ++c.weeks[{t.category, WeekOf(t.created_ms)}];
+        print.Add(t.trace_id, t.category, t.created_ms);
       }));
+  c.fingerprint = print.Digest();
   return c;
 }
 
@@ -143,15 +167,20 @@ Result<RunHistoryCounts> CountRunHistory(store::Store* store,
                                          const std::string& run_id,
                                          const DrawProgress& progress) {
   RunHistoryCounts c;
+  Fingerprint print;
   std::vector<store::DecisionRow> page;
   std::string after;
   for (;;) {
     MMGATE_RETURN_IF_ERROR(
         store->LoadDecisionsPage(run_id, kSuiteName, after, kPageSize, &page));
-    if (page.empty()) return c;
+    if (page.empty()) {
+      c.history.fingerprint = print.Digest();
+      return c;
+    }
     after = page.back().trace_id;
     for (const store::DecisionRow& d : page) {
       const StratumKey key{d.category, WeekOf(d.created_ms)};
+      print.Add(d.trace_id, d.category, d.created_ms);
       ++c.history.population;
       ++c.history.weeks[key];
       if (!d.in_run) continue;

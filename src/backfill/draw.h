@@ -30,6 +30,9 @@ using DrawProgress = std::function<void(int pass, int64_t traces)>;
 struct HistoryCounts {
   int64_t population = 0;
   std::map<StratumKey, int64_t> weeks;  // period = week
+  // SHA-256 over every trace's id, category and time in id order: equal
+  // fingerprints draw the same sample (a resumed run checks it).
+  std::string fingerprint;
   // The strata at a longer period (a multiple of weeks).
   std::map<StratumKey, int64_t> Strata(int64_t period_weeks) const;
 };
