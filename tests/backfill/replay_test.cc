@@ -4,7 +4,8 @@
 // reported and not replayed, missing media are listed, the response cache
 // serves a second backfill, and the flip analysis of a full replay is exact;
 // the streamed suite (source.h) makes the items BuildSuite makes, and a
-// streamed replay of every trace, killed, resumes from the run's own items.
+// streamed replay of every trace, killed, resumes from the run's own items;
+// a run keeps the selection it was created with.
 #include "backfill/replay.h"
 
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 #include <mutex>
 
 #include "backfill/analyze.h"
+#include "backfill/selection.h"
 #include "backfill/source.h"
 #include "common/hash.h"
 #include "trace/trace.h"
@@ -243,6 +245,40 @@ TEST_F(ReplayTest, FlipAnalysisOfAFullReplayIsExact) {
   EXPECT_EQ(rep->review.events, 3);
   EXPECT_LT(rep->review.lo, 0.75);
   EXPECT_GT(rep->review.hi, 0.75);
+}
+
+TEST_F(ReplayTest, ARunKeepsTheSelectionItWasCreatedWith) {
+  ReplaySuite r = Suite();
+  ReplayOptions opt;
+  opt.run_id = "bf";
+  HistoryCounts counts;
+  counts.population = 30;
+  counts.fingerprint = "f1";
+  opt.selection = SelectionJson(RecordSelection(counts, true, 30, 9));
+  auto first =
+      Replay(project_, "cand", r.suite, opt, store_.get(), &clock_, Maker());
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_FALSE(first->resumed) << "created here, not resumed";
+  EXPECT_EQ(first->done, 28);
+  auto run = store_->GetRun("bf");
+  ASSERT_TRUE(run.ok() && run->has_value());
+  EXPECT_EQ((*run)->model_version, "stand-in 1");
+  auto kept = SelectionOf(**run);
+  ASSERT_TRUE(kept.ok() && kept->has_value());
+  EXPECT_TRUE((*kept)->every);
+  EXPECT_EQ((*kept)->seed, 9u);
+  // A resumed session leaves the record as it was.
+  counts.fingerprint = "f2";
+  opt.selection = SelectionJson(RecordSelection(counts, false, 3, 1));
+  auto second =
+      Replay(project_, "cand", r.suite, opt, store_.get(), &clock_, Maker());
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->resumed);
+  EXPECT_EQ(second->done, 0);
+  run = store_->GetRun("bf");
+  kept = SelectionOf(**run);
+  EXPECT_EQ((*kept)->history, "f1");
+  EXPECT_EQ(counter_.total, 28);
 }
 
 // Every batch a streamed suite hands when read `batch` at a time.
