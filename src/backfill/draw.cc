@@ -47,8 +47,16 @@ class Fingerprint {
   std::string buf_;
 };
 
+// What the draw keeps of a trace: its draw key and history position, not
+// the trace (its inputs are most of a trace's kilobyte).
+struct Candidate {
+  uint64_t key = 0;
+  int64_t created_ms = 0;
+  std::string trace_id;
+};
+
 // History order, as Store::ListTraces returns it.
-bool Earlier(const store::TraceRecord& a, const store::TraceRecord& b) {
+bool Earlier(const Candidate& a, const Candidate& b) {
   return std::tie(a.created_ms, a.trace_id) <
          std::tie(b.created_ms, b.trace_id);
 }
@@ -58,25 +66,21 @@ bool Earlier(const store::TraceRecord& a, const store::TraceRecord& b) {
 struct Reservoir {
   int64_t want = 0;
   bool take_all = false;
-  std::vector<std::pair<uint64_t, store::TraceRecord>> heap;
+  std::vector<Candidate> heap;
 
-  static bool Less(const std::pair<uint64_t, store::TraceRecord>& a,
-                   const std::pair<uint64_t, store::TraceRecord>& b) {
-    if (a.first != b.first) return a.first < b.first;
-    return Earlier(a.second, b.second);
+  static bool Less(const Candidate& a, const Candidate& b) {
+    if (a.key != b.key) return a.key < b.key;
+    return Earlier(a, b);
   }
-  void Offer(uint64_t key, store::TraceRecord& t) {
+  void Offer(Candidate t) {
     if (static_cast<int64_t>(heap.size()) < want) {
-      heap.emplace_back(key, std::move(t));
+      heap.push_back(std::move(t));
       std::push_heap(heap.begin(), heap.end(), Less);
       return;
     }
-    if (want == 0) return;
-    const auto& top = heap.front();
-    if (key > top.first || (key == top.first && !Earlier(t, top.second)))
-      return;
+    if (want == 0 || !Less(t, heap.front())) return;
     std::pop_heap(heap.begin(), heap.end(), Less);
-    heap.back() = {key, std::move(t)};
+    heap.back() = std::move(t);
     std::push_heap(heap.begin(), heap.end(), Less);
   }
 };
@@ -133,6 +137,7 @@ Result<Drawn> DrawFromStore(store::Store* store, const HistoryCounts& counts,
     draws[key] = {alloc[h], alloc[h] >= size, {}};
     ++h;
   }
+  std::vector<Candidate> taken;
   StratumKey key;
   MMGATE_RETURN_IF_ERROR(
       ForEachTrace(store, 2, progress, [&](store::TraceRecord& t) {
@@ -143,15 +148,17 @@ Result<Drawn> DrawFromStore(store::Store* store, const HistoryCounts& counts,
         if (it == draws.end()) return;
         Reservoir& r = it->second;
         if (r.take_all)
-          d.traces.push_back(std::move(t));
+          taken.push_back({0, t.created_ms, std::move(t.trace_id)});
         else
-          r.Offer(DrawKey(seed, t.trace_id), t);
+          r.Offer(
+              {DrawKey(seed, t.trace_id), t.created_ms, std::move(t.trace_id)});
       }));
   for (auto& [k, r] : draws)
-    for (auto& [hash, t] : r.heap) d.traces.push_back(std::move(t));
-  std::sort(d.traces.begin(), d.traces.end(), Earlier);
-  for (const store::TraceRecord& t : d.traces)
-    s.trace_ids.push_back(t.trace_id);
+    for (Candidate& t : r.heap) taken.push_back(std::move(t));
+  draws.clear();
+  std::sort(taken.begin(), taken.end(), Earlier);
+  s.trace_ids.reserve(taken.size());
+  for (Candidate& t : taken) s.trace_ids.push_back(std::move(t.trace_id));
   return d;
 }
 

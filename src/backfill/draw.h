@@ -6,7 +6,8 @@
 // DrawSample (sample.h) draws from the whole history in memory, with the
 // same seed: the same traces, strata and period.
 //
-// Memory grows with the strata and the sample, not the history. Not
+// Memory grows with the strata and the sample (its trace ids, not the
+// traces), not the history. Not
 // thread-safe per call; failure behaviour: a store error ends the draw.
 #ifndef MMGATE_BACKFILL_DRAW_H_
 #define MMGATE_BACKFILL_DRAW_H_
@@ -41,8 +42,7 @@ Result<HistoryCounts> CountHistory(store::Store* store,
                                    const DrawProgress& progress = nullptr);
 
 struct Drawn {
-  Sample sample;
-  std::vector<store::TraceRecord> traces;  // the drawn ones, history order
+  Sample sample;  // its trace_ids are the drawn traces, in history order
 };
 
 // Draws `n` traces as DrawSample(history, n, seed) would.

@@ -4,7 +4,8 @@
 // reported and not replayed, missing media are listed, the response cache
 // serves a second backfill, and the flip analysis of a full replay is exact;
 // the streamed suite (source.h) makes the items BuildSuite makes, and a
-// streamed replay of every trace, killed, resumes from the run's own items;
+// streamed replay of every trace, killed, resumes from the run's own items,
+// a drawn sample's suite reads only its traces;
 // a run keeps the selection it was created with.
 #include "backfill/replay.h"
 
@@ -378,27 +379,42 @@ TEST_F(ReplayTest,
   EXPECT_EQ(rep->answered, 28);
 }
 
-TEST_F(ReplayTest, AResumedRunsSourceHandsOnlyItsOwnTraces) {
-  // A run of a sample (every third trace and t-1), read back a few traces
-  // at a time so the history and the run's items both take several pages.
-  std::vector<store::TraceRecord> sample;
+TEST_F(ReplayTest, ADrawnAndAResumedRunsSourceHandOnlyTheirOwnTraces) {
+  // A run of a sample (every third trace and t-1, in history order), read a
+  // few traces at a time so the history and the run's items both take
+  // several pages.
+  std::vector<std::string> sample;
   auto all = store_->ListTraces({});
   ASSERT_TRUE(all.ok());
   std::set<std::string> want;
   for (size_t i = 0; i < all->size(); ++i) {
     if (i % 3 && (*all)[i].trace_id != "t-1") continue;
-    sample.push_back((*all)[i]);
+    sample.push_back((*all)[i].trace_id);
     want.insert((*all)[i].trace_id);
   }
   StreamOptions opt;
   opt.media_dir = (dir_ / "trace_media").string();
-  StreamedSuite held = StreamHeld(sample, opt);
-  EXPECT_EQ(held.suite.item_count, static_cast<int64_t>(sample.size()));
+  StreamedSuite drawn = StreamDrawn(store_.get(), sample, opt);
+  EXPECT_EQ(drawn.suite.item_count, static_cast<int64_t>(sample.size()));
+  for (size_t batch : {size_t{1}, size_t{4}, size_t{100}}) {
+    std::set<std::string> got;
+    std::string last;
+    for (const ItemBatch& b : ReadAll(drawn, batch)) {
+      for (const Item& it : b.items) {
+        EXPECT_GT(it.id, last) << "trace id order";
+        last = it.id;
+        got.insert(it.id);
+      }
+      for (const ItemProblem& p : b.problems) got.insert(p.item_id);
+    }
+    EXPECT_EQ(got, want) << "drawn, batch " << batch;
+  }
   ReplayOptions ro;
   ro.run_id = "part";
   ASSERT_TRUE(
-      Replay(project_, "cand", held.suite, ro, store_.get(), &clock_, Maker())
+      Replay(project_, "cand", drawn.suite, ro, store_.get(), &clock_, Maker())
           .ok());
+  EXPECT_EQ(counter_.calls.size(), want.size() - 1) << "t-1 not replayable";
   for (size_t batch : {size_t{1}, size_t{4}, size_t{100}}) {
     StreamedSuite own = StreamStored(store_.get(), Pick::kRun, "part", opt);
     std::set<std::string> got;
@@ -406,7 +422,7 @@ TEST_F(ReplayTest, AResumedRunsSourceHandsOnlyItsOwnTraces) {
       for (const Item& it : b.items) got.insert(it.id);
       for (const ItemProblem& p : b.problems) got.insert(p.item_id);
     }
-    EXPECT_EQ(got, want) << "batch " << batch;
+    EXPECT_EQ(got, want) << "resumed, batch " << batch;
   }
 }
 

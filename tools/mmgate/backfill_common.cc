@@ -175,9 +175,7 @@ Status Draw(store::Store* store, const backfill::HistoryCounts& counts,
     auto drawn = backfill::DrawFromStore(store, counts, n, seed, shown);
     if (!drawn.ok()) return drawn.status();
     s->sample = std::move(drawn->sample);
-    s->sample.trace_ids = {};
-    s->traces = std::move(drawn->traces);
-    s->drawn = static_cast<int64_t>(s->traces.size());
+    s->drawn = static_cast<int64_t>(s->sample.trace_ids.size());
   }
   s->record = backfill::RecordSelection(counts, s->every, s->drawn, seed);
   return Status::Ok();
@@ -271,7 +269,7 @@ backfill::StreamedSuite ReplaySuiteOf(store::Store* store, Selection* s,
     return backfill::StreamStored(store, backfill::Pick::kRun, run_id, opt);
   if (s->every)
     return backfill::StreamStored(store, backfill::Pick::kAll, "", opt);
-  return backfill::StreamHeld(std::move(s->traces), opt);
+  return backfill::StreamDrawn(store, std::move(s->sample.trace_ids), opt);
 }
 
 json PlanJson(const Selection& s, const backfill::SourceTally& t,

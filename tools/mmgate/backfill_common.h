@@ -42,11 +42,9 @@ struct SampleFlags {
 };
 
 struct Selection {
-  backfill::Sample sample;  // its strata (trace_ids are not kept)
-  // A drawn sample's traces, in history order; empty when every trace or a
-  // resumed run's recorded ones are replayed (those are read as the replay
-  // goes).
-  std::vector<store::TraceRecord> traces;
+  // Its strata, and a drawn sample's trace ids (history order; none when
+  // every trace or a resumed run's recorded ones are replayed).
+  backfill::Sample sample;
   int64_t n = 0;         // requested size
   int64_t drawn = 0;     // traces selected
   bool resumed = false;  // the selection of an existing run
@@ -71,7 +69,7 @@ Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
 // The suite that replays a selection (backfill/source.h): its items are
 // made from the traces as the runner reads them, inline media written under
 // `media_dir`; the tally keeps every skipped trace when `keep_skipped`, else
-// the first 20. Takes the selection's drawn traces.
+// the first 20. Takes the selection's drawn trace ids.
 backfill::StreamedSuite ReplaySuiteOf(store::Store* store, Selection* s,
                                       const std::string& run_id,
                                       const std::string& media_dir,
