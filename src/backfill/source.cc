@@ -21,18 +21,17 @@ class BatchMaker {
     *tally_ = SourceTally();
   }
 
-  Status Hand(const std::vector<const store::TraceRecord*>& traces,
-              const Each& each) {
+  Status Hand(const std::vector<store::TraceRecord>& traces, const Each& each) {
     if (traces.empty()) return Status::Ok();
     batch_.items.clear();
     batch_.problems.clear();
-    for (const store::TraceRecord* t : traces) {
+    for (const store::TraceRecord& t : traces) {
       ++line_;
       ++tally_->traces;
       Skipped skip;
-      auto it = TraceItem(*t, options_.media_dir, options_.period_weeks, &skip);
+      auto it = TraceItem(t, options_.media_dir, options_.period_weeks, &skip);
       if (!it.ok()) {
-        batch_.problems.push_back({line_, t->trace_id, skip.reason});
+        batch_.problems.push_back({line_, t.trace_id, skip.reason});
         ++tally_->skipped_count;
         if (tally_->skipped.size() < options_.keep_skipped)
           tally_->skipped.push_back(std::move(skip));
@@ -100,30 +99,33 @@ class DrawnIds {
 };
 
 // Every stored trace, or those `held` keeps (`held` is asked in increasing
-// id order), made items a page at a time.
+// id order), made items `batch_size` at a time: the kept traces of several
+// pages are gathered into one batch, so a sparse selection still hands the
+// runner full batches to run in parallel.
 Status ReadStored(store::Store* store,
                   const std::function<Result<bool>(const std::string&)>& held,
                   const StreamOptions& options, SourceTally* tally,
                   size_t batch_size, const Each& each) {
   BatchMaker maker(options, tally);
-  std::vector<const store::TraceRecord*> picked;
+  std::vector<store::TraceRecord> pending;
   std::string after;
   for (;;) {
     auto page =
         store->ListTracesPage({}, after, static_cast<int64_t>(batch_size));
     if (!page.ok()) return page.status();
-    if (page->empty()) return Status::Ok();
+    if (page->empty()) return maker.Hand(pending, each);
     after = page->back().trace_id;
-    picked.clear();
-    for (const store::TraceRecord& t : *page) {
+    for (store::TraceRecord& t : *page) {
       if (held) {
         auto h = held(t.trace_id);
         if (!h.ok()) return h.status();
         if (!*h) continue;
       }
-      picked.push_back(&t);
+      pending.push_back(std::move(t));
+      if (pending.size() < batch_size) continue;
+      MMGATE_RETURN_IF_ERROR(maker.Hand(pending, each));
+      pending.clear();
     }
-    MMGATE_RETURN_IF_ERROR(maker.Hand(picked, each));
   }
 }
 
