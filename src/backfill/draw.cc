@@ -1,9 +1,11 @@
 #include "backfill/draw.h"
 
 #include <algorithm>
+#include <string_view>
 #include <tuple>
 
 #include "backfill/replay.h"
+#include "common/hash.h"
 
 namespace mmgate::backfill {
 namespace {
@@ -26,8 +28,35 @@ Status ForEachTrace(store::Store* store, int pass, const DrawProgress& progress,
   }
 }
 
+// Feeds the fields a draw depends on, one Feed per trace (each call has a
+// fixed cost that would dominate three short ones).
+class Fingerprint {
+ public:
+  void Add(std::string_view id, std::string_view category, int64_t ms) {
+    buf_.assign(id);
+    buf_ += '\n';
+    buf_ += category;
+    buf_ += '\n';
+    buf_ += std::to_string(ms);
+    sha_.Feed(buf_);
+  }
+  std::string Digest() { return sha_.HexDigest(); }
+
+ private:
+  Sha256 sha_;
+  std::string buf_;
+};
+
+// What the draw keeps of a trace: its draw key and history position, not
+// the trace (its inputs are most of a trace's kilobyte).
+struct Candidate {
+  uint64_t key = 0;
+  int64_t created_ms = 0;
+  std::string trace_id;
+};
+
 // History order, as Store::ListTraces returns it.
-bool Earlier(const store::TraceRecord& a, const store::TraceRecord& b) {
+bool Earlier(const Candidate& a, const Candidate& b) {
   return std::tie(a.created_ms, a.trace_id) <
          std::tie(b.created_ms, b.trace_id);
 }
@@ -37,25 +66,21 @@ bool Earlier(const store::TraceRecord& a, const store::TraceRecord& b) {
 struct Reservoir {
   int64_t want = 0;
   bool take_all = false;
-  std::vector<std::pair<uint64_t, store::TraceRecord>> heap;
+  std::vector<Candidate> heap;
 
-  static bool Less(const std::pair<uint64_t, store::TraceRecord>& a,
-                   const std::pair<uint64_t, store::TraceRecord>& b) {
-    if (a.first != b.first) return a.first < b.first;
-    return Earlier(a.second, b.second);
+  static bool Less(const Candidate& a, const Candidate& b) {
+    if (a.key != b.key) return a.key < b.key;
+    return Earlier(a, b);
   }
-  void Offer(uint64_t key, store::TraceRecord& t) {
+  void Offer(Candidate t) {
     if (static_cast<int64_t>(heap.size()) < want) {
-      heap.emplace_back(key, std::move(t));
+      heap.push_back(std::move(t));
       std::push_heap(heap.begin(), heap.end(), Less);
       return;
     }
-    if (want == 0) return;
-    const auto& top = heap.front();
-    if (key > top.first || (key == top.first && !Earlier(t, top.second)))
-      return;
+    if (want == 0 || !Less(t, heap.front())) return;
     std::pop_heap(heap.begin(), heap.end(), Less);
-    heap.back() = {key, std::move(t)};
+    heap.back() = std::move(t);
     std::push_heap(heap.begin(), heap.end(), Less);
   }
 };
@@ -78,11 +103,14 @@ std::map<StratumKey, int64_t> HistoryCounts::Strata(
 Result<HistoryCounts> CountHistory(store::Store* store,
                                    const DrawProgress& progress) {
   HistoryCounts c;
+  Fingerprint print;
   MMGATE_RETURN_IF_ERROR(
       ForEachTrace(store, 1, progress, [&](store::TraceRecord& t) {
         ++c.population;
         ++c.weeks[{t.category, WeekOf(t.created_ms)}];
+        print.Add(t.trace_id, t.category, t.created_ms);
       }));
+  c.fingerprint = print.Digest();
   return c;
 }
 
@@ -109,6 +137,7 @@ Result<Drawn> DrawFromStore(store::Store* store, const HistoryCounts& counts,
     draws[key] = {alloc[h], alloc[h] >= size, {}};
     ++h;
   }
+  std::vector<Candidate> taken;
   StratumKey key;
   MMGATE_RETURN_IF_ERROR(
       ForEachTrace(store, 2, progress, [&](store::TraceRecord& t) {
@@ -119,15 +148,17 @@ Result<Drawn> DrawFromStore(store::Store* store, const HistoryCounts& counts,
         if (it == draws.end()) return;
         Reservoir& r = it->second;
         if (r.take_all)
-          d.traces.push_back(std::move(t));
+          taken.push_back({0, t.created_ms, std::move(t.trace_id)});
         else
-          r.Offer(DrawKey(seed, t.trace_id), t);
+          r.Offer(
+              {DrawKey(seed, t.trace_id), t.created_ms, std::move(t.trace_id)});
       }));
   for (auto& [k, r] : draws)
-    for (auto& [hash, t] : r.heap) d.traces.push_back(std::move(t));
-  std::sort(d.traces.begin(), d.traces.end(), Earlier);
-  for (const store::TraceRecord& t : d.traces)
-    s.trace_ids.push_back(t.trace_id);
+    for (Candidate& t : r.heap) taken.push_back(std::move(t));
+  draws.clear();
+  std::sort(taken.begin(), taken.end(), Earlier);
+  s.trace_ids.reserve(taken.size());
+  for (Candidate& t : taken) s.trace_ids.push_back(std::move(t.trace_id));
   return d;
 }
 
@@ -143,15 +174,20 @@ Result<RunHistoryCounts> CountRunHistory(store::Store* store,
                                          const std::string& run_id,
                                          const DrawProgress& progress) {
   RunHistoryCounts c;
+  Fingerprint print;
   std::vector<store::DecisionRow> page;
   std::string after;
   for (;;) {
     MMGATE_RETURN_IF_ERROR(
         store->LoadDecisionsPage(run_id, kSuiteName, after, kPageSize, &page));
-    if (page.empty()) return c;
+    if (page.empty()) {
+      c.history.fingerprint = print.Digest();
+      return c;
+    }
     after = page.back().trace_id;
     for (const store::DecisionRow& d : page) {
       const StratumKey key{d.category, WeekOf(d.created_ms)};
+      print.Add(d.trace_id, d.category, d.created_ms);
       ++c.history.population;
       ++c.history.weeks[key];
       if (!d.in_run) continue;

@@ -6,7 +6,8 @@
 // DrawSample (sample.h) draws from the whole history in memory, with the
 // same seed: the same traces, strata and period.
 //
-// Memory grows with the strata and the sample, not the history. Not
+// Memory grows with the strata and the sample (its trace ids, not the
+// traces), not the history. Not
 // thread-safe per call; failure behaviour: a store error ends the draw.
 #ifndef MMGATE_BACKFILL_DRAW_H_
 #define MMGATE_BACKFILL_DRAW_H_
@@ -30,6 +31,9 @@ using DrawProgress = std::function<void(int pass, int64_t traces)>;
 struct HistoryCounts {
   int64_t population = 0;
   std::map<StratumKey, int64_t> weeks;  // period = week
+  // SHA-256 over every trace's id, category and time in id order: equal
+  // fingerprints draw the same sample (a resumed run checks it).
+  std::string fingerprint;
   // The strata at a longer period (a multiple of weeks).
   std::map<StratumKey, int64_t> Strata(int64_t period_weeks) const;
 };
@@ -38,8 +42,7 @@ Result<HistoryCounts> CountHistory(store::Store* store,
                                    const DrawProgress& progress = nullptr);
 
 struct Drawn {
-  Sample sample;
-  std::vector<store::TraceRecord> traces;  // the drawn ones, history order
+  Sample sample;  // its trace_ids are the drawn traces, in history order
 };
 
 // Draws `n` traces as DrawSample(history, n, seed) would.

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "backfill/selection.h"
 #include "common/base64.h"
 #include "common/hash.h"
 #include "runner/plan.h"
@@ -152,6 +153,35 @@ ProjectConfig WithSuite(const ProjectConfig& project, const Suite& suite) {
   return p;
 }
 
+namespace {
+
+// Creates run `run_id` with the selection in its spec_json, before the
+// runner starts it (the runner then resumes it, checking model and version
+// as for any run). Returns whether it created it; a model that is not there
+// or cannot be made is left for the runner to report.
+Result<bool> CreateWithSelection(const ProjectConfig& project,
+                                 const std::string& candidate,
+                                 const std::string& run_id,
+                                 const nlohmann::json& selection,
+                                 store::Store* store, Clock* clock,
+                                 const runner::ModelMaker& make_model) {
+  auto existing = store->GetRun(run_id);
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) return false;
+  auto spec = project.models.find(candidate);
+  if (spec == project.models.end()) return false;
+  auto model = make_model(spec->second);
+  if (!model.ok()) return false;
+  ModelSpec recorded = spec->second;
+  recorded.params[kSelectionKey] = selection;
+  auto started = runner::StartRun(run_id, candidate, (*model)->Version(),
+                                  recorded, project.path, store, clock);
+  if (!started.ok()) return started.status();
+  return true;
+}
+
+}  // namespace
+
 Result<runner::RunSummary> Replay(const ProjectConfig& project,
                                   const std::string& candidate,
                                   const Suite& suite,
@@ -170,7 +200,16 @@ Result<runner::RunSummary> Replay(const ProjectConfig& project,
   ro.workers = options.workers;
   ro.progress = options.progress;
   ro.stop = options.stop;
-  return runner::Run(p, candidate, ro, store, clock, make_model);
+  bool created = false;
+  if (!options.selection.is_null()) {
+    auto c = CreateWithSelection(project, candidate, ro.run_id,
+                                 options.selection, store, clock, make_model);
+    if (!c.ok()) return c.status();
+    created = *c;
+  }
+  auto summary = runner::Run(p, candidate, ro, store, clock, make_model);
+  if (summary.ok() && created) summary->resumed = false;
+  return summary;
 }
 
 Result<runner::RunEstimate> EstimateReplay(

@@ -17,6 +17,7 @@
 #define MMGATE_BACKFILL_REPLAY_H_
 
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,9 @@ ProjectConfig WithSuite(const ProjectConfig& project, const Suite& suite);
 
 struct ReplayOptions {
   std::string run_id;  // empty: a fresh "backfill-MODEL-..." id
+  // Set: recorded with a run this call creates, in its spec_json under
+  // "backfill" (selection.h), so a resumed run replays the same traces.
+  nlohmann::json selection;
   int workers = 0;
   bool progress = false;
   const std::atomic<bool>* stop = nullptr;

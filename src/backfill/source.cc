@@ -21,18 +21,17 @@ class BatchMaker {
     *tally_ = SourceTally();
   }
 
-  Status Hand(const std::vector<const store::TraceRecord*>& traces,
-              const Each& each) {
+  Status Hand(const std::vector<store::TraceRecord>& traces, const Each& each) {
     if (traces.empty()) return Status::Ok();
     batch_.items.clear();
     batch_.problems.clear();
-    for (const store::TraceRecord* t : traces) {
+    for (const store::TraceRecord& t : traces) {
       ++line_;
       ++tally_->traces;
       Skipped skip;
-      auto it = TraceItem(*t, options_.media_dir, options_.period_weeks, &skip);
+      auto it = TraceItem(t, options_.media_dir, options_.period_weeks, &skip);
       if (!it.ok()) {
-        batch_.problems.push_back({line_, t->trace_id, skip.reason});
+        batch_.problems.push_back({line_, t.trace_id, skip.reason});
         ++tally_->skipped_count;
         if (tally_->skipped.size() < options_.keep_skipped)
           tally_->skipped.push_back(std::move(skip));
@@ -84,29 +83,49 @@ class RunItems {
   bool done_ = false;
 };
 
-Status ReadStored(store::Store* store, Pick pick, const std::string& run_id,
+// The drawn ids (sorted) in id order: Holds(id) for ids asked in
+// increasing order.
+class DrawnIds {
+ public:
+  explicit DrawnIds(const std::vector<std::string>* ids) : ids_(ids) {}
+  bool Holds(const std::string& id) {
+    while (next_ < ids_->size() && (*ids_)[next_] < id) ++next_;
+    return next_ < ids_->size() && (*ids_)[next_] == id;
+  }
+
+ private:
+  const std::vector<std::string>* ids_;
+  size_t next_ = 0;
+};
+
+// Every stored trace, or those `held` keeps (`held` is asked in increasing
+// id order), made items `batch_size` at a time: the kept traces of several
+// pages are gathered into one batch, so a sparse selection still hands the
+// runner full batches to run in parallel.
+Status ReadStored(store::Store* store,
+                  const std::function<Result<bool>(const std::string&)>& held,
                   const StreamOptions& options, SourceTally* tally,
                   size_t batch_size, const Each& each) {
   BatchMaker maker(options, tally);
-  RunItems run(store, run_id, batch_size);
-  std::vector<const store::TraceRecord*> picked;
+  std::vector<store::TraceRecord> pending;
   std::string after;
   for (;;) {
     auto page =
         store->ListTracesPage({}, after, static_cast<int64_t>(batch_size));
     if (!page.ok()) return page.status();
-    if (page->empty()) return Status::Ok();
+    if (page->empty()) return maker.Hand(pending, each);
     after = page->back().trace_id;
-    picked.clear();
-    for (const store::TraceRecord& t : *page) {
-      if (pick == Pick::kRun) {
-        auto held = run.Holds(t.trace_id);
-        if (!held.ok()) return held.status();
-        if (!*held) continue;
+    for (store::TraceRecord& t : *page) {
+      if (held) {
+        auto h = held(t.trace_id);
+        if (!h.ok()) return h.status();
+        if (!*h) continue;
       }
-      picked.push_back(&t);
+      pending.push_back(std::move(t));
+      if (pending.size() < batch_size) continue;
+      MMGATE_RETURN_IF_ERROR(maker.Hand(pending, each));
+      pending.clear();
     }
-    MMGATE_RETURN_IF_ERROR(maker.Hand(picked, each));
   }
 }
 
@@ -137,33 +156,34 @@ StreamedSuite StreamStored(store::Store* store, Pick pick,
   s.tally = tally;
   s.suite.source = [store, pick, run_id, options, tally](size_t batch_size,
                                                          const Each& each) {
-    return ReadStored(store, pick, run_id, options, tally.get(), batch_size,
-                      each);
+    if (pick == Pick::kAll)
+      return ReadStored(store, nullptr, options, tally.get(), batch_size, each);
+    RunItems run(store, run_id, batch_size);
+    return ReadStored(
+        store, [&run](const std::string& id) { return run.Holds(id); }, options,
+        tally.get(), batch_size, each);
   };
   return s;
 }
 
-StreamedSuite StreamHeld(std::vector<store::TraceRecord> traces,
-                         const StreamOptions& options) {
+StreamedSuite StreamDrawn(store::Store* store, std::vector<std::string> ids,
+                          const StreamOptions& options) {
+  std::sort(ids.begin(), ids.end());
   Sha256 version;
   version.Feed(fmt::format("backfill\nsample\n{}\n", options.period_weeks));
-  for (const store::TraceRecord& t : traces) version.Feed(t.trace_id + "\n");
+  for (const std::string& id : ids) version.Feed(id + "\n");
   StreamedSuite s = Streamed(version.HexDigest(), options);
-  s.suite.item_count = static_cast<int64_t>(traces.size());
+  s.suite.item_count = static_cast<int64_t>(ids.size());
   auto tally = std::make_shared<SourceTally>();
   s.tally = tally;
-  auto held = std::make_shared<const std::vector<store::TraceRecord>>(
-      std::move(traces));
-  s.suite.source = [held, options, tally](size_t batch_size, const Each& each) {
-    BatchMaker maker(options, tally.get());
-    std::vector<const store::TraceRecord*> batch;
-    for (size_t i = 0; i < held->size(); i += batch_size) {
-      batch.clear();
-      for (size_t k = i; k < std::min(held->size(), i + batch_size); ++k)
-        batch.push_back(&(*held)[k]);
-      MMGATE_RETURN_IF_ERROR(maker.Hand(batch, each));
-    }
-    return Status::Ok();
+  auto drawn = std::make_shared<const std::vector<std::string>>(std::move(ids));
+  s.suite.source = [store, drawn, options, tally](size_t batch_size,
+                                                  const Each& each) {
+    DrawnIds in(drawn.get());
+    return ReadStored(
+        store,
+        [&in](const std::string& id) -> Result<bool> { return in.Holds(id); },
+        options, tally.get(), batch_size, each);
   };
   return s;
 }

@@ -3,10 +3,10 @@
 // history of millions holds one page of traces and their items, never the
 // history. The traces are every stored trace (`run --all`), the ones a
 // resumed run's suite holds an item for (read in trace id order and merged
-// with the run's items, both a page at a time), or a drawn sample the caller
-// holds. Each trace becomes an item as BuildSuite makes it (TraceItem);
-// traces that cannot be replayed are the batch's problems, which the runner
-// records as errored items.
+// with the run's items, both a page at a time), or those of a drawn sample
+// (its ids held, the traces read as for every trace). Each trace becomes an
+// item as BuildSuite makes it (TraceItem); traces that cannot be replayed are
+// the batch's problems, which the runner records as errored items.
 //
 // A read is not thread-safe (the runner reads a suite from one thread); the
 // tally is filled as the suite is read, for the caller to read after. A
@@ -60,10 +60,12 @@ StreamedSuite StreamStored(store::Store* store, Pick pick,
                            const std::string& run_id,
                            const StreamOptions& options);
 
-// Traces the caller drew (a sample), made items a batch at a time in their
-// order; `traces` is moved in and held by the suite.
-StreamedSuite StreamHeld(std::vector<store::TraceRecord> traces,
-                         const StreamOptions& options);
+// The traces of a drawn sample (`ids`, moved in and held by the suite,
+// about 40 bytes an id), read from the store a page at a time in trace id
+// order like every trace, only those drawn made items (`store` must outlive
+// the suite).
+StreamedSuite StreamDrawn(store::Store* store, std::vector<std::string> ids,
+                          const StreamOptions& options);
 
 }  // namespace mmgate::backfill
 

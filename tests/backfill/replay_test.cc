@@ -4,7 +4,9 @@
 // reported and not replayed, missing media are listed, the response cache
 // serves a second backfill, and the flip analysis of a full replay is exact;
 // the streamed suite (source.h) makes the items BuildSuite makes, and a
-// streamed replay of every trace, killed, resumes from the run's own items.
+// streamed replay of every trace, killed, resumes from the run's own items,
+// a drawn sample's suite reads only its traces;
+// a run keeps the selection it was created with.
 #include "backfill/replay.h"
 
 #include <gtest/gtest.h>
@@ -15,6 +17,7 @@
 #include <mutex>
 
 #include "backfill/analyze.h"
+#include "backfill/selection.h"
 #include "backfill/source.h"
 #include "common/hash.h"
 #include "trace/trace.h"
@@ -245,6 +248,40 @@ TEST_F(ReplayTest, FlipAnalysisOfAFullReplayIsExact) {
   EXPECT_GT(rep->review.hi, 0.75);
 }
 
+TEST_F(ReplayTest, ARunKeepsTheSelectionItWasCreatedWith) {
+  ReplaySuite r = Suite();
+  ReplayOptions opt;
+  opt.run_id = "bf";
+  HistoryCounts counts;
+  counts.population = 30;
+  counts.fingerprint = "f1";
+  opt.selection = SelectionJson(RecordSelection(counts, true, 30, 9));
+  auto first =
+      Replay(project_, "cand", r.suite, opt, store_.get(), &clock_, Maker());
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_FALSE(first->resumed) << "created here, not resumed";
+  EXPECT_EQ(first->done, 28);
+  auto run = store_->GetRun("bf");
+  ASSERT_TRUE(run.ok() && run->has_value());
+  EXPECT_EQ((*run)->model_version, "stand-in 1");
+  auto kept = SelectionOf(**run);
+  ASSERT_TRUE(kept.ok() && kept->has_value());
+  EXPECT_TRUE((*kept)->every);
+  EXPECT_EQ((*kept)->seed, 9u);
+  // A resumed session leaves the record as it was.
+  counts.fingerprint = "f2";
+  opt.selection = SelectionJson(RecordSelection(counts, false, 3, 1));
+  auto second =
+      Replay(project_, "cand", r.suite, opt, store_.get(), &clock_, Maker());
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->resumed);
+  EXPECT_EQ(second->done, 0);
+  run = store_->GetRun("bf");
+  kept = SelectionOf(**run);
+  EXPECT_EQ((*kept)->history, "f1");
+  EXPECT_EQ(counter_.total, 28);
+}
+
 // Every batch a streamed suite hands when read `batch` at a time.
 std::vector<ItemBatch> ReadAll(const StreamedSuite& s, size_t batch) {
   std::vector<ItemBatch> out;
@@ -342,27 +379,46 @@ TEST_F(ReplayTest,
   EXPECT_EQ(rep->answered, 28);
 }
 
-TEST_F(ReplayTest, AResumedRunsSourceHandsOnlyItsOwnTraces) {
-  // A run of a sample (every third trace and t-1), read back a few traces
-  // at a time so the history and the run's items both take several pages.
-  std::vector<store::TraceRecord> sample;
+TEST_F(ReplayTest, ADrawnAndAResumedRunsSourceHandOnlyTheirOwnTraces) {
+  // A run of a sample (every third trace and t-1, in history order), read a
+  // few traces at a time so the history and the run's items both take
+  // several pages.
+  std::vector<std::string> sample;
   auto all = store_->ListTraces({});
   ASSERT_TRUE(all.ok());
   std::set<std::string> want;
   for (size_t i = 0; i < all->size(); ++i) {
     if (i % 3 && (*all)[i].trace_id != "t-1") continue;
-    sample.push_back((*all)[i]);
+    sample.push_back((*all)[i].trace_id);
     want.insert((*all)[i].trace_id);
   }
   StreamOptions opt;
   opt.media_dir = (dir_ / "trace_media").string();
-  StreamedSuite held = StreamHeld(sample, opt);
-  EXPECT_EQ(held.suite.item_count, static_cast<int64_t>(sample.size()));
+  StreamedSuite drawn = StreamDrawn(store_.get(), sample, opt);
+  EXPECT_EQ(drawn.suite.item_count, static_cast<int64_t>(sample.size()));
+  for (size_t batch : {size_t{1}, size_t{4}, size_t{100}}) {
+    std::set<std::string> got;
+    std::string last;
+    const std::vector<ItemBatch> read = ReadAll(drawn, batch);
+    // Full batches gathered from several pages; the last holds the rest.
+    for (size_t i = 0; i + 1 < read.size(); ++i)
+      EXPECT_EQ(read[i].items.size() + read[i].problems.size(), batch);
+    for (const ItemBatch& b : read) {
+      for (const Item& it : b.items) {
+        EXPECT_GT(it.id, last) << "trace id order";
+        last = it.id;
+        got.insert(it.id);
+      }
+      for (const ItemProblem& p : b.problems) got.insert(p.item_id);
+    }
+    EXPECT_EQ(got, want) << "drawn, batch " << batch;
+  }
   ReplayOptions ro;
   ro.run_id = "part";
   ASSERT_TRUE(
-      Replay(project_, "cand", held.suite, ro, store_.get(), &clock_, Maker())
+      Replay(project_, "cand", drawn.suite, ro, store_.get(), &clock_, Maker())
           .ok());
+  EXPECT_EQ(counter_.calls.size(), want.size() - 1) << "t-1 not replayable";
   for (size_t batch : {size_t{1}, size_t{4}, size_t{100}}) {
     StreamedSuite own = StreamStored(store_.get(), Pick::kRun, "part", opt);
     std::set<std::string> got;
@@ -370,7 +426,7 @@ TEST_F(ReplayTest, AResumedRunsSourceHandsOnlyItsOwnTraces) {
       for (const Item& it : b.items) got.insert(it.id);
       for (const ItemProblem& p : b.problems) got.insert(p.item_id);
     }
-    EXPECT_EQ(got, want) << "batch " << batch;
+    EXPECT_EQ(got, want) << "resumed, batch " << batch;
   }
 }
 

@@ -1,5 +1,6 @@
 #include "backfill_common.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -140,22 +141,78 @@ Status NoTraces() {
       "`mmgate backfill import FILE`)");
 }
 
-// An existing run's own sample: its strata counted in one pass over the
-// history with the run's items.
-Status SelectRun(store::Store* store, const std::string& run_id,
-                 const backfill::DrawProgress& shown, Selection* s) {
+// An existing run's recorded traces: their strata counted in one pass over
+// the history with the run's items.
+Status SelectRecorded(store::Store* store, const std::string& run_id,
+                      const backfill::DrawProgress& shown, Selection* s) {
   auto counts = backfill::CountRunHistory(store, run_id, shown);
   if (!counts.ok()) return counts.status();
   if (counts->history.population == 0) return NoTraces();
   auto period = RunPeriod(store, run_id);
   if (!period.ok()) return period.status();
-  s->resumed = true;
+  s->resumed = s->recorded = true;
   s->n = s->drawn = counts->run.population;
   s->sample.population = counts->history.population;
   s->sample.period_weeks = *period;
   auto drawn = counts->run.Strata(*period);
   for (const auto& [key, size] : counts->history.Strata(*period))
     s->sample.strata.push_back({key, size, drawn[key]});
+  return Status::Ok();
+}
+
+// Every trace (n of N or more, or n <= 0) or a draw of n with `seed`.
+Status Draw(store::Store* store, const backfill::HistoryCounts& counts,
+            int64_t n, uint64_t seed, const backfill::DrawProgress& shown,
+            Selection* s) {
+  const int64_t N = counts.population;
+  s->n = n;
+  if (n <= 0 || n >= N) {
+    // Every trace: read as the replay goes, not held.
+    s->every = true;
+    s->sample = backfill::EveryTrace(counts);
+    s->drawn = N;
+  } else {
+    auto drawn = backfill::DrawFromStore(store, counts, n, seed, shown);
+    if (!drawn.ok()) return drawn.status();
+    s->sample = std::move(drawn->sample);
+    s->drawn = static_cast<int64_t>(s->sample.trace_ids.size());
+  }
+  s->record = backfill::RecordSelection(counts, s->every, s->drawn, seed);
+  return Status::Ok();
+}
+
+// An existing run's selection: drawn again when its record matches the
+// history, else the traces it recorded (why said on stderr).
+Status SelectExisting(store::Store* store, const store::RunRecord& run,
+                      const backfill::DrawProgress& shown, Selection* s) {
+  auto record = backfill::SelectionOf(run);
+  std::string why;
+  if (!record.ok()) {
+    why = record.status().message();
+  } else if (record->has_value()) {
+    const backfill::SelectionRecord& r = **record;
+    auto counts = backfill::CountHistory(store, shown);
+    if (!counts.ok()) return counts.status();
+    if (backfill::SameHistory(r, *counts)) {
+      s->resumed = true;
+      return Draw(store, *counts, r.every ? counts->population : r.size, r.seed,
+                  shown, s);
+    }
+    why = fmt::format(
+        "the history changed since its selection was made ({} traces then, "
+        "{} now)",
+        r.population, counts->population);
+  }
+  MMGATE_RETURN_IF_ERROR(SelectRecorded(store, run.run_id, shown, s));
+  // A run from before selections were recorded resumes as it always did.
+  if (!why.empty()) {
+    if (shown) std::fprintf(stderr, "\n");
+    std::fprintf(stderr,
+                 "backfill: run %s: %s; it resumes with the %lld traces it "
+                 "recorded\n",
+                 run.run_id.c_str(), why.c_str(),
+                 static_cast<long long>(s->drawn));
+  }
   return Status::Ok();
 }
 
@@ -180,7 +237,7 @@ Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
             "run " + run_id +
             " exists: it resumes with its own sample (drop --sample, "
             "--precision and --all, or pick a new --run-id)");
-      MMGATE_RETURN_IF_ERROR(SelectRun(store, run_id, shown, &s));
+      MMGATE_RETURN_IF_ERROR(SelectExisting(store, **run, shown, &s));
       if (shown) std::fprintf(stderr, "\n");
       return s;
     }
@@ -189,24 +246,12 @@ Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
   if (!counts.ok()) return counts.status();
   if (counts->population == 0) return NoTraces();
   const int64_t N = counts->population;
-  s.n = f.all ? N
-        : f.precision > 0
-            ? backfill::SampleSizeFor(f.precision, N, f.expected_rate)
-        : f.sample > 0 ? f.sample
-                       : std::min<int64_t>(N, 1000);
-  if (s.n <= 0 || s.n >= N) {
-    // Every trace: read as the replay goes, not held.
-    s.every = true;
-    s.sample = backfill::EveryTrace(*counts);
-    s.drawn = N;
-  } else {
-    auto drawn = backfill::DrawFromStore(store, *counts, s.n, f.seed, shown);
-    if (!drawn.ok()) return drawn.status();
-    s.sample = std::move(drawn->sample);
-    s.sample.trace_ids = {};
-    s.traces = std::move(drawn->traces);
-    s.drawn = static_cast<int64_t>(s.traces.size());
-  }
+  const int64_t n = f.all             ? N
+                    : f.precision > 0 ? backfill::SampleSizeFor(f.precision, N,
+                                                                f.expected_rate)
+                    : f.sample > 0    ? f.sample
+                                      : std::min<int64_t>(N, 1000);
+  MMGATE_RETURN_IF_ERROR(Draw(store, *counts, n, f.seed, shown, &s));
   if (shown) std::fprintf(stderr, "\n");
   return s;
 }
@@ -220,11 +265,11 @@ backfill::StreamedSuite ReplaySuiteOf(store::Store* store, Selection* s,
   opt.period_weeks = s->sample.period_weeks;
   opt.expected = s->drawn;
   if (keep_skipped) opt.keep_skipped = SIZE_MAX;
-  if (s->resumed)
+  if (s->recorded)
     return backfill::StreamStored(store, backfill::Pick::kRun, run_id, opt);
   if (s->every)
     return backfill::StreamStored(store, backfill::Pick::kAll, "", opt);
-  return backfill::StreamHeld(std::move(s->traces), opt);
+  return backfill::StreamDrawn(store, std::move(s->sample.trace_ids), opt);
 }
 
 json PlanJson(const Selection& s, const backfill::SourceTally& t,

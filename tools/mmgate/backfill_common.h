@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "backfill/sample.h"
+#include "backfill/selection.h"
 #include "backfill/source.h"
 #include "common/status.h"
 #include "store/store.h"
@@ -41,21 +42,26 @@ struct SampleFlags {
 };
 
 struct Selection {
-  backfill::Sample sample;  // its strata (trace_ids are not kept)
-  // A drawn sample's traces, in history order; empty when every trace or a
-  // resumed run's own are replayed (those are read as the replay goes).
-  std::vector<store::TraceRecord> traces;
+  // Its strata, and a drawn sample's trace ids (history order; none when
+  // every trace or a resumed run's recorded ones are replayed).
+  backfill::Sample sample;
   int64_t n = 0;         // requested size
   int64_t drawn = 0;     // traces selected
-  bool resumed = false;  // the traces of an existing run
+  bool resumed = false;  // the selection of an existing run
   bool every = false;    // every trace of the history
+  // The traces the run recorded with its items (a run without a usable
+  // record of its selection, or whose history changed since).
+  bool recorded = false;
+  backfill::SelectionRecord record;  // kept with a new run (not `recorded`)
 };
 
-// The traces to replay: an existing run's own items when `run_id` names one
-// (sample flags are then refused), else every trace (--all, or a sample as
-// large as the history), else a fresh draw from the history. The history is
-// read a page at a time (backfill/draw.h): memory grows with a drawn sample,
-// not with the history; `progress` shows the passes on a terminal.
+// The traces to replay. An existing run (`run_id` names one; sample flags
+// are then refused) replays its recorded selection, drawn again from the
+// history when that is unchanged (backfill/selection.h), else the traces it
+// recorded with its items (said on stderr). A new run replays every trace
+// (--all, or a sample as large as the history) or a fresh draw. The history
+// is read a page at a time (backfill/draw.h): memory grows with a drawn
+// sample, not with the history; `progress` shows the passes on a terminal.
 Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
                                const std::string& run_id,
                                bool progress = false);
@@ -63,7 +69,7 @@ Result<Selection> SelectTraces(store::Store* store, const SampleFlags& f,
 // The suite that replays a selection (backfill/source.h): its items are
 // made from the traces as the runner reads them, inline media written under
 // `media_dir`; the tally keeps every skipped trace when `keep_skipped`, else
-// the first 20. Takes the selection's drawn traces.
+// the first 20. Takes the selection's drawn trace ids.
 backfill::StreamedSuite ReplaySuiteOf(store::Store* store, Selection* s,
                                       const std::string& run_id,
                                       const std::string& media_dir,

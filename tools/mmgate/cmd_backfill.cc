@@ -172,6 +172,8 @@ int RunCommand(const BackfillFlags& f) {
       f.candidate.empty() ? p->cfg.project.candidate : f.candidate;
   backfill::ReplayOptions opt;
   opt.run_id = f.run_id;
+  if (!p->selection.recorded)
+    opt.selection = backfill::SelectionJson(p->selection.record);
   opt.workers = f.workers;
   opt.progress = !f.json;
   opt.stop = InstallStopHandler();
