@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string_view>
@@ -120,10 +121,20 @@ class Worker {
     }
     auto runner = StagedRunner(suite);
     if (!runner.ok()) return runner.status();
-    StagedOutcome o = (**runner)(item);
+    // Files named by the lease's token: a holder that lost the batch while
+    // it ran writes beside the new holder's files, never over them.
+    StagedOutcome o = (**runner)(item, fmt::format("lease-{}", lease.token));
     auto wrote = store_->PutStagedResultFenced(lease, o.response, o.scores,
                                                o.stages, o.extras);
     if (wrote.ok() && *wrote) Count(o.failed);
+    if (wrote.ok() && !*wrote) {
+      // Refused: no stored row names these files, and no other holder
+      // writes them. Best effort: one left behind is only disk.
+      for (const std::string& f : o.files) {
+        std::error_code ec;
+        std::filesystem::remove(f, ec);
+      }
+    }
     return wrote;
   }
 

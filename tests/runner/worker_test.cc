@@ -300,22 +300,24 @@ TEST_F(WorkerTest, APipelineSuitesItemsAreWrittenWithTheirStages) {
                         const std::string& run_id) -> Result<StagedItemRunner> {
     ++made;
     EXPECT_EQ(run_id, "shared");
-    return StagedItemRunner([&suite, this](const Item& item) {
-      ++calls_[item.id];
-      StagedOutcome o;
-      o.response.suite = suite.name;
-      o.response.item_id = item.id;
-      o.response.content_hash = item.content_hash;
-      o.response.answer = "a" + item.id.substr(1);
-      o.scores.push_back({"pipeline_pass", 1, 1, 1, ""});
-      store::StageRecord st;
-      st.suite = suite.name;
-      st.item_id = item.id;
-      st.stage = "only";
-      st.answer = o.response.answer;
-      o.stages.push_back(st);
-      return o;
-    });
+    return StagedItemRunner(
+        [&suite, this](const Item& item, const std::string& file_tag) {
+          EXPECT_EQ(file_tag, "lease-1");
+          ++calls_[item.id];
+          StagedOutcome o;
+          o.response.suite = suite.name;
+          o.response.item_id = item.id;
+          o.response.content_hash = item.content_hash;
+          o.response.answer = "a" + item.id.substr(1);
+          o.scores.push_back({"pipeline_pass", 1, 1, 1, ""});
+          store::StageRecord st;
+          st.suite = suite.name;
+          st.item_id = item.id;
+          st.stage = "only";
+          st.answer = o.response.answer;
+          o.stages.push_back(st);
+          return o;
+        });
   };
   auto s = RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
   ASSERT_TRUE(s.ok()) << s.status().message();
