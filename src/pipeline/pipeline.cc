@@ -44,6 +44,11 @@ Suite StageSuite(const Suite& suite, const StageSpec& st) {
   return s;
 }
 
+// A pass's part of its audio files' names, with the caller's tag.
+std::string PassTag(const std::string& pass, const std::string& file_tag) {
+  return file_tag.empty() ? pass : pass + "." + file_tag;
+}
+
 bool Scored(const StageSpec& st) {
   return !st.metric.empty() || !st.schema.is_null();
 }
@@ -240,7 +245,8 @@ bool EndToEnd(const std::vector<Boundary>& b) {
 
 }  // namespace
 
-void Pipeline::Blame(const Item& item, ItemVerdict* v) {
+void Pipeline::Blame(const Item& item, const std::string& file_tag,
+                     ItemVerdict* v) {
   for (size_t u = 0; u + 1 < units_.size(); ++u) {
     const size_t t = units_[u];
     const std::string& name = suite_.stages[t].name;
@@ -252,8 +258,10 @@ void Pipeline::Blame(const Item& item, ItemVerdict* v) {
       continue;
     Input in{*gold, {}, "gold:" + name};
     std::vector<StageResult> full(v->stages.begin(), v->stages.begin() + next);
-    for (StageResult& r : RunFrom(next, item, in, "repair-" + name)) {
+    for (StageResult& r :
+         RunFrom(next, item, in, PassTag("repair-" + name, file_tag))) {
       v->cost_usd += r.cost_usd;
+      if (!r.output_ref.empty()) v->files.push_back(r.output_ref);
       full.push_back(std::move(r));
     }
     const bool fixed = EndToEnd(Boundaries(full, u + 1));
@@ -274,14 +282,15 @@ void Pipeline::Blame(const Item& item, ItemVerdict* v) {
   }
 }
 
-ItemVerdict Pipeline::Run(const Item& item) {
+ItemVerdict Pipeline::Run(const Item& item, const std::string& file_tag) {
   ItemVerdict v;
   v.item_id = item.id;
   Input in{item.prompt, item.media,
            item.media.empty() ? "prompt" : item.media.front().path};
-  v.stages = RunFrom(0, item, in, "main");
+  v.stages = RunFrom(0, item, in, PassTag("main", file_tag));
   for (const StageResult& r : v.stages) {
     v.cost_usd += r.cost_usd;
+    if (!r.output_ref.empty()) v.files.push_back(r.output_ref);
     if (r.error && v.error.empty()) v.error = *r.error;
   }
   v.boundaries = Boundaries(v.stages, 0);
@@ -292,7 +301,7 @@ ItemVerdict Pipeline::Run(const Item& item) {
       break;
     }
   }
-  if (!v.pass) Blame(item, &v);
+  if (!v.pass) Blame(item, file_tag, &v);
   return v;
 }
 

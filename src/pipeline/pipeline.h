@@ -75,8 +75,9 @@ struct ItemVerdict {
   std::string blamed;                // substitution rule; empty on a pass
   bool by_elimination = false;  // no upstream repair fixed it: the last unit
   std::vector<Repair> repairs;
-  std::string error;    // the first stage error, with its stage
-  double cost_usd = 0;  // every stage call, repairs included
+  std::string error;               // the first stage error, with its stage
+  double cost_usd = 0;             // every stage call, repairs included
+  std::vector<std::string> files;  // audio its passes wrote, repairs' too
   bool Agree() const { return pass || blamed == first_failing; }
 };
 
@@ -95,8 +96,10 @@ class Pipeline {
   Pipeline(const Suite& suite, StageModels models, std::string run_id,
            std::string media_dir, store::Store* store, Clock* clock);
 
-  // The main pass, boundaries and, for a failing item, blame.
-  ItemVerdict Run(const Item& item);
+  // The main pass, boundaries and, for a failing item, blame. A non-empty
+  // `file_tag` goes into the names of the audio files written (a worker's
+  // lease token: two holders of one batch never write the same file).
+  ItemVerdict Run(const Item& item, const std::string& file_tag = "");
 
   // Engine versions joined in stage order, for the run record.
   std::string Version() const;
@@ -113,7 +116,7 @@ class Pipeline {
                                    const std::string& pass_tag);
   std::vector<Boundary> Boundaries(const std::vector<StageResult>& r,
                                    size_t first_unit) const;
-  void Blame(const Item& item, ItemVerdict* v);
+  void Blame(const Item& item, const std::string& file_tag, ItemVerdict* v);
 
   const Suite& suite_;
   StageModels models_;

@@ -103,6 +103,7 @@ runner::StagedOutcome Outcome(const Suite& suite, const Item& item,
   out.stages = StageRecords(suite, v);
   out.extras = StageResponses(suite, item, v);
   out.failed = !v.error.empty();
+  out.files = v.files;
   store::ResponseRecord& r = out.response;
   r.suite = suite.name;
   r.item_id = item.id;
@@ -210,10 +211,12 @@ runner::StagedItemRunnerMaker MakeStagedItemRunner(const ProjectConfig& project,
     auto p =
         std::make_shared<Pipeline>(suite, std::move(*models), run_id,
                                    MediaDir(project, run_id), store, clock);
-    return runner::StagedItemRunner([p, spec_stages, &suite, clock,
-                                     version = p->Version()](const Item& item) {
-      return Outcome(suite, item, version, *spec_stages, p->Run(item), clock);
-    });
+    return runner::StagedItemRunner(
+        [p, spec_stages, &suite, clock, version = p->Version()](
+            const Item& item, const std::string& file_tag) {
+          return Outcome(suite, item, version, *spec_stages,
+                         p->Run(item, file_tag), clock);
+        });
   };
 }
 

@@ -48,10 +48,15 @@ struct StagedOutcome {
   std::vector<store::StageRecord> stages;
   std::vector<store::ExtraResponseRecord> extras;
   bool failed = false;  // a stage failed to run (an error, not a fail)
+  std::vector<std::string> files;  // the audio files its stages wrote
 };
 // Runs one item of a pipeline suite through every stage, writing nothing
-// (a shared-database worker writes it under its lease).
-using StagedItemRunner = std::function<StagedOutcome(const Item& item)>;
+// to the store (a shared-database worker writes it under its lease).
+// `file_tag` goes into the names of the audio files the stages write (the
+// worker's lease token), so a stalled holder that lost the batch never
+// overwrites the files the new holder's stored stages name.
+using StagedItemRunner =
+    std::function<StagedOutcome(const Item& item, const std::string& file_tag)>;
 // Makes the item runner of a pipeline suite in run `run_id` (its stage
 // models made once); pipeline/run.h makes it. A stage model that cannot be
 // made is an error.

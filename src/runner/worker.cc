@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
+#include <string_view>
 #include <thread>
 
 #include "dataset/load.h"
@@ -118,10 +121,20 @@ class Worker {
     }
     auto runner = StagedRunner(suite);
     if (!runner.ok()) return runner.status();
-    StagedOutcome o = (**runner)(item);
+    // Files named by the lease's token: a holder that lost the batch while
+    // it ran writes beside the new holder's files, never over them.
+    StagedOutcome o = (**runner)(item, fmt::format("lease-{}", lease.token));
     auto wrote = store_->PutStagedResultFenced(lease, o.response, o.scores,
                                                o.stages, o.extras);
     if (wrote.ok() && *wrote) Count(o.failed);
+    if (wrote.ok() && !*wrote) {
+      // Refused: no stored row names these files, and no other holder
+      // writes them. Best effort: one left behind is only disk.
+      for (const std::string& f : o.files) {
+        std::error_code ec;
+        std::filesystem::remove(f, ec);
+      }
+    }
     return wrote;
   }
 
@@ -177,8 +190,8 @@ Result<bool> Drain(const WorkerOptions& opt, const std::vector<Batch>& batches,
           (void)store->ReleaseLease(**lease);  // best effort: it expires
           return Status::Invalid(fmt::format(
               "run {} has batch {}, which this worker does not: every worker "
-              "of a run must select the same suites and datasets and use the "
-              "same --batch-size ({} here)",
+              "of a run must select the same suites and datasets and cut the "
+              "same batch size ({} here, the plan's)",
               opt.run_id, (*lease)->batch_id, opt.batch_size));
         }
         MMGATE_RETURN_IF_ERROR(worker->RunBatch(*b, **lease));
@@ -206,20 +219,40 @@ void CutBatches(const Suite& suite, const std::vector<WorkItem>& work,
   }
 }
 
-// The marker lease of one plan of the run: its suites' versions and the
-// batch size, so a changed dataset is planned (and recorded) again.
-std::string PlanMarker(const std::vector<const Suite*>& suites,
-                       int batch_size) {
+// The marker lease of one plan of the run: its suites' versions, so a
+// changed dataset is planned (and recorded) again. Not the batch size: a
+// worker given another --batch-size must find the plan and adopt its size.
+std::string PlanMarker(const std::vector<const Suite*>& suites) {
   uint64_t h = 14695981039346656037ull;  // FNV-1a: the same in every build
   auto mix = [&h](const std::string& text) {
     for (unsigned char c : text + '\0') h = (h ^ c) * 1099511628211ull;
   };
-  mix(std::to_string(batch_size));
   for (const Suite* s : suites) {
     mix(s->name);
     mix(s->version_hash);
   }
   return fmt::format("~plan/{:016x}", h);
+}
+
+// The plan's batch size rides in its marker's owner ("OWNER batch-size N")
+// from the claim on: the leases table is the one record every worker reads,
+// and a planner that takes over a dead one's plan must cut alike.
+constexpr std::string_view kSizeTag = " batch-size ";
+
+std::string PlanOwner(const std::string& owner, int batch_size) {
+  return fmt::format("{}{}{}", owner, kSizeTag, batch_size);
+}
+
+// The batch size a plan marker's owner records; 0 when it records none.
+int PlanBatchSize(const std::string& plan_owner) {
+  size_t at = plan_owner.rfind(kSizeTag);
+  if (at == std::string::npos) return 0;
+  const char* digits = plan_owner.c_str() + at + kSizeTag.size();
+  char* end = nullptr;
+  long size = std::strtol(digits, &end, 10);
+  return *end == '\0' && end != digits && size > 0 && size <= INT32_MAX
+             ? static_cast<int>(size)
+             : 0;
 }
 
 // What a worker plans with.
@@ -229,6 +262,7 @@ struct PlanContext {
   const std::string& version;
   store::Store* store;
   Clock* clock;
+  int batch_size;  // the plan's: --batch-size, or the one a plan recorded
 };
 
 // The planner: records the run's suites and items a few thousand at a
@@ -243,7 +277,7 @@ Result<bool> RecordRun(const PlanContext& c, store::Lease* plan_lease,
     int64_t index = 0;
     auto place = [&](const std::vector<WorkItem>& work) -> Status {
       size_t first = batches->size();
-      CutBatches(*s, work, c.opt.batch_size, &index, batches);
+      CutBatches(*s, work, c.batch_size, &index, batches);
       std::vector<std::string> ids;
       for (size_t k = first; k < batches->size(); ++k)
         ids.push_back((*batches)[k].id);
@@ -276,7 +310,7 @@ Result<bool> ReadBatches(const PlanContext& c, std::vector<Batch>* batches,
             return Status::Internal("stopped");
           std::vector<WorkItem> work;
           for (const Item& it : chunk) work.push_back({s, &it});
-          CutBatches(*s, work, c.opt.batch_size, &index, batches);
+          CutBatches(*s, work, c.batch_size, &index, batches);
           return Status::Ok();
         });
     if (c.opt.stop && c.opt.stop->load()) return false;
@@ -288,30 +322,51 @@ Result<bool> ReadBatches(const PlanContext& c, std::vector<Batch>* batches,
 // Plans the run once: the worker that claims the plan's marker lease
 // records the suites and items and fills the queue; the others wait until
 // it is done (or take over when its lease runs out), then only read the
-// suites. Returns false when stopped first.
-Result<bool> PlanOnce(const PlanContext& c, std::vector<Batch>* batches,
+// suites. Every worker adopts the batch size the marker records (sets
+// c->batch_size). Returns false when stopped first.
+Result<bool> PlanOnce(PlanContext* c, std::vector<Batch>* batches,
                       SuiteStarts* starts, bool* planner) {
-  const std::string marker = PlanMarker(c.suites, c.opt.batch_size);
+  const std::string marker = PlanMarker(c->suites);
   for (;;) {
-    if (c.opt.stop && c.opt.stop->load()) return false;
-    int64_t now = c.clock->WallMillis();
-    auto lease = c.store->ClaimLease(c.opt.run_id, marker, c.opt.owner, now,
-                                     c.opt.lease_ms);
-    if (!lease.ok()) return lease.status();
-    if (lease->has_value()) {
-      *planner = true;
-      auto recorded = RecordRun(c, &**lease, batches, starts);
-      if (!recorded.ok() || !*recorded) return recorded;
-      now = c.clock->WallMillis();
-      auto done = c.store->RenewLease(**lease, now, kBatchDoneMs - now + 1);
-      if (!done.ok()) return done.status();
-      return true;
-    }
-    auto held = c.store->GetLease(c.opt.run_id, marker);
+    if (c->opt.stop && c->opt.stop->load()) return false;
+    auto held = c->store->GetLease(c->opt.run_id, marker);
     if (!held.ok()) return held.status();
-    if (held->has_value() && (*held)->expires_ms >= kBatchDoneMs)
-      return ReadBatches(c, batches, starts);
-    Wait(c.opt, c.opt.poll_ms);
+    const int recorded = *held ? PlanBatchSize((*held)->owner) : 0;
+    if (*held && (*held)->expires_ms >= kBatchDoneMs) {
+      if (recorded == 0)
+        return Status::Invalid(fmt::format(
+            "run {}: the plan's marker {} records no batch size (\"{}\")",
+            c->opt.run_id, marker, (*held)->owner));
+      c->batch_size = recorded;
+      return ReadBatches(*c, batches, starts);
+    }
+    int64_t now = c->clock->WallMillis();
+    if (*held && (*held)->expires_ms > now) {
+      Wait(c->opt, c->opt.poll_ms);  // its planner is recording the run
+      continue;
+    }
+    // A dead planner's batches are in the queue: cut as it did.
+    c->batch_size = recorded > 0 ? recorded : c->opt.batch_size;
+    auto lease = c->store->ClaimLease(c->opt.run_id, marker,
+                                      PlanOwner(c->opt.owner, c->batch_size),
+                                      now, c->opt.lease_ms);
+    if (!lease.ok()) return lease.status();
+    if (!lease->has_value()) continue;  // another claimed it first
+    if ((*lease)->token != (*held ? (*held)->token : 0) + 1) {
+      // Another planner held it in between (this worker stalled that long):
+      // the size it cut with is not known here.
+      return Status::Internal(fmt::format(
+          "run {}: the plan changed hands while this worker stalled; start "
+          "it again",
+          c->opt.run_id));
+    }
+    *planner = true;
+    auto recorded_run = RecordRun(*c, &**lease, batches, starts);
+    if (!recorded_run.ok() || !*recorded_run) return recorded_run;
+    now = c->clock->WallMillis();
+    auto done = c->store->RenewLease(**lease, now, kBatchDoneMs - now + 1);
+    if (!done.ok()) return done.status();
+    return true;
   }
 }
 
@@ -358,9 +413,12 @@ Result<WorkerSummary> RunWorker(const ProjectConfig& project,
   std::vector<Batch> batches;
   SuiteStarts starts;
   bool planner = false;
-  auto planned = PlanOnce({*suites, options, version, store, clock}, &batches,
-                          &starts, &planner);
+  PlanContext plan{*suites, options, version, store, clock, options.batch_size};
+  auto planned = PlanOnce(&plan, &batches, &starts, &planner);
   if (!planned.ok()) return planned.status();
+  WorkerOptions opt = options;
+  opt.batch_size = plan.batch_size;
+  if (*planned && opt.on_plan) opt.on_plan(opt.batch_size);
 
   std::unique_ptr<ground::InputTextCache> input_text;
   ExecutorConfig config;
@@ -380,9 +438,10 @@ Result<WorkerSummary> RunWorker(const ProjectConfig& project,
   summary.run_id = options.run_id;
   summary.owner = options.owner;
   summary.planned = planner;
+  summary.batch_size = opt.batch_size;
   if (!*planned) return summary;
-  Worker worker(options, store, clock, &executor, model->get(), &summary);
-  auto complete = Drain(options, batches, starts, store, clock, &worker);
+  Worker worker(opt, store, clock, &executor, model->get(), &summary);
+  auto complete = Drain(opt, batches, starts, store, clock, &worker);
   if (!complete.ok()) return complete.status();
   if (*complete) {
     MMGATE_RETURN_IF_ERROR(store->SetRunStatus(

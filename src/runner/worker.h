@@ -1,8 +1,9 @@
 // Shared-database workers: any number of processes, on any machines, finish
 // one run together (`mmgate run --worker`). The run's items, in suite and
-// line order, are cut into batches of `batch_size`. One worker records the
-// run (whoever claims the plan's marker lease; the others wait for it, or
-// take over when its lease runs out) and adds every batch to the queue
+// line order, are cut into batches. One worker records the run (whoever
+// claims the plan's marker lease; the others wait for it, or take over when
+// its lease runs out), cutting with its `batch_size`, which the marker
+// records and every other worker adopts, and adds every batch to the queue
 // (Store::AddLeases); a worker claims the next free batch under a work
 // lease (Store::ClaimNextLease, one indexed query), runs its items through
 // the item executor, renews the lease before each item (the heartbeat) and
@@ -38,8 +39,10 @@ inline constexpr int64_t kBatchDoneMs = int64_t{1} << 62;
 struct WorkerOptions {
   std::string run_id;               // required: every worker names the run
   std::vector<std::string> suites;  // empty: every suite of the project
-  std::string owner;    // unique per worker process (host:pid:nonce)
-  int batch_size = 16;  // items per batch (the same for every worker)
+  std::string owner;  // unique per worker process (host:pid:nonce)
+  // Items per batch when this worker plans the run; a run already planned
+  // keeps its plan's size, which the worker adopts (WorkerSummary).
+  int batch_size = 16;
   // A lease must outlast the slowest item: the heartbeat runs between items.
   int64_t lease_ms = 60000;
   // Between looks at the run while every open batch is held by others.
@@ -52,6 +55,8 @@ struct WorkerOptions {
   // written with its stages under the lease. Unset: a selected pipeline
   // suite is an Invalid status.
   StagedItemRunnerMaker staged;
+  // Set: told the plan's batch size once it is known (before any item).
+  std::function<void(int batch_size)> on_plan;
   // Waits (injected so tests need not sleep); unset: sleeps.
   std::function<void(int64_t ms)> wait;
 };
@@ -65,6 +70,7 @@ struct WorkerSummary {
   int64_t lost_leases = 0;  // batches it lost (expired, taken over)
   int64_t refused = 0;      // writes the fencing token refused
   bool planned = false;     // it recorded the run (one worker per plan)
+  int batch_size = 0;       // the plan's, which every worker of it uses
   bool run_finished = false;
 };
 

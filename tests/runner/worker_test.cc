@@ -95,12 +95,21 @@ TEST_F(WorkerTest, OneWorkerRunsEveryBatchOnceAndFinishesTheRun) {
   EXPECT_EQ((*leases)[3].batch_id.substr(0, 6), "~plan/");
   for (const store::Lease& l : *leases) EXPECT_GE(l.expires_ms, kBatchDoneMs);
 
-  // A late worker finds nothing to do, records nothing and calls nothing.
+  EXPECT_EQ(s->batch_size, 8);
+  EXPECT_EQ((*leases)[3].owner, "w1 batch-size 8") << "the plan's size";
+
+  // A late worker finds nothing to do, records nothing and calls nothing;
+  // given another batch size, it adopts the plan's.
   options_.owner = "w2";
+  options_.batch_size = 3;
+  int told = 0;
+  options_.on_plan = [&told](int size) { told = size; };
   auto late =
       RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
   ASSERT_TRUE(late.ok()) << late.status().message();
   EXPECT_EQ(late->items, 0);
+  EXPECT_EQ(late->batch_size, 8);
+  EXPECT_EQ(told, 8);
   EXPECT_FALSE(late->planned) << "the run was recorded once";
   EXPECT_TRUE(late->run_finished);
   EXPECT_EQ(calls_.size(), 20u);
@@ -132,6 +141,38 @@ TEST_F(WorkerTest, ADeadPlannersPlanIsTakenOverAfterItsLease) {
   EXPECT_EQ(calls_.size(), 20u);
   EXPECT_TRUE(s->run_finished);
   EXPECT_EQ(store_->CountResults("again")->items, 20);
+}
+
+// A planner that died after recording part of the run in batches of 5:
+// the worker taking its plan over cuts batches of 5 too, whatever its own
+// batch size, so the queue holds one size.
+TEST_F(WorkerTest, ATakenOverPlanKeepsTheDeadPlannersBatchSize) {
+  ASSERT_TRUE(
+      RunWorker(project_, "m", options_, store_.get(), &clock_, Maker()).ok());
+  const std::string marker = store_->ListLeases("shared")->back().batch_id;
+  calls_.clear();
+  options_.run_id = "again";
+  ASSERT_TRUE(StartRun("again", "m", "counting 1", project_.models["m"],
+                       project_.path, store_.get(), &clock_)
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->ClaimLease("again", marker, "dead batch-size 5",
+                               clock_.WallMillis(), options_.lease_ms)
+                  ->has_value());
+  ASSERT_TRUE(store_->AddLeases("again", {"qa/000000", "qa/000005"}).ok());
+  auto s = RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_TRUE(s->planned);
+  EXPECT_EQ(s->batch_size, 5);
+  EXPECT_EQ(s->batches, 4) << "20 items in batches of 5";
+  EXPECT_EQ(s->items, 20);
+  EXPECT_EQ(calls_.size(), 20u);
+  auto leases = store_->ListLeases("again");
+  ASSERT_TRUE(leases.ok());
+  ASSERT_EQ(leases->size(), 5u) << "four batches and the plan's marker";
+  EXPECT_EQ((*leases)[3].batch_id, "qa/000015");
+  EXPECT_EQ((*leases)[4].owner, "w1 batch-size 5");
+  EXPECT_EQ((*leases)[4].token, 2);
 }
 
 TEST_F(WorkerTest, AnAbandonedBatchIsTakenOverAfterItsLease) {
@@ -259,22 +300,24 @@ TEST_F(WorkerTest, APipelineSuitesItemsAreWrittenWithTheirStages) {
                         const std::string& run_id) -> Result<StagedItemRunner> {
     ++made;
     EXPECT_EQ(run_id, "shared");
-    return StagedItemRunner([&suite, this](const Item& item) {
-      ++calls_[item.id];
-      StagedOutcome o;
-      o.response.suite = suite.name;
-      o.response.item_id = item.id;
-      o.response.content_hash = item.content_hash;
-      o.response.answer = "a" + item.id.substr(1);
-      o.scores.push_back({"pipeline_pass", 1, 1, 1, ""});
-      store::StageRecord st;
-      st.suite = suite.name;
-      st.item_id = item.id;
-      st.stage = "only";
-      st.answer = o.response.answer;
-      o.stages.push_back(st);
-      return o;
-    });
+    return StagedItemRunner(
+        [&suite, this](const Item& item, const std::string& file_tag) {
+          EXPECT_EQ(file_tag, "lease-1");
+          ++calls_[item.id];
+          StagedOutcome o;
+          o.response.suite = suite.name;
+          o.response.item_id = item.id;
+          o.response.content_hash = item.content_hash;
+          o.response.answer = "a" + item.id.substr(1);
+          o.scores.push_back({"pipeline_pass", 1, 1, 1, ""});
+          store::StageRecord st;
+          st.suite = suite.name;
+          st.item_id = item.id;
+          st.stage = "only";
+          st.answer = o.response.answer;
+          o.stages.push_back(st);
+          return o;
+        });
   };
   auto s = RunWorker(project_, "m", options_, store_.get(), &clock_, Maker());
   ASSERT_TRUE(s.ok()) << s.status().message();

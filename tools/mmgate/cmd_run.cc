@@ -330,6 +330,13 @@ int RunAsWorker(const RunFlags& f, const config::Config& cfg,
   po.overrides = sets;
   opt.staged = pipeline::MakeStagedItemRunner(project, std::move(po),
                                               DefaultModelEnv(), store, &clock);
+  opt.on_plan = [&f, owner = opt.owner](int batch_size) {
+    if (batch_size == f.batch_size) return;
+    std::fprintf(stderr,
+                 "%s: the run's plan cuts batches of %d items: this worker "
+                 "uses that size, not --batch-size %d\n",
+                 owner.c_str(), batch_size, f.batch_size);
+  };
   std::fprintf(stderr, "%s %s of run %s in %s\n", opt.owner.c_str(),
                f.coordinate ? "coordinating" : "working", f.run_id.c_str(),
                store->Describe().c_str());
@@ -341,7 +348,7 @@ int RunAsWorker(const RunFlags& f, const config::Config& cfg,
         {"batches", s->batches},        {"items", s->items},
         {"errors", s->errors},          {"lost_leases", s->lost_leases},
         {"refused_writes", s->refused}, {"run_finished", s->run_finished},
-        {"planned", s->planned}};
+        {"planned", s->planned},        {"batch_size", s->batch_size}};
     std::printf("%s\n", j.dump(2).c_str());
   } else {
     std::fprintf(stderr,
@@ -471,7 +478,8 @@ void AddRunCommand(CLI::App* sub, int* exit_code) {
   sub->add_option("--worker-id", f->worker_id,
                   "this worker's name in the leases (default: host:pid)");
   sub->add_option("--batch-size", f->batch_size,
-                  "--worker: items per claimed batch")
+                  "--worker: items per claimed batch when this worker plans "
+                  "the run (a planned run keeps its plan's size)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   sub->add_option("--lease-ms", f->lease_ms,
