@@ -36,7 +36,12 @@ void ToReplayed(store::DecisionRow& d, DecisionReader* reader, Replayed* x) {
   x->old_decision.assign(d.decision);
   x->new_decision.reset();
   x->candidate_confidence = -1;
-  if (!reader->ReadInputs(&d.inputs_json, x)) {
+  if (d.has_facts) {
+    x->modality.swap(d.modality);
+    x->slices.swap(d.slices);
+    x->ground_truth.swap(d.ground_truth);
+    x->production_confidence = d.confidence;
+  } else if (!reader->ReadInputs(&d.inputs_json, x)) {
     x->modality.clear();
     x->slices.clear();
     x->ground_truth.clear();

@@ -1,6 +1,7 @@
 // The few fields flip analysis reads from each stored decision, read with
 // simdjson's on-demand parser: a trace's inputs (modality, slices, ground
-// truth, production's confidence) and the candidate's answer. At 10 million
+// truth, production's confidence), for a trace stored without its facts,
+// and the candidate's answer. At 10 million
 // decisions a DOM parse of each (trace/trace.h's ParseInputs) was most of the
 // analysis time.
 //
@@ -27,12 +28,10 @@ class DecisionReader {
   DecisionReader& operator=(const DecisionReader&) = delete;
 
   // Sets x's modality, slices, ground_truth and production_confidence from
-  // a trace's inputs_json; false (x unchanged) when the fast path does not
+  // a trace's inputs_json (store/trace_facts.h's reader, the one that wrote
+  // the stored facts); false (x unchanged) when the fast path does not
   // apply.
   bool ReadInputs(std::string_view inputs_json, Replayed* x);
-  // The same, reading the string in place rather than copying it: its
-  // capacity is grown to hold simdjson's padding (once, for a string reused
-  // from row to row); its contents are unchanged.
   bool ReadInputs(std::string* inputs_json, Replayed* x);
   // As ParseCandidateAnswer for an answer that is a JSON object whose
   // "decision" is a string and "confidence", if there, a number; false for

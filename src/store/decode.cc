@@ -37,6 +37,8 @@ Result<std::vector<std::string>> DecodeMetrics(const std::string& text) {
   return out;
 }
 
+}  // namespace
+
 Result<std::vector<std::pair<std::string, std::string>>> DecodeSlices(
     const std::string& text) {
   auto j = ParseJson(text);
@@ -51,6 +53,8 @@ Result<std::vector<std::pair<std::string, std::string>>> DecodeSlices(
   }
   return out;
 }
+
+namespace {
 
 // JSON the store hands on undecoded: checked, so a consumer's parse cannot
 // fail on it. Empty text is the records' default (none given). simdjson

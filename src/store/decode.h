@@ -27,6 +27,8 @@ namespace mmgate::store::internal {
 std::string EncodeMetrics(const std::vector<std::string>& metrics);
 std::string EncodeSlices(
     const std::vector<std::pair<std::string, std::string>>& slices);
+Result<std::vector<std::pair<std::string, std::string>>> DecodeSlices(
+    const std::string& text);
 
 // Sets s->metrics from metrics_json, or, when it cannot be decoded, the
 // primary metric alone and s->decode_error naming run, suite and column.

@@ -213,6 +213,21 @@ CREATE TABLE IF NOT EXISTS traces (
   request_hash  TEXT COLLATE "C" NOT NULL
 );
 CREATE INDEX IF NOT EXISTS traces_by_time ON traces (created_ms, trace_id);
+-- Schema 6: what flip analysis reads of each trace, beside it (one row per
+-- trace, written with it), so an analysis of millions of decisions never
+-- reads the requests whole. has_facts false: the fast reader did not read
+-- the request whole; the analysis reads traces.inputs_json instead.
+CREATE TABLE IF NOT EXISTS trace_facts (
+  trace_id     TEXT COLLATE "C" PRIMARY KEY,
+  created_ms   BIGINT NOT NULL,
+  category     TEXT COLLATE "C" NOT NULL,
+  decision     TEXT COLLATE "C" NOT NULL,
+  has_facts    BOOLEAN NOT NULL,
+  modality     TEXT COLLATE "C" NOT NULL,
+  slices_json  TEXT COLLATE "C" NOT NULL,
+  ground_truth TEXT COLLATE "C" NOT NULL,
+  confidence   DOUBLE PRECISION NOT NULL
+);
 CREATE TABLE IF NOT EXISTS stages (
   run_id     TEXT COLLATE "C" NOT NULL REFERENCES runs(run_id),
   suite      TEXT COLLATE "C" NOT NULL,
@@ -302,9 +317,11 @@ Status PgStore::Migrate() {
     if (version == kPgSchemaVersion) return Status::Ok();
     // Version 0 is a new, empty database: kSchema creates it whole. 4 -> 5
     // is kSchema alone (every statement IF NOT EXISTS): the leases_free
-    // index. Later versions add their steps here, each guarded by the
-    // stored version.
+    // index. 5 -> 6 adds trace_facts, filled here from the stored traces.
+    // Later versions add their steps here, each guarded by the stored
+    // version.
     w.exec(kSchema);
+    if (version > 0) FillTraceFacts(w);
     w.exec_params(
         "INSERT INTO schema_version (version) VALUES ($1)"
         " ON CONFLICT (version) DO NOTHING",

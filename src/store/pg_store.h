@@ -25,7 +25,7 @@
 namespace mmgate::store {
 
 // The schema version the PostgreSQL backend writes (docs/schema.md).
-inline constexpr int kPgSchemaVersion = 5;
+inline constexpr int kPgSchemaVersion = 6;
 
 class PgStore final : public Store {
  public:
@@ -188,6 +188,12 @@ class PgStore final : public Store {
   static void InsertAttempts(pqxx::work& w, const std::string& run_id,
                              const std::vector<AttemptRecord>& attempts);
   static void InsertCache(pqxx::work& w, const CacheEntry& entry);
+  // Writes (replaces) the trace_facts row of each trace (schema 6).
+  static void WriteTraceFacts(pqxx::work& w,
+                              const std::vector<TraceRecord>& traces);
+  // The trace_facts of every stored trace (migration to schema 6), a page at
+  // a time.
+  static void FillTraceFacts(pqxx::work& w);
 
   std::mutex mu_;  // one connection: calls take turns
   const std::string url_;

@@ -5,7 +5,9 @@
 #include <string_view>
 #include <tuple>
 
+#include "store/decode.h"
 #include "store/pg_store.h"
+#include "store/trace_facts.h"
 
 namespace mmgate::store {
 namespace {
@@ -48,8 +50,53 @@ Status PgStore::PutTraces(const std::vector<TraceRecord>& traces) {
           t.trace_id, t.created_ms, t.model_version, t.inputs_ref,
           t.inputs_json, t.decision, t.category, t.outcome, t.request_hash);
     }
+    WriteTraceFacts(w, traces);
     return Status::Ok();
   });
+}
+
+void PgStore::WriteTraceFacts(pqxx::work& w,
+                              const std::vector<TraceRecord>& traces) {
+  TraceFactsReader reader;
+  TraceFacts f;
+  for (const TraceRecord& t : traces) {
+    const bool read = reader.Read(t.inputs_json, &f);
+    if (!read) f = TraceFacts{};
+    w.exec_params(
+        "INSERT INTO trace_facts (trace_id, created_ms, category, decision,"
+        " has_facts, modality, slices_json, ground_truth, confidence)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        " ON CONFLICT (trace_id) DO UPDATE SET"
+        " created_ms = excluded.created_ms, category = excluded.category,"
+        " decision = excluded.decision, has_facts = excluded.has_facts,"
+        " modality = excluded.modality, slices_json = excluded.slices_json,"
+        " ground_truth = excluded.ground_truth,"
+        " confidence = excluded.confidence",
+        t.trace_id, t.created_ms, t.category, t.decision, read, f.modality,
+        internal::EncodeSlices(f.slices), f.ground_truth, f.confidence);
+  }
+}
+
+void PgStore::FillTraceFacts(pqxx::work& w) {
+  std::vector<TraceRecord> page;
+  std::string after;
+  for (;;) {
+    page.clear();
+    for (const auto& r : w.exec_params(
+             "SELECT trace_id, created_ms, category, decision, inputs_json"
+             " FROM traces WHERE trace_id > $1 ORDER BY trace_id LIMIT 10000",
+             after)) {
+      TraceRecord& t = page.emplace_back();
+      t.trace_id = Text(r, 0);
+      t.created_ms = Int(r, 1);
+      t.category = Text(r, 2);
+      t.decision = Text(r, 3);
+      t.inputs_json = Text(r, 4);
+    }
+    if (page.empty()) return;
+    after = page.back().trace_id;
+    WriteTraceFacts(w, page);
+  }
 }
 
 Result<std::optional<TraceRecord>> PgStore::GetTrace(
@@ -110,7 +157,7 @@ Status PgStore::LoadDecisionsPage(const std::string& run_id,
       return std::string_view(f.c_str(), f.size());
     };
     const auto last = w.exec_params(
-        "SELECT max(trace_id) FROM (SELECT trace_id FROM traces"
+        "SELECT max(trace_id) FROM (SELECT trace_id FROM trace_facts"
         " WHERE trace_id > $1 ORDER BY trace_id LIMIT $2) p",
         after_id, limit);
     size_t n = 0;
@@ -118,8 +165,12 @@ Status PgStore::LoadDecisionsPage(const std::string& run_id,
       const std::string in_page = " item_id > $3 AND item_id <= $4";
       for (const auto& r : w.exec_params(
                "SELECT t.trace_id, t.created_ms, t.category, t.decision,"
-               " t.inputs_json, i.item_id IS NOT NULL, r.answer IS NOT NULL,"
-               " r.answer FROM traces t LEFT JOIN (SELECT item_id FROM items"
+               " CASE WHEN t.has_facts THEN '' ELSE (SELECT inputs_json FROM"
+               " traces WHERE traces.trace_id = t.trace_id) END,"
+               " i.item_id IS NOT NULL, r.answer IS NOT NULL, r.answer,"
+               " t.has_facts, t.modality, t.slices_json, t.ground_truth,"
+               " t.confidence FROM trace_facts t LEFT JOIN (SELECT item_id"
+               " FROM items"
                " WHERE run_id = $1 AND suite = $2 AND" +
                    in_page +
                    ") i ON i.item_id = t.trace_id LEFT JOIN (SELECT item_id,"
@@ -139,6 +190,23 @@ Status PgStore::LoadDecisionsPage(const std::string& run_id,
         d.in_run = r[5].as<bool>();
         d.answered = r[6].as<bool>();
         d.answer.assign(d.answered ? view(r[7]) : std::string_view());
+        d.has_facts = r[8].as<bool>();
+        d.slices.clear();
+        if (d.has_facts) {
+          auto slices = internal::DecodeSlices(Text(r, 10));
+          if (slices.ok()) {
+            d.slices = std::move(*slices);
+          } else {  // slices not written by mmgate: read the request whole
+            d.has_facts = false;
+            d.inputs_json = Text(w.exec_params1("SELECT inputs_json FROM"
+                                                " traces WHERE trace_id = $1",
+                                                d.trace_id),
+                                 0);
+          }
+        }
+        d.modality.assign(view(r[9]));
+        d.ground_truth.assign(view(r[11]));
+        d.confidence = Double(r, 12);
       }
     }
     page->resize(n);

@@ -243,11 +243,20 @@ struct DecisionRow {
   std::string trace_id;
   int64_t created_ms = 0;
   std::string category;
-  std::string decision;     // production's
-  std::string inputs_json;  // the request (modality, slices, ground truth)
-  bool in_run = false;      // the suite holds an item for the trace
-  bool answered = false;    // the item has a stored answer...
-  std::string answer;       // ...this one (empty otherwise)
+  std::string decision;  // production's
+  // Schema 6: the facts the analysis reads of the request, kept beside the
+  // trace (store/trace_facts.h); inputs_json is then empty. Without them
+  // (a request the fast reader does not read whole), inputs_json is the
+  // whole request.
+  bool has_facts = false;
+  std::string modality;
+  std::vector<std::pair<std::string, std::string>> slices;
+  std::string ground_truth;
+  double confidence = -1;
+  std::string inputs_json;
+  bool in_run = false;    // the suite holds an item for the trace
+  bool answered = false;  // the item has a stored answer...
+  std::string answer;     // ...this one (empty otherwise)
 };
 
 // Which traces to list: created_ms in [since_ms, until_ms), and the category

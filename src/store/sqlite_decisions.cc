@@ -3,17 +3,26 @@
 // (about 3 us a trace over millions); here the three tables are each read in
 // id order, the items from their primary key's covering index alone, and
 // merged as they come, in one read transaction (under 1 us a trace).
+#include <map>
+#include <optional>
 #include <string_view>
 #include <utility>
 
+#include "store/decode.h"
 #include "store/sqlite_store.h"
 
 namespace mmgate::store {
 namespace {
 
+// The narrow trace_facts (schema 6), not the traces with their requests
+// whole: a quarter of the bytes, which is most of the time when the
+// database is not in the page cache.
 constexpr const char* kTraces =
-    "SELECT trace_id, created_ms, category, decision, inputs_json"
-    " FROM traces WHERE trace_id > ?1 ORDER BY trace_id LIMIT ?2";
+    "SELECT trace_id, created_ms, category, decision, has_facts, modality,"
+    " slices_json, ground_truth, confidence FROM trace_facts"
+    " WHERE trace_id > ?1 ORDER BY trace_id LIMIT ?2";
+constexpr const char* kInputs =
+    "SELECT inputs_json FROM traces WHERE trace_id = ?1";
 constexpr const char* kItems =
     "SELECT item_id FROM items WHERE run_id = ?1 AND suite = ?2"
     " AND item_id > ?3 ORDER BY item_id";
@@ -64,6 +73,66 @@ Result<IdCursor> OpenIds(Database* db, const char* sql,
   return IdCursor(std::move(*st));
 }
 
+// The slices of a trace_facts row: a history's traces share a few slice
+// sets, so each distinct text is decoded once a page. Text that does not
+// decode (never written by mmgate) leaves the row without facts.
+class SlicesCache {
+ public:
+  bool Decode(std::string_view text,
+              std::vector<std::pair<std::string, std::string>>* out) {
+    auto it = decoded_.find(text);
+    if (it == decoded_.end()) {
+      auto slices = internal::DecodeSlices(std::string(text));
+      it = decoded_
+               .emplace(std::string(text),
+                        slices.ok() ? std::optional(std::move(*slices))
+                                    : std::nullopt)
+               .first;
+    }
+    if (!it->second) return false;
+    out->assign(it->second->begin(), it->second->end());
+    return true;
+  }
+
+ private:
+  using Slices = std::vector<std::pair<std::string, std::string>>;
+  std::map<std::string, std::optional<Slices>, std::less<>> decoded_;
+};
+
+// The request of a trace stored without facts (rare: media, or inputs the
+// fast reader does not read whole).
+Status ReadInputs(Database* db, std::optional<Statement>* inputs,
+                  DecisionRow* d) {
+  if (!*inputs) {
+    auto st = db->Prepare(kInputs);
+    if (!st.ok()) return st.status();
+    inputs->emplace(std::move(*st));
+  }
+  Statement& st = **inputs;
+  st.Bind(1, d->trace_id);
+  auto row = st.Step();
+  if (!row.ok()) return row.status();
+  d->inputs_json.assign(*row ? st.TextView(0) : "");
+  st.Reset();
+  return Status::Ok();
+}
+
+// Sets d's facts from the current trace_facts row, or its inputs_json when
+// the row has none.
+Status ReadFacts(const Statement& row, Database* db, SlicesCache* slices,
+                 std::optional<Statement>* inputs, DecisionRow* d) {
+  d->has_facts = row.Int(4) != 0 && slices->Decode(row.TextView(6), &d->slices);
+  if (!d->has_facts) {
+    d->slices.clear();
+    return ReadInputs(db, inputs, d);
+  }
+  d->modality.assign(row.TextView(5));
+  d->ground_truth.assign(row.TextView(7));
+  d->confidence = row.Double(8);
+  d->inputs_json.clear();
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status SqliteStore::LoadDecisionsPage(const std::string& run_id,
@@ -81,6 +150,8 @@ Status SqliteStore::LoadDecisionsPage(const std::string& run_id,
   if (!items.ok()) return items.status();
   auto answers = OpenIds(db_.get(), kAnswers, run_id, suite, after_id);
   if (!answers.ok()) return answers.status();
+  SlicesCache slices;
+  std::optional<Statement> inputs;
   size_t n = 0;
   for (;; ++n) {
     auto row = traces->Step();
@@ -92,7 +163,7 @@ Status SqliteStore::LoadDecisionsPage(const std::string& run_id,
     d.created_ms = traces->Int(1);
     d.category.assign(traces->TextView(2));
     d.decision.assign(traces->TextView(3));
-    d.inputs_json.assign(traces->TextView(4));
+    MMGATE_RETURN_IF_ERROR(ReadFacts(*traces, db_.get(), &slices, &inputs, &d));
     auto in_run = items->At(d.trace_id);
     if (!in_run.ok()) return in_run.status();
     d.in_run = *in_run;

@@ -206,6 +206,22 @@ CREATE TABLE IF NOT EXISTS traces (
   request_hash  TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS traces_by_time ON traces (created_ms, trace_id);
+-- Schema 6: what flip analysis reads of each trace, beside it (one row per
+-- trace, written with it): a narrow table clustered by id, so an analysis
+-- of millions of decisions never reads the requests whole. has_facts 0: the
+-- fast reader did not read the request whole; the analysis reads
+-- traces.inputs_json instead.
+CREATE TABLE IF NOT EXISTS trace_facts (
+  trace_id     TEXT PRIMARY KEY,
+  created_ms   INTEGER NOT NULL,
+  category     TEXT NOT NULL,
+  decision     TEXT NOT NULL,
+  has_facts    INTEGER NOT NULL,
+  modality     TEXT NOT NULL,
+  slices_json  TEXT NOT NULL,
+  ground_truth TEXT NOT NULL,
+  confidence   REAL NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS stages (
   run_id     TEXT NOT NULL REFERENCES runs(run_id),
   suite      TEXT NOT NULL,
@@ -332,8 +348,10 @@ Status SqliteStore::Migrate() {
   if (*version == 1 || *version == 2)
     MMGATE_RETURN_IF_ERROR(db_->Exec(kMigrate2To3));
   // 3 -> 4 and 4 -> 5 are kSchema alone: they add the calibrations table
-  // and the leases_free index.
+  // and the leases_free index. 5 -> 6 adds trace_facts, filled here from
+  // the stored traces.
   MMGATE_RETURN_IF_ERROR(db_->Exec(kSchema));
+  if (*version >= 3) MMGATE_RETURN_IF_ERROR(FillTraceFacts());
   std::string v = std::to_string(kSchemaVersion);
   MMGATE_RETURN_IF_ERROR(db_->Exec(
       "INSERT INTO schema_version (version) VALUES (" + v +

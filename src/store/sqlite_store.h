@@ -20,7 +20,7 @@
 namespace mmgate::store {
 
 // The schema version this mmgate writes (docs/schema.md).
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 class SqliteStore final : public Store {
  public:
@@ -160,6 +160,12 @@ class SqliteStore final : public Store {
                            const std::function<Status()>& write);
   // Whether `lease` is its batch's current one.
   Result<bool> LeaseIsCurrent(const Lease& lease);
+  // Writes (replaces) the trace_facts row of each trace, in the caller's
+  // write transaction.
+  Status PutTraceFacts(const std::vector<TraceRecord>& traces);
+  // The trace_facts of every stored trace (migration to schema 6), a page at
+  // a time, in the caller's write transaction.
+  Status FillTraceFacts();
   Status InsertAttempts(const std::string& run_id,
                         const std::vector<AttemptRecord>& attempts);
   Status InsertCache(const CacheEntry& entry);

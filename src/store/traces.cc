@@ -4,7 +4,9 @@
 #include <set>
 #include <tuple>
 
+#include "store/decode.h"
 #include "store/sqlite_store.h"
+#include "store/trace_facts.h"
 
 namespace mmgate::store {
 namespace {
@@ -89,7 +91,76 @@ Status SqliteStore::PutTraces(const std::vector<TraceRecord>& traces) {
         .Bind(9, t.request_hash);
     MMGATE_RETURN_IF_ERROR(st->Run().WithContext("trace " + t.trace_id));
   }
+  MMGATE_RETURN_IF_ERROR(PutTraceFacts(traces));
   return tx.Commit();
+}
+
+Status SqliteStore::PutTraceFacts(const std::vector<TraceRecord>& traces) {
+  auto st = db_->Prepare(
+      "INSERT INTO trace_facts (trace_id, created_ms, category, decision,"
+      " has_facts, modality, slices_json, ground_truth, confidence)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+      " ON CONFLICT (trace_id) DO UPDATE SET created_ms = excluded.created_ms,"
+      " category = excluded.category, decision = excluded.decision,"
+      " has_facts = excluded.has_facts, modality = excluded.modality,"
+      " slices_json = excluded.slices_json,"
+      " ground_truth = excluded.ground_truth,"
+      " confidence = excluded.confidence");
+  if (!st.ok()) return st.status();
+  TraceFactsReader reader;
+  TraceFacts f;
+  // Traces of one history share a few slice sets: each encoded once in a row.
+  std::vector<std::pair<std::string, std::string>> last_slices;
+  std::string slices_json = internal::EncodeSlices({});
+  for (const TraceRecord& t : traces) {
+    const bool read = reader.Read(t.inputs_json, &f);
+    if (!read) f = TraceFacts{};
+    if (f.slices != last_slices) {
+      last_slices = f.slices;
+      slices_json = internal::EncodeSlices(f.slices);
+    }
+    st->Bind(1, t.trace_id)
+        .Bind(2, t.created_ms)
+        .Bind(3, t.category)
+        .Bind(4, t.decision)
+        .Bind(5, int64_t{read})
+        .Bind(6, f.modality)
+        .Bind(7, slices_json)
+        .Bind(8, f.ground_truth)
+        .Bind(9, f.confidence);
+    MMGATE_RETURN_IF_ERROR(st->Run().WithContext("trace " + t.trace_id));
+  }
+  return Status::Ok();
+}
+
+Status SqliteStore::FillTraceFacts() {
+  // In rowid order (a history is written in id order, so this reads the
+  // table front to back), a page of TraceRecords at a time.
+  auto st = db_->Prepare(
+      "SELECT rowid, trace_id, created_ms, category, decision, inputs_json"
+      " FROM traces WHERE rowid > ?1 ORDER BY rowid LIMIT 10000");
+  if (!st.ok()) return st.status();
+  std::vector<TraceRecord> page;
+  int64_t after = -1;
+  for (;;) {
+    page.clear();
+    st->Bind(1, after);
+    for (;;) {
+      auto row = st->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      after = st->Int(0);
+      TraceRecord& t = page.emplace_back();
+      t.trace_id = st->Text(1);
+      t.created_ms = st->Int(2);
+      t.category = st->Text(3);
+      t.decision = st->Text(4);
+      t.inputs_json = st->Text(5);
+    }
+    st->Reset();
+    if (page.empty()) return Status::Ok();
+    MMGATE_RETURN_IF_ERROR(PutTraceFacts(page));
+  }
 }
 
 Result<std::optional<TraceRecord>> SqliteStore::GetTrace(

@@ -43,11 +43,20 @@ TYPED_TEST(PagesContract, TracesPageInBytewiseIdOrderWithTheFilter) {
   Store* s = this->store_.get();
   // Times against id order, and ids whose bytewise order differs from a
   // natural or case-folded one.
-  ASSERT_TRUE(
-      s->PutTraces({Trace("t2", 100, "refund"), Trace("t10", 300, "refund"),
-                    Trace("T9", 200, "chat"), Trace("t1", 400, "chat"),
-                    Trace("u", 50, "refund")})
-          .ok());
+  // t1's facts are read whole; T9 has media, so its request is handed on
+  // whole; t2 is stored twice, and its second request's facts count.
+  TraceRecord t1 = Trace("t1", 400, "chat");
+  t1.inputs_json =
+      R"({"prompt":"p","modality":"image","slices":{"region":"eu","tier":)"
+      R"("gold"},"ground_truth":"deny","confidence":0.25,"media":[]})";
+  TraceRecord t9 = Trace("T9", 200, "chat");
+  t9.inputs_json = R"({"prompt":"p","media":[{"type":"image","path":"a"}]})";
+  TraceRecord t2 = Trace("t2", 100, "refund");
+  ASSERT_TRUE(s->PutTraces({t2}).ok());
+  t2.inputs_json = R"({"prompt":"t2","ground_truth":"approve"})";
+  ASSERT_TRUE(s->PutTraces({t2, Trace("t10", 300, "refund"), t9, t1,
+                            Trace("u", 50, "refund")})
+                  .ok());
   auto ids = [&](const TraceFilter& f) {
     return [s, f](const std::string& after,
                   int64_t limit) -> Result<std::vector<std::string>> {
@@ -142,20 +151,38 @@ TYPED_TEST(PagesContract, ResultsPageOneSuiteByIdWithTheirOwnScores) {
   EXPECT_TRUE(none->empty());
 }
 
-// One decision as "id in_run answered answer", to compare pages whole.
+// One decision as "id time category decision request in_run answer", to
+// compare pages whole; the request is its facts when the store kept them,
+// else its inputs_json.
 std::string Show(const DecisionRow& d) {
+  std::string request = d.inputs_json;
+  if (d.has_facts) {
+    request = "[" + d.modality;
+    for (const auto& [k, v] : d.slices) request += " " + k + "=" + v;
+    request +=
+        " gt=" + d.ground_truth + " conf=" + std::to_string(d.confidence) + "]";
+  }
   return d.trace_id + " " + std::to_string(d.created_ms) + " " + d.category +
-         " " + d.decision + " " + d.inputs_json + (d.in_run ? " item" : "") +
+         " " + d.decision + " " + request + (d.in_run ? " item" : "") +
          (d.answered ? " answer:" + d.answer : "");
 }
 
 TYPED_TEST(PagesContract, DecisionsPageJoinsTracesWithOneSuitesAnswers) {
   Store* s = this->store_.get();
-  ASSERT_TRUE(
-      s->PutTraces({Trace("t2", 100, "refund"), Trace("t10", 300, "refund"),
-                    Trace("T9", 200, "chat"), Trace("t1", 400, "chat"),
-                    Trace("u", 50, "refund")})
-          .ok());
+  // t1's facts are read whole; T9 has media, so its request is handed on
+  // whole; t2 is stored twice, and its second request's facts count.
+  TraceRecord t1 = Trace("t1", 400, "chat");
+  t1.inputs_json =
+      R"({"prompt":"p","modality":"image","slices":{"region":"eu","tier":)"
+      R"("gold"},"ground_truth":"deny","confidence":0.25,"media":[]})";
+  TraceRecord t9 = Trace("T9", 200, "chat");
+  t9.inputs_json = R"({"prompt":"p","media":[{"type":"image","path":"a"}]})";
+  TraceRecord t2 = Trace("t2", 100, "refund");
+  ASSERT_TRUE(s->PutTraces({t2}).ok());
+  t2.inputs_json = R"({"prompt":"t2","ground_truth":"approve"})";
+  ASSERT_TRUE(s->PutTraces({t2, Trace("t10", 300, "refund"), t9, t1,
+                            Trace("u", 50, "refund")})
+                  .ok());
   ASSERT_TRUE(AddChartsRun(s, "r").ok());
   ASSERT_TRUE(AddChartsRun(s, "r2").ok());
   SuiteRecord bf = ChartsSuite();
@@ -208,18 +235,21 @@ TYPED_TEST(PagesContract, DecisionsPageJoinsTracesWithOneSuitesAnswers) {
     after = page.back().trace_id;
   }
   EXPECT_EQ(sizes, (std::vector<size_t>{2, 2, 1, 0}));
-  EXPECT_EQ(seen, (std::vector<std::string>{
-                      R"(T9 200 chat approve {"prompt":"T9"})",
-                      R"(t1 400 chat approve {"prompt":"t1"} item)"
-                      R"( answer:{"decision":"deny"})",
-                      R"(t10 300 refund approve {"prompt":"t10"} item)",
-                      R"(t2 100 refund approve {"prompt":"t2"} item)",
-                      R"(u 50 refund approve {"prompt":"u"})",
-                  }));
+  EXPECT_EQ(
+      seen,
+      (std::vector<std::string>{
+          R"(T9 200 chat approve {"prompt":"p","media":[{"type":"image","path":"a"}]})",
+          "t1 400 chat approve [image region=eu tier=gold gt=deny "
+          R"(conf=0.250000] item answer:{"decision":"deny"})",
+          "t10 300 refund approve [text gt= conf=-1.000000] item",
+          "t2 100 refund approve [text gt=approve conf=-1.000000] item",
+          "u 50 refund approve [text gt= conf=-1.000000]",
+      }));
 
   ASSERT_TRUE(s->LoadDecisionsPage("nope", "backfill", "t10", 10, &page).ok());
   ASSERT_EQ(page.size(), 2u) << "every trace, none in the run";
-  EXPECT_EQ(Show(page[0]), R"(t2 100 refund approve {"prompt":"t2"})");
+  EXPECT_EQ(Show(page[0]),
+            "t2 100 refund approve [text gt=approve conf=-1.000000]");
 }
 
 TYPED_TEST(PagesContract, PutResultsWritesABatchWholeOrNotAtAll) {

@@ -329,8 +329,8 @@ TEST(Migrate, SchemaTwoKeepsItsRowsAndGainsTheSchemaThreeTables) {
   EXPECT_TRUE(s->PutCalibration(cal).ok());
   store->reset();
 
-  EXPECT_EQ(QueryInt(path, "SELECT MAX(version) FROM schema_version"), 5);
-  EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), 5)
+  EXPECT_EQ(QueryInt(path, "SELECT MAX(version) FROM schema_version"), 6);
+  EXPECT_EQ(QueryInt(path, "PRAGMA user_version"), 6)
       << "an mmgate before schema 3 reads this and refuses the database";
   EXPECT_EQ(QueryInt(path,
                      "SELECT COUNT(*) FROM sqlite_master WHERE name ="
@@ -345,6 +345,61 @@ TEST(Migrate, SchemaTwoKeepsItsRowsAndGainsTheSchemaThreeTables) {
   fs::remove(path);
 }
 
+// Schema 5 -> 6: the traces of an older database get their trace_facts.
+// The schema-5 database is a new one without that table (schema 6 adds
+// nothing else) and with version 5 written as mmgate 5 wrote it.
+TEST(Migrate, SchemaFiveTracesGainTheirFacts) {
+  fs::path path = fs::temp_directory_path() /
+                  ("mmgate-migrate-5-" + std::to_string(::getpid()) + ".db");
+  fs::remove(path);
+  {
+    auto store = OpenStore(path.string());
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    ASSERT_TRUE((*store)
+                    ->PutTraces({{"t1", 7, "v", "",
+                                  R"({"prompt":"p",)"
+                                  R"("slices":{"tier":"gold"},)"
+                                  R"("ground_truth":"deny","confidence":0.5})",
+                                  "approve", "refund", "", ""},
+                                 {"t2", 8, "v", "",
+                                  R"({"media":[{"type":"audio","path":"a"}]})",
+                                  "deny", "chat", "", ""}})
+                    .ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE trace_facts; DELETE FROM schema_version;"
+                         " INSERT INTO schema_version VALUES (5);"
+                         " PRAGMA user_version = 5;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+
+  auto store = OpenStore(path.string());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  std::vector<DecisionRow> page;
+  ASSERT_TRUE((*store)->LoadDecisionsPage("r", "backfill", "", 10, &page).ok());
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_TRUE(page[0].has_facts);
+  EXPECT_EQ(page[0].created_ms, 7);
+  EXPECT_EQ(page[0].category, "refund");
+  EXPECT_EQ(page[0].decision, "approve");
+  EXPECT_EQ(page[0].modality, "text");
+  EXPECT_EQ(
+      page[0].slices,
+      (std::vector<std::pair<std::string, std::string>>{{"tier", "gold"}}));
+  EXPECT_EQ(page[0].ground_truth, "deny");
+  EXPECT_EQ(page[0].confidence, 0.5);
+  EXPECT_TRUE(page[0].inputs_json.empty());
+  EXPECT_FALSE(page[1].has_facts) << "media: the request is read whole";
+  EXPECT_EQ(page[1].inputs_json, R"({"media":[{"type":"audio","path":"a"}]})");
+  store->reset();
+  EXPECT_EQ(QueryInt(path, "SELECT COUNT(*) FROM trace_facts"), 2);
+  EXPECT_EQ(QueryInt(path, "SELECT MAX(version) FROM schema_version"), 6);
+  fs::remove(path);
+}
+
 TEST(Migrate, RefusesANewerSchemaVersionTable) {
   fs::path path =
       fs::temp_directory_path() /
@@ -353,13 +408,13 @@ TEST(Migrate, RefusesANewerSchemaVersionTable) {
   ASSERT_TRUE(OpenStore(path.string()).ok());
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_version VALUES (6)", nullptr,
+  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_version VALUES (7)", nullptr,
                          nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   auto s = OpenStore(path.string());
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.status().message().find("schema version 6, newer"),
+  EXPECT_NE(s.status().message().find("schema version 7, newer"),
             std::string::npos)
       << s.status().message();
   fs::remove(path);
