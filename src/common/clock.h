@@ -29,6 +29,20 @@ class SystemClock final : public Clock {
   }
 };
 
+// Moves only when told to (Advance), from the same start as FakeClock; both
+// readings show the same instant. Thread-safe.
+class ManualClock final : public Clock {
+ public:
+  std::chrono::nanoseconds Monotonic() override {
+    return std::chrono::milliseconds(now_ms_.load());
+  }
+  int64_t WallMillis() override { return now_ms_.load(); }
+  void Advance(int64_t ms) { now_ms_ += ms; }
+
+ private:
+  std::atomic<int64_t> now_ms_{1'700'000'000'000};
+};
+
 // Advances by a fixed step on every read.
 class FakeClock final : public Clock {
  public:

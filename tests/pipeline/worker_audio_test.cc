@@ -15,6 +15,7 @@
 #include <map>
 #include <sstream>
 
+#include "common/clock.h"
 #include "config/config.h"
 #include "pipeline/run.h"
 #include "runner/worker.h"
@@ -25,19 +26,6 @@ namespace mmgate::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Time moves only when the test says so.
-class ManualClock final : public Clock {
- public:
-  std::chrono::nanoseconds Monotonic() override {
-    return std::chrono::milliseconds(now_ms_.load());
-  }
-  int64_t WallMillis() override { return now_ms_.load(); }
-  void Advance(int64_t ms) { now_ms_ += ms; }
-
- private:
-  std::atomic<int64_t> now_ms_{1'700'000'000'000};
-};
 
 std::string Slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 
+#include "common/clock.h"
 #include "dataset/load.h"
 #include "run_fixture.h"
 #include "runner/plan.h"
@@ -21,19 +22,6 @@ namespace mmgate::runner {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Time moves only when the test says so.
-class ManualClock final : public Clock {
- public:
-  std::chrono::nanoseconds Monotonic() override {
-    return std::chrono::milliseconds(now_ms_.load());
-  }
-  int64_t WallMillis() override { return now_ms_.load(); }
-  void Advance(int64_t ms) { now_ms_ += ms; }
-
- private:
-  std::atomic<int64_t> now_ms_{1'700'000'000'000};
-};
 
 // Answers "aN" for item qN and counts calls per item.
 class CountingModel : public Model {

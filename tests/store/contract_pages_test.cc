@@ -20,6 +20,23 @@ TraceRecord Trace(const std::string& id, int64_t created_ms,
   return t;
 }
 
+// Five traces in an order unlike their ids' (bytewise, natural or
+// case-folded). t1's facts are read whole; T9 has media, so its request is
+// handed on whole; t2 is stored twice, and its second request's facts count.
+Status PutFiveTraces(Store* s) {
+  TraceRecord t1 = Trace("t1", 400, "chat");
+  t1.inputs_json =
+      R"({"prompt":"p","modality":"image","slices":{"region":"eu","tier":)"
+      R"("gold"},"ground_truth":"deny","confidence":0.25,"media":[]})";
+  TraceRecord t9 = Trace("T9", 200, "chat");
+  t9.inputs_json = R"({"prompt":"p","media":[{"type":"image","path":"a"}]})";
+  TraceRecord t2 = Trace("t2", 100, "refund");
+  MMGATE_RETURN_IF_ERROR(s->PutTraces({t2}));
+  t2.inputs_json = R"({"prompt":"t2","ground_truth":"approve"})";
+  return s->PutTraces(
+      {t2, Trace("t10", 300, "refund"), t9, t1, Trace("u", 50, "refund")});
+}
+
 // Every id a paged read returns, a page of `limit` at a time, and the sizes
 // of the pages.
 template <typename Page>
@@ -41,22 +58,7 @@ std::vector<std::string> Drain(Page page, int64_t limit,
 
 TYPED_TEST(PagesContract, TracesPageInBytewiseIdOrderWithTheFilter) {
   Store* s = this->store_.get();
-  // Times against id order, and ids whose bytewise order differs from a
-  // natural or case-folded one.
-  // t1's facts are read whole; T9 has media, so its request is handed on
-  // whole; t2 is stored twice, and its second request's facts count.
-  TraceRecord t1 = Trace("t1", 400, "chat");
-  t1.inputs_json =
-      R"({"prompt":"p","modality":"image","slices":{"region":"eu","tier":)"
-      R"("gold"},"ground_truth":"deny","confidence":0.25,"media":[]})";
-  TraceRecord t9 = Trace("T9", 200, "chat");
-  t9.inputs_json = R"({"prompt":"p","media":[{"type":"image","path":"a"}]})";
-  TraceRecord t2 = Trace("t2", 100, "refund");
-  ASSERT_TRUE(s->PutTraces({t2}).ok());
-  t2.inputs_json = R"({"prompt":"t2","ground_truth":"approve"})";
-  ASSERT_TRUE(s->PutTraces({t2, Trace("t10", 300, "refund"), t9, t1,
-                            Trace("u", 50, "refund")})
-                  .ok());
+  ASSERT_TRUE(PutFiveTraces(s).ok());
   auto ids = [&](const TraceFilter& f) {
     return [s, f](const std::string& after,
                   int64_t limit) -> Result<std::vector<std::string>> {
@@ -169,20 +171,7 @@ std::string Show(const DecisionRow& d) {
 
 TYPED_TEST(PagesContract, DecisionsPageJoinsTracesWithOneSuitesAnswers) {
   Store* s = this->store_.get();
-  // t1's facts are read whole; T9 has media, so its request is handed on
-  // whole; t2 is stored twice, and its second request's facts count.
-  TraceRecord t1 = Trace("t1", 400, "chat");
-  t1.inputs_json =
-      R"({"prompt":"p","modality":"image","slices":{"region":"eu","tier":)"
-      R"("gold"},"ground_truth":"deny","confidence":0.25,"media":[]})";
-  TraceRecord t9 = Trace("T9", 200, "chat");
-  t9.inputs_json = R"({"prompt":"p","media":[{"type":"image","path":"a"}]})";
-  TraceRecord t2 = Trace("t2", 100, "refund");
-  ASSERT_TRUE(s->PutTraces({t2}).ok());
-  t2.inputs_json = R"({"prompt":"t2","ground_truth":"approve"})";
-  ASSERT_TRUE(s->PutTraces({t2, Trace("t10", 300, "refund"), t9, t1,
-                            Trace("u", 50, "refund")})
-                  .ok());
+  ASSERT_TRUE(PutFiveTraces(s).ok());
   ASSERT_TRUE(AddChartsRun(s, "r").ok());
   ASSERT_TRUE(AddChartsRun(s, "r2").ok());
   SuiteRecord bf = ChartsSuite();
