@@ -6,10 +6,10 @@ namespace mmgate::gate {
 namespace {
 
 // 1 / 0 for a stored binary score, -1 when the item was not scored with it.
-int Score(const store::ItemResult& r, const char* metric) {
-  auto it = r.scores.find(metric);
-  if (it == r.scores.end()) return -1;
-  return it->second.value >= 0.5 ? 1 : 0;
+int Score(const store::GateItem& r, std::string_view metric) {
+  const store::GateScore* s = r.Score(metric);
+  if (s == nullptr) return -1;
+  return s->value >= 0.5 ? 1 : 0;
 }
 
 }  // namespace
@@ -30,11 +30,11 @@ bool AbstainMemo::Abstains(std::string_view answer) {
 namespace {
 
 // The behaviour of an answered item that does or does not abstain.
-ItemBehaviour Answered(const store::ItemResult& r, bool abstains) {
+ItemBehaviour Answered(const store::GateItem& r, bool abstains) {
   ItemBehaviour b;
   b.counted = true;
   b.abstains = abstains;
-  b.expect_abstain = r.item.expect == "abstain";
+  b.expect_abstain = r.expect == "abstain";
   b.hallucinated = b.expect_abstain && !b.abstains;
   if (const int g = Score(r, "grounding"); g >= 0)
     b.hallucinated |= g == 0 && !b.abstains;
@@ -45,16 +45,16 @@ ItemBehaviour Answered(const store::ItemResult& r, bool abstains) {
 
 }  // namespace
 
-ItemBehaviour Classify(const store::ItemResult& r, AbstainMemo* memo) {
-  if (!r.response || !r.response->answer) return {};
-  return Answered(r, memo->Abstains(*r.response->answer));
+ItemBehaviour Classify(const store::GateItem& r, AbstainMemo* memo) {
+  if (!r.has_response || !r.has_answer) return {};
+  return Answered(r, memo->Abstains(r.answer));
 }
 
-Behaviour Summarize(const std::vector<const store::ItemResult*>& items,
+Behaviour Summarize(const std::vector<const store::GateItem*>& items,
                     const nlohmann::json& params) {
   AbstainMemo memo(AbstainRuleOf(params));
   Behaviour b;
-  for (const store::ItemResult* r : items) {
+  for (const store::GateItem* r : items) {
     const ItemBehaviour ib = Classify(*r, &memo);
     if (!ib.counted) continue;
     if (ib.expect_abstain) {
@@ -76,9 +76,9 @@ Behaviour Summarize(const std::vector<const store::ItemResult*>& items,
       ++b.code_items;
       b.code_hallucinated += c == 0;
     }
-    for (const auto& [k, v] : r->item.slices) {
-      if (k != "hallucination_type") continue;
-      auto& [n, h] = b.types[v];
+    for (const store::GateSlice& s : r->slices) {
+      if (s.key != "hallucination_type") continue;
+      auto& [n, h] = b.types[std::string(s.value)];
       ++n;
       h += ib.hallucinated;
     }

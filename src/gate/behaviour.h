@@ -11,7 +11,7 @@
 
 #include "gate/gate.h"
 #include "score/abstention.h"
-#include "store/store.h"
+#include "store/gate_run.h"
 
 namespace mmgate::gate {
 
@@ -43,11 +43,11 @@ class AbstainMemo {
   std::unordered_map<std::string_view, bool> seen_;
 };
 
-ItemBehaviour Classify(const store::ItemResult& r, AbstainMemo* memo);
+ItemBehaviour Classify(const store::GateItem& r, AbstainMemo* memo);
 
 // `params` is the suite's params (abstain_phrases, abstain_field). Invalid
 // params fall back to the default phrases: the runner already reported them.
-Behaviour Summarize(const std::vector<const store::ItemResult*>& items,
+Behaviour Summarize(const std::vector<const store::GateItem*>& items,
                     const nlohmann::json& params);
 
 }  // namespace mmgate::gate

@@ -8,7 +8,7 @@
 
 #include "gate/gate.h"
 #include "gate/policy.h"
-#include "store/store.h"
+#include "store/gate_run.h"
 
 namespace mmgate::gate {
 
@@ -22,7 +22,7 @@ namespace mmgate::gate {
 // runner stores each attempt. On a judge-scored suite whose judge is
 // priced, `run`'s judge calls on these items are added to the cost per
 // query and given alone as judge_cost_per_query. Never fails; pure function.
-RunCost CostOf(const std::vector<const store::ItemResult*>& items,
+RunCost CostOf(const std::vector<const store::GateItem*>& items,
                const std::string& model, const Policy& policy,
                const RunData* run = nullptr);
 

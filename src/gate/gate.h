@@ -10,10 +10,12 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/status.h"
 #include "gate/policy.h"
+#include "store/gate_run.h"
 #include "store/store.h"
 
 namespace mmgate::gate {
@@ -246,6 +248,10 @@ struct GateResult {
 struct RunData {
   store::RunRecord run;
   std::vector<store::SuiteRecord> suites;
+  // What the gate reads of every item (compact: a run may hold millions).
+  store::GateRun rows;
+  // The same items whole, set only with ItemDetail::kFull (load.h): the HTML
+  // report shows their prompts and references. Empty otherwise.
   std::vector<store::ItemResult> items;
   // Dollars of the judge calls per (suite, item id) (extra responses of
   // kind judge); empty for a run without judges.
@@ -257,8 +263,9 @@ struct RunData {
 
 // Per (suite, item id, content hash): how many runs independent of the
 // compared ones scored the item and how many of them failed it (load.h).
+// Transparent: the gate looks its rows' string views up without copies.
 using History = std::map<std::tuple<std::string, std::string, std::string>,
-                         std::pair<int, int>>;
+                         std::pair<int, int>, std::less<>>;
 
 // An item outcome counts as a failure (for difficulty tiers and the residual
 // failure set) when it errored or scored on the wrong side of 0.5: accuracy-

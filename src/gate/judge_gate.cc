@@ -19,15 +19,15 @@ struct Graded {
 };
 
 void Collect(const RunData& run, const std::string& suite, Graded* g) {
-  for (const store::ItemResult& r : run.items) {
-    if (r.item.suite != suite || r.item.metric != kJudgeMetric) continue;
-    if (!r.response || r.response->error) continue;
-    auto s = r.scores.find(kJudgeMetric);
-    if (s == r.scores.end()) {
+  for (const store::GateItem& r : run.rows.items) {
+    if (r.suite != suite || r.metric != kJudgeMetric) continue;
+    if (!r.has_response || r.has_error) continue;
+    const store::GateScore* s = r.Score(kJudgeMetric);
+    if (s == nullptr) {
       ++g->unscored;
       continue;
     }
-    auto d = nlohmann::json::parse(s->second.detail, nullptr, false);
+    auto d = nlohmann::json::parse(s->detail, nullptr, false);
     if (!d.is_object()) continue;
     if (d.contains("judge_version") && d["judge_version"].is_string())
       g->versions.insert(d["judge_version"].get<std::string>());
@@ -36,7 +36,7 @@ void Collect(const RunData& run, const std::string& suite, Graded* g) {
       ++g->pairs;
       g->flips += d.value("position_flip", false);
       // The candidate's copy scores its preference: 1, 0.5 or 0.
-      const double p = s->second.value;
+      const double p = s->value;
       (p > 0.75 ? g->wins : p < 0.25 ? g->losses : g->ties) += 1;
     }
   }

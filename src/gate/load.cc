@@ -18,10 +18,16 @@ Result<RunData> LoadRun(store::Store* store, const std::string& run_id,
   auto suites = store->GetSuites(run_id);
   if (!suites.ok()) return suites.status();
   d.suites = std::move(*suites);
-  auto items = detail == ItemDetail::kGate ? store->LoadGateResults(run_id)
-                                           : store->LoadResults(run_id);
-  if (!items.ok()) return items.status();
-  d.items = std::move(*items);
+  if (detail == ItemDetail::kGate) {
+    auto rows = store->LoadGateRun(run_id);
+    if (!rows.ok()) return rows.status();
+    d.rows = std::move(*rows);
+  } else {
+    auto items = store->LoadResults(run_id);
+    if (!items.ok()) return items.status();
+    d.items = std::move(*items);
+    d.rows = store::GateRun::Of(d.items);
+  }
   auto judged = store->LoadExtraResponses(run_id, store::ResponseKind::kJudge);
   if (!judged.ok()) return judged.status();
   for (const store::ExtraResponseRecord& r : *judged)

@@ -12,9 +12,10 @@
 
 namespace mmgate::gate {
 
-// What LoadRun reads of each item: what the gate reads
-// (Store::LoadGateResults: no prompts, references, media or repeats), or
-// every column (the HTML report shows the failing items' prompts).
+// What LoadRun reads of each item: what the gate reads (RunData::rows,
+// Store::LoadGateRun: no prompts, references, media or repeats), or also
+// every column (RunData::items: the HTML report shows the failing items'
+// prompts).
 enum class ItemDetail { kGate, kFull };
 
 Result<RunData> LoadRun(store::Store* store, const std::string& run_id,

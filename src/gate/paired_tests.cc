@@ -81,7 +81,7 @@ void NumberClusters(std::vector<Pair>* pairs) {
   std::vector<std::string_view> runs;
   std::vector<uint32_t> run_of(pairs->size());
   for (size_t i = 0; i < pairs->size(); ++i) {
-    const std::string_view name = *(*pairs)[i].group;
+    const std::string_view name = (*pairs)[i].group;
     if (runs.empty() || runs.back() != name) runs.push_back(name);
     run_of[i] = static_cast<uint32_t>(runs.size() - 1);
   }
@@ -164,7 +164,7 @@ Result<PairedStats> ContinuousTest(const std::vector<Pair>& pairs,
     const Pair& p = pairs[i];
     Status added =
         clusters.Add(p.cluster, {p.b_num, p.b_den, p.c_num, p.c_den});
-    if (!added.ok()) return added.WithContext("group " + *p.group);
+    if (!added.ok()) return added.WithContext("group " + std::string(p.group));
   }
   std::vector<stats::PairedSums> sums = clusters.Sorted();
   PairedStats s;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -17,7 +18,7 @@ namespace mmgate::gate {
 // among the suite's groups in name order) and both runs' score as numerator /
 // denominator.
 struct Pair {
-  const std::string* group;
+  std::string_view group;  // a view of the run's row, which outlives it
   double b_num, b_den, c_num, c_den;
   uint32_t cluster = 0;
 };

@@ -9,7 +9,7 @@
 namespace mmgate::gate {
 namespace {
 
-using store::ItemResult;
+using store::GateItem;
 
 Status CheckSameVersions(const RunData& baseline, const RunData& candidate) {
   std::map<std::string, const store::SuiteRecord*> cand_suites;
@@ -32,21 +32,21 @@ Status CheckSameVersions(const RunData& baseline, const RunData& candidate) {
 
 // The work of (suite, metric) of `b`, set up on first use; `last` caches
 // the previous item's, as runs come grouped by suite.
-SuiteWork* WorkFor(
-    const ItemResult& b, const Policy& policy,
-    const std::map<std::string, const store::SuiteRecord*>& base_suites,
-    SuiteWorks* works, SuiteWork* last) {
-  const std::string& metric = b.item.metric;
+SuiteWork* WorkFor(const GateItem& b, const Policy& policy,
+                   const std::map<std::string, const store::SuiteRecord*,
+                                  std::less<>>& base_suites,
+                   SuiteWorks* works, SuiteWork* last) {
+  const std::string_view metric = b.metric;
   SuiteWork* w = last;
-  if (w == nullptr || w->v.suite != b.item.suite || w->v.metric != metric) {
-    w = &(*works)[{b.item.suite, metric}];
+  if (w == nullptr || w->v.suite != b.suite || w->v.metric != metric) {
+    w = &(*works)[{std::string(b.suite), std::string(metric)}];
   }
   if (w->v.suite.empty()) {
-    w->v.suite = b.item.suite;
+    w->v.suite = b.suite;
     w->v.metric = metric;
-    auto suite = base_suites.find(b.item.suite);
+    auto suite = base_suites.find(b.suite);
     w->v.modality =
-        suite != base_suites.end() ? suite->second->modality : b.item.modality;
+        suite != base_suites.end() ? suite->second->modality : b.modality;
     const score::MetricInfo* info = score::FindMetric(metric);
     w->v.higher_is_better = info == nullptr || info->higher_is_better;
     w->v.binary = info != nullptr && info->binary;
@@ -57,21 +57,21 @@ SuiteWork* WorkFor(
 
 // Adds one paired item to its strata; false when it is left out (an error
 // and gate.errors_as_failures: false).
-bool AddPair(const ItemResult& b, const ItemResult& c, const Policy& policy,
+bool AddPair(const GateItem& b, const GateItem& c, const Policy& policy,
              SuiteWork* w) {
   const std::string& metric = w->v.metric;
   bool be = stats::Errored(b), ce = stats::Errored(c);
-  auto bs = b.scores.find(metric), cs = c.scores.find(metric);
+  const store::GateScore *bs = b.Score(metric), *cs = c.Score(metric);
   // An answer a judge could not grade is unscored, never a failure: it is
   // left out and counted by the judge rule (judge_gate.h).
-  if (metric == "judge" &&
-      ((!be && bs == b.scores.end()) || (!ce && cs == c.scores.end())))
+  if (metric == "judge" && ((!be && bs == nullptr) || (!ce && cs == nullptr)))
     return true;
-  if (!be && bs == b.scores.end()) be = true;
-  if (!ce && cs == c.scores.end()) ce = true;
+  if (!be && bs == nullptr) be = true;
+  if (!ce && cs == nullptr) ce = true;
   std::vector<size_t>& strata = w->pair_strata;
   strata.assign(1, 0);
-  for (const auto& [k, v] : b.item.slices) strata.push_back(w->At(k, v));
+  for (const store::GateSlice& s : b.slices)
+    strata.push_back(w->At(s.key, s.value));
   for (size_t st : strata) {
     w->strata[st].base_errors += be;
     w->strata[st].cand_errors += ce;
@@ -79,22 +79,20 @@ bool AddPair(const ItemResult& b, const ItemResult& c, const Policy& policy,
   if ((be || ce) && !policy.errors_as_failures) return false;
   // An error scores as the worst outcome: 0 for accuracy-like metrics, every
   // reference token wrong for error rates (denominator from the other run).
-  double den = !be ? bs->second.denominator : !ce ? cs->second.denominator : 1;
+  double den = !be ? bs->denominator : !ce ? cs->denominator : 1;
   auto worst = [&]() {
     return std::pair<double, double>{w->v.higher_is_better ? 0 : den, den};
   };
-  auto [bn, bd] =
-      be ? worst() : std::pair{bs->second.numerator, bs->second.denominator};
-  auto [cn, cd] =
-      ce ? worst() : std::pair{cs->second.numerator, cs->second.denominator};
+  auto [bn, bd] = be ? worst() : std::pair{bs->numerator, bs->denominator};
+  auto [cn, cd] = ce ? worst() : std::pair{cs->numerator, cs->denominator};
   uint32_t index = static_cast<uint32_t>(w->pairs.size());
-  w->pairs.push_back({&b.item.group, bn, bd, cn, cd});
+  w->pairs.push_back({b.group, bn, bd, cn, cd});
   w->base_items.push_back(&b);
   w->cand_items.push_back(&c);
   for (size_t st : strata) w->strata[st].idx.push_back(index);
   const bool hib = w->v.higher_is_better;
-  w->base_failed.push_back(IsFailure(be, be ? 0 : bs->second.value, hib));
-  w->cand_failed.push_back(IsFailure(ce, ce ? 0 : cs->second.value, hib));
+  w->base_failed.push_back(IsFailure(be, be ? 0 : bs->value, hib));
+  w->cand_failed.push_back(IsFailure(ce, ce ? 0 : cs->value, hib));
   for (size_t i = 1; i < strata.size(); ++i)
     w->slice_strata.push_back(static_cast<uint32_t>(strata[i]));
   w->slice_first.push_back(static_cast<uint32_t>(w->slice_strata.size()));
@@ -128,12 +126,12 @@ Status ReportUnmatched(const Policy& policy, int64_t left_out,
 
 }  // namespace
 
-size_t SuiteWork::At(const std::string& key, const std::string& value) {
+size_t SuiteWork::At(std::string_view key, std::string_view value) {
   at_key.assign(key).append(1, '\x1f').append(value);
   if (auto found = index.find(at_key); found != index.end())
     return found->second;
   index.emplace(at_key, strata.size());
-  strata.push_back(StratumAcc{key, value});
+  strata.push_back(StratumAcc{std::string(key), std::string(value)});
   return strata.size() - 1;
 }
 
@@ -141,14 +139,15 @@ Result<SuiteWorks> PairRuns(const RunData& baseline, const RunData& candidate,
                             const Policy& policy, GateResult* out) {
   MMGATE_RETURN_IF_ERROR(CheckSameVersions(baseline, candidate));
   // Pair on (suite, id) with equal content; everything else is unmatched.
-  stats::Pairing pairing = stats::PairItems(baseline.items, candidate.items);
+  stats::Pairing pairing =
+      stats::PairItems(baseline.rows.items, candidate.rows.items);
   out->unmatched = std::move(pairing.unmatched);
-  std::map<std::string, const store::SuiteRecord*> base_suites;
+  std::map<std::string, const store::SuiteRecord*, std::less<>> base_suites;
   for (const store::SuiteRecord& s : baseline.suites) base_suites[s.suite] = &s;
   SuiteWorks works;
   SuiteWork* w = nullptr;
   int64_t left_out = 0;
-  for (const stats::ItemPair& pair : pairing.pairs) {
+  for (const stats::ItemPair<GateItem>& pair : pairing.pairs) {
     w = WorkFor(*pair.baseline, policy, base_suites, &works, w);
     if (!AddPair(*pair.baseline, *pair.candidate, policy, w)) ++left_out;
   }

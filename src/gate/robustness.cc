@@ -15,22 +15,22 @@
 namespace mmgate::gate {
 namespace {
 
-using store::ItemResult;
+using store::GateItem;
 
-std::string_view Perturbation(const ItemResult& r) {
-  for (const auto& [k, v] : r.item.slices) {
-    if (k == "perturbation") return v;
+std::string_view Perturbation(const GateItem& r) {
+  for (const store::GateSlice& s : r.slices) {
+    if (s.key == "perturbation") return s.value;
   }
   return {};
 }
 
 // num/den of one item's score; an error or a missing score is the worst
 // outcome (0 for accuracy-like metrics, every unit wrong for error rates).
-std::pair<double, double> Sums(const ItemResult& r, const std::string& metric,
+std::pair<double, double> Sums(const GateItem& r, const std::string& metric,
                                bool higher_is_better) {
-  auto s = r.scores.find(metric);
-  const bool error = stats::Errored(r) || s == r.scores.end();
-  if (!error) return {s->second.numerator, s->second.denominator};
+  const store::GateScore* s = r.Score(metric);
+  const bool error = stats::Errored(r) || s == nullptr;
+  if (!error) return {s->numerator, s->denominator};
   return {higher_is_better ? 0.0 : 1.0, 1.0};
 }
 
@@ -60,8 +60,8 @@ struct PointAcc {
 
 }  // namespace
 
-std::vector<Curve> BuildCurves(const std::vector<const ItemResult*>& base,
-                               const std::vector<const ItemResult*>& cand,
+std::vector<Curve> BuildCurves(const std::vector<const GateItem*>& base,
+                               const std::vector<const GateItem*>& cand,
                                const SuiteVerdict& v, const Policy& policy) {
   const bool hib = v.higher_is_better;
   std::map<std::string, GroupSums> clean;  // group -> clean sums
@@ -70,7 +70,7 @@ std::vector<Curve> BuildCurves(const std::vector<const ItemResult*>& base,
     // Most suites have no perturbation slice: no score is read for them.
     const std::string_view p = Perturbation(*base[i]);
     if (p.empty()) continue;
-    const std::string& group = base[i]->item.group;
+    const std::string group(base[i]->group);
     const auto [bn, bd] = Sums(*base[i], v.metric, hib);
     const auto [cn, cd] = Sums(*cand[i], v.metric, hib);
     if (p == "none") {

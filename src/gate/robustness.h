@@ -13,17 +13,16 @@
 
 #include "gate/gate.h"
 #include "gate/policy.h"
-#include "store/store.h"
+#include "store/gate_run.h"
 
 namespace mmgate::gate {
 
 // `base` and `cand` are the suite's paired items for `metric`, in the same
 // order. Points are measured and, when the rule is set, tested (p filled);
 // the decision comes after the correction (DecideRobustness).
-std::vector<Curve> BuildCurves(
-    const std::vector<const store::ItemResult*>& base,
-    const std::vector<const store::ItemResult*>& cand, const SuiteVerdict& v,
-    const Policy& policy);
+std::vector<Curve> BuildCurves(const std::vector<const store::GateItem*>& base,
+                               const std::vector<const store::GateItem*>& cand,
+                               const SuiteVerdict& v, const Policy& policy);
 
 // Below min_n a coverage gap (never required); else block on a significant
 // excess over max_degradation, pass when the interval's upper end is within

@@ -33,7 +33,7 @@ struct SloSample {
 // and `params` are that run's model (for prices) and the suite's params (for
 // abstention).
 SloSample SampleSlo(const Slo& slo, const SuiteVerdict& v,
-                    const std::vector<const store::ItemResult*>& items,
+                    const std::vector<const store::GateItem*>& items,
                     const std::string& key, const std::string& value,
                     const std::string& model, const nlohmann::json& params,
                     const Policy& policy);

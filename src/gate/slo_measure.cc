@@ -14,42 +14,42 @@
 namespace mmgate::gate {
 namespace {
 
-using store::ItemResult;
+using store::GateItem;
 
-bool InSlice(const ItemResult& r, const std::string& key,
+bool InSlice(const GateItem& r, const std::string& key,
              const std::string& value) {
   if (key.empty()) return true;
-  for (const auto& [k, v] : r.item.slices) {
-    if (k == key && v == value) return true;
+  for (const store::GateSlice& s : r.slices) {
+    if (s.key == key && s.value == value) return true;
   }
   return false;
 }
 
-std::string SliceValue(const ItemResult& r, const std::string& key) {
-  for (const auto& [k, v] : r.item.slices) {
-    if (k == key) return v;
+std::string_view SliceValue(const GateItem& r, std::string_view key) {
+  for (const store::GateSlice& s : r.slices) {
+    if (s.key == key) return s.value;
   }
   return "";
 }
 
 // Answered or errored by the model: an invalid item was never sent.
-bool Sent(const ItemResult& r) {
-  return r.response && r.response->error_kind != "invalid_item";
+bool Sent(const GateItem& r) {
+  return r.has_response && r.error_kind != "invalid_item";
 }
 
 // num/den of the suite's metric on one item; an error (or no score) is the
 // worst outcome when errors count as failures, else the item is left out.
-bool MetricSums(const ItemResult& r, const SuiteVerdict& v, bool errors_count,
+bool MetricSums(const GateItem& r, const SuiteVerdict& v, bool errors_count,
                 double* num, double* den) {
-  auto s = r.scores.find(v.metric);
-  if (stats::Errored(r) || s == r.scores.end()) {
+  const store::GateScore* s = r.Score(v.metric);
+  if (stats::Errored(r) || s == nullptr) {
     if (!errors_count) return false;
     *num = v.higher_is_better ? 0.0 : 1.0;
     *den = 1;
     return true;
   }
-  *num = s->second.numerator;
-  *den = s->second.denominator;
+  *num = s->numerator;
+  *den = s->denominator;
   return true;
 }
 
@@ -60,15 +60,15 @@ double Quantile(SloFigure f) {
 }
 
 // The rates: x of n items, by the figure's own rule.
-void SampleRate(const Slo& slo, const std::vector<const ItemResult*>& items,
+void SampleRate(const Slo& slo, const std::vector<const GateItem*>& items,
                 const nlohmann::json& params, SloSample* s) {
   AbstainMemo memo(AbstainRuleOf(params));
-  for (const ItemResult* r : items) {
+  for (const GateItem* r : items) {
     switch (slo.figure) {
       case SloFigure::kSchemaValid:
-        if (r->response && r->response->schema_valid >= 0) {
+        if (r->has_response && r->schema_valid >= 0) {
           ++s->n;
-          s->x += r->response->schema_valid == 1;
+          s->x += r->schema_valid == 1;
         }
         break;
       case SloFigure::kHallucination: {
@@ -93,15 +93,15 @@ void SampleRate(const Slo& slo, const std::vector<const ItemResult*>& items,
         break;
       }
       case SloFigure::kErrorRate:
-        if (!r->response || r->response->error_kind != "invalid_item") {
+        if (!r->has_response || r->error_kind != "invalid_item") {
           ++s->n;
           s->x += stats::Errored(*r);
         }
         break;
       case SloFigure::kFlakyRate:
-        if (r->response && r->response->answer) {
+        if (r->has_response && r->has_answer) {
           ++s->n;
-          s->x += r->response->flaky;
+          s->x += r->flaky;
         }
         break;
       default:
@@ -125,12 +125,12 @@ void SampleRate(const Slo& slo, const std::vector<const ItemResult*>& items,
 }  // namespace
 
 SloSample SampleSlo(const Slo& slo, const SuiteVerdict& v,
-                    const std::vector<const ItemResult*>& all,
+                    const std::vector<const GateItem*>& all,
                     const std::string& key, const std::string& value,
                     const std::string& model, const nlohmann::json& params,
                     const Policy& policy) {
-  std::vector<const ItemResult*> items;
-  for (const ItemResult* r : all) {
+  std::vector<const GateItem*> items;
+  for (const GateItem* r : all) {
     if (InSlice(*r, key, value)) items.push_back(r);
   }
   SloSample s;
@@ -146,38 +146,35 @@ SloSample SampleSlo(const Slo& slo, const SuiteVerdict& v,
   }
   // Clusters by group, in name order, so the result does not depend on the
   // order of the items.
-  std::map<std::string, size_t> cluster;
+  std::map<std::string_view, size_t> cluster;
   bool have_tokens = false;
-  for (const ItemResult* r : items) {
+  for (const GateItem* r : items) {
     const bool quantile = slo.figure == SloFigure::kLatencyP50 ||
                           slo.figure == SloFigure::kLatencyP95 ||
                           slo.figure == SloFigure::kLatencyP99;
     double num = 0, den = 1;
     if (quantile || cost) {
       if (!Sent(*r)) continue;
-      have_tokens |=
-          r->response->input_tokens >= 0 && r->response->output_tokens >= 0;
+      have_tokens |= r->input_tokens >= 0 && r->output_tokens >= 0;
     }
     if (slo.figure == SloFigure::kMean &&
         !MetricSums(*r, v, policy.errors_as_failures, &num, &den)) {
       continue;
     }
     if (cost) {
-      num = r->response->cost_usd;
-      den = slo.figure == SloFigure::kCostPerQuery
-                ? 1.0
-                : !IsFailure(stats::Errored(*r),
-                             r->scores.count(v.metric)
-                                 ? r->scores.at(v.metric).value
-                                 : 0.0,
-                             v.higher_is_better) &&
-                      r->scores.count(v.metric);
+      num = r->cost_usd;
+      const store::GateScore* score = r->Score(v.metric);
+      den =
+          slo.figure == SloFigure::kCostPerQuery
+              ? 1.0
+              : score != nullptr && !IsFailure(stats::Errored(*r), score->value,
+                                               v.higher_is_better);
     }
-    auto [it, added] = cluster.emplace(r->item.group, cluster.size());
+    auto [it, added] = cluster.emplace(r->group, cluster.size());
     ++s.n;
     if (quantile) {
       if (added) s.values.emplace_back();
-      s.values[it->second].push_back(r->response->latency_ms);
+      s.values[it->second].push_back(r->latency_ms);
     } else {
       if (added) s.sums.emplace_back();
       stats::PairedSums& p = s.sums[it->second];

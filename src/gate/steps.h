@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -34,7 +35,7 @@ struct StratumAcc {
 struct SuiteWork {
   SuiteVerdict v;
   std::vector<Pair> pairs;
-  std::vector<const store::ItemResult*> base_items, cand_items;
+  std::vector<const store::GateItem*> base_items, cand_items;
   std::vector<StratumAcc> strata{StratumAcc{}};   // [0] is the whole suite
   std::unordered_map<std::string, size_t> index;  // "key\x1fvalue" -> strata
   std::map<std::string, std::vector<uint32_t>> tiers;
@@ -42,7 +43,7 @@ struct SuiteWork {
   std::pair<std::string, std::string> slo_models;
 
   // The stratum of one slice value, added on first use.
-  size_t At(const std::string& key, const std::string& value);
+  size_t At(std::string_view key, std::string_view value);
 
   // Reused for every pair, so that pairing a million items allocates
   // nothing per item: the lookup key of At and the strata of one pair.

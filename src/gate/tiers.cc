@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "gate/steps.h"
@@ -47,9 +48,10 @@ std::string RateTier(double rate) {
 // item of the suite has any.
 std::optional<std::string> HistoryTiers(SuiteWork* w, const History& history) {
   int runs_seen = 0;
+  if (history.empty()) return std::nullopt;
   for (size_t i = 0; i < w->pairs.size(); ++i) {
-    const store::ItemRecord& it = w->base_items[i]->item;
-    auto h = history.find({it.suite, it.item_id, it.content_hash});
+    const store::GateItem& it = *w->base_items[i];
+    auto h = history.find(std::tuple{it.suite, it.item_id, it.content_hash});
     if (h == history.end() || h->second.first <= 0) continue;
     runs_seen = std::max(runs_seen, h->second.first);
     double rate = static_cast<double>(h->second.second) / h->second.first;
@@ -84,8 +86,8 @@ std::vector<double> CrossFitScores(const SuiteWork& w) {
   // Per slice value (the stratum pairing numbered it), its fold counts.
   std::vector<FoldCounts> by_value(w.strata.size());
   for (size_t i = 0; i < n; ++i) {
-    fold[i] = static_cast<int>(Fnv1a(kFoldSeed, w.base_items[i]->item.group) %
-                               kFolds);
+    fold[i] =
+        static_cast<int>(Fnv1a(kFoldSeed, w.base_items[i]->group) % kFolds);
     const bool failed = w.base_failed[i];
     all.fails[fold[i]] += failed;
     ++all.n[fold[i]];
@@ -111,11 +113,10 @@ std::vector<double> CrossFitScores(const SuiteWork& w) {
 }
 
 // Whether the items hold at least `k` distinct groups.
-bool AtLeastGroups(const std::vector<const store::ItemResult*>& items,
-                   size_t k) {
+bool AtLeastGroups(const std::vector<const store::GateItem*>& items, size_t k) {
   std::vector<std::string_view> seen;
-  for (const store::ItemResult* r : items) {
-    const std::string_view g = r->item.group;
+  for (const store::GateItem* r : items) {
+    const std::string_view g = r->group;
     if (std::find(seen.begin(), seen.end(), g) != seen.end()) continue;
     seen.push_back(g);
     if (seen.size() >= k) return true;
@@ -126,9 +127,9 @@ bool AtLeastGroups(const std::vector<const store::ItemResult*>& items,
 // Tiers by cross-fitting: thirds of the predicted difficulty (ties kept
 // together). Returns the source, or why there are no tiers.
 std::string CrossFitTiers(SuiteWork* w) {
-  const bool any_slice = std::any_of(
-      w->base_items.begin(), w->base_items.end(),
-      [](const store::ItemResult* r) { return !r->item.slices.empty(); });
+  const bool any_slice =
+      std::any_of(w->base_items.begin(), w->base_items.end(),
+                  [](const store::GateItem* r) { return !r->slices.empty(); });
   const std::string none = "none: no independent history, and ";
   if (!any_slice) return none + "no slices to cross-fit on";
   if (!AtLeastGroups(w->base_items, kFolds))
@@ -186,8 +187,9 @@ void AssignTiers(SuiteWork* w, const History& history) {
   std::string& source = w->v.residual.source;
   if (labelled) {
     for (size_t i = 0; i < w->pairs.size(); ++i) {
-      for (const auto& [k, v] : w->base_items[i]->item.slices) {
-        if (k == "difficulty") w->tiers[v].push_back(static_cast<uint32_t>(i));
+      for (const store::GateSlice& s : w->base_items[i]->slices) {
+        if (s.key == "difficulty")
+          w->tiers[std::string(s.value)].push_back(static_cast<uint32_t>(i));
       }
     }
     source = "slices.difficulty";

@@ -128,7 +128,7 @@ Comparison Compare(const std::string& baseline_run,
                    const std::vector<store::ItemResult>& candidate) {
   ComparisonBuilder builder(baseline_run, candidate_run, baseline_suites);
   Pairing pairing = PairItems(baseline, candidate);
-  for (const ItemPair& pair : pairing.pairs)
+  for (const auto& pair : pairing.pairs)
     builder.Add(*pair.baseline, *pair.candidate);
   Comparison out = builder.Finish();
   out.unmatched = std::move(pairing.unmatched);

@@ -19,8 +19,33 @@ struct ItemKeyHash {
   }
 };
 
-ItemKey KeyOf(const store::ItemRecord& it) {
-  return ItemKey{it.suite, it.item_id};
+// The fields pairing reads, of either item type.
+ItemKey KeyOf(const store::ItemResult& r) {
+  return ItemKey{r.item.suite, r.item.item_id};
+}
+ItemKey KeyOf(const store::GateItem& r) { return ItemKey{r.suite, r.item_id}; }
+std::string_view ContentHash(const store::ItemResult& r) {
+  return r.item.content_hash;
+}
+std::string_view ContentHash(const store::GateItem& r) {
+  return r.content_hash;
+}
+
+std::string Name(const ItemKey& k) {
+  return std::string(k.suite).append("/").append(k.id);
+}
+
+// Two runs of the same suites list the same items in the same order (the
+// store loads them by suite, line, id): then item i pairs with item i, and
+// the result is the one the hash lookup below gives, without the hashing.
+template <typename Item>
+bool SameOrder(const std::vector<Item>& baseline,
+               const std::vector<Item>& candidate) {
+  if (baseline.size() != candidate.size()) return false;
+  for (size_t i = 0; i < baseline.size(); ++i) {
+    if (!(KeyOf(baseline[i]) == KeyOf(candidate[i]))) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -29,31 +54,15 @@ bool Errored(const store::ItemResult& r) {
   return !r.response || r.response->error.has_value();
 }
 
-namespace {
-
-// Two runs of the same suites list the same items in the same order (the
-// store loads them by suite, line, id): then item i pairs with item i, and
-// the result is the one the hash lookup below gives, without the hashing.
-bool SameOrder(const std::vector<store::ItemResult>& baseline,
-               const std::vector<store::ItemResult>& candidate) {
-  if (baseline.size() != candidate.size()) return false;
-  for (size_t i = 0; i < baseline.size(); ++i) {
-    if (!(KeyOf(baseline[i].item) == KeyOf(candidate[i].item))) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-Pairing PairItems(const std::vector<store::ItemResult>& baseline,
-                  const std::vector<store::ItemResult>& candidate) {
-  Pairing out;
+template <typename Item>
+Pairing<Item> PairItems(const std::vector<Item>& baseline,
+                        const std::vector<Item>& candidate) {
+  Pairing<Item> out;
   out.pairs.reserve(baseline.size());
   if (SameOrder(baseline, candidate)) {
     for (size_t i = 0; i < baseline.size(); ++i) {
-      const store::ItemRecord& b = baseline[i].item;
-      if (candidate[i].item.content_hash != b.content_hash) {
-        out.unmatched.push_back(b.suite + "/" + b.item_id);
+      if (ContentHash(candidate[i]) != ContentHash(baseline[i])) {
+        out.unmatched.push_back(Name(KeyOf(baseline[i])));
       } else {
         out.pairs.push_back({&baseline[i], &candidate[i]});
       }
@@ -63,26 +72,29 @@ Pairing PairItems(const std::vector<store::ItemResult>& baseline,
   std::unordered_map<ItemKey, size_t, ItemKeyHash> cand_index;
   cand_index.reserve(candidate.size());
   for (size_t i = 0; i < candidate.size(); ++i) {
-    cand_index.emplace(KeyOf(candidate[i].item), i);
+    cand_index.emplace(KeyOf(candidate[i]), i);
   }
   std::vector<char> in_baseline(candidate.size(), 0);
-  for (const store::ItemResult& b : baseline) {
-    auto found = cand_index.find(KeyOf(b.item));
+  for (const Item& b : baseline) {
+    auto found = cand_index.find(KeyOf(b));
     if (found != cand_index.end()) in_baseline[found->second] = 1;
     if (found == cand_index.end() ||
-        candidate[found->second].item.content_hash != b.item.content_hash) {
-      out.unmatched.push_back(b.item.suite + "/" + b.item.item_id);
+        ContentHash(candidate[found->second]) != ContentHash(b)) {
+      out.unmatched.push_back(Name(KeyOf(b)));
       continue;
     }
     out.pairs.push_back({&b, &candidate[found->second]});
   }
   for (size_t i = 0; i < candidate.size(); ++i) {
-    if (!in_baseline[i]) {
-      const store::ItemRecord& it = candidate[i].item;
-      out.unmatched.push_back(it.suite + "/" + it.item_id);
-    }
+    if (!in_baseline[i]) out.unmatched.push_back(Name(KeyOf(candidate[i])));
   }
   return out;
 }
+
+template Pairing<store::ItemResult> PairItems(
+    const std::vector<store::ItemResult>&,
+    const std::vector<store::ItemResult>&);
+template Pairing<store::GateItem> PairItems(
+    const std::vector<store::GateItem>&, const std::vector<store::GateItem>&);
 
 }  // namespace mmgate::stats

@@ -1,12 +1,15 @@
 // Pairs two runs item by item: the one pairing behind both the gate and the
 // side-by-side comparison, so they agree on which items were compared and on
-// which outcomes are errors.
+// which outcomes are errors. The gate pairs the compact rows it reads
+// (store::GateItem), the comparison whole ItemResults: the same code pairs
+// both (explicit instantiations in pairing.cc).
 #ifndef MMGATE_STATS_PAIRING_H_
 #define MMGATE_STATS_PAIRING_H_
 
 #include <string>
 #include <vector>
 
+#include "store/gate_run.h"
 #include "store/store.h"
 
 namespace mmgate::stats {
@@ -18,16 +21,22 @@ namespace mmgate::stats {
 // scores it as the worst outcome (or leaves it out with
 // gate.errors_as_failures: false) exactly as it does a failed call.
 bool Errored(const store::ItemResult& r);
+inline bool Errored(const store::GateItem& r) {
+  return !r.has_response || r.has_error;
+}
 
+// Item: store::ItemResult or store::GateItem.
+template <typename Item>
 struct ItemPair {
-  const store::ItemResult* baseline;
-  const store::ItemResult* candidate;
+  const Item* baseline;
+  const Item* candidate;
 };
 
+template <typename Item>
 struct Pairing {
   // Items with the same (suite, id) and content hash in both runs, in the
   // baseline's order.
-  std::vector<ItemPair> pairs;
+  std::vector<ItemPair<Item>> pairs;
   // "suite/id" of the items present in one run only or whose content changed
   // between the runs: the baseline's first in its order, then the
   // candidate's.
@@ -40,8 +49,15 @@ struct Pairing {
 // listing the same items in the same order (the usual case) are paired
 // position by position without a lookup. (suite, id) is unique within a run,
 // as the store keeps it.
-Pairing PairItems(const std::vector<store::ItemResult>& baseline,
-                  const std::vector<store::ItemResult>& candidate);
+template <typename Item>
+Pairing<Item> PairItems(const std::vector<Item>& baseline,
+                        const std::vector<Item>& candidate);
+
+extern template Pairing<store::ItemResult> PairItems(
+    const std::vector<store::ItemResult>&,
+    const std::vector<store::ItemResult>&);
+extern template Pairing<store::GateItem> PairItems(
+    const std::vector<store::GateItem>&, const std::vector<store::GateItem>&);
 
 }  // namespace mmgate::stats
 
