@@ -30,13 +30,12 @@ std::string MarkdownCell(const std::string& text) {
 
 }  // namespace
 
-std::vector<FailedItem> FailedItems(
-    const std::vector<store::ItemResult>& results) {
+std::vector<FailedItem> FailedItems(const std::vector<store::GateItem>& items) {
   std::vector<FailedItem> out;
-  for (const store::ItemResult& r : results) {
-    if (!r.response || !r.response->error) continue;
-    out.push_back({r.item.suite, r.item.item_id, r.item.line,
-                   r.response->error_kind, *r.response->error});
+  for (const store::GateItem& r : items) {
+    if (!r.has_error) continue;
+    out.push_back({std::string(r.suite), std::string(r.item_id), r.line,
+                   std::string(r.error_kind), std::string(r.error)});
   }
   return out;
 }

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "store/records.h"
+#include "store/gate_run.h"
 
 namespace mmgate::report {
 
@@ -22,9 +22,8 @@ struct FailedItem {
   std::string reason;   // the stored error message
 };
 
-// The errored items of `results`, in their order (suite, line).
-std::vector<FailedItem> FailedItems(
-    const std::vector<store::ItemResult>& results);
+// The errored items of `items`, in their order (suite, line).
+std::vector<FailedItem> FailedItems(const std::vector<store::GateItem>& items);
 
 // "  suite/id (kind): reason" lines, at most `limit` of them (0: all), then
 // "... and N more" when some were left out. Control characters escaped.

@@ -20,7 +20,8 @@ Result<RunEnd> ReadRunEnd(store::Store* store, const std::string& run_id,
         ++out.items;
         self.Add(r, r);
       }
-      std::vector<FailedItem> failed = FailedItems(*page);
+      std::vector<FailedItem> failed =
+          FailedItems(store::GateRun::Of(*page).items);
       out.failed.insert(out.failed.end(), failed.begin(), failed.end());
       after = page->back().item.item_id;
     }

@@ -83,6 +83,14 @@ Status CheckColumns(std::string_view reference_json,
   return Status::Ok();
 }
 
+std::string CorruptMessage(const std::string& run_id, std::string_view suite,
+                           std::string_view item_id, const std::string& column,
+                           const Status& bad) {
+  return "run '" + run_id + "' suite '" + std::string(suite) + "' item '" +
+         std::string(item_id) + "': stored column " + column +
+         " cannot be decoded: " + bad.message();
+}
+
 // Turns the item's response into a kCorruptRowKind error naming the column;
 // what was paid for it (cost, tokens, attempts) stays.
 void MarkCorrupt(const std::string& run_id, const std::string& column,
@@ -93,9 +101,7 @@ void MarkCorrupt(const std::string& run_id, const std::string& column,
   r.item_id = it.item_id;
   if (!res->response) r.content_hash = it.content_hash;
   r.answer.reset();
-  r.error = "run '" + run_id + "' suite '" + it.suite + "' item '" +
-            it.item_id + "': stored column " + column +
-            " cannot be decoded: " + bad.message();
+  r.error = CorruptMessage(run_id, it.suite, it.item_id, column, bad);
   r.error_kind = std::string(kCorruptRowKind);
   r.repeats_json.clear();
   res->response = std::move(r);
@@ -150,33 +156,51 @@ GateRowDecoder::GateRowDecoder(std::string run_id)
 
 GateRowDecoder::~GateRowDecoder() = default;
 
+GateRowDecoder::Decoded& GateRowDecoder::Find(std::string_view slices_json) {
+  auto found = slices_.find(slices_json);
+  if (found == slices_.end()) {
+    found = slices_
+                .emplace(std::string(slices_json),
+                         Decoded{DecodeSlices(std::string(slices_json))})
+                .first;
+  }
+  return found->second;
+}
+
 void GateRowDecoder::Decode(std::string_view slices_json,
                             std::string_view reference_json,
                             std::string_view media_json,
                             std::string_view repeats_json, ItemResult* res) {
-  std::string column;
-  Status bad =
-      CheckItem(slices_json, reference_json, media_json, &res->item, &column);
+  const Decoded& d = Find(slices_json);
+  std::string column = "items.slices_json";
+  Status bad = d.slices.status();
+  if (bad.ok()) {
+    res->item.slices = *d.slices;
+    bad = CheckColumns(reference_json, media_json, std::nullopt, parser_.get(),
+                       &column);
+  }
   if (bad.ok() && res->response) bad = CheckRepeats(repeats_json, &column);
   if (!bad.ok()) MarkCorrupt(column, bad, res);
 }
 
 Status GateRowDecoder::CheckItem(std::string_view slices_json,
                                  std::string_view reference_json,
-                                 std::string_view media_json, ItemRecord* it,
+                                 std::string_view media_json, GateRun* run,
+                                 std::span<const GateSlice>* slices,
                                  std::string* column) {
-  auto found = slices_.find(slices_json);
-  if (found == slices_.end()) {
-    found = slices_
-                .emplace(std::string(slices_json),
-                         DecodeSlices(std::string(slices_json)))
-                .first;
-  }
-  if (!found->second.ok()) {
+  Decoded& d = Find(slices_json);
+  if (!d.slices.ok()) {
     *column = "items.slices_json";
-    return found->second.status();
+    return d.slices.status();
   }
-  it->slices = *found->second;
+  if (!d.made) {
+    std::vector<GateSlice> in_run;
+    for (const auto& [k, v] : *d.slices)
+      in_run.push_back({run->Intern(k), run->Intern(v)});
+    d.in_run = run->Slices(std::move(in_run));
+    d.made = true;
+  }
+  *slices = d.in_run;
   return CheckColumns(reference_json, media_json, std::nullopt, parser_.get(),
                       column);
 }
@@ -190,6 +214,13 @@ Status GateRowDecoder::CheckRepeats(std::string_view repeats_json,
 void GateRowDecoder::MarkCorrupt(const std::string& column, const Status& bad,
                                  ItemResult* res) const {
   internal::MarkCorrupt(run_id_, column, bad, res);
+}
+
+std::string GateRowDecoder::CorruptError(std::string_view suite,
+                                         std::string_view item_id,
+                                         const std::string& column,
+                                         const Status& bad) const {
+  return CorruptMessage(run_id_, suite, item_id, column, bad);
 }
 
 std::map<std::string, std::string> LineageRoots(

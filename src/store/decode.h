@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/gate_run.h"
 #include "store/records.h"
 
 namespace simdjson::dom {
@@ -58,16 +60,22 @@ class GateRowDecoder {
               std::string_view media_json, std::string_view repeats_json,
               ItemResult* res);
 
-  // Decode in two steps, for a load that reads an item's response after the
-  // item: CheckItem sets it->slices and checks the item's JSON columns,
-  // CheckRepeats a response's; each returns what failed with the column in
-  // `column`, for MarkCorrupt once the response is read.
+  // Decode in two steps into a GateRun (gate_run.h), for a load that reads
+  // an item's response after the item: CheckItem sets *slices (each
+  // distinct text made once in `run`, which must be the same for every
+  // call) and checks the item's JSON columns, CheckRepeats a response's;
+  // each returns what failed with the column in `column`, for CorruptError
+  // once the response is read.
   Status CheckItem(std::string_view slices_json,
                    std::string_view reference_json, std::string_view media_json,
-                   ItemRecord* it, std::string* column);
+                   GateRun* run, std::span<const GateSlice>* slices,
+                   std::string* column);
   Status CheckRepeats(std::string_view repeats_json, std::string* column);
   void MarkCorrupt(const std::string& column, const Status& bad,
                    ItemResult* res) const;
+  // The error a corrupt item's response carries (MarkCorrupt's).
+  std::string CorruptError(std::string_view suite, std::string_view item_id,
+                           const std::string& column, const Status& bad) const;
 
  private:
   using Slices = std::vector<std::pair<std::string, std::string>>;
@@ -81,8 +89,13 @@ class GateRowDecoder {
   // Reused across rows: it keeps its buffers (simdjson, kept out of this
   // header).
   std::unique_ptr<simdjson::dom::parser> parser_;
-  std::unordered_map<std::string, Result<Slices>, Hash, std::equal_to<>>
-      slices_;
+  struct Decoded {
+    Result<Slices> slices;
+    std::span<const GateSlice> in_run;  // made by CheckItem on first use
+    bool made = false;
+  };
+  Decoded& Find(std::string_view slices_json);
+  std::unordered_map<std::string, Decoded, Hash, std::equal_to<>> slices_;
 };
 
 // Run id -> its lineage, the run that called the model, found by following

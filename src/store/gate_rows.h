@@ -1,16 +1,18 @@
-// Store::LoadGateResults above the SQL, shared by the backends: one query
-// joins items, responses and scores (one row per score, an item's rows
-// adjacent), and ReadGateRows folds the rows into ItemResults. Private to
-// src/store/. Pure functions over a row reader: thread-safe, never throw.
+// Store::LoadGateRun above the SQL, for PostgreSQL: one query joins items,
+// responses and scores (one row per score, an item's rows adjacent), and
+// GateRowFolder folds the rows into a GateRun. Private to src/store/. Never
+// throws; a folder serves one load on one thread.
 #ifndef MMGATE_STORE_GATE_ROWS_H_
 #define MMGATE_STORE_GATE_ROWS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "store/decode.h"
+#include "store/gate_run.h"
 #include "store/records.h"
 
 namespace mmgate::store::internal {
@@ -64,37 +66,56 @@ ResponseRecord ReadGateResponse(const Row& row, const ItemRecord& it,
   return r;
 }
 
-// Adds one row to `out`: a new item when its (suite, item id) differs from
-// the last one read, and its score, if any. A corrupt item keeps no scores,
-// as in LoadResults.
-template <typename Row>
-void AddGateRow(const Row& row, GateRowDecoder* decoder,
-                std::vector<ItemResult>* out) {
-  const std::string_view suite = row.View(0), item_id = row.View(1);
-  if (out->empty() || out->back().item.item_id != item_id ||
-      out->back().item.suite != suite) {
-    ItemResult& res = out->emplace_back();
-    ItemRecord& it = res.item;
-    it.suite = suite;
-    it.item_id = item_id;
-    it.content_hash = row.View(2);
-    it.modality = row.View(3);
-    it.group = row.View(4);
-    it.expect = row.View(5);
-    it.line = row.Int(9);
-    it.metric = row.View(10);
-    if (row.Int(11) != 0) res.response = ReadGateResponse(row, it);
-    decoder->Decode(row.View(6), row.View(7), row.View(8), row.View(29), &res);
+// Folds the rows into a GateRun one item at a time (the whole run as
+// ItemResults would be the memory the GateRun saves): a new item when a
+// row's (suite, item id) differs from the last one read, and its score, if
+// any. A corrupt item keeps no scores, as in LoadResults. Call Finish after
+// the last row.
+class GateRowFolder {
+ public:
+  GateRowFolder(std::string run_id, GateRun* run)
+      : decoder_(std::move(run_id)), run_(run) {}
+
+  template <typename Row>
+  void Add(const Row& row) {
+    const std::string_view suite = row.View(0), item_id = row.View(1);
+    if (!pending_ || pending_->item.item_id != item_id ||
+        pending_->item.suite != suite) {
+      Finish();
+      ItemResult& res = pending_.emplace();
+      ItemRecord& it = res.item;
+      it.suite = suite;
+      it.item_id = item_id;
+      it.content_hash = row.View(2);
+      it.modality = row.View(3);
+      it.group = row.View(4);
+      it.expect = row.View(5);
+      it.line = row.Int(9);
+      it.metric = row.View(10);
+      if (row.Int(11) != 0) res.response = ReadGateResponse(row, it);
+      decoder_.Decode(row.View(6), row.View(7), row.View(8), row.View(29),
+                      &res);
+    }
+    ItemResult& res = *pending_;
+    if (row.IsNull(30) ||
+        (res.response && res.response->error_kind == kCorruptRowKind))
+      return;
+    ScoreRecord s{std::string(row.View(30)), row.Double(31), row.Double(32),
+                  row.Double(33), std::string(row.View(34))};
+    std::string metric = s.metric;
+    res.scores.insert_or_assign(std::move(metric), std::move(s));
   }
-  ItemResult& res = out->back();
-  if (row.IsNull(30) ||
-      (res.response && res.response->error_kind == kCorruptRowKind))
-    return;
-  ScoreRecord s{std::string(row.View(30)), row.Double(31), row.Double(32),
-                row.Double(33), std::string(row.View(34))};
-  std::string metric = s.metric;
-  res.scores.insert_or_assign(std::move(metric), std::move(s));
-}
+
+  void Finish() {
+    if (pending_) run_->Add(*pending_);
+    pending_.reset();
+  }
+
+ private:
+  GateRowDecoder decoder_;
+  GateRun* run_;
+  std::optional<ItemResult> pending_;
+};
 
 }  // namespace mmgate::store::internal
 

@@ -473,17 +473,16 @@ Result<std::vector<ItemResult>> PgStore::LoadResults(
             });
 }
 
-Result<std::vector<ItemResult>> PgStore::LoadGateResults(
-    const std::string& run_id) {
-  return Tx("reading run " + run_id,
-            [&](pqxx::work& w) -> Result<std::vector<ItemResult>> {
-              internal::GateRowDecoder decoder(run_id);
-              std::vector<ItemResult> out;
-              for (const auto& row :
-                   w.exec_params(internal::SelectGateRows("$1"), run_id))
-                internal::AddGateRow(PgRow{row}, &decoder, &out);
-              return out;
-            });
+Result<GateRun> PgStore::LoadGateRun(const std::string& run_id) {
+  return Tx("reading run " + run_id, [&](pqxx::work& w) -> Result<GateRun> {
+    GateRun out;
+    internal::GateRowFolder fold(run_id, &out);
+    for (const auto& row :
+         w.exec_params(internal::SelectGateRows("$1"), run_id))
+      fold.Add(PgRow{row});
+    fold.Finish();
+    return out;
+  });
 }
 
 Result<std::vector<ItemResult>> PgStore::LoadResultsPage(

@@ -73,8 +73,7 @@ class PgStore final : public Store {
       const std::string& run_id) override;
   Result<std::vector<ItemResult>> LoadResults(
       const std::string& run_id) override;
-  Result<std::vector<ItemResult>> LoadGateResults(
-      const std::string& run_id) override;
+  Result<GateRun> LoadGateRun(const std::string& run_id) override;
   Result<std::vector<ItemResult>> LoadResultsPage(
       const std::string& run_id, const std::string& suite,
       const std::string& after_item_id, int64_t limit) override;

@@ -1,4 +1,4 @@
-// SqliteStore: the reads the gate makes over whole runs (LoadGateResults,
+// SqliteStore: the reads the gate makes over whole runs (LoadGateRun,
 // Outcomes). A join of items, responses and scores costs SQLite two index
 // seeks per item and a temporary b-tree for the order, and even a walk of a
 // table in its primary key's order seeks each row by rowid from the index.
@@ -7,7 +7,6 @@
 // items in C++: several times faster on a million items.
 #include <algorithm>
 #include <initializer_list>
-#include <numeric>
 #include <optional>
 #include <set>
 #include <string>
@@ -17,7 +16,6 @@
 #include <utility>
 
 #include "store/decode.h"
-#include "store/gate_rows.h"
 #include "store/sqlite_store.h"
 
 namespace mmgate::store {
@@ -26,24 +24,14 @@ namespace {
 constexpr const char* kGateItems =
     "suite, item_id, content_hash, modality, group_id, expect, slices_json,"
     " reference_json, media_json, line, metric";
-// ReadGateResponse's columns from column 2, then repeats_json.
+// What ReadResponse reads, then repeats_json (checked, not kept).
 constexpr const char* kGateResponses =
-    "suite, item_id, content_hash, answer, error, error_kind, latency_ms,"
-    " model_version, input_tokens, output_tokens, created_ms, cost_usd,"
-    " n_attempts, ttft_ms, template_hash, schema_valid, cached, n_repeats,"
+    "suite, item_id, answer, error, error_kind, latency_ms, cost_usd,"
+    " n_attempts, input_tokens, output_tokens, template_hash, schema_valid,"
     " flaky, repeats_json";
-constexpr int kResponseFirst = 2, kRepeatsJson = 19;
+constexpr int kRepeatsJson = 13;
 constexpr const char* kGateScores =
     "suite, item_id, metric, value, numerator, denominator, detail";
-
-// A SQLite statement as the row reader of gate_rows.h.
-struct SqliteRow {
-  const Statement& st;
-  std::string_view View(int col) const { return st.TextView(col); }
-  int64_t Int(int col) const { return st.Int(col); }
-  double Double(int col) const { return st.Double(col); }
-  bool IsNull(int col) const { return st.IsNull(col); }
-};
 
 // One run's rows of a table, in rowid order where they lie together (a
 // run's rows are written together: a row read in rowid order costs about a
@@ -209,10 +197,10 @@ class RunScan {
 // while it is used.
 class ItemFinder {
  public:
-  explicit ItemFinder(std::vector<ItemResult>* items) : items_(*items) {
+  explicit ItemFinder(const std::vector<GateItem>* items) : items_(*items) {
     for (size_t i = 0; i < items_.size() && next_.size() < kMaxSuites; ++i) {
-      const std::string& suite = items_[i].item.suite;
-      if (i > 0 && items_[i - 1].item.suite == suite) continue;
+      const std::string_view suite = items_[i].suite;
+      if (i > 0 && items_[i - 1].suite == suite) continue;
       bool seen = false;
       for (const Next& n : next_) seen = seen || n.suite == suite;
       if (!seen) next_.push_back({suite, i, i});
@@ -232,8 +220,8 @@ class ItemFinder {
     }
     if (next != nullptr) {
       for (size_t i : {next->last, next->last + 1}) {
-        if (i < items_.size() && items_[i].item.item_id == item_id &&
-            items_[i].item.suite == suite)
+        if (i < items_.size() && items_[i].item_id == item_id &&
+            items_[i].suite == suite)
           return next->last = i;
       }
     }
@@ -246,7 +234,7 @@ class ItemFinder {
  private:
   static constexpr size_t kMaxSuites = 64;  // beyond: the hash index alone
   struct Next {
-    std::string_view suite;  // an item's own string
+    std::string_view suite;  // the run's interned string
     size_t first, last;
   };
   using Key = std::pair<std::string_view, std::string_view>;
@@ -262,13 +250,13 @@ class ItemFinder {
     if (index_.empty()) {
       index_.reserve(items_.size());
       for (size_t i = 0; i < items_.size(); ++i)
-        index_.emplace(Key{items_[i].item.suite, items_[i].item.item_id}, i);
+        index_.emplace(Key{items_[i].suite, items_[i].item_id}, i);
     }
     auto it = index_.find(Key{suite, item_id});
     return it == index_.end() ? npos : it->second;
   }
 
-  std::vector<ItemResult>& items_;
+  const std::vector<GateItem>& items_;
   std::vector<Next> next_;
   std::unordered_map<Key, size_t, KeyHash> index_;
 };
@@ -276,45 +264,73 @@ class ItemFinder {
 // Why an item's stored row cannot be decoded: the column and the error.
 using Failures = std::map<size_t, std::pair<std::string, Status>>;
 
+// The last value of each interned column, as neighbouring rows mostly share
+// it (GateRun::Intern).
+struct LastSeen {
+  std::string_view suite, modality, metric, group, expect, error_kind,
+      template_hash;
+};
+
 Status ReadItems(Database* db, const std::string& run_id,
-                 internal::GateRowDecoder* decoder,
-                 std::vector<ItemResult>* out, Failures* failed) {
+                 internal::GateRowDecoder* decoder, GateRun* out,
+                 Failures* failed) {
   auto scan = RunScan::Open(db, "items", kGateItems, run_id);
   if (!scan.ok()) return scan.status();
-  out->reserve(scan->count());
+  out->items.reserve(scan->count());
+  LastSeen last;
   for (;;) {
     bool restarted = false;
     auto more = scan->Next(&restarted);
     if (!more.ok()) return more.status();
     if (restarted) {
-      out->clear();
+      out->items.clear();
       failed->clear();
     }
     if (!*more) return Status::Ok();
     const Statement& st = scan->row();
-    ItemRecord& item = out->emplace_back().item;
-    item.suite = st.TextView(0);
-    item.item_id = st.TextView(1);
-    item.content_hash = st.TextView(2);
-    item.modality = st.TextView(3);
-    item.group = st.TextView(4);
-    item.expect = st.TextView(5);
+    GateItem& item = out->items.emplace_back();
+    item.suite = out->Intern(st.TextView(0), &last.suite);
+    item.item_id = out->Copy(st.TextView(1));
+    item.content_hash = out->Copy(st.TextView(2));
+    item.modality = out->Intern(st.TextView(3), &last.modality);
+    item.group = out->Intern(st.TextView(4), &last.group);
+    item.expect = out->Intern(st.TextView(5), &last.expect);
     item.line = st.Int(9);
-    item.metric = st.TextView(10);
+    item.metric = out->Intern(st.TextView(10), &last.metric);
     std::string column;
     Status bad = decoder->CheckItem(st.TextView(6), st.TextView(7),
-                                    st.TextView(8), &item, &column);
-    if (!bad.ok()) failed->emplace(out->size() - 1, std::pair(column, bad));
+                                    st.TextView(8), out, &item.slices, &column);
+    if (!bad.ok())
+      failed->emplace(out->items.size() - 1, std::pair(column, bad));
   }
+}
+
+void ReadResponse(const Statement& st, GateRun* run, LastSeen* last,
+                  GateItem* item) {
+  item->has_response = true;
+  item->has_answer = !st.IsNull(2);
+  item->answer = item->has_answer ? run->Copy(st.TextView(2)) : "";
+  item->has_error = !st.IsNull(3);
+  item->error = item->has_error ? run->Copy(st.TextView(3)) : "";
+  item->error_kind = run->Intern(st.TextView(4), &last->error_kind);
+  item->latency_ms = st.Double(5);
+  item->cost_usd = st.Double(6);
+  item->n_attempts = st.Int(7);
+  item->input_tokens = st.Int(8);
+  item->output_tokens = st.Int(9);
+  item->template_hash = run->Intern(st.TextView(10), &last->template_hash);
+  item->schema_valid = st.Int(11);
+  item->flaky = st.Int(12) != 0;
 }
 
 // A restarted scan reads every response again: each is assigned again, and
 // a failure already recorded for its item stays.
 Status ReadResponses(Database* db, const std::string& run_id,
                      internal::GateRowDecoder* decoder, ItemFinder* find,
-                     std::vector<ItemResult>* out, Failures* failed) {
+                     GateRun* out, Failures* failed) {
   auto scan = RunScan::Open(db, "responses", kGateResponses, run_id);
   if (!scan.ok()) return scan.status();
+  LastSeen last;
   for (;;) {
     bool restarted = false;
     auto more = scan->Next(&restarted);
@@ -324,9 +340,7 @@ Status ReadResponses(Database* db, const std::string& run_id,
     const Statement& st = scan->row();
     const size_t i = find->Find(st.TextView(0), st.TextView(1));
     if (i == ItemFinder::npos) continue;
-    ItemResult& res = (*out)[i];
-    res.response =
-        internal::ReadGateResponse(SqliteRow{st}, res.item, kResponseFirst);
+    ReadResponse(st, out, &last, &out->items[i]);
     if (failed->count(i)) continue;  // the item's own columns failed first
     std::string column;
     Status bad = decoder->CheckRepeats(st.TextView(kRepeatsJson), &column);
@@ -334,87 +348,98 @@ Status ReadResponses(Database* db, const std::string& run_id,
   }
 }
 
+// As LoadResults shows an item whose stored row cannot be decoded: an error
+// response naming the column; what was paid for it stays.
+void MarkCorrupt(const internal::GateRowDecoder& decoder,
+                 const Failures& failed, GateRun* out) {
+  for (const auto& [i, why] : failed) {
+    GateItem& item = out->items[i];
+    item.has_response = true;
+    item.has_answer = false;
+    item.answer = {};
+    item.has_error = true;
+    item.error = out->Copy(
+        decoder.CorruptError(item.suite, item.item_id, why.first, why.second));
+    item.error_kind = out->Intern(kCorruptRowKind);
+  }
+}
+
 // A corrupt item keeps no scores, as in LoadResults. A restarted scan reads
-// every score again, and each is assigned again.
+// every score again. The scores come in no particular order of items: each
+// item's are gathered into one span at the end (a counting sort).
 Status ReadScores(Database* db, const std::string& run_id, ItemFinder* find,
-                  std::vector<ItemResult>* out) {
+                  GateRun* out) {
   auto scan = RunScan::Open(db, "scores", kGateScores, run_id);
   if (!scan.ok()) return scan.status();
+  std::vector<std::pair<uint32_t, GateScore>> read;
+  read.reserve(scan->count());
+  std::string_view last_metric;
   for (;;) {
     bool restarted = false;
     auto more = scan->Next(&restarted);
     if (!more.ok()) return more.status();
-    if (restarted) find->Rewind();
-    if (!*more) return Status::Ok();
+    if (restarted) {
+      find->Rewind();
+      read.clear();
+    }
+    if (!*more) break;
     const Statement& st = scan->row();
     const size_t i = find->Find(st.TextView(0), st.TextView(1));
-    if (i == ItemFinder::npos) continue;
-    ItemResult& res = (*out)[i];
-    if (res.response && res.response->error_kind == kCorruptRowKind) continue;
-    std::string metric(st.TextView(2));
-    res.scores.insert_or_assign(
-        metric, ScoreRecord{metric, st.Double(3), st.Double(4), st.Double(5),
-                            std::string(st.TextView(6))});
+    if (i == ItemFinder::npos || out->items[i].error_kind == kCorruptRowKind)
+      continue;
+    GateScore s{out->Intern(st.TextView(2), &last_metric),
+                st.Double(3),
+                st.Double(4),
+                st.Double(5),
+                {}};
+    if (KeepsScoreDetail(s.metric)) s.detail = out->Copy(st.TextView(6));
+    read.emplace_back(static_cast<uint32_t>(i), s);
   }
+  std::vector<uint32_t> first(out->items.size() + 1, 0);
+  for (const auto& [i, _] : read) ++first[i + 1];
+  for (size_t i = 1; i < first.size(); ++i) first[i] += first[i - 1];
+  std::span<GateScore> all = out->Scores(read.size());
+  std::vector<uint32_t> next(first.begin(), first.end() - 1);
+  for (const auto& [i, s] : read) all[next[i]++] = s;
+  for (size_t i = 0; i < out->items.size(); ++i)
+    out->items[i].scores = all.subspan(first[i], first[i + 1] - first[i]);
+  return Status::Ok();
 }
 
 // LoadResults' order, (suite, line, item id), which is unique per item; most
 // runs are in it already (items are written by line), so it is checked
-// before anything moves, and then the items are moved in place along the
-// cycles of the permutation (no second copy of a million items).
-void SortByLine(std::vector<ItemResult>* out) {
-  std::vector<ItemResult>& v = *out;
-  auto before = [&](size_t a, size_t b) {
-    const ItemRecord &x = v[a].item, &y = v[b].item;
+// before anything moves.
+void SortByLine(std::vector<GateItem>* items) {
+  auto before = [](const GateItem& x, const GateItem& y) {
     return std::tie(x.suite, x.line, x.item_id) <
            std::tie(y.suite, y.line, y.item_id);
   };
-  bool sorted = true;
-  for (size_t i = 1; i < v.size() && sorted; ++i) sorted = !before(i, i - 1);
-  if (sorted) return;
-  std::vector<size_t> order(v.size());  // order[k]: the item k-th in order
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), before);
-  for (size_t start = 0; start < v.size(); ++start) {
-    if (order[start] == start) continue;
-    ItemResult held = std::move(v[start]);
-    size_t k = start;
-    while (order[k] != start) {
-      const size_t from = order[k];
-      v[k] = std::move(v[from]);
-      order[k] = k;
-      k = from;
-    }
-    v[k] = std::move(held);
-    order[k] = k;
-  }
+  if (!std::is_sorted(items->begin(), items->end(), before))
+    std::sort(items->begin(), items->end(), before);
 }
 
 // One run's items in LoadResults' order, inside one read transaction (one
 // snapshot) on `db`.
-Result<std::vector<ItemResult>> ReadGateRun(Database* db,
-                                            const std::string& run_id) {
+Result<GateRun> ReadGateRun(Database* db, const std::string& run_id) {
   ReadTransaction snapshot(db);
   MMGATE_RETURN_IF_ERROR(snapshot.status());
   internal::GateRowDecoder decoder(run_id);
-  std::vector<ItemResult> out;
+  GateRun out;
   Failures failed;
   MMGATE_RETURN_IF_ERROR(ReadItems(db, run_id, &decoder, &out, &failed));
-  ItemFinder find(&out);
+  ItemFinder find(&out.items);
   MMGATE_RETURN_IF_ERROR(
       ReadResponses(db, run_id, &decoder, &find, &out, &failed));
-  for (const auto& [i, why] : failed)
-    decoder.MarkCorrupt(why.first, why.second, &out[i]);
+  MarkCorrupt(decoder, failed, &out);
   find.Rewind();
   MMGATE_RETURN_IF_ERROR(ReadScores(db, run_id, &find, &out));
-  SortByLine(&out);
+  SortByLine(&out.items);
   return out;
 }
 
 }  // namespace
 
-Result<std::vector<ItemResult>> SqliteStore::LoadGateResults(
-    const std::string& run_id) {
+Result<GateRun> SqliteStore::LoadGateRun(const std::string& run_id) {
   // Seconds at a million items: on a connection of its own, so two runs
   // load on two cores from two threads and the store's other calls do not
   // wait. An in-memory database has no second connection to it.

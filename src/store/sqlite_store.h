@@ -1,5 +1,5 @@
 // The SQLite backend of Store: one connection in WAL mode behind a mutex,
-// and, for LoadGateResults on a file, a read-only connection of the call's
+// and, for LoadGateRun on a file, a read-only connection of the call's
 // own (runs load concurrently; SQLite is opened without its own mutex, so no
 // connection is ever used by two threads at once).
 // Private to src/store/ (it includes <sqlite3.h>); everyone else goes through
@@ -67,8 +67,7 @@ class SqliteStore final : public Store {
       const std::string& run_id) override;
   Result<std::vector<ItemResult>> LoadResults(
       const std::string& run_id) override;
-  Result<std::vector<ItemResult>> LoadGateResults(
-      const std::string& run_id) override;
+  Result<GateRun> LoadGateRun(const std::string& run_id) override;
   Result<std::vector<ItemResult>> LoadResultsPage(
       const std::string& run_id, const std::string& suite,
       const std::string& after_item_id, int64_t limit) override;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "store/gate_run.h"
 #include "store/records.h"
 
 namespace mmgate::store {
@@ -138,13 +139,12 @@ class Store {
       const std::string& run_id, const std::string& suite,
       const std::string& after_item_id, int64_t limit) = 0;
 
-  // What the gate reads of every item of a run (gate/load.h): the rows and
-  // order of LoadResults, scores joined in the same query, without the
-  // item's prompt, reference_json and media_json and the response's
-  // repeats_json, which stay empty. Those columns are still checked, so a
-  // corrupt row is the same kCorruptRowKind error as in LoadResults.
-  virtual Result<std::vector<ItemResult>> LoadGateResults(
-      const std::string& run_id) = 0;
+  // What the gate reads of every item of a run (gate/load.h), compact
+  // (gate_run.h): the rows and order of LoadResults with scores, without
+  // the item's prompt, reference_json and media_json and the response's
+  // repeats_json. Those columns are still checked, so a corrupt row is the
+  // same kCorruptRowKind error as in LoadResults.
+  virtual Result<GateRun> LoadGateRun(const std::string& run_id) = 0;
 
   // How other runs fared on each item (for difficulty estimated from
   // history): one outcome per item and lineage, a lineage being a run that

@@ -80,7 +80,8 @@ TEST_F(RunEndTest, PagedEqualsWholeRun) {
   ASSERT_TRUE(suites.ok());
   auto all = store_->LoadResults("r");
   ASSERT_TRUE(all.ok());
-  const std::vector<FailedItem> failed = FailedItems(*all);
+  const std::vector<FailedItem> failed =
+      FailedItems(store::GateRun::Of(*all).items);
   const stats::Comparison self = stats::Compare("r", *all, *suites, "r", *all);
   // Failed: i % 3 == 0 among the items run; a-suite 0, 3, 6; b-suite 0, 3,
   // 6, 12, 15, 18, 21.

@@ -1,6 +1,6 @@
-// Store contract, the gate's narrow load: LoadGateResults gives the rows of
-// LoadResults, in the same order, with the same responses and scores, less
-// the columns the gate never reads (prompt, reference, media, repeats).
+// Store contract, the gate's narrow load: LoadGateRun gives the rows of
+// LoadResults compacted (GateRun::Of), in the same order, with the same
+// responses and scores.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,31 +11,33 @@
 namespace mmgate::store::contract {
 namespace {
 
-// Every field of a loaded item, as text to compare (and to read on failure).
-std::string Dump(const ItemResult& r) {
-  const ItemRecord& it = r.item;
+// Every field of a loaded item, as text to compare (and to read on failure);
+// scores by metric (GateRun::Of keeps the map's order, a load the rows').
+std::string Dump(const GateItem& it) {
   std::string out = fmt::format(
-      "{}/{} hash={} modality={} metric={} group={} expect={} line={} "
-      "prompt={} reference={} media={} slices=",
+      "{}/{} hash={} modality={} metric={} group={} expect={} line={} slices=",
       it.suite, it.item_id, it.content_hash, it.modality, it.metric, it.group,
-      it.expect, it.line, it.prompt, it.reference_json, it.media_json);
-  for (const auto& [k, v] : it.slices) out += k + "=" + v + ",";
-  if (const auto& x = r.response) {
+      it.expect, it.line);
+  for (const GateSlice& s : it.slices)
+    out += fmt::format("{}={},", s.key, s.value);
+  if (it.has_response) {
     out += fmt::format(
-        " | hash={} answer={} error={} kind={} latency={} version={} "
-        "tokens={}/{} created={} cost={} attempts={} ttft={} template={} "
-        "schema={} cached={} repeats={} flaky={} repeats_json={}",
-        x->content_hash, x->answer.value_or("<none>"),
-        x->error.value_or("<none>"), x->error_kind, x->latency_ms,
-        x->model_version, x->input_tokens, x->output_tokens, x->created_ms,
-        x->cost_usd, x->n_attempts, x->ttft_ms, x->template_hash,
-        x->schema_valid, x->cached, x->n_repeats, x->flaky, x->repeats_json);
+        " | answer={} error={} kind={} latency={} tokens={}/{} cost={} "
+        "attempts={} template={} schema={} flaky={}",
+        it.has_answer ? it.answer : "<none>",
+        it.has_error ? it.error : "<none>", it.error_kind, it.latency_ms,
+        it.input_tokens, it.output_tokens, it.cost_usd, it.n_attempts,
+        it.template_hash, it.schema_valid, it.flaky);
   } else {
     out += " | not run";
   }
-  for (const auto& [m, s] : r.scores)
-    out += fmt::format(" | {}:{}={} {}/{} {}", m, s.metric, s.value,
-                       s.numerator, s.denominator, s.detail);
+  std::vector<const GateScore*> scores;
+  for (const GateScore& s : it.scores) scores.push_back(&s);
+  std::sort(scores.begin(), scores.end(),
+            [](auto* a, auto* b) { return a->metric < b->metric; });
+  for (const GateScore* s : scores)
+    out += fmt::format(" | {}={} {}/{} {}", s->metric, s->value, s->numerator,
+                       s->denominator, s->detail);
   return out;
 }
 
@@ -131,28 +133,23 @@ template <typename B>
 class GateLoadContract : public ContractTest<B> {};
 TYPED_TEST_SUITE(GateLoadContract, Backends, BackendNames);
 
-// Expects LoadGateResults(run) to be LoadResults(run) less the unread
-// columns; counts the items scored more than once and the repeated ones.
+// Expects LoadGateRun(run) to be LoadResults(run) compacted; counts the
+// items scored more than once and those with a judge's detail.
 void ExpectNarrowIsFull(Store* s, const std::string& run, int* scored,
-                        int* repeated) {
+                        int* judged) {
   auto full = s->LoadResults(run);
-  auto narrow = s->LoadGateResults(run);
+  auto narrow = s->LoadGateRun(run);
   ASSERT_TRUE(full.ok()) << full.status().message();
   ASSERT_TRUE(narrow.ok()) << narrow.status().message();
   ASSERT_EQ(full->size(), 120u);
-  ASSERT_EQ(narrow->size(), full->size());
+  ASSERT_EQ(narrow->items.size(), full->size());
+  const GateRun want = GateRun::Of(*full);
   for (size_t i = 0; i < full->size(); ++i) {
-    ItemResult want = (*full)[i];
-    EXPECT_FALSE(want.item.prompt.empty());
-    want.item.prompt.clear();
-    want.item.reference_json.clear();
-    want.item.media_json.clear();
-    if (want.response) {
-      *repeated += !want.response->repeats_json.empty();
-      want.response->repeats_json.clear();
-    }
-    *scored += want.scores.size() > 1;
-    EXPECT_EQ(Dump((*narrow)[i]), Dump(want)) << run << " row " << i;
+    *scored += (*full)[i].scores.size() > 1;
+    const GateScore* judge = narrow->items[i].Score("judge");
+    *judged += judge != nullptr && judge->detail == R"({"role":"x"})";
+    EXPECT_EQ(Dump(narrow->items[i]), Dump(want.items[i]))
+        << run << " row " << i;
   }
 }
 
@@ -160,10 +157,10 @@ TYPED_TEST(GateLoadContract, NarrowLoadIsTheFullLoadLessUnreadColumns) {
   Store* s = this->store_.get();
   ASSERT_TRUE(AddSyntheticRun(s, "r", 7).ok());
   ASSERT_TRUE(AddSyntheticRun(s, "other", 8).ok());
-  int scored = 0, repeated = 0;
-  ExpectNarrowIsFull(s, "r", &scored, &repeated);
+  int scored = 0, judged = 0;
+  ExpectNarrowIsFull(s, "r", &scored, &judged);
   EXPECT_GT(scored, 10) << "the synthetic run scores items several times";
-  EXPECT_GT(repeated, 5);
+  EXPECT_GT(judged, 5) << "a judge's detail is kept";
 }
 
 // A run's rows need not lie together nor come in its items' order: runs
@@ -183,11 +180,11 @@ TYPED_TEST(GateLoadContract, InterleavedAndShuffledResultsLoadAlike) {
     for (const Pending& p : *results)
       ASSERT_TRUE(s->PutResult(p.run_id, p.response, p.scores).ok());
   }
-  int scored = 0, repeated = 0;
+  int scored = 0, judged = 0;
   for (const char* run : {"run0", "run1", "run2", "run3", "alone"})
-    ExpectNarrowIsFull(s, run, &scored, &repeated);
+    ExpectNarrowIsFull(s, run, &scored, &judged);
   EXPECT_GT(scored, 50);
-  EXPECT_GT(repeated, 25);
+  EXPECT_GT(judged, 25);
 }
 
 // A run's rows mostly together, with another run's rows among them or
@@ -228,21 +225,22 @@ TYPED_TEST(GateLoadContract, RowsSplitByAnotherRunLoadAlike) {
   ASSERT_TRUE(
       s->PutSuite("split", {"alpha", "text", "exact", {"exact"}, "v1", 1}, {it})
           .ok());
-  int scored = 0, repeated = 0;
+  int scored = 0, judged = 0;
   for (const char* run : {"early", "late", "between"})
-    ExpectNarrowIsFull(s, run, &scored, &repeated);
+    ExpectNarrowIsFull(s, run, &scored, &judged);
   auto full = s->LoadResults("split");
-  auto narrow = s->LoadGateResults("split");
+  auto narrow = s->LoadGateRun("split");
   ASSERT_TRUE(full.ok() && narrow.ok());
-  ASSERT_EQ(narrow->size(), 2u);
+  ASSERT_EQ(narrow->items.size(), 2u);
+  const GateRun want = GateRun::Of(*full);
   for (size_t i = 0; i < 2; ++i)
-    EXPECT_EQ(Dump((*narrow)[i]), Dump((*full)[i])) << "split row " << i;
+    EXPECT_EQ(Dump(narrow->items[i]), Dump(want.items[i])) << "split row " << i;
 }
 
 TYPED_TEST(GateLoadContract, UnknownRunIsEmpty) {
-  auto narrow = this->store_->LoadGateResults("nope");
+  auto narrow = this->store_->LoadGateRun("nope");
   ASSERT_TRUE(narrow.ok()) << narrow.status().message();
-  EXPECT_TRUE(narrow->empty());
+  EXPECT_TRUE(narrow->items.empty());
 }
 
 }  // namespace

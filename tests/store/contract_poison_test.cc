@@ -24,8 +24,24 @@ class PoisonContract : public ContractTest<B> {
   // Expects c2 alone to carry a corrupt-row error naming `column`, in the
   // full load and in the gate's narrow one.
   void ExpectOnlyC2Corrupt(const std::string& column) {
-    ExpectOnlyC2Corrupt(column, this->store_->LoadResults("r"));
-    ExpectOnlyC2Corrupt(column, this->store_->LoadGateResults("r"));
+    auto full = this->store_->LoadResults("r");
+    ExpectOnlyC2Corrupt(column, full);
+    auto narrow = this->store_->LoadGateRun("r");
+    ASSERT_TRUE(narrow.ok()) << narrow.status().message();
+    ASSERT_TRUE(full.ok());
+    const GateRun made = GateRun::Of(*full);
+    ASSERT_EQ(narrow->items.size(), 3u);
+    for (size_t i = 0; i < 3; ++i) {
+      const GateItem &n = narrow->items[i], &f = made.items[i];
+      EXPECT_EQ(n.item_id, f.item_id);
+      EXPECT_EQ(n.has_response, f.has_response);
+      EXPECT_EQ(n.has_answer, f.has_answer);
+      EXPECT_EQ(n.answer, f.answer);
+      EXPECT_EQ(n.error, f.error) << "the same error text";
+      EXPECT_EQ(n.error_kind, f.error_kind);
+      EXPECT_EQ(n.scores.size(), f.scores.size());
+      EXPECT_DOUBLE_EQ(n.cost_usd, f.cost_usd);
+    }
   }
 
   void ExpectOnlyC2Corrupt(const std::string& column,
@@ -101,16 +117,21 @@ TYPED_TEST(PoisonContract, AnUnrunItemCarriesTheErrorToo) {
                   .Exec("UPDATE items SET slices_json = '{' WHERE run_id ="
                         " 'fresh' AND item_id = 'c3'")
                   .ok());
-  for (const auto& results :
-       {s->LoadResults("fresh"), s->LoadGateResults("fresh")}) {
-    ASSERT_TRUE(results.ok()) << results.status().message();
-    ASSERT_EQ(results->size(), 3u);
-    EXPECT_FALSE((*results)[0].response.has_value());
-    const ItemResult& c3 = (*results)[2];
-    ASSERT_TRUE(c3.response.has_value());
-    EXPECT_EQ(c3.response->error_kind, kCorruptRowKind);
-    EXPECT_EQ(c3.response->content_hash, "h3");
-  }
+  auto results = s->LoadResults("fresh");
+  ASSERT_TRUE(results.ok()) << results.status().message();
+  ASSERT_EQ(results->size(), 3u);
+  EXPECT_FALSE((*results)[0].response.has_value());
+  const ItemResult& c3 = (*results)[2];
+  ASSERT_TRUE(c3.response.has_value());
+  EXPECT_EQ(c3.response->error_kind, kCorruptRowKind);
+  EXPECT_EQ(c3.response->content_hash, "h3");
+  auto narrow = s->LoadGateRun("fresh");
+  ASSERT_TRUE(narrow.ok()) << narrow.status().message();
+  ASSERT_EQ(narrow->items.size(), 3u);
+  EXPECT_FALSE(narrow->items[0].has_response);
+  EXPECT_TRUE(narrow->items[2].has_response);
+  EXPECT_EQ(narrow->items[2].error_kind, kCorruptRowKind);
+  EXPECT_EQ(narrow->items[2].error, *c3.response->error);
 }
 
 TYPED_TEST(PoisonContract, MalformedMetricsJsonKeepsTheSuite) {

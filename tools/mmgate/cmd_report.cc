@@ -34,9 +34,9 @@ Result<std::string> FailedSection(store::Store* store,
                                   nlohmann::json* json) {
   std::string text;
   for (size_t i = 0; i < runs.size(); ++i) {
-    auto results = store->LoadGateResults(runs[i]);
+    auto results = store->LoadGateRun(runs[i]);
     if (!results.ok()) return results.status();
-    const auto failed = report::FailedItems(*results);
+    const auto failed = report::FailedItems(results->items);
     const char* role =
         runs.size() == 1 ? "run" : (i == 0 ? "baseline" : "candidate");
     (*json)[role] = report::FailedItemsJson(failed);
