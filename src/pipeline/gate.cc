@@ -77,7 +77,10 @@ gate::RunData StageRunData(const StoredRun& run) {
     sr.version_hash = run.suite_version;
     sr.n_items = static_cast<int64_t>(rows.size());
     d.suites.push_back(std::move(sr));
-    for (store::ItemResult& r : rows) d.items.push_back(std::move(r));
+    for (store::ItemResult& r : rows) {
+      d.rows.Add(r);
+      d.items.push_back(std::move(r));
+    }
   }
   return d;
 }
@@ -93,11 +96,16 @@ Status ExpandStages(store::Store* store, gate::RunData* run) {
     std::erase_if(run->suites, [&](const store::SuiteRecord& s) {
       return s.suite == suite;
     });
+    std::erase_if(run->rows.items,
+                  [&](const store::GateItem& r) { return r.suite == suite; });
+    for (store::SuiteRecord& s : stages.suites)
+      run->suites.push_back(std::move(s));
+    // Copied into the run's own rows: stages.rows' views die with it.
+    for (const store::ItemResult& r : stages.items) run->rows.Add(r);
+    if (run->items.empty()) continue;  // read without ItemDetail::kFull
     std::erase_if(run->items, [&](const store::ItemResult& r) {
       return r.item.suite == suite;
     });
-    for (store::SuiteRecord& s : stages.suites)
-      run->suites.push_back(std::move(s));
     for (store::ItemResult& r : stages.items)
       run->items.push_back(std::move(r));
   }

@@ -18,7 +18,8 @@
 
 namespace mmgate::pipeline {
 
-// The stored pipeline run as per-stage pass/fail rows the gate reads.
+// The stored pipeline run as per-stage pass/fail rows the gate reads (both
+// RunData::rows and RunData::items: the HTML report shows the items).
 gate::RunData StageRunData(const StoredRun& run);
 
 // The gate over both runs' stages, with the RunData it compared (for the

@@ -17,7 +17,7 @@ namespace mmgate::report {
 namespace {
 
 using nlohmann::json;
-using store::ItemResult;
+using store::GateItem;
 
 json Rate(int64_t k, int64_t n) {
   return n > 0 ? json(static_cast<double>(k) / static_cast<double>(n))
@@ -26,8 +26,8 @@ json Rate(int64_t k, int64_t n) {
 
 // An item of the gate's (suite, metric): a suite whose items name different
 // metrics is gated, and shown, once per metric.
-bool Of(const gate::SuiteVerdict& v, const ItemResult& r) {
-  return r.item.suite == v.suite && r.item.metric == v.metric;
+bool Of(const gate::SuiteVerdict& v, const GateItem& r) {
+  return r.suite == v.suite && r.metric == v.metric;
 }
 
 // One suite's (and metric's) figures of one run, summed over its items in
@@ -37,43 +37,41 @@ struct Figures {
   int64_t schema_n = 0, schema_ok = 0, attempts_n = 0, retries = 0;
   int64_t changes = 0, correct = 0;
   double dollars = 0;
-  std::set<std::string> templates;
+  std::set<std::string_view> templates;
   // The baseline's template per item, indexed only when the run has
   // templates (most do not): a million items need no index otherwise.
   std::unordered_map<std::string_view, std::string_view> base_template;
   bool indexed = false;
 };
 
-void AddItem(const gate::SuiteVerdict& v, const ItemResult& r,
+void AddItem(const gate::SuiteVerdict& v, const GateItem& r,
              const gate::RunData& baseline, Figures* f) {
-  if (!r.response || r.response->error_kind == "invalid_item") return;
-  const store::ResponseRecord& x = *r.response;
-  f->lat.push_back(x.latency_ms);
-  f->dollars += x.cost_usd;
-  auto s = r.scores.find(v.metric);
-  f->correct +=
-      s != r.scores.end() &&
-      !gate::IsFailure(stats::Errored(r), s->second.value, v.higher_is_better);
-  if (x.schema_valid >= 0) {
+  if (!r.has_response || r.error_kind == "invalid_item") return;
+  f->lat.push_back(r.latency_ms);
+  f->dollars += r.cost_usd;
+  const store::GateScore* s = r.Score(v.metric);
+  f->correct += s != nullptr && !gate::IsFailure(stats::Errored(r), s->value,
+                                                 v.higher_is_better);
+  if (r.schema_valid >= 0) {
     ++f->schema_n;
-    f->schema_ok += x.schema_valid == 1;
+    f->schema_ok += r.schema_valid == 1;
   }
-  if (x.n_attempts > 0) {
+  if (r.n_attempts > 0) {
     ++f->attempts_n;
-    f->retries += x.n_attempts - 1;
+    f->retries += r.n_attempts - 1;
   }
-  if (x.template_hash.empty()) return;
-  f->templates.insert(x.template_hash);
+  if (r.template_hash.empty()) return;
+  f->templates.insert(r.template_hash);
   if (!f->indexed) {
     f->indexed = true;
-    for (const ItemResult& b : baseline.items) {
-      if (Of(v, b) && b.response)
-        f->base_template[b.item.item_id] = b.response->template_hash;
+    for (const GateItem& b : baseline.rows.items) {
+      if (Of(v, b) && b.has_response)
+        f->base_template[b.item_id] = b.template_hash;
     }
   }
-  auto b = f->base_template.find(r.item.item_id);
+  auto b = f->base_template.find(r.item_id);
   f->changes += b != f->base_template.end() && !b->second.empty() &&
-                b->second != x.template_hash;
+                b->second != r.template_hash;
 }
 
 // Every suite's figures of `run` in one pass over its items (a run holds a
@@ -88,12 +86,11 @@ std::vector<Figures> RunFigures(const std::vector<gate::SuiteVerdict>& suites,
     of[{suites[i].suite, suites[i].metric}].push_back(i);
   static const std::vector<size_t> kNone;
   const std::vector<size_t>* last = &kNone;
-  const ItemResult* prev = nullptr;
-  for (const ItemResult& r : run.items) {
+  const GateItem* prev = nullptr;
+  for (const GateItem& r : run.rows.items) {
     // Items of a suite mostly come together: look up only on a change.
-    if (prev == nullptr || prev->item.suite != r.item.suite ||
-        prev->item.metric != r.item.metric) {
-      auto it = of.find({r.item.suite, r.item.metric});
+    if (prev == nullptr || prev->suite != r.suite || prev->metric != r.metric) {
+      auto it = of.find({r.suite, r.metric});
       last = it == of.end() ? &kNone : &it->second;
     }
     prev = &r;
@@ -173,8 +170,8 @@ json RunCard(const gate::GateResult& r, bool candidate,
     }
   }
   int64_t answered = 0;
-  for (const ItemResult& i : run.items)
-    answered += i.response && i.response->answer.has_value();
+  for (const GateItem& i : run.rows.items)
+    answered += i.has_response && i.has_answer;
   const double wall_s = (run.run.finished_ms - run.run.created_ms) / 1000.0;
   return {
       {"role", candidate ? "candidate" : "baseline"},

@@ -64,9 +64,9 @@ class FlakyItems {
  public:
   void Add(const gate::RunData& run) {
     nlohmann::json ids = nlohmann::json::array();
-    for (const store::ItemResult& r : run.items)
-      if (r.response && r.response->flaky)
-        ids.push_back(r.item.suite + "/" + r.item.item_id);
+    for (const store::GateItem& r : run.rows.items)
+      if (r.has_response && r.flaky)
+        ids.push_back(std::string(r.suite).append("/").append(r.item_id));
     seen_[run.run.run_id] = std::move(ids);
   }
 
@@ -75,11 +75,11 @@ class FlakyItems {
     nlohmann::json out = nlohmann::json::object();
     for (const std::string& run : runs) {
       if (!seen_.contains(run)) {
-        auto results = store->LoadGateResults(run);
-        if (!results.ok()) return results.status();
+        auto rows = store->LoadGateRun(run);
+        if (!rows.ok()) return rows.status();
         gate::RunData d;
         d.run.run_id = run;
-        d.items = std::move(*results);
+        d.rows = std::move(*rows);
         Add(d);
       }
       if (!seen_[run].empty()) out[run] = seen_[run];
@@ -178,17 +178,16 @@ int PlanCommand(const GateFlags& f) {
 // `rescore --against`) for any pairwise-judged suite of the project.
 Result<bool> NeedsPairwise(const config::Config& cfg, store::Store* store,
                            const std::string& run) {
-  std::set<std::string> pairwise;
+  std::set<std::string, std::less<>> pairwise;
   for (const Suite& s : cfg.project.suites)
     if (s.judge && s.judge->mode == "pairwise") pairwise.insert(s.name);
   if (pairwise.empty()) return false;
-  auto results = store->LoadGateResults(run);
-  if (!results.ok()) return results.status();
-  for (const store::ItemResult& r : *results) {
-    if (!pairwise.contains(r.item.suite)) continue;
-    auto s = r.scores.find("judge");
-    if (s != r.scores.end() &&
-        s->second.detail.find("\"role\"") != std::string::npos)
+  auto rows = store->LoadGateRun(run);
+  if (!rows.ok()) return rows.status();
+  for (const store::GateItem& r : rows->items) {
+    if (!pairwise.contains(r.suite)) continue;
+    const store::GateScore* s = r.Score("judge");
+    if (s != nullptr && s->detail.find("\"role\"") != std::string_view::npos)
       return false;
   }
   return true;
