@@ -13,7 +13,7 @@ namespace {
 
 std::vector<uint32_t> Numbers(const std::vector<const std::string*>& groups) {
   std::vector<Pair> pairs;
-  for (const std::string* g : groups) pairs.push_back(Pair{g, 0, 1, 0, 1});
+  for (const std::string* g : groups) pairs.push_back(Pair{*g, 0, 1, 0, 1});
   NumberClusters(&pairs);
   std::vector<uint32_t> out;
   for (const Pair& p : pairs) out.push_back(p.cluster);

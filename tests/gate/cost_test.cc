@@ -23,8 +23,9 @@ TEST(CostTest, CostPerQueryIsTheStoredAttemptCostsOverTheItems) {
       Answered(30, 0.0, 1000),    // a cache hit: its tokens cost nothing
       Answered(20, 0.001, 500),
       store::ItemResult{}};  // never run: no latency, no cost
-  std::vector<const store::ItemResult*> ptrs;
-  for (const store::ItemResult& r : items) ptrs.push_back(&r);
+  const store::GateRun rows = store::GateRun::Of(items);
+  std::vector<const store::GateItem*> ptrs;
+  for (const store::GateItem& r : rows.items) ptrs.push_back(&r);
   Policy policy;
   policy.prices["gpt"] = {1000, 1000};  // would give $2 per 1000+1000 tokens
 
@@ -33,8 +34,8 @@ TEST(CostTest, CostPerQueryIsTheStoredAttemptCostsOverTheItems) {
   EXPECT_DOUBLE_EQ(c.p50_latency_ms, 20);
 
   EXPECT_EQ(CostOf(ptrs, "unpriced", policy).cost_per_query, -1);
-  std::vector<store::ItemResult> silent = {Answered(10, 0, -1)};
-  EXPECT_EQ(CostOf({&silent[0]}, "gpt", policy).cost_per_query, -1)
+  const store::GateRun silent = store::GateRun::Of({Answered(10, 0, -1)});
+  EXPECT_EQ(CostOf({&silent.items[0]}, "gpt", policy).cost_per_query, -1)
       << "no tokens reported: nothing could be priced";
 }
 
@@ -44,7 +45,8 @@ TEST(CostTest, APricedJudgesCallsAreAddedAndShownApart) {
   items[0].item.suite = items[1].item.suite = "charts";
   items[0].item.item_id = "c1";
   items[1].item.item_id = "c2";
-  std::vector<const store::ItemResult*> ptrs = {&items[0], &items[1]};
+  const store::GateRun rows = store::GateRun::Of(items);
+  std::vector<const store::GateItem*> ptrs = {&rows.items[0], &rows.items[1]};
   RunData run;
   run.judge_cost[{"charts", "c1"}] = 0.0005;  // two calls: pairwise orders
   run.judge_cost[{"charts", "c2"}] = 0.0002;

@@ -221,6 +221,7 @@ TEST(GateTest, RefusesDifferentSuiteVersionsAndUnmatchedItems) {
   runs = MakeRuns(items);
   runs.candidate.items.pop_back();
   runs.candidate.items[0].item.content_hash = "changed";
+  testing::SyncRows(&runs);
   r = Evaluate(runs.baseline, runs.candidate, Policy{}, {});
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("2 items"), std::string::npos)
@@ -314,7 +315,7 @@ TEST(GateTest, GateThenRankOrdersSurvivorsByTheirWorstSuite) {
   };
   auto a = MakeRuns(make(5));
   auto b = MakeRuns(make(40));
-  auto b_run = b.candidate;
+  RunData b_run = std::move(b.candidate);
   b_run.run.run_id = "cand-b";
   Policy policy;
   std::vector<GateResult> results;

@@ -37,6 +37,7 @@ SynthRuns JudgedRuns(double drop, const std::string& cand_version = "v1") {
       r.scores["judge"].detail =
           nlohmann::json{{"judge", "grader"}, {"judge_version", v}}.dump();
   }
+  testing::SyncRows(&runs);
   return runs;
 }
 
@@ -146,6 +147,7 @@ TEST_F(JudgeGateTest, UnscoredAnswersAreLeftOutAndCounted) {
   SynthRuns runs = JudgedRuns(0);
   runs.candidate.items[0].scores.clear();  // the judge gave no verdict
   runs.candidate.items[1].scores.clear();
+  testing::SyncRows(&runs);
   GateResult r = Gate(runs);
   EXPECT_EQ(r.suites[0].total.n, 78);
   EXPECT_EQ(r.suites[0].total.candidate_errors, 0) << "never a failure";
@@ -182,6 +184,7 @@ SynthRuns PairwiseRuns(bool compared) {
       run->items[i].scores["judge"].detail = d.dump();
     }
   }
+  testing::SyncRows(&runs);
   return runs;
 }
 

@@ -5,6 +5,7 @@
 
 #include "gate/gate.h"
 #include "stats/compare.h"
+#include "stats/pairing.h"
 #include "synth.h"
 
 namespace mmgate::gate {
@@ -31,6 +32,7 @@ TEST(NeverRunTest, GateAndComparisonCountItAsAnErrorAlike) {
   }
   runs.candidate.items[3].response.reset();  // "d3", kind=odd: not run yet
   runs.candidate.items[3].scores.clear();
+  testing::SyncRows(&runs);
 
   Policy policy;
   auto g = Evaluate(runs.baseline, runs.candidate, policy, {});
@@ -58,6 +60,47 @@ TEST(NeverRunTest, GateAndComparisonCountItAsAnErrorAlike) {
   // The gate scores the error as the worst outcome (errors_as_failures).
   EXPECT_EQ(v.total.n, 60);
   EXPECT_EQ(v.total.worse, 1);
+}
+
+// The gate reads compact rows (store::GateItem): a never-run item, an
+// errored one and an answered one keep what the gate asks of them.
+TEST(NeverRunTest, CompactRowsKeepErrorsAndScores) {
+  std::vector<SynthItem> synth(3);
+  for (int i = 0; i < 3; ++i) synth[i] = {"docs", "d" + std::to_string(i)};
+  synth[1].cand_error = true;
+  synth[2].cand = 0.25;
+  RunData run = testing::MakeRun("cand", synth, /*candidate=*/true);
+  run.items[0].response.reset();  // never run
+  run.items[0].scores.clear();
+  testing::SyncRows(&run);
+  ASSERT_EQ(run.rows.items.size(), 3u);
+  const store::GateItem& never = run.rows.items[0];
+  const store::GateItem& failed = run.rows.items[1];
+  const store::GateItem& answered = run.rows.items[2];
+
+  EXPECT_FALSE(never.has_response);
+  EXPECT_FALSE(never.has_answer);
+  EXPECT_TRUE(stats::Errored(never));
+  EXPECT_EQ(never.Score("exact"), nullptr);
+
+  EXPECT_TRUE(failed.has_response);
+  EXPECT_TRUE(failed.has_error);
+  EXPECT_FALSE(failed.has_answer);
+  EXPECT_EQ(failed.error, "engine error on d1");
+  EXPECT_EQ(failed.error_kind, "engine_error");
+  EXPECT_TRUE(stats::Errored(failed));
+  EXPECT_EQ(failed.Score("exact"), nullptr);
+
+  EXPECT_FALSE(stats::Errored(answered));
+  EXPECT_TRUE(answered.has_answer);
+  EXPECT_EQ(answered.answer, "x");
+  ASSERT_NE(answered.Score("exact"), nullptr);
+  EXPECT_EQ(answered.Score("exact")->value, 0.25);
+  EXPECT_EQ(answered.Score("wer"), nullptr);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(stats::Errored(run.rows.items[i]), stats::Errored(run.items[i]))
+        << "both item types are errors alike, item " << i;
+  }
 }
 
 }  // namespace

@@ -187,8 +187,9 @@ TEST(BehaviourTest, HallucinationOverRefusalAndTypes) {
     it.item.expect = i < 4 ? "abstain" : "answer";
     it.response->answer = answers[i];
   }
-  std::vector<const store::ItemResult*> cand;
-  for (const auto& it : runs.candidate.items) cand.push_back(&it);
+  testing::SyncRows(&runs.candidate);
+  std::vector<const store::GateItem*> cand;
+  for (const auto& it : runs.candidate.rows.items) cand.push_back(&it);
   const Behaviour b = Summarize(cand, nlohmann::json::object());
   EXPECT_EQ(b.abstain_items, 4);
   EXPECT_EQ(b.hallucinated, 2);  // q0, q2 answered the unanswerable

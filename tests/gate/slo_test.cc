@@ -44,6 +44,7 @@ SynthRuns Runs(int n, const Shape& shape, const std::string& metric = "exact",
       (d == &runs.baseline && base_shape ? base_shape : shape)(i, &r);
     }
   }
+  testing::SyncRows(&runs);
   return runs;
 }
 
@@ -397,11 +398,12 @@ TEST(SloTest, LatencyPercentilesByClusterBootstrap) {
 TEST(SloTest, LatencyBoundsClusterOnGroup) {
   auto ms = [](int i) { return i % 20 < 2 ? 3000.0 : 500.0 + i; };
   auto flat = Latencies(400, ms);
-  auto grouped = flat;
+  auto grouped = Latencies(400, ms);  // RunData is move-only
   for (RunData* d : {&grouped.baseline, &grouped.candidate}) {
     for (int i = 0; i < 400; ++i)
       d->items[i].item.group = fmt::format("g{}", i % 20 < 2 ? 0 : i);
   }
+  testing::SyncRows(&grouped);
   const Policy p = WithSlo({{"figure", "latency_p95"}, {"max", 5000}});
   const SloCheck a = Gate(flat, p).check, b = Gate(grouped, p).check;
   EXPECT_EQ(a.estimate, b.estimate);

@@ -62,7 +62,16 @@ inline RunData MakeRun(const std::string& run_id,
   for (const std::string& s : suites) {
     d.suites.push_back({s, s, "", {}, "v-" + s, 0});
   }
+  d.rows = store::GateRun::Of(d.items);
   return d;
+}
+
+// The gate reads RunData::rows: a test that edits `items` after MakeRun
+// makes the rows again from them.
+inline void SyncRows(RunData* d) { d->rows = store::GateRun::Of(d->items); }
+inline void SyncRows(SynthRuns* runs) {
+  SyncRows(&runs->baseline);
+  SyncRows(&runs->candidate);
 }
 
 inline SynthRuns MakeRuns(const std::vector<SynthItem>& items) {

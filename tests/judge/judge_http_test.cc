@@ -315,8 +315,8 @@ TEST_P(JudgeHttpTest, JudgeCostIsAddedToTheCostPerQueryAndShownApart) {
   ASSERT_TRUE(run.ok()) << run.status().message();
   ASSERT_EQ(run->judge_cost.size(), 2u);
   EXPECT_NEAR((run->judge_cost[{"shots", "item-0"}]), 0.00128, 1e-12);
-  std::vector<const store::ItemResult*> items;
-  for (const store::ItemResult& r : run->items) items.push_back(&r);
+  std::vector<const store::GateItem*> items;
+  for (const store::GateItem& r : run->rows.items) items.push_back(&r);
   cfg.policy.prices["mut"] = {0.5, 4.0};  // only which models are priced
   cfg.policy.prices["grader"] = {1.0, 2.0};
   gate::RunCost c = gate::CostOf(items, "mut", cfg.policy, &*run);

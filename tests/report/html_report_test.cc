@@ -67,8 +67,8 @@ gate::Evaluation EvaluateSynth(const std::vector<SynthItem>& items) {
   gate::Evaluation e;
   e.outcome.results = {*r};
   e.outcome.verdict = r->verdict;
-  e.baseline = runs.baseline;
-  e.candidates = {runs.candidate};
+  e.baseline = std::move(runs.baseline);
+  e.candidates.push_back(std::move(runs.candidate));
   return e;
 }
 

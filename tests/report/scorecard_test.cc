@@ -52,6 +52,8 @@ TEST(ScorecardTest, InterleavedSuitesKeepTheirOwnFigures) {
     e.baseline.items.push_back(Item(i, false));
     e.candidates[0].items.push_back(Item(i, true));
   }
+  e.baseline.rows = store::GateRun::Of(e.baseline.items);
+  e.candidates[0].rows = store::GateRun::Of(e.candidates[0].items);
   gate::GateResult& g = e.outcome.results.emplace_back();
   g.suites = {Suite("a", "exact"), Suite("b", "f1"), Suite("c", "exact")};
   const nlohmann::json card = ScorecardJson(e);
