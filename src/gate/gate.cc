@@ -103,13 +103,13 @@ Result<GateResult> Evaluate(const RunData& baseline, const RunData& candidate,
   ForEachSuite(&*works, [&](SuiteWork* w) {
     MeasureSuite(w, policy);
     MeasureSlos(w, policy);
+    w->v.baseline_cost =
+        CostOf(w->base_items, baseline.run.model, policy, &baseline);
+    w->v.candidate_cost =
+        CostOf(w->cand_items, candidate.run.model, policy, &candidate);
   });
   MMGATE_RETURN_IF_ERROR(AdjustFamily(&*works, policy));
   for (auto& [key, w] : *works) {
-    w.v.baseline_cost =
-        CostOf(w.base_items, baseline.run.model, policy, &baseline);
-    w.v.candidate_cost =
-        CostOf(w.cand_items, candidate.run.model, policy, &candidate);
     DecideSuite(&w, policy);
     DecideSlos(&w, policy);
     out.verdict = Worst(out.verdict, w.v.verdict);

@@ -3,6 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "common/parallel.h"
 #include "gate/steps.h"
 #include "score/metrics.h"
 
@@ -99,6 +104,63 @@ bool AddPair(const GateItem& b, const GateItem& c, const Policy& policy,
   return true;
 }
 
+// One (suite, metric)'s pairs: where they lie in the pairing's list (runs of
+// adjacent pairs, in order) and how many were left out.
+struct WorkPairs {
+  SuiteWork* w = nullptr;
+  std::vector<std::pair<size_t, size_t>> ranges;  // [begin, end)
+  size_t count = 0;
+  int64_t left_out = 0;
+};
+
+// Each pair's work, set up here on one thread (the map grows); the pairs are
+// then added work by work on up to one thread per core (FillWork), each
+// work's in the pairs' order, so the result is the one-thread one. Pairing a
+// million items is otherwise a serial step of the gate.
+std::vector<WorkPairs> PlanWorks(
+    const std::vector<stats::ItemPair<GateItem>>& pairs, const Policy& policy,
+    const std::map<std::string, const store::SuiteRecord*, std::less<>>&
+        base_suites,
+    SuiteWorks* works) {
+  std::vector<WorkPairs> plan;
+  std::unordered_map<const SuiteWork*, size_t> plan_of;
+  SuiteWork* w = nullptr;
+  WorkPairs* p = nullptr;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    SuiteWork* next =
+        WorkFor(*pairs[i].baseline, policy, base_suites, works, w);
+    if (next != w || p == nullptr) {
+      auto [it, added] = plan_of.emplace(next, plan.size());
+      if (added) plan.push_back(WorkPairs{next, {}, 0, 0});
+      p = &plan[it->second];
+      p->ranges.emplace_back(i, i);
+      w = next;
+    }
+    ++p->ranges.back().second;
+    ++p->count;
+  }
+  return plan;
+}
+
+void FillWork(const std::vector<stats::ItemPair<GateItem>>& pairs,
+              const Policy& policy, WorkPairs* p) {
+  SuiteWork* w = p->w;
+  w->pairs.reserve(p->count);
+  w->base_items.reserve(p->count);
+  w->cand_items.reserve(p->count);
+  w->base_failed.reserve(p->count);
+  w->cand_failed.reserve(p->count);
+  w->slice_first.reserve(p->count + 1);
+  w->strata[0].idx.reserve(p->count);
+  for (const auto& [begin, end] : p->ranges) {
+    for (size_t i = begin; i < end; ++i) {
+      if (!AddPair(*pairs[i].baseline, *pairs[i].candidate, policy, w))
+        ++p->left_out;
+    }
+  }
+  NumberClusters(&w->pairs);
+}
+
 Status ReportUnmatched(const Policy& policy, int64_t left_out,
                        GateResult* out) {
   if (!out->unmatched.empty()) {
@@ -145,14 +207,14 @@ Result<SuiteWorks> PairRuns(const RunData& baseline, const RunData& candidate,
   std::map<std::string, const store::SuiteRecord*, std::less<>> base_suites;
   for (const store::SuiteRecord& s : baseline.suites) base_suites[s.suite] = &s;
   SuiteWorks works;
-  SuiteWork* w = nullptr;
+  std::vector<WorkPairs> plan =
+      PlanWorks(pairing.pairs, policy, base_suites, &works);
+  ParallelFor(CoreCount(), plan.size(), [&](int, size_t k) {
+    FillWork(pairing.pairs, policy, &plan[k]);
+  });
   int64_t left_out = 0;
-  for (const stats::ItemPair<GateItem>& pair : pairing.pairs) {
-    w = WorkFor(*pair.baseline, policy, base_suites, &works, w);
-    if (!AddPair(*pair.baseline, *pair.candidate, policy, w)) ++left_out;
-  }
+  for (const WorkPairs& p : plan) left_out += p.left_out;
   MMGATE_RETURN_IF_ERROR(ReportUnmatched(policy, left_out, out));
-  for (auto& [key, work] : works) NumberClusters(&work.pairs);
   return works;
 }
 

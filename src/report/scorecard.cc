@@ -7,7 +7,9 @@
 #include <set>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
+#include "common/parallel.h"
 #include "report/judge_info.h"
 #include "report/side_by_side.h"
 #include "stats/bootstrap.h"
@@ -261,11 +263,16 @@ Rows RunRows(const json& card) {
 json ScorecardJson(const gate::Evaluation& e) {
   json runs = json::array();
   if (e.outcome.results.empty()) return {{"runs", runs}};
-  runs.push_back(RunCard(e.outcome.results[0], false, e.baseline, e.baseline));
-  for (size_t i = 0; i < e.outcome.results.size(); ++i) {
-    runs.push_back(
-        RunCard(e.outcome.results[i], true, e.candidates[i], e.baseline));
-  }
+  // Each card reads its run's every item (a million in a large run): the
+  // runs' cards are made on up to one thread per core.
+  std::vector<json> cards(e.outcome.results.size() + 1);
+  ParallelFor(CoreCount(), cards.size(), [&](int, size_t i) {
+    cards[i] =
+        i == 0 ? RunCard(e.outcome.results[0], false, e.baseline, e.baseline)
+               : RunCard(e.outcome.results[i - 1], true, e.candidates[i - 1],
+                         e.baseline);
+  });
+  for (json& card : cards) runs.push_back(std::move(card));
   return {{"runs", runs}};
 }
 

@@ -71,19 +71,32 @@ void Statement::Reset() {
 }
 
 std::string Statement::Text(int col) const {
-  const unsigned char* t = sqlite3_column_text(stmt_.get(), col);
-  if (t == nullptr) return {};
-  return std::string(
-      reinterpret_cast<const char*>(t),
-      static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), col)));
+  return std::string(TextView(col));
 }
 
-std::string_view Statement::TextView(int col) const {
-  const unsigned char* t = sqlite3_column_text(stmt_.get(), col);
+namespace {
+
+// One column call and value calls: each sqlite3_column_* call enters the
+// connection and checks for an allocation failure, a cost a million-row read
+// pays per call. The value is the row's own (a statement's connection is used
+// by one thread at a time here), read before the next Step.
+std::string_view ValueText(sqlite3_value* v) {
+  const unsigned char* t = sqlite3_value_text(v);
   if (t == nullptr) return {};
-  return std::string_view(
-      reinterpret_cast<const char*>(t),
-      static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), col)));
+  return std::string_view(reinterpret_cast<const char*>(t),
+                          static_cast<size_t>(sqlite3_value_bytes(v)));
+}
+
+}  // namespace
+
+std::string_view Statement::TextView(int col) const {
+  return ValueText(sqlite3_column_value(stmt_.get(), col));
+}
+
+std::optional<std::string_view> Statement::TextOrNull(int col) const {
+  sqlite3_value* v = sqlite3_column_value(stmt_.get(), col);
+  if (sqlite3_value_type(v) == SQLITE_NULL) return std::nullopt;
+  return ValueText(v);
 }
 
 int64_t Statement::Int(int col) const {

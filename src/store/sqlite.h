@@ -40,6 +40,8 @@ class Statement {
   std::string Text(int col) const;
   // The column's text without a copy, valid until the next Step or Reset.
   std::string_view TextView(int col) const;
+  // TextView, or nullopt for NULL.
+  std::optional<std::string_view> TextOrNull(int col) const;
   int64_t Int(int col) const;
   double Double(int col) const;
   bool IsNull(int col) const;

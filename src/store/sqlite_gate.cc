@@ -197,6 +197,8 @@ class RunScan {
 // while it is used.
 class ItemFinder {
  public:
+  ItemFinder(const ItemFinder&) = delete;  // last_ points into next_
+  ItemFinder& operator=(const ItemFinder&) = delete;
   explicit ItemFinder(const std::vector<GateItem>* items) : items_(*items) {
     for (size_t i = 0; i < items_.size() && next_.size() < kMaxSuites; ++i) {
       const std::string_view suite = items_[i].suite;
@@ -214,10 +216,12 @@ class ItemFinder {
 
   // The item's index, or npos for a row of no item.
   size_t Find(std::string_view suite, std::string_view item_id) {
-    Next* next = nullptr;
-    for (Next& n : next_) {
-      if (n.suite == suite) next = &n;
+    // The previous row's suite first: rows come in runs of one suite.
+    Next* next = last_ != nullptr && last_->suite == suite ? last_ : nullptr;
+    for (size_t k = 0; next == nullptr && k < next_.size(); ++k) {
+      if (next_[k].suite == suite) next = &next_[k];
     }
+    last_ = next;
     if (next != nullptr) {
       for (size_t i : {next->last, next->last + 1}) {
         if (i < items_.size() && items_[i].item_id == item_id &&
@@ -257,7 +261,8 @@ class ItemFinder {
   }
 
   const std::vector<GateItem>& items_;
-  std::vector<Next> next_;
+  std::vector<Next> next_;  // never grows after the constructor
+  Next* last_ = nullptr;
   std::unordered_map<Key, size_t, KeyHash> index_;
 };
 
@@ -308,10 +313,12 @@ Status ReadItems(Database* db, const std::string& run_id,
 void ReadResponse(const Statement& st, GateRun* run, LastSeen* last,
                   GateItem* item) {
   item->has_response = true;
-  item->has_answer = !st.IsNull(2);
-  item->answer = item->has_answer ? run->Copy(st.TextView(2)) : "";
-  item->has_error = !st.IsNull(3);
-  item->error = item->has_error ? run->Copy(st.TextView(3)) : "";
+  const std::optional<std::string_view> answer = st.TextOrNull(2);
+  item->has_answer = answer.has_value();
+  item->answer = answer ? run->Copy(*answer) : "";
+  const std::optional<std::string_view> error = st.TextOrNull(3);
+  item->has_error = error.has_value();
+  item->error = error ? run->Copy(*error) : "";
   item->error_kind = run->Intern(st.TextView(4), &last->error_kind);
   item->latency_ms = st.Double(5);
   item->cost_usd = st.Double(6);
