@@ -96,6 +96,9 @@ class GateRowDecoder {
   };
   Decoded& Find(std::string_view slices_json);
   std::unordered_map<std::string, Decoded, Hash, std::equal_to<>> slices_;
+  // The last row's entry of slices_ (an element's address survives a
+  // rehash).
+  std::pair<const std::string, Decoded>* last_ = nullptr;
 };
 
 // Run id -> its lineage, the run that called the model, found by following
