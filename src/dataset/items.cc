@@ -202,6 +202,8 @@ void ItemParser::ReadStringList(const OJson& list, std::string_view key,
 
 void ItemParser::ParseLine(int line_no, std::string_view line, Suite* suite,
                            Sha256* version) {
+  if (ctx_.invalid_lines != nullptr && ctx_.invalid_lines->contains(line_no))
+    return;
   auto parsed = ParseOrderedJsonInput(line);
   if (!parsed.ok()) {
     AddProblem(
@@ -242,10 +244,12 @@ void ItemParser::ParseLine(int line_no, std::string_view line, Suite* suite,
     errors.push_back("'id' is empty");
   } else {
     item.id = it->get<std::string>();
-    auto [first, inserted] = first_line_.emplace(item.id, line_no);
-    if (!inserted) {
-      errors.push_back(
-          fmt::format("duplicate id, first used on line {}", first->second));
+    if (ctx_.invalid_lines == nullptr) {
+      auto [first, inserted] = first_line_.emplace(item.id, line_no);
+      if (!inserted) {
+        errors.push_back(
+            fmt::format("duplicate id, first used on line {}", first->second));
+      }
     }
   }
 

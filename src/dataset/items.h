@@ -22,6 +22,11 @@ struct ItemsContext {
   std::string suite_metric;
   const std::set<std::string>* modalities = nullptr;  // builtin and declared
   const LoadOptions* opt = nullptr;
+  // Set when a dataset loaded whole is read again: the lines that load found
+  // invalid (Suite::problems). They are skipped unparsed (nothing fed to
+  // `version`), and ids are not checked for repeats, since a repeat's line is
+  // among them: the read then holds no map of every id seen.
+  const std::set<int>* invalid_lines = nullptr;
 };
 
 // Fills suite->items with the valid lines and suite->problems with one entry

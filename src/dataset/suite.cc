@@ -268,12 +268,18 @@ Status ReadItemBatches(const Suite& suite, size_t batch_size,
   if (!options.ok()) return options.status();
   const LoadOptions& opt = **options;
   const std::set<std::string> modalities = internal::ModalitiesOf(opt);
+  // The load's invalid lines are skipped rather than found again: finding a
+  // repeated id would take a map of every id, ~70 bytes an item.
+  std::set<int> invalid;
+  for (const ItemProblem& p : suite.problems) invalid.insert(p.line);
+  internal::ItemsContext context =
+      internal::MakeContext(suite, modalities, opt);
+  context.invalid_lines = &invalid;
   int64_t read = 0;
   Suite scratch;  // collects one batch; problems were reported at load
   Sha256 version, raw;
   MMGATE_RETURN_IF_ERROR(internal::ParseItemsFile(
-      internal::MakeContext(suite, modalities, opt), &scratch, &version, &raw,
-      [&]() -> Status {
+      context, &scratch, &version, &raw, [&]() -> Status {
         scratch.problems.clear();
         if (scratch.items.size() < batch_size) return Status::Ok();
         read += static_cast<int64_t>(scratch.items.size());

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -25,11 +26,44 @@ std::string Join(const std::vector<std::string>& names) {
   return out;
 }
 
+// An item's content hash held inline in 32 bytes, where the hex string would
+// cost another 80-byte heap block an item.
+using Digest = std::array<unsigned char, 32>;
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;  // uppercase too: only the canonical spelling decodes
+}
+
+// False unless `hex` is 64 lowercase hex digits.
+bool DecodeHex(const std::string& hex, Digest* out) {
+  if (hex.size() != 2 * out->size()) return false;
+  for (size_t i = 0; i < out->size(); ++i) {
+    const int hi = HexValue(hex[2 * i]);
+    const int lo = HexValue(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    (*out)[i] = static_cast<unsigned char>(hi << 4 | lo);
+  }
+  return true;
+}
+
+// A SHA-256 hex digest (what the loader writes) is its own bytes, so equal
+// digests are equal strings. Any other string (a hand-made hash) is hashed:
+// telling two such strings apart, or one from a real digest, then rests on
+// SHA-256, as item identity already does.
+Digest DigestOf(const std::string& hash) {
+  Digest d;
+  if (!DecodeHex(hash, &d)) DecodeHex(Sha256Hex(hash), &d);
+  return d;
+}
+
 // Where each of a suite's config items is, by id: enough to check the
 // source run's items against the config and read each back when its page
-// comes, without holding the items (about 150 bytes an item).
+// comes, without holding the items (about 120 bytes an item, its id inline
+// up to 15 characters).
 struct Place {
-  std::string content_hash;
+  Digest content_hash;
   dataset::ItemPlace at;  // its id too
 };
 
@@ -105,11 +139,16 @@ Status ForEachPage(
 
 // The places of a suite's config items, in id order.
 Status IndexSuite(SuiteWork* w) {
+  // The count is known from the load: grown by doubling, the vector would
+  // hold up to twice its size, and both buffers at once while it moves.
+  w->places.reserve(static_cast<size_t>(std::max<int64_t>(
+      w->config->item_count, static_cast<int64_t>(w->config->items.size()))));
   int64_t index = 0;
   MMGATE_RETURN_IF_ERROR(
       dataset::ReadItemBatches(*w->config, 4096, [&](std::vector<Item>& batch) {
         for (const Item& it : batch)
-          w->places.push_back({it.content_hash, dataset::PlaceOf(index++, it)});
+          w->places.push_back(
+              {DigestOf(it.content_hash), dataset::PlaceOf(index++, it)});
         return Status::Ok();
       }));
   std::sort(w->places.begin(), w->places.end(),
@@ -129,7 +168,7 @@ Status MatchItems(const std::string& source_run,
           for (const store::ItemResult& r : page) {
             if (r.item.content_hash.empty()) continue;  // an invalid line
             const Place* p = w.Find(r.item.item_id);
-            if (!p || p->content_hash != r.item.content_hash)
+            if (!p || DigestOf(r.item.content_hash) != p->content_hash)
               changed.push_back(r.item.suite + "/" + r.item.item_id);
           }
           return Status::Ok();
