@@ -5,18 +5,20 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include "bench/args.h"
 #include "trn_generator.h"
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::fprintf(stderr,
-                 "usage: trn_gen REF.trn HYP.trn [UTTERANCES] [SEED]\n");
-    return 2;
-  }
+  const std::vector<std::string> args = mmgate::bench::Args(argc, argv);
+  if (auto rc = mmgate::bench::CheckUsage(
+          args, 2, 4, "usage: trn_gen REF.trn HYP.trn [UTTERANCES] [SEED]"))
+    return *rc;
   mmgate::score::testing::TrnGeneratorOptions options;
-  options.utterances = argc > 3 ? std::atoi(argv[3]) : 100000;
-  options.seed = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 20240601;
+  options.utterances = args.size() > 2 ? std::atoi(args[2].c_str()) : 100000;
+  options.seed =
+      args.size() > 3 ? std::strtoull(args[3].c_str(), nullptr, 10) : 20240601;
   const mmgate::score::testing::TrnPair pair =
       mmgate::score::testing::GenerateTrnPair(options);
   std::ofstream ref(argv[1], std::ios::binary);

@@ -10,14 +10,14 @@
 
 #include "backfill/analyze.h"
 #include "backfill/export.h"
+#include "bench/args.h"
 #include "store/store.h"
 
 int main(int argc, char** argv) {
   using namespace mmgate;
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: backfill_analyze DB RUN\n");
-    return 2;
-  }
+  if (auto rc = bench::CheckUsage(bench::Args(argc, argv), 2, 2,
+                                  "usage: backfill_analyze DB RUN"))
+    return *rc;
   auto store = store::OpenStore(argv[1]);
   if (!store.ok()) {
     std::fprintf(stderr, "%s\n", store.status().ToString().c_str());

@@ -28,6 +28,7 @@
 #include <string>
 
 #include "backfill/flips.h"
+#include "bench/args.h"
 #include "reference.h"
 #include "trace/trace.h"
 
@@ -209,12 +210,11 @@ int ProfileOne(const std::string& path, const std::string& mode,
 }
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr,
-                 "usage: backfill_bench DIR [--mb N] [--decisions N] [--keep] "
-                 "[--only MODE [--isa COPY]]\n");
-    return 2;
-  }
+  if (auto rc = mmgate::bench::CheckUsage(
+          mmgate::bench::Args(argc, argv), 1, 10,
+          "usage: backfill_bench DIR [--mb N] [--decisions N] [--keep] "
+          "[--only MODE [--isa COPY]]"))
+    return *rc;
   const std::string dir = argv[1];
   int64_t mb = 512, decisions = 10000000;
   bool keep = false;

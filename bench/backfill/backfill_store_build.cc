@@ -1,4 +1,4 @@
-// backfill_store_build DB [--decisions N]
+// backfill_store_build DB [--decisions N] [--force]
 // Builds a results database for `mmgate backfill analyze` at scale, through
 // the store interface (not timed; BENCHMARKS.md, "backfill"): N production
 // traces (default 10,000,000) over 13 weeks and 5 categories, stored as
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "backfill/replay.h"
+#include "bench/args.h"
 #include "runner/plan.h"
 #include "store/store.h"
 
@@ -72,14 +73,18 @@ void Check(const Status& s, const char* what) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: backfill_store_build DB [--decisions N]\n");
-    return 2;
-  }
+  constexpr char kUsage[] =
+      "usage: backfill_store_build DB [--decisions N] [--force]\n"
+      "  a file DB that is not empty is refused unless --force, which "
+      "replaces it";
+  std::vector<std::string> args = bench::Args(argc, argv);
+  const bool force = bench::TakeFlag(&args, "--force");
+  if (auto rc = bench::CheckUsage(args, 1, 3, kUsage)) return *rc;
   int64_t n = 10000000;
-  for (int i = 2; i + 1 < argc; i += 2)
-    if (std::string(argv[i]) == "--decisions") n = std::atoll(argv[i + 1]);
-  auto store = store::OpenStore(argv[1]);
+  for (size_t i = 1; i + 1 < args.size(); i += 2)
+    if (args[i] == "--decisions") n = std::atoll(args[i + 1].c_str());
+  if (!bench::ClearDatabase(args[0], force)) return 2;
+  auto store = store::OpenStore(args[0]);
   Check(store.status(), "open");
   store::Store* s = store->get();
   store::RunRecord run;

@@ -5,13 +5,14 @@
 // a JSON reference, groups of five, two slice keys of five values; as in
 // gate_bench, the candidate draws 5% of its outcomes again (pass rate 0.8),
 // so about 1.6% of pairs differ.
-//   usage: gate_db DB_URL N [SEED]
+//   usage: gate_db DB_URL N [SEED] [--force]
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "bench/args.h"
 #include "store/store.h"
 
 namespace mmgate {
@@ -101,13 +102,19 @@ Status WriteRun(store::Store* store, const std::string& run_id, int64_t n,
 }  // namespace mmgate
 
 int main(int argc, char** argv) {
-  if (argc < 3 || argc > 4) {
-    std::fprintf(stderr, "usage: gate_db DB_URL N [SEED]\n");
-    return 2;
-  }
-  const int64_t n = std::atoll(argv[2]);
-  const uint64_t seed = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 11;
-  auto store = mmgate::store::OpenStore(argv[1]);
+  constexpr char kUsage[] =
+      "usage: gate_db DB_URL N [SEED] [--force]\n"
+      "  writes runs \"base\" and \"cand\" of N synthetic items each into the\n"
+      "  results database DB_URL; a file there that is not empty is refused\n"
+      "  unless --force, which replaces it";
+  std::vector<std::string> args = mmgate::bench::Args(argc, argv);
+  const bool force = mmgate::bench::TakeFlag(&args, "--force");
+  if (auto rc = mmgate::bench::CheckUsage(args, 2, 3, kUsage)) return *rc;
+  const int64_t n = std::atoll(args[1].c_str());
+  const uint64_t seed =
+      args.size() > 2 ? std::strtoull(args[2].c_str(), nullptr, 10) : 11;
+  if (!mmgate::bench::ClearDatabase(args[0], force)) return 2;
+  auto store = mmgate::store::OpenStore(args[0]);
   if (!store.ok()) {
     std::fprintf(stderr, "gate_db: %s\n", store.status().ToString().c_str());
     return 1;

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/args.h"
 #include "store/store.h"
 
 namespace mmgate {
@@ -145,11 +146,10 @@ void Row(const char* what, const Figures& f) {
 
 int main(int argc, char** argv) {
   using namespace mmgate;
-  if (argc < 2) {
-    std::fprintf(stderr,
-                 "usage: queue_bench POSTGRES_URL [BATCHES] [WORKERS]\n");
-    return 2;
-  }
+  if (auto rc = bench::CheckUsage(
+          bench::Args(argc, argv), 1, 3,
+          "usage: queue_bench POSTGRES_URL [BATCHES] [WORKERS]"))
+    return *rc;
   const std::string pg = argv[1];
   const int batches = argc > 2 ? std::atoi(argv[2]) : 5000;
   const int workers = argc > 3 ? std::atoi(argv[3]) : 8;

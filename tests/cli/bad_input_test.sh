@@ -38,4 +38,32 @@ rc=$?
 set -e
 expect_eq "$rc" "2" "unknown model exits 2"
 expect_contains "$(cat "$WORK/err3")" "nosuchmodel" "unknown model named"
+# `--db --help` is a slip, not a database named --help: refused (exit 2,
+# naming the option and the value) before any command opens (and would
+# create) it, in commands and in subcommands of commands alike.
+refused() { # refused VALUE ARGS...: ARGS exit 2 naming VALUE, no file made
+  local value=$1 before
+  shift
+  before=$(ls -A)
+  set +e
+  "$MMGATE" "$@" >"$WORK/out4" 2>"$WORK/err4"
+  rc=$?
+  set -e
+  expect_eq "$rc" "2" "$* exits 2"
+  expect_contains "$(cat "$WORK/err4")" "'$value' is an option, not a value" "$* names the slip"
+  expect_contains "$(cat "$WORK/err4")" "--db" "$* names the option"
+  expect_eq "$(ls -A)" "$before" "$* created no file"
+}
+for cmd in serve gate report runs run rescore; do
+  refused --help "$cmd" -c mmgate.yaml --db --help
+done
+refused -h serve -c mmgate.yaml --db -h
+refused --help runs --db=--help
+refused --help backfill import --db --help traces.jsonl
+refused --help label stats -c mmgate.yaml --db --help
+refused --help pipeline show --db --help r
+refused --help goldset health -c mmgate.yaml --db --help
+# Values that merely begin with one dash, and --opt=value, still work.
+"$MMGATE" report r -c mmgate.yaml --db=.mmgate/results.db -o - >"$WORK/out5"
+expect_contains "$(cat "$WORK/out5")" "qa/nometric" "report -o - writes to stdout"
 echo "bad_input: ok"

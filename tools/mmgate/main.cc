@@ -1,7 +1,9 @@
 // mmgate: a release gate for multimodal model upgrades. This file is only the
 // table of commands; each command lives in its own cmd_<name>.cc.
+#include <cctype>
 #include <cstdio>
 #include <iostream>
+#include <string>
 
 #include "commands.h"
 
@@ -93,6 +95,38 @@ void PrintHelp() {
   std::printf("  %-8s %s\n", "help", "list the commands");
 }
 
+// True for a value that is spelled like an option: "--help", "--db", or a
+// dash and a letter ("-h", "-c"). CLI11 hands the next word to an option that
+// wants a value whatever it looks like, so `--db --help` would open (and
+// create) a database named --help. A lone "-" (stdout for `report -o`) and
+// negative numbers are values.
+bool LooksLikeOption(const std::string& value) {
+  if (value.rfind("--", 0) == 0) return true;
+  return value.size() > 1 && value[0] == '-' &&
+         std::isalpha(static_cast<unsigned char>(value[1]));
+}
+
+CLI::Validator NotAnOption() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (!LooksLikeOption(value)) return {};
+        return "'" + value +
+               "' is an option, not a value (for a file of that name write ./" +
+               value + ")";
+      },
+      "", "NotAnOption");
+}
+
+// Adds the check to every option that takes a value, in every command and
+// subcommand (`backfill import`, `label stats`...), before anything parses.
+void RefuseOptionLikeValues(CLI::App* app, const CLI::Validator& check) {
+  for (CLI::Option* o : app->get_options(
+           [](CLI::Option* o) { return o->get_type_size_max() > 0; }))
+    o->check(check);
+  for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; }))
+    RefuseOptionLikeValues(sub, check);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -102,6 +136,7 @@ int main(int argc, char** argv) {
   for (const Command& c : kCommands)
     c.add(app.add_subcommand(c.name, c.summary), &exit_code);
   app.add_subcommand("help", "list the commands")->callback(PrintHelp);
+  RefuseOptionLikeValues(&app, NotAnOption());
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
