@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "gate/evaluate.h"
 #include "report/verdict.h"
 #include "synth.h"
@@ -359,6 +362,51 @@ TEST(GateTest, VerdictJsonHasTheDesignShapeAndNoCrossSuiteFigure) {
   EXPECT_NE(junit.find("<testsuite name=\"charts\""), std::string::npos);
   std::string md = report::RenderVerdictMarkdown(o);
   EXPECT_EQ(md.rfind("## mmgate: **", 0), 0u) << "the verdict line comes first";
+}
+
+TEST(GateTest, InterleavedSuitesAndMetricsGiveTheResultOfTheGroupedItems) {
+  // Two suites whose items alternate, each with two metrics alternating:
+  // every (suite, metric)'s pairs lie scattered over the list, and pairing
+  // adds them per (suite, metric) on several threads. The verdict must be
+  // the one of the same items listed grouped.
+  std::vector<SynthItem> interleaved;
+  for (int i = 0; i < 400; ++i) {
+    SynthItem it;
+    it.suite = i % 2 == 0 ? "charts" : "docs";
+    it.id = "q" + std::to_string(i);
+    it.metric = i % 4 < 2 ? "exact" : "wer";
+    it.den = it.metric == "wer" ? 10 : 1;
+    it.group = "g" + std::to_string(i / 8);
+    it.slices = {{"kind", "k" + std::to_string(i % 3)}};
+    const bool worse = i % 7 == 0;
+    if (it.metric == "exact") {
+      it.base = i % 5 == 0 ? 0 : 1;
+      it.cand = worse ? 0 : it.base;
+    } else {
+      it.base = 0.1 * (i % 3);
+      it.cand = it.base + (worse ? 0.5 : 0);
+    }
+    interleaved.push_back(it);
+  }
+  std::vector<SynthItem> grouped = interleaved;
+  std::stable_sort(grouped.begin(), grouped.end(),
+                   [](const SynthItem& a, const SynthItem& b) {
+                     return std::tie(a.suite, a.metric) <
+                            std::tie(b.suite, b.metric);
+                   });
+  Policy policy;
+  policy.bootstrap_resamples = 500;
+  auto a = MakeRuns(interleaved), b = MakeRuns(grouped);
+  auto ra = Evaluate(a.baseline, a.candidate, policy, {});
+  auto rb = Evaluate(b.baseline, b.candidate, policy, {});
+  ASSERT_TRUE(ra.ok()) << ra.status().message();
+  ASSERT_TRUE(rb.ok()) << rb.status().message();
+  ASSERT_EQ(ra->suites.size(), 4u);
+  for (const SuiteVerdict& v : ra->suites) {
+    EXPECT_EQ(v.total.n, 100) << v.suite << " " << v.metric;
+    EXPECT_EQ(v.slices.size(), 3u) << v.suite << " " << v.metric;
+  }
+  EXPECT_EQ(report::VerdictJson(*ra).dump(), report::VerdictJson(*rb).dump());
 }
 
 }  // namespace
